@@ -1,0 +1,169 @@
+// The backend adapter interface the Konvert frontend codes against (the seed's ten modules).
+// Record shapes come from the generated PocketBase types, so a schema change that breaks the
+// frontend breaks this file's type check first.
+import type {
+  AchievementsResponse,
+  MessagesResponse,
+  MessagesTypeOptions,
+  NotificationsResponse,
+  FriendRequestsResponse,
+  RoomsResponse,
+  UserAchievementsResponse,
+  UsersResponse,
+  UsersRoleOptions,
+} from "../types/pocketbase-types.ts";
+
+export type User = UsersResponse;
+export type Room = RoomsResponse;
+export type Message = MessagesResponse;
+export type MessageType = MessagesTypeOptions;
+export type Role = UsersRoleOptions;
+export type RoomType = "public" | "private";
+
+export interface AuthSession {
+  token: string;
+  user: User;
+}
+
+export interface RoomWithCounts extends Room {
+  unreadCount: number;
+  mentionCount: number;
+  reactionCount: number;
+}
+
+export interface Friends {
+  friends: User[];
+  incoming: FriendRequestsResponse[];
+  outgoing: FriendRequestsResponse[];
+}
+
+export interface AchievementProgress {
+  achievement: AchievementsResponse;
+  progress: UserAchievementsResponse | null;
+}
+
+/** Profile fields a user may change about themselves. */
+export type ProfileUpdate = Partial<
+  Pick<User, "displayName" | "gender" | "age" | "interests" | "privacy" | "timezone">
+>;
+
+export interface RoomEvent {
+  action: "create" | "update" | "delete" | "typing";
+  message?: Message;
+  userId?: string;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface AuthApi {
+  signup(email: string, password: string, username: string): Promise<AuthSession>;
+  signin(emailOrUsername: string, password: string): Promise<AuthSession>;
+  signout(): Promise<void>;
+  getMe(): Promise<User | null>;
+  refreshToken(): Promise<AuthSession>;
+}
+
+export interface UsersApi {
+  searchUsers(query: string): Promise<User[]>;
+  getUserById(id: string): Promise<User>;
+  updateUserProfile(updates: ProfileUpdate): Promise<User>;
+  updateUserRole(id: string, role: Role): Promise<User>;
+  banUser(id: string, hours?: number): Promise<void>;
+  unbanUser(id: string): Promise<void>;
+  muteUser(id: string, hours: number): Promise<void>;
+  unmuteUser(id: string): Promise<void>;
+  blockUser(id: string): Promise<void>;
+  unblockUser(id: string): Promise<void>;
+  uploadAvatar(file: Blob): Promise<User>;
+}
+
+export interface RoomsApi {
+  getRooms(): Promise<RoomWithCounts[]>;
+  createRoom(name: string, type: RoomType, memberIds?: string[]): Promise<Room>;
+  joinRoom(id: string): Promise<void>;
+  leaveRoom(id: string): Promise<void>;
+  inviteToRoom(id: string, userId: string): Promise<void>;
+  deleteRoom(id: string): Promise<void>;
+  pinMessage(roomId: string, messageId: string): Promise<void>;
+  unpinMessage(roomId: string): Promise<void>;
+  markAsRead(roomId: string, clearMentions?: boolean, clearReactions?: boolean): Promise<void>;
+}
+
+export interface MessagesApi {
+  getMessages(roomId: string, limit?: number, before?: string): Promise<Message[]>;
+  sendMessage(
+    roomId: string,
+    content: string,
+    type?: MessageType,
+    replyTo?: string,
+  ): Promise<Message>;
+  editMessage(id: string, content: string): Promise<Message>;
+  deleteMessage(id: string): Promise<void>;
+  addReaction(id: string, emoji: string): Promise<void>;
+  removeReaction(id: string, emoji: string): Promise<void>;
+  forwardMessage(id: string, targetRoomId: string): Promise<Message>;
+  searchMessages(query: string): Promise<Message[]>;
+}
+
+export interface DirectMessagesApi {
+  getDirectMessages(): Promise<RoomWithCounts[]>;
+  createDirectMessage(userId: string): Promise<Room>;
+  getDMMessages(dmId: string, limit?: number, before?: string): Promise<Message[]>;
+  sendDMMessage(dmId: string, content: string, type?: MessageType): Promise<Message>;
+}
+
+export interface FriendsApi {
+  getFriends(): Promise<Friends>;
+  sendFriendRequest(userId: string): Promise<void>;
+  acceptFriendRequest(requestId: string): Promise<void>;
+  rejectFriendRequest(requestId: string): Promise<void>;
+  removeFriend(userId: string): Promise<void>;
+}
+
+export interface E2eeApi {
+  updatePublicKey(publicKey: string): Promise<void>;
+  /** The caller's wrapped key for the room, or null when none was shared with them yet. */
+  getRoomKey(roomId: string): Promise<{ encryptedKey: string; keyVersion: number } | null>;
+  /** Wrapped room keys by member id. */
+  saveRoomKeys(roomId: string, encryptedKeys: Record<string, string>): Promise<void>;
+}
+
+export interface AchievementsApi {
+  getAchievements(userId?: string): Promise<AchievementProgress[]>;
+  unlockAchievement(achievementId: string): Promise<void>;
+}
+
+export interface RealtimeApi {
+  subscribeToRoom(roomId: string, callback: (event: RoomEvent) => void): Promise<Unsubscribe>;
+  subscribeToUserStatus(userId: string, callback: (user: User) => void): Promise<Unsubscribe>;
+  subscribeToRoomUpdates(
+    callback: (room: RoomWithCounts, action: string) => void,
+  ): Promise<Unsubscribe>;
+}
+
+export interface StorageApi {
+  uploadFile(file: Blob, path?: string): Promise<{ path: string; url: string }>;
+  deleteFile(path: string): Promise<void>;
+  getFileUrl(path: string): string;
+}
+
+/** Everything the frontend needs from a backend. */
+export interface Backend {
+  auth: AuthApi;
+  users: UsersApi;
+  rooms: RoomsApi;
+  messages: MessagesApi;
+  directMessages: DirectMessagesApi;
+  friends: FriendsApi;
+  e2ee: E2eeApi;
+  achievements: AchievementsApi;
+  realtime: RealtimeApi;
+  storage: StorageApi;
+  notifications?: NotificationsApi;
+}
+
+export interface NotificationsApi {
+  list(): Promise<NotificationsResponse[]>;
+  markRead(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}

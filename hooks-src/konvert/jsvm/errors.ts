@@ -1,0 +1,11 @@
+// Turns rule violations into PocketBase API errors a frontend can show: a 4xx with a readable
+// message, plus the per-field error map the SDK exposes as `response.data`.
+
+/** Throws a 400 whose message is shown to the user and whose data names the offending field. */
+export function badRequest(field: string, message: string): never {
+  throw new BadRequestError(message, { [field]: new ValidationError("invalid_" + field, message) });
+}
+
+export function forbidden(message: string): never {
+  throw new ForbiddenError(message);
+}

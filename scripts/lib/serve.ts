@@ -1,0 +1,46 @@
+// Shared by `npm start` and `npm run dev`: build, fetch PocketBase, ensure the superuser, serve.
+import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { ensurePocketBase } from "../pocketbase-binary.ts";
+import { REPO_ROOT } from "./repo.ts";
+import { superuserCredentials } from "./superuser.ts";
+
+export const DATA_DIR = process.env["PB_DATA_DIR"] ?? join(REPO_ROOT, "pb_data");
+
+export function projectDirArgs(): string[] {
+  return [
+    `--dir=${DATA_DIR}`,
+    `--hooksDir=${join(REPO_ROOT, "pb_hooks")}`,
+    `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
+  ];
+}
+
+/** Prepares everything `serve` needs and returns the binary path. */
+export async function prepare(): Promise<string> {
+  const binary = await ensurePocketBase({ log: (m) => console.log(m) });
+  execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
+  const admin = superuserCredentials();
+  execFileSync(
+    binary,
+    ["superuser", "upsert", admin.email, admin.password, ...projectDirArgs(), "--hooksWatch=false"],
+    { stdio: "pipe" },
+  );
+  console.log(
+    admin.generated
+      ? `Superuser created: ${admin.email} / ${admin.password} (saved in .env)`
+      : `Superuser: ${admin.email} (password from PB_ADMIN_PASSWORD or .env)`,
+  );
+  return binary;
+}
+
+/** Runs `pocketbase serve` in the foreground, passing signals through; resolves with its exit code. */
+export function serve(binary: string, extraArgs: string[]): Promise<number> {
+  const http = process.env["PB_HTTP"] ?? "127.0.0.1:8090";
+  const child = spawn(binary, ["serve", `--http=${http}`, ...projectDirArgs(), ...extraArgs], {
+    stdio: "inherit",
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+}
