@@ -7,14 +7,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { inspect, promisify } from "node:util";
 import { unzipSync } from "fflate";
+import { REPO_ROOT } from "./lib/repo.ts";
 
 const execFileAsync = promisify(execFile);
-
-// fileURLToPath instead of import.meta.dirname: vitest's module runner is not guaranteed to set it.
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const RELEASE_BASE = "https://github.com/pocketbase/pocketbase/releases/download";
 const PYPI_SIMPLE = "https://pypi.org/simple/";

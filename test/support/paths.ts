@@ -1,7 +1,7 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../scripts/lib/repo.ts";
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export { REPO_ROOT };
 export const HOOKS_DIR = join(REPO_ROOT, "pb_hooks");
 export const MIGRATIONS_DIR = join(REPO_ROOT, "pb_migrations");
 
