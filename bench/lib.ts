@@ -1,0 +1,110 @@
+// Benchmark plumbing: start a plain and a Konvert PocketBase from the same migrated data dir,
+// time operations against both, print a table. Timings are measured, never asserted.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import PocketBase from "pocketbase";
+import { ensurePocketBase } from "../scripts/pocketbase-binary.ts";
+import { startInstance, type Instance } from "../scripts/lib/instance.ts";
+import { REPO_ROOT } from "../scripts/lib/repo.ts";
+
+const SUPERUSER = { email: "bench@konvert.test", password: "bench-password-1" };
+
+export interface Target {
+  name: "plain" | "konvert";
+  instance: Instance;
+  admin: PocketBase;
+}
+
+/** Both servers share the schema; only "konvert" loads our hooks. */
+export async function startTargets(): Promise<{ targets: Target[]; stop: () => Promise<void> }> {
+  const binary = await ensurePocketBase();
+  execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
+  const root = mkdtempSync(join(tmpdir(), "konvert-bench-"));
+  const template = join(root, "template");
+  const emptyHooks = join(root, "no-hooks");
+  mkdirSync(emptyHooks);
+  const migrationsDir = join(REPO_ROOT, "pb_migrations");
+  const common = [`--dir=${template}`, `--migrationsDir=${migrationsDir}`, "--hooksWatch=false"];
+  execFileSync(binary, ["migrate", "up", `--hooksDir=${emptyHooks}`, ...common], { stdio: "pipe" });
+  execFileSync(
+    binary,
+    [
+      "superuser",
+      "upsert",
+      SUPERUSER.email,
+      SUPERUSER.password,
+      `--hooksDir=${emptyHooks}`,
+      ...common,
+    ],
+    { stdio: "pipe" },
+  );
+
+  const targets: Target[] = [];
+  for (const [name, hooksDir] of [
+    ["plain", emptyHooks],
+    ["konvert", join(REPO_ROOT, "pb_hooks")],
+  ] as const) {
+    const dataDir = join(root, name);
+    cpSync(template, dataDir, { recursive: true });
+    const instance = await startInstance({ binary, dataDir, hooksDir, migrationsDir });
+    const admin = new PocketBase(instance.url);
+    admin.autoCancellation(false);
+    await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
+    // One client IP plays many users here; production limits would measure the limiter instead.
+    await admin.settings.update({ rateLimits: { enabled: false } });
+    targets.push({ name, instance, admin });
+  }
+  return {
+    targets,
+    stop: async () => {
+      await Promise.all(targets.map((t) => t.instance.stop()));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Stats {
+  count: number;
+  seconds: number;
+  p50: number;
+  p95: number;
+  perSecond: number;
+}
+
+/** Runs `op` `count` times with `concurrency` in flight; latencies in milliseconds. */
+export async function measure(
+  count: number,
+  concurrency: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<Stats> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      await op(i);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { count, seconds, p50: at(0.5), p95: at(0.95), perSecond: count / seconds };
+}
+
+export function printTable(rows: { operation: string; target: string; stats: Stats }[]): void {
+  console.log("\noperation                          target    count  req/s   p50 ms  p95 ms");
+  for (const { operation, target, stats } of rows) {
+    console.log(
+      `${operation.padEnd(34)} ${target.padEnd(8)} ${String(stats.count).padStart(6)} ` +
+        `${stats.perSecond.toFixed(0).padStart(6)} ${stats.p50.toFixed(2).padStart(8)} ${stats.p95.toFixed(2).padStart(7)}`,
+    );
+  }
+}
