@@ -25,10 +25,61 @@ export interface AuthSession {
   user: User;
 }
 
-export interface RoomWithCounts extends Room {
+/** A room as the room list shows it: the caller's view, last message and derived counters. */
+export interface RoomSummary {
+  id: string;
+  name: string;
+  type: "public" | "private" | "dm" | "favorites";
+  /** "jail" for the jail room, "" otherwise. */
+  system: string;
+  createdBy: string;
+  pinnedMessage: string;
+  /** Bumped whenever a member leaves or is removed: clients rotate the room key. */
+  keyVersion: number;
+  created: string;
+  updated: string;
+  /** The caller's role in the room, "" when not a member (public rooms offered to join). */
+  memberRole: "" | "owner" | "admin" | "member";
+  isMember: boolean;
+  lastReadAt: string;
+  memberCount: number;
+  /** DMs: the other participant's id. */
+  otherUser: string;
+  lastMessage: {
+    id: string;
+    type: string;
+    author: string;
+    /** First 100 characters of the content ("" when deleted). */
+    preview: string;
+    created: string;
+    deleted: boolean;
+  } | null;
   unreadCount: number;
   mentionCount: number;
   reactionCount: number;
+}
+
+/** Public profile of a DM peer. */
+export interface Peer {
+  id: string;
+  username: string;
+  displayName: string;
+  avatar: string;
+  lastActiveAt: string;
+  deleted?: boolean;
+}
+
+export interface DirectMessageSummary extends RoomSummary {
+  peer: Peer | null;
+}
+
+export interface RoomKey {
+  /** The caller's room key wrapped with their public key; null when none was shared yet. */
+  encryptedKey: string | null;
+  /** The room key version the wrapped key belongs to. */
+  keyVersion: number;
+  /** The room's current key version; when it is ahead of keyVersion, ask for a new key. */
+  roomKeyVersion: number;
 }
 
 export interface Friends {
@@ -78,7 +129,8 @@ export interface UsersApi {
 }
 
 export interface RoomsApi {
-  getRooms(): Promise<RoomWithCounts[]>;
+  /** The caller's rooms (DMs excluded), plus public rooms not joined yet (isMember false). */
+  getRooms(): Promise<RoomSummary[]>;
   createRoom(name: string, type: RoomType, memberIds?: string[]): Promise<Room>;
   joinRoom(id: string): Promise<void>;
   leaveRoom(id: string): Promise<void>;
@@ -87,6 +139,12 @@ export interface RoomsApi {
   pinMessage(roomId: string, messageId: string): Promise<void>;
   unpinMessage(roomId: string): Promise<void>;
   markAsRead(roomId: string, clearMentions?: boolean, clearReactions?: boolean): Promise<void>;
+  /** Owner, room admins (plain members only), moderators and admins remove someone. */
+  removeFromRoom(id: string, userId: string): Promise<void>;
+  /** The caller's favorites room, created on first use. */
+  getFavorites(): Promise<RoomSummary>;
+  /** Hides a DM for the caller until its next message. */
+  hideDirectMessage(id: string): Promise<void>;
 }
 
 export interface MessagesApi {
@@ -106,8 +164,8 @@ export interface MessagesApi {
 }
 
 export interface DirectMessagesApi {
-  getDirectMessages(): Promise<RoomWithCounts[]>;
-  createDirectMessage(userId: string): Promise<Room>;
+  getDirectMessages(): Promise<DirectMessageSummary[]>;
+  createDirectMessage(userId: string): Promise<DirectMessageSummary>;
   getDMMessages(dmId: string, limit?: number, before?: string): Promise<Message[]>;
   sendDMMessage(dmId: string, content: string, type?: MessageType): Promise<Message>;
 }
@@ -123,7 +181,7 @@ export interface FriendsApi {
 export interface E2eeApi {
   updatePublicKey(publicKey: string): Promise<void>;
   /** The caller's wrapped key for the room, or null when none was shared with them yet. */
-  getRoomKey(roomId: string): Promise<{ encryptedKey: string; keyVersion: number } | null>;
+  getRoomKey(roomId: string): Promise<RoomKey>;
   /** Wrapped room keys by member id. */
   saveRoomKeys(roomId: string, encryptedKeys: Record<string, string>): Promise<void>;
 }
@@ -137,7 +195,7 @@ export interface RealtimeApi {
   subscribeToRoom(roomId: string, callback: (event: RoomEvent) => void): Promise<Unsubscribe>;
   subscribeToUserStatus(userId: string, callback: (user: User) => void): Promise<Unsubscribe>;
   subscribeToRoomUpdates(
-    callback: (room: RoomWithCounts, action: string) => void,
+    callback: (room: RoomSummary | { id: string }, action: "upsert" | "remove") => void,
   ): Promise<Unsubscribe>;
 }
 

@@ -4,16 +4,20 @@ import type {
   AchievementsApi,
   Backend,
   DirectMessagesApi,
-  E2eeApi,
   FriendsApi,
   MessagesApi,
   RealtimeApi,
-  RoomsApi,
   StorageApi,
   UsersApi,
 } from "../interface.ts";
 import { pocketBaseAuth } from "./auth.ts";
 import { pendingModule } from "./pending.ts";
+import {
+  pocketBaseDirectRooms,
+  pocketBaseE2ee,
+  pocketBaseRooms,
+  subscribeToRoomUpdates,
+} from "./rooms.ts";
 
 export interface PocketBaseBackend extends Backend {
   /** The underlying SDK client, for what the interface does not cover yet. */
@@ -26,13 +30,16 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
     pb,
     auth: pocketBaseAuth(pb),
     users: pendingModule("users") as UsersApi,
-    rooms: pendingModule("rooms") as RoomsApi,
+    rooms: pocketBaseRooms(pb),
     messages: pendingModule("messages") as MessagesApi,
-    directMessages: pendingModule("directMessages") as DirectMessagesApi,
+    directMessages: pendingModule("directMessages", pocketBaseDirectRooms(pb)) as DirectMessagesApi,
     friends: pendingModule("friends") as FriendsApi,
-    e2ee: pendingModule("e2ee") as E2eeApi,
+    e2ee: pocketBaseE2ee(pb),
     achievements: pendingModule("achievements") as AchievementsApi,
-    realtime: pendingModule("realtime") as RealtimeApi,
+    realtime: pendingModule("realtime", {
+      subscribeToRoomUpdates: (callback: Parameters<RealtimeApi["subscribeToRoomUpdates"]>[0]) =>
+        subscribeToRoomUpdates(pb, callback),
+    }) as RealtimeApi,
     storage: pendingModule("storage") as StorageApi,
   };
 }

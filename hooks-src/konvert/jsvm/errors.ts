@@ -9,3 +9,21 @@ export function badRequest(field: string, message: string): never {
 export function forbidden(message: string): never {
   throw new ForbiddenError(message);
 }
+
+export function notFound(message: string): never {
+  throw new NotFoundError(message);
+}
+
+export function conflict(message: string): never {
+  throw new ApiError(409, message);
+}
+
+/** Throws a 400 naming the field when `problem` is a message (rules return null when all is well). */
+export function refuse(field: string, problem: string | null): void {
+  if (problem !== null) badRequest(field, problem);
+}
+
+/** Throws a 403 when `problem` is a message. */
+export function deny(problem: string | null): void {
+  if (problem !== null) forbidden(problem);
+}

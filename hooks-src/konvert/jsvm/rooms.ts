@@ -1,39 +1,45 @@
-// Room hooks: creation through the records API.
+// Room creation through the records API: the caller becomes the owner member and the invited
+// members join, all in the insert's transaction.
 import { unexpectedFieldsProblem } from "../rules/fields.ts";
-import { asRole } from "../rules/roles.ts";
-import { ROOM_CREATE_FIELDS, roomCreateProblem } from "../rules/rooms.ts";
-import { isActiveUntil } from "./clock.ts";
-import { badRequest, forbidden } from "./errors.ts";
+import { initialMembersProblem, ROOM_CREATE_FIELDS, roomCreateProblem } from "../rules/rooms.ts";
+import { callerOf, findActiveUser, isBanned, isBlockedEitherWay, roleOf } from "./access.ts";
+import { badRequest, forbidden, refuse } from "./errors.ts";
+import { addMember } from "./membership.ts";
 
-/** Creating a room makes the caller its owner member in the same transaction. */
 export function onRoomCreateRequest(e: core.RecordRequestEvent): void {
   if (e.hasSuperuserAuth()) {
     e.next();
     return;
   }
-  const caller = e.auth!; // the createRule admits authenticated users only
-  if (isActiveUntil(caller, "bannedUntil")) forbidden("Banned users cannot create rooms.");
+  const caller = callerOf(e);
+  if (isBanned(caller)) forbidden("Banned users cannot create rooms.");
 
-  const body = e.requestInfo().body;
-  const extra = unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS);
-  if (extra) badRequest("body", extra);
-  const problem = roomCreateProblem(body["name"], body["type"], asRole(caller.get("role")));
-  if (problem)
-    badRequest(body["type"] === "public" || body["type"] === "private" ? "name" : "type", problem);
+  const body = e.requestInfo().body as Record<string, unknown>;
+  refuse("body", unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS));
+  const type = body["type"];
+  const problem = roomCreateProblem(body["name"], type, roleOf(caller));
+  if (problem) badRequest(type === "public" || type === "private" ? "name" : "type", problem);
+  refuse("memberIds", initialMembersProblem(body["memberIds"]));
+  const invited = distinctOthers(body["memberIds"], caller.id);
+  for (const id of invited) {
+    findActiveUser(e.app, id);
+    if (isBlockedEitherWay(e.app, caller.id, id))
+      badRequest("memberIds", "You cannot invite this user.");
+  }
 
   const room = e.record!;
   room.set("name", String(body["name"]).trim());
   room.set("createdBy", caller.id);
   room.set("keyVersion", 0);
-
   e.app.runInTransaction((tx) => {
     e.app = tx; // the response is written only after this transaction commits
     e.next();
-    const owner = new Record(tx.findCollectionByNameOrId("room_members"));
-    owner.set("room", room.id);
-    owner.set("user", caller.id);
-    owner.set("role", "owner");
-    owner.set("lastReadAt", room.getDateTime("created"));
-    tx.save(owner);
+    addMember(tx, room.id, caller.id, "owner");
+    for (const id of invited) addMember(tx, room.id, id, "member");
   });
+}
+
+function distinctOthers(ids: unknown, callerId: string): string[] {
+  if (!Array.isArray(ids)) return [];
+  return [...new Set(ids as string[])].filter((id) => id !== callerId);
 }

@@ -1,0 +1,110 @@
+// Direct conversations: one room of type 'dm' per unordered pair of users, keyed by the sorted
+// pair (unique index), so concurrent "open" requests from both sides meet in the same room.
+import { dmKey } from "../rules/rooms.ts";
+import {
+  callerOf,
+  findActiveUser,
+  findMembership,
+  findRoom,
+  isBanned,
+  isBlockedEitherWay,
+} from "./access.ts";
+import { badRequest, forbidden } from "./errors.ts";
+import { bodyOf, pathParam, requiredString } from "./http.ts";
+import { addMember } from "./membership.ts";
+import { roomSummaries, type RoomSummary } from "./room-list.ts";
+
+/** Public profile fields shown next to a conversation. */
+const PEER_FIELDS = ["id", "username", "displayName", "avatar", "lastActiveAt"] as const;
+
+/** GET /api/konvert/dms — visible conversations with counts and the other participant. */
+export function list(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  if (isBanned(me)) {
+    e.json(200, []);
+    return;
+  }
+  const rooms = roomSummaries(
+    e.app,
+    me.id,
+    `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
+      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
+        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`,
+  );
+  e.json(200, withPeers(e.app, rooms));
+}
+
+function withPeers(app: CoreApp, rooms: RoomSummary[]): (RoomSummary & { peer: unknown })[] {
+  const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
+  const peers = new Map<string, Record<string, unknown>>();
+  for (const user of app.findRecordsByIds("users", ids)) {
+    const profile: Record<string, unknown> = {};
+    for (const field of PEER_FIELDS) profile[field] = user!.get(field);
+    if (user!.getString("deletedAt") !== "") profile["deleted"] = true;
+    peers.set(user!.id, profile);
+  }
+  return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
+}
+
+/** POST /api/konvert/dms {userId} — the conversation with that user, created on first use. */
+export function open(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const otherId = requiredString(bodyOf(e), "userId");
+  if (otherId === me.id) badRequest("userId", "You cannot start a conversation with yourself.");
+  if (isBanned(me)) forbidden("While banned you can only use the jail room.");
+  findActiveUser(e.app, otherId);
+  if (isBlockedEitherWay(e.app, me.id, otherId)) {
+    forbidden("You cannot start a conversation with this user.");
+  }
+  let roomId = "";
+  e.app.runInTransaction((tx) => {
+    const room = findOrCreateDm(tx, dmKey(me.id, otherId), me.id);
+    roomId = room.id;
+    addMember(tx, room.id, me.id, "member");
+    addMember(tx, room.id, otherId, "member");
+    const mine = findMembership(tx, room.id, me.id)!;
+    if (mine.getBool("hidden")) {
+      mine.set("hidden", false);
+      tx.save(mine);
+    }
+  });
+  const [summary] = withPeers(
+    e.app,
+    roomSummaries(e.app, me.id, "r.id = {:room}", { room: roomId }),
+  );
+  e.json(200, summary);
+}
+
+function findOrCreateDm(tx: CoreApp, key: string, creator: string): core.Record {
+  const existing = findDm(tx, key);
+  if (existing) return existing;
+  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  room.load({ type: "dm", dmKey: key, createdBy: creator, keyVersion: 0, name: "" });
+  try {
+    tx.save(room);
+    return room;
+  } catch (err) {
+    const raced = findDm(tx, key); // the other side created it a moment earlier
+    if (raced) return raced;
+    throw err;
+  }
+}
+
+function findDm(app: CoreApp, key: string): core.Record | null {
+  try {
+    return app.findFirstRecordByFilter("rooms", "dmKey = {:key}", { key });
+  } catch {
+    return null;
+  }
+}
+
+/** DELETE /api/konvert/dms/{id} — hides the conversation for the caller until a new message. */
+export function hide(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  const membership = room.getString("type") === "dm" ? findMembership(e.app, room.id, me.id) : null;
+  if (!membership) badRequest("id", "This is not one of your conversations.");
+  membership.set("hidden", true);
+  e.app.save(membership);
+  e.noContent(204);
+}

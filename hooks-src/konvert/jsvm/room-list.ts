@@ -1,0 +1,172 @@
+// The caller's rooms with their last message and the three counters, in one SQL query.
+// Counters are derived from the member's watermarks: COUNTs over indexed ranges, so they are
+// exact after deletes, edits, membership changes and concurrent sends.
+import { callerOf, findRoom, isBanned } from "./access.ts";
+import { notFound } from "./errors.ts";
+import { pathParam } from "./http.ts";
+
+/** The row shape (DynamicModel needs a typed zero value for every column). */
+const ROW = {
+  id: "",
+  name: "",
+  type: "",
+  system: "",
+  createdBy: "",
+  pinnedMessage: "",
+  keyVersion: 0,
+  created: "",
+  updated: "",
+  memberRole: "",
+  lastReadAt: "",
+  hidden: false,
+  memberCount: 0,
+  otherUser: "",
+  lastMessageId: "",
+  lastMessageType: "",
+  lastMessageAuthor: "",
+  lastMessagePreview: "",
+  lastMessageAt: "",
+  lastMessageDeleted: false,
+  unreadCount: 0,
+  mentionCount: 0,
+  reactionCount: 0,
+};
+type Row = typeof ROW;
+
+// `mem` is the caller's membership; rooms without one (public rooms not joined) get no counts.
+const SELECT = `
+SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersion, r.created, r.updated,
+  COALESCE(mem.role, '') AS memberRole,
+  COALESCE(mem.lastReadAt, '') AS lastReadAt,
+  COALESCE(mem.hidden, 0) AS hidden,
+  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  CASE WHEN r.type = 'dm' THEN COALESCE(
+    (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
+  ELSE '' END AS otherUser,
+  COALESCE(lm.id, '') AS lastMessageId,
+  COALESCE(lm.type, '') AS lastMessageType,
+  COALESCE(lm.author, '') AS lastMessageAuthor,
+  CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
+  COALESCE(lm.created, '') AS lastMessageAt,
+  COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM messages m
+    WHERE m.room = r.id AND m.created > mem.lastReadAt AND m.author != {:me} AND m.deletedAt = '') END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
+    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
+    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+FROM rooms r
+LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN messages lm ON lm.id = r.lastMessage
+WHERE r.deletedAt = ''`;
+
+const ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
+
+export interface RoomSummary {
+  id: string;
+  name: string;
+  type: string;
+  system: string;
+  createdBy: string;
+  pinnedMessage: string;
+  keyVersion: number;
+  created: string;
+  updated: string;
+  memberRole: string;
+  isMember: boolean;
+  lastReadAt: string;
+  memberCount: number;
+  otherUser: string;
+  lastMessage: {
+    id: string;
+    type: string;
+    author: string;
+    preview: string;
+    created: string;
+    deleted: boolean;
+  } | null;
+  unreadCount: number;
+  mentionCount: number;
+  reactionCount: number;
+}
+
+/** Runs the summary query with an extra condition (which rooms) appended to WHERE. */
+export function roomSummaries(
+  app: CoreApp,
+  me: string,
+  condition: string,
+  params: Record<string, unknown> = {},
+): RoomSummary[] {
+  const rows = arrayOf(new DynamicModel(ROW));
+  app
+    .db()
+    .newQuery(SELECT + " AND " + condition + ORDER)
+    .bind({ ...params, me })
+    .all(rows);
+  return rows.map((row) => toSummary(row as unknown as Row));
+}
+
+function toSummary(row: Row): RoomSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    system: row.system,
+    createdBy: row.createdBy,
+    pinnedMessage: row.pinnedMessage,
+    keyVersion: row.keyVersion,
+    created: row.created,
+    updated: row.updated,
+    memberRole: row.memberRole,
+    isMember: row.memberRole !== "",
+    lastReadAt: row.lastReadAt,
+    memberCount: row.memberCount,
+    otherUser: row.otherUser,
+    lastMessage:
+      row.lastMessageId === ""
+        ? null
+        : {
+            id: row.lastMessageId,
+            type: row.lastMessageType,
+            author: row.lastMessageAuthor,
+            preview: row.lastMessagePreview,
+            created: row.lastMessageAt,
+            deleted: row.lastMessageDeleted,
+          },
+    unreadCount: row.unreadCount,
+    mentionCount: row.mentionCount,
+    reactionCount: row.reactionCount,
+  };
+}
+
+const MEMBER_OF = "mem.id IS NOT NULL";
+const SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
+
+/**
+ * GET /api/konvert/rooms[?include=public] — the caller's rooms (DMs excluded), newest activity
+ * first; with include=public also the public rooms they have not joined. While banned: only jail.
+ */
+export function list(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  if (isBanned(me)) {
+    e.json(200, roomSummaries(e.app, me.id, `${MEMBER_OF} AND r.system = 'jail'`));
+    return;
+  }
+  const withPublic = e.request!.url!.query().get("include") === "public";
+  const which = withPublic
+    ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')`
+    : `r.system = '' AND ${MEMBER_OF} AND ${SHARED_OR_FAVORITES}`;
+  e.json(200, roomSummaries(e.app, me.id, which));
+}
+
+/** GET /api/konvert/rooms/{id} — one room as the list shows it (for realtime refreshes). */
+export function one(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  const visible = isBanned(me)
+    ? `${MEMBER_OF} AND r.system = 'jail'`
+    : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
+  const [summary] = roomSummaries(e.app, me.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  if (!summary) notFound("Room not found.");
+  e.json(200, summary);
+}

@@ -1,0 +1,36 @@
+// Calling /api/konvert routes as a given client, keeping the status and message of failures so a
+// test can assert on exactly what a frontend would show.
+import type PocketBase from "pocketbase";
+
+export interface Failure {
+  status: number;
+  message: string;
+}
+
+export function api<T = unknown>(
+  client: PocketBase,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  return client.send<T>(`/api/konvert${path}`, {
+    method,
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+/** The failure of a request that must fail; throws when it succeeds. */
+export async function failure(request: Promise<unknown>): Promise<Failure> {
+  try {
+    await request;
+  } catch (err) {
+    const e = err as { status: number; response?: { message?: string } };
+    return { status: e.status, message: e.response?.message ?? "" };
+  }
+  throw new Error("expected the request to fail, but it succeeded");
+}
+
+/** A date string PocketBase stores, `hours` from now (negative for the past). */
+export function hoursFromNow(hours: number): string {
+  return new Date(Date.now() + hours * 3_600_000).toISOString().replace("T", " ");
+}
