@@ -3,7 +3,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ensurePocketBase } from "../pocketbase-binary.ts";
 import { REPO_ROOT } from "./repo.ts";
-import { superuserCredentials } from "./superuser.ts";
+import { ENV_FILE, superuserCredentials } from "./superuser.ts";
+import { loadEnvFile } from "./env-file.ts";
 
 export const DATA_DIR = process.env["PB_DATA_DIR"] ?? join(REPO_ROOT, "pb_data");
 
@@ -12,11 +13,14 @@ export function projectDirArgs(): string[] {
     `--dir=${DATA_DIR}`,
     `--hooksDir=${join(REPO_ROOT, "pb_hooks")}`,
     `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
+    // settings are stored encrypted once `npm run setup` generated a key
+    ...(process.env["PB_ENCRYPTION_KEY"] ? ["--encryptionEnv=PB_ENCRYPTION_KEY"] : []),
   ];
 }
 
 /** Prepares everything `serve` needs and returns the binary path. */
 export async function prepare(): Promise<string> {
+  loadEnvFile(ENV_FILE); // what `npm run setup` configured; the environment still wins
   const binary = await ensurePocketBase({ log: (m) => console.log(m) });
   execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
   const admin = superuserCredentials();
@@ -36,7 +40,11 @@ export async function prepare(): Promise<string> {
 /** Runs `pocketbase serve` in the foreground, passing signals through; resolves with its exit code. */
 export function serve(binary: string, extraArgs: string[]): Promise<number> {
   const http = process.env["PB_HTTP"] ?? "127.0.0.1:8090";
-  const child = spawn(binary, ["serve", `--http=${http}`, ...projectDirArgs(), ...extraArgs], {
+  const origins = process.env["KONVERT_ORIGINS"]
+    ? [`--origins=${process.env["KONVERT_ORIGINS"]}`]
+    : [];
+  const args = ["serve", `--http=${http}`, ...projectDirArgs(), ...origins, ...extraArgs];
+  const child = spawn(binary, args, {
     stdio: "inherit",
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

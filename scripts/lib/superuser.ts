@@ -15,8 +15,11 @@ export interface Superuser {
   generated: boolean;
 }
 
-export function superuserCredentials(env: NodeJS.ProcessEnv = process.env): Superuser {
-  const saved = existsSync(ENV_FILE) ? parseEnv(readFileSync(ENV_FILE, "utf8")) : {};
+export function superuserCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+  envFile: string = ENV_FILE,
+): Superuser {
+  const saved = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
   const email = env["PB_ADMIN_EMAIL"] ?? saved["PB_ADMIN_EMAIL"];
   const password = env["PB_ADMIN_PASSWORD"] ?? saved["PB_ADMIN_PASSWORD"];
   if (email && password) return { email, password, generated: false };
@@ -25,9 +28,9 @@ export function superuserCredentials(env: NodeJS.ProcessEnv = process.env): Supe
     email: email ?? "admin@konvert.local",
     password: password ?? randomBytes(18).toString("base64url"),
   };
-  appendFileSync(ENV_FILE, `PB_ADMIN_EMAIL=${fresh.email}\nPB_ADMIN_PASSWORD=${fresh.password}\n`, {
+  appendFileSync(envFile, `PB_ADMIN_EMAIL=${fresh.email}\nPB_ADMIN_PASSWORD=${fresh.password}\n`, {
     mode: 0o600,
   });
-  chmodSync(ENV_FILE, 0o600);
+  chmodSync(envFile, 0o600);
   return { ...fresh, generated: true };
 }

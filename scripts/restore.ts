@@ -1,0 +1,90 @@
+// `npm run restore <backup.zip>`: restores a backup made by `npm run backup` (or PocketBase's own
+// backups) into a stopped or fresh instance's data dir. The archive is verified completely
+// (checksum file, every entry's CRC, a whole SQLite data.db) before anything is touched; an
+// existing data dir is moved aside, never deleted.
+//
+//   npm run restore -- <file.zip> [--data-dir DIR]
+import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BackupError, hashFile, verifyBackup } from "./lib/backup-archive.ts";
+import { DATA_DIR } from "./lib/serve.ts";
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { "data-dir": { type: "string", default: DATA_DIR } },
+});
+
+try {
+  await main();
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`restore refused: ${message}`);
+  process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const [file] = positionals;
+  if (!file || positionals.length > 1)
+    throw new Error("usage: npm run restore -- <backup.zip> [--data-dir DIR]");
+  const archive = resolve(file);
+  const target = resolve(opts["data-dir"]);
+  if (!existsSync(archive)) throw new Error(`${archive} does not exist`);
+
+  const sidecar = `${archive}.sha256`;
+  if (existsSync(sidecar)) {
+    const expected = readFileSync(sidecar, "utf8").split(/\s+/)[0];
+    if (expected !== (await hashFile(archive))) {
+      throw new BackupError(
+        `${basename(archive)} does not match its .sha256 file: it changed or was cut short after the backup`,
+      );
+    }
+  }
+  const server = processUsing(target);
+  if (server) {
+    throw new Error(`PocketBase (pid ${server}) is running on ${target}: stop it first`);
+  }
+
+  const staging = `${target}.restoring-${Date.now()}`;
+  try {
+    const entries = await verifyBackup(archive, staging);
+    const aside =
+      existsSync(target) && readdirSync(target).length > 0
+        ? `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`
+        : null;
+    if (aside) renameSync(target, aside);
+    else rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+    console.log(`restored ${entries.length} files from ${basename(archive)} into ${target}`);
+    if (aside) console.log(`the previous data dir was moved to ${aside}`);
+    console.log(
+      "Start PocketBase with the PB_ENCRYPTION_KEY of the instance the backup came from " +
+        "(its settings are encrypted with it).",
+    );
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The pid of a `pocketbase serve` using `dataDir` (Linux /proc), if any. */
+function processUsing(dataDir: string): string | null {
+  if (!existsSync("/proc")) return null;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (!args.includes("serve")) continue;
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const flag = args.indexOf("--dir");
+      const dir =
+        args.find((a) => a.startsWith("--dir="))?.slice(6) ??
+        (flag >= 0 ? args[flag + 1] : undefined) ??
+        "pb_data";
+      if (basename(args[0] ?? "").startsWith("pocketbase") && resolve(cwd, dir) === dataDir) {
+        return pid;
+      }
+    } catch {
+      // the process ended or is not ours to read
+    }
+  }
+  return null;
+}

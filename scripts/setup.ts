@@ -1,0 +1,154 @@
+// `npm run setup`: one-step install on a fresh host. Fetches the pinned PocketBase, builds the
+// hooks, writes `.env` (generated superuser password and settings encryption key, mode 0600),
+// creates and configures the data dir, and offers the Supabase import. Re-running changes
+// nothing: secrets are never regenerated and an initialised data dir is left alone
+// (`--reconfigure` re-applies the `.env` settings to it on purpose).
+//
+//   npm run setup -- [--root DIR] [--app-url URL] [--yes] [--no-import] [--reconfigure]
+import { randomBytes } from "node:crypto";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import PocketBase from "pocketbase";
+import { ensurePocketBase, pinnedVersion } from "./pocketbase-binary.ts";
+import { CONFIG_DEFAULTS, configFromEnv, settingsPatch } from "./lib/deployment-config.ts";
+import { ensureEnvFile, type EnvEntry } from "./lib/env-file.ts";
+import { startInstance } from "./lib/instance.ts";
+import { REPO_ROOT } from "./lib/repo.ts";
+import { superuserCredentials } from "./lib/superuser.ts";
+
+const ENCRYPTION_ENV = "PB_ENCRYPTION_KEY";
+const MARKER = "konvert-setup.json";
+
+const { values: opts } = parseArgs({
+  options: {
+    root: { type: "string", default: REPO_ROOT },
+    "app-url": { type: "string" },
+    yes: { type: "boolean", default: false },
+    "no-import": { type: "boolean", default: false },
+    reconfigure: { type: "boolean", default: false },
+  },
+});
+const root = resolve(opts.root);
+const envPath = join(root, ".env");
+const dataDir = join(root, "pb_data");
+const changes: string[] = [];
+
+try {
+  await main();
+} catch (err) {
+  console.error(`setup failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  const binary = await ensurePocketBase({ log: (m) => console.log(m) });
+  execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "pipe" });
+  console.log(`PocketBase ${pinnedVersion()} ready, hooks built`);
+
+  const env = writeEnv();
+  const config = configFromEnv(env);
+  // Children read the key from the environment; only its name goes on the command line.
+  process.env[ENCRYPTION_ENV] = env[ENCRYPTION_ENV];
+  const dirArgs = [
+    `--dir=${dataDir}`,
+    `--hooksDir=${join(REPO_ROOT, "pb_hooks")}`,
+    `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
+    `--encryptionEnv=${ENCRYPTION_ENV}`,
+    "--hooksWatch=false",
+  ];
+
+  const fresh = !existsSync(join(dataDir, MARKER));
+  if (fresh || opts.reconfigure) {
+    const admin = { email: env["PB_ADMIN_EMAIL"] ?? "", password: env["PB_ADMIN_PASSWORD"] ?? "" };
+    execFileSync(binary, ["migrate", "up", ...dirArgs], { stdio: "pipe" });
+    chmodSync(dataDir, 0o700); // the database holds password hashes and private messages
+    if (fresh) {
+      execFileSync(binary, ["superuser", "upsert", admin.email, admin.password, ...dirArgs], {
+        stdio: "pipe",
+      });
+      changes.push(`data dir ${dataDir} created, superuser ${admin.email}`);
+    }
+    await applySettings(binary, admin, settingsPatch(config));
+    writeFileSync(
+      join(dataDir, MARKER),
+      JSON.stringify({ pocketbase: pinnedVersion(), configuredAt: new Date().toISOString() }) +
+        "\n",
+    );
+    changes.push("settings applied (app URL, SMTP, trusted proxy, superuser IPs, backups)");
+  }
+
+  console.log(
+    changes.length
+      ? `\nChanged:\n${changes.map((c) => `  - ${c}`).join("\n")}`
+      : "\nNothing to do: already set up (secrets in .env kept as they are).",
+  );
+  console.log(
+    `\nSecrets are in ${envPath} (mode 600); the superuser is ${env["PB_ADMIN_EMAIL"]}.` +
+      `\nStart: npm start  ·  dashboard: ${config.appUrl}/_/  ·  docs/operations.md`,
+  );
+  await offerImport();
+}
+
+function writeEnv(): Record<string, string> {
+  const before = existsSync(envPath);
+  // The superuser keys come from the shared helper (also used by `npm start`).
+  const admin = superuserCredentials(process.env, envPath);
+  const entries: EnvEntry[] = [
+    {
+      key: ENCRYPTION_ENV,
+      value: () => randomBytes(24).toString("base64url"), // 32 characters: AES-256 key
+      comment: "encrypts PocketBase's stored settings (SMTP/S3 secrets); losing it loses them",
+    },
+    ...Object.entries(CONFIG_DEFAULTS).map(([key, d]) => ({
+      key,
+      value: () => (key === "KONVERT_APP_URL" && opts["app-url"]) || d.value,
+      comment: d.comment || undefined,
+    })),
+  ];
+  const { values, added } = ensureEnvFile(envPath, entries);
+  if (!before) changes.push(`${envPath} written (generated superuser password, encryption key)`);
+  else if (added.length) changes.push(`${envPath}: added ${added.join(", ")}`);
+  return { ...values, PB_ADMIN_EMAIL: admin.email, PB_ADMIN_PASSWORD: admin.password };
+}
+
+async function applySettings(
+  binary: string,
+  admin: { email: string; password: string },
+  patch: Record<string, unknown>,
+): Promise<void> {
+  const instance = await startInstance({
+    binary,
+    dataDir,
+    hooksDir: join(REPO_ROOT, "pb_hooks"),
+    migrationsDir: join(REPO_ROOT, "pb_migrations"),
+    args: [`--encryptionEnv=${ENCRYPTION_ENV}`],
+  });
+  try {
+    const pb = new PocketBase(instance.url);
+    await pb.collection("_superusers").authWithPassword(admin.email, admin.password);
+    await pb.settings.update(patch);
+  } finally {
+    await instance.stop();
+  }
+}
+
+async function offerImport(): Promise<void> {
+  const hint = "Import Konvert's Supabase data any time: see docs/MIGRATION_GUIDE.md";
+  if (opts["no-import"] || opts.yes || !process.stdin.isTTY) {
+    console.log(hint);
+    return;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question("Import data from Supabase now? [y/N] ");
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim())) {
+    console.log(hint);
+    return;
+  }
+  const result = spawnSync("npm", ["run", "import"], { cwd: REPO_ROOT, stdio: "inherit" });
+  if (result.status !== 0) console.log(`The import did not finish. ${hint}`);
+}
