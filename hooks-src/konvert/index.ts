@@ -1,3 +1,9 @@
 // The hooks library: everything main.pb.ts's one-line handlers require from `${__hooks}/konvert.js`.
 export * as users from "./jsvm/users.ts";
 export * as rooms from "./jsvm/rooms.ts";
+export * as profiles from "./jsvm/profiles.ts";
+export * as presence from "./jsvm/presence.ts";
+export * as moderation from "./jsvm/moderation.ts";
+export * as friends from "./jsvm/friends.ts";
+export * as blocks from "./jsvm/blocks.ts";
+export * as account from "./jsvm/account.ts";

@@ -1,0 +1,48 @@
+// Helpers the people modules share: loading users inside a transaction, responses, the log.
+import { isOnline } from "../rules/presence.ts";
+import { findActiveUser } from "./access.ts";
+import { badRequest } from "./errors.ts";
+
+/** The route's `{id}` user, or a 404 (deleted accounts count as missing). */
+export function targetOf(e: core.RequestEvent, app: CoreApp = e.app): core.Record {
+  return findActiveUser(app, e.request!.pathValue("id"));
+}
+
+/** Answers with a user as the caller may see it (the enrich hook applies visibility). */
+export function userResponse(e: core.RequestEvent, user: core.Record): void {
+  $apis.enrichRecord(e, user);
+  e.json(200, user);
+}
+
+export function allowOnly(body: Record<string, unknown>, allowed: readonly string[]): void {
+  const extra = Object.keys(body).find((key) => !allowed.includes(key));
+  if (extra !== undefined) badRequest(extra, `Unknown field: '${extra}'.`);
+}
+
+export function msOf(record: core.Record, field: string): number | null {
+  const value = record.getDateTime(field);
+  return value.isZero() ? null : value.unix() * 1000;
+}
+
+export function onlineNow(user: core.Record): boolean {
+  return isOnline(msOf(user, "lastActiveAt"), Date.now());
+}
+
+/** True when the two users are friends or share a room: who may see each other's presence. */
+export function sharesCircle(app: CoreApp, a: string, b: string): boolean {
+  const row = new DynamicModel({ n: 0 });
+  app
+    .db()
+    .newQuery(
+      "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b})" +
+        " OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x" +
+        " JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS n",
+    )
+    .bind({ a, b })
+    .one(row);
+  return (row as unknown as { n: number }).n > 0;
+}
+
+export function nowDate(): string {
+  return new Date().toISOString().replace("T", " ");
+}
