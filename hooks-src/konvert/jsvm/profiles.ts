@@ -51,7 +51,7 @@ export function onUserEnrich(e: core.RecordEnrichEvent): void {
     const shown: string[] = [];
     if (self) shown.push(...PRIVATE_FIELDS);
     else {
-      const withheld = fieldsHiddenByPrivacy(user.get("privacy"));
+      const withheld = fieldsHiddenByPrivacy(privacyOf(user));
       shown.push(...PROFILE_FIELDS.filter((f) => !withheld.includes(f)));
       const presenceAllowed = !withheld.includes("lastActiveAt") || staff;
       if (presenceAllowed && (staff || sharesCircle(e.app, viewer.id, user.id))) {
@@ -69,6 +69,16 @@ export function onUserEnrich(e: core.RecordEnrichEvent): void {
     }
   }
   e.next();
+}
+
+/** JSON fields come back from the VM as raw bytes; the string form parses reliably. */
+function privacyOf(user: core.Record): unknown {
+  const raw = user.getString("privacy");
+  try {
+    return raw === "" ? null : (JSON.parse(raw) as unknown);
+  } catch {
+    return null;
+  }
 }
 
 const SEARCH_PAGE_MAX = 50;
@@ -94,7 +104,7 @@ export function search(e: core.RequestEvent): void {
         { me: caller.id },
       ),
     )
-    .orderBy("username COLLATE NOCASE ASC")
+    .orderBy("searchText ASC") // starts with the lowercased username
     .limit(perPage + 1)
     .offset((page - 1) * perPage)
     .all(records);
