@@ -144,9 +144,9 @@ describe("friend requests", () => {
     await waitUntil(() => carlFeed.events.length === 1, "carl's own notification");
     expect(carlFeed.events.map((e) => e.record.recipient)).toEqual([carl.record.id]);
 
-    const [note] = await bob.client
-      .collection("notifications")
-      .getFullList<NotificationsResponse>();
+    const notes = await bob.client.collection("notifications").getFullList<NotificationsResponse>();
+    expect(notes).toHaveLength(1);
+    const note = notes[0] as NotificationsResponse;
     expect(note).toMatchObject({ type: "friend_request", actor: ann.record.id, readAt: "" });
     const path = `/notifications/${note.id}/read`;
     expect(await failure(api(carl.client, "POST", path))).toMatchObject({ status: 404 });

@@ -43,7 +43,7 @@ const PNG = Uint8Array.from(
   ),
   (c) => c.charCodeAt(0),
 );
-const avatarForm = (bytes: Uint8Array, name: string, type: string) => {
+const avatarForm = (bytes: Uint8Array<ArrayBuffer>, name: string, type: string) => {
   const form = new FormData();
   form.append("avatar", new Blob([bytes], { type }), name);
   return form;
