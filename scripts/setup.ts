@@ -143,12 +143,21 @@ async function offerImport(): Promise<void> {
     return;
   }
   const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await rl.question("Import data from Supabase now? [y/N] ");
+  const source = (
+    await rl.question(
+      "Import Konvert's Supabase data now? Source (postgres://… URL, .sql dump or CSV dir; " +
+        "empty to skip): ",
+    )
+  ).trim();
   rl.close();
-  if (!/^y(es)?$/i.test(answer.trim())) {
+  if (!source) {
     console.log(hint);
     return;
   }
-  const result = spawnSync("npm", ["run", "import"], { cwd: REPO_ROOT, stdio: "inherit" });
+  const result = spawnSync(
+    "npm",
+    ["run", "import", "--", "--from", source, "--to", dataDir, "--verify"],
+    { cwd: REPO_ROOT, stdio: "inherit" },
+  );
   if (result.status !== 0) console.log(`The import did not finish. ${hint}`);
 }
