@@ -7,6 +7,16 @@ onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),
   "rooms",
 );
+// Supabase import tool (superuser only; raw SQL upserts, no per-record hooks)
+routerAdd("POST", "/api/konvert/import/rows", (e) =>
+  require(`${__hooks}/konvert.js`).importer.onImportRows(e),
+);
+routerAdd("POST", "/api/konvert/import/read", (e) =>
+  require(`${__hooks}/konvert.js`).importer.onImportRead(e),
+);
+routerAdd("POST", "/api/konvert/import/file", (e) =>
+  require(`${__hooks}/konvert.js`).importer.onImportFile(e),
+);
 // People (issue #5): profile visibility and search text, profiles, presence, moderation,
 // friends, blocks, account lifecycle. Routes answer 401 to anonymous callers themselves (callerOf).
 onRecordEnrich((e) => require(`${__hooks}/konvert.js`).profiles.onUserEnrich(e), "users");

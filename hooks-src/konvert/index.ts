@@ -1,6 +1,7 @@
 // The hooks library: everything main.pb.ts's one-line handlers require from `${__hooks}/konvert.js`.
 export * as users from "./jsvm/users.ts";
 export * as rooms from "./jsvm/rooms.ts";
+export * as importer from "./jsvm/import.ts";
 export * as profiles from "./jsvm/profiles.ts";
 export * as presence from "./jsvm/presence.ts";
 export * as moderation from "./jsvm/moderation.ts";

@@ -1,0 +1,70 @@
+// npm run import -- --from <source> --to <PocketBase URL or data dir> [--dry-run] [--report f.json]
+import { parseArgs } from "node:util";
+import { runImport } from "./run.ts";
+
+const USAGE = `Usage: npm run import -- --from <source> [--to <PocketBase URL or data dir>] [options]
+
+Sources: postgres://… (live), a .sql dump (COPY or INSERT form), a KV .csv (with --users-csv for
+auth.users) or a directory of CSV exports, https://<project> (Supabase REST, needs --service-key).
+
+Options:
+  --dry-run             analyse everything, write nothing
+  --report <file.json>  write the report as JSON (and the text next to it, .txt)
+  --verify              after importing, re-read source and target and fail on any difference
+  --verify-only         compare only, write nothing
+  --table <name>        the KV table (default: the one kv_store_<8 hex> table found)
+  --users-csv <file>    auth.users exported as CSV
+  --service-key <key>   Supabase service-role key for the REST source
+  --admin-email/--admin-password  superuser of a running PocketBase (or PB_ADMIN_EMAIL/PASSWORD)
+  --no-progress         no progress bars`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      report: { type: "string" },
+      verify: { type: "boolean", default: false },
+      "verify-only": { type: "boolean", default: false },
+      "batch-size": { type: "string" },
+      table: { type: "string" },
+      "users-csv": { type: "string" },
+      "service-key": { type: "string" },
+      "admin-email": { type: "string" },
+      "admin-password": { type: "string" },
+      "no-progress": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help || !values.from || (!values.to && !values["dry-run"])) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const report = await runImport({
+    from: values.from,
+    to: values.to,
+    dryRun: values["dry-run"],
+    reportFile: values.report,
+    verify: values.verify,
+    verifyOnly: values["verify-only"],
+    batchSize: values["batch-size"] ? Number(values["batch-size"]) : undefined,
+    table: values.table,
+    usersCsv: values["users-csv"],
+    serviceKey: values["service-key"],
+    adminEmail: values["admin-email"],
+    adminPassword: values["admin-password"],
+    progress: !values["no-progress"] && process.stderr.isTTY,
+  });
+  console.log(report.toText());
+  if (report.verify && !report.verify.ok) return 1;
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+// Value conversions shared by every phase: deterministic ids, PocketBase dates, decoded values.
+import { createHash } from "node:crypto";
+
+/**
+ * The PocketBase id of an imported record: derived from its source key, so every run (and every
+ * resumed run) writes the same row again instead of a duplicate, and relations can be computed
+ * without asking the target.
+ */
+export function pbId(sourceKey: string): string {
+  const digest = createHash("sha256").update(sourceKey).digest();
+  let id = "";
+  for (let i = 0; id.length < 15; i++) id += ((digest[i] ?? 0) % 36).toString(36);
+  return id;
+}
+
+/** The id of the single jail room, created by the migrations. */
+export const JAIL_ROOM_ID = "jailroom0000000";
+
+/** "2025-11-01T10:00:00Z" -> "2025-11-01 10:00:00.000Z" (PocketBase's storage format); bad -> "". */
+export function pbDate(value: unknown): string {
+  const ms = toMs(value);
+  return ms === undefined ? "" : new Date(ms).toISOString().replace("T", " ");
+}
+
+export function toMs(value: unknown): number | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  if (value === "") return undefined;
+  const ms = typeof value === "number" ? value : Date.parse(isoText(value));
+  if (!Number.isFinite(ms) || ms < 0 || ms > 253402300799999) return undefined;
+  return ms;
+}
+
+const PG_TIMESTAMP =
+  /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Postgres prints "2025-11-01 10:00:00.123456+00"; JavaScript wants ISO 8601 with milliseconds. */
+function isoText(text: string): string {
+  const m = PG_TIMESTAMP.exec(text.trim());
+  if (!m) return text;
+  const fraction = (m[3] ?? ".000").slice(0, 4).padEnd(4, "0");
+  let zone = m[4] ?? "Z";
+  if (zone !== "Z")
+    zone = zone.length === 3 ? `${zone}:00` : zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
+  return `${m[1]}T${m[2]}${fraction}${zone}`;
+}
+
+/** Far-future expiry for permanent bans and undated mutes ("until" fields compare against now). */
+export const FOREVER = "9999-12-31 23:59:59.999Z";
+
+/**
+ * Values written as JSON strings holding JSON (`kv.set(k, JSON.stringify(obj))`) are decoded;
+ * anything else is returned as is.
+ */
+export function decodeValue(value: unknown): { value: unknown; decoded: boolean } {
+  if (typeof value === "string") {
+    const t = value.trim();
+    if ((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]"))) {
+      try {
+        return { value: JSON.parse(t) as unknown, decoded: true };
+      } catch {
+        // a plain string that merely looks like JSON
+      }
+    }
+  }
+  return { value, decoded: false };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown, max = Infinity): string {
+  if (typeof value !== "string") return "";
+  return value.length > max ? value.slice(0, max) : value;
+}
+
+export function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** "a:b" with the two ids sorted, as rooms.dmKey and friend_requests.pairKey expect. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}

@@ -1,0 +1,98 @@
+// The import report: counts per key kind, what needs a human, what did not fit.
+import type { KeyKind } from "./classify.ts";
+
+export interface KindCount {
+  read: number;
+  imported: number;
+  merged: number;
+  legacy: number;
+  index: number;
+}
+
+export interface Issue {
+  key: string;
+  reason: string;
+}
+
+const SAMPLE = 200;
+
+export class Report {
+  source = "";
+  target = "";
+  dryRun = false;
+  kinds: Partial<Record<KeyKind, KindCount>> = {};
+  written: Record<string, number> = {};
+  decodedStrings = 0;
+  usersNeedingReset: { user: string; email: string; reason: string }[] = [];
+  usernameChanges: { user: string; from: string; to: string }[] = [];
+  emailChanges: { user: string; from: string; to: string }[] = [];
+  orphanCount = 0;
+  orphans: Issue[] = [];
+  driftCount = 0;
+  drift: Issue[] = [];
+  merged: Issue[] = [];
+  conflicts: Issue[] = [];
+  missingFiles: Issue[] = [];
+  verify: { ok: boolean; checked: number; differences: Issue[] } | undefined;
+
+  count(kind: KeyKind, field: keyof KindCount, n = 1): void {
+    const entry = (this.kinds[kind] ??= { read: 0, imported: 0, merged: 0, legacy: 0, index: 0 });
+    entry[field] += n;
+  }
+
+  orphan(key: string, reason: string): void {
+    this.orphanCount++;
+    if (this.orphans.length < SAMPLE) this.orphans.push({ key, reason });
+  }
+
+  shapeDrift(key: string, reason: string): void {
+    this.driftCount++;
+    if (this.drift.length < SAMPLE) this.drift.push({ key, reason });
+  }
+
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this));
+  }
+
+  toText(): string {
+    const lines = [`Konvert import ${this.dryRun ? "(dry run, nothing written)" : ""}`.trim()];
+    lines.push(`source: ${this.source}`, `target: ${this.target}`, "");
+    lines.push("key kind              read  imported  merged  kv_legacy  index");
+    for (const [kind, c] of Object.entries(this.kinds)) {
+      lines.push(
+        `${kind.padEnd(20)} ${pad(c.read, 6)} ${pad(c.imported, 9)} ${pad(c.merged, 7)} ${pad(c.legacy, 10)} ${pad(c.index, 6)}`,
+      );
+    }
+    lines.push("", "records written per collection:");
+    for (const [name, n] of Object.entries(this.written)) lines.push(`  ${name.padEnd(18)} ${n}`);
+    lines.push(
+      "",
+      `JSON strings holding JSON, decoded: ${this.decodedStrings}`,
+      `users needing a password reset: ${this.usersNeedingReset.length}`,
+      ...this.usersNeedingReset.slice(0, 20).map((u) => `  ${u.email || u.user}: ${u.reason}`),
+      `usernames changed to stay unique: ${this.usernameChanges.length}`,
+      ...this.usernameChanges.slice(0, 20).map((u) => `  ${u.from} -> ${u.to}`),
+      `orphans: ${this.orphanCount}`,
+      ...this.orphans.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `shape drift: ${this.driftCount}`,
+      ...this.drift.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `merged: ${this.merged.length}`,
+      ...this.merged.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `conflicts with existing data: ${this.conflicts.length}`,
+      ...this.conflicts.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `missing files: ${this.missingFiles.length}`,
+      ...this.missingFiles.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+    );
+    if (this.verify) {
+      lines.push(
+        `verify: ${this.verify.ok ? "OK" : "FAILED"} (${this.verify.checked} records checked, ${this.verify.differences.length} differences)`,
+        ...this.verify.differences.slice(0, 20).map((d) => `  ${d.key}: ${d.reason}`),
+      );
+    }
+    return lines.join("\n");
+  }
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width);
+}

@@ -1,0 +1,199 @@
+// The import, phase by phase: scan the source, write users, rooms, members, social graph, then
+// stream messages/notifications/unmapped rows, then pins, polls, achievements and stats; verify.
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import cliProgress from "cli-progress";
+import { Mapper, type Row, type Rows } from "./mapping.ts";
+import { Report } from "./report.ts";
+import { Scan } from "./scan.ts";
+import { csvSource } from "./sources/csv.ts";
+import { postgresSource } from "./sources/postgres.ts";
+import { restSource } from "./sources/rest.ts";
+import { sqlDumpSource } from "./sources/sql-dump.ts";
+import type { Source } from "./sources/types.ts";
+import { BatchWriter, openTarget, type Target } from "./target.ts";
+import { Verifier } from "./verify.ts";
+
+export interface ImportOptions {
+  from: string;
+  to?: string;
+  dryRun?: boolean;
+  reportFile?: string;
+  table?: string;
+  usersCsv?: string;
+  serviceKey?: string;
+  verify?: boolean;
+  /** Write nothing, only compare the target with what the source maps to. */
+  verifyOnly?: boolean;
+  progress?: boolean;
+  adminEmail?: string;
+  adminPassword?: string;
+  batchSize?: number;
+}
+
+/** The 28 catalogue keys (seeded by the migrations), for dry runs without a target. */
+const ACHIEVEMENT_KEYS =
+  "first_message voice_master reaction_brain soul_of_party magnet popular_person rescuer silent_listener initiator chatterbox night_owl speed_shooter quote_king history_keeper photographer reactor documentalist collector self_director oops_all paradox chips_pretzel ninja nostalgia beacon perfect_taste striker new_year_miracle".split(
+    " ",
+  );
+
+export async function runImport(options: ImportOptions): Promise<Report> {
+  const report = new Report();
+  report.dryRun = Boolean(options.dryRun);
+  const source = await openSource(options);
+  report.source = source.describe;
+  let target: Target | undefined;
+  try {
+    if (options.to && !options.dryRun) {
+      target = await openTarget(options.to, {
+        email: options.adminEmail ?? process.env["PB_ADMIN_EMAIL"],
+        password: options.adminPassword ?? process.env["PB_ADMIN_PASSWORD"],
+      });
+      report.target = target.describe;
+    } else {
+      report.target = "(none: dry run)";
+    }
+    const catalogue = await achievementCatalogue(target);
+    const bars = options.progress ? new Progress() : undefined;
+
+    const scan = await scanSource(source, report, bars);
+    const auth = await source.authUsers();
+    const mapper = new Mapper(scan, auth, report, catalogue);
+    const writer = new BatchWriter(
+      target,
+      (collection, rows, result) => {
+        report.written[collection] = (report.written[collection] ?? 0) + result.written;
+        for (const f of result.failed) {
+          const row = rows[f.index];
+          report.conflicts.push({ key: `${collection}/${String(row?.["id"])}`, reason: f.error });
+        }
+      },
+      options.batchSize,
+    );
+    if (!options.verifyOnly) await writeAll(mapper, source, writer, bars);
+    bars?.stop();
+
+    if ((options.verify || options.verifyOnly) && target) {
+      const verifier = new Verifier(target);
+      const checkReport = new Report();
+      const checkScan = await scanSource(source, checkReport, undefined);
+      const checkMapper = new Mapper(checkScan, await source.authUsers(), checkReport, catalogue);
+      await writeAll(checkMapper, source, verifier, undefined);
+      report.verify = verifier.result();
+    }
+  } finally {
+    await source.close();
+    await target?.close();
+  }
+  if (options.reportFile) {
+    writeFileSync(options.reportFile, JSON.stringify(report.toJSON(), null, 2));
+    writeFileSync(options.reportFile.replace(/\.json$/, "") + ".txt", report.toText() + "\n");
+  }
+  return report;
+}
+
+interface Sink {
+  add(collection: string, row: Row, insertOnly?: string[]): Promise<void>;
+  flush(): Promise<void>;
+}
+
+async function scanSource(source: Source, report: Report, bars?: Progress): Promise<Scan> {
+  const scan = new Scan(report);
+  const bar = bars?.phase("scan", 0);
+  for await (const row of source.kv()) {
+    scan.add(row);
+    bar?.increment();
+  }
+  return scan;
+}
+
+async function writeAll(
+  mapper: Mapper,
+  source: Source,
+  sink: Sink,
+  bars?: Progress,
+): Promise<void> {
+  const drain = async (phase: string, rows: Iterable<Rows>) => {
+    const bar = bars?.phase(phase, 0);
+    for (const r of rows) {
+      await sink.add(r.collection, r.row, r.insertOnly);
+      bar?.increment();
+    }
+    await sink.flush();
+  };
+  await drain("users", mapper.users());
+  await drain("rooms", mapper.rooms());
+  await drain("members", mapper.roomMembers());
+  await drain("friends", mapper.social());
+  const bar = bars?.phase("messages", 0);
+  for await (const row of source.kv()) {
+    for (const r of mapper.content(row)) await sink.add(r.collection, r.row, r.insertOnly);
+    bar?.increment();
+  }
+  await sink.flush();
+  await drain("pins", mapper.pins());
+  await drain("polls", mapper.polls());
+  await drain("achievements", mapper.achievements());
+  await drain("stats", mapper.stats());
+}
+
+async function achievementCatalogue(target?: Target): Promise<Map<string, string>> {
+  if (!target) return new Map(ACHIEVEMENT_KEYS.map((k) => [k, `catalogue_${k}`]));
+  const page = await target.get<{ items: { id: string; key: string }[] }>(
+    "/api/collections/achievements/records?perPage=500&fields=id,key",
+  );
+  return new Map(page.items.map((a) => [a.key, a.id]));
+}
+
+async function openSource(options: ImportOptions): Promise<Source> {
+  const from = options.from;
+  if (/^postgres(ql)?:\/\//.test(from)) return postgresSource(from, options.table);
+  if (/^https?:\/\//.test(from)) {
+    const key = options.serviceKey ?? process.env["SUPABASE_SERVICE_ROLE_KEY"];
+    if (!key)
+      throw new Error("The REST source needs --service-key (or SUPABASE_SERVICE_ROLE_KEY).");
+    return restSource(from, key, options.table);
+  }
+  if (!existsSync(from)) throw new Error(`Source ${from} does not exist.`);
+  if (statSync(from).isDirectory()) {
+    const files = readdirSync(from);
+    const kv = files.find((f) => /kv_store_[0-9a-f]{8}.*\.csv$/i.test(f));
+    const users = files.find((f) => /users.*\.csv$/i.test(f));
+    if (!kv) throw new Error(`No kv_store_<8 hex>*.csv in ${from}.`);
+    return csvSource(join(from, kv), options.usersCsv ?? (users ? join(from, users) : undefined));
+  }
+  if (/\.csv$/i.test(from)) return csvSource(from, options.usersCsv);
+  return sqlDumpSource(from, options.table);
+}
+
+/** One bar per phase: count, rate and ETA (once the total is known). */
+class Progress {
+  private readonly multi = new cliProgress.MultiBar(
+    {
+      format: " {phase} | {value}/{total} | {rate} rows/s | ETA {eta_formatted}",
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+
+  phase(name: string, total: number): { increment: () => void } {
+    const bar = this.multi.create(total, 0, { phase: name.padEnd(12), rate: "0" });
+    const started = Date.now();
+    let value = 0;
+    return {
+      increment: () => {
+        value++;
+        if (value % 500 === 0) {
+          const rate = Math.round(value / Math.max(0.001, (Date.now() - started) / 1000));
+          bar.setTotal(Math.max(total, value));
+          bar.update(value, { rate: String(rate) });
+        }
+      },
+    };
+  }
+
+  stop(): void {
+    this.multi.stop();
+  }
+}

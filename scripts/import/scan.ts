@@ -1,0 +1,148 @@
+// Pass 1: reads every KV row once and keeps only what later phases need to resolve relations —
+// whole values for the small kinds (users, rooms, DMs, polls, requests, achievements), compact
+// metadata for messages — so a million-row store streams in bounded memory.
+import { classifyKey, INDEX_KINDS, shapeFits, type KeyKind } from "./classify.ts";
+import { decodeValue, isObject, str, strings, toMs } from "./convert.ts";
+import type { Report } from "./report.ts";
+import type { KvRow } from "./sources/types.ts";
+
+export interface MessageMeta {
+  room: string;
+  author: string;
+  created: number;
+  deleted: boolean;
+  type: string;
+}
+
+type Obj = Record<string, unknown>;
+
+export class Scan {
+  users = new Map<string, Obj>();
+  rooms = new Map<string, Obj>();
+  dms = new Map<string, Obj>();
+  dmHidden: { dm: string; user: string; at: string }[] = [];
+  friendRequests: { key: string; value: Obj }[] = [];
+  polls = new Map<string, Obj>();
+  achievements = new Map<string, Obj>();
+  streaks = new Map<string, Obj>();
+  messages = new Map<string, MessageMeta>();
+  /** Message ids named by room_messages / dm_messages, for orphan detection. */
+  indexedMessages = new Set<string>();
+  /** Per source room: [created, author] of every message, for unread watermarks. */
+  roomMessages = new Map<string, { times: number[]; authors: string[]; deleted: boolean[] }>();
+  /** Per source room and user: times of mentions of that user. */
+  roomMentions = new Map<string, Map<string, number[]>>();
+  /** Per source room and message author: times of others' reactions on their messages. */
+  roomReactions = new Map<string, Map<string, number[]>>();
+  /** Reactions each user gave. */
+  reactionsGiven = new Map<string, number>();
+  /** Per source room: its newest non-deleted message. */
+  lastInRoom = new Map<string, { id: string; created: number }>();
+
+  constructor(private readonly report: Report) {}
+
+  add(row: KvRow): void {
+    const { kind, parts } = classifyKey(row.key);
+    const decoded = decodeValue(row.value);
+    if (decoded.decoded) this.report.decodedStrings++;
+    const value = decoded.value;
+    this.report.count(kind, "read");
+    if (!shapeFits(kind, value)) {
+      this.report.shapeDrift(row.key, `expected the ${kind} shape, got ${describe(value)}`);
+      return; // pass 2 sends it to kv_legacy
+    }
+    if (INDEX_KINDS.has(kind)) {
+      this.report.count(kind, "index");
+      if (kind === "room_messages" || kind === "dm_messages") {
+        for (const id of strings(value)) this.indexedMessages.add(id);
+      }
+      return;
+    }
+    const obj = value as Obj;
+    switch (kind) {
+      case "user":
+        this.users.set(parts[0] ?? "", obj);
+        break;
+      case "room":
+        this.rooms.set(parts[0] ?? "", obj);
+        break;
+      case "dm":
+        this.dms.set(`${parts[0] ?? ""}:${parts[1] ?? ""}`, obj);
+        break;
+      case "dm_hidden":
+        this.dmHidden.push({
+          dm: `${parts[0] ?? ""}:${parts[1] ?? ""}`,
+          user: parts[2] ?? "",
+          at: str(obj["hidden_at"]),
+        });
+        break;
+      case "friend_request":
+        this.friendRequests.push({ key: row.key, value: obj });
+        break;
+      case "poll":
+        this.polls.set(parts[0] ?? "", obj);
+        break;
+      case "achievements":
+        this.achievements.set(parts[0] ?? "", obj);
+        break;
+      case "activity_streak":
+        this.streaks.set(parts[0] ?? "", obj);
+        break;
+      case "message":
+        this.addMessage(parts[0] ?? "", obj);
+        break;
+      default:
+        break; // notifications and legacy rows are handled in pass 2 only
+    }
+  }
+
+  private addMessage(id: string, m: Obj): void {
+    const room = str(m["room_id"]);
+    const author = str(m["sender_id"]);
+    const created = toMs(m["created_at"]) ?? 0;
+    const deleted = m["deleted"] === true;
+    this.messages.set(id, { room, author, created, deleted, type: str(m["type"]) });
+    const perRoom = this.roomMessages.get(room) ?? { times: [], authors: [], deleted: [] };
+    perRoom.times.push(created);
+    perRoom.authors.push(author);
+    perRoom.deleted.push(deleted);
+    this.roomMessages.set(room, perRoom);
+    const last = this.lastInRoom.get(room);
+    if (
+      !deleted &&
+      (!last || created > last.created || (created === last.created && id > last.id))
+    ) {
+      this.lastInRoom.set(room, { id, created });
+    }
+    for (const user of new Set(strings(m["mentions"]))) {
+      if (user !== author) push(this.roomMentions, room, user, created);
+    }
+    if (isObject(m["reactions"])) {
+      for (const users of Object.values(m["reactions"])) {
+        for (const user of new Set(strings(users))) {
+          this.reactionsGiven.set(user, (this.reactionsGiven.get(user) ?? 0) + 1);
+          if (user !== author) push(this.roomReactions, room, author, created);
+        }
+      }
+    }
+  }
+}
+
+function push(
+  map: Map<string, Map<string, number[]>>,
+  room: string,
+  user: string,
+  t: number,
+): void {
+  let perRoom = map.get(room);
+  if (!perRoom) map.set(room, (perRoom = new Map<string, number[]>()));
+  const list = perRoom.get(user);
+  if (list) list.push(t);
+  else perRoom.set(user, [t]);
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
+}
+
+export type { KeyKind };

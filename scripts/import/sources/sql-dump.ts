@@ -1,0 +1,251 @@
+// Plain SQL dumps from pg_dump / `supabase db dump`: COPY blocks and (multi-row) INSERT
+// statements, streamed line by line. psql meta-lines (\restrict, \unrestrict), SET/SELECT
+// preambles and comments are skipped. Custom-format dumps are refused with the pg_restore command.
+import { createReadStream, openSync, readSync, closeSync } from "node:fs";
+import { createInterface } from "node:readline";
+import {
+  authUserFromColumns,
+  KV_TABLE,
+  parseJsonText,
+  type AuthUser,
+  type KvRow,
+  type Source,
+} from "./types.ts";
+
+export interface DumpRow {
+  schema: string;
+  table: string;
+  columns: string[];
+  values: (string | null)[];
+}
+
+export function refuseCustomFormat(path: string): void {
+  const fd = openSync(path, "r");
+  const head = Buffer.alloc(5);
+  readSync(fd, head, 0, 5, 0);
+  closeSync(fd);
+  if (head.toString("latin1") === "PGDMP") {
+    throw new Error(
+      `${path} is a custom-format pg_dump archive. Convert it to plain SQL first:\n` +
+        `  pg_restore --data-only --no-owner -f ${path}.sql ${path}\n` +
+        `then run the import with --from ${path}.sql`,
+    );
+  }
+}
+
+export function sqlDumpSource(path: string, table?: string): Source {
+  refuseCustomFormat(path);
+  return {
+    describe: `SQL dump ${path}`,
+    kv: () => dumpKv(path, table),
+    authUsers: async () => {
+      const users: AuthUser[] = [];
+      for await (const row of dumpRows(path)) {
+        if (row.schema === "auth" && row.table === "users") {
+          const user = authUserFromColumns((c) => row.values[row.columns.indexOf(c)] ?? null);
+          if (user) users.push(user);
+        }
+      }
+      return users;
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+async function* dumpKv(path: string, wanted?: string): AsyncIterable<KvRow> {
+  let chosen: string | undefined;
+  for await (const row of dumpRows(path)) {
+    const name = row.table;
+    const isKv = wanted
+      ? name === wanted || `${row.schema}.${name}` === wanted
+      : KV_TABLE.test(name);
+    if (!isKv) continue;
+    if (chosen !== undefined && chosen !== name) {
+      throw new Error(
+        `Several KV tables in the dump (${chosen}, ${name}); choose one with --table.`,
+      );
+    }
+    chosen = name;
+    const key = row.values[row.columns.indexOf("key")];
+    const value = row.values[row.columns.indexOf("value")];
+    if (key === null || key === undefined) continue;
+    yield { key, value: parseJsonText(value ?? "null", key) };
+  }
+  if (chosen === undefined) {
+    throw new Error(
+      wanted ? `Table ${wanted} is not in the dump.` : "No kv_store_<8 hex> table in the dump.",
+    );
+  }
+}
+
+const COPY_START = /^COPY\s+(.+?)\s*\((.*)\)\s+FROM\s+stdin;\s*$/i;
+const INSERT_START = /^INSERT\s+INTO\s+(.+?)\s*\((.*?)\)\s*VALUES\s*(.*)$/i;
+
+export async function* dumpRows(path: string): AsyncIterable<DumpRow> {
+  const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
+  let copy: { schema: string; table: string; columns: string[] } | undefined;
+  let insert: { schema: string; table: string; columns: string[]; parser: TupleParser } | undefined;
+  for await (const line of lines) {
+    if (copy) {
+      if (line === "\\.") {
+        copy = undefined;
+        continue;
+      }
+      yield { ...copy, values: line.split("\t").map(unescapeCopy) };
+      continue;
+    }
+    if (insert) {
+      for (const values of insert.parser.feed(line + "\n")) yield { ...insert, values };
+      if (insert.parser.done) insert = undefined;
+      continue;
+    }
+    const copyMatch = COPY_START.exec(line);
+    if (copyMatch) {
+      copy = { ...tableName(copyMatch[1] ?? ""), columns: identList(copyMatch[2] ?? "") };
+      continue;
+    }
+    const insertMatch = INSERT_START.exec(line);
+    if (insertMatch) {
+      const parser = new TupleParser();
+      insert = {
+        ...tableName(insertMatch[1] ?? ""),
+        columns: identList(insertMatch[2] ?? ""),
+        parser,
+      };
+      for (const values of parser.feed((insertMatch[3] ?? "") + "\n")) yield { ...insert, values };
+      if (parser.done) insert = undefined;
+    }
+    // everything else (SET, SELECT pg_catalog.set_config, \restrict, comments, DDL) is skipped
+  }
+}
+
+function tableName(text: string): { schema: string; table: string } {
+  const parts = identList(text.replace(/\./g, ","));
+  return parts.length >= 2
+    ? { schema: parts[parts.length - 2] ?? "", table: parts[parts.length - 1] ?? "" }
+    : { schema: "public", table: parts[0] ?? "" };
+}
+
+function identList(text: string): string[] {
+  const out: string[] = [];
+  const re = /\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null && m[0] !== "") {
+    out.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : (m[2] ?? ""));
+  }
+  return out;
+}
+
+function unescapeCopy(field: string): string | null {
+  if (field === "\\N") return null;
+  if (!field.includes("\\")) return field;
+  return field.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, esc: string) => {
+    switch (esc[0]) {
+      case "b":
+        return "\b";
+      case "f":
+        return "\f";
+      case "n":
+        return "\n";
+      case "r":
+        return "\r";
+      case "t":
+        return "\t";
+      case "v":
+        return "\v";
+      case "x":
+        return String.fromCharCode(parseInt(esc.slice(1), 16));
+      default:
+        return /^[0-7]/.test(esc) ? String.fromCharCode(parseInt(esc, 8)) : esc;
+    }
+  });
+}
+
+/**
+ * Streams the tuples of `VALUES (…), (…);`: string literals ('' escapes; E'' with backslash
+ * escapes), NULL, numbers, booleans, optional `::type` casts. Literals may span lines.
+ */
+export class TupleParser {
+  done = false;
+  private depth = 0;
+  private values: (string | null)[] = [];
+  private token = "";
+  private quoted = false;
+  private inString = false;
+  private escapes = false;
+  private pendingQuote = false;
+  private inCast = false;
+
+  feed(text: string): (string | null)[][] {
+    const out: (string | null)[][] = [];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charAt(i);
+      if (this.inString) {
+        if (this.pendingQuote) {
+          this.pendingQuote = false;
+          if (ch === "'") {
+            this.token += "'";
+            continue;
+          }
+          this.inString = false; // fall through: ch follows the closing quote
+        } else if (this.escapes && ch === "\\") {
+          const next = text[++i] ?? "";
+          this.token += next === "n" ? "\n" : next === "t" ? "\t" : next === "r" ? "\r" : next;
+          continue;
+        } else if (ch === "'") {
+          this.pendingQuote = true;
+          continue;
+        } else {
+          this.token += ch;
+          continue;
+        }
+      }
+      if (this.depth === 0) {
+        if (ch === "(") {
+          this.depth = 1;
+          this.values = [];
+          this.resetToken();
+        } else if (ch === ";") {
+          this.done = true;
+          return out;
+        }
+        continue;
+      }
+      if (ch === "'") {
+        this.inString = true;
+        this.quoted = true;
+        this.escapes = this.token.toUpperCase() === "E";
+        this.token = "";
+      } else if (ch === ":" && text[i + 1] === ":") {
+        this.inCast = true;
+        i++;
+      } else if (ch === "(" && this.inCast) {
+        this.depth++; // varchar(255) and the like
+      } else if (ch === ")" && this.depth > 1) {
+        this.depth--;
+      } else if (ch === "," || ch === ")") {
+        this.values.push(this.tokenValue());
+        this.resetToken();
+        if (ch === ")") {
+          this.depth = 0;
+          out.push(this.values);
+        }
+      } else if (!this.inCast && !/\s/.test(ch)) {
+        this.token += ch;
+      }
+    }
+    return out;
+  }
+
+  private tokenValue(): string | null {
+    if (this.quoted) return this.token;
+    return this.token.toUpperCase() === "NULL" ? null : this.token;
+  }
+
+  private resetToken(): void {
+    this.token = "";
+    this.quoted = false;
+    this.inCast = false;
+    this.escapes = false;
+  }
+}

@@ -1,0 +1,171 @@
+// The PocketBase side: a running server (URL + superuser) or a data dir, for which a temporary
+// server with our hooks is started and a temporary superuser created and removed again.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { startInstance, type Instance } from "../lib/instance.ts";
+import { REPO_ROOT } from "../lib/repo.ts";
+import { ensurePocketBase } from "../pocketbase-binary.ts";
+import type { Row } from "./mapping.ts";
+
+export interface Target {
+  url: string;
+  describe: string;
+  post<T>(path: string, body: unknown): Promise<T>;
+  get<T>(path: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openTarget(
+  to: string,
+  credentials: { email?: string; password?: string },
+): Promise<Target> {
+  if (/^https?:\/\//.test(to)) {
+    if (!credentials.email || !credentials.password) {
+      throw new Error(
+        "Importing into a running PocketBase needs superuser credentials: PB_ADMIN_EMAIL and PB_ADMIN_PASSWORD (or --admin-email/--admin-password).",
+      );
+    }
+    const url = to.replace(/\/+$/, "");
+    return connect(url, credentials.email, credentials.password, url, () => Promise.resolve());
+  }
+  return openDataDir(to);
+}
+
+async function openDataDir(dir: string): Promise<Target> {
+  if (!existsSync(dir)) throw new Error(`Data dir ${dir} does not exist.`);
+  const binary = await ensurePocketBase();
+  const dirs = [
+    `--dir=${dir}`,
+    `--hooksDir=${join(REPO_ROOT, "pb_hooks")}`,
+    `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
+    "--hooksWatch=false",
+    "--automigrate=false",
+  ];
+  execFileSync(binary, ["migrate", "up", ...dirs], { stdio: "pipe" });
+  const email = `import-${randomBytes(6).toString("hex")}@konvert.local`;
+  const password = randomBytes(24).toString("base64url");
+  execFileSync(binary, ["superuser", "upsert", email, password, ...dirs], { stdio: "pipe" });
+  let instance: Instance | undefined;
+  const removeSuperuser = () =>
+    execFileSync(binary, ["superuser", "delete", email, ...dirs], { stdio: "pipe" });
+  try {
+    instance = await startInstance({
+      binary,
+      dataDir: dir,
+      hooksDir: join(REPO_ROOT, "pb_hooks"),
+      migrationsDir: join(REPO_ROOT, "pb_migrations"),
+    });
+  } catch (err) {
+    removeSuperuser();
+    throw err;
+  }
+  const running = instance;
+  return connect(running.url, email, password, `data dir ${dir}`, async () => {
+    await running.stop();
+    removeSuperuser();
+  });
+}
+
+async function connect(
+  url: string,
+  email: string,
+  password: string,
+  describe: string,
+  stop: () => Promise<void>,
+): Promise<Target> {
+  const auth = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ identity: email, password }),
+  });
+  if (!auth.ok) {
+    await stop();
+    throw new Error(`Superuser sign-in to ${url} failed (${auth.status}).`);
+  }
+  const { token } = (await auth.json()) as { token: string };
+  const headers = { "Content-Type": "application/json", Authorization: token };
+  const call = async <T>(path: string, init: RequestInit): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${url}${path}`, { ...init, headers });
+      if (res.ok) return (await res.json()) as T;
+      // rate limits and a busy single writer are worth a retry; anything else is a real error
+      if ((res.status === 429 || res.status >= 500) && attempt < 5) {
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+        continue;
+      }
+      throw new Error(`PocketBase answered ${res.status} for ${path}: ${await res.text()}`);
+    }
+  };
+  return {
+    url,
+    describe,
+    post: (path, body) => call(path, { method: "POST", body: JSON.stringify(body) }),
+    get: (path) => call(path, { method: "GET" }),
+    close: stop,
+  };
+}
+
+export interface WriteResult {
+  written: number;
+  failed: { index: number; error: string }[];
+}
+
+/** Buffers rows per collection and sends them in batches, a few requests in flight. */
+export class BatchWriter {
+  private readonly buffers = new Map<string, { rows: Row[]; insertOnly: string[] }>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private error: unknown;
+
+  constructor(
+    private readonly target: Target | undefined,
+    private readonly onWritten: (collection: string, rows: Row[], result: WriteResult) => void,
+    private readonly batchSize = 1000,
+    private readonly parallel = 2,
+  ) {}
+
+  async add(collection: string, row: Row, insertOnly: string[] = []): Promise<void> {
+    let buffer = this.buffers.get(collection);
+    if (!buffer) this.buffers.set(collection, (buffer = { rows: [], insertOnly }));
+    buffer.rows.push(row);
+    if (buffer.rows.length >= this.batchSize) await this.send(collection);
+  }
+
+  async flush(): Promise<void> {
+    for (const collection of [...this.buffers.keys()]) await this.send(collection);
+    await Promise.all(this.inFlight);
+    this.rethrow();
+  }
+
+  private rethrow(): void {
+    if (this.error !== undefined) {
+      throw this.error instanceof Error ? this.error : new Error("import request failed");
+    }
+  }
+
+  private async send(collection: string): Promise<void> {
+    const buffer = this.buffers.get(collection);
+    if (!buffer || buffer.rows.length === 0) return;
+    const rows = buffer.rows;
+    buffer.rows = [];
+    if (!this.target) {
+      this.onWritten(collection, rows, { written: rows.length, failed: [] });
+      return;
+    }
+    while (this.inFlight.size >= this.parallel) await Promise.race(this.inFlight);
+    this.rethrow();
+    const request = this.target
+      .post<WriteResult>("/api/konvert/import/rows", {
+        collection,
+        rows,
+        insertOnly: buffer.insertOnly,
+      })
+      .then((result) => this.onWritten(collection, rows, result))
+      .catch((err: unknown) => {
+        this.error ??= err;
+      })
+      .finally(() => this.inFlight.delete(request));
+    this.inFlight.add(request);
+  }
+}
