@@ -4,13 +4,13 @@ import type {
   AchievementsApi,
   Backend,
   DirectMessagesApi,
-  FriendsApi,
   MessagesApi,
   RealtimeApi,
   StorageApi,
-  UsersApi,
 } from "../interface.ts";
 import { pocketBaseAuth } from "./auth.ts";
+import { pocketBaseFriends, pocketBaseNotifications } from "./friends.ts";
+import { pocketBaseUsers, subscribeToUserStatus } from "./users.ts";
 import { pendingModule } from "./pending.ts";
 import {
   pocketBaseDirectRooms,
@@ -29,16 +29,21 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
   return {
     pb,
     auth: pocketBaseAuth(pb),
-    users: pendingModule("users") as UsersApi,
+    users: pocketBaseUsers(pb),
     rooms: pocketBaseRooms(pb),
     messages: pendingModule("messages") as MessagesApi,
     directMessages: pendingModule("directMessages", pocketBaseDirectRooms(pb)) as DirectMessagesApi,
-    friends: pendingModule("friends") as FriendsApi,
+    friends: pocketBaseFriends(pb),
+    notifications: pocketBaseNotifications(pb),
     e2ee: pocketBaseE2ee(pb),
     achievements: pendingModule("achievements") as AchievementsApi,
     realtime: pendingModule("realtime", {
       subscribeToRoomUpdates: (callback: Parameters<RealtimeApi["subscribeToRoomUpdates"]>[0]) =>
         subscribeToRoomUpdates(pb, callback),
+      subscribeToUserStatus: (
+        userId: string,
+        callback: Parameters<RealtimeApi["subscribeToUserStatus"]>[1],
+      ) => subscribeToUserStatus(pb, userId, callback),
     }) as RealtimeApi,
     storage: pendingModule("storage") as StorageApi,
   };
