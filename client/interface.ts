@@ -99,8 +99,11 @@ export type ProfileUpdate = Partial<
 >;
 
 export interface RoomEvent {
-  action: "create" | "update" | "delete" | "typing";
+  action: "create" | "update" | "delete" | "typing" | "reaction";
   message?: Message;
+  /** reaction events: the message whose reactions changed. */
+  messageId?: string;
+  /** typing and reaction events: who. */
   userId?: string;
 }
 

@@ -3,7 +3,6 @@ import PocketBase from "pocketbase";
 import type {
   AchievementsApi,
   Backend,
-  DirectMessagesApi,
   MessagesApi,
   RealtimeApi,
   StorageApi,
@@ -11,6 +10,7 @@ import type {
 import { pocketBaseAuth } from "./auth.ts";
 import { pocketBaseFriends, pocketBaseNotifications } from "./friends.ts";
 import { pocketBaseUsers, subscribeToUserStatus } from "./users.ts";
+import { pocketBaseMessages, subscribeToRoom } from "./messages.ts";
 import { pendingModule } from "./pending.ts";
 import {
   pocketBaseDirectRooms,
@@ -22,17 +22,23 @@ import {
 export interface PocketBaseBackend extends Backend {
   /** The underlying SDK client, for what the interface does not cover yet. */
   pb: PocketBase;
+  messages: MessagesApi & ReturnType<typeof pocketBaseMessages>;
 }
 
 export function createPocketBaseBackend(urlOrClient: string | PocketBase): PocketBaseBackend {
   const pb = typeof urlOrClient === "string" ? new PocketBase(urlOrClient) : urlOrClient;
+  const messages = pocketBaseMessages(pb);
   return {
     pb,
     auth: pocketBaseAuth(pb),
     users: pocketBaseUsers(pb),
     rooms: pocketBaseRooms(pb),
-    messages: pendingModule("messages") as MessagesApi,
-    directMessages: pendingModule("directMessages", pocketBaseDirectRooms(pb)) as DirectMessagesApi,
+    messages: pendingModule("messages", messages) as MessagesApi & typeof messages,
+    directMessages: {
+      ...pocketBaseDirectRooms(pb),
+      getDMMessages: messages.getDMMessages,
+      sendDMMessage: messages.sendDMMessage,
+    },
     friends: pocketBaseFriends(pb),
     notifications: pocketBaseNotifications(pb),
     e2ee: pocketBaseE2ee(pb),
@@ -40,6 +46,8 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
     realtime: pendingModule("realtime", {
       subscribeToRoomUpdates: (callback: Parameters<RealtimeApi["subscribeToRoomUpdates"]>[0]) =>
         subscribeToRoomUpdates(pb, callback),
+      subscribeToRoom: (roomId: string, callback: Parameters<RealtimeApi["subscribeToRoom"]>[1]) =>
+        subscribeToRoom(pb, roomId, callback),
       subscribeToUserStatus: (
         userId: string,
         callback: Parameters<RealtimeApi["subscribeToUserStatus"]>[1],

@@ -24,8 +24,10 @@ export async function failure(request: Promise<unknown>): Promise<Failure> {
   try {
     await request;
   } catch (err) {
-    const e = err as { status: number; response?: { message?: string } };
-    return { status: e.status, message: e.response?.message ?? "" };
+    // SDK errors carry the server's body in `response`; the typed client's KonvertError carries
+    // the same message as its own.
+    const e = err as { status: number; message?: string; response?: { message?: string } };
+    return { status: e.status, message: e.response?.message ?? e.message ?? "" };
   }
   throw new Error("expected the request to fail, but it succeeded");
 }

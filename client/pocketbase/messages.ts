@@ -1,0 +1,123 @@
+// Messages, reactions and the per-room realtime feed.
+import type PocketBase from "pocketbase";
+import type { MessagesResponse } from "../../types/pocketbase-types.ts";
+import { call } from "../errors.ts";
+import type { Message, MessageType, RoomEvent, Unsubscribe } from "../interface.ts";
+import { konvertApi, seg } from "./konvert-api.ts";
+
+export interface HistoryPage {
+  items: Message[];
+  hasMore: boolean;
+}
+
+export function pocketBaseMessages(pb: PocketBase) {
+  const send = konvertApi(pb);
+  const history = (roomId: string, limit = 50, before?: string) =>
+    send<HistoryPage>(
+      "GET",
+      `/rooms/${seg(roomId)}/messages?limit=${limit}${before ? `&before=${seg(before)}` : ""}`,
+    );
+  const create = (roomId: string, content: string, type: MessageType = "text", replyTo?: string) =>
+    call(() =>
+      pb.collection("messages").create<MessagesResponse>({
+        room: roomId,
+        content,
+        type,
+        ...(replyTo ? { replyTo } : {}),
+      }),
+    );
+  return {
+    history,
+    getMessages: async (roomId: string, limit?: number, before?: string) =>
+      (await history(roomId, limit, before)).items,
+    sendMessage: create,
+    /** Sends with attachments (multipart); `files` become the message's protected attachments. */
+    sendWithFiles: (roomId: string, type: MessageType, files: Blob[], content = "") => {
+      const form = new FormData();
+      form.append("room", roomId);
+      form.append("type", type);
+      form.append("content", content);
+      for (const file of files) form.append("attachments", file);
+      return call(() => pb.collection("messages").create<MessagesResponse>(form));
+    },
+    editMessage: (id: string, content: string) =>
+      send<Message>("PATCH", `/messages/${seg(id)}`, { content }),
+    deleteMessage: (id: string) => send<undefined>("DELETE", `/messages/${seg(id)}`),
+    addReaction: async (id: string, emoji: string) => {
+      await send("POST", `/messages/${seg(id)}/reactions`, { emoji });
+    },
+    removeReaction: async (id: string, emoji: string) => {
+      await send("DELETE", `/messages/${seg(id)}/reactions?emoji=${seg(emoji)}`);
+    },
+    forwardMessage: (id: string, targetRoomId: string) =>
+      send<Message>("POST", `/messages/${seg(id)}/forward`, { roomId: targetRoomId }),
+    getDMMessages: async (dmId: string, limit?: number, before?: string) =>
+      (await history(dmId, limit, before)).items,
+    sendDMMessage: (dmId: string, content: string, type?: MessageType) =>
+      create(dmId, content, type),
+    /** A short-lived token for protected attachment URLs. */
+    fileUrl: async (message: Message, filename: string, thumb?: string) => {
+      const token = await call(() => pb.files.getToken());
+      return pb.files.getURL(message, filename, { token, ...(thumb ? { thumb } : {}) });
+    },
+  };
+}
+
+/**
+ * New, edited and deleted messages, reactions and typing pings of one room. After a reconnect
+ * the messages sent meanwhile are fetched and replayed as "create" events, oldest first.
+ */
+export async function subscribeToRoom(
+  pb: PocketBase,
+  roomId: string,
+  callback: (event: RoomEvent) => void,
+): Promise<Unsubscribe> {
+  const filter = pb.filter("room = {:room}", { room: roomId });
+  let newest = "";
+  let connected = false;
+  const seen = (m: Message) => {
+    if (m.created > newest) newest = m.created;
+  };
+  const offMessages = await pb.collection("messages").subscribe<Message>(
+    "*",
+    (e) => {
+      seen(e.record);
+      callback({ action: e.action as RoomEvent["action"], message: e.record });
+    },
+    { filter },
+  );
+  const offReactions = await pb
+    .collection("reactions")
+    .subscribe(
+      "*",
+      (e) =>
+        callback({
+          action: "reaction",
+          messageId: String(e.record["message"]),
+          userId: String(e.record["user"]),
+        }),
+      { filter },
+    );
+  const offTyping = await pb.realtime.subscribe(`typing/${roomId}`, (data: { userId: string }) =>
+    callback({ action: "typing", userId: data.userId }),
+  );
+  const offConnect = await pb.realtime.subscribe("PB_CONNECT", () => {
+    if (connected) void replayMissed();
+    connected = true;
+  });
+  const replayMissed = async () => {
+    if (newest === "") return;
+    const since = newest;
+    const missed = await pb.collection("messages").getFullList<Message>({
+      filter: pb.filter("room = {:room} && created > {:since}", { room: roomId, since }),
+      sort: "created,id",
+    });
+    for (const message of missed) {
+      seen(message);
+      callback({ action: "create", message });
+    }
+  };
+  return async () => {
+    await Promise.all([offMessages(), offReactions(), offTyping(), offConnect()]);
+  };
+}

@@ -1,0 +1,48 @@
+// Reading a room's messages: newest first, a page before a cursor message. Deleted messages stay
+// as tombstones (their content and files were cleared when they were deleted).
+import { historyLimit } from "../rules/messages.ts";
+import { assertNotConfined, callerOf, findMembership, findRoom, roleOf } from "./access.ts";
+import { badRequest, forbidden } from "./errors.ts";
+import { pathParam } from "./http.ts";
+import { logModeration } from "./moderation-log.ts";
+
+/**
+ * GET /api/konvert/rooms/{id}/messages?before=<messageId>&limit=50 — members read; an admin may
+ * read any room read-only with `as=admin`, and every such read is logged.
+ */
+export function list(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const query = e.request!.url!.query();
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me, room);
+  if (!findMembership(e.app, room.id, me.id)) {
+    if (query.get("as") !== "admin" || roleOf(me) !== "admin") {
+      forbidden("You are not a member of this room.");
+    }
+    logModeration(e.app, { actor: me.id, room: room.id, action: "room_read" });
+  }
+  const limit = historyLimit(query.get("limit"));
+  const params: Record<string, unknown> = { room: room.id };
+  let filter = "room = {:room}";
+  const before = query.get("before");
+  if (before !== "") {
+    const cursor = cursorOf(e.app, room.id, before);
+    filter += " && (created < {:created} || (created = {:created} && id < {:id}))";
+    params["created"] = cursor.getString("created");
+    params["id"] = cursor.id;
+  }
+  const page = e.app.findRecordsByFilter("messages", filter, "-created,-id", limit + 1, 0, params);
+  const items = page.slice(0, limit) as core.Record[];
+  $apis.enrichRecords(e, items);
+  e.json(200, { items, hasMore: page.length > limit });
+}
+
+function cursorOf(app: CoreApp, roomId: string, id: string): core.Record {
+  try {
+    const cursor = app.findRecordById("messages", id);
+    if (cursor.getString("room") === roomId) return cursor;
+  } catch {
+    // reported below
+  }
+  return badRequest("before", "The cursor message is not in this room.");
+}

@@ -1,0 +1,193 @@
+// What every new message goes through, whether sent, forwarded or (later) imported one by one:
+// who may write where, whom it mentions, and what changes around it.
+import { isEncryptedEnvelope } from "../rules/messages.ts";
+import { mentionedNames, summonedRoles, type Summon } from "../rules/mentions.ts";
+import { isActiveUntil } from "./clock.ts";
+import { assertNotConfined, findMembership, findRoom, isBlockedEitherWay } from "./access.ts";
+import { forbidden } from "./errors.ts";
+import { addMember } from "./membership.ts";
+import { notify } from "./notifications.ts";
+
+/**
+ * Checks that `author` may write in the room now and returns it. A public room the author has
+ * not joined is joined on the way (inside the caller's transaction).
+ */
+export function roomForWriting(tx: CoreApp, author: core.Record, roomId: string): core.Record {
+  const room = findRoom(tx, roomId);
+  assertNotConfined(author, room);
+  if (isActiveUntil(author, "mutedUntil")) {
+    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
+  }
+  let membership = findMembership(tx, room.id, author.id);
+  if (!membership) {
+    if (room.getString("type") !== "public" || room.getString("system") !== "") {
+      forbidden("You are not a member of this room.");
+    }
+    membership = addMember(tx, room.id, author.id, "member");
+  }
+  if (isActiveUntil(membership, "mutedUntil")) forbidden("You are muted in this room.");
+  if (room.getString("type") === "dm") {
+    const other = otherMember(tx, room, author.id);
+    if (other === null || isBlockedEitherWay(tx, author.id, other)) {
+      forbidden("You cannot write to this user.");
+    }
+  }
+  return room;
+}
+
+function otherMember(app: CoreApp, room: core.Record, me: string): string | null {
+  const rows = app.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    1,
+    0,
+    {
+      room: room.id,
+      me,
+    },
+  );
+  const other = rows[0]?.getString("user") ?? null;
+  if (other === null) return null;
+  try {
+    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A reply must point at a live message of the same room. */
+export function replyTargetOk(app: CoreApp, roomId: string, replyTo: string): boolean {
+  try {
+    const target = app.findRecordById("messages", replyTo);
+    return target.getString("room") === roomId && target.getString("deletedAt") === "";
+  } catch {
+    return false;
+  }
+}
+
+export interface Mentions {
+  /** Room members to record as mentioned (author and users who blocked the author excluded). */
+  users: string[];
+  summons: Summon[];
+}
+
+/**
+ * Whom a message mentions: `@name`s in plaintext, resolved case-insensitively among the room's
+ * members, plus ids sent beside encrypted content, checked against the members too.
+ */
+export function resolveMentions(
+  app: CoreApp,
+  room: core.Record,
+  authorId: string,
+  content: string,
+  explicitIds: readonly string[],
+): Mentions {
+  const names = isEncryptedEnvelope(content) ? [] : mentionedNames(content);
+  const candidates = new Set<string>(explicitIds);
+  if (names.length > 0) {
+    for (const member of membersWithUsernames(app, room.id)) {
+      if (names.includes(member.username.toLowerCase())) candidates.add(member.id);
+    }
+  }
+  candidates.delete(authorId);
+  const members = memberIdsAmong(app, room.id, [...candidates]);
+  const users = members.filter((id) => !blocked(app, id, authorId));
+  return { users, summons: summonedRoles(names) };
+}
+
+function membersWithUsernames(app: CoreApp, roomId: string): { id: string; username: string }[] {
+  const rows = arrayOf(new DynamicModel({ id: "", username: "" }));
+  app
+    .db()
+    .newQuery(
+      "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}",
+    )
+    .bind({ room: roomId })
+    .all(rows);
+  return rows as unknown as { id: string; username: string }[];
+}
+
+function memberIdsAmong(app: CoreApp, roomId: string, ids: string[]): string[] {
+  if (ids.length === 0) return [];
+  const rows = arrayOf(new DynamicModel({ user: "" }));
+  app
+    .db()
+    .newQuery(
+      "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))",
+    )
+    .bind({ room: roomId, ids: JSON.stringify(ids) })
+    .all(rows);
+  return (rows as unknown as { user: string }[]).map((r) => r.user);
+}
+
+function blocked(app: CoreApp, blocker: string, blockedId: string): boolean {
+  return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
+}
+
+/** Records mentions (idempotently: the unique index keeps one per user and message). */
+export function writeMentions(
+  tx: CoreApp,
+  message: core.Record,
+  userIds: readonly string[],
+): string[] {
+  const added: string[] = [];
+  const collection = tx.findCollectionByNameOrId("mentions");
+  for (const user of userIds) {
+    const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
+    if (exists) continue;
+    const row = new Record(collection);
+    row.load({ message: message.id, room: message.getString("room"), user });
+    tx.save(row);
+    added.push(user);
+  }
+  return added;
+}
+
+/** Tells mentioned users and summoned staff. */
+export function notifyMentions(
+  tx: CoreApp,
+  message: core.Record,
+  author: core.Record,
+  users: readonly string[],
+  summons: readonly Summon[],
+): void {
+  const base = { actor: author.id, room: message.getString("room"), message: message.id };
+  for (const recipient of users) notify(tx, { ...base, recipient, type: "mention" });
+  for (const role of summons) {
+    const staff = tx.findRecordsByFilter(
+      "users",
+      "role = {:role} && deletedAt = '' && id != {:me}",
+      "",
+      0,
+      0,
+      {
+        role,
+        me: author.id,
+      },
+    );
+    const type = role === "admin" ? "admin_call" : "moderator_call";
+    for (const user of staff) notify(tx, { ...base, recipient: user!.id, type });
+  }
+}
+
+/** The room's preview moves to the new message, and DMs hidden by either side reappear. */
+export function afterNewMessage(tx: CoreApp, room: core.Record, message: core.Record): void {
+  room.set("lastMessage", message.id);
+  room.set("lastMessageAt", message.getString("created"));
+  tx.save(room);
+  if (room.getString("type") !== "dm") return;
+  for (const hidden of tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && hidden = true",
+    "",
+    0,
+    0,
+    {
+      room: room.id,
+    },
+  )) {
+    hidden!.set("hidden", false);
+    tx.save(hidden!);
+  }
+}

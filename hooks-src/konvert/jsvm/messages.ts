@@ -1,0 +1,204 @@
+// Sending (records API create), editing, deleting and forwarding messages.
+import { unexpectedFieldsProblem } from "../rules/fields.ts";
+import { mentionIdsProblem } from "../rules/mentions.ts";
+import {
+  bodyProblem,
+  contentProblem,
+  deleteProblem,
+  MESSAGE_CREATE_FIELDS,
+  typeProblem,
+  type MessageType,
+} from "../rules/messages.ts";
+import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
+import { isActiveUntil } from "./clock.ts";
+import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
+import { bodyOf, pathParam, requiredString } from "./http.ts";
+import {
+  afterNewMessage,
+  notifyMentions,
+  replyTargetOk,
+  resolveMentions,
+  roomForWriting,
+  writeMentions,
+} from "./message-write.ts";
+import { logModeration } from "./moderation-log.ts";
+import { withdraw } from "./notifications.ts";
+
+/** POST /api/collections/messages/records — the author is always the caller. */
+export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
+  if (e.hasSuperuserAuth()) {
+    e.next();
+    return;
+  }
+  const me = callerOf(e);
+  const body = e.requestInfo().body as Record<string, unknown>;
+  refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
+  const type = (body["type"] ?? "text") as MessageType;
+  refuse("type", typeProblem(type));
+  const message = e.record!;
+  const hasFiles = message.getStringSlice("attachments").length > 0;
+  refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
+  refuse("mentions", mentionIdsProblem(body["mentions"]));
+  const roomId = requiredString(body, "room");
+  const replyTo = message.getString("replyTo");
+  message.set("author", me.id);
+  message.set("type", type);
+
+  e.app.runInTransaction((tx) => {
+    const room = roomForWriting(tx, me, roomId);
+    if (replyTo !== "" && !replyTargetOk(tx, room.id, replyTo)) {
+      badRequest("replyTo", "You can only reply to a message of the same room.");
+    }
+    const mentions = resolveMentions(
+      tx,
+      room,
+      me.id,
+      message.getString("content"),
+      (body["mentions"] as string[] | undefined) ?? [],
+    );
+    e.app = tx; // the response is written only after this transaction commits
+    e.next();
+    const added = writeMentions(tx, message, mentions.users);
+    notifyMentions(tx, message, me, added, mentions.summons);
+    afterNewMessage(tx, room, message);
+  });
+}
+
+/** A live (not deleted) message, or a 404. */
+function liveMessage(app: CoreApp, id: string): core.Record {
+  let message: core.Record;
+  try {
+    message = app.findRecordById("messages", id);
+  } catch {
+    return notFound("Message not found.");
+  }
+  if (message.getString("deletedAt") !== "") notFound("Message not found.");
+  return message;
+}
+
+/** PATCH /api/konvert/messages/{id} {content, mentions?} — the author edits; mentions follow. */
+export function edit(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const body = bodyOf(e);
+  refuse("content", contentProblem(body["content"], true));
+  refuse("mentions", mentionIdsProblem(body["mentions"]));
+  if (isActiveUntil(me, "mutedUntil"))
+    forbidden(`You are muted until ${me.getString("mutedUntil")}.`);
+  let edited: core.Record | undefined;
+  e.app.runInTransaction((tx) => {
+    const message = liveMessage(tx, pathParam(e, "id"));
+    if (message.getString("author") !== me.id) forbidden("Only the author can edit a message.");
+    if (message.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+    const room = findRoom(tx, message.getString("room"));
+    message.set("content", body["content"]);
+    message.set("editedAt", new DateTime());
+    tx.save(message);
+    const mentions = resolveMentions(
+      tx,
+      room,
+      me.id,
+      String(body["content"]),
+      (body["mentions"] as string[] | undefined) ?? [],
+    );
+    // Mentions no longer in the text go (with their unread notification); new ones are told once.
+    for (const old of tx.findRecordsByFilter("mentions", "message = {:id}", "", 0, 0, {
+      id: message.id,
+    })) {
+      if (!mentions.users.includes(old!.getString("user"))) {
+        withdraw(tx, "type = 'mention' && message = {:id} && recipient = {:user}", {
+          id: message.id,
+          user: old!.getString("user"),
+        });
+        tx.delete(old!);
+      }
+    }
+    const added = writeMentions(tx, message, mentions.users);
+    notifyMentions(tx, message, me, added, []);
+    edited = message;
+  });
+  e.json(200, edited);
+}
+
+/**
+ * DELETE /api/konvert/messages/{id} — a tombstone: content and files go, and with them the
+ * message's mentions, reactions, poll and pins, so derived counters drop at once.
+ */
+export function remove(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  e.app.runInTransaction((tx) => {
+    const message = liveMessage(tx, pathParam(e, "id"));
+    const room = findRoom(tx, message.getString("room"));
+    const isAuthor = message.getString("author") === me.id;
+    const isOwner = memberRoleOf(findMembership(tx, room.id, me.id)) === "owner";
+    deny(deleteProblem(isAuthor, roleOf(me), isOwner));
+    message.set("content", "");
+    message.set("attachments", []);
+    message.set("deletedAt", new DateTime());
+    tx.save(message);
+    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
+      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
+        id: message.id,
+      })) {
+        tx.delete(row!);
+      }
+    }
+    withdraw(tx, "message = {:id}", { id: message.id });
+    if (room.getString("pinnedMessage") === message.id) {
+      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+        room: room.id,
+      });
+      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+      tx.save(room);
+    }
+    if (!isAuthor) {
+      logModeration(tx, {
+        actor: me.id,
+        target: message.getString("author"),
+        room: room.id,
+        action: "delete_message",
+        data: { message: message.id },
+      });
+    }
+  });
+  e.noContent(204);
+}
+
+/** POST /api/konvert/messages/{id}/forward {roomId} — a copy, files included, marked forwarded. */
+export function forward(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const targetId = requiredString(bodyOf(e), "roomId");
+  let copy: core.Record | undefined;
+  e.app.runInTransaction((tx) => {
+    const source = liveMessage(tx, pathParam(e, "id"));
+    const sourceRoom = findRoom(tx, source.getString("room"));
+    if (!findMembership(tx, sourceRoom.id, me.id)) notFound("Message not found.");
+    if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
+    const room = roomForWriting(tx, me, targetId);
+    const message = new Record(tx.findCollectionByNameOrId("messages"));
+    message.load({
+      room: room.id,
+      author: me.id,
+      content: source.getString("content"),
+      type: source.getString("type"),
+      forwardedFrom: source.id,
+    });
+    message.set("attachments", copiedFiles(tx, source));
+    tx.save(message);
+    afterNewMessage(tx, room, message);
+    copy = message;
+  });
+  e.json(200, copy);
+}
+
+function copiedFiles(app: CoreApp, source: core.Record): unknown[] {
+  const names = source.getStringSlice("attachments");
+  if (names.length === 0) return [];
+  const fsys = app.newFilesystem();
+  try {
+    return names.map((name) =>
+      fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false),
+    );
+  } finally {
+    fsys.close();
+  }
+}

@@ -1,0 +1,133 @@
+// Reactions: one per (message, user, emoji), added and removed idempotently. The message's
+// author hears about new reactions unless they blocked the reactor.
+import { isSingleEmoji } from "../rules/emoji.ts";
+import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
+import { badRequest, notFound } from "./errors.ts";
+import { bodyOf, pathParam } from "./http.ts";
+import { notify, withdraw } from "./notifications.ts";
+
+function emojiOf(e: core.RequestEvent): string {
+  const fromBody = bodyOf(e)["emoji"];
+  const emoji = typeof fromBody === "string" ? fromBody : e.request!.url!.query().get("emoji");
+  if (!isSingleEmoji(emoji)) badRequest("emoji", "Reactions must be a single emoji.");
+  return emoji;
+}
+
+/** The message (live, in a room the caller may read) and its room. */
+function target(tx: CoreApp, e: core.RequestEvent, me: core.Record): core.Record {
+  let message: core.Record | null = null;
+  try {
+    message = tx.findRecordById("messages", pathParam(e, "id"));
+  } catch {
+    // reported below
+  }
+  if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
+  const room = findRoom(tx, message.getString("room"));
+  assertNotConfined(me, room);
+  requireMembership(tx, room, me);
+  return message;
+}
+
+interface ReactionCount {
+  emoji: string;
+  count: number;
+  mine: boolean;
+}
+
+function summary(app: CoreApp, messageId: string, me: string): ReactionCount[] {
+  const rows = arrayOf(new DynamicModel({ emoji: "", count: 0, mine: 0 }));
+  app
+    .db()
+    .newQuery(
+      "SELECT emoji, COUNT(*) AS count, MAX(user = {:me}) AS mine FROM reactions WHERE message = {:message} GROUP BY emoji ORDER BY MIN(created)",
+    )
+    .bind({ message: messageId, me })
+    .all(rows);
+  return (rows as unknown as { emoji: string; count: number; mine: number }[]).map((r) => ({
+    emoji: r.emoji,
+    count: r.count,
+    mine: r.mine === 1,
+  }));
+}
+
+function findReaction(
+  app: CoreApp,
+  message: string,
+  user: string,
+  emoji: string,
+): core.Record | null {
+  try {
+    return app.findFirstRecordByFilter(
+      "reactions",
+      "message = {:message} && user = {:user} && emoji = {:emoji}",
+      {
+        message,
+        user,
+        emoji,
+      },
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** POST /api/konvert/messages/{id}/reactions {emoji} */
+export function add(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const emoji = emojiOf(e);
+  let messageId = "";
+  e.app.runInTransaction((tx) => {
+    const message = target(tx, e, me);
+    messageId = message.id;
+    if (findReaction(tx, message.id, me.id, emoji)) return;
+    const author = message.getString("author");
+    const reaction = new Record(tx.findCollectionByNameOrId("reactions"));
+    reaction.load({
+      message: message.id,
+      user: me.id,
+      emoji,
+      room: message.getString("room"),
+      messageAuthor: author,
+    });
+    tx.save(reaction);
+    if (author !== "" && author !== me.id && !authorBlocked(tx, author, me.id)) {
+      notify(tx, {
+        recipient: author,
+        type: "reaction",
+        actor: me.id,
+        room: message.getString("room"),
+        message: message.id,
+        data: { emoji },
+      });
+    }
+  });
+  e.json(200, summary(e.app, messageId, me.id));
+}
+
+/** DELETE /api/konvert/messages/{id}/reactions?emoji=… (or {emoji} in the body) */
+export function remove(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const emoji = emojiOf(e);
+  let messageId = "";
+  e.app.runInTransaction((tx) => {
+    const message = target(tx, e, me);
+    messageId = message.id;
+    const reaction = findReaction(tx, message.id, me.id, emoji);
+    if (!reaction) return;
+    tx.delete(reaction);
+    withdraw(
+      tx,
+      "type = 'reaction' && message = {:message} && actor = {:me} && data.emoji = {:emoji}",
+      {
+        message: message.id,
+        me: me.id,
+        emoji,
+      },
+    );
+  });
+  e.json(200, summary(e.app, messageId, me.id));
+}
+
+function authorBlocked(app: CoreApp, author: string, reactor: string): boolean {
+  return app.countRecords("blocks", $dbx.hashExp({ blocker: author, blocked: reactor })) > 0;
+}
