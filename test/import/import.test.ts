@@ -1,6 +1,6 @@
 // The Supabase import against a real PostgreSQL and a real PocketBase: live connection first,
 // then every other source format must map to exactly the same PocketBase contents.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -298,5 +298,48 @@ describe("other source formats give identical PocketBase contents", () => {
   it("a custom-format dump is refused with the pg_restore command", async () => {
     const file = dump(["-Fc"], "custom.dump");
     await expect(runImport({ from: file, dryRun: true })).rejects.toThrow(/pg_restore --data-only/);
+  });
+});
+
+describe("interrupted runs", () => {
+  it("kill -9 in the middle and a restart give the same result as one clean run", async () => {
+    const fresh = await startPocketBase();
+    const bulk = await startPostgres();
+    try {
+      await loadFixture(bulk.url, 3000);
+      const args = ["tsx", "scripts/import/cli.ts", "--from", bulk.url, "--to", fresh.url];
+      const env = {
+        ...process.env,
+        PB_ADMIN_EMAIL: SUPERUSER.email,
+        PB_ADMIN_PASSWORD: SUPERUSER.password,
+      };
+      const child = spawn("npx", [...args, "--batch-size", "50", "--no-progress"], {
+        env,
+        stdio: "ignore",
+        detached: true,
+      });
+      // kill once messages are being written: users, rooms and part of the history are in
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 100));
+        const n = (await fresh.admin.collection("messages").getList(1, 1)).totalItems;
+        if (n > 0 || child.exitCode !== null) break;
+      }
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      const partial = (await fresh.admin.collection("messages").getList(1, 1)).totalItems;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(3008);
+
+      const report = await runImport({ from: bulk.url, to: fresh.url, verify: true, ...admin });
+      expect(report.verify?.differences).toEqual([]);
+      expect((await fresh.admin.collection("messages").getList(1, 1)).totalItems).toBe(
+        report.written["messages"],
+      );
+      expect((await fresh.admin.collection("reactions").getList(1, 1)).totalItems).toBe(
+        report.written["reactions"],
+      );
+    } finally {
+      await fresh.stop();
+      bulk.stop();
+    }
   });
 });
