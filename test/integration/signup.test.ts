@@ -80,7 +80,7 @@ describe("signup", () => {
     expect(result.message).toMatch(/at least 8/);
   });
 
-  it.each([["role"], ["bannedUntil"], ["legacyId"], ["nonsense"]])(
+  it.each([["role"], ["nonsense"]])(
     "refuses the unknown or server-owned field %s",
     async (field) => {
       const result = await rawSignup({
@@ -92,6 +92,24 @@ describe("signup", () => {
       });
       expect(result).toMatchObject({ status: 400, fields: [field] });
       expect(result.message).toMatch(new RegExp(`'${field}'`));
+    },
+  );
+
+  it.each([["bannedUntil"], ["legacyId"]])(
+    "never stores the hidden server-owned field %s from a client",
+    async (field) => {
+      const username = `hidden_${field}`;
+      await rawSignup({
+        email: `${field}@konvert.test`,
+        password: "long-enough",
+        passwordConfirm: "long-enough",
+        username,
+        [field]: field === "bannedUntil" ? "2999-01-01 00:00:00.000Z" : "forged",
+      });
+      const stored = await server.admin
+        .collection("users")
+        .getFirstListItem<UsersResponse>(`username = "${username}"`);
+      expect(stored[field as "bannedUntil" | "legacyId"]).toBe("");
     },
   );
 
@@ -128,15 +146,15 @@ describe("sessions", () => {
     });
   });
 
-  it("hides other users' records and emails", async () => {
+  it("shows other users' public profiles but never their e-mail", async () => {
     const a = await backend().auth.signin("session_user", "session-password");
     const api = backend();
     await api.auth.signin("second_1", "second-password");
-    await expect(api.pb.collection("users").getOne(a.user.id)).rejects.toMatchObject({
-      status: 404,
-    });
+    const seen = await api.pb.collection("users").getOne<UsersResponse>(a.user.id);
+    expect(seen.username).toBe("session_user");
+    expect(seen).not.toHaveProperty("email");
     const listed = await api.pb.collection("users").getFullList<UsersResponse>();
-    expect(listed.map((u) => u.username)).toEqual(["second_1"]);
+    expect(listed.every((u) => u.id === api.pb.authStore.record?.id || !("email" in u))).toBe(true);
   });
 });
 
