@@ -91,3 +91,14 @@ routerAdd("POST", "/api/konvert/account/delete", (e) =>
 routerAdd("GET", "/api/konvert/account/export", (e) =>
   require(`${__hooks}/konvert.js`).account.exportData(e),
 );
+// Message search and polls (issue #4). Anonymous callers get 401 from the handlers (callerOf).
+routerAdd("GET", "/api/konvert/search", (e) => require(`${__hooks}/konvert.js`).search.search(e));
+routerAdd("GET", "/api/konvert/polls/{id}", (e) =>
+  require(`${__hooks}/konvert.js`).polls.results(e),
+);
+routerAdd("POST", "/api/konvert/polls/{id}/vote", (e) =>
+  require(`${__hooks}/konvert.js`).polls.vote(e),
+);
+routerAdd("DELETE", "/api/konvert/polls/{id}/vote", (e) =>
+  require(`${__hooks}/konvert.js`).polls.retract(e),
+);

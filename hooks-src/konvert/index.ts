@@ -8,3 +8,5 @@ export * as moderation from "./jsvm/moderation.ts";
 export * as friends from "./jsvm/friends.ts";
 export * as blocks from "./jsvm/blocks.ts";
 export * as account from "./jsvm/account.ts";
+export * as search from "./jsvm/search.ts";
+export * as polls from "./jsvm/polls.ts";

@@ -1,0 +1,162 @@
+// Polls: created with their message (the send hook calls createPollFor), voted on, and read as
+// results that never name the voters of an anonymous poll. Votes are superuser-only records; a
+// vote "touches" the poll so members subscribed to polls get an update event and refetch.
+import { parsePoll, parseVote, pollClosedProblem, tally, type PollTally } from "../rules/polls.ts";
+import { assertNotConfined, callerOf, findMembership, findRoom } from "./access.ts";
+import { badRequest, notFound, refuse } from "./errors.ts";
+import { bodyOf, pathParam } from "./http.ts";
+
+/**
+ * Validates the `poll` object of a poll message and saves the poll under the message's id. Call it
+ * inside the send transaction, after the message is saved: a bad poll is a 400 that rolls both back.
+ */
+export function createPollFor(tx: CoreApp, message: core.Record, input: unknown): core.Record {
+  const parsed = parsePoll(input);
+  if ("problem" in parsed) return badRequest(parsed.field, parsed.problem);
+  const poll = new Record(tx.findCollectionByNameOrId("polls"));
+  poll.set("id", message.id);
+  poll.set("message", message.id);
+  poll.set("room", message.getString("room"));
+  poll.set("question", parsed.ok.question);
+  poll.set("options", parsed.ok.options);
+  poll.set("anonymous", parsed.ok.anonymous);
+  poll.set("multiple", parsed.ok.multiple);
+  poll.set("createdBy", message.getString("author"));
+  tx.save(poll);
+  return poll;
+}
+
+export interface PollResults extends PollTally {
+  id: string;
+  message: string;
+  room: string;
+  question: string;
+  options: string[];
+  anonymous: boolean;
+  multiple: boolean;
+  closedAt: string;
+  createdBy: string;
+}
+
+const NOT_FOUND = "Poll not found.";
+
+/**
+ * A poll the caller may see: its message is live, its room exists and the caller is a member
+ * (others get the same 404 as a poll that does not exist); while banned only in the jail room.
+ */
+function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record {
+  let poll: core.Record;
+  let message: core.Record;
+  try {
+    poll = app.findRecordById("polls", id);
+    message = app.findRecordById("messages", poll.getString("message"));
+  } catch {
+    return notFound(NOT_FOUND);
+  }
+  if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
+  const room = findRoom(app, poll.getString("room"));
+  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
+  assertNotConfined(caller, room);
+  return poll;
+}
+
+function optionsOf(poll: core.Record): string[] {
+  try {
+    const options = JSON.parse(poll.getString("options")) as unknown;
+    return Array.isArray(options) ? options.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+function resultsOf(app: CoreApp, poll: core.Record, viewer: string): PollResults {
+  const votes = arrayOf(new DynamicModel({ option: 0, user: "" })) as {
+    option: number;
+    user: string;
+  }[];
+  app
+    .db()
+    .newQuery("SELECT option, user FROM poll_votes WHERE poll = {:poll} ORDER BY created, id")
+    .bind({ poll: poll.id })
+    .all(votes);
+  const options = optionsOf(poll);
+  const anonymous = poll.getBool("anonymous");
+  return {
+    id: poll.id,
+    message: poll.getString("message"),
+    room: poll.getString("room"),
+    question: poll.getString("question"),
+    options,
+    anonymous,
+    multiple: poll.getBool("multiple"),
+    closedAt: poll.getString("closedAt"),
+    createdBy: poll.getString("createdBy"),
+    ...tally(
+      options.length,
+      votes.map((v) => ({ option: v.option, user: v.user })),
+      viewer,
+      anonymous,
+    ),
+  };
+}
+
+/** Replaces the caller's votes with `options` (none = retract) and touches the poll. */
+function castVotes(tx: CoreApp, poll: core.Record, userId: string, options: number[]): void {
+  refuse("poll", pollClosedProblem(poll.getString("closedAt"), Date.now()));
+  const previous = tx.findRecordsByFilter(
+    "poll_votes",
+    "poll = {:poll} && user = {:user}",
+    "",
+    0,
+    0,
+    { poll: poll.id, user: userId },
+  );
+  if (previous.length === 0 && options.length === 0) return; // nothing to take back
+  for (const old of previous) tx.delete(old!);
+  const votes = tx.findCollectionByNameOrId("poll_votes");
+  for (const option of options) {
+    const vote = new Record(votes);
+    vote.set("poll", poll.id);
+    vote.set("user", userId);
+    vote.set("option", option);
+    tx.save(vote);
+  }
+  tx.save(poll); // bumps `updated`: an update event for the room's members, without voter ids
+}
+
+/** GET /api/konvert/polls/{id} — question, options, counts, the caller's own choice. */
+export function results(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const poll = visiblePoll(e.app, me, pathParam(e, "id"));
+  e.json(200, resultsOf(e.app, poll, me.id));
+}
+
+/**
+ * POST /api/konvert/polls/{id}/vote {options: number[]} — votes, or changes the caller's vote.
+ * Muted users may vote: muting silences writing, and a vote is a reaction, not a message.
+ */
+export function vote(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const body = bodyOf(e);
+  let answer: PollResults | undefined;
+  e.app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, me, pathParam(e, "id"));
+    const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
+    if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
+    castVotes(tx, poll, me.id, chosen.ok);
+    answer = resultsOf(tx, poll, me.id);
+  });
+  e.json(200, answer);
+}
+
+/** DELETE /api/konvert/polls/{id}/vote — takes the caller's vote back (nothing to take: no-op). */
+export function retract(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  let answer: PollResults | undefined;
+  e.app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, me, pathParam(e, "id"));
+    castVotes(tx, poll, me.id, []);
+    answer = resultsOf(tx, poll, me.id);
+  });
+  e.json(200, answer);
+}
