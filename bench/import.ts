@@ -1,0 +1,65 @@
+// Import benchmark: a generated Konvert KV store (default 1,000,000 rows: 50k users, 5k rooms,
+// the rest messages) in a real PostgreSQL, imported into a fresh PocketBase. Prints rows/s and
+// peak memory of the import next to a baseline measured in the same run: the same source read
+// and mapped without writing (--dry-run). Not run in CI. Usage: npx tsx bench/import.ts [rows]
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { runImport } from "../scripts/import/run.ts";
+import { startPostgres } from "../test/import/postgres.ts";
+import { startTargets } from "./lib.ts";
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const users = Math.max(10, Math.round(rows * 0.05));
+const rooms = Math.max(2, Math.round(rows * 0.005));
+const messages = rows - users - rooms;
+
+const db = await startPostgres();
+const { targets, stop } = await startTargets();
+try {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const uid = (expr: string) => `md5('u' || (${expr})::text)::uuid::text`;
+  const rid = (expr: string) => `md5('r' || (${expr})::text)::uuid::text`;
+  await client.query(`CREATE TABLE kv_store_0badbe11 (key text PRIMARY KEY, value jsonb NOT NULL);
+    INSERT INTO kv_store_0badbe11 SELECT 'user:' || ${uid("i")}, jsonb_build_object('id', ${uid("i")},
+      'email', 'u' || i || '@bench.test', 'username', 'user' || i, 'role', 'user',
+      'created_at', '2025-11-01T00:00:00Z', 'friends', jsonb_build_array(${uid(`(i % ${users}) + 1`)}))
+      FROM generate_series(1, ${users}) i;
+    INSERT INTO kv_store_0badbe11 SELECT 'room:' || ${rid("i")}, jsonb_build_object('id', ${rid("i")},
+      'name', 'room ' || i, 'type', 'public', 'created_by', ${uid(`(i % ${users}) + 1`)},
+      'created_at', '2025-11-01T00:00:00Z', 'members', jsonb_build_array(${uid(`(i % ${users}) + 1`)}, ${uid(`((i + 1) % ${users}) + 1`)}))
+      FROM generate_series(1, ${rooms}) i;
+    INSERT INTO kv_store_0badbe11 SELECT 'message:' || md5('m' || i)::uuid::text, jsonb_build_object(
+      'id', md5('m' || i)::uuid::text, 'room_id', ${rid(`(i % ${rooms}) + 1`)},
+      'sender_id', ${uid(`(i % ${users}) + 1`)}, 'content', 'message number ' || i, 'type', 'text',
+      'created_at', to_char(timestamp '2025-11-01' + i * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+      'reactions', CASE WHEN i % 10 = 0 THEN jsonb_build_object('👍', jsonb_build_array(${uid(`((i + 3) % ${users}) + 1`)})) ELSE '{}'::jsonb END)
+      FROM generate_series(1, ${messages}) i;`);
+  await client.end();
+  console.log(`source: ${rows} KV rows (${users} users, ${rooms} rooms, ${messages} messages)`);
+
+  const konvert = targets.find((t) => t.name === "konvert");
+  if (!konvert) throw new Error("no konvert target");
+  const measure = async (label: string, dryRun: boolean) => {
+    const started = performance.now();
+    await runImport({
+      from: db.url,
+      to: konvert.instance.url,
+      dryRun,
+      adminEmail: "bench@konvert.test",
+      adminPassword: "bench-password-1",
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    console.log(
+      `${label.padEnd(34)} ${seconds.toFixed(1).padStart(7)} s ${Math.round(rows / seconds)
+        .toString()
+        .padStart(9)} rows/s  peak RSS ${Math.round(peakMb)} MB`,
+    );
+  };
+  await measure("baseline: read + map (dry run)", true);
+  await measure("import into PocketBase", false);
+} finally {
+  await stop();
+  db.stop();
+}
