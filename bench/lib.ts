@@ -71,6 +71,7 @@ export interface Stats {
   seconds: number;
   p50: number;
   p95: number;
+  p99: number;
   perSecond: number;
 }
 
@@ -96,15 +97,18 @@ export async function measure(
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { count, seconds, p50: at(0.5), p95: at(0.95), perSecond: count / seconds };
+  return { count, seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99), perSecond: count / seconds };
 }
 
 export function printTable(rows: { operation: string; target: string; stats: Stats }[]): void {
-  console.log("\noperation                          target    count  req/s   p50 ms  p95 ms");
+  console.log(
+    "\noperation                                target    count  req/s   p50 ms  p95 ms  p99 ms",
+  );
   for (const { operation, target, stats } of rows) {
     console.log(
-      `${operation.padEnd(34)} ${target.padEnd(8)} ${String(stats.count).padStart(6)} ` +
-        `${stats.perSecond.toFixed(0).padStart(6)} ${stats.p50.toFixed(2).padStart(8)} ${stats.p95.toFixed(2).padStart(7)}`,
+      `${operation.padEnd(40)} ${target.padEnd(8)} ${String(stats.count).padStart(6)} ` +
+        `${stats.perSecond.toFixed(0).padStart(6)} ${stats.p50.toFixed(2).padStart(8)} ` +
+        `${stats.p95.toFixed(2).padStart(7)} ${stats.p99.toFixed(2).padStart(7)}`,
     );
   }
 }

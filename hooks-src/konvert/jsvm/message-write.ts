@@ -8,31 +8,40 @@ import { forbidden } from "./errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
 
+export interface WritePlan {
+  room: core.Record;
+  /** A public room the author has not joined yet: joined inside the write transaction. */
+  joinFirst: boolean;
+}
+
 /**
- * Checks that `author` may write in the room now and returns it. A public room the author has
- * not joined is joined on the way (inside the caller's transaction).
+ * Checks, without writing, that `author` may write in the room now. Runs before the write
+ * transaction so that PocketBase's single writer is held only for the writes themselves.
  */
-export function roomForWriting(tx: CoreApp, author: core.Record, roomId: string): core.Record {
-  const room = findRoom(tx, roomId);
+export function planWrite(app: CoreApp, author: core.Record, roomId: string): WritePlan {
+  const room = findRoom(app, roomId);
   assertNotConfined(author, room);
   if (isActiveUntil(author, "mutedUntil")) {
     forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
   }
-  let membership = findMembership(tx, room.id, author.id);
-  if (!membership) {
-    if (room.getString("type") !== "public" || room.getString("system") !== "") {
-      forbidden("You are not a member of this room.");
-    }
-    membership = addMember(tx, room.id, author.id, "member");
+  const membership = findMembership(app, room.id, author.id);
+  if (!membership && (room.getString("type") !== "public" || room.getString("system") !== "")) {
+    forbidden("You are not a member of this room.");
   }
-  if (isActiveUntil(membership, "mutedUntil")) forbidden("You are muted in this room.");
+  if (membership && isActiveUntil(membership, "mutedUntil"))
+    forbidden("You are muted in this room.");
   if (room.getString("type") === "dm") {
-    const other = otherMember(tx, room, author.id);
-    if (other === null || isBlockedEitherWay(tx, author.id, other)) {
+    const other = otherMember(app, room, author.id);
+    if (other === null || isBlockedEitherWay(app, author.id, other)) {
       forbidden("You cannot write to this user.");
     }
   }
-  return room;
+  return { room, joinFirst: !membership };
+}
+
+/** Carries out the writes a plan needs before the message itself (inside the transaction). */
+export function prepareWrite(tx: CoreApp, author: core.Record, plan: WritePlan): void {
+  if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
 }
 
 function otherMember(app: CoreApp, room: core.Record, me: string): string | null {
@@ -175,7 +184,9 @@ export function notifyMentions(
 export function afterNewMessage(tx: CoreApp, room: core.Record, message: core.Record): void {
   room.set("lastMessage", message.id);
   room.set("lastMessageAt", message.getString("created"));
-  tx.save(room);
+  // Only the preview pointer changes, to a message saved a moment ago in this transaction:
+  // skipping validation saves its relation and unique-index look-ups on the hottest write path.
+  tx.saveNoValidate(room);
   if (room.getString("type") !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",

@@ -17,12 +17,14 @@ import {
   afterNewMessage,
   notifyMentions,
   replyTargetOk,
+  planWrite,
+  prepareWrite,
   resolveMentions,
-  roomForWriting,
   writeMentions,
 } from "./message-write.ts";
 import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
+import { createPollFor } from "./polls.ts";
 
 /** POST /api/collections/messages/records — the author is always the caller. */
 export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
@@ -44,20 +46,23 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   message.set("author", me.id);
   message.set("type", type);
 
+  const plan = planWrite(e.app, me, roomId);
+  const room = plan.room;
+  if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
+    badRequest("replyTo", "You can only reply to a message of the same room.");
+  }
+  const mentions = resolveMentions(
+    e.app,
+    room,
+    me.id,
+    message.getString("content"),
+    (body["mentions"] as string[] | undefined) ?? [],
+  );
   e.app.runInTransaction((tx) => {
-    const room = roomForWriting(tx, me, roomId);
-    if (replyTo !== "" && !replyTargetOk(tx, room.id, replyTo)) {
-      badRequest("replyTo", "You can only reply to a message of the same room.");
-    }
-    const mentions = resolveMentions(
-      tx,
-      room,
-      me.id,
-      message.getString("content"),
-      (body["mentions"] as string[] | undefined) ?? [],
-    );
+    prepareWrite(tx, me, plan);
     e.app = tx; // the response is written only after this transaction commits
     e.next();
+    if (type === "poll") createPollFor(tx, message, body["poll"]);
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me, added, mentions.summons);
     afterNewMessage(tx, room, message);
@@ -173,7 +178,9 @@ export function forward(e: core.RequestEvent): void {
     const sourceRoom = findRoom(tx, source.getString("room"));
     if (!findMembership(tx, sourceRoom.id, me.id)) notFound("Message not found.");
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
-    const room = roomForWriting(tx, me, targetId);
+    const plan = planWrite(tx, me, targetId);
+    prepareWrite(tx, me, plan);
+    const room = plan.room;
     const message = new Record(tx.findCollectionByNameOrId("messages"));
     message.load({
       room: room.id,
