@@ -221,10 +221,55 @@ export interface Backend {
   realtime: RealtimeApi;
   storage: StorageApi;
   notifications?: NotificationsApi;
+  polls?: PollsApi;
 }
 
 export interface NotificationsApi {
   list(): Promise<NotificationsResponse[]>;
   markRead(id: string): Promise<void>;
   remove(id: string): Promise<void>;
+}
+
+/** A message found by searchMessages: the record plus the matching passage, matches flagged. */
+export interface SearchHit extends Message {
+  snippet: { text: string; match: boolean }[];
+}
+
+export interface SearchPage {
+  page: number;
+  perPage: number;
+  hasMore: boolean;
+  items: SearchHit[];
+}
+
+/** A poll as a member of its room sees it. */
+export interface PollResults {
+  /** The poll's id, which is also its message's id. */
+  id: string;
+  message: string;
+  room: string;
+  question: string;
+  options: string[];
+  anonymous: boolean;
+  multiple: boolean;
+  /** When voting closes or closed ('' = open). */
+  closedAt: string;
+  createdBy: string;
+  /** Votes per option, in option order. */
+  counts: number[];
+  totalVoters: number;
+  /** The caller's own choice (empty when they have not voted). */
+  myVotes: number[];
+  /** Voter ids per option; absent for anonymous polls. */
+  voters?: string[][];
+}
+
+/** Polls are created by sending a message of type 'poll' with a `poll` object. */
+export interface PollsApi {
+  getPoll(pollId: string): Promise<PollResults>;
+  /** Votes, or replaces the caller's vote: one option index, several for multiple choice. */
+  vote(pollId: string, options: number[]): Promise<PollResults>;
+  retractVote(pollId: string): Promise<PollResults>;
+  /** Fresh results whenever anyone votes (the event carries no votes; results are refetched). */
+  subscribeToPoll(pollId: string, callback: (results: PollResults) => void): Promise<Unsubscribe>;
 }

@@ -12,6 +12,7 @@ import { pocketBaseFriends, pocketBaseNotifications } from "./friends.ts";
 import { pocketBaseUsers, subscribeToUserStatus } from "./users.ts";
 import { pocketBaseMessages, subscribeToRoom } from "./messages.ts";
 import { pendingModule } from "./pending.ts";
+import { pocketBasePolls, pocketBaseSearch } from "./search-polls.ts";
 import {
   pocketBaseDirectRooms,
   pocketBaseE2ee,
@@ -33,7 +34,8 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
     auth: pocketBaseAuth(pb),
     users: pocketBaseUsers(pb),
     rooms: pocketBaseRooms(pb),
-    messages: pendingModule("messages", messages) as MessagesApi & typeof messages,
+    messages: pendingModule("messages", { ...messages, ...pocketBaseSearch(pb) }) as MessagesApi &
+      typeof messages,
     directMessages: {
       ...pocketBaseDirectRooms(pb),
       getDMMessages: messages.getDMMessages,
@@ -41,6 +43,7 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
     },
     friends: pocketBaseFriends(pb),
     notifications: pocketBaseNotifications(pb),
+    polls: pocketBasePolls(pb),
     e2ee: pocketBaseE2ee(pb),
     achievements: pendingModule("achievements") as AchievementsApi,
     realtime: pendingModule("realtime", {

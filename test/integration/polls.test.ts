@@ -2,6 +2,7 @@
 // not even through realtime; closed polls, deleted messages, outsiders and banned users are
 // refused; concurrent voting ends with exactly one vote set per user.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPocketBaseBackend, type PollResults } from "../../client/index.ts";
 import type { PollsResponse, RoomsResponse, UsersResponse } from "../../types/pocketbase-types.ts";
 import { api, failure, hoursFromNow } from "../support/api.ts";
 import { recordEvents, waitUntil } from "../support/realtime.ts";
@@ -263,6 +264,25 @@ describe("anonymity", () => {
     expect(new Set(stranger.events.map((e) => e.record.id))).toEqual(new Set([own]));
     expect(votesFeed.events).toEqual([]);
     await Promise.all([member, stranger, votesFeed].map((log) => log.unsubscribe()));
+  });
+});
+
+describe("the typed client", () => {
+  it("votes, retracts and hears about other members' votes", async () => {
+    const poll = await seedPoll(room.id, alice, { multiple: true });
+    const polls = createPocketBaseBackend(alice.client).polls!;
+    const heard: PollResults[] = [];
+    const off = await polls.subscribeToPoll(poll, (r) => heard.push(r));
+    expect(await polls.vote(poll, [0, 1])).toMatchObject({ counts: [1, 1, 0], myVotes: [0, 1] });
+    await createPocketBaseBackend(bob.client).polls!.vote(poll, [1]);
+    await waitUntil(() => heard.some((r) => r.counts[1] === 2), "results after bob's vote");
+    expect(heard.at(-1)).toMatchObject({
+      myVotes: [0, 1],
+      voters: [[alice.record.id], expect.any(Array), []],
+    });
+    expect(await polls.retractVote(poll)).toMatchObject({ counts: [0, 1, 0], myVotes: [] });
+    await expect(polls.vote(poll, [7])).rejects.toMatchObject({ status: 400, field: "options" });
+    await off();
   });
 });
 

@@ -6,6 +6,7 @@ import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPocketBaseBackend } from "../../client/index.ts";
 import { inject } from "vitest";
 import type { MessagesResponse, RoomsResponse } from "../../types/pocketbase-types.ts";
 import { api, failure, hoursFromNow } from "../support/api.ts";
@@ -117,6 +118,19 @@ describe("who finds what", () => {
       { text: "Party", match: true },
       { text: " tonight 🎉 bring friends", match: false },
     ]);
+  });
+});
+
+describe("the typed client", () => {
+  it("searchMessages returns the first page of hits; failures are readable", async () => {
+    const messages = createPocketBaseBackend(bob.client).messages;
+    const hits = await messages.searchMessages("party");
+    expect(hits.map((m) => m.content)).toEqual(["Party tonight 🎉 bring friends"]);
+    await expect(messages.searchMessages("  ")).rejects.toMatchObject({
+      status: 400,
+      field: "q",
+      message: "Type something to search for.",
+    });
   });
 });
 
