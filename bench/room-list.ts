@@ -2,7 +2,15 @@
 // 100,000 messages (half of them unread), against plain PocketBase listing the same rooms
 // through the same API rule without counters. Also prints SQLite's plan for the list query.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
@@ -31,11 +39,27 @@ const hooksDir = join(REPO_ROOT, "pb_hooks");
 const emptyHooks = join(root, "no-hooks");
 mkdirSync(emptyHooks);
 const seeded = Date.now();
-execFileSync(binary, ["migrate", "up", `--dir=${template}`, `--hooksDir=${hooksDir}`, `--migrationsDir=${migrationsDir}`, "--hooksWatch=false"], { stdio: ["ignore", "pipe", "inherit"] });
-console.log(`seeded ${ROOMS} rooms and ${MESSAGES} messages in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+execFileSync(
+  binary,
+  [
+    "migrate",
+    "up",
+    `--dir=${template}`,
+    `--hooksDir=${hooksDir}`,
+    `--migrationsDir=${migrationsDir}`,
+    "--hooksWatch=false",
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+console.log(
+  `seeded ${ROOMS} rooms and ${MESSAGES} messages in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+);
 
 const rows: { operation: string; target: string; stats: Stats }[] = [];
-for (const [name, hooks] of [["plain", emptyHooks], ["konvert", hooksDir]] as const) {
+for (const [name, hooks] of [
+  ["plain", emptyHooks],
+  ["konvert", hooksDir],
+] as const) {
   const dataDir = join(root, name);
   cpSync(template, dataDir, { recursive: true });
   const instance = await startInstance({ binary, dataDir, hooksDir: hooks, migrationsDir });
@@ -70,7 +94,9 @@ for (const [name, hooks] of [["plain", emptyHooks], ["konvert", hooksDir]] as co
   }
 }
 printTable(rows);
-console.log("\nquery plan (EXPLAIN QUERY PLAN of the room list):\n" + readFileSync(planFile, "utf8"));
+console.log(
+  "\nquery plan (EXPLAIN QUERY PLAN of the room list):\n" + readFileSync(planFile, "utf8"),
+);
 rmSync(root, { recursive: true, force: true });
 
 /** A migration that seeds the data set with set-based SQL (seconds, not minutes, for 100k rows). */
