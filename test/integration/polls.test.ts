@@ -100,6 +100,52 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+describe("creating", () => {
+  it("saves the poll under its message's id when a poll message is sent", async () => {
+    const message = await bob.client.collection("messages").create<MessagesResponse>({
+      room: room.id,
+      type: "poll",
+      content: "Where to?",
+      poll: { question: " Where to? ", options: ["Park", "Museum"], anonymous: true },
+    });
+    expect(await results(alice, message.id)).toMatchObject({
+      id: message.id,
+      message: message.id,
+      room: room.id,
+      question: "Where to?",
+      options: ["Park", "Museum"],
+      anonymous: true,
+      multiple: false,
+      createdBy: bob.record.id,
+      counts: [0, 0],
+    });
+  });
+
+  it("refuses a bad poll with a readable 400 and writes neither message nor poll", async () => {
+    const before = await server.admin.collection("messages").getList(1, 1, {
+      filter: `room = "${room.id}"`,
+    });
+    const cases: [unknown, RegExp][] = [
+      [{ question: "Q", options: ["Only one"] }, /2 to 10 options/],
+      [{ question: " ", options: ["a", "b"] }, /needs a question/],
+      [{ question: "Q", options: ["Same", "same"] }, /appears twice/],
+      [{ question: "Q", options: ["a", "b"], voters: [] }, /Unknown poll field: voters/],
+    ];
+    for (const [poll, message] of cases) {
+      const error = await bob.client
+        .collection("messages")
+        .create({ room: room.id, type: "poll", content: "Q", poll })
+        .catch((e: unknown) => e as { status: number; response: unknown });
+      expect(error, JSON.stringify(poll)).toMatchObject({ status: 400 });
+      expect(JSON.stringify((error as { response: unknown }).response)).toMatch(message);
+    }
+    const after = await server.admin.collection("messages").getList(1, 1, {
+      filter: `room = "${room.id}"`,
+    });
+    expect(after.totalItems).toBe(before.totalItems);
+  });
+});
+
 describe("voting", () => {
   it("counts, changes and retracts a single-choice vote", async () => {
     const poll = await seedPoll(room.id, alice);
