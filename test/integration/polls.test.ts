@@ -3,7 +3,12 @@
 // refused; concurrent voting ends with exactly one vote set per user.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPocketBaseBackend, type PollResults } from "../../client/index.ts";
-import type { PollsResponse, RoomsResponse, UsersResponse } from "../../types/pocketbase-types.ts";
+import type {
+  MessagesResponse,
+  PollsResponse,
+  RoomsResponse,
+  UsersResponse,
+} from "../../types/pocketbase-types.ts";
 import { api, failure, hoursFromNow } from "../support/api.ts";
 import { recordEvents, waitUntil } from "../support/realtime.ts";
 import { seedMembership, seedRoom } from "../support/rooms.ts";
