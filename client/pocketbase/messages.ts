@@ -74,48 +74,43 @@ export async function subscribeToRoom(
 ): Promise<Unsubscribe> {
   const filter = pb.filter("room = {:room}", { room: roomId });
   let newest = "";
-  let connected = false;
-  const seen = (m: Message) => {
-    if (m.created > newest) newest = m.created;
+  // A message can arrive live and in a replay at once; deliver it once.
+  const delivered = new Set<string>();
+  const deliver = (action: RoomEvent["action"], message: Message) => {
+    if (action === "create") {
+      if (delivered.has(message.id)) return;
+      delivered.add(message.id);
+      if (delivered.size > 500) delivered.delete(delivered.values().next().value ?? "");
+    }
+    if (message.created > newest) newest = message.created;
+    callback({ action, message });
   };
-  const offMessages = await pb.collection("messages").subscribe<Message>(
+  const offMessages = await pb
+    .collection("messages")
+    .subscribe<Message>("*", (e) => deliver(e.action as RoomEvent["action"], e.record), { filter });
+  const offReactions = await pb.collection("reactions").subscribe(
     "*",
-    (e) => {
-      seen(e.record);
-      callback({ action: e.action as RoomEvent["action"], message: e.record });
-    },
+    (e) =>
+      callback({
+        action: "reaction",
+        messageId: String(e.record["message"]),
+        userId: String(e.record["user"]),
+      }),
     { filter },
   );
-  const offReactions = await pb
-    .collection("reactions")
-    .subscribe(
-      "*",
-      (e) =>
-        callback({
-          action: "reaction",
-          messageId: String(e.record["message"]),
-          userId: String(e.record["user"]),
-        }),
-      { filter },
-    );
   const offTyping = await pb.realtime.subscribe(`typing/${roomId}`, (data: { userId: string }) =>
     callback({ action: "typing", userId: data.userId }),
   );
-  const offConnect = await pb.realtime.subscribe("PB_CONNECT", () => {
-    if (connected) void replayMissed();
-    connected = true;
-  });
+  // PB_CONNECT fires on every reconnect (the first connection was made by the subscriptions
+  // above, before this listener existed).
+  const offConnect = await pb.realtime.subscribe("PB_CONNECT", () => void replayMissed());
   const replayMissed = async () => {
     if (newest === "") return;
-    const since = newest;
     const missed = await pb.collection("messages").getFullList<Message>({
-      filter: pb.filter("room = {:room} && created > {:since}", { room: roomId, since }),
+      filter: pb.filter("room = {:room} && created > {:since}", { room: roomId, since: newest }),
       sort: "created,id",
     });
-    for (const message of missed) {
-      seen(message);
-      callback({ action: "create", message });
-    }
+    for (const message of missed) deliver("create", message);
   };
   return async () => {
     await Promise.all([offMessages(), offReactions(), offTyping(), offConnect()]);
