@@ -31,7 +31,7 @@ const RULES = [
   { label: "/api/batch", audience: "", duration: 1, maxRequests: 5 },
   // search: full-text and prefix queries are the most expensive reads
   { label: "/api/konvert/users/search", audience: "", duration: 10, maxRequests: 30 },
-  { label: "/api/konvert/messages/search", audience: "", duration: 10, maxRequests: 30 },
+  { label: "/api/konvert/search", audience: "", duration: 10, maxRequests: 30 },
   // heartbeat: one call per open tab every ~30 s; writes are coalesced server-side
   { label: "/api/konvert/presence/", audience: "", duration: 60, maxRequests: 120 },
   // the rest of Konvert's custom routes
