@@ -38,7 +38,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   const type = (body["type"] ?? "text") as MessageType;
   refuse("type", typeProblem(type));
   const message = e.record!;
-  const hasFiles = message.getStringSlice("attachments").length > 0;
+  const hasFiles = uploadedFiles(e) > 0;
   refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
   refuse("mentions", mentionIdsProblem(body["mentions"]));
   const roomId = requiredString(body, "room");
@@ -67,6 +67,19 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     notifyMentions(tx, message, me, added, mentions.summons);
     afterNewMessage(tx, room, message);
   });
+}
+
+/** Files sent with the request (new uploads are not record values until the record is saved). */
+function uploadedFiles(e: core.RecordRequestEvent): number {
+  let count = 0;
+  for (const key of ["attachments", "attachments+"]) {
+    try {
+      count += e.findUploadedFiles(key).length;
+    } catch {
+      // not a multipart request, or no such key
+    }
+  }
+  return count;
 }
 
 /** A live (not deleted) message, or a 404. */
@@ -189,23 +202,22 @@ export function forward(e: core.RequestEvent): void {
       type: source.getString("type"),
       forwardedFrom: source.id,
     });
-    message.set("attachments", copiedFiles(tx, source));
-    tx.save(message);
+    // The copies read from the source files lazily, when the new record is saved.
+    const fsys = tx.newFilesystem();
+    try {
+      message.set("attachments", copiesOf(fsys, source));
+      tx.save(message);
+    } finally {
+      fsys.close();
+    }
     afterNewMessage(tx, room, message);
     copy = message;
   });
   e.json(200, copy);
 }
 
-function copiedFiles(app: CoreApp, source: core.Record): unknown[] {
-  const names = source.getStringSlice("attachments");
-  if (names.length === 0) return [];
-  const fsys = app.newFilesystem();
-  try {
-    return names.map((name) =>
-      fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false),
-    );
-  } finally {
-    fsys.close();
-  }
+function copiesOf(fsys: filesystem.System, source: core.Record): unknown[] {
+  return source
+    .getStringSlice("attachments")
+    .map((name) => fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false));
 }
