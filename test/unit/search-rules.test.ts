@@ -6,6 +6,7 @@ import {
   SEARCH_PER_PAGE_MAX,
   SEARCH_QUERY_MAX,
   ftsQuery,
+  inRooms,
   pageRequest,
   snippetParts,
 } from "../../hooks-src/konvert/rules/search.ts";
@@ -85,6 +86,13 @@ describe("ftsQuery", () => {
       expect("problem" in parsed && parsed.problem, String(raw)).toMatch(message);
     }
     expect(ftsQuery("x".repeat(SEARCH_QUERY_MAX))).toHaveProperty("ok");
+  });
+});
+
+describe("inRooms", () => {
+  it("confines the words to the content column and the rooms to the room column", () => {
+    expect(inRooms('"hi"*', ["r1", "r2"])).toBe('{content} : ("hi"*) AND {room} : ("r1" OR "r2")');
+    expect(inRooms('"hi"*', ['x" OR "y'])).toBe('{content} : ("hi"*) AND {room} : ("x"" OR ""y")');
   });
 });
 

@@ -1,15 +1,19 @@
-// Full-text message search over the FTS5 index of migration 1764200000_message_search.
-import { ftsQuery, pageRequest, snippetParts } from "../rules/search.ts";
+// Full-text message search over the FTS5 index (migrations 1764200000 and 1764200200).
+import { ftsQuery, inRooms, pageRequest, snippetParts } from "../rules/search.ts";
 import { callerOf, isBanned } from "./access.ts";
 import { badRequest } from "./errors.ts";
 
+/** Rooms whose messages the caller may search: live ones, and while banned only the jail. */
+function liveRoom(banned: boolean): string {
+  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
+}
+
 /**
- * The index drives the query: MATCH yields document ids, each joined by primary key to its
- * message and room, and the caller's membership is one lookup in the (room, user) unique index.
- * CROSS JOIN pins that order: without statistics SQLite otherwise put `rooms` outside and ran the
- * MATCH once per room. The cost grows with the matches in all rooms, not with the table.
- * Newest first: chat search is mostly "that message from last week", and a stable order keeps
- * pages from shifting; the sort covers only the matching rows.
+ * The index drives the query: MATCH (the words, within the caller's rooms) yields document ids,
+ * each joined by primary key to its message and room; the live-room and membership checks repeat
+ * the room scope in SQL, as the authority. CROSS JOIN pins that order: without statistics SQLite
+ * put the small `rooms` table outside and ran the MATCH once per room. Newest first: chat search
+ * is mostly "that message from last week", and a fixed order keeps pages stable.
  */
 export function searchSql(banned: boolean): string {
   return `
@@ -21,10 +25,23 @@ CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
 CROSS JOIN messages m ON m.id = d.message
 CROSS JOIN rooms r ON r.id = m.room
 WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND r.deletedAt = '' AND r.system ${banned ? "= 'jail'" : "= ''"}
+  AND m.deletedAt = '' AND ${liveRoom(banned)}
   AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
 ORDER BY m.created DESC, m.id DESC
 LIMIT {:limit} OFFSET {:offset}`;
+}
+
+function searchableRooms(app: CoreApp, me: string, banned: boolean): string[] {
+  const rows = arrayOf(new DynamicModel({ room: "" })) as { room: string }[];
+  app
+    .db()
+    .newQuery(
+      "SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room " +
+        `WHERE rm.user = {:me} AND ${liveRoom(banned)}`,
+    )
+    .bind({ me })
+    .all(rows);
+  return rows.map((row) => row.room);
 }
 
 /**
@@ -41,15 +58,24 @@ export function search(e: core.RequestEvent): void {
   if ("problem" in paging) return badRequest(paging.field, paging.problem);
   const { page, perPage } = paging.ok;
 
+  const banned = isBanned(me);
+  const rooms = searchableRooms(e.app, me.id, banned);
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" })) as {
     id: string;
     snippet: string;
   }[];
-  e.app
-    .db()
-    .newQuery(searchSql(isBanned(me)))
-    .bind({ query: query.ok, me: me.id, limit: perPage + 1, offset: (page - 1) * perPage })
-    .all(rows);
+  if (rooms.length > 0) {
+    e.app
+      .db()
+      .newQuery(searchSql(banned))
+      .bind({
+        query: inRooms(query.ok, rooms),
+        me: me.id,
+        limit: perPage + 1,
+        offset: (page - 1) * perPage,
+      })
+      .all(rows);
+  }
   const hits = rows.slice(0, perPage);
 
   const byId = new Map<string, core.Record>();

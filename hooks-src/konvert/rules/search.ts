@@ -30,7 +30,7 @@ export function ftsQuery(raw: unknown): Parsed<string> {
   for (const word of raw.split(/\s+/u)) {
     const wordChars = word.match(WORD_CHAR) ?? [];
     if (wordChars.length === 0) continue; // punctuation only: nothing the index could match
-    const quoted = `"${word.replaceAll('"', '""')}"`;
+    const quoted = quote(word);
     const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
     const term = exact ? quoted : quoted + "*";
     if (!terms.includes(term)) terms.push(term);
@@ -40,6 +40,19 @@ export function ftsQuery(raw: unknown): Parsed<string> {
     return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
   }
   return { ok: terms.join(" ") };
+}
+
+/** FTS5 string literal: double quotes doubled. */
+function quote(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Narrows a query from ftsQuery to the given rooms: the index keeps each message's room id as a
+ * token in its `room` column, so FTS5 itself returns only matches in those rooms.
+ */
+export function inRooms(terms: string, roomIds: readonly string[]): string {
+  return `{content} : (${terms}) AND {room} : (${roomIds.map(quote).join(" OR ")})`;
 }
 
 export interface PageRequest {
