@@ -25,39 +25,8 @@ export interface AuthSession {
   user: User;
 }
 
-/** A room as the room list shows it: the caller's view, last message and derived counters. */
-export interface RoomSummary {
-  id: string;
-  name: string;
-  type: "public" | "private" | "dm" | "favorites";
-  /** "jail" for the jail room, "" otherwise. */
-  system: string;
-  createdBy: string;
-  pinnedMessage: string;
-  /** Bumped whenever a member leaves or is removed: clients rotate the room key. */
-  keyVersion: number;
-  created: string;
-  updated: string;
-  /** The caller's role in the room, "" when not a member (public rooms offered to join). */
-  memberRole: "" | "owner" | "admin" | "member";
-  isMember: boolean;
-  lastReadAt: string;
-  memberCount: number;
-  /** DMs: the other participant's id. */
-  otherUser: string;
-  lastMessage: {
-    id: string;
-    type: string;
-    author: string;
-    /** First 100 characters of the content ("" when deleted). */
-    preview: string;
-    created: string;
-    deleted: boolean;
-  } | null;
-  unreadCount: number;
-  mentionCount: number;
-  reactionCount: number;
-}
+export type { RoomSummary } from "../hooks-src/konvert/rules/room-summary.ts";
+import type { RoomSummary } from "../hooks-src/konvert/rules/room-summary.ts";
 
 /** Public profile of a DM peer. */
 export interface Peer {

@@ -27,7 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const png = (bytes: Buffer, name = "photo.png") => new File([bytes], name, { type: "image/png" });
+const png = (bytes: Buffer, name = "photo.png") =>
+  new File([new Uint8Array(bytes)], name, { type: "image/png" });
 
 async function download(u: TestUser, message: MessagesResponse, query = ""): Promise<number> {
   const token = await u.client.files.getToken();

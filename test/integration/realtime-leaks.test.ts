@@ -41,15 +41,15 @@ describe("realtime", () => {
     rooms.forEach((r, i) => member.set(key(r.id, users[i]!.record.id), true));
     const received = new Map<
       string,
-      { collection: string; e: RecordSubscription<{ room: string }> }[]
+      { collection: string; e: RecordSubscription<{ id: string; room: string }> }[]
     >();
     for (const u of users) {
-      const log: { collection: string; e: RecordSubscription<{ room: string }> }[] = [];
+      const log: { collection: string; e: RecordSubscription<{ id: string; room: string }> }[] = [];
       received.set(u.record.id, log);
       for (const collection of ["messages", "reactions", "room_members"]) {
         await u.client
           .collection(collection)
-          .subscribe<{ room: string }>("*", (e) => log.push({ collection, e }));
+          .subscribe<{ id: string; room: string }>("*", (e) => log.push({ collection, e }));
       }
     }
     // allowed[user] = set of message ids sent while the user was a member of the message's room

@@ -4,6 +4,10 @@
 import { callerOf, findRoom, isBanned } from "./access.ts";
 import { notFound } from "./errors.ts";
 import { pathParam } from "./http.ts";
+import type { MemberRole, RoomType } from "../rules/rooms.ts";
+import type { RoomSummary } from "../rules/room-summary.ts";
+
+export type { RoomSummary };
 
 /** The row shape (DynamicModel needs a typed zero value for every column). */
 const ROW = {
@@ -71,34 +75,6 @@ export function roomListSql(condition: string): string {
 export const MY_ROOMS =
   "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
 
-export interface RoomSummary {
-  id: string;
-  name: string;
-  type: string;
-  system: string;
-  createdBy: string;
-  pinnedMessage: string;
-  keyVersion: number;
-  created: string;
-  updated: string;
-  memberRole: string;
-  isMember: boolean;
-  lastReadAt: string;
-  memberCount: number;
-  otherUser: string;
-  lastMessage: {
-    id: string;
-    type: string;
-    author: string;
-    preview: string;
-    created: string;
-    deleted: boolean;
-  } | null;
-  unreadCount: number;
-  mentionCount: number;
-  reactionCount: number;
-}
-
 /** Runs the summary query with an extra condition (which rooms) appended to WHERE. */
 export function roomSummaries(
   app: CoreApp,
@@ -119,14 +95,14 @@ function toSummary(row: Row): RoomSummary {
   return {
     id: row.id,
     name: row.name,
-    type: row.type,
+    type: row.type as RoomType,
     system: row.system,
     createdBy: row.createdBy,
     pinnedMessage: row.pinnedMessage,
     keyVersion: row.keyVersion,
     created: row.created,
     updated: row.updated,
-    memberRole: row.memberRole,
+    memberRole: row.memberRole as MemberRole | "",
     isMember: row.memberRole !== "",
     lastReadAt: row.lastReadAt,
     memberCount: row.memberCount,
