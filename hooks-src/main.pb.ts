@@ -102,3 +102,101 @@ routerAdd("POST", "/api/konvert/polls/{id}/vote", (e) =>
 routerAdd("DELETE", "/api/konvert/polls/{id}/vote", (e) =>
   require(`${__hooks}/konvert.js`).polls.retract(e),
 );
+// Legacy HTTP API of the original frontend (issue #9, docs/compat.md): spec §3 paths under the
+// original function prefix; the handlers answer 401 themselves.
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/health", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.health(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/signup", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.signup(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/signin", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.signin(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/auth/me", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.me(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/signout", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.signout(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/refresh", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.refresh(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/activity", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.activity(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/search", (e) =>
+  require(`${__hooks}/konvert.js`).compatUsers.search(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/{userId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatUsers.one(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.list(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.create(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/favorites", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/join", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.join(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/leave", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.leave(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/invite", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.invite(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.pin(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.unpin(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin/{messageId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.unpin(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/mark-read", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.markRead(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatRooms.remove(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/messages", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.send(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.list(e),
+);
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.edit(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.remove(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.react(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.unreact(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/create", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.create(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/dm/list", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.list(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.messages(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.send(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/read", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.read(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.remove(e),
+);

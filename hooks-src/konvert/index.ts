@@ -10,3 +10,9 @@ export * as blocks from "./jsvm/blocks.ts";
 export * as account from "./jsvm/account.ts";
 export * as search from "./jsvm/search.ts";
 export * as polls from "./jsvm/polls.ts";
+// Legacy HTTP API of the original frontend (issue #9)
+export * as compatAuth from "./compat/auth.ts";
+export * as compatRooms from "./compat/rooms.ts";
+export * as compatMessages from "./compat/messages.ts";
+export * as compatDms from "./compat/dms.ts";
+export * as compatUsers from "./compat/users.ts";

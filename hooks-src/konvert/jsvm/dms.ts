@@ -24,15 +24,14 @@ export function list(e: core.RequestEvent): void {
     e.json(200, []);
     return;
   }
-  const rooms = roomSummaries(
-    e.app,
-    me.id,
-    `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
-      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
-        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`,
-  );
+  const rooms = roomSummaries(e.app, me.id, VISIBLE_DMS);
   e.json(200, withPeers(e.app, rooms));
 }
+
+/** The caller's conversations that are not hidden and whose other side they have not blocked. */
+export const VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
+      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
+        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
 
 function withPeers(app: CoreApp, rooms: RoomSummary[]): (RoomSummary & { peer: unknown })[] {
   const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");

@@ -33,6 +33,6 @@ export function onSignupRequest(e: core.RecordRequestEvent): void {
 }
 
 /** Usernames are unique regardless of case (the unique NOCASE index backs this under races). */
-function usernameTaken(app: CoreApp, username: string): boolean {
+export function usernameTaken(app: CoreApp, username: string): boolean {
   return app.countRecords("users", $dbx.exp("username = {:u} COLLATE NOCASE", { u: username })) > 0;
 }

@@ -1,0 +1,167 @@
+// R2–R7: sign-up, sign-in, session restore, refresh, sign-out and the presence ping of the
+// legacy API, over the same accounts, rules and presence as the rest of the backend.
+import { roleForNewAccount } from "../rules/roles.ts";
+import { passwordProblem, usernameProblem } from "../rules/signup.ts";
+import { invoke, handle, legacy, legacyBody, legacyCaller, optionalCaller } from "./http.ts";
+import {
+  accessToken,
+  ACCESS_TTL_SECONDS,
+  issueRefreshToken,
+  revokeRefreshToken,
+  rotateRefreshToken,
+} from "./tokens.ts";
+import { selfUser } from "./user-shape.ts";
+import { heartbeat } from "../jsvm/presence.ts";
+import { usernameTaken } from "../jsvm/users.ts";
+import { legacyErrorText } from "../rules/compat-errors.ts";
+
+const BAD_CREDENTIALS =
+  "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value.trim() : "";
+}
+
+function findByEmail(app: CoreApp, email: string): core.Record | null {
+  try {
+    return app.findAuthRecordByEmail("users", email);
+  } catch {
+    return null;
+  }
+}
+
+/** A fresh session: access token plus a stored refresh token. */
+function session(app: CoreApp, user: core.Record): { access_token: string; refresh_token: string } {
+  return { access_token: accessToken(user), refresh_token: issueRefreshToken(app, user.id) };
+}
+
+/** POST /auth/signup {email, password, username} -> {user, access_token, refresh_token} */
+export function signup(e: core.RequestEvent): void {
+  handle(e, () => {
+    const body = legacyBody(e);
+    const email = text(body["email"]);
+    const username = text(body["username"]);
+    const password = typeof body["password"] === "string" ? body["password"] : "";
+    if (email === "" || username === "" || password === "") legacy(400, "Все поля обязательны");
+    const nameIssue = usernameProblem(username);
+    if (nameIssue) legacy(400, legacyErrorText(nameIssue));
+    const passwordIssue = passwordProblem(password);
+    if (passwordIssue) legacy(400, legacyErrorText(passwordIssue));
+    if (usernameTaken(e.app, username)) {
+      legacy(400, "Имя пользователя уже занято. Выберите другое имя.");
+    }
+    if (findByEmail(e.app, email)) {
+      legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
+    }
+    const user = new Record(e.app.findCollectionByNameOrId("users"));
+    let tokens = { access_token: "", refresh_token: "" };
+    try {
+      // Counting and inserting in one transaction: two first sign-ups cannot both become admin.
+      e.app.runInTransaction((tx) => {
+        user.load({ email, username, role: roleForNewAccount(tx.countRecords("users")) });
+        user.set("status", "online");
+        user.set("lastActiveAt", new DateTime());
+        user.setPassword(password);
+        tx.save(user);
+        tokens = session(tx, user);
+      });
+    } catch (err) {
+      // The unique indexes catch a parallel sign-up with the same name or e-mail.
+      const taken = findByEmail(e.app, email)
+        ? "Пользователь с таким email уже существует. Попробуйте войти в систему."
+        : usernameTaken(e.app, username)
+          ? "Имя пользователя уже занято. Выберите другое имя."
+          : null;
+      legacy(400, taken ?? "Ошибка создания пользователя: " + String(err));
+    }
+    e.json(200, { user: selfUser(e, user), ...tokens });
+  });
+}
+
+/** POST /auth/signin {email, password} -> {user, access_token, refresh_token} */
+export function signin(e: core.RequestEvent): void {
+  handle(e, () => {
+    const body = legacyBody(e);
+    const email = text(body["email"]);
+    const password = typeof body["password"] === "string" ? body["password"] : "";
+    if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
+    const user = findByEmail(e.app, email);
+    if (!user || !user.validatePassword(password)) {
+      legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
+    }
+    if (user.getString("deletedAt") !== "") legacy(403, "Ваш аккаунт был удален");
+    let tokens = { access_token: "", refresh_token: "" };
+    e.app.runInTransaction((tx) => {
+      const fresh = tx.findRecordById("users", user.id);
+      fresh.set("lastActiveAt", new DateTime());
+      fresh.set("status", "online");
+      tx.save(fresh);
+      tokens = session(tx, fresh);
+    });
+    e.json(200, { user: selfUser(e, user), ...tokens });
+  });
+}
+
+const ME_TEXTS = {
+  missing: "Токен не предоставлен",
+  extraMissing: { code: "NO_TOKEN" },
+  invalid: "Недействительный токен - пожалуйста, войдите снова",
+  extraInvalid: { code: "INVALID_TOKEN" },
+};
+
+/** GET /auth/me -> {user}; records activity like the original. */
+export function me(e: core.RequestEvent): void {
+  handle(e, () => {
+    const caller = legacyCaller(e, ME_TEXTS);
+    invoke(e, heartbeat, { caller });
+    e.json(200, { user: selfUser(e, e.app.findRecordById("users", caller.id)) });
+  });
+}
+
+/** POST /auth/signout {refresh_token?} -> {success:true}; never 401. */
+export function signout(e: core.RequestEvent): void {
+  handle(e, () => {
+    const token = legacyBody(e)["refresh_token"];
+    if (typeof token === "string" && token !== "") revokeRefreshToken(e.app, token);
+    optionalCaller(e);
+    e.json(200, { success: true });
+  });
+}
+
+/** POST /auth/refresh {refresh_token} -> {access_token, refresh_token}; works after expiry. */
+export function refresh(e: core.RequestEvent): void {
+  handle(e, () => {
+    const token = legacyBody(e)["refresh_token"];
+    if (typeof token !== "string" || token === "") legacy(401, "Refresh token не предоставлен");
+    const rotated = rotateRefreshToken(e.app, token);
+    if (!rotated) legacy(401, "Не удалось обновить сессию");
+    e.json(200, {
+      access_token: accessToken(rotated.user),
+      refresh_token: rotated.refreshToken,
+      expires_in: ACCESS_TTL_SECONDS,
+    });
+  });
+}
+
+/** POST /auth/activity -> {success:true}: the presence ping. */
+export function activity(e: core.RequestEvent): void {
+  handle(e, () => {
+    const caller = legacyCaller(e, {
+      missing: "Токен не предоставлен",
+      invalid: "Недействительный токен",
+      extraInvalid: { code: "TOKEN_EXPIRED" },
+    });
+    invoke(e, heartbeat, { caller });
+    e.json(200, { success: true });
+  });
+}
+
+/** GET /health: answered without touching the database. */
+export function health(e: core.RequestEvent): void {
+  e.json(200, {
+    status: "ok",
+    timestamp: new Date().toISOString(),
+    service: "Конверт Chat API",
+    version: "1.0.0",
+  });
+}

@@ -1,0 +1,103 @@
+// R60–R65: direct conversations over the legacy API. A DM's legacy id is the sorted pair
+// `<a>:<b>` (the room's unique dmKey), so the client can build it and put it in paths raw.
+import { findMembership, isBanned } from "../jsvm/access.ts";
+import * as dms from "../jsvm/dms.ts";
+import * as readState from "../jsvm/read-state.ts";
+import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
+import { legacyMessages, lastMessages, sendTo } from "./messages.ts";
+import { legacyDms } from "./room-shape.ts";
+import { legacyLimit } from "../rules/compat-shapes.ts";
+
+/** The DM room with this `<a>:<b>` id, or 400 `Чат не найден`. */
+export function dmRoomOf(app: CoreApp, dmId: string): core.Record {
+  try {
+    const room = app.findFirstRecordByFilter("rooms", "dmKey = {:key} && deletedAt = ''", {
+      key: dmId,
+    });
+    return room;
+  } catch {
+    return legacy(400, "Чат не найден");
+  }
+}
+
+/** The DM for a participant, or 400 with the legacy texts. */
+function myDm(app: CoreApp, me: core.Record, dmId: string): core.Record {
+  if (dmId === "") legacy(400, "Некорректные параметры");
+  const room = dmRoomOf(app, dmId);
+  if (!findMembership(app, room.id, me.id)) legacy(400, "Вы не являетесь участником чата");
+  return room;
+}
+
+/** POST /dm/create {userId} -> the conversation (bare). */
+export function create(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const userId = legacyBody(e)["userId"];
+    if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
+    const summary = invoke(e, dms.open, { caller: me, body: { userId } }) as { id: string };
+    const [dm] = legacyDms(e.app, me.id, "r.id = {:room}", { room: summary.id });
+    e.json(200, dm);
+  });
+}
+
+/** GET /dm/list -> {dms}, newest activity first; never an error for business reasons. */
+export function list(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    e.json(200, { dms: isBanned(me) ? [] : legacyDms(e.app, me.id, dms.VISIBLE_DMS) });
+  });
+}
+
+/** GET /dm/{dmId}/messages?limit=100 -> {messages}; not a participant: an empty list. */
+export function messages(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const dmId = e.request!.pathValue("dmId");
+    let room: core.Record;
+    try {
+      room = myDm(e.app, me, dmId);
+    } catch {
+      e.json(200, { messages: [] });
+      return;
+    }
+    const limit = legacyLimit(queryParam(e, "limit"));
+    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit), dmId) });
+  });
+}
+
+/** POST /dm/{dmId}/messages {content, type?, replyTo?} -> the message (bare). */
+export function send(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const dmId = e.request!.pathValue("dmId");
+    const body = legacyBody(e);
+    if (typeof body["content"] !== "string" || body["content"].trim() === "") {
+      legacy(400, "Некорректные параметры");
+    }
+    if (isBanned(me)) legacy(400, "Вы заблокированы и не можете отправлять сообщения");
+    const room = myDm(e.app, me, dmId);
+    const id = sendTo(e, me, room.id, body);
+    const [message] = legacyMessages(e, [e.app.findRecordById("messages", id)], dmId);
+    e.json(200, message);
+  });
+}
+
+/** POST /dm/{dmId}/read -> {success:true} */
+export function read(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const room = myDm(e.app, me, e.request!.pathValue("dmId"));
+    invoke(e, readState.markAsRead, { caller: me, params: { id: room.id } });
+    e.json(200, { success: true });
+  });
+}
+
+/** DELETE /dm/{dmId} -> {success, deletedMessages, deletedNotifications}: hides it for the caller. */
+export function remove(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const room = myDm(e.app, me, e.request!.pathValue("dmId"));
+    invoke(e, dms.hide, { caller: me, params: { id: room.id } });
+    e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
+  });
+}

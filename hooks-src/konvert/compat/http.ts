@@ -1,0 +1,165 @@
+// The legacy API's envelope: `{error}` bodies with the original status codes, the caller taken
+// from our access token, and a way to run an existing route handler and keep its result.
+import { legacyErrorText, legacyStatus } from "../rules/compat-errors.ts";
+
+/** Thrown by compat code for an answer with an exact legacy text (never sentence-cased). */
+export class LegacyError {
+  constructor(
+    readonly status: number,
+    readonly text: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {}
+}
+
+export function legacy(status: number, text: string, extra: Record<string, unknown> = {}): never {
+  throw new LegacyError(status, text, extra);
+}
+
+interface Thrown {
+  status?: unknown;
+  message?: unknown;
+  value?: { status?: unknown; message?: unknown; error?: () => string };
+}
+
+/** Status and message of whatever a handler threw: our errors, PocketBase ApiErrors, Go errors. */
+function describe(err: unknown): { status: number; message: string } {
+  const t = (err ?? {}) as Thrown;
+  const inner = t.value ?? {};
+  const status = typeof t.status === "number" ? t.status : inner.status;
+  const message = typeof t.message === "string" ? t.message : inner.message;
+  const text = typeof message === "string" ? message : String(err);
+  if (typeof status === "number") return { status, message: text };
+  if (/no rows in result set/.test(text)) return { status: 404, message: "Not found." };
+  return { status: 500, message: text };
+}
+
+/** Runs a legacy route body and turns anything it throws into the legacy error envelope. */
+export function handle(e: core.RequestEvent, body: () => void): void {
+  try {
+    body();
+  } catch (err) {
+    if (err instanceof LegacyError) {
+      e.json(err.status, { error: err.text, ...err.extra });
+      return;
+    }
+    const { status, message } = describe(err);
+    if (status >= 500) {
+      e.app.logger().error("compat route failed", "path", e.request!.url!.path, "error", message);
+      e.json(500, { error: "Ошибка сервера: " + message });
+      return;
+    }
+    e.json(legacyStatus(status), { error: legacyErrorText(message) });
+  }
+}
+
+export interface CallerTexts {
+  missing: string;
+  invalid: string;
+  extraMissing?: Record<string, unknown>;
+  extraInvalid?: Record<string, unknown>;
+}
+
+const DEFAULT_TEXTS: CallerTexts = {
+  missing: "Требуется авторизация",
+  invalid: "Недействительный токен",
+};
+
+function hasBearer(e: core.RequestEvent): boolean {
+  const header = e.request!.header.get("Authorization").trim();
+  const token = header.split(/\s+/)[1] ?? header;
+  return token !== "" && token !== "undefined" && token !== "null";
+}
+
+/**
+ * The signed-in user, or a 401 that stops the client's refresh loop. PocketBase's auth
+ * middleware has already verified the token (ours are PocketBase auth tokens plus `sub`), so a
+ * present `e.auth` is a live signature; deleted accounts do not resolve.
+ */
+export function legacyCaller(
+  e: core.RequestEvent,
+  texts: CallerTexts = DEFAULT_TEXTS,
+): core.Record {
+  if (!hasBearer(e)) legacy(401, texts.missing, texts.extraMissing);
+  const user = e.auth;
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "") {
+    return legacy(401, texts.invalid, texts.extraInvalid);
+  }
+  return user;
+}
+
+/** The caller when the token resolves, otherwise null (routes where auth is optional). */
+export function optionalCaller(e: core.RequestEvent): core.Record | null {
+  const user = e.auth;
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "")
+    return null;
+  return user;
+}
+
+export function legacyBody(e: core.RequestEvent): Record<string, unknown> {
+  try {
+    const body = e.requestInfo().body as Record<string, unknown> | null;
+    return body ?? {};
+  } catch {
+    return {};
+  }
+}
+
+export function queryParam(e: core.RequestEvent, name: string): string {
+  return e.request!.url!.query().get(name);
+}
+
+export interface Invocation {
+  caller: core.Record;
+  params?: Record<string, string>;
+  body?: Record<string, unknown>;
+  query?: Record<string, string>;
+  /** For record-create hooks: the new record; `next()` saves it, as PocketBase's default does. */
+  record?: core.Record;
+}
+
+/**
+ * Runs one of the backend's own route handlers for the legacy route and returns what it would
+ * have answered, so each rule lives in one place. The handler sees only what it uses: the app,
+ * the caller, path parameters, the body, the query, the response writers and, for record-create
+ * hooks, the record and `next()`.
+ */
+export function invoke(
+  e: core.RequestEvent,
+  handler: (e: core.RequestEvent) => void,
+  call: Invocation,
+): unknown {
+  let result: unknown = null;
+  const params = call.params ?? {};
+  const query = call.query ?? {};
+  const facade = {
+    app: e.app,
+    auth: call.caller,
+    request: {
+      pathValue: (name: string) => params[name] ?? "",
+      url: { query: () => ({ get: (name: string) => query[name] ?? "" }) },
+      header: e.request!.header,
+    },
+    requestInfo: () => ({ body: call.body ?? {}, query, auth: call.caller, headers: {} }),
+    json: (_status: number, data: unknown) => {
+      result = data;
+    },
+    noContent: () => {
+      result = null;
+    },
+    hasSuperuserAuth: () => false,
+    record: call.record,
+    next: () => {
+      if (call.record) facade.app.save(call.record);
+    },
+  };
+  handler(facade as unknown as core.RequestEvent);
+  return result;
+}
+
+/** Where files are served from, as absolute URLs (they end up in messages and profiles). */
+export function publicBaseUrl(e: core.RequestEvent): string {
+  const configured = e.app.settings().meta.appURL.replace(/\/+$/, "");
+  if (configured !== "") return configured;
+  const proto = e.request!.header.get("X-Forwarded-Proto") || (e.request!.tls ? "https" : "http");
+  return `${proto}://${e.request!.host}`;
+}

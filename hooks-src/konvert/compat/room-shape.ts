@@ -1,0 +1,110 @@
+// Rooms and DMs as the legacy API returns them: the room-list query (one indexed SQL statement
+// with derived counters) plus one query each for members, pin history and last-message senders,
+// whatever the number of rooms.
+import { legacyDm, legacyRoom, type RoomFacts } from "../rules/compat-shapes.ts";
+import { roomSummaries, type RoomSummary } from "../jsvm/room-list.ts";
+import { rowsFor } from "./sql.ts";
+
+function pairs(app: CoreApp, sql: string, ids: string[]): { a: string; b: string }[] {
+  return rowsFor(app, { a: "", b: "" }, sql, ids);
+}
+
+function grouped(rows: { a: string; b: string }[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = map.get(row.a) ?? [];
+    list.push(row.b);
+    map.set(row.a, list);
+  }
+  return map;
+}
+
+/** The facts the legacy shapes need, for a batch of room summaries. */
+function factsFor(app: CoreApp, summaries: RoomSummary[]): RoomFacts[] {
+  const roomIds = summaries.map((s) => s.id);
+  const members = grouped(
+    pairs(
+      app,
+      "SELECT room AS a, user AS b FROM room_members WHERE room IN (:ids) ORDER BY created",
+      roomIds,
+    ),
+  );
+  const pins = grouped(
+    pairs(
+      app,
+      "SELECT room AS a, message AS b FROM pins WHERE room IN (:ids) ORDER BY created, id",
+      roomIds,
+    ),
+  );
+  const authorIds = [
+    ...new Set(summaries.map((s) => s.lastMessage?.author ?? "").filter((id) => id !== "")),
+  ];
+  const names = new Map(
+    pairs(
+      app,
+      "SELECT id AS a, CASE WHEN displayName != '' THEN displayName ELSE username END AS b FROM users WHERE id IN (:ids)",
+      authorIds,
+    ).map((row) => [row.a, row.b]),
+  );
+  return summaries.map((s) => ({
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    system: s.system,
+    createdBy: s.createdBy,
+    created: s.created,
+    members: members.get(s.id) ?? [],
+    pinnedMessage: s.pinnedMessage,
+    pins: pins.get(s.id) ?? [],
+    isMember: s.isMember,
+    lastReadAt: s.lastReadAt,
+    unreadCount: s.unreadCount,
+    mentionCount: s.mentionCount,
+    reactionCount: s.reactionCount,
+    lastMessage:
+      s.lastMessage && !s.lastMessage.deleted
+        ? {
+            preview: s.lastMessage.preview,
+            type: s.lastMessage.type,
+            created: s.lastMessage.created,
+            senderId: s.lastMessage.author,
+            senderName: names.get(s.lastMessage.author) ?? "",
+          }
+        : null,
+  }));
+}
+
+export function legacyRooms(
+  app: CoreApp,
+  me: string,
+  condition: string,
+  params: Record<string, unknown> = {},
+  godMode = false,
+): Record<string, unknown>[] {
+  return factsFor(app, roomSummaries(app, me, condition, params)).map((r) =>
+    legacyRoom(r, me, godMode),
+  );
+}
+
+/** One room in the legacy shape, whatever the caller's membership (after an action on it). */
+export function legacyRoomById(app: CoreApp, me: string, roomId: string): Record<string, unknown> {
+  const [room] = legacyRooms(app, me, "r.id = {:room}", { room: roomId });
+  return room ?? {};
+}
+
+export function legacyDms(
+  app: CoreApp,
+  me: string,
+  condition: string,
+  params: Record<string, unknown> = {},
+): Record<string, unknown>[] {
+  const summaries = roomSummaries(app, me, condition, params);
+  const keys = new Map(
+    pairs(
+      app,
+      "SELECT id AS a, dmKey AS b FROM rooms WHERE id IN (:ids)",
+      summaries.map((s) => s.id),
+    ).map((row) => [row.a, row.b]),
+  );
+  return factsFor(app, summaries).map((r) => legacyDm(r, keys.get(r.id) ?? r.id, me));
+}
