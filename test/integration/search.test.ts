@@ -188,6 +188,30 @@ describe("hostile and bad input", () => {
   });
 });
 
+describe("members of very many rooms", () => {
+  it("still find only their own rooms' messages when SQL does the room scope", async () => {
+    const busy = await createUser(server);
+    const ids = Array.from({ length: 501 }, (_, i) => `busyroom${String(i).padStart(7, "0")}`);
+    const rows = (collection: string, list: Record<string, unknown>[]) =>
+      api(server.admin, "POST", "/import/rows", { collection, rows: list });
+    await rows(
+      "rooms",
+      ids.map((id) => ({ id, name: id, type: "private" })),
+    );
+    await rows(
+      "room_members",
+      ids.map((room, i) => ({
+        id: `busymemb${String(i).padStart(7, "0")}`,
+        room,
+        user: busy.record.id,
+      })),
+    );
+    await seedMessage(server, ids[500]!, busy, "crowded hallway");
+    await seedMessage(server, roomB.id, carol, "crowded elsewhere");
+    expect(contents(await search(busy, "crowded"))).toEqual(["crowded hallway"]);
+  });
+});
+
 describe("pagination", () => {
   it("pages newest first without overlap", async () => {
     const room = await seedRoom(server, "private", [bob], "Pages");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   MATCH_END,
   MATCH_START,
+  ROOM_SCOPE_MAX,
   SEARCH_PER_PAGE_MAX,
   SEARCH_QUERY_MAX,
   ftsQuery,
@@ -93,6 +94,8 @@ describe("inRooms", () => {
   it("confines the words to the content column and the rooms to the room column", () => {
     expect(inRooms('"hi"*', ["r1", "r2"])).toBe('{content} : ("hi"*) AND {room} : ("r1" OR "r2")');
     expect(inRooms('"hi"*', ['x" OR "y'])).toBe('{content} : ("hi"*) AND {room} : ("x"" OR ""y")');
+    const many = Array.from({ length: ROOM_SCOPE_MAX + 1 }, (_, i) => `r${i}`);
+    expect(inRooms('"hi"*', many)).toBe('{content} : ("hi"*)');
   });
 });
 
