@@ -148,6 +148,8 @@ describe("hostile and bad input", () => {
       "(secret)",
       "secret' OR 1=1 --",
       "'; DROP TABLE messages_fts; --",
+      "secret\u0000handshake",
+      "secret\u0001 \u0002",
     ];
     for (const q of hostile) {
       const page = await search(carol, q);

@@ -69,6 +69,7 @@ describe("ftsQuery", () => {
     expect(query('a" OR "b')).toBe('"a""" "OR"* """b"');
     expect(query("NEAR(a b, 2)")).toBe('"NEAR(a"* "b," "2)"');
     expect(query("content:secret")).toBe('"content:secret"*');
+    expect(query("x\u0000y z\u0001")).toBe('"x" "y" "z"');
   });
 
   it("refuses empty, blank, punctuation-only, non-string and oversized input", () => {

@@ -27,7 +27,8 @@ export function ftsQuery(raw: unknown): Parsed<string> {
     return { problem: `A search can be at most ${SEARCH_QUERY_MAX} characters long.` };
   }
   const terms: string[] = [];
-  for (const word of raw.split(/\s+/u)) {
+  // control characters separate words: a NUL would end the FTS5 string early
+  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
     const wordChars = word.match(WORD_CHAR) ?? [];
     if (wordChars.length === 0) continue; // punctuation only: nothing the index could match
     const quoted = quote(word);
