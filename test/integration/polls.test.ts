@@ -204,6 +204,11 @@ describe("voting", () => {
       expect(got, JSON.stringify(options)).toMatchObject({ status: 400 });
       expect(got.message).toMatch(message);
     }
+    for (const body of [[0], "0", 7, null]) {
+      const got = await failure(api(bob.client, "POST", `/polls/${poll}/vote`, body));
+      expect(got, JSON.stringify(body)).toMatchObject({ status: 400 });
+      expect(got.message).toMatch(/options/);
+    }
     expect((await votesOf(poll)).map((v) => v.option)).toEqual([0]);
   });
 

@@ -131,13 +131,22 @@ export function results(e: core.RequestEvent): void {
   e.json(200, resultsOf(e.app, poll, me.id));
 }
 
+/** The request body as an object; PocketBase cannot read a JSON array or scalar body at all. */
+function voteBody(e: core.RequestEvent): Record<string, unknown> {
+  try {
+    return bodyOf(e);
+  } catch {
+    return badRequest("options", 'Send a JSON object such as {"options": [0]}.');
+  }
+}
+
 /**
  * POST /api/konvert/polls/{id}/vote {options: number[]} — votes, or changes the caller's vote.
  * Muted users may vote: muting silences writing, and a vote is a reaction, not a message.
  */
 export function vote(e: core.RequestEvent): void {
   const me = callerOf(e);
-  const body = bodyOf(e);
+  const body = voteBody(e);
   let answer: PollResults | undefined;
   e.app.runInTransaction((tx) => {
     const poll = visiblePoll(tx, me, pathParam(e, "id"));
