@@ -102,6 +102,16 @@ routerAdd("POST", "/api/konvert/polls/{id}/vote", (e) =>
 routerAdd("DELETE", "/api/konvert/polls/{id}/vote", (e) =>
   require(`${__hooks}/konvert.js`).polls.retract(e),
 );
+// Achievements and streaks (issue #6); progress is tracked inside the event hooks themselves.
+routerAdd("GET", "/api/konvert/achievements", (e) =>
+  require(`${__hooks}/konvert.js`).achievements.list(e),
+);
+routerAdd("POST", "/api/konvert/achievements/{id}/unlock", (e) =>
+  require(`${__hooks}/konvert.js`).achievements.claim(e),
+);
+routerAdd("POST", "/api/konvert/admin/achievements/recompute", (e) =>
+  require(`${__hooks}/konvert.js`).achievements.recompute(e),
+);
 // Legacy HTTP API of the original frontend (issue #9, docs/compat.md): spec §3 paths under the
 // original function prefix; the handlers answer 401 themselves.
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/health", (e) =>

@@ -31,6 +31,19 @@ export function pocketBaseMessages(pb: PocketBase) {
     getMessages: async (roomId: string, limit?: number, before?: string) =>
       (await history(roomId, limit, before)).items,
     sendMessage: create,
+    /** A poll message; the poll shares the message's id. The question doubles as the content. */
+    sendPoll: (
+      roomId: string,
+      poll: { question: string; options: string[]; anonymous?: boolean; multiple?: boolean },
+    ) =>
+      call(() =>
+        pb.collection("messages").create<MessagesResponse>({
+          room: roomId,
+          type: "poll",
+          content: poll.question,
+          poll,
+        }),
+      ),
     /** Sends with attachments (multipart); `files` become the message's protected attachments. */
     sendWithFiles: (roomId: string, type: MessageType, files: Blob[], content = "") => {
       const form = new FormData();

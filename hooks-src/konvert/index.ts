@@ -10,6 +10,7 @@ export * as blocks from "./jsvm/blocks.ts";
 export * as account from "./jsvm/account.ts";
 export * as search from "./jsvm/search.ts";
 export * as polls from "./jsvm/polls.ts";
+export * as achievements from "./jsvm/achievements/routes.ts";
 // Legacy HTTP API of the original frontend (issue #9)
 export * as compatAuth from "./compat/auth.ts";
 export * as compatRooms from "./compat/rooms.ts";

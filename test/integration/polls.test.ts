@@ -3,12 +3,7 @@
 // refused; concurrent voting ends with exactly one vote set per user.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPocketBaseBackend, type PollResults } from "../../client/index.ts";
-import type {
-  MessagesResponse,
-  PollsResponse,
-  RoomsResponse,
-  UsersResponse,
-} from "../../types/pocketbase-types.ts";
+import type { PollsResponse, RoomsResponse, UsersResponse } from "../../types/pocketbase-types.ts";
 import { api, failure, hoursFromNow } from "../support/api.ts";
 import { recordEvents, waitUntil } from "../support/realtime.ts";
 import { seedMembership, seedRoom } from "../support/rooms.ts";
@@ -107,11 +102,10 @@ afterAll(() => server.stop());
 
 describe("creating", () => {
   it("saves the poll under its message's id when a poll message is sent", async () => {
-    const message = await bob.client.collection("messages").create<MessagesResponse>({
-      room: room.id,
-      type: "poll",
-      content: "Where to?",
-      poll: { question: " Where to? ", options: ["Park", "Museum"], anonymous: true },
+    const message = await createPocketBaseBackend(bob.client).messages.sendPoll(room.id, {
+      question: " Where to? ",
+      options: ["Park", "Museum"],
+      anonymous: true,
     });
     expect(await results(alice, message.id)).toMatchObject({
       id: message.id,

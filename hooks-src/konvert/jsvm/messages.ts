@@ -25,6 +25,8 @@ import {
 import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
 import { createPollFor } from "./polls.ts";
+import { messageDeleted, messageSent } from "./achievements/events.ts";
+import { track } from "./achievements/track.ts";
 
 /** POST /api/collections/messages/records — the author is always the caller. */
 export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
@@ -66,6 +68,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me, added, mentions.summons);
     afterNewMessage(tx, room, message);
+    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length));
   });
 }
 
@@ -168,6 +171,7 @@ export function remove(e: core.RequestEvent): void {
       room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
       tx.save(room);
     }
+    if (isAuthor) track(tx, me.id, messageDeleted(tx, message));
     if (!isAuthor) {
       logModeration(tx, {
         actor: me.id,
@@ -211,6 +215,7 @@ export function forward(e: core.RequestEvent): void {
       fsys.close();
     }
     afterNewMessage(tx, room, message);
+    track(tx, me.id, messageSent(tx, me, room, message, 0));
     copy = message;
   });
   e.json(200, copy);
