@@ -156,10 +156,16 @@ export function invoke(
   return result;
 }
 
-/** Where files are served from, as absolute URLs (they end up in messages and profiles). */
+/** PocketBase's placeholder application URL, which says nothing about this deployment. */
+const DEFAULT_APP_URL = "http://localhost:8090";
+
+/**
+ * Where files are served from, as absolute URLs (they end up in messages and profiles for good,
+ * so the configured application URL wins over whatever host this request came through).
+ */
 export function publicBaseUrl(e: core.RequestEvent): string {
   const configured = e.app.settings().meta.appURL.replace(/\/+$/, "");
-  if (configured !== "") return configured;
+  if (configured !== "" && configured !== DEFAULT_APP_URL) return configured;
   const proto = e.request!.header.get("X-Forwarded-Proto") || (e.request!.tls ? "https" : "http");
   return `${proto}://${e.request!.host}`;
 }

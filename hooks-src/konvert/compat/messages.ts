@@ -2,12 +2,14 @@
 // same checks, mentions, polls and notifications); edits, deletes and reactions run the
 // backend's routes. Lists are polled every 3 s: four indexed queries, whatever the page size.
 import { legacyLimit, legacyMessage, legacyMessageType } from "../rules/compat-shapes.ts";
+import { parseLegacyPoll } from "../rules/compat-polls.ts";
 import { assertNotConfined, findMembership, findRoom, roleOf } from "../jsvm/access.ts";
 import * as messages from "../jsvm/messages.ts";
 import * as reactions from "../jsvm/reactions.ts";
 import { addMember } from "../jsvm/membership.ts";
 import { logModeration } from "../jsvm/moderation-log.ts";
 import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
+import { pollFor } from "./polls.ts";
 import { rowsFor } from "./sql.ts";
 import { fileUrl } from "./user-shape.ts";
 
@@ -120,8 +122,13 @@ export function sendTo(
   if (typeof body["replyTo"] === "string" && body["replyTo"] !== "") {
     request["replyTo"] = body["replyTo"];
   }
+  if (type === "poll") {
+    const poll = parseLegacyPoll(body["content"]);
+    if ("problem" in poll) legacy(400, poll.problem);
+    request["poll"] = poll;
+  }
   const record = new Record(e.app.findCollectionByNameOrId("messages"));
-  record.load(request);
+  record.load({ room: roomId, content: body["content"], type, replyTo: request["replyTo"] ?? "" });
   invoke(e, messages.onMessageCreateRequest as (e: core.RequestEvent) => void, {
     caller: me,
     body: request,
@@ -141,7 +148,9 @@ export function send(e: core.RequestEvent): void {
       legacy(400, "Контент сообщения не может быть пустым");
     }
     const id = sendTo(e, me, roomId, body);
-    e.json(200, oneMessage(e, id));
+    const message = oneMessage(e, id);
+    // Polls answer {message, poll}; everything else the bare message.
+    e.json(200, message["type"] === "poll" ? { message, poll: pollFor(e, me, id) } : message);
   });
 }
 

@@ -39,10 +39,25 @@ const EXACT: Readonly<Record<string, string>> = {
   "Username may contain only Latin letters, digits, '_' and '-'.":
     "Имя пользователя может содержать только латинские буквы, цифры, '_' и '-'",
   "Password must be at least 8 characters long.": "Пароль должен содержать минимум 8 символов",
+  "You cannot send a friend request to yourself.": "Нельзя добавить самого себя в друзья",
+  "You cannot send a friend request to this user.":
+    "Невозможно добавить этого пользователя в друзья",
+  "You are already friends.": "Пользователь уже в друзьях",
+  "You have already sent a friend request to this user.": "Запрос уже отправлен",
+  "You are not friends with this user.": "Пользователь не в друзьях",
+  "This request was already handled.": "Запрос уже обработан",
+  "Only the recipient can answer this request.": "Нет доступа к этому запросу",
+  "Friend request not found.": "Запрос не найден",
+  "Notification not found.": "Уведомление не найдено",
+  "Poll not found.": "Опрос не найден",
+  "This poll is closed.": "Опрос закрыт",
 };
 
 /** Messages that carry a variable tail ("You are muted until <date>."). */
-const PREFIXES: readonly (readonly [string, string])[] = [["You are muted until", "Вы в муте"]];
+const PREFIXES: readonly (readonly [string, string])[] = [
+  ["You are muted until", "Вы в муте"],
+  ["There is no option", "Недействительный вариант"],
+];
 
 /** The legacy text for a rule message; unknown messages pass through unchanged. */
 export function legacyErrorText(message: string): string {

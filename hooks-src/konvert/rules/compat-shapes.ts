@@ -235,3 +235,73 @@ export function legacyMessageType(raw: unknown): string {
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
+
+/** The legacy key of a friend request: `friend_request:<from>:<to>`. */
+export function friendRequestKey(from: string, to: string): string {
+  return `friend_request:${from}:${to}`;
+}
+
+/** `{from, to}` of a legacy request key, or null when it is not one. */
+export function parseFriendRequestKey(key: string): { from: string; to: string } | null {
+  const match = /^friend_request:([a-z0-9]+):([a-z0-9]+)$/.exec(key);
+  return match ? { from: match[1]!, to: match[2]! } : null;
+}
+
+export interface NotificationFacts {
+  id: string;
+  recipient: string;
+  type: string;
+  actorId: string;
+  actorName: string;
+  roomId: string;
+  roomName: string;
+  messageId: string;
+  readAt: string;
+  created: string;
+  data: Record<string, unknown>;
+}
+
+/** The text the original stored with each notification, built from who did what. */
+function notificationText(n: NotificationFacts): string {
+  switch (n.type) {
+    case "friend_request":
+      return `${n.actorName} хочет добавить вас в друзья`;
+    case "friend_accepted":
+      return `${n.actorName} принял ваш запрос в друзья`;
+    case "mention":
+      return `${n.actorName} упомянул вас${n.roomName === "" ? "" : ` в ${n.roomName}`}`;
+    case "reaction":
+      return `${n.actorName} отреагировал на ваше сообщение`;
+    case "achievement":
+      return "Новое достижение!";
+    default:
+      return "";
+  }
+}
+
+/** Notifications are camelCase in the legacy API (unlike everything else, spec §1.7). */
+export function legacyNotification(n: NotificationFacts): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: n.id,
+    userId: n.recipient,
+    type: n.type,
+    read: n.readAt !== "",
+    createdAt: isoDate(n.created),
+    content: notificationText(n),
+  };
+  if (n.actorId !== "") {
+    out["fromUserId"] = n.actorId;
+    out["fromUsername"] = n.actorName;
+  }
+  if (n.roomId !== "") {
+    out["roomId"] = n.roomId;
+    out["roomName"] = n.roomName;
+  }
+  if (n.messageId !== "") out["messageId"] = n.messageId;
+  if (n.type === "friend_request" && n.actorId !== "") {
+    out["actionData"] = { requestKey: friendRequestKey(n.actorId, n.recipient) };
+  } else if (Object.keys(n.data).length > 0) {
+    out["actionData"] = n.data;
+  }
+  return out;
+}

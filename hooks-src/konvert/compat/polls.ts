@@ -1,0 +1,45 @@
+// R45–R46 (and polls sent through R36): the backend's poll routes in the legacy shape. Poll id
+// = message id, as the original client assumes. Votes can be changed (the original refused a
+// second vote; the client never offers one, so nothing it does changes).
+import { legacyPoll, type PollResultFacts } from "../rules/compat-polls.ts";
+import * as polls from "../jsvm/polls.ts";
+import { handle, invoke, legacy, legacyBody, legacyCaller } from "./http.ts";
+
+/** The legacy poll for the caller, from the backend's results (null when not visible). */
+export function pollFor(
+  e: core.RequestEvent,
+  me: core.Record,
+  id: string,
+): Record<string, unknown> {
+  const results = invoke(e, polls.results, { caller: me, params: { id } }) as PollResultFacts;
+  const record = e.app.findRecordById("polls", id);
+  return legacyPoll({ ...results, created: record.getString("created") }, me.id);
+}
+
+/** GET /polls/{pollId} -> {poll}; 404 for missing polls and for polls of others' rooms. */
+export function get(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    let poll: Record<string, unknown>;
+    try {
+      poll = pollFor(e, me, e.request!.pathValue("pollId"));
+    } catch {
+      return legacy(404, "Опрос не найден");
+    }
+    e.json(200, { poll });
+  });
+}
+
+/** POST /polls/{pollId}/vote {optionIndex} -> the poll (bare). */
+export function vote(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const id = e.request!.pathValue("pollId");
+    const index = legacyBody(e)["optionIndex"];
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
+      legacy(400, "Недействительный вариант");
+    }
+    invoke(e, polls.vote, { caller: me, params: { id }, body: { options: [index] } });
+    e.json(200, pollFor(e, me, id));
+  });
+}
