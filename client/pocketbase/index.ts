@@ -1,17 +1,12 @@
 // The PocketBase implementation of the Backend interface.
 import PocketBase from "pocketbase";
-import type {
-  AchievementsApi,
-  Backend,
-  MessagesApi,
-  RealtimeApi,
-  StorageApi,
-} from "../interface.ts";
+import type { Backend, MessagesApi, RealtimeApi, StorageApi } from "../interface.ts";
 import { pocketBaseAuth } from "./auth.ts";
 import { pocketBaseFriends, pocketBaseNotifications } from "./friends.ts";
 import { pocketBaseUsers, subscribeToUserStatus } from "./users.ts";
 import { pocketBaseMessages, subscribeToRoom } from "./messages.ts";
 import { pendingModule } from "./pending.ts";
+import { pocketBaseAchievements } from "./achievements.ts";
 import { pocketBasePolls, pocketBaseSearch } from "./search-polls.ts";
 import {
   pocketBaseDirectRooms,
@@ -45,7 +40,7 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
     notifications: pocketBaseNotifications(pb),
     polls: pocketBasePolls(pb),
     e2ee: pocketBaseE2ee(pb),
-    achievements: pendingModule("achievements") as AchievementsApi,
+    achievements: pocketBaseAchievements(pb),
     realtime: pendingModule("realtime", {
       subscribeToRoomUpdates: (callback: Parameters<RealtimeApi["subscribeToRoomUpdates"]>[0]) =>
         subscribeToRoomUpdates(pb, callback),

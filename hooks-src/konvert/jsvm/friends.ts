@@ -5,6 +5,8 @@ import { pairKey, sortedPair } from "../rules/friends.ts";
 import { callerOf, findActiveUser, isBlockedEitherWay } from "./access.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
 import { allowOnly, nowDate, targetOf } from "./people.ts";
+import { friendsOf } from "./achievements/events.ts";
+import { track } from "./achievements/track.ts";
 
 export function findFriendship(app: CoreApp, a: string, b: string): core.Record | null {
   const [userA, userB] = sortedPair(a, b);
@@ -70,6 +72,7 @@ function acceptInTx(tx: CoreApp, request: core.Record): void {
   }
   forgetFriendNotifications(tx, from, to);
   notify(tx, from, "friend_accepted", to, { requestId: request.id });
+  for (const user of [from, to]) track(tx, user, friendsOf(tx, user));
 }
 
 /** POST /api/konvert/friends/requests {userId} */

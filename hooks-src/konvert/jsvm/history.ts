@@ -5,6 +5,8 @@ import { assertNotConfined, callerOf, findMembership, findRoom, roleOf } from ".
 import { badRequest, forbidden } from "./errors.ts";
 import { pathParam } from "./http.ts";
 import { logModeration } from "./moderation-log.ts";
+import { historyRead } from "./achievements/events.ts";
+import { track } from "./achievements/track.ts";
 
 /**
  * GET /api/konvert/rooms/{id}/messages?before=<messageId>&limit=50 — members read; an admin may
@@ -33,6 +35,7 @@ export function list(e: core.RequestEvent): void {
   }
   const page = e.app.findRecordsByFilter("messages", filter, "-created,-id", limit + 1, 0, params);
   const items = page.slice(0, limit) as core.Record[];
+  track(e.app, me.id, historyRead(items));
   $apis.enrichRecords(e, items);
   e.json(200, { items, hasMore: page.length > limit });
 }

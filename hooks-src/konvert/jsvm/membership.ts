@@ -22,6 +22,7 @@ import {
 } from "./access.ts";
 import { badRequest, conflict, deny, forbidden, refuse } from "./errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
+import { track } from "./achievements/track.ts";
 
 /**
  * Adds a membership whose watermarks start now, so history from before joining is not unread.
@@ -108,7 +109,12 @@ export function invite(e: core.RequestEvent): void {
   findActiveUser(e.app, targetId);
   if (isBlockedEitherWay(e.app, me.id, targetId)) forbidden("You cannot invite this user.");
   if (findMembership(e.app, room.id, targetId)) conflict("This user is already a member.");
-  e.json(200, addMember(e.app, room.id, targetId, "member"));
+  let added: core.Record | undefined;
+  e.app.runInTransaction((tx) => {
+    added = addMember(tx, room.id, targetId, "member");
+    track(tx, me.id, { kind: "members_invited", count: 1 });
+  });
+  e.json(200, added);
 }
 
 /** POST /api/konvert/rooms/{id}/remove {userId} — owner, room admins (members only) and staff. */

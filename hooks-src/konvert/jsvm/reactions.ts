@@ -5,6 +5,8 @@ import { assertNotConfined, callerOf, findRoom, requireMembership } from "./acce
 import { badRequest, notFound } from "./errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 import { notify, withdraw } from "./notifications.ts";
+import { reactionGiven, reactionReceived } from "./achievements/events.ts";
+import { track } from "./achievements/track.ts";
 
 function emojiOf(e: core.RequestEvent): string {
   const fromBody = bodyOf(e)["emoji"];
@@ -90,6 +92,8 @@ export function add(e: core.RequestEvent): void {
       messageAuthor: author,
     });
     tx.save(reaction);
+    track(tx, me.id, reactionGiven(tx, me.id, message.getString("room"), emoji));
+    if (author !== "" && author !== me.id) track(tx, author, reactionReceived(tx, message));
     if (author !== "" && author !== me.id && !authorBlocked(tx, author, me.id)) {
       notify(tx, {
         recipient: author,

@@ -1,6 +1,8 @@
 // Read watermarks. Counters are never stored: moving a watermark is the whole of "mark as read".
 import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
 import { bodyOf, flag, pathParam } from "./http.ts";
+import { groupRead } from "./achievements/events.ts";
+import { track } from "./achievements/track.ts";
 
 /** POST /api/konvert/rooms/{id}/read {clearMentions?, clearReactions?} */
 export function markAsRead(e: core.RequestEvent): void {
@@ -10,9 +12,13 @@ export function markAsRead(e: core.RequestEvent): void {
   assertNotConfined(me, room);
   const membership = requireMembership(e.app, room, me);
   const now = new DateTime();
+  const previous = membership.getString("lastReadAt");
   membership.set("lastReadAt", now);
   if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
   if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
-  e.app.save(membership);
+  e.app.runInTransaction((tx) => {
+    tx.save(membership);
+    track(tx, me.id, groupRead(tx, room, me.id, previous, membership.getString("lastReadAt")));
+  });
   e.noContent(204);
 }

@@ -12,6 +12,8 @@ import {
 import { badRequest, deny } from "./errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
 import { logModeration } from "./moderation-log.ts";
+import { pinned } from "./achievements/events.ts";
+import { track } from "./achievements/track.ts";
 
 /** DELETE /api/konvert/rooms/{id} — soft delete: the room leaves every list, read and search. */
 export function deleteRoom(e: core.RequestEvent): void {
@@ -63,6 +65,7 @@ export function pin(e: core.RequestEvent): void {
     tx.save(pinRecord);
     room.set("pinnedMessage", message.id);
     tx.save(room);
+    track(tx, me.id, pinned(tx, me.id));
   });
   e.json(200, room);
 }

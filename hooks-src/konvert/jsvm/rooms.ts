@@ -5,6 +5,7 @@ import { initialMembersProblem, ROOM_CREATE_FIELDS, roomCreateProblem } from "..
 import { callerOf, findActiveUser, isBanned, isBlockedEitherWay, roleOf } from "./access.ts";
 import { badRequest, forbidden, refuse } from "./errors.ts";
 import { addMember } from "./membership.ts";
+import { track } from "./achievements/track.ts";
 
 export function onRoomCreateRequest(e: core.RecordRequestEvent): void {
   if (e.hasSuperuserAuth()) {
@@ -36,6 +37,7 @@ export function onRoomCreateRequest(e: core.RecordRequestEvent): void {
     e.next();
     addMember(tx, room.id, caller.id, "owner");
     for (const id of invited) addMember(tx, room.id, id, "member");
+    track(tx, caller.id, { kind: "group_created", invited: invited.length });
   });
 }
 

@@ -1,0 +1,142 @@
+// Builds tracking events from the records a hook has at hand, looking up the few facts the rules
+// need (each an indexed query). A builder returns null when the event cannot matter, so hot read
+// paths write nothing.
+import { dateMs, NOSTALGIA_DAYS, type AchievementEvent } from "../../rules/achievements.ts";
+import { localTime, zoneOf } from "./local-time.ts";
+
+const DAY_MS = 86_400_000;
+
+/** A message the author just wrote (sent or forwarded), saved in this transaction. */
+export function messageSent(
+  tx: CoreApp,
+  author: core.Record,
+  room: core.Record,
+  message: core.Record,
+  mentions: number,
+): AchievementEvent {
+  const roomType = room.getString("type");
+  const replyTo = message.getString("replyTo");
+  return {
+    kind: "message_sent",
+    roomId: room.id,
+    roomType,
+    messageType: message.getString("type"),
+    createdMs: dateMs(message.getString("created")),
+    local: localTime(message.getString("created"), zoneOf(author)),
+    newReply:
+      replyTo !== "" &&
+      !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
+        me: author.id,
+        to: replyTo,
+      }),
+    mentions,
+    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    savedToFavorites:
+      roomType === "favorites" &&
+      room.getString("createdBy") === author.id &&
+      message.getString("forwardedFrom") !== "",
+  };
+}
+
+/** True when another message than `message` matches the filter. */
+function hasOther(
+  tx: CoreApp,
+  filter: string,
+  message: core.Record,
+  params: Record<string, unknown>,
+): boolean {
+  return (
+    tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
+      ...params,
+      self: message.id,
+    }).length > 0
+  );
+}
+
+/** The author deleted their message: how old it was, and whether any other member had read it. */
+export function messageDeleted(tx: CoreApp, message: core.Record): AchievementEvent {
+  const created = message.getString("created");
+  const others = tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    0,
+    0,
+    { room: message.getString("room"), me: message.getString("author") },
+  );
+  const seen = others.some((m) => m!.getString("lastReadAt") >= created);
+  return {
+    kind: "message_deleted",
+    ageMs: Date.now() - dateMs(created),
+    unseen: others.length > 0 && !seen,
+  };
+}
+
+/** A reaction the user added: totals counted from the reactions themselves (toggling adds nothing). */
+export function reactionGiven(
+  tx: CoreApp,
+  userId: string,
+  roomId: string,
+  emoji: string,
+): AchievementEvent {
+  return {
+    kind: "reaction_given",
+    roomId,
+    emoji,
+    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
+    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId })),
+  };
+}
+
+/** A reaction on the author's message by someone else. */
+export function reactionReceived(tx: CoreApp, message: core.Record): AchievementEvent {
+  const author = message.getString("author");
+  const others = $dbx.not($dbx.hashExp({ user: author }));
+  return {
+    kind: "reaction_received",
+    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
+    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others),
+  };
+}
+
+export function pinned(tx: CoreApp, userId: string): AchievementEvent {
+  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
+}
+
+export function friendsOf(tx: CoreApp, userId: string): AchievementEvent {
+  const total = tx.countRecords(
+    "friendships",
+    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId })),
+  );
+  return { kind: "friends", total };
+}
+
+/**
+ * The user moved their read watermark in a group room from `previous` to `now`: the other
+ * people's messages in between count towards silent_listener. Null outside group rooms.
+ */
+export function groupRead(
+  tx: CoreApp,
+  room: core.Record,
+  userId: string,
+  previous: string,
+  now: string,
+): AchievementEvent | null {
+  const type = room.getString("type");
+  if (type !== "public" && type !== "private") return null;
+  const messages = tx.countRecords(
+    "messages",
+    $dbx.exp(
+      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
+      { room: room.id, from: previous, to: now, me: userId },
+    ),
+  );
+  return messages > 0 ? { kind: "group_read", messages } : null;
+}
+
+/** A history page shown to the user: only a page reaching a year back matters (nostalgia). */
+export function historyRead(items: readonly core.Record[]): AchievementEvent | null {
+  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
+  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
+  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
+}

@@ -1,0 +1,170 @@
+// Achievement routes. A user sees their own progress and streaks; anyone signed in sees another
+// user's unlocked, non-secret achievements only. Secret achievements stay masked until unlocked.
+import {
+  currentStreakOn,
+  progressOf,
+  type AchievementKey,
+  type Stats,
+} from "../../rules/achievements.ts";
+import { callerOf, findActiveUser } from "../access.ts";
+import { forbidden, notFound } from "../errors.ts";
+import { bodyOf, pathParam } from "../http.ts";
+import { localTime, zoneOf } from "./local-time.ts";
+import { recomputeAll } from "./recompute.ts";
+import { catalogue, findStatsRecord, statsOf } from "./stats.ts";
+import { findUnlockRow, unlock } from "./unlock.ts";
+
+const CATALOGUE_FIELDS = [
+  "key",
+  "title",
+  "description",
+  "category",
+  "rarity",
+  "maxProgress",
+  "secret",
+  "clientClaimable",
+  "icon",
+  "sortOrder",
+] as const;
+/** What a secret achievement shows before it is unlocked. */
+const MASKED = new Set(["key", "title", "description", "icon"]);
+
+interface Item {
+  achievement: Record<string, unknown>;
+  progress: Record<string, unknown> | null;
+}
+
+/** GET /api/konvert/achievements?userId= — the caller's own when userId is empty or theirs. */
+export function list(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const requested = e.request!.url!.query().get("userId");
+  const own = requested === "" || requested === me.id;
+  const user = own ? me : findActiveUser(e.app, requested);
+  const statsRecord = own ? findStatsRecord(e.app, me.id) : null;
+  const stats = statsRecord ? statsOf(statsRecord) : null;
+  const unlockRows = new Map(
+    e.app
+      .findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id })
+      .map((r) => [r!.getString("achievement"), r!]),
+  );
+  const items: Item[] = [];
+  for (const a of e.app.findRecordsByFilter("achievements", "", "sortOrder,key", 0, 0)) {
+    const row = unlockRows.get(a!.id);
+    const unlocked = row !== undefined && row.getString("unlockedAt") !== "";
+    const secret = a!.getBool("secret");
+    if (!own && (!unlocked || secret)) continue;
+    items.push({
+      achievement: catalogueJson(a!, secret && !unlocked),
+      progress: unlocked ? rowJson(row) : ownProgress(a!, user.id, stats, secret),
+    });
+  }
+  const body: Record<string, unknown> = { user: user.id, items };
+  if (own)
+    body["stats"] = statsJson(stats, localTime(new DateTime().string(), zoneOf(me)).slice(0, 10));
+  e.json(200, body);
+}
+
+function catalogueJson(a: core.Record, masked: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: a.id,
+    collectionId: a.collection().id,
+    collectionName: "achievements",
+    created: a.getString("created"),
+    updated: a.getString("updated"),
+  };
+  for (const field of CATALOGUE_FIELDS)
+    out[field] = masked && MASKED.has(field) ? "" : a.get(field);
+  return out;
+}
+
+function rowJson(row: core.Record): Record<string, unknown> {
+  return {
+    id: row.id,
+    collectionId: row.collection().id,
+    collectionName: "user_achievements",
+    user: row.getString("user"),
+    achievement: row.getString("achievement"),
+    progress: row.getInt("progress"),
+    unlockedAt: row.getString("unlockedAt"),
+    created: row.getString("created"),
+    updated: row.getString("updated"),
+  };
+}
+
+/** Progress not unlocked yet, from the stats (no row is written until it unlocks). */
+function ownProgress(
+  a: core.Record,
+  userId: string,
+  stats: Stats | null,
+  secret: boolean,
+): Record<string, unknown> | null {
+  if (stats === null || secret) return null;
+  const progress = Math.min(
+    progressOf(stats, a.getString("key") as AchievementKey),
+    a.getInt("maxProgress"),
+  );
+  if (progress === 0) return null;
+  return {
+    id: "",
+    collectionName: "user_achievements",
+    user: userId,
+    achievement: a.id,
+    progress,
+    unlockedAt: "",
+    created: "",
+    updated: "",
+  };
+}
+
+function statsJson(stats: Stats | null, today: string): Record<string, unknown> {
+  return {
+    messagesSent: stats?.messagesSent ?? 0,
+    reactionsGiven: stats?.reactionsGiven ?? 0,
+    reactionsReceived: stats?.reactionsReceived ?? 0,
+    currentStreak: stats ? currentStreakOn(stats, today) : 0,
+    longestStreak: stats?.longestStreak ?? 0,
+    lastActiveDay: stats?.lastActiveDay ?? "",
+  };
+}
+
+/**
+ * POST /api/konvert/achievements/{id}/unlock — `id` is the key or the record id. Only
+ * achievements the catalogue marks client-claimable (conditions only the client can observe);
+ * everything else is decided by the server and refused with 403.
+ */
+export function claim(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const ref = pathParam(e, "id");
+  let achievement: core.Record | null = null;
+  try {
+    achievement = e.app.findFirstRecordByFilter("achievements", "key = {:ref} || id = {:ref}", {
+      ref,
+    });
+  } catch {
+    // reported below
+  }
+  if (!achievement) return notFound("Achievement not found.");
+  if (!achievement.getBool("clientClaimable")) {
+    forbidden("This achievement is awarded by the server and cannot be claimed.");
+  }
+  const entry = catalogue(e.app).get(achievement.getString("key"))!;
+  let newUnlock = false;
+  e.app.runInTransaction((tx) => {
+    newUnlock = unlock(tx, me.id, entry, { notify: true });
+  });
+  const row = findUnlockRow(e.app, me.id, achievement.id)!;
+  e.json(200, {
+    newUnlock,
+    achievement: catalogueJson(achievement, false),
+    progress: rowJson(row),
+  });
+}
+
+/** POST /api/konvert/admin/achievements/recompute {userId?} — superusers only. */
+export function recompute(e: core.RequestEvent): void {
+  if (!e.hasSuperuserAuth()) forbidden("Only superusers can recompute achievements.");
+  const userId = bodyOf(e)["userId"];
+  let only: string | null = null;
+  if (typeof userId === "string" && userId !== "") only = findActiveUser(e.app, userId).id;
+  e.json(200, recomputeAll(e.app, only));
+}

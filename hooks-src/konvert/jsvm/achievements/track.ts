@@ -1,0 +1,31 @@
+// The one entry point event hooks call, inside their own transaction: at most one stats write,
+// plus a user_achievements row and a notification for each achievement the event unlocks.
+// PocketBase has a single writer, so concurrent events for one user apply one after another and
+// an achievement unlocks once (the unique (user, achievement) index is the last guard).
+import { applyEvent, crossed, type AchievementEvent } from "../../rules/achievements.ts";
+import { catalogue, loadStats, saveStats, thresholdsOf } from "./stats.ts";
+import { unlock } from "./unlock.ts";
+
+export type { AchievementEvent } from "../../rules/achievements.ts";
+
+/** Operators can switch tracking off (e.g. to measure its cost); on unless set to "off". */
+function trackingOff(): boolean {
+  return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+}
+
+/** Records the event for the user; a null event (one that cannot matter) writes nothing. */
+export function track(tx: CoreApp, userId: string, event: AchievementEvent | null): void {
+  if (event === null || userId === "" || trackingOff()) return;
+  // Nested-safe: joins the caller's transaction, or opens one for callers outside any.
+  tx.runInTransaction((inner) => {
+    const row = loadStats(inner, userId);
+    const { stats, earned } = applyEvent(row.stats, event);
+    saveStats(inner, row, stats);
+    const entries = catalogue(inner);
+    const keys = new Set<string>([...earned, ...crossed(row.stats, stats, thresholdsOf(entries))]);
+    for (const key of keys) {
+      const entry = entries.get(key);
+      if (entry) unlock(inner, userId, entry, { notify: true });
+    }
+  });
+}
