@@ -210,3 +210,72 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/read", (e) =>
 routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}", (e) =>
   require(`${__hooks}/konvert.js`).compatDms.remove(e),
 );
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/friends/list", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.friendList(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.unfriend(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}/check", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.check(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.sendRequest(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/accept", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.accept(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/reject", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.reject(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/notifications", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.listNotifications(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}/read", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.readNotification(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.deleteNotification(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/polls/{pollId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatPolls.get(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/polls/{pollId}/vote", (e) =>
+  require(`${__hooks}/konvert.js`).compatPolls.vote(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/storage/upload", (e) =>
+  require(`${__hooks}/konvert.js`).compatStorage.upload(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/profile/avatar", (e) =>
+  require(`${__hooks}/konvert.js`).compatStorage.avatar(e),
+);
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/profile", (e) =>
+  require(`${__hooks}/konvert.js`).compatProfile.update(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/profile/change-password", (e) =>
+  require(`${__hooks}/konvert.js`).compatProfile.changePassword(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/profile/change-email", (e) =>
+  require(`${__hooks}/konvert.js`).compatProfile.changeEmail(e),
+);
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/users/{userId}/role", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.changeRole(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/ban", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.ban(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/unban", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.unban(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/mute", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.mute(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/unmute", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.unmute(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/admin/cleanup-azkaban", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.cleanupAzkaban(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/heartbeat", (e) =>
+  require(`${__hooks}/konvert.js`).compatAuth.activity(e),
+);

@@ -17,3 +17,8 @@ export * as compatRooms from "./compat/rooms.ts";
 export * as compatMessages from "./compat/messages.ts";
 export * as compatDms from "./compat/dms.ts";
 export * as compatUsers from "./compat/users.ts";
+export * as compatPeople from "./compat/people.ts";
+export * as compatPolls from "./compat/polls.ts";
+export * as compatStorage from "./compat/storage.ts";
+export * as compatProfile from "./compat/profile.ts";
+export * as compatModeration from "./compat/moderation.ts";

@@ -376,3 +376,41 @@ describe("users", () => {
     expect(hidden.body.users.map((u) => u.id)).not.toContain(alice.id);
   });
 });
+
+describe("moderation", () => {
+  it("ban / mute / role through the legacy routes, refused for non-staff", async () => {
+    const target = await legacySignup(server);
+    const denied = await call(alice, "POST", `/users/${target.id}/ban`, { hours: 1 });
+    expect(denied).toMatchObject({ status: 400, body: { error: "Недостаточно прав" } });
+    const ban = await call(admin, "POST", `/users/${target.id}/ban`, { hours: 1 });
+    expect(ban.status).toBe(200);
+    expect(ban.body).toMatchObject({ id: target.id, banned: true });
+    const unban = await call(admin, "POST", `/users/${target.id}/unban`);
+    expect(unban.body).toMatchObject({ banned: false });
+    const mute = await call(admin, "POST", `/users/${target.id}/mute`, { hours: 99 });
+    expect(mute.body).toMatchObject({ muted: true });
+    const until = Date.parse(mute.body["mute_until"] as string);
+    expect(until - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
+    const unmute = await call(admin, "POST", `/users/${target.id}/unmute`);
+    expect(unmute.body).toMatchObject({ muted: false });
+    const role = await call(admin, "PUT", `/users/${target.id}/role`, { role: "vip" });
+    expect(role.body).toMatchObject({ role: "vip" });
+    const notAdmin = await call(alice, "PUT", `/users/${target.id}/role`, { role: "admin" });
+    expect(notAdmin).toMatchObject({
+      status: 400,
+      body: { error: "Только администратор может менять роли" },
+    });
+    const vipBan = await call(admin, "POST", `/users/${target.id}/ban`, { hours: 1 });
+    expect(vipBan).toMatchObject({
+      status: 400,
+      body: { error: "VIP пользователи защищены от банов" },
+    });
+  });
+
+  it("cleanup-azkaban answers admins and refuses others", async () => {
+    const ok = await call(admin, "POST", "/admin/cleanup-azkaban");
+    expect(ok).toMatchObject({ status: 200, body: { message: "Нет дублирующих комнат" } });
+    const denied = await call(alice, "POST", "/admin/cleanup-azkaban");
+    expect(denied.status).toBe(403);
+  });
+});

@@ -50,6 +50,11 @@ const EXACT: Readonly<Record<string, string>> = {
   "Friend request not found.": "Запрос не найден",
   "Notification not found.": "Уведомление не найдено",
   "Poll not found.": "Опрос не найден",
+  "While banned you cannot moderate.": "Недостаточно прав",
+  "Only moderators and admins can do this.": "Недостаточно прав",
+  "You cannot moderate yourself.": "Недостаточно прав",
+  "Moderators cannot moderate admins.": "Модераторы не могут банить администраторов",
+  "VIP users cannot be banned.": "VIP пользователи защищены от банов",
   "This poll is closed.": "Опрос закрыт",
 };
 
