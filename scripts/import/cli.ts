@@ -14,7 +14,12 @@ Options:
   --verify-only         compare only, write nothing
   --table <name>        the KV table (default: the one kv_store_<8 hex> table found)
   --users-csv <file>    auth.users exported as CSV
-  --service-key <key>   Supabase service-role key for the REST source
+  --service-key <key>   Supabase service-role key for the REST source and the Storage API
+  --files <dir>         a copy of the Storage buckets: <dir>/<bucket>/<object path>
+  --storage-url <url>   read the buckets from this project's Storage API (default for REST)
+  --public-url <url>    prefix of rewritten file links in messages (default: --to if a URL)
+  --decrypt-session-content  decrypt content sealed with the old client's global key
+  --batch-size <n>      rows per write request (default 5000)
   --admin-email/--admin-password  superuser of a running PocketBase (or PB_ADMIN_EMAIL/PASSWORD)
   --no-progress         no progress bars`;
 
@@ -31,6 +36,10 @@ async function main(): Promise<number> {
       table: { type: "string" },
       "users-csv": { type: "string" },
       "service-key": { type: "string" },
+      files: { type: "string" },
+      "storage-url": { type: "string" },
+      "public-url": { type: "string" },
+      "decrypt-session-content": { type: "boolean", default: false },
       "admin-email": { type: "string" },
       "admin-password": { type: "string" },
       "no-progress": { type: "boolean", default: false },
@@ -52,6 +61,10 @@ async function main(): Promise<number> {
     table: values.table,
     usersCsv: values["users-csv"],
     serviceKey: values["service-key"],
+    files: values.files,
+    storageUrl: values["storage-url"],
+    publicUrl: values["public-url"],
+    decryptSessionContent: values["decrypt-session-content"],
     adminEmail: values["admin-email"],
     adminPassword: values["admin-password"],
     progress: !values["no-progress"] && process.stderr.isTTY,

@@ -1,5 +1,7 @@
 // Turns the scanned KV store into PocketBase rows (raw column values). Every id is derived from
 // the source key (convert.ts pbId), so the same input always yields the same rows.
+import { searchTextFor } from "../../hooks-src/konvert/rules/profile.ts";
+import { Attachments, MAX_ATTACHMENTS } from "./attach.ts";
 import { classifyKey, INDEX_KINDS, shapeFits } from "./classify.ts";
 import {
   decodeValue,
@@ -13,8 +15,10 @@ import {
   strings,
   toMs,
 } from "./convert.ts";
+import { objectUrls, refKey, storedName } from "./files.ts";
 import type { Report } from "./report.ts";
 import type { Scan } from "./scan.ts";
+import { decryptSessionContent } from "./session-crypto.ts";
 import type { AuthUser, KvRow } from "./sources/types.ts";
 import { watermark } from "./watermark.ts";
 
@@ -88,6 +92,17 @@ interface Member {
   created: string;
 }
 
+export interface MapperOptions {
+  /** Decrypt content sealed with the old client's global session key. */
+  decrypt?: boolean;
+  /** Storage objects found by the files phase. */
+  attachments?: Attachments;
+  /** Prefix of rewritten file URLs ("" = relative /api/files/… URLs). */
+  fileBaseUrl?: string;
+}
+
+const NO_ATTACHMENTS = new Attachments();
+
 export class Mapper {
   /** source user uuid -> PocketBase id (only users that are imported). */
   readonly userIds = new Map<string, string>();
@@ -102,9 +117,19 @@ export class Mapper {
     private readonly auth: AuthUser[],
     private readonly report: Report,
     private readonly catalogue: Map<string, string>,
+    private readonly options: MapperOptions = {},
   ) {}
 
+  private get attachments(): Attachments {
+    return this.options.attachments ?? NO_ATTACHMENTS;
+  }
+
   // ---- users ----------------------------------------------------------------------------------
+
+  /** Users to import (profiles and auth rows, before skipping deleted auth-only users). */
+  userCount(): number {
+    return new Set([...this.scan.users.keys(), ...this.auth.map((a) => a.id)]).size;
+  }
 
   *users(): Generator<Rows> {
     const authById = new Map(this.auth.map((a) => [a.id, a]));
@@ -169,6 +194,7 @@ export class Mapper {
       const deleted = p["deleted"] === true || Boolean(auth?.deletedAt);
       const age = typeof p["age"] === "number" ? Math.round(p["age"]) : Number(p["age"]);
       const role = str(p["role"]);
+      const displayName = str(p["display_name"], 64);
       if (role && !ROLES.has(role)) this.report.shapeDrift(key, `unknown role "${role}"`);
 
       yield {
@@ -182,7 +208,10 @@ export class Mapper {
           password,
           tokenKey: randomToken(),
           username,
-          displayName: str(p["display_name"], 64),
+          displayName,
+          avatar: this.avatarName(id),
+          // raw SQL bypasses the people hook that keeps this hidden field
+          searchText: searchTextFor(username, displayName),
           role: ROLES.has(role) ? role : "user",
           status: p["status"] === "online" ? "online" : "offline",
           lastActiveAt: pbDate(p["last_activity"]) || pbDate(auth?.lastSignInAt),
@@ -546,6 +575,14 @@ export class Mapper {
     const replyTo = str(m["reply_to"]);
     let content =
       typeof m["content"] === "string" ? m["content"] : JSON.stringify(m["content"] ?? "");
+    if (this.options.decrypt) {
+      const result = decryptSessionContent(content);
+      if (result.state === "decrypted") this.report.decryptedContent++;
+      if (result.state === "undecryptable") this.report.cannotDecrypt(key);
+      content = result.text;
+    }
+    const files = this.files(msgId, content);
+    content = files.content;
     if (content.length > 20000) {
       yield this.legacy(
         `${key}#content`,
@@ -569,6 +606,7 @@ export class Mapper {
         forwardedFrom: "",
         content,
         type: MESSAGE_TYPES.has(meta.type) ? meta.type : "text",
+        attachments: JSON.stringify(files.names),
         editedAt,
         deletedAt,
         legacyId: key,
@@ -860,6 +898,33 @@ export class Mapper {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  private avatarName(user: string): string {
+    const ref = this.attachments.avatars.get(user);
+    return ref && this.attachments.available.has(refKey(ref)) ? storedName(ref) : "";
+  }
+
+  /**
+   * The message's stored files, and its content with each link to one of them pointing at the
+   * PocketBase file instead of the expiring Supabase URL. Links to missing objects stay as they
+   * were (and were reported by the files phase).
+   */
+  private files(msgId: string, content: string): { content: string; names: string[] } {
+    const names: string[] = [];
+    const seen: string[] = [];
+    let rewritten = content;
+    for (const { url, ref } of objectUrls(content)) {
+      const key = refKey(ref);
+      if (!seen.includes(key)) seen.push(key);
+      // the files phase stored the first MAX_ATTACHMENTS distinct objects, like here
+      if (seen.indexOf(key) >= MAX_ATTACHMENTS || !this.attachments.available.has(key)) continue;
+      const name = storedName(ref);
+      if (!names.includes(name)) names.push(name);
+      const base = this.options.fileBaseUrl ?? "";
+      rewritten = rewritten.split(url).join(`${base}/api/files/messages/${msgId}/${name}`);
+    }
+    return { content: rewritten, names };
+  }
 
   legacy(key: string, value: unknown, reason: string): Rows {
     return {

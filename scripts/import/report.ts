@@ -32,7 +32,17 @@ export class Report {
   drift: Issue[] = [];
   merged: Issue[] = [];
   conflicts: Issue[] = [];
+  missingFileCount = 0;
   missingFiles: Issue[] = [];
+  /** Storage objects found in the file store / newly stored in PocketBase (not on a re-run). */
+  filesFound = 0;
+  filesStored = 0;
+  /** --decrypt-session-content: messages decrypted, and those that looked encrypted but did not. */
+  decryptedContent = 0;
+  undecryptableCount = 0;
+  undecryptable: Issue[] = [];
+  /** Seconds per phase. */
+  phases: Record<string, number> = {};
   verify: { ok: boolean; checked: number; differences: Issue[] } | undefined;
 
   count(kind: KeyKind, field: keyof KindCount, n = 1): void {
@@ -48,6 +58,18 @@ export class Report {
   shapeDrift(key: string, reason: string): void {
     this.driftCount++;
     if (this.drift.length < SAMPLE) this.drift.push({ key, reason });
+  }
+
+  missingFile(key: string, reason: string): void {
+    this.missingFileCount++;
+    if (this.missingFiles.length < SAMPLE) this.missingFiles.push({ key, reason });
+  }
+
+  cannotDecrypt(key: string): void {
+    this.undecryptableCount++;
+    if (this.undecryptable.length < SAMPLE) {
+      this.undecryptable.push({ key, reason: "looks encrypted, does not decrypt: kept as is" });
+    }
   }
 
   toJSON(): Record<string, unknown> {
@@ -80,8 +102,14 @@ export class Report {
       ...this.merged.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
       `conflicts with existing data: ${this.conflicts.length}`,
       ...this.conflicts.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
-      `missing files: ${this.missingFiles.length}`,
+      `files found: ${this.filesFound}, newly stored: ${this.filesStored}`,
+      `missing files: ${this.missingFileCount}`,
       ...this.missingFiles.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `session-encrypted content decrypted: ${this.decryptedContent}, undecryptable: ${this.undecryptableCount}`,
+      ...this.undecryptable.slice(0, 20).map((o) => `  ${o.key}`),
+      `phases (s): ${Object.entries(this.phases)
+        .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`)
+        .join(", ")}`,
     );
     if (this.verify) {
       lines.push(

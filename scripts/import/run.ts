@@ -2,7 +2,10 @@
 // stream messages/notifications/unmapped rows, then pins, polls, achievements and stats; verify.
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
+import { transferFiles, type Attachments } from "./attach.ts";
+import { directoryStore, storageApiStore, type FileStore } from "./files.ts";
 import { Mapper, type Row, type Rows } from "./mapping.ts";
 import { Report } from "./report.ts";
 import { Scan } from "./scan.ts";
@@ -29,6 +32,14 @@ export interface ImportOptions {
   adminEmail?: string;
   adminPassword?: string;
   batchSize?: number;
+  /** Decrypt message content sealed with the old client's global session key. */
+  decryptSessionContent?: boolean;
+  /** A directory copy of the Storage buckets (<dir>/<bucket>/<path>). */
+  files?: string;
+  /** The Supabase project whose Storage API holds the buckets (with serviceKey). */
+  storageUrl?: string;
+  /** Prefix of the rewritten file URLs in message content (default: the target URL). */
+  publicUrl?: string;
 }
 
 /** The 28 catalogue keys (seeded by the migrations), for dry runs without a target. */
@@ -55,10 +66,20 @@ export async function runImport(options: ImportOptions): Promise<Report> {
     }
     const catalogue = await achievementCatalogue(target);
     const bars = options.progress ? new Progress() : undefined;
+    const store = openFileStore(options);
+    const decrypt = Boolean(options.decryptSessionContent);
+    const fileBaseUrl =
+      options.publicUrl ?? (options.to && /^https?:\/\//.test(options.to) ? options.to : "");
+    const total = await source.count?.();
 
-    const scan = await scanSource(source, report, bars);
+    const scan = await timed(report, "scan", () =>
+      scanSource(source, report, decrypt, total, bars),
+    );
+    const attachments = await timed(report, "files", () =>
+      filesPhase(scan, store, target, report, bars),
+    );
     const auth = await source.authUsers();
-    const mapper = new Mapper(scan, auth, report, catalogue);
+    const mapper = new Mapper(scan, auth, report, catalogue, { decrypt, attachments, fileBaseUrl });
     const writer = new BatchWriter(
       target,
       (collection, rows, result) => {
@@ -70,15 +91,21 @@ export async function runImport(options: ImportOptions): Promise<Report> {
       },
       options.batchSize,
     );
-    if (!options.verifyOnly) await writeAll(mapper, source, writer, bars);
+    if (!options.verifyOnly) await writeAll(mapper, source, writer, report, bars);
     bars?.stop();
 
     if ((options.verify || options.verifyOnly) && target) {
       const verifier = new Verifier(target);
       const checkReport = new Report();
-      const checkScan = await scanSource(source, checkReport, undefined);
-      const checkMapper = new Mapper(checkScan, await source.authUsers(), checkReport, catalogue);
-      await writeAll(checkMapper, source, verifier, undefined);
+      const checkScan = await scanSource(source, checkReport, decrypt, total, undefined);
+      // the same files phase without writing, so the expected rows name the same files
+      const checkFiles = await transferFiles(checkScan, store, undefined, checkReport);
+      const checkMapper = new Mapper(checkScan, await source.authUsers(), checkReport, catalogue, {
+        decrypt,
+        attachments: checkFiles,
+        fileBaseUrl,
+      });
+      await writeAll(checkMapper, source, verifier, checkReport, undefined);
       report.verify = verifier.result();
     }
   } finally {
@@ -97,44 +124,83 @@ interface Sink {
   flush(): Promise<void>;
 }
 
-async function scanSource(source: Source, report: Report, bars?: Progress): Promise<Scan> {
-  const scan = new Scan(report);
-  const bar = bars?.phase("scan", 0);
+async function scanSource(
+  source: Source,
+  report: Report,
+  decrypt: boolean,
+  total: number | undefined,
+  bars?: Progress,
+): Promise<Scan> {
+  const scan = new Scan(report, { decrypt });
+  const bar = bars?.phase("scan", total ?? 0);
   for await (const row of source.kv()) {
     scan.add(row);
     bar?.increment();
   }
+  bar?.done();
   return scan;
+}
+
+async function filesPhase(
+  scan: Scan,
+  store: FileStore | undefined,
+  target: Target | undefined,
+  report: Report,
+  bars?: Progress,
+): Promise<Attachments> {
+  let objects = 0;
+  for (const refs of scan.fileRefs.values()) objects += refs.length;
+  const bar = bars?.phase("files", objects + scan.users.size);
+  const result = await transferFiles(scan, store, target, report, () => bar?.increment());
+  bar?.done();
+  return result;
+}
+
+async function timed<T>(report: Report, phase: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    report.phases[phase] = (report.phases[phase] ?? 0) + (performance.now() - started) / 1000;
+  }
 }
 
 async function writeAll(
   mapper: Mapper,
   source: Source,
   sink: Sink,
+  report: Report,
   bars?: Progress,
 ): Promise<void> {
-  const drain = async (phase: string, rows: Iterable<Rows>) => {
-    const bar = bars?.phase(phase, 0);
-    for (const r of rows) {
-      await sink.add(r.collection, r.row, r.insertOnly);
+  const drain = (phase: string, total: number, rows: Iterable<Rows>) =>
+    timed(report, phase, async () => {
+      const bar = bars?.phase(phase, total);
+      for (const r of rows) {
+        await sink.add(r.collection, r.row, r.insertOnly);
+        bar?.increment();
+      }
+      await sink.flush();
+      bar?.done();
+    });
+  const scanned = Object.values(report.kinds).reduce((n, k) => n + k.read, 0);
+  await drain("users", mapper.userCount(), mapper.users());
+  await drain("rooms", 0, mapper.rooms());
+  await drain("members", 0, mapper.roomMembers());
+  await drain("friends", 0, mapper.social());
+  await timed(report, "messages", async () => {
+    // pass 2 reads exactly the rows pass 1 counted
+    const bar = bars?.phase("messages", scanned);
+    for await (const row of source.kv()) {
+      for (const r of mapper.content(row)) await sink.add(r.collection, r.row, r.insertOnly);
       bar?.increment();
     }
     await sink.flush();
-  };
-  await drain("users", mapper.users());
-  await drain("rooms", mapper.rooms());
-  await drain("members", mapper.roomMembers());
-  await drain("friends", mapper.social());
-  const bar = bars?.phase("messages", 0);
-  for await (const row of source.kv()) {
-    for (const r of mapper.content(row)) await sink.add(r.collection, r.row, r.insertOnly);
-    bar?.increment();
-  }
-  await sink.flush();
-  await drain("pins", mapper.pins());
-  await drain("polls", mapper.polls());
-  await drain("achievements", mapper.achievements());
-  await drain("stats", mapper.stats());
+    bar?.done();
+  });
+  await drain("pins", 0, mapper.pins());
+  await drain("polls", 0, mapper.polls());
+  await drain("achievements", 0, mapper.achievements());
+  await drain("stats", mapper.userCount(), mapper.stats());
 }
 
 async function achievementCatalogue(target?: Target): Promise<Map<string, string>> {
@@ -143,6 +209,15 @@ async function achievementCatalogue(target?: Target): Promise<Map<string, string
     "/api/collections/achievements/records?perPage=500&fields=id,key",
   );
   return new Map(page.items.map((a) => [a.key, a.id]));
+}
+
+function openFileStore(options: ImportOptions): FileStore | undefined {
+  if (options.files) return directoryStore(options.files);
+  const storageUrl = options.storageUrl ?? (/^https?:\/\//.test(options.from) ? options.from : "");
+  if (!storageUrl) return undefined;
+  const key = options.serviceKey ?? process.env["SUPABASE_SERVICE_ROLE_KEY"];
+  if (!key) throw new Error("The Storage API needs --service-key (or SUPABASE_SERVICE_ROLE_KEY).");
+  return storageApiStore(storageUrl, key);
 }
 
 async function openSource(options: ImportOptions): Promise<Source> {
@@ -166,30 +241,36 @@ async function openSource(options: ImportOptions): Promise<Source> {
   return sqlDumpSource(from, options.table);
 }
 
-/** One bar per phase: count, rate and ETA (once the total is known). */
+/**
+ * One bar per phase: count, rate and ETA. The total is exact where it is cheap to know (the
+ * source's row count, pass 1's count for pass 2, the user count); otherwise the bar grows.
+ */
 class Progress {
   private readonly multi = new cliProgress.MultiBar(
     {
-      format: " {phase} | {value}/{total} | {rate} rows/s | ETA {eta_formatted}",
+      format: " {phase} | {bar} | {value}/{total} | {rate} rows/s | ETA {eta_formatted}",
       hideCursor: true,
       clearOnComplete: false,
+      etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
 
-  phase(name: string, total: number): { increment: () => void } {
+  phase(name: string, total: number): { increment: () => void; done: () => void } {
     const bar = this.multi.create(total, 0, { phase: name.padEnd(12), rate: "0" });
     const started = Date.now();
     let value = 0;
+    const show = () => {
+      const rate = Math.round(value / Math.max(0.001, (Date.now() - started) / 1000));
+      if (value > total) bar.setTotal(value);
+      bar.update(value, { rate: String(rate) });
+    };
     return {
       increment: () => {
         value++;
-        if (value % 500 === 0) {
-          const rate = Math.round(value / Math.max(0.001, (Date.now() - started) / 1000));
-          bar.setTotal(Math.max(total, value));
-          bar.update(value, { rate: String(rate) });
-        }
+        if (value % 500 === 0) show();
       },
+      done: show,
     };
   }
 

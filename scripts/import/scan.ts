@@ -3,7 +3,9 @@
 // metadata for messages — so a million-row store streams in bounded memory.
 import { classifyKey, INDEX_KINDS, shapeFits, type KeyKind } from "./classify.ts";
 import { decodeValue, isObject, str, strings, toMs } from "./convert.ts";
+import { objectUrls, refKey, type ObjectRef } from "./files.ts";
 import type { Report } from "./report.ts";
+import { decryptSessionContent } from "./session-crypto.ts";
 import type { KvRow } from "./sources/types.ts";
 
 export interface MessageMeta {
@@ -39,7 +41,13 @@ export class Scan {
   /** Per source room: its newest non-deleted message. */
   lastInRoom = new Map<string, { id: string; created: number }>();
 
-  constructor(private readonly report: Report) {}
+  /** Per source message: the Storage objects its content links to (distinct, in order). */
+  fileRefs = new Map<string, ObjectRef[]>();
+
+  constructor(
+    private readonly report: Report,
+    private readonly options: { decrypt?: boolean } = {},
+  ) {}
 
   add(row: KvRow): void {
     const { kind, parts } = classifyKey(row.key);
@@ -102,6 +110,10 @@ export class Scan {
     const created = toMs(m["created_at"]) ?? 0;
     const deleted = m["deleted"] === true;
     this.messages.set(id, { room, author, created, deleted, type: str(m["type"]) });
+    const refs = new Map<string, ObjectRef>();
+    for (const { ref } of objectUrls(messageText(m, this.options.decrypt)))
+      refs.set(refKey(ref), ref);
+    if (refs.size > 0) this.fileRefs.set(id, [...refs.values()]);
     const perRoom = this.roomMessages.get(room) ?? { times: [], authors: [], deleted: [] };
     perRoom.times.push(created);
     perRoom.authors.push(author);
@@ -126,6 +138,13 @@ export class Scan {
       }
     }
   }
+}
+
+/** A message's content as text, decrypted when asked (the links may be inside the ciphertext). */
+export function messageText(m: Obj, decrypt = false): string {
+  const content = m["content"];
+  const text = typeof content === "string" ? content : JSON.stringify(content ?? "");
+  return decrypt ? decryptSessionContent(text).text : text;
 }
 
 function push(

@@ -14,6 +14,11 @@ export interface Target {
   describe: string;
   post<T>(path: string, body: unknown): Promise<T>;
   get<T>(path: string): Promise<T>;
+  /** Stores a file under an imported record (multipart; the bytes never pass through JSON). */
+  upload(
+    file: { collection: string; id: string; field: string; name: string },
+    data: Buffer,
+  ): Promise<{ name: string; stored: boolean }>;
   close(): Promise<void>;
 }
 
@@ -85,8 +90,12 @@ async function connect(
     throw new Error(`Superuser sign-in to ${url} failed (${auth.status}).`);
   }
   const { token } = (await auth.json()) as { token: string };
-  const headers = { "Content-Type": "application/json", Authorization: token };
-  const call = async <T>(path: string, init: RequestInit): Promise<T> => {
+  const json = { "Content-Type": "application/json", Authorization: token };
+  const call = async <T>(
+    path: string,
+    init: RequestInit,
+    headers: Record<string, string> = json,
+  ): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       const res = await fetch(`${url}${path}`, { ...init, headers });
       if (res.ok) return (await res.json()) as T;
@@ -103,6 +112,16 @@ async function connect(
     describe,
     post: (path, body) => call(path, { method: "POST", body: JSON.stringify(body) }),
     get: (path) => call(path, { method: "GET" }),
+    upload: (file, data) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(file)) form.set(k, v);
+      form.set("file", new Blob([new Uint8Array(data)]), file.name);
+      return call(
+        "/api/konvert/import/file",
+        { method: "POST", body: form },
+        { Authorization: token },
+      );
+    },
     close: stop,
   };
 }
@@ -112,28 +131,37 @@ export interface WriteResult {
   failed: { index: number; error: string }[];
 }
 
-/** Buffers rows per collection and sends them in batches, a few requests in flight. */
+/**
+ * Buffers rows per collection and column set and sends them in batches, a few requests in flight.
+ * A batch travels as column names plus one JSON text of value arrays, which the route hands to
+ * SQLite as a single parameter (hooks-src/konvert/jsvm/import.ts).
+ */
 export class BatchWriter {
-  private readonly buffers = new Map<string, { rows: Row[]; insertOnly: string[] }>();
+  private readonly buffers = new Map<
+    string,
+    { collection: string; columns: string[]; rows: Row[]; insertOnly: string[] }
+  >();
   private readonly inFlight = new Set<Promise<void>>();
   private error: unknown;
 
   constructor(
     private readonly target: Target | undefined,
     private readonly onWritten: (collection: string, rows: Row[], result: WriteResult) => void,
-    private readonly batchSize = 1000,
+    private readonly batchSize = 5000,
     private readonly parallel = 2,
   ) {}
 
   async add(collection: string, row: Row, insertOnly: string[] = []): Promise<void> {
-    let buffer = this.buffers.get(collection);
-    if (!buffer) this.buffers.set(collection, (buffer = { rows: [], insertOnly }));
+    const columns = Object.keys(row);
+    const key = `${collection}|${columns.join(",")}`;
+    let buffer = this.buffers.get(key);
+    if (!buffer) this.buffers.set(key, (buffer = { collection, columns, rows: [], insertOnly }));
     buffer.rows.push(row);
-    if (buffer.rows.length >= this.batchSize) await this.send(collection);
+    if (buffer.rows.length >= this.batchSize) await this.send(key);
   }
 
   async flush(): Promise<void> {
-    for (const collection of [...this.buffers.keys()]) await this.send(collection);
+    for (const key of [...this.buffers.keys()]) await this.send(key);
     await Promise.all(this.inFlight);
     this.rethrow();
   }
@@ -144,10 +172,10 @@ export class BatchWriter {
     }
   }
 
-  private async send(collection: string): Promise<void> {
-    const buffer = this.buffers.get(collection);
+  private async send(key: string): Promise<void> {
+    const buffer = this.buffers.get(key);
     if (!buffer || buffer.rows.length === 0) return;
-    const rows = buffer.rows;
+    const { collection, columns, rows } = buffer;
     buffer.rows = [];
     if (!this.target) {
       this.onWritten(collection, rows, { written: rows.length, failed: [] });
@@ -158,7 +186,8 @@ export class BatchWriter {
     const request = this.target
       .post<WriteResult>("/api/konvert/import/rows", {
         collection,
-        rows,
+        columns,
+        rows: JSON.stringify(rows.map((row) => columns.map((c) => row[c]))),
         insertOnly: buffer.insertOnly,
       })
       .then((result) => this.onWritten(collection, rows, result))

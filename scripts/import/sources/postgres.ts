@@ -15,6 +15,12 @@ export async function postgresSource(url: string, table?: string): Promise<Sourc
       describe: `postgres ${redact(url)} table ${kvTable.schema}.${kvTable.name}`,
       kv: () => streamKv(url, kvTable),
       authUsers: () => readAuthUsers(client),
+      count: async () => {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM ${ident(kvTable.schema)}.${ident(kvTable.name)}`,
+        );
+        return Number(rows[0]?.n ?? 0);
+      },
       close: () => client.end(),
     };
   } catch (err) {

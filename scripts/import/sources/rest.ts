@@ -18,9 +18,13 @@ export async function restSource(
     describe: `Supabase REST ${base} table ${kvTable}`,
     kv: () => restKv(base, headers, kvTable),
     authUsers: () => restUsers(base, headers),
-    file: async (bucket, path) => {
-      const res = await fetch(`${base}/storage/v1/object/${bucket}/${path}`, { headers });
-      return res.ok ? Buffer.from(await res.arrayBuffer()) : undefined;
+    count: async () => {
+      // PostgREST counts on request: "Content-Range: 0-0/<total>"
+      const res = await fetch(`${base}/rest/v1/${kvTable}?select=key&limit=1`, {
+        headers: { ...headers, Prefer: "count=exact" },
+      });
+      const total = /\/(\d+)$/.exec(res.headers.get("content-range") ?? "")?.[1];
+      return res.ok && total ? Number(total) : undefined;
     },
     close: () => Promise.resolve(),
   };

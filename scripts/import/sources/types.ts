@@ -26,8 +26,8 @@ export interface Source {
   /** Streams every KV row; may be called once per pass. */
   kv(): AsyncIterable<KvRow>;
   authUsers(): Promise<AuthUser[]>;
-  /** A bucket object's bytes (storage/<bucket>/<path>), or undefined when missing. */
-  file?(bucket: string, path: string): Promise<Buffer | undefined>;
+  /** The number of KV rows, where the source can tell cheaply (for progress totals). */
+  count?(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
