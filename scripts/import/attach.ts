@@ -102,14 +102,21 @@ export async function transferFiles(
         report.missingFile(job.key, `${refKey(job.ref)}: not in ${store.describe}`);
         continue;
       }
-      result.available.add(refKey(job.ref));
       report.filesFound++;
-      if (!target) continue;
-      const { stored } = await target.upload(
-        { collection: job.collection, id: job.id, field: job.field, name: storedName(job.ref) },
-        data,
-      );
-      if (stored) report.filesStored++;
+      if (target) {
+        try {
+          const { stored } = await target.upload(
+            { collection: job.collection, id: job.id, field: job.field, name: storedName(job.ref) },
+            data,
+          );
+          if (stored) report.filesStored++;
+        } catch (err) {
+          // one refused file must not stop the import: its links stay as they were
+          report.missingFile(job.key, `${refKey(job.ref)}: ${String(err)}`);
+          continue;
+        }
+      }
+      result.available.add(refKey(job.ref));
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));

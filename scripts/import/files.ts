@@ -43,17 +43,11 @@ export function refKey(ref: ObjectRef): string {
  * re-run finds the file it stored before.
  */
 export function storedName(ref: ObjectRef): string {
-  const base = ref.path.split("/").pop() ?? "";
-  const dot = base.lastIndexOf(".");
-  const ext =
-    dot > 0
-      ? base
-          .slice(dot)
-          .toLowerCase()
-          .replace(/[^.a-z0-9]/g, "")
-      : "";
-  const stem = (dot > 0 ? base.slice(0, dot) : base)
-    .toLowerCase()
+  const base = (ref.path.split("/").pop() ?? "").toLowerCase();
+  // only an extension the file route accepts: 1-10 of [a-z0-9]
+  const ext = /\.[a-z0-9]{1,10}$/.exec(base)?.[0] ?? "";
+  const stem = base
+    .slice(0, base.length - ext.length)
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .slice(0, 100);
