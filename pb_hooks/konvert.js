@@ -4,9 +4,9 @@ var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __export = (target, all) => {
+var __export = (target2, all) => {
   for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+    __defProp(target2, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -21,7 +21,27 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 // hooks-src/konvert/index.ts
 var index_exports = {};
 __export(index_exports, {
+  account: () => account_exports,
+  achievements: () => routes_exports,
+  blocks: () => blocks_exports,
+  compatAuth: () => auth_exports,
+  compatDms: () => dms_exports,
+  compatMessages: () => messages_exports,
+  compatModeration: () => moderation_exports2,
+  compatPeople: () => people_exports,
+  compatPolls: () => polls_exports2,
+  compatProfile: () => profile_exports,
+  compatRooms: () => rooms_exports2,
+  compatStorage: () => storage_exports,
+  compatUsers: () => users_exports2,
+  friends: () => friends_exports,
+  importer: () => import_exports,
+  moderation: () => moderation_exports,
+  polls: () => polls_exports,
+  presence: () => presence_exports,
+  profiles: () => profiles_exports,
   rooms: () => rooms_exports,
+  search: () => search_exports,
   users: () => users_exports
 });
 module.exports = __toCommonJS(index_exports);
@@ -29,7 +49,8 @@ module.exports = __toCommonJS(index_exports);
 // hooks-src/konvert/jsvm/users.ts
 var users_exports = {};
 __export(users_exports, {
-  onSignupRequest: () => onSignupRequest
+  onSignupRequest: () => onSignupRequest,
+  usernameTaken: () => usernameTaken
 });
 
 // hooks-src/konvert/rules/fields.ts
@@ -39,8 +60,8 @@ function unexpectedFields(body, allowed) {
 function unexpectedFieldsProblem(body, allowed) {
   const extra = unexpectedFields(body, allowed);
   if (extra.length === 0) return null;
-  const list = extra.map((key) => `'${key}'`).join(", ");
-  return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list}.`;
+  const list5 = extra.map((key) => `'${key}'`).join(", ");
+  return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list5}.`;
 }
 
 // hooks-src/konvert/rules/roles.ts
@@ -91,6 +112,18 @@ function badRequest(field, message) {
 function forbidden(message) {
   throw new ForbiddenError(message);
 }
+function notFound(message) {
+  throw new NotFoundError(message);
+}
+function conflict(message) {
+  throw new ApiError(409, message);
+}
+function refuse(field, problem) {
+  if (problem !== null) badRequest(field, problem);
+}
+function deny(problem) {
+  if (problem !== null) forbidden(problem);
+}
 
 // hooks-src/konvert/jsvm/users.ts
 function onSignupRequest(e) {
@@ -127,7 +160,8 @@ __export(rooms_exports, {
 
 // hooks-src/konvert/rules/rooms.ts
 var ROOM_NAME_MAX = 100;
-var ROOM_CREATE_FIELDS = ["name", "type"];
+var INITIAL_MEMBERS_MAX = 100;
+var ROOM_CREATE_FIELDS = ["name", "type", "memberIds"];
 function roomCreateProblem(name, type, callerRole) {
   if (type !== "public" && type !== "private") {
     return "Room type must be 'public' or 'private'; direct messages and favorites have their own actions.";
@@ -139,11 +173,669 @@ function roomCreateProblem(name, type, callerRole) {
   }
   return null;
 }
+function initialMembersProblem(memberIds) {
+  if (memberIds === void 0 || memberIds === null) return null;
+  if (!Array.isArray(memberIds) || memberIds.some((id) => typeof id !== "string" || id === "")) {
+    return "Members must be given as a list of user ids.";
+  }
+  if (memberIds.length > INITIAL_MEMBERS_MAX) {
+    return `A room can be created with at most ${INITIAL_MEMBERS_MAX} invited members.`;
+  }
+  return null;
+}
+function isSharedRoom(room) {
+  return (room.type === "public" || room.type === "private") && room.system === "";
+}
+function joinProblem(room) {
+  if (room.type !== "public" || room.system !== "") {
+    return "Only public rooms can be joined; private rooms need an invitation from a member.";
+  }
+  return null;
+}
+function inviteProblem(room, callerId, targetId) {
+  if (!isSharedRoom(room)) return "Nobody can be invited into this room.";
+  if (callerId === targetId) return "You cannot invite yourself.";
+  return null;
+}
+function leaveProblem(room) {
+  if (room.type === "favorites") return "Favorites cannot be left.";
+  if (room.type === "dm") return "Hide a direct conversation instead of leaving it.";
+  if (room.system === "jail") return "The jail room cannot be left while banned.";
+  return null;
+}
+function isStaff(role) {
+  return role === "admin" || role === "moderator";
+}
+function deleteProblem(room, callerRole, memberRole) {
+  if (!isSharedRoom(room)) return "This room cannot be deleted.";
+  if (memberRole === "owner" || isStaff(callerRole)) return null;
+  return "Only the room owner, moderators and admins can delete a room.";
+}
+function pinProblem(callerRole, memberRole) {
+  if (isStaff(callerRole)) return null;
+  if (memberRole === null) return "Only members can pin messages in this room.";
+  if (callerRole === "vip" || memberRole === "owner") return null;
+  return "Only the room owner, VIPs, moderators and admins can pin messages.";
+}
+function nextOwner(remaining) {
+  const byAge = [...remaining].sort((a, b) => a.joined.localeCompare(b.joined));
+  return byAge.find((m) => m.role === "admin") ?? byAge[0] ?? null;
+}
+function dmKey(a, b) {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
 
 // hooks-src/konvert/jsvm/clock.ts
 function isActiveUntil(record, field) {
   const until = record.getDateTime(field);
   return !until.isZero() && until.unix() > Math.floor(Date.now() / 1e3);
+}
+
+// hooks-src/konvert/jsvm/access.ts
+function callerOf(e) {
+  if (!e.auth || e.auth.collection().name !== "users") {
+    throw new UnauthorizedError("Sign in to continue.");
+  }
+  return e.auth;
+}
+function roleOf(user) {
+  return asRole(user.getString("role"));
+}
+function isBanned(user) {
+  return isActiveUntil(user, "bannedUntil");
+}
+function findRoom(app, roomId) {
+  let room;
+  try {
+    room = app.findRecordById("rooms", roomId);
+  } catch {
+    return notFound("Room not found.");
+  }
+  if (room.getString("deletedAt") !== "") notFound("Room not found.");
+  return room;
+}
+function factsOf(room) {
+  return { type: room.getString("type"), system: room.getString("system") };
+}
+function findMembership(app, roomId, userId) {
+  try {
+    return app.findFirstRecordByFilter("room_members", "room = {:room} && user = {:user}", {
+      room: roomId,
+      user: userId
+    });
+  } catch {
+    return null;
+  }
+}
+function memberRoleOf(membership) {
+  return membership ? membership.getString("role") : null;
+}
+function assertNotConfined(user, room) {
+  if (isBanned(user) && room.getString("system") !== "jail") {
+    forbidden("While banned you can only use the jail room.");
+  }
+}
+function requireMembership(app, room, user) {
+  const membership = findMembership(app, room.id, user.id);
+  if (!membership) forbidden("You are not a member of this room.");
+  return membership;
+}
+function findActiveUser(app, userId) {
+  let user;
+  try {
+    user = app.findRecordById("users", userId);
+  } catch {
+    return notFound("User not found.");
+  }
+  if (user.getString("deletedAt") !== "") notFound("User not found.");
+  return user;
+}
+function isBlockedEitherWay(app, a, b) {
+  return app.countRecords(
+    "blocks",
+    $dbx.or($dbx.hashExp({ blocker: a, blocked: b }), $dbx.hashExp({ blocker: b, blocked: a }))
+  ) > 0;
+}
+
+// hooks-src/konvert/jsvm/http.ts
+function bodyOf(e) {
+  return e.requestInfo().body;
+}
+function pathParam(e, name) {
+  return e.request.pathValue(name);
+}
+function requiredString(body, field) {
+  const value = body[field];
+  if (typeof value !== "string" || value === "") {
+    throw new BadRequestError(`Missing ${field}.`, {
+      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`)
+    });
+  }
+  return value;
+}
+function flag(body, field) {
+  return body[field] === true;
+}
+
+// hooks-src/konvert/rules/achievements.ts
+var ACHIEVEMENT_KEYS = [
+  "first_message",
+  "voice_master",
+  "reaction_brain",
+  "soul_of_party",
+  "magnet",
+  "popular_person",
+  "rescuer",
+  "silent_listener",
+  "initiator",
+  "chatterbox",
+  "night_owl",
+  "speed_shooter",
+  "quote_king",
+  "history_keeper",
+  "photographer",
+  "reactor",
+  "documentalist",
+  "collector",
+  "self_director",
+  "oops_all",
+  "paradox",
+  "chips_pretzel",
+  "ninja",
+  "nostalgia",
+  "beacon",
+  "perfect_taste",
+  "striker",
+  "new_year_miracle"
+];
+var REACTION_EMOJIS = [
+  "👍",
+  "❤️",
+  "😂",
+  "😮",
+  "😢",
+  "😡",
+  "🔥",
+  "🎉",
+  "👏",
+  "🤔"
+];
+var SPEED_COUNT = 10;
+var SPEED_WINDOW_MS = 15e3;
+var OOPS_WINDOW_MS = 2e3;
+var BEACON_MENTIONS = 5;
+var NOSTALGIA_DAYS = 365;
+var ROOM_COUNTERS_MAX = 1e3;
+function emptyStats() {
+  return {
+    messagesSent: 0,
+    reactionsGiven: 0,
+    reactionsReceived: 0,
+    currentStreak: 0,
+    longestStreak: 0,
+    lastActiveDay: "",
+    counters: {}
+  };
+}
+function applyEvent(previous, event) {
+  const stats = { ...previous, counters: { ...previous.counters } };
+  const c = stats.counters;
+  const earned = [];
+  switch (event.kind) {
+    case "message_sent": {
+      stats.messagesSent += 1;
+      Object.assign(stats, nextStreak(stats, dayOf(event.local)));
+      c.silentReads = 0;
+      if (event.messageType === "voice") c.voice = (c.voice ?? 0) + 1;
+      if (event.messageType === "image") c.photos = (c.photos ?? 0) + 1;
+      if (event.messageType === "file") c.files = (c.files ?? 0) + 1;
+      if (event.messageType === "video") {
+        c.videosByRoom = bump(c.videosByRoom, event.roomId, 1);
+      }
+      if (event.newReply) c.replies = (c.replies ?? 0) + 1;
+      if (event.savedToFavorites) c.favorites = (c.favorites ?? 0) + 1;
+      if (event.startsDm) c.initiator = nextInitiator(c.initiator, dayOf(event.local));
+      c.recentSends = [...c.recentSends ?? [], event.createdMs].slice(-SPEED_COUNT);
+      if (isSpeedShooter(c.recentSends)) earned.push("speed_shooter");
+      if (event.mentions >= BEACON_MENTIONS) earned.push("beacon");
+      if (isNightOwl(event.local)) earned.push("night_owl");
+      if (isNewYearMiracle(event.local)) earned.push("new_year_miracle");
+      break;
+    }
+    case "message_deleted":
+      if (event.ageMs <= OOPS_WINDOW_MS) earned.push("oops_all");
+      if (event.unseen) earned.push("ninja");
+      break;
+    case "reaction_given":
+      stats.reactionsGiven = event.total;
+      c.reactionsByRoom = bump(c.reactionsByRoom, event.roomId, event.inRoom, true);
+      if (REACTION_EMOJIS.includes(event.emoji) && !(c.emojis ?? []).includes(event.emoji)) {
+        c.emojis = [...c.emojis ?? [], event.emoji];
+      }
+      break;
+    case "reaction_received":
+      stats.reactionsReceived = event.total;
+      c.bestMessage = Math.max(c.bestMessage ?? 0, event.onMessage);
+      break;
+    case "group_created":
+      c.groups = (c.groups ?? 0) + 1;
+      c.invited = (c.invited ?? 0) + event.invited;
+      break;
+    case "members_invited":
+      c.invited = (c.invited ?? 0) + event.count;
+      break;
+    case "pinned":
+      c.pins = Math.max(c.pins ?? 0, event.total);
+      break;
+    case "friends":
+      c.friends = Math.max(c.friends ?? 0, event.total);
+      break;
+    case "group_read":
+      c.silentReads = (c.silentReads ?? 0) + event.messages;
+      break;
+    case "history_read":
+      if (event.oldestAgeDays >= NOSTALGIA_DAYS) earned.push("nostalgia");
+      break;
+  }
+  return { stats, earned };
+}
+function progressOf(stats, key) {
+  const c = stats.counters;
+  switch (key) {
+    case "first_message":
+      return Math.min(stats.messagesSent, 1);
+    case "chatterbox":
+      return stats.messagesSent;
+    case "voice_master":
+      return c.voice ?? 0;
+    case "photographer":
+      return c.photos ?? 0;
+    case "documentalist":
+      return c.files ?? 0;
+    case "self_director":
+      return maxOf(c.videosByRoom);
+    case "quote_king":
+      return c.replies ?? 0;
+    case "collector":
+      return c.favorites ?? 0;
+    case "initiator":
+      return c.initiator?.best ?? 0;
+    case "reaction_brain":
+      return (c.emojis ?? []).length;
+    case "reactor":
+      return maxOf(c.reactionsByRoom);
+    case "popular_person":
+      return c.bestMessage ?? 0;
+    case "soul_of_party":
+      return c.groups ?? 0;
+    case "magnet":
+      return c.invited ?? 0;
+    case "history_keeper":
+      return c.pins ?? 0;
+    case "chips_pretzel":
+      return c.friends ?? 0;
+    case "silent_listener":
+      return c.silentReads ?? 0;
+    case "striker":
+      return stats.longestStreak;
+    default:
+      return 0;
+  }
+}
+function crossed(before, after, thresholds) {
+  return ACHIEVEMENT_KEYS.filter((key) => {
+    const max = thresholds.get(key);
+    if (max === void 0) return false;
+    const next = progressOf(after, key);
+    return next > 0 && next >= max && progressOf(before, key) < max;
+  });
+}
+function reached(stats, thresholds) {
+  return crossed(emptyStats(), stats, thresholds);
+}
+function dayOf(local) {
+  return local.slice(0, 10);
+}
+function daysBetween(a, b) {
+  return Math.round((dayNumber(b) - dayNumber(a)) / 864e5);
+}
+function dayNumber(day) {
+  const [y, m, d] = day.split("-").map(Number);
+  return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+}
+function nextStreak(prev, today) {
+  if (prev.lastActiveDay === today && prev.currentStreak > 0) return { ...prev };
+  const gap = prev.lastActiveDay === "" ? Infinity : daysBetween(prev.lastActiveDay, today);
+  if (gap < 0) return { ...prev };
+  const current = gap === 1 ? prev.currentStreak + 1 : 1;
+  return {
+    currentStreak: current,
+    longestStreak: Math.max(prev.longestStreak, current),
+    lastActiveDay: today
+  };
+}
+function currentStreakOn(stats, today) {
+  if (stats.lastActiveDay === "") return 0;
+  return daysBetween(stats.lastActiveDay, today) <= 1 ? stats.currentStreak : 0;
+}
+function streaksOf(days) {
+  let state = { currentStreak: 0, longestStreak: 0, lastActiveDay: "" };
+  for (const day of days) state = nextStreak(state, day);
+  return state;
+}
+function isNightOwl(local) {
+  const hour = Number(local.slice(11, 13));
+  return hour >= 2 && hour < 5;
+}
+function isNewYearMiracle(local) {
+  return local.slice(5, 10) === "01-01" && local.slice(11, 15) === "00:0" && local[15] <= "1";
+}
+function isSpeedShooter(sendTimes) {
+  if (sendTimes.length < SPEED_COUNT) return false;
+  const window = sendTimes.slice(-SPEED_COUNT);
+  return window[window.length - 1] - window[0] <= SPEED_WINDOW_MS;
+}
+function dateMs(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?Z?$/.exec(value);
+  if (!m) return NaN;
+  const n = (i) => Number(m[i] ?? 0);
+  const ms = Number((m[7] ?? "0").padEnd(3, "0"));
+  return Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6), ms);
+}
+function nextInitiator(prev, day) {
+  const count = prev && prev.day === day ? prev.count + 1 : 1;
+  return { day, count, best: Math.max(prev?.best ?? 0, count) };
+}
+function bump(map, key, by, atLeast = false) {
+  const prev = map ?? {};
+  const value = atLeast ? Math.max(prev[key] ?? 0, by) : (prev[key] ?? 0) + by;
+  const others = key in prev ? prev : topRooms(prev, ROOM_COUNTERS_MAX - 1);
+  return { ...others, [key]: value };
+}
+function topRooms(map, limit = ROOM_COUNTERS_MAX) {
+  const entries = Object.entries(map);
+  if (entries.length <= limit) return map;
+  return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, limit));
+}
+function maxOf(map) {
+  return Math.max(0, ...Object.values(map ?? {}));
+}
+function countersFrom(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+function statsFromHistory(history, stored) {
+  const days = [...new Set(history.localMinutes.map(dayOf))].sort();
+  const messagesSent = Object.values(history.messagesByType).reduce((a, b) => a + b, 0);
+  const dmDays = [...history.dmStartDays].sort();
+  const perDay = /* @__PURE__ */ new Map();
+  for (const day of dmDays) perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  const lastDmDay = dmDays[dmDays.length - 1];
+  const counters = {
+    voice: history.messagesByType["voice"] ?? 0,
+    photos: history.messagesByType["image"] ?? 0,
+    files: history.messagesByType["file"] ?? 0,
+    replies: history.repliedTo,
+    pins: history.pins,
+    invited: Math.max(stored.counters.invited ?? 0, history.invitedAtLeast),
+    favorites: history.savedToFavorites,
+    groups: history.groups,
+    friends: history.friends,
+    silentReads: stored.counters.silentReads ?? 0,
+    bestMessage: history.bestMessage,
+    videosByRoom: topRooms({ ...history.videosByRoom }),
+    reactionsByRoom: topRooms(history.reactionsByRoom),
+    emojis: REACTION_EMOJIS.filter((e) => history.emojis.includes(e)),
+    recentSends: []
+  };
+  if (lastDmDay !== void 0) {
+    counters.initiator = {
+      day: lastDmDay,
+      count: perDay.get(lastDmDay) ?? 0,
+      best: Math.max(...perDay.values())
+    };
+  }
+  const stats = {
+    messagesSent,
+    reactionsGiven: history.reactionsGiven,
+    reactionsReceived: history.reactionsReceived,
+    ...streaksOf(days),
+    counters
+  };
+  const earned = [];
+  if (history.localMinutes.some(isNightOwl)) earned.push("night_owl");
+  if (history.localMinutes.some(isNewYearMiracle)) earned.push("new_year_miracle");
+  if (history.speedShooter) earned.push("speed_shooter");
+  if (history.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
+  if (history.quickDelete) earned.push("oops_all");
+  return { stats, earned };
+}
+
+// hooks-src/konvert/jsvm/achievements/stats.ts
+function findStatsRecord(app, userId) {
+  try {
+    return app.findFirstRecordByFilter("user_stats", "user = {:user}", { user: userId });
+  } catch {
+    return null;
+  }
+}
+function loadStats(app, userId) {
+  const found = findStatsRecord(app, userId);
+  const record = found ?? new Record(app.findCollectionByNameOrId("user_stats"), { user: userId });
+  return { record, stats: statsOf(record) };
+}
+function statsOf(record) {
+  let counters = null;
+  try {
+    counters = JSON.parse(record.getString("counters") || "null");
+  } catch {
+  }
+  return {
+    messagesSent: record.getInt("messagesSent"),
+    reactionsGiven: record.getInt("reactionsGiven"),
+    reactionsReceived: record.getInt("reactionsReceived"),
+    currentStreak: record.getInt("currentStreak"),
+    longestStreak: record.getInt("longestStreak"),
+    lastActiveDay: record.getString("lastActiveDay"),
+    counters: countersFrom(counters)
+  };
+}
+function saveStats(tx, row, stats) {
+  const { record } = row;
+  record.set("messagesSent", stats.messagesSent);
+  record.set("reactionsGiven", stats.reactionsGiven);
+  record.set("reactionsReceived", stats.reactionsReceived);
+  record.set("currentStreak", stats.currentStreak);
+  record.set("longestStreak", stats.longestStreak);
+  record.set("lastActiveDay", stats.lastActiveDay);
+  record.set("counters", stats.counters);
+  if (record.isNew()) tx.save(record);
+  else tx.saveNoValidate(record);
+}
+function catalogue(app) {
+  const rows = arrayOf(new DynamicModel({ id: "", key: "", title: "", icon: "", maxProgress: 0 }));
+  app.db().newQuery("SELECT id, key, title, icon, maxProgress FROM achievements").all(rows);
+  const entries = rows;
+  return new Map(entries.map((a) => [a.key, { ...a, maxProgress: Math.max(1, a.maxProgress) }]));
+}
+function thresholdsOf(entries) {
+  return new Map([...entries].map(([key, a]) => [key, a.maxProgress]));
+}
+
+// hooks-src/konvert/jsvm/notifications.ts
+var KEPT_PER_USER = 100;
+function notify(app, notice) {
+  const row = new Record(app.findCollectionByNameOrId("notifications"));
+  row.load({
+    recipient: notice.recipient,
+    type: notice.type,
+    actor: notice.actor ?? "",
+    room: notice.room ?? "",
+    message: notice.message ?? "",
+    data: notice.data ?? null
+  });
+  app.save(row);
+  prune(app, notice.recipient);
+}
+function prune(app, recipient) {
+  const old = app.findRecordsByFilter(
+    "notifications",
+    "recipient = {:recipient}",
+    "-created,-id",
+    100,
+    KEPT_PER_USER,
+    { recipient }
+  );
+  for (const row of old) app.delete(row);
+}
+function withdraw(app, filter, params) {
+  for (const row of app.findRecordsByFilter(
+    "notifications",
+    `readAt = '' && ${filter}`,
+    "",
+    0,
+    0,
+    params
+  )) {
+    app.delete(row);
+  }
+}
+function remove(e) {
+  const me2 = callerOf(e);
+  let row = null;
+  try {
+    row = e.app.findRecordById("notifications", pathParam(e, "id"));
+  } catch {
+  }
+  if (!row || row.getString("recipient") !== me2.id) return notFound("Notification not found.");
+  e.app.delete(row);
+  e.noContent(204);
+}
+
+// hooks-src/konvert/jsvm/achievements/unlock.ts
+function findUnlockRow(app, userId, achievementId) {
+  try {
+    return app.findFirstRecordByFilter(
+      "user_achievements",
+      "user = {:user} && achievement = {:achievement}",
+      { user: userId, achievement: achievementId }
+    );
+  } catch {
+    return null;
+  }
+}
+function unlock(tx, userId, entry, options) {
+  const existing = findUnlockRow(tx, userId, entry.id);
+  if (existing && existing.getString("unlockedAt") !== "") return false;
+  const row = existing ?? new Record(tx.findCollectionByNameOrId("user_achievements"), {
+    user: userId,
+    achievement: entry.id
+  });
+  row.set("progress", entry.maxProgress);
+  row.set("unlockedAt", new DateTime());
+  tx.save(row);
+  if (options.notify) {
+    notify(tx, {
+      recipient: userId,
+      type: "achievement",
+      data: { achievement: entry.key, title: entry.title, icon: entry.icon }
+    });
+  }
+  return true;
+}
+
+// hooks-src/konvert/jsvm/achievements/track.ts
+function trackingOff() {
+  return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+}
+function track(tx, userId, event) {
+  if (event === null || userId === "" || trackingOff()) return;
+  tx.runInTransaction((inner) => {
+    const row = loadStats(inner, userId);
+    const { stats, earned } = applyEvent(row.stats, event);
+    saveStats(inner, row, stats);
+    const entries = catalogue(inner);
+    const keys = /* @__PURE__ */ new Set([...earned, ...crossed(row.stats, stats, thresholdsOf(entries))]);
+    for (const key of keys) {
+      const entry = entries.get(key);
+      if (entry) unlock(inner, userId, entry, { notify: true });
+    }
+  });
+}
+
+// hooks-src/konvert/jsvm/membership.ts
+function addMember(app, roomId, userId, role) {
+  const now = new DateTime();
+  const membership = new Record(app.findCollectionByNameOrId("room_members"));
+  membership.load({ room: roomId, user: userId, role, keyVersion: 0 });
+  membership.set("lastReadAt", now);
+  membership.set("mentionsReadAt", now);
+  membership.set("reactionsReadAt", now);
+  try {
+    app.save(membership);
+    return membership;
+  } catch (err) {
+    const existing = findMembership(app, roomId, userId);
+    if (existing) return existing;
+    throw err;
+  }
+}
+function dropMember(app, room, membership) {
+  app.delete(membership);
+  room.set("keyVersion", room.getInt("keyVersion") + 1);
+  app.save(room);
+}
+function join(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  refuse("room", joinProblem(factsOf(room)));
+  const membership = addMember(e.app, room.id, me2.id, "member");
+  e.json(200, membership);
+}
+function leave(e) {
+  const me2 = callerOf(e);
+  e.app.runInTransaction((tx) => {
+    const room = findRoom(tx, pathParam(e, "id"));
+    refuse("room", leaveProblem(factsOf(room)));
+    const membership = requireMembership(tx, room, me2);
+    dropMember(tx, room, membership);
+    if (membership.getString("role") === "owner") handOver(tx, room);
+  });
+  e.noContent(204);
+}
+function handOver(app, room) {
+  const remaining = app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
+    room: room.id
+  });
+  const heir = nextOwner(
+    remaining.map((m) => ({
+      userId: m.getString("user"),
+      role: m.getString("role"),
+      joined: m.getString("created")
+    }))
+  );
+  const record = heir && remaining.find((m) => m.getString("user") === heir.userId);
+  if (record) {
+    record.set("role", "owner");
+    app.save(record);
+  }
+}
+function invite(e) {
+  const me2 = callerOf(e);
+  const targetId = requiredString(bodyOf(e), "userId");
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  refuse("userId", inviteProblem(factsOf(room), me2.id, targetId));
+  requireMembership(e.app, room, me2);
+  findActiveUser(e.app, targetId);
+  if (isBlockedEitherWay(e.app, me2.id, targetId)) forbidden("You cannot invite this user.");
+  if (findMembership(e.app, room.id, targetId)) conflict("This user is already a member.");
+  let added;
+  e.app.runInTransaction((tx) => {
+    added = addMember(tx, room.id, targetId, "member");
+    track(tx, me2.id, { kind: "members_invited", count: 1 });
+  });
+  e.json(200, added);
 }
 
 // hooks-src/konvert/jsvm/rooms.ts
@@ -152,14 +844,20 @@ function onRoomCreateRequest(e) {
     e.next();
     return;
   }
-  const caller = e.auth;
-  if (isActiveUntil(caller, "bannedUntil")) forbidden("Banned users cannot create rooms.");
+  const caller = callerOf(e);
+  if (isBanned(caller)) forbidden("Banned users cannot create rooms.");
   const body = e.requestInfo().body;
-  const extra = unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS);
-  if (extra) badRequest("body", extra);
-  const problem = roomCreateProblem(body["name"], body["type"], asRole(caller.get("role")));
-  if (problem)
-    badRequest(body["type"] === "public" || body["type"] === "private" ? "name" : "type", problem);
+  refuse("body", unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS));
+  const type = body["type"];
+  const problem = roomCreateProblem(body["name"], type, roleOf(caller));
+  if (problem) badRequest(type === "public" || type === "private" ? "name" : "type", problem);
+  refuse("memberIds", initialMembersProblem(body["memberIds"]));
+  const invited = distinctOthers(body["memberIds"], caller.id);
+  for (const id of invited) {
+    findActiveUser(e.app, id);
+    if (isBlockedEitherWay(e.app, caller.id, id))
+      badRequest("memberIds", "You cannot invite this user.");
+  }
   const room = e.record;
   room.set("name", String(body["name"]).trim());
   room.set("createdBy", caller.id);
@@ -167,11 +865,4351 @@ function onRoomCreateRequest(e) {
   e.app.runInTransaction((tx) => {
     e.app = tx;
     e.next();
-    const owner = new Record(tx.findCollectionByNameOrId("room_members"));
-    owner.set("room", room.id);
-    owner.set("user", caller.id);
-    owner.set("role", "owner");
-    owner.set("lastReadAt", room.getDateTime("created"));
-    tx.save(owner);
+    addMember(tx, room.id, caller.id, "owner");
+    for (const id of invited) addMember(tx, room.id, id, "member");
+    track(tx, caller.id, { kind: "group_created", invited: invited.length });
+  });
+}
+function distinctOthers(ids, callerId) {
+  if (!Array.isArray(ids)) return [];
+  return [...new Set(ids)].filter((id) => id !== callerId);
+}
+
+// hooks-src/konvert/jsvm/import.ts
+var import_exports = {};
+__export(import_exports, {
+  onImportFile: () => onImportFile,
+  onImportRead: () => onImportRead,
+  onImportRows: () => onImportRows
+});
+var MAX_ROWS = 1e4;
+function onImportRows(e) {
+  requireSuperuser(e);
+  const body = e.requestInfo().body;
+  const collection = findCollection(e.app, body["collection"]);
+  const fields = collection.fields.fieldNames();
+  const conflict2 = columnList(body["conflict"] ?? ["id"], fields, "conflict");
+  const insertOnly = columnList(body["insertOnly"] ?? [], fields, "insertOnly");
+  const statement = (columns) => upsertStatement(collection.name, columns, conflict2, insertOnly);
+  const failed = [];
+  let written = 0;
+  const rows = body["rows"];
+  if (typeof rows === "string") {
+    const columns = columnList(body["columns"], fields, "columns");
+    if (columns.length === 0) badRequest("columns", "columns must name at least one field.");
+    const count = jsonArrayLength(e.app, rows);
+    if (count < 1 || count > MAX_ROWS) {
+      badRequest("rows", `rows must be a JSON array of 1..${MAX_ROWS} arrays.`);
+    }
+    const sql = statement(columns);
+    e.app.runInTransaction((tx) => {
+      const result = writeBatch(tx, sql, rows, count, () => JSON.parse(rows), 0);
+      written += result.written;
+      failed.push(...result.failed);
+    });
+  } else {
+    if (!Array.isArray(rows) || rows.length === 0 || rows.length > MAX_ROWS) {
+      badRequest("rows", `rows must be an array of 1..${MAX_ROWS} objects.`);
+    }
+    e.app.runInTransaction((tx) => {
+      let start = 0;
+      while (start < rows.length) {
+        const columns = rowColumns(rows[start], fields, start);
+        let end = start + 1;
+        while (end < rows.length && sameColumns(rowColumns(rows[end], fields, end), columns)) end++;
+        const group = rows.slice(start, end).map((row) => columns.map((c) => row[c]));
+        const json = JSON.stringify(group);
+        const result = writeBatch(tx, statement(columns), json, group.length, () => group, start);
+        written += result.written;
+        failed.push(...result.failed);
+        start = end;
+      }
+    });
+  }
+  e.json(200, { written, failed });
+}
+function writeBatch(tx, sql, json, count, parse, offset) {
+  try {
+    tx.db().newQuery(sql).bind({ rows: json }).execute();
+    return { written: count, failed: [] };
+  } catch {
+    const failed = [];
+    let written = 0;
+    parse().forEach((row, i) => {
+      try {
+        tx.db().newQuery(sql).bind({ rows: JSON.stringify([row]) }).execute();
+        written++;
+      } catch (err) {
+        failed.push({ index: offset + i, error: String(err) });
+      }
+    });
+    return { written, failed };
+  }
+}
+function upsertStatement(table, columns, conflict2, insertOnly) {
+  const values = columns.map((_, i) => `coalesce(json_extract(value, '$[${i}]'), '')`);
+  const updates = columns.filter((c) => !conflict2.includes(c) && !insertOnly.includes(c)).map((c) => `\`${c}\` = excluded.\`${c}\``);
+  const target2 = conflict2.map((c) => `\`${c}\``).join(",");
+  const onConflict = updates.length > 0 ? `ON CONFLICT (${target2}) DO UPDATE SET ${updates.join(", ")}` : `ON CONFLICT (${target2}) DO NOTHING`;
+  return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(",")}) SELECT ${values.join(", ")} FROM json_each({:rows}) WHERE true ${onConflict}`;
+}
+function jsonArrayLength(app, json) {
+  const result = new DynamicModel({ n: 0 });
+  try {
+    app.db().newQuery(
+      "SELECT CASE WHEN json_valid({:rows}) AND json_type({:rows}) = 'array' AND NOT EXISTS (SELECT 1 FROM json_each({:rows}) WHERE type != 'array') THEN json_array_length({:rows}) ELSE -1 END AS n"
+    ).bind({ rows: json }).one(result);
+  } catch {
+    return -1;
+  }
+  return result.n;
+}
+function onImportRead(e) {
+  requireSuperuser(e);
+  const body = e.requestInfo().body;
+  const collection = findCollection(e.app, body["collection"]);
+  const ids = body["ids"];
+  if (!Array.isArray(ids) || ids.length > 5e3 || ids.some((id) => typeof id !== "string")) {
+    badRequest("ids", "ids must be an array of at most 5000 strings.");
+  }
+  const fields = collection.fields.fieldNames().filter((f) => f !== "password" && f !== "tokenKey");
+  const pairs2 = fields.map((f) => `'${f}', \`${f}\``).join(", ");
+  const params = {};
+  const holders = ids.map((id, i) => {
+    params[`i${i}`] = id;
+    return `{:i${i}}`;
+  });
+  const rows = [];
+  if (holders.length > 0) {
+    const found = arrayOf(new DynamicModel({ j: "" }));
+    e.app.db().newQuery(
+      `SELECT json_object(${pairs2}) AS j FROM \`${collection.name}\` WHERE id IN (${holders.join(",")})`
+    ).bind(params).all(found);
+    for (const row of found) rows.push(JSON.parse(row.j));
+  }
+  e.json(200, { rows });
+}
+function onImportFile(e) {
+  requireSuperuser(e);
+  const body = e.requestInfo().body;
+  const collection = findCollection(e.app, body["collection"]);
+  const field = String(body["field"] ?? "");
+  if (!collection.fields.fieldNames().includes(field) || collection.fields.getByName(field).type() !== "file") {
+    badRequest("field", "Not a file field.");
+  }
+  const id = String(body["id"] ?? "");
+  if (!/^[a-z0-9]{15}$/.test(id)) badRequest("id", "Invalid record id.");
+  const name = String(body["name"] ?? "");
+  if (!/^[a-z0-9_]{1,120}(\.[a-z0-9]{1,10})?$/.test(name)) badRequest("name", "Invalid file name.");
+  let files = [];
+  try {
+    files = e.findUploadedFiles("file");
+  } catch {
+  }
+  const file = files[0];
+  if (!file) return badRequest("file", "The file is missing.");
+  const key = `${collection.baseFilesPath()}/${id}/${name}`;
+  const fs = e.app.newFilesystem();
+  let stored = false;
+  try {
+    if (!fs.exists(key)) {
+      fs.uploadFile(file, key);
+      stored = true;
+    }
+  } finally {
+    fs.close();
+  }
+  e.json(200, { name, stored });
+}
+function requireSuperuser(e) {
+  if (!e.hasSuperuserAuth()) forbidden("Only superusers may import data.");
+}
+function findCollection(app, name) {
+  if (typeof name !== "string" || !/^[a-z_]{1,64}$/.test(name) || name.startsWith("_")) {
+    badRequest("collection", "Unknown collection.");
+  }
+  try {
+    return app.findCollectionByNameOrId(name);
+  } catch {
+    return badRequest("collection", "Unknown collection.");
+  }
+}
+function columnList(value, fields, what) {
+  if (!Array.isArray(value) || value.some((c) => typeof c !== "string" || !fields.includes(c))) {
+    badRequest(what, `${what} must list fields of the collection.`);
+  }
+  return value;
+}
+function rowColumns(row, fields, index) {
+  if (typeof row !== "object" || row === null || Array.isArray(row)) {
+    badRequest("rows", `Row ${index} is not an object.`);
+  }
+  const columns = Object.keys(row);
+  const unknown = columns.find((c) => !fields.includes(c));
+  if (unknown !== void 0) badRequest("rows", `Row ${index}: unknown field "${unknown}".`);
+  return columns;
+}
+function sameColumns(a, b) {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+// hooks-src/konvert/jsvm/profiles.ts
+var profiles_exports = {};
+__export(profiles_exports, {
+  onUserEnrich: () => onUserEnrich,
+  onUserSave: () => onUserSave,
+  removeAvatar: () => removeAvatar,
+  search: () => search,
+  update: () => update,
+  uploadAvatar: () => uploadAvatar
+});
+
+// hooks-src/konvert/rules/moderation.ts
+var BAN_HOURS_MAX = 8760;
+var MUTE_HOURS_MIN = 1;
+var MUTE_HOURS_MAX = 720;
+var PERMANENT_UNTIL = "9999-12-31 23:59:59.000Z";
+var REASON_MAX = 500;
+function moderationProblem(actorRole, targetRole, action, self) {
+  if (action === "role") return actorRole === "admin" ? null : "Only admins can change roles.";
+  if (actorRole !== "admin" && actorRole !== "moderator") {
+    return "Only moderators and admins can do this.";
+  }
+  if (self) return "You cannot moderate yourself.";
+  if (actorRole === "moderator" && targetRole === "admin") {
+    return "Moderators cannot moderate admins.";
+  }
+  if (action === "ban" && targetRole === "vip") return "VIP users cannot be banned.";
+  return null;
+}
+function parseRole(value) {
+  return ROLES.includes(value) ? value : null;
+}
+function wholeHours(value, min, max, what) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    return {
+      value: null,
+      problem: `${what} must be a whole number of hours from ${min} to ${max}.`
+    };
+  }
+  return { value, problem: null };
+}
+function parseBanHours(value) {
+  if (value === void 0 || value === null) return { value: "permanent", problem: null };
+  return wholeHours(value, 1, BAN_HOURS_MAX, "Ban duration");
+}
+function parseMuteHours(value) {
+  return wholeHours(value, MUTE_HOURS_MIN, MUTE_HOURS_MAX, "Mute duration");
+}
+function parseReason(value) {
+  if (value === void 0 || value === null) return { value: "", problem: null };
+  if (typeof value !== "string") return { value: null, problem: "Reason must be text." };
+  const reason = value.trim();
+  if (reason.length > REASON_MAX) {
+    return { value: null, problem: `Reason must be at most ${REASON_MAX} characters long.` };
+  }
+  return { value: reason, problem: null };
+}
+function untilFrom(nowMs, hours) {
+  if (hours === "permanent") return PERMANENT_UNTIL;
+  return new Date(nowMs + hours * 36e5).toISOString().replace("T", " ");
+}
+function isActiveAt(until, nowMs) {
+  if (until === "") return false;
+  const ms = Date.parse(until.replace(" ", "T"));
+  return Number.isFinite(ms) && ms > nowMs;
+}
+function lastAdminProblem(currentRole, newRole, admins) {
+  return currentRole === "admin" && newRole !== "admin" && admins <= 1 ? "The last admin cannot be demoted or deleted." : null;
+}
+
+// hooks-src/konvert/rules/profile.ts
+var DISPLAY_NAME_MAX = 64;
+var GENDER_MAX = 32;
+var INTERESTS_MAX = 500;
+var TIMEZONE_MAX = 64;
+var AGE_MIN = 13;
+var AGE_MAX = 150;
+var SEARCH_QUERY_MAX = 64;
+var PROFILE_FIELDS = [
+  "displayName",
+  "gender",
+  "age",
+  "interests",
+  "privacy",
+  "timezone"
+];
+var PRIVACY_FLAGS = ["showGender", "showAge", "showInterests", "showLastSeen"];
+var PRIVACY_FIELDS = {
+  showGender: ["gender"],
+  showAge: ["age"],
+  showInterests: ["interests"],
+  showLastSeen: ["lastActiveAt", "status"]
+};
+function codePoints(value) {
+  return Array.from(value).length;
+}
+function textProblem(key, value, max) {
+  if (typeof value !== "string") return `${key} must be text.`;
+  if (codePoints(value.trim()) > max) return `${key} must be at most ${max} characters long.`;
+  return null;
+}
+function parseProfileUpdate(body) {
+  if ("username" in body) return { field: "username", problem: "Username cannot be changed." };
+  const unknown = Object.keys(body).find((key) => !PROFILE_FIELDS.includes(key));
+  if (unknown !== void 0) {
+    return { field: unknown, problem: `Unknown or read-only field: '${unknown}'.` };
+  }
+  const changes = {};
+  const limits = {
+    displayName: DISPLAY_NAME_MAX,
+    gender: GENDER_MAX,
+    interests: INTERESTS_MAX,
+    timezone: TIMEZONE_MAX
+  };
+  for (const [key, value] of Object.entries(body)) {
+    const max = limits[key];
+    if (max !== void 0) {
+      const problem = textProblem(key, value, max);
+      if (problem) return { field: key, problem };
+      changes[key] = value.trim();
+    } else if (key === "age") {
+      if (value === null || value === 0) changes[key] = 0;
+      else if (typeof value !== "number" || !Number.isInteger(value) || value < AGE_MIN) {
+        return { field: key, problem: `age must be a whole number from ${AGE_MIN} to ${AGE_MAX}.` };
+      } else if (value > AGE_MAX) {
+        return { field: key, problem: `age must be a whole number from ${AGE_MIN} to ${AGE_MAX}.` };
+      } else changes[key] = value;
+    } else if (key === "privacy") {
+      const privacy = parsePrivacy(value);
+      if (!privacy) {
+        return {
+          field: key,
+          problem: `privacy must be an object of true/false flags: ${PRIVACY_FLAGS.join(", ")}.`
+        };
+      }
+      changes[key] = privacy;
+    }
+  }
+  if (typeof changes["timezone"] === "string" && !timezoneLooksValid(changes["timezone"])) {
+    return { field: "timezone", problem: "timezone must be an IANA name such as Europe/Moscow." };
+  }
+  return { changes, field: null, problem: null };
+}
+function parsePrivacy(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const privacy = {};
+  for (const [key, flag2] of Object.entries(value)) {
+    if (!PRIVACY_FLAGS.includes(key) || typeof flag2 !== "boolean") {
+      return null;
+    }
+    privacy[key] = flag2;
+  }
+  return privacy;
+}
+function timezoneLooksValid(zone) {
+  return zone === "" || zone === "UTC" || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2}$/.test(zone);
+}
+function fieldsHiddenByPrivacy(privacy) {
+  const settings = typeof privacy === "object" && privacy !== null ? privacy : {};
+  return PRIVACY_FLAGS.filter((flag2) => settings[flag2] === false).flatMap(
+    (flag2) => PRIVACY_FIELDS[flag2]
+  );
+}
+function searchTextFor(username, displayName) {
+  const words = `${username} ${displayName}`.toLowerCase().split(/\s+/).filter((w) => w !== "");
+  return " " + words.join(" ");
+}
+function searchPattern(query) {
+  if (typeof query !== "string" || query.trim() === "")
+    return { problem: "Type something to search for." };
+  const q = query.trim().toLowerCase();
+  if (codePoints(q) > SEARCH_QUERY_MAX) {
+    return { problem: `Search text must be at most ${SEARCH_QUERY_MAX} characters long.` };
+  }
+  const escaped = q.replace(/[\\%_]/g, (c) => "\\" + c);
+  return { pattern: "% " + escaped + "%" };
+}
+
+// hooks-src/konvert/rules/presence.ts
+var HEARTBEAT_COALESCE_MS = 6e4;
+var ONLINE_WINDOW_MS = 5 * 6e4;
+function heartbeatShouldWrite(lastActiveMs, nowMs) {
+  return lastActiveMs === null || nowMs - lastActiveMs >= HEARTBEAT_COALESCE_MS;
+}
+function isOnline(lastActiveMs, nowMs) {
+  return lastActiveMs !== null && nowMs - lastActiveMs < ONLINE_WINDOW_MS;
+}
+
+// hooks-src/konvert/jsvm/people.ts
+function targetOf(e, app = e.app) {
+  return findActiveUser(app, e.request.pathValue("id"));
+}
+function userResponse(e, user) {
+  $apis.enrichRecord(e, user);
+  e.json(200, user);
+}
+function allowOnly(body, allowed) {
+  const extra = Object.keys(body).find((key) => !allowed.includes(key));
+  if (extra !== void 0) badRequest(extra, `Unknown field: '${extra}'.`);
+}
+function msOf(record, field) {
+  const value = record.getDateTime(field);
+  return value.isZero() ? null : value.unix() * 1e3;
+}
+function onlineNow(user) {
+  return isOnline(msOf(user, "lastActiveAt"), Date.now());
+}
+function sharesCircle(app, a, b) {
+  const row = new DynamicModel({ n: 0 });
+  app.db().newQuery(
+    "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b}) OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS n"
+  ).bind({ a, b }).one(row);
+  return row.n > 0;
+}
+function nowDate() {
+  return (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
+}
+
+// hooks-src/konvert/jsvm/profiles.ts
+var PRIVATE_FIELDS = [
+  "lastActiveAt",
+  "status",
+  "bannedUntil",
+  "banReason",
+  "mutedUntil",
+  "gender",
+  "age",
+  "interests",
+  "privacy",
+  "timezone",
+  "deletedAt"
+];
+var PROFILE_FIELDS2 = ["gender", "age", "interests"];
+var PRESENCE_FIELDS = ["lastActiveAt", "status"];
+var MODERATION_FIELDS = ["bannedUntil", "banReason", "mutedUntil"];
+function onUserSave(e) {
+  const user = e.record;
+  user.set("searchText", searchTextFor(user.getString("username"), user.getString("displayName")));
+  e.next();
+}
+function onUserEnrich(e) {
+  const user = e.record;
+  const viewer = e.requestInfo?.auth;
+  if (viewer && !viewer.isSuperuser()) {
+    const self = viewer.collection().name === "users" && viewer.id === user.id;
+    const staff = self ? false : isStaff(roleOf(viewer));
+    const shown = [];
+    if (self) shown.push(...PRIVATE_FIELDS);
+    else {
+      const withheld = fieldsHiddenByPrivacy(privacyOf(user));
+      shown.push(...PROFILE_FIELDS2.filter((f) => !withheld.includes(f)));
+      const presenceAllowed = !withheld.includes("lastActiveAt") || staff;
+      if (presenceAllowed && (staff || sharesCircle(e.app, viewer.id, user.id))) {
+        shown.push(...PRESENCE_FIELDS);
+      }
+      if (staff) shown.push(...MODERATION_FIELDS);
+    }
+    user.unhide(...shown);
+    if (shown.includes("status")) user.set("status", onlineNow(user) ? "online" : "offline");
+    if (self || staff) {
+      const now = Date.now();
+      user.withCustomData(true);
+      user.set("banned", isActiveAt(user.getString("bannedUntil"), now));
+      user.set("muted", isActiveAt(user.getString("mutedUntil"), now));
+    }
+  }
+  e.next();
+}
+function privacyOf(user) {
+  const raw = user.getString("privacy");
+  try {
+    return raw === "" ? null : JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+var SEARCH_PAGE_MAX = 50;
+function search(e) {
+  const caller = callerOf(e);
+  const query = e.requestInfo().query;
+  const parsed = searchPattern(query["q"]);
+  if ("problem" in parsed) return badRequest("q", parsed.problem);
+  const page = positiveInt(query["page"], 1, "page", 1e6);
+  const perPage = positiveInt(query["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
+  const records = arrayOf(new Record(e.app.findCollectionByNameOrId("users")));
+  e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id })).andWhere(
+    $dbx.exp(
+      "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
+      { me: caller.id }
+    )
+  ).orderBy("searchText ASC").limit(perPage + 1).offset((page - 1) * perPage).all(records);
+  const items = records.slice(0, perPage);
+  $apis.enrichRecords(e, items);
+  e.json(200, { page, perPage, hasMore: records.length > perPage, items });
+}
+function positiveInt(raw, fallback, field, max) {
+  if (raw === void 0 || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    return badRequest(field, `${field} must be a whole number from 1 to ${max}.`);
+  }
+  return value;
+}
+function update(e) {
+  const caller = callerOf(e);
+  const parsed = parseProfileUpdate(e.requestInfo().body);
+  if (parsed.problem !== null) return badRequest(parsed.field, parsed.problem);
+  const user = e.app.findRecordById("users", caller.id);
+  for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
+  e.app.save(user);
+  userResponse(e, user);
+}
+var AVATAR_PROBLEM = "The avatar must be a JPEG, PNG, WebP or GIF image of at most 5 MB.";
+function uploadAvatar(e) {
+  const caller = callerOf(e);
+  let files;
+  try {
+    files = e.findUploadedFiles("avatar");
+  } catch {
+    return badRequest("avatar", "Attach the image as the multipart field 'avatar'.");
+  }
+  const file = files[0];
+  if (!file || files.length !== 1) return badRequest("avatar", "Attach exactly one image.");
+  const field = e.app.findCollectionByNameOrId("users").fields.getByName("avatar");
+  if (file.size > field.maxSize) return badRequest("avatar", AVATAR_PROBLEM);
+  const user = e.app.findRecordById("users", caller.id);
+  user.set("avatar", file);
+  try {
+    e.app.save(user);
+  } catch {
+    return badRequest("avatar", AVATAR_PROBLEM);
+  }
+  userResponse(e, user);
+}
+function removeAvatar(e) {
+  const caller = callerOf(e);
+  allowOnly(e.requestInfo().body, []);
+  const user = e.app.findRecordById("users", caller.id);
+  user.set("avatar", null);
+  e.app.save(user);
+  userResponse(e, user);
+}
+
+// hooks-src/konvert/jsvm/presence.ts
+var presence_exports = {};
+__export(presence_exports, {
+  heartbeat: () => heartbeat
+});
+function heartbeat(e) {
+  const caller = callerOf(e);
+  let written = false;
+  let lastActiveAt = "";
+  e.app.runInTransaction((tx) => {
+    const user = tx.findRecordById("users", caller.id);
+    if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), Date.now())) {
+      user.set("lastActiveAt", new DateTime());
+      user.set("status", "online");
+      tx.save(user);
+      written = true;
+    }
+    lastActiveAt = user.getString("lastActiveAt");
+  });
+  e.json(200, { lastActiveAt, written });
+}
+
+// hooks-src/konvert/jsvm/moderation.ts
+var moderation_exports = {};
+__export(moderation_exports, {
+  ban: () => ban,
+  changeRole: () => changeRole,
+  mute: () => mute,
+  unban: () => unban,
+  unmute: () => unmute
+});
+
+// hooks-src/konvert/jsvm/moderation-log.ts
+function logModeration(app, entry) {
+  const record = new Record(app.findCollectionByNameOrId("moderation_log"));
+  record.load({
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target ?? "",
+    room: entry.room ?? "",
+    reason: entry.reason ?? "",
+    data: entry.data ?? null
+  });
+  if (entry.until !== void 0) record.set("until", entry.until);
+  app.save(record);
+}
+
+// hooks-src/konvert/jsvm/moderation.ts
+function moderate(e, action, write) {
+  const callerId = callerOf(e).id;
+  let result = null;
+  e.app.runInTransaction((tx) => {
+    const actor = tx.findRecordById("users", callerId);
+    const target2 = targetOf(e, tx);
+    if (isBanned(actor)) forbidden("While banned you cannot moderate.");
+    const problem = moderationProblem(
+      roleOf(actor),
+      roleOf(target2),
+      action,
+      actor.id === target2.id
+    );
+    if (problem) forbidden(problem);
+    write({ actor, target: target2, tx });
+    result = target2;
+  });
+  userResponse(e, result);
+}
+function jailOf(tx) {
+  return tx.findFirstRecordByFilter("rooms", "system = 'jail'");
+}
+function ban(e) {
+  callerOf(e);
+  const body = e.requestInfo().body;
+  allowOnly(body, ["hours", "reason"]);
+  const hours = parseBanHours(body["hours"]);
+  if (hours.problem !== null) return badRequest("hours", hours.problem);
+  const reason = parseReason(body["reason"]);
+  if (reason.problem !== null) return badRequest("reason", reason.problem);
+  moderate(e, "ban", ({ actor, target: target2, tx }) => {
+    const until = untilFrom(Date.now(), hours.value);
+    target2.set("bannedUntil", until);
+    target2.set("banReason", reason.value);
+    tx.save(target2);
+    const jail = jailOf(tx);
+    if (!findMembership(tx, jail.id, target2.id)) {
+      const member = new Record(tx.findCollectionByNameOrId("room_members"));
+      member.set("room", jail.id);
+      member.set("user", target2.id);
+      member.set("role", "member");
+      tx.save(member);
+    }
+    logModeration(tx, {
+      actor: actor.id,
+      target: target2.id,
+      action: "ban",
+      reason: reason.value,
+      until
+    });
+  });
+}
+function unban(e) {
+  callerOf(e);
+  allowOnly(e.requestInfo().body, []);
+  moderate(e, "unban", ({ actor, target: target2, tx }) => {
+    if (!isActiveAt(target2.getString("bannedUntil"), Date.now())) {
+      badRequest("id", "This user is not banned.");
+    }
+    target2.set("bannedUntil", "");
+    target2.set("banReason", "");
+    tx.save(target2);
+    const membership = findMembership(tx, jailOf(tx).id, target2.id);
+    if (membership) tx.delete(membership);
+    logModeration(tx, { actor: actor.id, target: target2.id, action: "unban" });
+  });
+}
+function mute(e) {
+  callerOf(e);
+  const body = e.requestInfo().body;
+  allowOnly(body, ["hours", "reason"]);
+  const hours = parseMuteHours(body["hours"]);
+  if (hours.problem !== null) return badRequest("hours", hours.problem);
+  const reason = parseReason(body["reason"]);
+  if (reason.problem !== null) return badRequest("reason", reason.problem);
+  moderate(e, "mute", ({ actor, target: target2, tx }) => {
+    const until = untilFrom(Date.now(), hours.value);
+    target2.set("mutedUntil", until);
+    tx.save(target2);
+    logModeration(tx, {
+      actor: actor.id,
+      target: target2.id,
+      action: "mute",
+      reason: reason.value,
+      until
+    });
+  });
+}
+function unmute(e) {
+  callerOf(e);
+  allowOnly(e.requestInfo().body, []);
+  moderate(e, "unmute", ({ actor, target: target2, tx }) => {
+    if (!isActiveAt(target2.getString("mutedUntil"), Date.now())) {
+      badRequest("id", "This user is not muted.");
+    }
+    target2.set("mutedUntil", "");
+    tx.save(target2);
+    logModeration(tx, { actor: actor.id, target: target2.id, action: "unmute" });
+  });
+}
+function changeRole(e) {
+  callerOf(e);
+  const body = e.requestInfo().body;
+  allowOnly(body, ["role"]);
+  const role = parseRole(body["role"]);
+  if (role === null) return badRequest("role", "Role must be one of: user, vip, moderator, admin.");
+  moderate(e, "role", ({ actor, target: target2, tx }) => {
+    const from = roleOf(target2);
+    if (from === role) return;
+    const admins = tx.countRecords("users", $dbx.hashExp({ role: "admin", deletedAt: "" }));
+    const problem = lastAdminProblem(from, role, admins);
+    if (problem) badRequest("role", problem);
+    target2.set("role", role);
+    tx.save(target2);
+    logModeration(tx, {
+      actor: actor.id,
+      target: target2.id,
+      action: "role_change",
+      data: { from, to: role }
+    });
+  });
+}
+
+// hooks-src/konvert/jsvm/friends.ts
+var friends_exports = {};
+__export(friends_exports, {
+  accept: () => accept,
+  cancel: () => cancel,
+  findFriendship: () => findFriendship,
+  forgetFriendNotifications: () => forgetFriendNotifications,
+  markNotificationRead: () => markNotificationRead,
+  pendingRequest: () => pendingRequest,
+  reject: () => reject,
+  remove: () => remove2,
+  sendRequest: () => sendRequest
+});
+
+// hooks-src/konvert/rules/friends.ts
+function sortedPair(a, b) {
+  return a < b ? [a, b] : [b, a];
+}
+function pairKey(a, b) {
+  return sortedPair(a, b).join(":");
+}
+
+// hooks-src/konvert/jsvm/achievements/local-time.ts
+function localTime(date, zone) {
+  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
+}
+function zoneOf(user) {
+  return user.getString("timezone");
+}
+
+// hooks-src/konvert/jsvm/achievements/events.ts
+function messageSent(tx, author, room, message, mentions) {
+  const roomType = room.getString("type");
+  const replyTo = message.getString("replyTo");
+  return {
+    kind: "message_sent",
+    roomId: room.id,
+    roomType,
+    messageType: message.getString("type"),
+    createdMs: dateMs(message.getString("created")),
+    local: localTime(message.getString("created"), zoneOf(author)),
+    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
+      me: author.id,
+      to: replyTo
+    }),
+    mentions,
+    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    savedToFavorites: roomType === "favorites" && room.getString("createdBy") === author.id && message.getString("forwardedFrom") !== ""
+  };
+}
+function hasOther(tx, filter, message, params) {
+  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
+    ...params,
+    self: message.id
+  }).length > 0;
+}
+function messageDeleted(tx, message) {
+  const created = message.getString("created");
+  const others = tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    0,
+    0,
+    { room: message.getString("room"), me: message.getString("author") }
+  );
+  const seen = others.some((m) => m.getString("lastReadAt") >= created);
+  return {
+    kind: "message_deleted",
+    ageMs: Date.now() - dateMs(created),
+    unseen: others.length > 0 && !seen
+  };
+}
+function reactionGiven(tx, userId, roomId, emoji) {
+  return {
+    kind: "reaction_given",
+    roomId,
+    emoji,
+    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
+    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
+  };
+}
+function reactionReceived(tx, message) {
+  const author = message.getString("author");
+  const others = $dbx.not($dbx.hashExp({ user: author }));
+  return {
+    kind: "reaction_received",
+    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
+    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
+  };
+}
+function pinned(tx, userId) {
+  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
+}
+function friendsOf(tx, userId) {
+  const total = tx.countRecords(
+    "friendships",
+    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
+  );
+  return { kind: "friends", total };
+}
+function groupRead(tx, room, userId, previous, now) {
+  const type = room.getString("type");
+  if (type !== "public" && type !== "private") return null;
+  const messages2 = tx.countRecords(
+    "messages",
+    $dbx.exp(
+      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
+      { room: room.id, from: previous, to: now, me: userId }
+    )
+  );
+  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+}
+
+// hooks-src/konvert/jsvm/friends.ts
+function findFriendship(app, a, b) {
+  const [userA, userB] = sortedPair(a, b);
+  try {
+    return app.findFirstRecordByFilter("friendships", "userA = {:userA} && userB = {:userB}", {
+      userA,
+      userB
+    });
+  } catch {
+    return null;
+  }
+}
+function pendingRequest(app, a, b) {
+  try {
+    return app.findFirstRecordByFilter(
+      "friend_requests",
+      "pairKey = {:key} && status = 'pending'",
+      {
+        key: pairKey(a, b)
+      }
+    );
+  } catch {
+    return null;
+  }
+}
+function notify2(app, recipient, type, actor, data) {
+  const row = new Record(app.findCollectionByNameOrId("notifications"));
+  row.set("recipient", recipient);
+  row.set("type", type);
+  row.set("actor", actor);
+  row.set("data", data);
+  app.save(row);
+}
+function forgetFriendNotifications(app, a, b) {
+  const rows = app.findRecordsByFilter(
+    "notifications",
+    "type = 'friend_request' && ((recipient = {:a} && actor = {:b}) || (recipient = {:b} && actor = {:a}))",
+    "",
+    0,
+    0,
+    { a, b }
+  );
+  for (const row of rows) app.delete(row);
+}
+function acceptInTx(tx, request) {
+  const from = request.getString("from");
+  const to = request.getString("to");
+  if (isBlockedEitherWay(tx, from, to)) forbidden("You cannot become friends with this user.");
+  request.set("status", "accepted");
+  tx.save(request);
+  if (!findFriendship(tx, from, to)) {
+    const [userA, userB] = sortedPair(from, to);
+    const friendship = new Record(tx.findCollectionByNameOrId("friendships"));
+    friendship.set("userA", userA);
+    friendship.set("userB", userB);
+    tx.save(friendship);
+  }
+  forgetFriendNotifications(tx, from, to);
+  notify2(tx, from, "friend_accepted", to, { requestId: request.id });
+  for (const user of [from, to]) track(tx, user, friendsOf(tx, user));
+}
+function sendRequest(e) {
+  const me2 = callerOf(e).id;
+  const body = e.requestInfo().body;
+  allowOnly(body, ["userId"]);
+  const userId = body["userId"];
+  if (typeof userId !== "string" || userId === "")
+    return badRequest("userId", "userId is required.");
+  if (userId === me2) return badRequest("userId", "You cannot send a friend request to yourself.");
+  let outcome = { status: "", request: null };
+  e.app.runInTransaction((tx) => {
+    const target2 = findActiveUser(tx, userId);
+    if (isBlockedEitherWay(tx, me2, target2.id))
+      forbidden("You cannot send a friend request to this user.");
+    if (findFriendship(tx, me2, target2.id)) badRequest("userId", "You are already friends.");
+    const pending = pendingRequest(tx, me2, target2.id);
+    if (pending && pending.getString("from") === me2) {
+      badRequest("userId", "You have already sent a friend request to this user.");
+    }
+    if (pending) {
+      acceptInTx(tx, pending);
+      outcome = { status: "accepted", request: pending };
+      return;
+    }
+    const request = new Record(tx.findCollectionByNameOrId("friend_requests"));
+    request.set("from", me2);
+    request.set("to", target2.id);
+    request.set("pairKey", pairKey(me2, target2.id));
+    request.set("status", "pending");
+    tx.save(request);
+    notify2(tx, target2.id, "friend_request", me2, { requestId: request.id });
+    outcome = { status: "pending", request };
+  });
+  e.json(200, outcome);
+}
+function requestFor(tx, e, side) {
+  const me2 = callerOf(e).id;
+  let request;
+  try {
+    request = tx.findRecordById("friend_requests", e.request.pathValue("id"));
+  } catch {
+    return notFound("Friend request not found.");
+  }
+  if (request.getString("from") !== me2 && request.getString("to") !== me2) {
+    notFound("Friend request not found.");
+  }
+  if (request.getString(side) !== me2) {
+    forbidden(
+      side === "to" ? "Only the recipient can answer this request." : "Only the sender can cancel this request."
+    );
+  }
+  if (request.getString("status") !== "pending")
+    badRequest("id", "This request was already handled.");
+  return request;
+}
+function accept(e) {
+  callerOf(e);
+  allowOnly(e.requestInfo().body, []);
+  e.app.runInTransaction((tx) => acceptInTx(tx, requestFor(tx, e, "to")));
+  e.json(200, { status: "accepted" });
+}
+function close(e, side, status) {
+  callerOf(e);
+  allowOnly(e.requestInfo().body, []);
+  e.app.runInTransaction((tx) => {
+    const request = requestFor(tx, e, side);
+    request.set("status", status);
+    tx.save(request);
+    forgetFriendNotifications(tx, request.getString("from"), request.getString("to"));
+  });
+  e.json(200, { status });
+}
+function reject(e) {
+  close(e, "to", "rejected");
+}
+function cancel(e) {
+  close(e, "from", "cancelled");
+}
+function remove2(e) {
+  const me2 = callerOf(e).id;
+  e.app.runInTransaction((tx) => {
+    const other = targetOf(e, tx);
+    const friendship = findFriendship(tx, me2, other.id);
+    if (!friendship) badRequest("id", "You are not friends with this user.");
+    tx.delete(friendship);
+  });
+  e.json(200, { friends: false });
+}
+function markNotificationRead(e) {
+  const me2 = callerOf(e).id;
+  let row;
+  try {
+    row = e.app.findRecordById("notifications", e.request.pathValue("id"));
+  } catch {
+    return notFound("Notification not found.");
+  }
+  if (row.getString("recipient") !== me2) return notFound("Notification not found.");
+  if (row.getString("readAt") === "") {
+    row.set("readAt", nowDate());
+    e.app.save(row);
+  }
+  e.json(200, row);
+}
+
+// hooks-src/konvert/jsvm/blocks.ts
+var blocks_exports = {};
+__export(blocks_exports, {
+  block: () => block,
+  isBlockedEitherWay: () => isBlockedEitherWay,
+  unblock: () => unblock
+});
+function findBlock(app, blocker, blocked2) {
+  try {
+    return app.findFirstRecordByFilter("blocks", "blocker = {:blocker} && blocked = {:blocked}", {
+      blocker,
+      blocked: blocked2
+    });
+  } catch {
+    return null;
+  }
+}
+function block(e) {
+  const me2 = callerOf(e).id;
+  allowOnly(e.requestInfo().body, []);
+  e.app.runInTransaction((tx) => {
+    const target2 = targetOf(e, tx);
+    if (target2.id === me2) badRequest("id", "You cannot block yourself.");
+    if (findBlock(tx, me2, target2.id)) badRequest("id", "You have already blocked this user.");
+    const row = new Record(tx.findCollectionByNameOrId("blocks"));
+    row.set("blocker", me2);
+    row.set("blocked", target2.id);
+    tx.save(row);
+    const friendship = findFriendship(tx, me2, target2.id);
+    if (friendship) tx.delete(friendship);
+    const pending = pendingRequest(tx, me2, target2.id);
+    if (pending) {
+      pending.set("status", "cancelled");
+      tx.save(pending);
+    }
+    forgetFriendNotifications(tx, me2, target2.id);
+  });
+  e.json(200, { blocked: true });
+}
+function unblock(e) {
+  const me2 = callerOf(e).id;
+  const targetId = e.request.pathValue("id");
+  e.app.runInTransaction((tx) => {
+    const row = findBlock(tx, me2, targetId);
+    if (!row) badRequest("id", "This user is not blocked.");
+    tx.delete(row);
+  });
+  e.json(200, { blocked: false });
+}
+
+// hooks-src/konvert/jsvm/account.ts
+var account_exports = {};
+__export(account_exports, {
+  changeEmail: () => changeEmail,
+  changePassword: () => changePassword,
+  deleteByAdmin: () => deleteByAdmin,
+  deleteOwn: () => deleteOwn,
+  exportData: () => exportData
+});
+function bodyOf2(e, allowed) {
+  const body = e.requestInfo().body;
+  allowOnly(body, allowed);
+  return body;
+}
+function confirmedCaller(e, password, field) {
+  const user = e.app.findRecordById("users", callerOf(e).id);
+  if (typeof password !== "string" || !user.validatePassword(password)) {
+    badRequest(field, "The password is incorrect.");
+  }
+  return user;
+}
+function changePassword(e) {
+  callerOf(e);
+  const body = bodyOf2(e, ["oldPassword", "newPassword"]);
+  const user = confirmedCaller(e, body["oldPassword"], "oldPassword");
+  const problem = passwordProblem(body["newPassword"]);
+  if (problem) return badRequest("newPassword", problem);
+  user.setPassword(body["newPassword"]);
+  e.app.save(user);
+  $apis.recordAuthResponse(e, user, "password");
+}
+var EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+function changeEmail(e) {
+  callerOf(e);
+  const body = bodyOf2(e, ["newEmail", "password"]);
+  const user = confirmedCaller(e, body["password"], "password");
+  const email = typeof body["newEmail"] === "string" ? body["newEmail"].trim() : "";
+  if (!EMAIL_PATTERN.test(email) || email.length > 254) {
+    return badRequest("newEmail", "Enter a valid e-mail address.");
+  }
+  let taken;
+  try {
+    taken = e.app.findAuthRecordByEmail("users", email).id !== user.id;
+  } catch {
+    taken = false;
+  }
+  if (taken) return badRequest("newEmail", "This e-mail address is already in use.");
+  user.setEmail(email);
+  user.setVerified(false);
+  try {
+    e.app.save(user);
+  } catch {
+    return badRequest("newEmail", "This e-mail address is already in use.");
+  }
+  userResponse(e, user);
+}
+function erase(tx, user) {
+  const id = user.id;
+  const now = nowDate();
+  for (const message of tx.findRecordsByFilter(
+    "messages",
+    "author = {:id} && attachments:length > 0",
+    "",
+    0,
+    0,
+    { id }
+  )) {
+    message.set("attachments", []);
+    message.set("content", "");
+    message.set("deletedAt", now);
+    tx.saveNoValidate(message);
+  }
+  tx.db().newQuery(
+    "UPDATE messages SET content = '', deletedAt = {:now} WHERE author = {:id} AND deletedAt = ''"
+  ).bind({ id, now }).execute();
+  const owned = [
+    ["friendships", "userA = {:id} || userB = {:id}"],
+    ["friend_requests", "from = {:id} || to = {:id}"],
+    ["blocks", "blocker = {:id} || blocked = {:id}"],
+    ["notifications", "recipient = {:id} || actor = {:id}"],
+    ["room_members", "user = {:id}"],
+    ["reactions", "user = {:id}"],
+    ["poll_votes", "user = {:id}"],
+    ["user_achievements", "user = {:id}"],
+    ["user_stats", "user = {:id}"]
+  ];
+  for (const [collection, filter] of owned) {
+    for (const row of tx.findRecordsByFilter(collection, filter, "", 0, 0, { id })) tx.delete(row);
+  }
+  for (const external of tx.findAllExternalAuthsByRecord(user)) tx.delete(external);
+  user.set("username", `deleted_${id}`);
+  user.setEmail(`deleted_${id}@deleted.invalid`);
+  user.setVerified(false);
+  user.setRandomPassword();
+  for (const field of [
+    "displayName",
+    "publicKey",
+    "gender",
+    "interests",
+    "timezone",
+    "banReason"
+  ]) {
+    user.set(field, "");
+  }
+  for (const field of ["lastActiveAt", "bannedUntil", "mutedUntil"]) user.set(field, "");
+  user.set("avatar", null);
+  user.set("age", 0);
+  user.set("privacy", null);
+  user.set("role", "user");
+  user.set("status", "offline");
+  user.set("deletedAt", now);
+  tx.save(user);
+}
+function deleteAccount(e, actor, target2) {
+  e.app.runInTransaction((tx) => {
+    const user = tx.findRecordById("users", target2.id);
+    if (user.getString("deletedAt") !== "") badRequest("id", "This account is already deleted.");
+    const admins = tx.countRecords("users", $dbx.hashExp({ role: "admin", deletedAt: "" }));
+    const problem = lastAdminProblem(roleOf(user), "deleted", admins);
+    if (problem) forbidden(problem);
+    const username = user.getString("username");
+    erase(tx, user);
+    logModeration(tx, { actor, target: user.id, action: "delete_user", data: { username } });
+  });
+  e.json(200, { deleted: true });
+}
+function deleteOwn(e) {
+  callerOf(e);
+  const body = bodyOf2(e, ["password"]);
+  const user = confirmedCaller(e, body["password"], "password");
+  deleteAccount(e, user.id, user);
+}
+function deleteByAdmin(e) {
+  const caller = callerOf(e);
+  if (roleOf(caller) !== "admin") forbidden("Only admins can delete accounts.");
+  deleteAccount(e, caller.id, targetOf(e));
+}
+function exportAll(app, collection, filter, id) {
+  return app.findRecordsByFilter(collection, filter, "created", 0, 0, { id }).map((row) => row.publicExport());
+}
+function exportData(e) {
+  const user = e.app.findRecordById("users", callerOf(e).id);
+  user.unhide(
+    ...user.collection().fields.fieldNames().filter((f) => f !== "searchText" && f !== "tokenKey" && f !== "password")
+  );
+  user.ignoreEmailVisibility(true);
+  const id = user.id;
+  const achievements = e.app.findRecordsByFilter("user_achievements", "user = {:id}", "created", 0, 0, { id }).map((row) => {
+    const achievement = e.app.findRecordById("achievements", row.getString("achievement"));
+    return {
+      ...row.publicExport(),
+      key: achievement.getString("key"),
+      title: achievement.getString("title")
+    };
+  });
+  const document = {
+    format: "konvert-export/1",
+    exportedAt: nowDate(),
+    profile: user.publicExport(),
+    messages: exportAll(e.app, "messages", "author = {:id}", id),
+    reactions: exportAll(e.app, "reactions", "user = {:id}", id),
+    pollVotes: exportAll(e.app, "poll_votes", "user = {:id}", id),
+    memberships: exportAll(e.app, "room_members", "user = {:id}", id),
+    friends: exportAll(e.app, "friendships", "userA = {:id} || userB = {:id}", id),
+    friendRequests: exportAll(e.app, "friend_requests", "from = {:id} || to = {:id}", id),
+    blocks: exportAll(e.app, "blocks", "blocker = {:id}", id),
+    notifications: exportAll(e.app, "notifications", "recipient = {:id}", id),
+    achievements,
+    stats: exportAll(e.app, "user_stats", "user = {:id}", id)
+  };
+  e.response.header().set("Content-Disposition", 'attachment; filename="konvert-export.json"');
+  e.json(200, document);
+}
+
+// hooks-src/konvert/jsvm/search.ts
+var search_exports = {};
+__export(search_exports, {
+  search: () => search2,
+  searchSql: () => searchSql
+});
+
+// hooks-src/konvert/rules/search.ts
+var SEARCH_QUERY_MAX2 = 200;
+var SEARCH_TERMS_MAX = 10;
+var SEARCH_PER_PAGE_DEFAULT = 20;
+var SEARCH_PER_PAGE_MAX = 50;
+var SEARCH_PAGE_MAX2 = 1e3;
+var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
+var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+function ftsQuery(raw) {
+  if (typeof raw !== "string" || raw.trim() === "") {
+    return { problem: "Type something to search for." };
+  }
+  if (raw.length > SEARCH_QUERY_MAX2) {
+    return { problem: `A search can be at most ${SEARCH_QUERY_MAX2} characters long.` };
+  }
+  const terms = [];
+  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
+    const wordChars = word.match(WORD_CHAR) ?? [];
+    if (wordChars.length === 0) continue;
+    const quoted = quote(word);
+    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
+    const term = exact ? quoted : quoted + "*";
+    if (!terms.includes(term)) terms.push(term);
+  }
+  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
+  if (terms.length > SEARCH_TERMS_MAX) {
+    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
+  }
+  return { ok: terms.join(" ") };
+}
+function quote(text2) {
+  return `"${text2.replaceAll('"', '""')}"`;
+}
+var ROOM_SCOPE_MAX = 500;
+function inRooms(terms, roomIds) {
+  const words = `{content} : (${terms})`;
+  if (roomIds.length > ROOM_SCOPE_MAX) return words;
+  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
+}
+function pageRequest(rawPage, rawPerPage) {
+  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX2);
+  if (page === null) {
+    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX2}.` };
+  }
+  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
+  if (perPage === null) {
+    return {
+      field: "perPage",
+      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
+    };
+  }
+  return { ok: { page, perPage } };
+}
+function wholeNumber(raw, fallback, max) {
+  if (raw === void 0 || raw === "") return fallback;
+  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
+  const value = Number(raw);
+  return value >= 1 && value <= max ? value : null;
+}
+var MATCH_START = "";
+var MATCH_END = "";
+function snippetParts(marked) {
+  const parts = [];
+  let match = false;
+  let text2 = "";
+  const flush = () => {
+    if (text2 !== "") parts.push({ text: text2, match });
+    text2 = "";
+  };
+  for (const ch of marked) {
+    if (ch === MATCH_START || ch === MATCH_END) {
+      flush();
+      match = ch === MATCH_START;
+    } else {
+      text2 += ch;
+    }
+  }
+  flush();
+  return parts;
+}
+
+// hooks-src/konvert/jsvm/search.ts
+function liveRoom(banned) {
+  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
+}
+function searchSql(banned) {
+  return `
+SELECT m.id AS id,
+  -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
+  snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
+FROM messages_fts
+CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
+CROSS JOIN messages m ON m.id = d.message
+CROSS JOIN rooms r ON r.id = m.room
+WHERE messages_fts MATCH {:query}
+  AND m.deletedAt = '' AND ${liveRoom(banned)}
+  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
+ORDER BY m.created DESC, m.id DESC
+LIMIT {:limit} OFFSET {:offset}`;
+}
+function searchableRooms(app, me2, banned) {
+  const rows = arrayOf(new DynamicModel({ room: "" }));
+  app.db().newQuery(
+    `SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room WHERE rm.user = {:me} AND ${liveRoom(banned)}`
+  ).bind({ me: me2 }).all(rows);
+  return rows.map((row) => row.room);
+}
+function search2(e) {
+  const me2 = callerOf(e);
+  const params = e.requestInfo().query;
+  const query = ftsQuery(params["q"]);
+  if ("problem" in query) return badRequest("q", query.problem);
+  const paging = pageRequest(params["page"], params["perPage"]);
+  if ("problem" in paging) return badRequest(paging.field, paging.problem);
+  const { page, perPage } = paging.ok;
+  const banned = isBanned(me2);
+  const rooms = searchableRooms(e.app, me2.id, banned);
+  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
+  if (rooms.length > 0) {
+    e.app.db().newQuery(searchSql(banned)).bind({
+      query: inRooms(query.ok, rooms),
+      me: me2.id,
+      limit: perPage + 1,
+      offset: (page - 1) * perPage
+    }).all(rows);
+  }
+  const hits = rows.slice(0, perPage);
+  const byId = /* @__PURE__ */ new Map();
+  for (const record of e.app.findRecordsByIds(
+    "messages",
+    hits.map((hit) => hit.id)
+  )) {
+    if (record) byId.set(record.id, record);
+  }
+  const items = [];
+  const snippets = [];
+  for (const hit of hits) {
+    const record = byId.get(hit.id);
+    if (!record) continue;
+    items.push(record);
+    snippets.push(hit.snippet);
+  }
+  $apis.enrichRecords(e, items);
+  items.forEach((record, i) => {
+    record.withCustomData(true);
+    record.set("snippet", snippetParts(snippets[i] ?? ""));
+  });
+  e.json(200, { page, perPage, hasMore: rows.length > perPage, items });
+}
+
+// hooks-src/konvert/jsvm/polls.ts
+var polls_exports = {};
+__export(polls_exports, {
+  createPollFor: () => createPollFor,
+  results: () => results,
+  retract: () => retract,
+  vote: () => vote
+});
+
+// hooks-src/konvert/rules/polls.ts
+var POLL_QUESTION_MAX = 500;
+var POLL_OPTION_MAX = 200;
+var POLL_OPTIONS_MIN = 2;
+var POLL_OPTIONS_MAX = 10;
+var POLL_FIELDS = ["question", "options", "anonymous", "multiple"];
+var refused = (field, problem) => ({ field, problem });
+function parsePoll(input) {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return refused("poll", "A poll needs a question and its options.");
+  }
+  const poll = input;
+  const unknown = Object.keys(poll).filter((key) => !POLL_FIELDS.includes(key));
+  if (unknown.length > 0) return refused("poll", `Unknown poll field: ${unknown.join(", ")}.`);
+  const question = poll["question"];
+  if (typeof question !== "string" || question.trim() === "") {
+    return refused("poll.question", "The poll needs a question.");
+  }
+  if (question.trim().length > POLL_QUESTION_MAX) {
+    return refused(
+      "poll.question",
+      `A poll question can be at most ${POLL_QUESTION_MAX} characters long.`
+    );
+  }
+  const options = poll["options"];
+  const countProblem = `A poll needs ${POLL_OPTIONS_MIN} to ${POLL_OPTIONS_MAX} options.`;
+  if (!Array.isArray(options)) return refused("poll.options", countProblem);
+  if (options.length < POLL_OPTIONS_MIN || options.length > POLL_OPTIONS_MAX) {
+    return refused("poll.options", countProblem);
+  }
+  const trimmed = [];
+  for (const option of options) {
+    if (typeof option !== "string" || option.trim() === "") {
+      return refused("poll.options", "Poll options cannot be blank.");
+    }
+    const text2 = option.trim();
+    if (text2.length > POLL_OPTION_MAX) {
+      return refused(
+        "poll.options",
+        `A poll option can be at most ${POLL_OPTION_MAX} characters long.`
+      );
+    }
+    if (trimmed.some((other) => other.toLowerCase() === text2.toLowerCase())) {
+      return refused("poll.options", `The option "${text2}" appears twice.`);
+    }
+    trimmed.push(text2);
+  }
+  for (const flag2 of ["anonymous", "multiple"]) {
+    if (poll[flag2] !== void 0 && typeof poll[flag2] !== "boolean") {
+      return refused(`poll.${flag2}`, `poll.${flag2} must be true or false.`);
+    }
+  }
+  return {
+    ok: {
+      question: question.trim(),
+      options: trimmed,
+      anonymous: poll["anonymous"] === true,
+      multiple: poll["multiple"] === true
+    }
+  };
+}
+function parseVote(input, optionCount, multiple) {
+  const shape = multiple ? "Choose one or more options: options must be a list of option numbers." : "Choose one option: options must be a list with one option number.";
+  if (!Array.isArray(input) || input.length === 0) return refused("options", shape);
+  if (!multiple && input.length !== 1) {
+    return refused("options", "This poll allows only one choice.");
+  }
+  const chosen = [];
+  for (const option of input) {
+    if (typeof option !== "number" || !Number.isInteger(option)) return refused("options", shape);
+    if (option < 0 || option >= optionCount) {
+      return refused("options", `There is no option ${option}: choose 0 to ${optionCount - 1}.`);
+    }
+    if (chosen.includes(option)) return refused("options", `Option ${option} is chosen twice.`);
+    chosen.push(option);
+  }
+  return { ok: chosen.sort((a, b) => a - b) };
+}
+function tally(optionCount, votes, viewer, anonymous) {
+  const counts2 = Array.from({ length: optionCount }, () => 0);
+  const voters = Array.from({ length: optionCount }, () => []);
+  const people = /* @__PURE__ */ new Set();
+  const myVotes = [];
+  for (const vote3 of votes) {
+    if (vote3.option < 0 || vote3.option >= optionCount) continue;
+    counts2[vote3.option] += 1;
+    voters[vote3.option].push(vote3.user);
+    people.add(vote3.user);
+    if (vote3.user === viewer) myVotes.push(vote3.option);
+  }
+  myVotes.sort((a, b) => a - b);
+  const result = { counts: counts2, totalVoters: people.size, myVotes };
+  if (!anonymous) result.voters = voters;
+  return result;
+}
+function pollClosedProblem(closedAt, nowMs) {
+  if (closedAt === "" || isActiveAt(closedAt, nowMs)) return null;
+  return "This poll is closed.";
+}
+
+// hooks-src/konvert/jsvm/polls.ts
+function createPollFor(tx, message, input) {
+  const parsed = parsePoll(input);
+  if ("problem" in parsed) return badRequest(parsed.field, parsed.problem);
+  const poll = new Record(tx.findCollectionByNameOrId("polls"));
+  poll.set("id", message.id);
+  poll.set("message", message.id);
+  poll.set("room", message.getString("room"));
+  poll.set("question", parsed.ok.question);
+  poll.set("options", parsed.ok.options);
+  poll.set("anonymous", parsed.ok.anonymous);
+  poll.set("multiple", parsed.ok.multiple);
+  poll.set("createdBy", message.getString("author"));
+  tx.save(poll);
+  return poll;
+}
+var NOT_FOUND = "Poll not found.";
+function visiblePoll(app, caller, id) {
+  let poll;
+  let message;
+  try {
+    poll = app.findRecordById("polls", id);
+    message = app.findRecordById("messages", poll.getString("message"));
+  } catch {
+    return notFound(NOT_FOUND);
+  }
+  if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
+  const room = findRoom(app, poll.getString("room"));
+  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
+  assertNotConfined(caller, room);
+  return poll;
+}
+function optionsOf(poll) {
+  try {
+    const options = JSON.parse(poll.getString("options"));
+    return Array.isArray(options) ? options.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+function resultsOf(app, poll, viewer) {
+  const votes = arrayOf(new DynamicModel({ option: 0, user: "" }));
+  app.db().newQuery("SELECT option, user FROM poll_votes WHERE poll = {:poll} ORDER BY created, id").bind({ poll: poll.id }).all(votes);
+  const options = optionsOf(poll);
+  const anonymous = poll.getBool("anonymous");
+  return {
+    id: poll.id,
+    message: poll.getString("message"),
+    room: poll.getString("room"),
+    question: poll.getString("question"),
+    options,
+    anonymous,
+    multiple: poll.getBool("multiple"),
+    closedAt: poll.getString("closedAt"),
+    createdBy: poll.getString("createdBy"),
+    ...tally(
+      options.length,
+      votes.map((v) => ({ option: v.option, user: v.user })),
+      viewer,
+      anonymous
+    )
+  };
+}
+function castVotes(tx, poll, userId, options) {
+  refuse("poll", pollClosedProblem(poll.getString("closedAt"), Date.now()));
+  const previous = tx.findRecordsByFilter(
+    "poll_votes",
+    "poll = {:poll} && user = {:user}",
+    "",
+    0,
+    0,
+    { poll: poll.id, user: userId }
+  );
+  if (previous.length === 0 && options.length === 0) return;
+  for (const old of previous) tx.delete(old);
+  const votes = tx.findCollectionByNameOrId("poll_votes");
+  for (const option of options) {
+    const vote3 = new Record(votes);
+    vote3.set("poll", poll.id);
+    vote3.set("user", userId);
+    vote3.set("option", option);
+    tx.save(vote3);
+  }
+  tx.save(poll);
+}
+function results(e) {
+  const me2 = callerOf(e);
+  const poll = visiblePoll(e.app, me2, pathParam(e, "id"));
+  e.json(200, resultsOf(e.app, poll, me2.id));
+}
+function voteBody(e) {
+  try {
+    return bodyOf(e);
+  } catch {
+    return badRequest("options", 'Send a JSON object such as {"options": [0]}.');
+  }
+}
+function vote(e) {
+  const me2 = callerOf(e);
+  const body = voteBody(e);
+  let answer;
+  e.app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
+    const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
+    if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
+    castVotes(tx, poll, me2.id, chosen.ok);
+    answer = resultsOf(tx, poll, me2.id);
+  });
+  e.json(200, answer);
+}
+function retract(e) {
+  const me2 = callerOf(e);
+  let answer;
+  e.app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
+    castVotes(tx, poll, me2.id, []);
+    answer = resultsOf(tx, poll, me2.id);
+  });
+  e.json(200, answer);
+}
+
+// hooks-src/konvert/jsvm/achievements/routes.ts
+var routes_exports = {};
+__export(routes_exports, {
+  claim: () => claim,
+  list: () => list,
+  recompute: () => recompute
+});
+
+// hooks-src/konvert/jsvm/achievements/recompute.ts
+function recomputeAll(app, onlyUser) {
+  const result = { users: 0, unlocked: 0 };
+  const entries = catalogue(app);
+  const ids = onlyUser !== null ? [onlyUser] : allUserIds(app);
+  for (const id of ids) {
+    app.runInTransaction((tx) => {
+      result.unlocked += recomputeUser(tx, tx.findRecordById("users", id), entries);
+    });
+    result.users += 1;
+  }
+  return result;
+}
+function allUserIds(app) {
+  const rows = arrayOf(new DynamicModel({ id: "" }));
+  app.db().newQuery("SELECT id FROM users ORDER BY id").all(rows);
+  return rows.map((r) => r.id);
+}
+function recomputeUser(tx, user, entries) {
+  const row = loadStats(tx, user.id);
+  const { stats, earned } = statsFromHistory(historyOf(tx, user), row.stats);
+  saveStats(tx, row, stats);
+  let unlocked = 0;
+  for (const key of /* @__PURE__ */ new Set([...earned, ...reached(stats, thresholdsOf(entries))])) {
+    const entry = entries.get(key);
+    if (entry && unlock(tx, user.id, entry, { notify: false })) unlocked += 1;
+  }
+  const keyOf = new Map([...entries.values()].map((e) => [e.id, e]));
+  for (const locked of tx.findRecordsByFilter(
+    "user_achievements",
+    "user = {:user} && unlockedAt = ''",
+    "",
+    0,
+    0,
+    { user: user.id }
+  )) {
+    const entry = keyOf.get(locked.getString("achievement"));
+    if (!entry) continue;
+    const progress = Math.min(progressOf(stats, entry.key), entry.maxProgress);
+    if (locked.getInt("progress") !== progress) {
+      locked.set("progress", progress);
+      tx.save(locked);
+    }
+  }
+  return unlocked;
+}
+function historyOf(tx, user) {
+  const u = { u: user.id };
+  const zone = zoneOf(user);
+  const minutes = strings(
+    tx,
+    "SELECT DISTINCT substr(created, 1, 16) AS v FROM messages WHERE author = {:u} ORDER BY v",
+    u
+  ).map((m) => localTime(m + ":00.000Z", zone));
+  const dmStarts = strings(
+    tx,
+    `SELECT m.created AS v FROM room_members rm
+       JOIN rooms r ON r.id = rm.room AND r.type = 'dm'
+       JOIN messages m ON m.id = (SELECT f.id FROM messages f WHERE f.room = r.id ORDER BY f.created, f.id LIMIT 1)
+     WHERE rm.user = {:u} AND m.author = {:u}`,
+    u
+  ).map((created) => localTime(created, zone).slice(0, 10));
+  return {
+    messagesByType: counts(
+      tx,
+      "SELECT type AS k, COUNT(*) AS n FROM messages WHERE author = {:u} GROUP BY type",
+      u
+    ),
+    videosByRoom: counts(
+      tx,
+      "SELECT room AS k, COUNT(*) AS n FROM messages WHERE author = {:u} AND type = 'video' GROUP BY room",
+      u
+    ),
+    repliedTo: number(
+      tx,
+      "SELECT COUNT(DISTINCT replyTo) AS n FROM messages WHERE author = {:u} AND replyTo != ''",
+      u
+    ),
+    savedToFavorites: number(
+      tx,
+      `SELECT COUNT(*) AS n FROM messages m JOIN rooms r ON r.id = m.room
+       WHERE m.author = {:u} AND m.forwardedFrom != '' AND r.type = 'favorites' AND r.createdBy = {:u}`,
+      u
+    ),
+    localMinutes: minutes,
+    speedShooter: number(
+      tx,
+      `SELECT COUNT(*) AS n FROM (
+           SELECT created, LAG(created, ${SPEED_COUNT - 1}) OVER (ORDER BY created) AS first
+           FROM messages WHERE author = {:u})
+         WHERE first IS NOT NULL AND (julianday(created) - julianday(first)) * 86400000 <= ${SPEED_WINDOW_MS}`,
+      u
+    ) > 0,
+    dmStartDays: dmStarts,
+    maxMentions: number(
+      tx,
+      `SELECT COUNT(*) AS n FROM messages m JOIN mentions mn ON mn.message = m.id
+       WHERE m.author = {:u} GROUP BY m.id ORDER BY n DESC LIMIT 1`,
+      u
+    ),
+    reactionsGiven: number(tx, "SELECT COUNT(*) AS n FROM reactions WHERE user = {:u}", u),
+    reactionsByRoom: counts(
+      tx,
+      "SELECT room AS k, COUNT(*) AS n FROM reactions WHERE user = {:u} GROUP BY room",
+      u
+    ),
+    emojis: strings(tx, "SELECT DISTINCT emoji AS v FROM reactions WHERE user = {:u}", u),
+    reactionsReceived: number(
+      tx,
+      "SELECT COUNT(*) AS n FROM reactions WHERE messageAuthor = {:u} AND user != {:u}",
+      u
+    ),
+    bestMessage: number(
+      tx,
+      `SELECT COUNT(*) AS n FROM reactions WHERE messageAuthor = {:u} AND user != {:u}
+       GROUP BY message ORDER BY n DESC LIMIT 1`,
+      u
+    ),
+    groups: number(
+      tx,
+      "SELECT COUNT(*) AS n FROM rooms WHERE createdBy = {:u} AND type IN ('public', 'private')",
+      u
+    ),
+    invitedAtLeast: number(
+      tx,
+      `SELECT COUNT(*) AS n FROM room_members rm JOIN rooms r ON r.id = rm.room
+       WHERE r.createdBy = {:u} AND r.type = 'private' AND rm.user != {:u}`,
+      u
+    ),
+    pins: number(tx, "SELECT COUNT(*) AS n FROM pins WHERE pinnedBy = {:u}", u),
+    friends: number(
+      tx,
+      "SELECT COUNT(*) AS n FROM friendships WHERE userA = {:u} OR userB = {:u}",
+      u
+    ),
+    // Deleted by the author: deletions by others are in the moderation log.
+    quickDelete: number(
+      tx,
+      `SELECT COUNT(*) AS n FROM messages m
+         WHERE m.author = {:u} AND m.deletedAt != ''
+           AND (julianday(m.deletedAt) - julianday(m.created)) * 86400000 <= ${OOPS_WINDOW_MS}
+           AND NOT EXISTS (SELECT 1 FROM moderation_log l WHERE l.action = 'delete_message'
+                           AND json_extract(l.data, '$.message') = m.id)`,
+      u
+    ) > 0
+  };
+}
+function number(tx, sql, params) {
+  const rows = arrayOf(new DynamicModel({ n: 0 }));
+  tx.db().newQuery(sql).bind(params).all(rows);
+  return rows[0]?.n ?? 0;
+}
+function counts(tx, sql, params) {
+  const rows = arrayOf(new DynamicModel({ k: "", n: 0 }));
+  tx.db().newQuery(sql).bind(params).all(rows);
+  const out = {};
+  for (const r of rows) out[r.k] = r.n;
+  return out;
+}
+function strings(tx, sql, params) {
+  const rows = arrayOf(new DynamicModel({ v: "" }));
+  tx.db().newQuery(sql).bind(params).all(rows);
+  return rows.map((r) => r.v);
+}
+
+// hooks-src/konvert/jsvm/achievements/routes.ts
+var CATALOGUE_FIELDS = [
+  "key",
+  "title",
+  "description",
+  "category",
+  "rarity",
+  "maxProgress",
+  "secret",
+  "clientClaimable",
+  "icon",
+  "sortOrder"
+];
+var MASKED = /* @__PURE__ */ new Set(["key", "title", "description", "icon"]);
+function list(e) {
+  const me2 = callerOf(e);
+  const requested = e.request.url.query().get("userId");
+  const own = requested === "" || requested === me2.id;
+  const user = own ? me2 : findActiveUser(e.app, requested);
+  const statsRecord = own ? findStatsRecord(e.app, me2.id) : null;
+  const stats = statsRecord ? statsOf(statsRecord) : null;
+  const unlockRows = new Map(
+    e.app.findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id }).map((r) => [r.getString("achievement"), r])
+  );
+  const items = [];
+  for (const a of e.app.findRecordsByFilter("achievements", "", "sortOrder,key", 0, 0)) {
+    const row = unlockRows.get(a.id);
+    const unlocked = row !== void 0 && row.getString("unlockedAt") !== "";
+    const secret = a.getBool("secret");
+    if (!own && (!unlocked || secret)) continue;
+    items.push({
+      achievement: catalogueJson(a, secret && !unlocked),
+      progress: unlocked ? rowJson(row) : ownProgress(a, user.id, stats, secret)
+    });
+  }
+  const body = { user: user.id, items };
+  if (own)
+    body["stats"] = statsJson(stats, localTime(new DateTime().string(), zoneOf(me2)).slice(0, 10));
+  e.json(200, body);
+}
+function catalogueJson(a, masked) {
+  const out = {
+    id: a.id,
+    collectionId: a.collection().id,
+    collectionName: "achievements",
+    created: a.getString("created"),
+    updated: a.getString("updated")
+  };
+  for (const field of CATALOGUE_FIELDS)
+    out[field] = masked && MASKED.has(field) ? "" : a.get(field);
+  return out;
+}
+function rowJson(row) {
+  return {
+    id: row.id,
+    collectionId: row.collection().id,
+    collectionName: "user_achievements",
+    user: row.getString("user"),
+    achievement: row.getString("achievement"),
+    progress: row.getInt("progress"),
+    unlockedAt: row.getString("unlockedAt"),
+    created: row.getString("created"),
+    updated: row.getString("updated")
+  };
+}
+function ownProgress(a, userId, stats, secret) {
+  if (stats === null || secret) return null;
+  const progress = Math.min(
+    progressOf(stats, a.getString("key")),
+    a.getInt("maxProgress")
+  );
+  if (progress === 0) return null;
+  return {
+    id: "",
+    collectionName: "user_achievements",
+    user: userId,
+    achievement: a.id,
+    progress,
+    unlockedAt: "",
+    created: "",
+    updated: ""
+  };
+}
+function statsJson(stats, today) {
+  return {
+    messagesSent: stats?.messagesSent ?? 0,
+    reactionsGiven: stats?.reactionsGiven ?? 0,
+    reactionsReceived: stats?.reactionsReceived ?? 0,
+    currentStreak: stats ? currentStreakOn(stats, today) : 0,
+    longestStreak: stats?.longestStreak ?? 0,
+    lastActiveDay: stats?.lastActiveDay ?? ""
+  };
+}
+function claim(e) {
+  const me2 = callerOf(e);
+  const ref = pathParam(e, "id");
+  let achievement = null;
+  try {
+    achievement = e.app.findFirstRecordByFilter("achievements", "key = {:ref} || id = {:ref}", {
+      ref
+    });
+  } catch {
+  }
+  if (!achievement) return notFound("Achievement not found.");
+  if (!achievement.getBool("clientClaimable")) {
+    forbidden("This achievement is awarded by the server and cannot be claimed.");
+  }
+  const entry = catalogue(e.app).get(achievement.getString("key"));
+  let newUnlock = false;
+  e.app.runInTransaction((tx) => {
+    newUnlock = unlock(tx, me2.id, entry, { notify: true });
+  });
+  const row = findUnlockRow(e.app, me2.id, achievement.id);
+  e.json(200, {
+    newUnlock,
+    achievement: catalogueJson(achievement, false),
+    progress: rowJson(row)
+  });
+}
+function recompute(e) {
+  if (!e.hasSuperuserAuth()) forbidden("Only superusers can recompute achievements.");
+  const userId = bodyOf(e)["userId"];
+  let only = null;
+  if (typeof userId === "string" && userId !== "") only = findActiveUser(e.app, userId).id;
+  e.json(200, recomputeAll(e.app, only));
+}
+
+// hooks-src/konvert/compat/auth.ts
+var auth_exports = {};
+__export(auth_exports, {
+  activity: () => activity,
+  health: () => health,
+  me: () => me,
+  refresh: () => refresh,
+  signin: () => signin,
+  signout: () => signout,
+  signup: () => signup
+});
+
+// hooks-src/konvert/rules/compat-errors.ts
+var EXACT = {
+  "Room not found.": "Комната не найдена",
+  "Message not found.": "Сообщение не найдено",
+  "User not found.": "Пользователь не найден",
+  "Sign in to continue.": "Требуется авторизация",
+  "While banned you can only use the jail room.": "Забаненные пользователи могут находиться только в Азкабане",
+  "Banned users cannot create rooms.": "Вы заблокированы",
+  "You are not a member of this room.": "Вы не являетесь участником комнаты",
+  "You are muted in this room.": "Вы в муте",
+  "Only the author can edit a message.": "Только автор может редактировать сообщение",
+  "Only the author, the room owner, moderators and admins can delete this message.": "Недостаточно прав для удаления",
+  "A message cannot be empty.": "Контент сообщения не может быть пустым",
+  "You cannot write to this user.": "Невозможно отправить сообщение этому пользователю",
+  "You cannot start a conversation with this user.": "Невозможно создать чат с этим пользователем",
+  "You cannot start a conversation with yourself.": "Нельзя создать чат с самим собой",
+  "Only admins can create public rooms.": "Только администратор может создавать публичные комнаты",
+  "Room name is required.": "Название и тип комнаты обязательны",
+  "Only public rooms can be joined; private rooms need an invitation from a member.": "Вы не являетесь участником комнаты",
+  "Nobody can be invited into this room.": 'Нельзя добавить пользователей в комнату "Избранное"',
+  "You cannot invite this user.": "Невозможно пригласить этого пользователя",
+  "Favorites cannot be left.": "Нельзя покинуть Избранное",
+  "The jail room cannot be left while banned.": "Забаненные пользователи не могут покинуть Азкабан",
+  "Only the room owner, moderators and admins can delete a room.": "Недостаточно прав для удаления комнаты",
+  "This room cannot be deleted.": "Недостаточно прав для удаления комнаты",
+  "Only members can pin messages in this room.": "Недостаточно прав для закрепления",
+  "Only the room owner, VIPs, moderators and admins can pin messages.": "Недостаточно прав для закрепления",
+  "Reactions must be a single emoji.": "Эмодзи не указано",
+  "Username must be 3–32 characters long.": "Имя пользователя должно содержать минимум 3 символа",
+  "Username may contain only Latin letters, digits, '_' and '-'.": "Имя пользователя может содержать только латинские буквы, цифры, '_' и '-'",
+  "Password must be at least 8 characters long.": "Пароль должен содержать минимум 8 символов",
+  "You cannot send a friend request to yourself.": "Нельзя добавить самого себя в друзья",
+  "You cannot send a friend request to this user.": "Невозможно добавить этого пользователя в друзья",
+  "You are already friends.": "Пользователь уже в друзьях",
+  "You have already sent a friend request to this user.": "Запрос уже отправлен",
+  "You are not friends with this user.": "Пользователь не в друзьях",
+  "This request was already handled.": "Запрос уже обработан",
+  "Only the recipient can answer this request.": "Нет доступа к этому запросу",
+  "Friend request not found.": "Запрос не найден",
+  "Notification not found.": "Уведомление не найдено",
+  "Poll not found.": "Опрос не найден",
+  "While banned you cannot moderate.": "Недостаточно прав",
+  "Only moderators and admins can do this.": "Недостаточно прав",
+  "You cannot moderate yourself.": "Недостаточно прав",
+  "Moderators cannot moderate admins.": "Модераторы не могут банить администраторов",
+  "VIP users cannot be banned.": "VIP пользователи защищены от банов",
+  "This poll is closed.": "Опрос закрыт"
+};
+var PREFIXES = [
+  ["You are muted until", "Вы в муте"],
+  ["There is no option", "Недействительный вариант"]
+];
+function legacyErrorText(message) {
+  const exact = EXACT[message];
+  if (exact !== void 0) return exact;
+  for (const [prefix, text2] of PREFIXES) if (message.startsWith(prefix)) return text2;
+  return message;
+}
+function legacyStatus(status) {
+  if (status === 401 || status === 429 || status >= 500) return status;
+  return 400;
+}
+
+// hooks-src/konvert/compat/http.ts
+var LegacyError = class {
+  constructor(status, text2, extra = {}) {
+    this.status = status;
+    this.text = text2;
+    this.extra = extra;
+  }
+  status;
+  text;
+  extra;
+};
+function legacy(status, text2, extra = {}) {
+  throw new LegacyError(status, text2, extra);
+}
+function describe(err) {
+  const t = err ?? {};
+  const inner = t.value ?? {};
+  const status = typeof t.status === "number" ? t.status : inner.status;
+  const message = typeof t.message === "string" ? t.message : inner.message;
+  const text2 = typeof message === "string" ? message : String(err);
+  if (typeof status === "number") return { status, message: text2 };
+  if (/no rows in result set/.test(text2)) return { status: 404, message: "Not found." };
+  return { status: 500, message: text2 };
+}
+function handle(e, body) {
+  try {
+    body();
+  } catch (err) {
+    if (err instanceof LegacyError) {
+      e.json(err.status, { error: err.text, ...err.extra });
+      return;
+    }
+    const { status, message } = describe(err);
+    if (status >= 500) {
+      e.app.logger().error("compat route failed", "path", e.request.url.path, "error", message);
+      e.json(500, { error: "Ошибка сервера: " + message });
+      return;
+    }
+    e.json(legacyStatus(status), { error: legacyErrorText(message) });
+  }
+}
+var DEFAULT_TEXTS = {
+  missing: "Требуется авторизация",
+  invalid: "Недействительный токен"
+};
+function hasBearer(e) {
+  const header = e.request.header.get("Authorization").trim();
+  const token = header.split(/\s+/)[1] ?? header;
+  return token !== "" && token !== "undefined" && token !== "null";
+}
+function legacyCaller(e, texts = DEFAULT_TEXTS) {
+  if (!hasBearer(e)) legacy(401, texts.missing, texts.extraMissing);
+  const user = e.auth;
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "") {
+    return legacy(401, texts.invalid, texts.extraInvalid);
+  }
+  return user;
+}
+function optionalCaller(e) {
+  const user = e.auth;
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "")
+    return null;
+  return user;
+}
+function legacyBody(e) {
+  try {
+    const body = e.requestInfo().body;
+    return body ?? {};
+  } catch {
+    return {};
+  }
+}
+function queryParam(e, name) {
+  return e.request.url.query().get(name);
+}
+function invoke(e, handler, call) {
+  let result = null;
+  const params = call.params ?? {};
+  const query = call.query ?? {};
+  const facade = {
+    app: e.app,
+    auth: call.caller,
+    request: {
+      pathValue: (name) => params[name] ?? "",
+      url: { query: () => ({ get: (name) => query[name] ?? "" }) },
+      header: e.request.header
+    },
+    requestInfo: () => ({ body: call.body ?? {}, query, auth: call.caller, headers: {} }),
+    json: (_status, data) => {
+      result = data;
+    },
+    noContent: () => {
+      result = null;
+    },
+    hasSuperuserAuth: () => false,
+    record: call.record,
+    next: () => {
+      if (call.record) facade.app.save(call.record);
+    }
+  };
+  handler(facade);
+  return result;
+}
+var DEFAULT_APP_URL = "http://localhost:8090";
+function publicBaseUrl(e) {
+  const configured = e.app.settings().meta.appURL.replace(/\/+$/, "");
+  if (configured !== "" && configured !== DEFAULT_APP_URL) return configured;
+  const proto = e.request.header.get("X-Forwarded-Proto") || (e.request.tls ? "https" : "http");
+  return `${proto}://${e.request.host}`;
+}
+
+// hooks-src/konvert/compat/tokens.ts
+var ACCESS_TTL_SECONDS = 3600;
+var REFRESH_TTL_MS = 60 * 24 * 3600 * 1e3;
+function accessToken(user) {
+  const collection = user.collection();
+  return $security.createJWT(
+    {
+      id: user.id,
+      sub: user.id,
+      type: "auth",
+      collectionId: collection.id,
+      refreshable: true,
+      role: "authenticated"
+    },
+    user.tokenKey() + collection.authToken.secret,
+    ACCESS_TTL_SECONDS
+  );
+}
+function hashOf(token) {
+  return $security.sha256(token);
+}
+function issueRefreshToken(app, userId) {
+  const token = $security.randomString(48);
+  const row = new Record(app.findCollectionByNameOrId("compat_refresh_tokens"));
+  row.set("user", userId);
+  row.set("tokenHash", hashOf(token));
+  row.set("expiresAt", new DateTime(new Date(Date.now() + REFRESH_TTL_MS).toISOString()));
+  app.save(row);
+  return token;
+}
+function rotateRefreshToken(app, token) {
+  let result = null;
+  app.runInTransaction((tx) => {
+    let row;
+    try {
+      row = tx.findFirstRecordByFilter("compat_refresh_tokens", "tokenHash = {:h}", {
+        h: hashOf(token)
+      });
+    } catch {
+      return;
+    }
+    tx.delete(row);
+    if (row.getDateTime("expiresAt").unix() * 1e3 < Date.now()) return;
+    let user;
+    try {
+      user = tx.findRecordById("users", row.getString("user"));
+    } catch {
+      return;
+    }
+    if (user.getString("deletedAt") !== "") return;
+    result = { user, refreshToken: issueRefreshToken(tx, user.id) };
+  });
+  return result;
+}
+function revokeRefreshToken(app, token) {
+  try {
+    app.delete(
+      app.findFirstRecordByFilter("compat_refresh_tokens", "tokenHash = {:h}", {
+        h: hashOf(token)
+      })
+    );
+  } catch {
+  }
+}
+
+// hooks-src/konvert/rules/compat-shapes.ts
+function isoDate(value) {
+  return value === "" ? "" : value.replace(" ", "T");
+}
+var ONLINE_WINDOW_MS2 = 5 * 60 * 1e3;
+function legacyUser(u, view, nowMs) {
+  const out = {
+    id: u.id,
+    username: u.username,
+    display_name: u.displayName === "" ? void 0 : u.displayName,
+    role: u.role === "" ? "user" : u.role,
+    created_at: isoDate(u.created),
+    avatar: u.avatarUrl === "" ? void 0 : u.avatarUrl,
+    public_key: u.publicKey === "" ? void 0 : u.publicKey
+  };
+  const hidden = view.self ? [] : fieldsHiddenByPrivacy(u.privacy);
+  if (!hidden.includes("gender") && u.gender !== "") out["gender"] = u.gender;
+  if (!hidden.includes("age") && u.age > 0) out["age"] = u.age;
+  if (!hidden.includes("interests") && u.interests !== "") out["interests"] = u.interests;
+  if (view.self || view.presence) {
+    const last = Date.parse(isoDate(u.lastActiveAt));
+    out["last_activity"] = isoDate(u.lastActiveAt) || void 0;
+    out["status"] = Number.isFinite(last) && nowMs - last < ONLINE_WINDOW_MS2 ? "online" : "offline";
+  }
+  if (view.self || view.staff) {
+    out["email"] = u.email;
+    out["banned"] = isActiveAt(u.bannedUntil, nowMs);
+    out["muted"] = isActiveAt(u.mutedUntil, nowMs);
+    if (out["banned"]) out["ban_until"] = isoDate(u.bannedUntil);
+    if (out["muted"]) out["mute_until"] = isoDate(u.mutedUntil);
+  }
+  if (view.self) {
+    out["privacySettings"] = privacySettings(u.privacy);
+    out["friends"] = view.friends ?? [];
+    out["blocked_users"] = view.blockedUsers ?? [];
+  }
+  return dropUndefined(out);
+}
+function privacySettings(privacy) {
+  const p = typeof privacy === "object" && privacy !== null ? privacy : {};
+  return {
+    showGender: p["showGender"] !== false,
+    showAge: p["showAge"] !== false,
+    showInterests: p["showInterests"] !== false
+  };
+}
+var JAIL_NAME = "🔒 Азкабан";
+function legacyRoom(r, me2, godMode) {
+  const favorites = r.type === "favorites";
+  const out = {
+    id: r.id,
+    name: r.system === "jail" ? JAIL_NAME : r.name,
+    type: favorites ? "private" : r.type,
+    created_by: r.createdBy,
+    created_at: isoDate(r.created),
+    members: r.members,
+    pinned_message_ids: r.pins,
+    unread_count: r.isMember ? { [me2]: r.unreadCount } : {},
+    unread_mentions: r.isMember ? { [me2]: r.mentionCount } : {},
+    unread_reactions: r.isMember ? { [me2]: r.reactionCount } : {},
+    last_read: r.isMember && r.lastReadAt !== "" ? { [me2]: isoDate(r.lastReadAt) } : {}
+  };
+  if (r.pinnedMessage !== "") out["pinned_message_id"] = r.pinnedMessage;
+  if (favorites) out["is_favorites"] = true;
+  if (r.lastMessage) {
+    out["last_activity"] = isoDate(r.lastMessage.created);
+    out["last_message"] = {
+      content: r.lastMessage.preview,
+      sender_username: r.lastMessage.senderName,
+      created_at: isoDate(r.lastMessage.created),
+      type: r.lastMessage.type
+    };
+  }
+  if (godMode) out["isGodMode"] = !r.isMember;
+  return out;
+}
+function legacyDm(r, dmKey2, me2) {
+  const out = {
+    id: dmKey2,
+    participants: dmKey2.split(":"),
+    created_at: isoDate(r.created),
+    unread_count: { [me2]: r.unreadCount },
+    last_read: r.lastReadAt !== "" ? { [me2]: isoDate(r.lastReadAt) } : {}
+  };
+  if (r.lastMessage) {
+    out["last_activity"] = isoDate(r.lastMessage.created);
+    out["last_message"] = {
+      content: r.lastMessage.preview,
+      sender_id: r.lastMessage.senderId,
+      sender_username: r.lastMessage.senderName,
+      created_at: isoDate(r.lastMessage.created),
+      type: r.lastMessage.type
+    };
+  }
+  return out;
+}
+function isDmId(id) {
+  return /^[a-z0-9]+:[a-z0-9]+$/.test(id);
+}
+function legacyMessage(m) {
+  const reactions = {};
+  for (const r of m.reactions) (reactions[r.emoji] ??= []).push(r.user);
+  const out = {
+    id: m.id,
+    room_id: m.roomId,
+    sender_id: m.authorId,
+    sender_username: m.authorUsername,
+    content: m.content,
+    type: m.type,
+    created_at: isoDate(m.created),
+    reactions
+  };
+  if (m.authorDisplayName !== "") out["sender_display_name"] = m.authorDisplayName;
+  if (m.authorAvatar !== "") out["sender_avatar"] = m.authorAvatar;
+  if (m.replyTo !== "") out["reply_to"] = m.replyTo;
+  if (m.mentions.length > 0) out["mentions"] = m.mentions;
+  if (m.editedAt !== "") {
+    out["edited"] = true;
+    out["edited_at"] = isoDate(m.editedAt);
+    out["updated_at"] = isoDate(m.editedAt);
+  }
+  if (m.deletedAt !== "") {
+    out["deleted"] = true;
+    out["deleted_at"] = isoDate(m.deletedAt);
+  }
+  return out;
+}
+function legacyLimit(raw) {
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isFinite(n) || n < 1) return 100;
+  return Math.min(n, 500);
+}
+function legacyMessageType(raw) {
+  return raw === "voice" || raw === "video" || raw === "poll" || raw === "audio" ? raw : "text";
+}
+function dropUndefined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+}
+function friendRequestKey(from, to) {
+  return `friend_request:${from}:${to}`;
+}
+function parseFriendRequestKey(key) {
+  const match = /^friend_request:([a-z0-9]+):([a-z0-9]+)$/.exec(key);
+  return match ? { from: match[1], to: match[2] } : null;
+}
+function notificationText(n) {
+  switch (n.type) {
+    case "friend_request":
+      return `${n.actorName} хочет добавить вас в друзья`;
+    case "friend_accepted":
+      return `${n.actorName} принял ваш запрос в друзья`;
+    case "mention":
+      return `${n.actorName} упомянул вас${n.roomName === "" ? "" : ` в ${n.roomName}`}`;
+    case "reaction":
+      return `${n.actorName} отреагировал на ваше сообщение`;
+    case "achievement":
+      return "Новое достижение!";
+    default:
+      return "";
+  }
+}
+function legacyNotification(n) {
+  const out = {
+    id: n.id,
+    userId: n.recipient,
+    type: n.type,
+    read: n.readAt !== "",
+    createdAt: isoDate(n.created),
+    content: notificationText(n)
+  };
+  if (n.actorId !== "") {
+    out["fromUserId"] = n.actorId;
+    out["fromUsername"] = n.actorName;
+  }
+  if (n.roomId !== "") {
+    out["roomId"] = n.roomId;
+    out["roomName"] = n.roomName;
+  }
+  if (n.messageId !== "") out["messageId"] = n.messageId;
+  if (n.type === "friend_request" && n.actorId !== "") {
+    out["actionData"] = { requestKey: friendRequestKey(n.actorId, n.recipient) };
+  } else if (Object.keys(n.data).length > 0) {
+    out["actionData"] = n.data;
+  }
+  return out;
+}
+
+// hooks-src/konvert/compat/user-shape.ts
+function jsonOf(record, field) {
+  const raw = record.getString(field);
+  try {
+    return raw === "" ? null : JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+function fileUrl(e, record, name) {
+  if (name === "") return "";
+  return `${publicBaseUrl(e)}/api/files/${record.collection().name}/${record.id}/${encodeURIComponent(name)}`;
+}
+function factsOf2(e, u) {
+  return {
+    id: u.id,
+    email: u.email(),
+    username: u.getString("username"),
+    displayName: u.getString("displayName"),
+    role: u.getString("role"),
+    lastActiveAt: u.getString("lastActiveAt"),
+    created: u.getString("created"),
+    bannedUntil: u.getString("bannedUntil"),
+    mutedUntil: u.getString("mutedUntil"),
+    avatarUrl: fileUrl(e, u, u.getString("avatar")),
+    gender: u.getString("gender"),
+    age: u.getInt("age"),
+    interests: u.getString("interests"),
+    privacy: jsonOf(u, "privacy"),
+    publicKey: u.getString("publicKey")
+  };
+}
+function idsOf(app, sql, me2) {
+  const rows = arrayOf(new DynamicModel({ id: "" }));
+  app.db().newQuery(sql).bind({ me: me2 }).all(rows);
+  return rows.map((r) => r.id);
+}
+function selfUser(e, me2) {
+  const friends = idsOf(
+    e.app,
+    "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
+    me2.id
+  );
+  const blockedUsers = idsOf(
+    e.app,
+    "SELECT blocked AS id FROM blocks WHERE blocker = {:me}",
+    me2.id
+  );
+  return legacyUser(
+    factsOf2(e, me2),
+    { self: true, staff: false, presence: true, friends, blockedUsers },
+    Date.now()
+  );
+}
+function otherUser(e, viewer, user, withPresence = true) {
+  if (viewer && viewer.id === user.id) return selfUser(e, user);
+  const staff = viewer !== null && isStaff(roleOf(viewer));
+  const presence = viewer !== null && withPresence && (staff || sharesCircle(e.app, viewer.id, user.id));
+  return legacyUser(factsOf2(e, user), { self: false, staff, presence }, Date.now());
+}
+
+// hooks-src/konvert/compat/auth.ts
+var BAD_CREDENTIALS = "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
+function text(value) {
+  return typeof value === "string" ? value.trim() : "";
+}
+function findByEmail(app, email) {
+  try {
+    return app.findAuthRecordByEmail("users", email);
+  } catch {
+    return null;
+  }
+}
+function session(app, user) {
+  return { access_token: accessToken(user), refresh_token: issueRefreshToken(app, user.id) };
+}
+function signup(e) {
+  handle(e, () => {
+    const body = legacyBody(e);
+    const email = text(body["email"]);
+    const username = text(body["username"]);
+    const password = typeof body["password"] === "string" ? body["password"] : "";
+    if (email === "" || username === "" || password === "") legacy(400, "Все поля обязательны");
+    const nameIssue = usernameProblem(username);
+    if (nameIssue) legacy(400, legacyErrorText(nameIssue));
+    const passwordIssue = passwordProblem(password);
+    if (passwordIssue) legacy(400, legacyErrorText(passwordIssue));
+    if (usernameTaken(e.app, username)) {
+      legacy(400, "Имя пользователя уже занято. Выберите другое имя.");
+    }
+    if (findByEmail(e.app, email)) {
+      legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
+    }
+    const user = new Record(e.app.findCollectionByNameOrId("users"));
+    let tokens = { access_token: "", refresh_token: "" };
+    try {
+      e.app.runInTransaction((tx) => {
+        user.load({ email, username, role: roleForNewAccount(tx.countRecords("users")) });
+        user.set("status", "online");
+        user.set("lastActiveAt", new DateTime());
+        user.setPassword(password);
+        tx.save(user);
+        tokens = session(tx, user);
+      });
+    } catch (err) {
+      const taken = findByEmail(e.app, email) ? "Пользователь с таким email уже существует. Попробуйте войти в систему." : usernameTaken(e.app, username) ? "Имя пользователя уже занято. Выберите другое имя." : null;
+      legacy(400, taken ?? "Ошибка создания пользователя: " + String(err));
+    }
+    e.json(200, { user: selfUser(e, user), ...tokens });
+  });
+}
+function signin(e) {
+  handle(e, () => {
+    const body = legacyBody(e);
+    const email = text(body["email"]);
+    const password = typeof body["password"] === "string" ? body["password"] : "";
+    if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
+    const user = findByEmail(e.app, email);
+    if (!user || !user.validatePassword(password)) {
+      legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
+    }
+    if (user.getString("deletedAt") !== "") legacy(403, "Ваш аккаунт был удален");
+    let tokens = { access_token: "", refresh_token: "" };
+    e.app.runInTransaction((tx) => {
+      const fresh = tx.findRecordById("users", user.id);
+      fresh.set("lastActiveAt", new DateTime());
+      fresh.set("status", "online");
+      tx.save(fresh);
+      tokens = session(tx, fresh);
+    });
+    e.json(200, { user: selfUser(e, user), ...tokens });
+  });
+}
+var ME_TEXTS = {
+  missing: "Токен не предоставлен",
+  extraMissing: { code: "NO_TOKEN" },
+  invalid: "Недействительный токен - пожалуйста, войдите снова",
+  extraInvalid: { code: "INVALID_TOKEN" }
+};
+function me(e) {
+  handle(e, () => {
+    const caller = legacyCaller(e, ME_TEXTS);
+    invoke(e, heartbeat, { caller });
+    e.json(200, { user: selfUser(e, e.app.findRecordById("users", caller.id)) });
+  });
+}
+function signout(e) {
+  handle(e, () => {
+    const token = legacyBody(e)["refresh_token"];
+    if (typeof token === "string" && token !== "") revokeRefreshToken(e.app, token);
+    optionalCaller(e);
+    e.json(200, { success: true });
+  });
+}
+function refresh(e) {
+  handle(e, () => {
+    const token = legacyBody(e)["refresh_token"];
+    if (typeof token !== "string" || token === "") legacy(401, "Refresh token не предоставлен");
+    const rotated = rotateRefreshToken(e.app, token);
+    if (!rotated) legacy(401, "Не удалось обновить сессию");
+    e.json(200, {
+      access_token: accessToken(rotated.user),
+      refresh_token: rotated.refreshToken,
+      expires_in: ACCESS_TTL_SECONDS
+    });
+  });
+}
+function activity(e) {
+  handle(e, () => {
+    const caller = legacyCaller(e, {
+      missing: "Токен не предоставлен",
+      invalid: "Недействительный токен",
+      extraInvalid: { code: "TOKEN_EXPIRED" }
+    });
+    invoke(e, heartbeat, { caller });
+    e.json(200, { success: true });
+  });
+}
+function health(e) {
+  e.json(200, {
+    status: "ok",
+    timestamp: (/* @__PURE__ */ new Date()).toISOString(),
+    service: "Конверт Chat API",
+    version: "1.0.0"
+  });
+}
+
+// hooks-src/konvert/compat/rooms.ts
+var rooms_exports2 = {};
+__export(rooms_exports2, {
+  create: () => create2,
+  invite: () => invite2,
+  join: () => join2,
+  leave: () => leave2,
+  list: () => list4,
+  markRead: () => markRead,
+  openFavorites: () => openFavorites,
+  pin: () => pin2,
+  remove: () => remove7,
+  unpin: () => unpin2
+});
+
+// hooks-src/konvert/jsvm/room-list.ts
+var ROW = {
+  id: "",
+  name: "",
+  type: "",
+  system: "",
+  createdBy: "",
+  pinnedMessage: "",
+  keyVersion: 0,
+  created: "",
+  updated: "",
+  memberRole: "",
+  lastReadAt: "",
+  hidden: false,
+  memberCount: 0,
+  otherUser: "",
+  lastMessageId: "",
+  lastMessageType: "",
+  lastMessageAuthor: "",
+  lastMessagePreview: "",
+  lastMessageAt: "",
+  lastMessageDeleted: false,
+  unreadCount: 0,
+  mentionCount: 0,
+  reactionCount: 0
+};
+var SELECT = `
+SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersion, r.created, r.updated,
+  COALESCE(mem.role, '') AS memberRole,
+  COALESCE(mem.lastReadAt, '') AS lastReadAt,
+  COALESCE(mem.hidden, 0) AS hidden,
+  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  CASE WHEN r.type = 'dm' THEN COALESCE(
+    (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
+  ELSE '' END AS otherUser,
+  COALESCE(lm.id, '') AS lastMessageId,
+  COALESCE(lm.type, '') AS lastMessageType,
+  COALESCE(lm.author, '') AS lastMessageAuthor,
+  CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
+  COALESCE(lm.created, '') AS lastMessageAt,
+  COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM messages m
+    WHERE m.room = r.id AND m.created > mem.lastReadAt AND m.author != {:me} AND m.deletedAt = '') END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
+    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
+    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+FROM rooms r
+LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN messages lm ON lm.id = r.lastMessage
+WHERE r.deletedAt = ''`;
+var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
+function roomListSql(condition) {
+  return SELECT + " AND " + condition + ORDER;
+}
+function roomSummaries(app, me2, condition, params = {}) {
+  const rows = arrayOf(new DynamicModel(ROW));
+  app.db().newQuery(roomListSql(condition)).bind({ ...params, me: me2 }).all(rows);
+  return rows.map((row) => toSummary(row));
+}
+function toSummary(row) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    system: row.system,
+    createdBy: row.createdBy,
+    pinnedMessage: row.pinnedMessage,
+    keyVersion: row.keyVersion,
+    created: row.created,
+    updated: row.updated,
+    memberRole: row.memberRole,
+    isMember: row.memberRole !== "",
+    lastReadAt: row.lastReadAt,
+    memberCount: row.memberCount,
+    otherUser: row.otherUser,
+    lastMessage: row.lastMessageId === "" ? null : {
+      id: row.lastMessageId,
+      type: row.lastMessageType,
+      author: row.lastMessageAuthor,
+      preview: row.lastMessagePreview,
+      created: row.lastMessageAt,
+      deleted: row.lastMessageDeleted
+    },
+    unreadCount: row.unreadCount,
+    mentionCount: row.mentionCount,
+    reactionCount: row.reactionCount
+  };
+}
+
+// hooks-src/konvert/jsvm/dms.ts
+var PEER_FIELDS = ["id", "username", "displayName", "avatar", "lastActiveAt"];
+var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
+      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
+        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
+function withPeers(app, rooms) {
+  const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
+  const peers = /* @__PURE__ */ new Map();
+  for (const user of app.findRecordsByIds("users", ids)) {
+    const profile = {};
+    for (const field of PEER_FIELDS) profile[field] = user.get(field);
+    if (user.getString("deletedAt") !== "") profile["deleted"] = true;
+    peers.set(user.id, profile);
+  }
+  return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
+}
+function open(e) {
+  const me2 = callerOf(e);
+  const otherId = requiredString(bodyOf(e), "userId");
+  if (otherId === me2.id) badRequest("userId", "You cannot start a conversation with yourself.");
+  if (isBanned(me2)) forbidden("While banned you can only use the jail room.");
+  findActiveUser(e.app, otherId);
+  if (isBlockedEitherWay(e.app, me2.id, otherId)) {
+    forbidden("You cannot start a conversation with this user.");
+  }
+  let roomId = "";
+  e.app.runInTransaction((tx) => {
+    const room = findOrCreateDm(tx, dmKey(me2.id, otherId), me2.id);
+    roomId = room.id;
+    addMember(tx, room.id, me2.id, "member");
+    addMember(tx, room.id, otherId, "member");
+    const mine = findMembership(tx, room.id, me2.id);
+    if (mine.getBool("hidden")) {
+      mine.set("hidden", false);
+      tx.save(mine);
+    }
+  });
+  const [summary2] = withPeers(
+    e.app,
+    roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId })
+  );
+  e.json(200, summary2);
+}
+function findOrCreateDm(tx, key, creator) {
+  const existing = findDm(tx, key);
+  if (existing) return existing;
+  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  room.load({ type: "dm", dmKey: key, createdBy: creator, keyVersion: 0, name: "" });
+  try {
+    tx.save(room);
+    return room;
+  } catch (err) {
+    const raced = findDm(tx, key);
+    if (raced) return raced;
+    throw err;
+  }
+}
+function findDm(app, key) {
+  try {
+    return app.findFirstRecordByFilter("rooms", "dmKey = {:key}", { key });
+  } catch {
+    return null;
+  }
+}
+function hide(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  const membership = room.getString("type") === "dm" ? findMembership(e.app, room.id, me2.id) : null;
+  if (!membership) badRequest("id", "This is not one of your conversations.");
+  membership.set("hidden", true);
+  e.app.save(membership);
+  e.noContent(204);
+}
+
+// hooks-src/konvert/jsvm/favorites.ts
+function open2(e) {
+  const me2 = callerOf(e);
+  let roomId = "";
+  e.app.runInTransaction((tx) => {
+    const room = findFavorites(tx, me2.id) ?? createFavorites(tx, me2.id);
+    roomId = room.id;
+    addMember(tx, room.id, me2.id, "owner");
+  });
+  const [summary2] = roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId });
+  e.json(200, summary2);
+}
+function findFavorites(app, owner) {
+  try {
+    return app.findFirstRecordByFilter("rooms", "type = 'favorites' && createdBy = {:owner}", {
+      owner
+    });
+  } catch {
+    return null;
+  }
+}
+function createFavorites(tx, owner) {
+  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  room.load({ type: "favorites", name: "⭐ Избранное", createdBy: owner, keyVersion: 0 });
+  try {
+    tx.save(room);
+    return room;
+  } catch (err) {
+    const raced = findFavorites(tx, owner);
+    if (raced) return raced;
+    throw err;
+  }
+}
+
+// hooks-src/konvert/jsvm/read-state.ts
+function markAsRead(e) {
+  const me2 = callerOf(e);
+  const body = bodyOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  const membership = requireMembership(e.app, room, me2);
+  const now = new DateTime();
+  const previous = membership.getString("lastReadAt");
+  membership.set("lastReadAt", now);
+  if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
+  if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
+  e.app.runInTransaction((tx) => {
+    tx.save(membership);
+    track(tx, me2.id, groupRead(tx, room, me2.id, previous, membership.getString("lastReadAt")));
+  });
+  e.noContent(204);
+}
+
+// hooks-src/konvert/jsvm/room-admin.ts
+function deleteRoom(e) {
+  const me2 = callerOf(e);
+  e.app.runInTransaction((tx) => {
+    const room = findRoom(tx, pathParam(e, "id"));
+    const membership = findMembership(tx, room.id, me2.id);
+    deny(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership)));
+    room.set("deletedAt", new DateTime());
+    tx.save(room);
+    for (const membership2 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
+      room: room.id
+    })) {
+      tx.save(membership2);
+    }
+    if (memberRoleOf(membership) !== "owner") {
+      logModeration(tx, { actor: me2.id, room: room.id, action: "delete_room" });
+    }
+  });
+  e.noContent(204);
+}
+function pin(e) {
+  const me2 = callerOf(e);
+  const messageId = requiredString(bodyOf(e), "messageId");
+  let room;
+  e.app.runInTransaction((tx) => {
+    room = prepare(tx, e, me2);
+    const message = messageOf(tx, room, messageId);
+    for (const old of tx.findRecordsByFilter(
+      "pins",
+      "room = {:room} && message = {:message}",
+      "",
+      0,
+      0,
+      {
+        room: room.id,
+        message: message.id
+      }
+    )) {
+      tx.delete(old);
+    }
+    const pinRecord = new Record(tx.findCollectionByNameOrId("pins"));
+    pinRecord.load({ room: room.id, message: message.id, pinnedBy: me2.id });
+    tx.save(pinRecord);
+    room.set("pinnedMessage", message.id);
+    tx.save(room);
+    track(tx, me2.id, pinned(tx, me2.id));
+  });
+  e.json(200, room);
+}
+function unpin(e) {
+  const me2 = callerOf(e);
+  const requested = bodyOf(e)["messageId"];
+  let room;
+  e.app.runInTransaction((tx) => {
+    const current = prepare(tx, e, me2);
+    room = current;
+    const messageId = typeof requested === "string" && requested !== "" ? requested : current.getString("pinnedMessage");
+    if (messageId === "") badRequest("messageId", "Nothing is pinned in this room.");
+    const pins = tx.findRecordsByFilter(
+      "pins",
+      "room = {:room} && message = {:message}",
+      "",
+      0,
+      0,
+      {
+        room: current.id,
+        message: messageId
+      }
+    );
+    if (pins.length === 0) badRequest("messageId", "This message is not pinned.");
+    for (const p of pins) tx.delete(p);
+    const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+      room: current.id
+    });
+    current.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+    tx.save(current);
+  });
+  e.json(200, room);
+}
+function prepare(tx, e, me2) {
+  const room = findRoom(tx, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  deny(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+  return room;
+}
+function messageOf(tx, room, messageId) {
+  let message = null;
+  try {
+    message = tx.findRecordById("messages", messageId);
+  } catch {
+  }
+  if (!message || message.getString("room") !== room.id || message.getString("deletedAt") !== "") {
+    return badRequest("messageId", "The message is not in this room.");
+  }
+  return message;
+}
+
+// hooks-src/konvert/compat/sql.ts
+function inList(ids) {
+  const params = {};
+  const names = ids.map((id, i) => {
+    params[`p${i}`] = id;
+    return `{:p${i}}`;
+  });
+  return { sql: names.join(", "), params };
+}
+function rowsFor(app, zero, sql, ids) {
+  if (ids.length === 0) return [];
+  const list5 = inList(ids);
+  const rows = arrayOf(new DynamicModel(zero));
+  app.db().newQuery(sql.replace("(:ids)", `(${list5.sql})`)).bind(list5.params).all(rows);
+  return rows;
+}
+
+// hooks-src/konvert/compat/room-shape.ts
+function pairs(app, sql, ids) {
+  return rowsFor(app, { a: "", b: "" }, sql, ids);
+}
+function grouped(rows) {
+  const map = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const list5 = map.get(row.a) ?? [];
+    list5.push(row.b);
+    map.set(row.a, list5);
+  }
+  return map;
+}
+function factsFor(app, summaries) {
+  const roomIds = summaries.map((s) => s.id);
+  const members = grouped(
+    pairs(
+      app,
+      "SELECT room AS a, user AS b FROM room_members WHERE room IN (:ids) ORDER BY created",
+      roomIds
+    )
+  );
+  const pins = grouped(
+    pairs(
+      app,
+      "SELECT room AS a, message AS b FROM pins WHERE room IN (:ids) ORDER BY created, id",
+      roomIds
+    )
+  );
+  const authorIds = [
+    ...new Set(summaries.map((s) => s.lastMessage?.author ?? "").filter((id) => id !== ""))
+  ];
+  const names = new Map(
+    pairs(
+      app,
+      "SELECT id AS a, CASE WHEN displayName != '' THEN displayName ELSE username END AS b FROM users WHERE id IN (:ids)",
+      authorIds
+    ).map((row) => [row.a, row.b])
+  );
+  return summaries.map((s) => ({
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    system: s.system,
+    createdBy: s.createdBy,
+    created: s.created,
+    members: members.get(s.id) ?? [],
+    pinnedMessage: s.pinnedMessage,
+    pins: pins.get(s.id) ?? [],
+    isMember: s.isMember,
+    lastReadAt: s.lastReadAt,
+    unreadCount: s.unreadCount,
+    mentionCount: s.mentionCount,
+    reactionCount: s.reactionCount,
+    lastMessage: s.lastMessage && !s.lastMessage.deleted ? {
+      preview: s.lastMessage.preview,
+      type: s.lastMessage.type,
+      created: s.lastMessage.created,
+      senderId: s.lastMessage.author,
+      senderName: names.get(s.lastMessage.author) ?? ""
+    } : null
+  }));
+}
+function legacyRooms(app, me2, condition, params = {}, godMode = false) {
+  return factsFor(app, roomSummaries(app, me2, condition, params)).map(
+    (r) => legacyRoom(r, me2, godMode)
+  );
+}
+function legacyRoomById(app, me2, roomId) {
+  const [room] = legacyRooms(app, me2, "r.id = {:room}", { room: roomId });
+  return room ?? {};
+}
+function legacyDms(app, me2, condition, params = {}) {
+  const summaries = roomSummaries(app, me2, condition, params);
+  const keys = new Map(
+    pairs(
+      app,
+      "SELECT id AS a, dmKey AS b FROM rooms WHERE id IN (:ids)",
+      summaries.map((s) => s.id)
+    ).map((row) => [row.a, row.b])
+  );
+  return factsFor(app, summaries).map((r) => legacyDm(r, keys.get(r.id) ?? r.id, me2));
+}
+
+// hooks-src/konvert/compat/dms.ts
+var dms_exports = {};
+__export(dms_exports, {
+  create: () => create,
+  dmRoomOf: () => dmRoomOf,
+  list: () => list3,
+  messages: () => messages,
+  read: () => read,
+  remove: () => remove6,
+  send: () => send2
+});
+
+// hooks-src/konvert/compat/messages.ts
+var messages_exports = {};
+__export(messages_exports, {
+  edit: () => edit2,
+  lastMessages: () => lastMessages,
+  legacyMessages: () => legacyMessages,
+  list: () => list2,
+  react: () => react,
+  remove: () => remove5,
+  send: () => send,
+  sendTo: () => sendTo,
+  unreact: () => unreact
+});
+
+// hooks-src/konvert/rules/compat-polls.ts
+var ANONYMOUS_TAG = "🔒";
+function parseLegacyPoll(content) {
+  if (typeof content !== "string") return { problem: "Неверный формат опроса" };
+  const lines = content.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  if (lines.length < 3) return { problem: "Неверный формат опроса" };
+  const head = lines[0];
+  const question = head.replace(/^📊\s*/u, "").replace(/\s*🔒\s*\[Анонимный\]\s*$/u, "").replace(/\s*🔒\s*$/u, "").trim();
+  const options = lines.slice(1).map((l) => /^\d+\.\s*(.+)$/u.exec(l)?.[1]?.trim() ?? "").filter((o) => o !== "");
+  if (options.length < 2) return { problem: "Опрос должен содержать минимум 2 варианта" };
+  if (question === "") return { problem: "Неверный формат опроса" };
+  return { question, options, anonymous: head.includes(ANONYMOUS_TAG) };
+}
+var HIDDEN_VOTER = "anonymous";
+function legacyPoll(p, me2) {
+  const votes = {};
+  p.options.forEach((_, i) => {
+    const named = p.voters?.[i];
+    if (named) {
+      votes[String(i)] = named;
+      return;
+    }
+    const mine = p.myVotes.includes(i);
+    const others = Math.max(0, (p.counts[i] ?? 0) - (mine ? 1 : 0));
+    votes[String(i)] = [...mine ? [me2] : [], ...Array(others).fill(HIDDEN_VOTER)];
+  });
+  return {
+    id: p.id,
+    message_id: p.message,
+    question: p.question,
+    options: p.options,
+    votes,
+    anonymous: p.anonymous,
+    created_by: p.createdBy,
+    created_at: isoDate(p.created)
+  };
+}
+
+// hooks-src/konvert/rules/mentions.ts
+var SUMMONS = { admin: "admin", moder: "moderator" };
+var MENTION = /(^|[^\p{L}\p{N}_@-])@([\p{L}\p{N}_-]+)/gu;
+function mentionedNames(text2) {
+  const names = [];
+  for (const match of text2.matchAll(MENTION)) {
+    const name = (match[2] ?? "").replace(/-+$/u, "").toLowerCase();
+    if (name !== "" && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+function summonedRoles(names) {
+  const roles = [];
+  for (const [word, role] of Object.entries(SUMMONS)) {
+    if (names.includes(word)) roles.push(role);
+  }
+  return roles;
+}
+function mentionIdsProblem(ids) {
+  if (ids === void 0 || ids === null) return null;
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string") || ids.length > 50) {
+    return "Mentions must be a list of at most 50 user ids.";
+  }
+  return null;
+}
+
+// hooks-src/konvert/rules/messages.ts
+var CONTENT_MAX = 1e4;
+var ENCRYPTED_CONTENT_MAX = 2e4;
+var MESSAGE_TYPES = ["text", "image", "audio", "voice", "video", "file", "poll"];
+var MESSAGE_CREATE_FIELDS = [
+  "room",
+  "content",
+  "type",
+  "replyTo",
+  "attachments",
+  "mentions",
+  "poll"
+];
+function isEncryptedEnvelope(content) {
+  if (!content.startsWith("{") || !content.includes('"ciphertext"')) return false;
+  try {
+    const parsed = JSON.parse(content);
+    return typeof parsed === "object" && parsed !== null && "ciphertext" in parsed;
+  } catch {
+    return false;
+  }
+}
+function contentProblem(content, required) {
+  if (content !== void 0 && typeof content !== "string") return "Message content must be text.";
+  const text2 = content ?? "";
+  if (required && text2.trim() === "") return "A message cannot be empty.";
+  const max = isEncryptedEnvelope(text2) ? ENCRYPTED_CONTENT_MAX : CONTENT_MAX;
+  if (text2.length > max) return `A message can be at most ${CONTENT_MAX} characters long.`;
+  return null;
+}
+function typeProblem(type) {
+  if (MESSAGE_TYPES.includes(type)) return null;
+  return `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`;
+}
+function bodyProblem(type, content, hasFiles, poll) {
+  if (type === "poll") {
+    return poll === void 0 || poll === null ? "A poll message needs a poll." : contentProblem(content, false);
+  }
+  if (type === "text") return contentProblem(content, true);
+  return contentProblem(content, !hasFiles);
+}
+function deleteProblem2(isAuthor, callerRole, isRoomOwner) {
+  if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
+  return "Only the author, the room owner, moderators and admins can delete this message.";
+}
+
+// hooks-src/konvert/jsvm/message-write.ts
+function planWrite(app, author, roomId) {
+  const room = findRoom(app, roomId);
+  assertNotConfined(author, room);
+  if (isActiveUntil(author, "mutedUntil")) {
+    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
+  }
+  const membership = findMembership(app, room.id, author.id);
+  if (!membership && (room.getString("type") !== "public" || room.getString("system") !== "")) {
+    forbidden("You are not a member of this room.");
+  }
+  if (membership && isActiveUntil(membership, "mutedUntil"))
+    forbidden("You are muted in this room.");
+  if (room.getString("type") === "dm") {
+    const other = otherMember(app, room, author.id);
+    if (other === null || isBlockedEitherWay(app, author.id, other)) {
+      forbidden("You cannot write to this user.");
+    }
+  }
+  return { room, joinFirst: !membership };
+}
+function prepareWrite(tx, author, plan) {
+  if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
+}
+function otherMember(app, room, me2) {
+  const rows = app.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    1,
+    0,
+    {
+      room: room.id,
+      me: me2
+    }
+  );
+  const other = rows[0]?.getString("user") ?? null;
+  if (other === null) return null;
+  try {
+    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
+  } catch {
+    return null;
+  }
+}
+function replyTargetOk(app, roomId, replyTo) {
+  try {
+    const target2 = app.findRecordById("messages", replyTo);
+    return target2.getString("room") === roomId && target2.getString("deletedAt") === "";
+  } catch {
+    return false;
+  }
+}
+function resolveMentions(app, room, authorId, content, explicitIds) {
+  const names = isEncryptedEnvelope(content) ? [] : mentionedNames(content);
+  const candidates = new Set(explicitIds);
+  if (names.length > 0) {
+    for (const member of membersWithUsernames(app, room.id)) {
+      if (names.includes(member.username.toLowerCase())) candidates.add(member.id);
+    }
+  }
+  candidates.delete(authorId);
+  const members = memberIdsAmong(app, room.id, [...candidates]);
+  const users = members.filter((id) => !blocked(app, id, authorId));
+  return { users, summons: summonedRoles(names) };
+}
+function membersWithUsernames(app, roomId) {
+  const rows = arrayOf(new DynamicModel({ id: "", username: "" }));
+  app.db().newQuery(
+    "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}"
+  ).bind({ room: roomId }).all(rows);
+  return rows;
+}
+function memberIdsAmong(app, roomId, ids) {
+  if (ids.length === 0) return [];
+  const rows = arrayOf(new DynamicModel({ user: "" }));
+  app.db().newQuery(
+    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))"
+  ).bind({ room: roomId, ids: JSON.stringify(ids) }).all(rows);
+  return rows.map((r) => r.user);
+}
+function blocked(app, blocker, blockedId) {
+  return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
+}
+function writeMentions(tx, message, userIds) {
+  const added = [];
+  const collection = tx.findCollectionByNameOrId("mentions");
+  for (const user of userIds) {
+    const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
+    if (exists) continue;
+    const row = new Record(collection);
+    row.load({ message: message.id, room: message.getString("room"), user });
+    tx.save(row);
+    added.push(user);
+  }
+  return added;
+}
+function notifyMentions(tx, message, author, users, summons) {
+  const base = { actor: author.id, room: message.getString("room"), message: message.id };
+  for (const recipient of users) notify(tx, { ...base, recipient, type: "mention" });
+  for (const role of summons) {
+    const staff = tx.findRecordsByFilter(
+      "users",
+      "role = {:role} && deletedAt = '' && id != {:me}",
+      "",
+      0,
+      0,
+      {
+        role,
+        me: author.id
+      }
+    );
+    const type = role === "admin" ? "admin_call" : "moderator_call";
+    for (const user of staff) notify(tx, { ...base, recipient: user.id, type });
+  }
+}
+function afterNewMessage(tx, room, message) {
+  room.set("lastMessage", message.id);
+  room.set("lastMessageAt", message.getString("created"));
+  tx.saveNoValidate(room);
+  if (room.getString("type") !== "dm") return;
+  for (const hidden of tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && hidden = true",
+    "",
+    0,
+    0,
+    {
+      room: room.id
+    }
+  )) {
+    hidden.set("hidden", false);
+    tx.save(hidden);
+  }
+}
+
+// hooks-src/konvert/jsvm/messages.ts
+function onMessageCreateRequest(e) {
+  if (e.hasSuperuserAuth()) {
+    e.next();
+    return;
+  }
+  const me2 = callerOf(e);
+  const body = e.requestInfo().body;
+  refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
+  const type = body["type"] ?? "text";
+  refuse("type", typeProblem(type));
+  const message = e.record;
+  const hasFiles = uploadedFiles(e) > 0;
+  refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
+  refuse("mentions", mentionIdsProblem(body["mentions"]));
+  const roomId = requiredString(body, "room");
+  const replyTo = message.getString("replyTo");
+  message.set("author", me2.id);
+  message.set("type", type);
+  const plan = planWrite(e.app, me2, roomId);
+  const room = plan.room;
+  if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
+    badRequest("replyTo", "You can only reply to a message of the same room.");
+  }
+  const mentions = resolveMentions(
+    e.app,
+    room,
+    me2.id,
+    message.getString("content"),
+    body["mentions"] ?? []
+  );
+  e.app.runInTransaction((tx) => {
+    prepareWrite(tx, me2, plan);
+    e.app = tx;
+    e.next();
+    if (type === "poll") createPollFor(tx, message, body["poll"]);
+    const added = writeMentions(tx, message, mentions.users);
+    notifyMentions(tx, message, me2, added, mentions.summons);
+    afterNewMessage(tx, room, message);
+    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
+  });
+}
+function uploadedFiles(e) {
+  let count = 0;
+  for (const key of ["attachments", "attachments+"]) {
+    try {
+      count += e.findUploadedFiles(key).length;
+    } catch {
+    }
+  }
+  return count;
+}
+function liveMessage(app, id) {
+  let message;
+  try {
+    message = app.findRecordById("messages", id);
+  } catch {
+    return notFound("Message not found.");
+  }
+  if (message.getString("deletedAt") !== "") notFound("Message not found.");
+  return message;
+}
+function edit(e) {
+  const me2 = callerOf(e);
+  const body = bodyOf(e);
+  refuse("content", contentProblem(body["content"], true));
+  refuse("mentions", mentionIdsProblem(body["mentions"]));
+  if (isActiveUntil(me2, "mutedUntil"))
+    forbidden(`You are muted until ${me2.getString("mutedUntil")}.`);
+  let edited;
+  e.app.runInTransaction((tx) => {
+    const message = liveMessage(tx, pathParam(e, "id"));
+    if (message.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
+    if (message.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+    const room = findRoom(tx, message.getString("room"));
+    message.set("content", body["content"]);
+    message.set("editedAt", new DateTime());
+    tx.save(message);
+    const mentions = resolveMentions(
+      tx,
+      room,
+      me2.id,
+      String(body["content"]),
+      body["mentions"] ?? []
+    );
+    for (const old of tx.findRecordsByFilter("mentions", "message = {:id}", "", 0, 0, {
+      id: message.id
+    })) {
+      if (!mentions.users.includes(old.getString("user"))) {
+        withdraw(tx, "type = 'mention' && message = {:id} && recipient = {:user}", {
+          id: message.id,
+          user: old.getString("user")
+        });
+        tx.delete(old);
+      }
+    }
+    const added = writeMentions(tx, message, mentions.users);
+    notifyMentions(tx, message, me2, added, []);
+    edited = message;
+  });
+  e.json(200, edited);
+}
+function remove3(e) {
+  const me2 = callerOf(e);
+  e.app.runInTransaction((tx) => {
+    const message = liveMessage(tx, pathParam(e, "id"));
+    const room = findRoom(tx, message.getString("room"));
+    const isAuthor = message.getString("author") === me2.id;
+    const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
+    deny(deleteProblem2(isAuthor, roleOf(me2), isOwner));
+    message.set("content", "");
+    message.set("attachments", []);
+    message.set("deletedAt", new DateTime());
+    tx.save(message);
+    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
+      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
+        id: message.id
+      })) {
+        tx.delete(row);
+      }
+    }
+    withdraw(tx, "message = {:id}", { id: message.id });
+    if (room.getString("pinnedMessage") === message.id) {
+      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+        room: room.id
+      });
+      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+      tx.save(room);
+    }
+    if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
+    if (!isAuthor) {
+      logModeration(tx, {
+        actor: me2.id,
+        target: message.getString("author"),
+        room: room.id,
+        action: "delete_message",
+        data: { message: message.id }
+      });
+    }
+  });
+  e.noContent(204);
+}
+
+// hooks-src/konvert/rules/emoji.ts
+var ZWJ = 8205;
+var VS16 = 65039;
+var KEYCAP = 8419;
+var CANCEL_TAG = 917631;
+var PICTOGRAPH_RANGES = [
+  [169, 169],
+  [174, 174],
+  [8252, 8252],
+  [8265, 8265],
+  [8482, 8482],
+  [8505, 8505],
+  [8596, 8618],
+  [8986, 9215],
+  [9410, 9410],
+  [9642, 9726],
+  [9728, 10175],
+  [10548, 10549],
+  [11013, 11093],
+  [12336, 12336],
+  [12349, 12349],
+  [12951, 12953],
+  [126976, 127231],
+  [127245, 127405],
+  [127489, 127743],
+  [127744, 128511],
+  [128512, 128591],
+  [128640, 128767],
+  [128768, 129023],
+  [129024, 129279],
+  [129280, 129535],
+  [129536, 129791]
+];
+var inRange = (cp, [lo, hi]) => cp >= lo && cp <= hi;
+var isPictograph = (cp) => PICTOGRAPH_RANGES.some((r) => inRange(cp, r));
+var isRegional = (cp) => cp >= 127462 && cp <= 127487;
+var isSkinTone = (cp) => cp >= 127995 && cp <= 127999;
+var isTag = (cp) => cp >= 917536 && cp <= 917630;
+var isKeycapBase = (cp) => cp >= 48 && cp <= 57 || cp === 35 || cp === 42;
+var EMOJI_MAX_LENGTH = 32;
+function isSingleEmoji(value) {
+  if (typeof value !== "string" || value === "" || value.length > EMOJI_MAX_LENGTH) return false;
+  const cps = Array.from(value, (ch) => ch.codePointAt(0) ?? 0);
+  if (cps.length === 2 && cps.every(isRegional)) return true;
+  if (isKeycapBase(cps[0] ?? 0)) {
+    return cps.length === 2 && cps[1] === KEYCAP || cps.length === 3 && cps[1] === VS16 && cps[2] === KEYCAP;
+  }
+  let i = 0;
+  for (; ; ) {
+    if (!isPictograph(cps[i] ?? -1)) return false;
+    i += 1;
+    if (cps[i] === VS16 || isSkinTone(cps[i] ?? -1)) i += 1;
+    if (isTag(cps[i] ?? -1)) {
+      while (isTag(cps[i] ?? -1)) i += 1;
+      if (cps[i] !== CANCEL_TAG) return false;
+      i += 1;
+    }
+    if (i === cps.length) return true;
+    if (cps[i] !== ZWJ) return false;
+    i += 1;
+  }
+}
+
+// hooks-src/konvert/jsvm/reactions.ts
+function emojiOf(e) {
+  const fromBody = bodyOf(e)["emoji"];
+  const emoji = typeof fromBody === "string" ? fromBody : e.request.url.query().get("emoji");
+  if (!isSingleEmoji(emoji)) badRequest("emoji", "Reactions must be a single emoji.");
+  return emoji;
+}
+function target(tx, e, me2) {
+  let message = null;
+  try {
+    message = tx.findRecordById("messages", pathParam(e, "id"));
+  } catch {
+  }
+  if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
+  const room = findRoom(tx, message.getString("room"));
+  assertNotConfined(me2, room);
+  requireMembership(tx, room, me2);
+  return message;
+}
+function summary(app, messageId, me2) {
+  const rows = arrayOf(new DynamicModel({ emoji: "", count: 0, mine: 0 }));
+  app.db().newQuery(
+    "SELECT emoji, COUNT(*) AS count, MAX(user = {:me}) AS mine FROM reactions WHERE message = {:message} GROUP BY emoji ORDER BY MIN(created)"
+  ).bind({ message: messageId, me: me2 }).all(rows);
+  return rows.map((r) => ({
+    emoji: r.emoji,
+    count: r.count,
+    mine: r.mine === 1
+  }));
+}
+function findReaction(app, message, user, emoji) {
+  try {
+    return app.findFirstRecordByFilter(
+      "reactions",
+      "message = {:message} && user = {:user} && emoji = {:emoji}",
+      {
+        message,
+        user,
+        emoji
+      }
+    );
+  } catch {
+    return null;
+  }
+}
+function add(e) {
+  const me2 = callerOf(e);
+  const emoji = emojiOf(e);
+  let messageId = "";
+  e.app.runInTransaction((tx) => {
+    const message = target(tx, e, me2);
+    messageId = message.id;
+    if (findReaction(tx, message.id, me2.id, emoji)) return;
+    const author = message.getString("author");
+    const reaction = new Record(tx.findCollectionByNameOrId("reactions"));
+    reaction.load({
+      message: message.id,
+      user: me2.id,
+      emoji,
+      room: message.getString("room"),
+      messageAuthor: author
+    });
+    tx.save(reaction);
+    track(tx, me2.id, reactionGiven(tx, me2.id, message.getString("room"), emoji));
+    if (author !== "" && author !== me2.id) track(tx, author, reactionReceived(tx, message));
+    if (author !== "" && author !== me2.id && !authorBlocked(tx, author, me2.id)) {
+      notify(tx, {
+        recipient: author,
+        type: "reaction",
+        actor: me2.id,
+        room: message.getString("room"),
+        message: message.id,
+        data: { emoji }
+      });
+    }
+  });
+  e.json(200, summary(e.app, messageId, me2.id));
+}
+function remove4(e) {
+  const me2 = callerOf(e);
+  const emoji = emojiOf(e);
+  let messageId = "";
+  e.app.runInTransaction((tx) => {
+    const message = target(tx, e, me2);
+    messageId = message.id;
+    const reaction = findReaction(tx, message.id, me2.id, emoji);
+    if (!reaction) return;
+    tx.delete(reaction);
+    withdraw(
+      tx,
+      "type = 'reaction' && message = {:message} && actor = {:me} && data.emoji = {:emoji}",
+      {
+        message: message.id,
+        me: me2.id,
+        emoji
+      }
+    );
+  });
+  e.json(200, summary(e.app, messageId, me2.id));
+}
+function authorBlocked(app, author, reactor) {
+  return app.countRecords("blocks", $dbx.hashExp({ blocker: author, blocked: reactor })) > 0;
+}
+
+// hooks-src/konvert/compat/polls.ts
+var polls_exports2 = {};
+__export(polls_exports2, {
+  get: () => get,
+  pollFor: () => pollFor,
+  vote: () => vote2
+});
+function pollFor(e, me2, id) {
+  const results2 = invoke(e, results, { caller: me2, params: { id } });
+  const record = e.app.findRecordById("polls", id);
+  return legacyPoll({ ...results2, created: record.getString("created") }, me2.id);
+}
+function get(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    let poll;
+    try {
+      poll = pollFor(e, me2, e.request.pathValue("pollId"));
+    } catch {
+      return legacy(404, "Опрос не найден");
+    }
+    e.json(200, { poll });
+  });
+}
+function vote2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const id = e.request.pathValue("pollId");
+    const index = legacyBody(e)["optionIndex"];
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
+      legacy(400, "Недействительный вариант");
+    }
+    invoke(e, vote, { caller: me2, params: { id }, body: { options: [index] } });
+    e.json(200, pollFor(e, me2, id));
+  });
+}
+
+// hooks-src/konvert/compat/messages.ts
+function legacyMessages(e, records, roomIdShown) {
+  const ids = records.map((m) => m.id);
+  const reactionRows = rowsFor(
+    e.app,
+    { message: "", emoji: "", user: "" },
+    "SELECT message, emoji, user FROM reactions WHERE message IN (:ids) ORDER BY created, id",
+    ids
+  );
+  const mentionRows = rowsFor(
+    e.app,
+    { message: "", user: "" },
+    "SELECT message, user FROM mentions WHERE message IN (:ids)",
+    ids
+  );
+  const authors = /* @__PURE__ */ new Map();
+  const authorIds = [...new Set(records.map((m) => m.getString("author")).filter((a) => a))];
+  for (const user of e.app.findRecordsByIds("users", authorIds)) authors.set(user.id, user);
+  return records.map((m) => {
+    const author = authors.get(m.getString("author"));
+    const live = author && author.getString("deletedAt") === "";
+    return legacyMessage({
+      id: m.id,
+      roomId: roomIdShown ?? m.getString("room"),
+      authorId: m.getString("author"),
+      authorUsername: author ? author.getString("username") : "",
+      authorDisplayName: live ? author.getString("displayName") : "",
+      authorAvatar: live ? fileUrl(e, author, author.getString("avatar")) : "",
+      content: m.getString("content"),
+      type: m.getString("type"),
+      replyTo: m.getString("replyTo"),
+      created: m.getString("created"),
+      editedAt: m.getString("editedAt"),
+      deletedAt: m.getString("deletedAt"),
+      reactions: reactionRows.filter((r) => r.message === m.id),
+      mentions: mentionRows.filter((r) => r.message === m.id).map((r) => r.user)
+    });
+  });
+}
+function oneMessage(e, id, roomIdShown) {
+  return legacyMessages(e, [e.app.findRecordById("messages", id)], roomIdShown)[0];
+}
+function lastMessages(app, roomId, limit) {
+  const page = app.findRecordsByFilter(
+    "messages",
+    "room = {:room} && deletedAt = ''",
+    "-created,-id",
+    limit,
+    0,
+    { room: roomId }
+  );
+  return page.reverse();
+}
+function list2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
+    let room;
+    try {
+      room = findRoom(e.app, e.request.pathValue("roomId"));
+    } catch {
+      return legacy(404, "Комната не найдена");
+    }
+    try {
+      assertNotConfined(me2, room);
+    } catch {
+      legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
+    }
+    if (!findMembership(e.app, room.id, me2.id)) {
+      if (queryParam(e, "godMode") === "true" && roleOf(me2) === "admin") {
+        logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
+      } else if (room.getString("type") === "public" && room.getString("system") === "") {
+        addMember(e.app, room.id, me2.id, "member");
+      } else {
+        legacy(403, "Вы не являетесь участником комнаты");
+      }
+    }
+    const limit = legacyLimit(queryParam(e, "limit"));
+    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit)) });
+  });
+}
+function sendTo(e, me2, roomId, body) {
+  const type = legacyMessageType(body["type"]);
+  const request = { room: roomId, content: body["content"], type };
+  if (typeof body["replyTo"] === "string" && body["replyTo"] !== "") {
+    request["replyTo"] = body["replyTo"];
+  }
+  if (type === "poll") {
+    const poll = parseLegacyPoll(body["content"]);
+    if ("problem" in poll) legacy(400, poll.problem);
+    request["poll"] = poll;
+  }
+  const record = new Record(e.app.findCollectionByNameOrId("messages"));
+  record.load({ room: roomId, content: body["content"], type, replyTo: request["replyTo"] ?? "" });
+  invoke(e, onMessageCreateRequest, {
+    caller: me2,
+    body: request,
+    record
+  });
+  return record.id;
+}
+function send(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    const roomId = body["roomId"];
+    if (typeof roomId !== "string" || roomId === "") legacy(400, "Комната не найдена");
+    if (typeof body["content"] !== "string" || body["content"].trim() === "") {
+      legacy(400, "Контент сообщения не может быть пустым");
+    }
+    const id = sendTo(e, me2, roomId, body);
+    const message = oneMessage(e, id);
+    e.json(200, message["type"] === "poll" ? { message, poll: pollFor(e, me2, id) } : message);
+  });
+}
+function edit2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const id = e.request.pathValue("messageId");
+    const content = legacyBody(e)["content"];
+    if (typeof content !== "string" || content.trim() === "") {
+      legacy(400, "Контент сообщения не может быть пустым");
+    }
+    invoke(e, edit, { caller: me2, params: { id }, body: { content } });
+    e.json(200, oneMessage(e, id));
+  });
+}
+function remove5(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, remove3, { caller: me2, params: { id: e.request.pathValue("messageId") } });
+    e.json(200, { success: true });
+  });
+}
+function emojiOf2(e) {
+  const fromBody = legacyBody(e)["emoji"];
+  const emoji = typeof fromBody === "string" && fromBody !== "" ? fromBody : queryParam(e, "emoji");
+  if (emoji === "") legacy(400, "Эмодзи не указано");
+  return emoji;
+}
+function react(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const id = e.request.pathValue("messageId");
+    invoke(e, add, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
+    e.json(200, oneMessage(e, id));
+  });
+}
+function unreact(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const id = e.request.pathValue("messageId");
+    invoke(e, remove4, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
+    e.json(200, oneMessage(e, id));
+  });
+}
+
+// hooks-src/konvert/compat/dms.ts
+function dmRoomOf(app, dmId) {
+  try {
+    const room = app.findFirstRecordByFilter("rooms", "dmKey = {:key} && deletedAt = ''", {
+      key: dmId
+    });
+    return room;
+  } catch {
+    return legacy(400, "Чат не найден");
+  }
+}
+function myDm(app, me2, dmId) {
+  if (dmId === "") legacy(400, "Некорректные параметры");
+  const room = dmRoomOf(app, dmId);
+  if (!findMembership(app, room.id, me2.id)) legacy(400, "Вы не являетесь участником чата");
+  return room;
+}
+function create(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = legacyBody(e)["userId"];
+    if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
+    const summary2 = invoke(e, open, { caller: me2, body: { userId } });
+    const [dm] = legacyDms(e.app, me2.id, "r.id = {:room}", { room: summary2.id });
+    e.json(200, dm);
+  });
+}
+function list3(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, VISIBLE_DMS) });
+  });
+}
+function messages(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const dmId = e.request.pathValue("dmId");
+    let room;
+    try {
+      room = myDm(e.app, me2, dmId);
+    } catch {
+      e.json(200, { messages: [] });
+      return;
+    }
+    const limit = legacyLimit(queryParam(e, "limit"));
+    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit), dmId) });
+  });
+}
+function send2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const dmId = e.request.pathValue("dmId");
+    const body = legacyBody(e);
+    if (typeof body["content"] !== "string" || body["content"].trim() === "") {
+      legacy(400, "Некорректные параметры");
+    }
+    if (isBanned(me2)) legacy(400, "Вы заблокированы и не можете отправлять сообщения");
+    const room = myDm(e.app, me2, dmId);
+    const id = sendTo(e, me2, room.id, body);
+    const [message] = legacyMessages(e, [e.app.findRecordById("messages", id)], dmId);
+    e.json(200, message);
+  });
+}
+function read(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const room = myDm(e.app, me2, e.request.pathValue("dmId"));
+    invoke(e, markAsRead, { caller: me2, params: { id: room.id } });
+    e.json(200, { success: true });
+  });
+}
+function remove6(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const room = myDm(e.app, me2, e.request.pathValue("dmId"));
+    invoke(e, hide, { caller: me2, params: { id: room.id } });
+    e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
+  });
+}
+
+// hooks-src/konvert/compat/rooms.ts
+var MEMBER = "mem.id IS NOT NULL";
+function godModeOf(e, me2) {
+  return queryParam(e, "godMode") === "true" && roleOf(me2) === "admin";
+}
+function list4(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    if (isBanned(me2)) {
+      e.json(200, { rooms: legacyRooms(e.app, me2.id, `${MEMBER} AND r.system = 'jail'`) });
+      return;
+    }
+    if (godModeOf(e, me2)) {
+      const all = "r.type IN ('public', 'private')";
+      e.json(200, { rooms: legacyRooms(e.app, me2.id, all, {}, true) });
+      return;
+    }
+    const visible = `r.system = '' AND r.type IN ('public', 'private', 'favorites') AND (${MEMBER} OR r.type = 'public')`;
+    e.json(200, { rooms: legacyRooms(e.app, me2.id, visible) });
+  });
+}
+function create2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    if (typeof body["name"] !== "string" || body["name"].trim() === "" || !body["type"]) {
+      legacy(400, "Название и тип комнаты обязательны");
+    }
+    const room = new Record(e.app.findCollectionByNameOrId("rooms"));
+    room.load({ name: body["name"], type: body["type"] });
+    invoke(e, onRoomCreateRequest, {
+      caller: me2,
+      body: { name: body["name"], type: body["type"] },
+      record: room
+    });
+    e.json(200, legacyRoomById(e.app, me2.id, room.id));
+  });
+}
+function join2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    const room = findRoom(e.app, roomId);
+    if (!godModeOf(e, me2) && !findMembership(e.app, room.id, me2.id)) {
+      invoke(e, join, { caller: me2, params: { id: room.id } });
+    }
+    e.json(200, legacyRoomById(e.app, me2.id, room.id));
+  });
+}
+function leave2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    invoke(e, leave, { caller: me2, params: { id: roomId } });
+    e.json(200, legacyRoomById(e.app, me2.id, roomId));
+  });
+}
+function invite2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    const userId = legacyBody(e)["userId"];
+    if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
+    const room = findRoom(e.app, roomId);
+    if (room.getString("type") === "favorites") {
+      legacy(400, 'Нельзя добавить пользователей в комнату "Избранное"');
+    }
+    if (!findMembership(e.app, room.id, me2.id)) {
+      legacy(400, "Вы не являетесь участником этой комнаты");
+    }
+    if (!findMembership(e.app, room.id, userId)) {
+      invoke(e, invite, { caller: me2, params: { id: room.id }, body: { userId } });
+    }
+    e.json(200, legacyRoomById(e.app, me2.id, room.id));
+  });
+}
+function pin2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    const messageId = legacyBody(e)["messageId"];
+    if (typeof messageId !== "string" || messageId === "") {
+      legacy(400, "Сообщение не найдено или удалено");
+    }
+    invoke(e, pin, { caller: me2, params: { id: roomId }, body: { messageId } });
+    e.json(200, legacyRoomById(e.app, me2.id, roomId));
+  });
+}
+function unpin2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    const messageId = e.request.pathValue("messageId");
+    const room = findRoom(e.app, roomId);
+    const pinned2 = messageId !== "" || room.getString("pinnedMessage") !== "";
+    if (!pinned2 && !isStaff(roleOf(me2))) legacy(400, "Недостаточно прав для открепления");
+    try {
+      invoke(e, unpin, { caller: me2, params: { id: roomId }, body: { messageId } });
+    } catch (err) {
+      if (!/not pinned|Nothing is pinned/.test(String(err.message))) {
+        throw err;
+      }
+    }
+    e.json(200, legacyRoomById(e.app, me2.id, roomId));
+  });
+}
+function markRead(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    const room = isDmId(roomId) ? dmRoomOf(e.app, roomId) : findRoom(e.app, roomId);
+    if (findMembership(e.app, room.id, me2.id)) {
+      invoke(e, markAsRead, {
+        caller: me2,
+        params: { id: room.id },
+        body: legacyBody(e)
+      });
+    }
+    e.json(200, { success: true });
+  });
+}
+function remove7(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const roomId = e.request.pathValue("roomId");
+    if (isDmId(roomId)) {
+      invoke(e, hide, { caller: me2, params: { id: dmRoomOf(e.app, roomId).id } });
+    } else {
+      invoke(e, deleteRoom, { caller: me2, params: { id: roomId } });
+    }
+    e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
+  });
+}
+function openFavorites(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const summary2 = invoke(e, open2, { caller: me2 });
+    e.json(200, legacyRoomById(e.app, me2.id, summary2.id));
+  });
+}
+
+// hooks-src/konvert/compat/users.ts
+var users_exports2 = {};
+__export(users_exports2, {
+  one: () => one,
+  search: () => search3
+});
+var SEARCH_LIMIT = 50;
+function search3(e) {
+  handle(e, () => {
+    const me2 = optionalCaller(e);
+    const q = queryParam(e, "q");
+    const parsed = q.trim() === "" ? { pattern: "%" } : searchPattern(q);
+    if ("problem" in parsed) legacy(400, parsed.problem);
+    const records = arrayOf(new Record(e.app.findCollectionByNameOrId("users")));
+    const query = e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = ''"));
+    if (me2) {
+      query.andWhere(
+        $dbx.exp(
+          "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
+          { me: me2.id }
+        )
+      );
+    }
+    query.orderBy("searchText ASC").limit(SEARCH_LIMIT).all(records);
+    e.json(200, { users: records.map((u) => otherUser(e, me2, u, false)) });
+  });
+}
+function one(e) {
+  handle(e, () => {
+    const me2 = optionalCaller(e);
+    let user;
+    try {
+      user = findActiveUser(e.app, e.request.pathValue("userId"));
+    } catch {
+      return legacy(404, "Пользователь не найден");
+    }
+    e.json(200, { user: otherUser(e, me2, user) });
+  });
+}
+
+// hooks-src/konvert/compat/people.ts
+var people_exports = {};
+__export(people_exports, {
+  accept: () => accept2,
+  check: () => check,
+  deleteNotification: () => deleteNotification,
+  friendList: () => friendList,
+  listNotifications: () => listNotifications,
+  readNotification: () => readNotification,
+  reject: () => reject2,
+  sendRequest: () => sendRequest2,
+  unfriend: () => unfriend
+});
+function sendRequest2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = e.request.pathValue("userId");
+    const outcome = invoke(e, sendRequest, { caller: me2, body: { userId } });
+    e.json(200, {
+      message: outcome.status === "accepted" ? "Запрос автоматически принят (встречный запрос)" : "Запрос в друзья отправлен"
+    });
+  });
+}
+function check(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = e.request.pathValue("userId");
+    const pending = pendingRequest(e.app, me2.id, userId);
+    if (pending && pending.getString("from") === me2.id) {
+      e.json(200, { pending: true, requestKey: friendRequestKey(me2.id, userId) });
+      return;
+    }
+    e.json(200, { pending: false });
+  });
+}
+function requestOf(app, key) {
+  const parsed = parseFriendRequestKey(key);
+  if (!parsed) return null;
+  const pending = pendingRequest(app, parsed.from, parsed.to);
+  return pending && pending.getString("from") === parsed.from ? pending : null;
+}
+function accept2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const key = e.request.pathValue("requestKey");
+    const request = requestOf(e.app, key);
+    if (!request) {
+      const parsed = parseFriendRequestKey(key);
+      if (parsed && findFriendship(e.app, parsed.from, parsed.to)) {
+        e.json(200, { message: "Запрос уже обработан" });
+        return;
+      }
+      legacy(400, "Запрос не найден");
+    }
+    if (request.getString("to") !== me2.id) legacy(400, "Нет доступа к этому запросу");
+    invoke(e, accept, { caller: me2, params: { id: request.id } });
+    e.json(200, { message: "Запрос принят" });
+  });
+}
+function reject2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const request = requestOf(e.app, e.request.pathValue("requestKey"));
+    if (request) {
+      if (request.getString("to") !== me2.id) legacy(400, "Нет доступа к этому запросу");
+      invoke(e, reject, { caller: me2, params: { id: request.id } });
+    }
+    e.json(200, { message: "Запрос отклонен" });
+  });
+}
+function unfriend(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, remove2, { caller: me2, params: { id: e.request.pathValue("userId") } });
+    e.json(200, { success: true });
+  });
+}
+function friendList(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const ids = rowsFor(
+      e.app,
+      { id: "" },
+      "SELECT CASE WHEN userA = {:p0} THEN userB ELSE userA END AS id FROM friendships WHERE userA IN (:ids) OR userB = {:p0}",
+      [me2.id]
+    ).map((r) => r.id);
+    const users = e.app.findRecordsByIds("users", ids).filter((u) => u.getString("deletedAt") === "");
+    e.json(200, { friends: users.map((u) => otherUser(e, me2, u, true)) });
+  });
+}
+var NOTIFICATION_ROW = {
+  id: "",
+  recipient: "",
+  type: "",
+  actor: "",
+  actorName: "",
+  room: "",
+  roomName: "",
+  message: "",
+  readAt: "",
+  created: "",
+  data: ""
+};
+function listNotifications(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e, {
+      missing: "Missing authorization header",
+      invalid: "Недействительный токен"
+    });
+    const rows = rowsFor(
+      e.app,
+      NOTIFICATION_ROW,
+      `SELECT n.id, n.recipient, n.type, n.actor, n.room, n.message, n.readAt, n.created,
+         COALESCE(CAST(n.data AS TEXT), '') AS data,
+         COALESCE(CASE WHEN u.displayName != '' THEN u.displayName ELSE u.username END, '') AS actorName,
+         COALESCE(r.name, '') AS roomName
+       FROM notifications n
+       LEFT JOIN users u ON u.id = n.actor
+       LEFT JOIN rooms r ON r.id = n.room
+       WHERE n.recipient IN (:ids)
+       ORDER BY n.created DESC, n.id DESC LIMIT 100`,
+      [me2.id]
+    );
+    e.json(200, {
+      notifications: rows.map(
+        (n) => legacyNotification({
+          id: n.id,
+          recipient: n.recipient,
+          type: n.type,
+          actorId: n.actor,
+          actorName: n.actorName,
+          roomId: n.room,
+          roomName: n.roomName,
+          messageId: n.message,
+          readAt: n.readAt,
+          created: n.created,
+          data: parseData(n.data)
+        })
+      )
+    });
+  });
+}
+function parseData(raw) {
+  try {
+    const value = JSON.parse(raw);
+    return typeof value === "object" && value !== null ? value : {};
+  } catch {
+    return {};
+  }
+}
+function readNotification(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, markNotificationRead, {
+      caller: me2,
+      params: { id: e.request.pathValue("notificationId") }
+    });
+    e.json(200, { message: "Уведомление отмечено как прочитанное" });
+  });
+}
+function deleteNotification(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    try {
+      invoke(e, remove, {
+        caller: me2,
+        params: { id: e.request.pathValue("notificationId") }
+      });
+    } catch {
+      e.json(200, { message: "Уведомление уже удалено" });
+      return;
+    }
+    e.json(200, { message: "Уведомление удалено" });
+  });
+}
+
+// hooks-src/konvert/compat/storage.ts
+var storage_exports = {};
+__export(storage_exports, {
+  avatar: () => avatar,
+  upload: () => upload
+});
+var UPLOAD_MAX_BYTES = 52428800;
+var AVATAR_MAX_BYTES = 5242880;
+function uploadedFile(e) {
+  let files = [];
+  try {
+    files = e.findUploadedFiles("file");
+  } catch {
+  }
+  const file = files[0];
+  if (!file) return legacy(400, "Файл не предоставлен");
+  return file;
+}
+function upload(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const file = uploadedFile(e);
+    if (file.size > UPLOAD_MAX_BYTES)
+      legacy(400, "Файл слишком большой. Максимальный размер: 50 МБ");
+    const record = new Record(e.app.findCollectionByNameOrId("compat_uploads"));
+    record.set("owner", me2.id);
+    record.set("file", file);
+    try {
+      e.app.save(record);
+    } catch (err) {
+      legacy(400, "Ошибка загрузки: " + String(err));
+    }
+    const name = record.getString("file");
+    e.json(200, { url: fileUrl(e, record, name), path: `${record.id}/${name}` });
+  });
+}
+function avatar(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const file = uploadedFile(e);
+    if (file.size > AVATAR_MAX_BYTES)
+      legacy(400, "Файл слишком большой. Максимальный размер: 5 МБ");
+    const user = e.app.findRecordById("users", me2.id);
+    user.set("avatar", file);
+    try {
+      e.app.save(user);
+    } catch {
+      legacy(400, "Можно загружать только изображения");
+    }
+    e.json(200, {
+      user: selfUser(e, user),
+      avatarUrl: fileUrl(e, user, user.getString("avatar"))
+    });
+  });
+}
+
+// hooks-src/konvert/compat/profile.ts
+var profile_exports = {};
+__export(profile_exports, {
+  changeEmail: () => changeEmail2,
+  changePassword: () => changePassword2,
+  update: () => update2
+});
+var FIELD_MAP = {
+  display_name: "displayName",
+  gender: "gender",
+  age: "age",
+  interests: "interests",
+  privacySettings: "privacy"
+};
+function update2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    const input = {};
+    for (const [legacyName, name] of Object.entries(FIELD_MAP)) {
+      if (body[legacyName] !== void 0) input[name] = body[legacyName];
+    }
+    const parsed = parseProfileUpdate(input);
+    if (parsed.problem !== null) legacy(400, legacyErrorText(parsed.problem));
+    const user = e.app.findRecordById("users", me2.id);
+    for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
+    e.app.save(user);
+    e.json(200, { user: selfUser(e, user) });
+  });
+}
+function changePassword2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    const oldPassword = body["oldPassword"];
+    const newPassword = body["newPassword"];
+    if (typeof oldPassword !== "string" || typeof newPassword !== "string" || !oldPassword) {
+      legacy(400, "Требуются оба пароля");
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem) legacy(400, legacyErrorText(problem));
+    const user = e.app.findRecordById("users", me2.id);
+    if (!user.validatePassword(oldPassword)) legacy(400, "Неверный текущий пароль");
+    user.setPassword(newPassword);
+    e.app.save(user);
+    e.json(200, { message: "Пароль успешно изменен" });
+  });
+}
+var EMAIL_PATTERN2 = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+function changeEmail2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    const email = typeof body["newEmail"] === "string" ? body["newEmail"].trim() : "";
+    const password = body["password"];
+    if (email === "" || typeof password !== "string" || password === "") {
+      legacy(400, "Требуются email и пароль");
+    }
+    const user = e.app.findRecordById("users", me2.id);
+    if (!user.validatePassword(password)) legacy(400, "Неверный пароль");
+    if (!EMAIL_PATTERN2.test(email)) legacy(400, "Ошибка обновления email: некорректный адрес");
+    try {
+      if (e.app.findAuthRecordByEmail("users", email).id !== user.id) {
+        legacy(400, "Email уже используется");
+      }
+    } catch (err) {
+      if (err instanceof Object && "status" in err) throw err;
+    }
+    user.setEmail(email);
+    try {
+      e.app.save(user);
+    } catch {
+      legacy(400, "Email уже используется");
+    }
+    e.json(200, { message: "Email успешно изменен", user: selfUser(e, user) });
+  });
+}
+
+// hooks-src/konvert/compat/moderation.ts
+var moderation_exports2 = {};
+__export(moderation_exports2, {
+  ban: () => ban2,
+  changeRole: () => changeRole2,
+  cleanupAzkaban: () => cleanupAzkaban,
+  mute: () => mute2,
+  unban: () => unban2,
+  unmute: () => unmute2
+});
+function moderate2(e, handler, body) {
+  const me2 = legacyCaller(e);
+  if (!isStaff(roleOf(me2))) legacy(400, "Недостаточно прав");
+  const id = e.request.pathValue("userId");
+  try {
+    invoke(e, handler, { caller: me2, params: { id }, body });
+  } catch (err) {
+    if (!/enrich|convert|RequestEvent/i.test(String(err.message ?? err))) {
+      throw err;
+    }
+  }
+  e.json(200, otherUser(e, me2, e.app.findRecordById("users", id)));
+}
+function hoursOf(e) {
+  const hours = legacyBody(e)["hours"];
+  return typeof hours === "number" && hours > 0 ? { hours } : {};
+}
+function ban2(e) {
+  handle(e, () => moderate2(e, ban, hoursOf(e)));
+}
+function unban2(e) {
+  handle(e, () => moderate2(e, unban, {}));
+}
+function mute2(e) {
+  handle(e, () => {
+    const hours = legacyBody(e)["hours"];
+    const clamped = typeof hours === "number" ? Math.min(24, Math.max(1, Math.round(hours))) : 24;
+    moderate2(e, mute, { hours: clamped });
+  });
+}
+function unmute2(e) {
+  handle(e, () => moderate2(e, unmute, {}));
+}
+function changeRole2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    if (roleOf(me2) !== "admin") legacy(400, "Только администратор может менять роли");
+    moderate2(e, changeRole, { role: legacyBody(e)["role"] });
+  });
+}
+function cleanupAzkaban(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    if (roleOf(me2) !== "admin") legacy(403, "Только администратор может выполнять очистку");
+    e.json(200, { message: "Нет дублирующих комнат" });
   });
 }

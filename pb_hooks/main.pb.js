@@ -5,3 +5,442 @@ onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),
   "rooms"
 );
+routerAdd(
+  "POST",
+  "/api/konvert/import/rows",
+  (e) => require(`${__hooks}/konvert.js`).importer.onImportRows(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/import/read",
+  (e) => require(`${__hooks}/konvert.js`).importer.onImportRead(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/import/file",
+  (e) => require(`${__hooks}/konvert.js`).importer.onImportFile(e)
+);
+onRecordEnrich((e) => require(`${__hooks}/konvert.js`).profiles.onUserEnrich(e), "users");
+onRecordCreate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
+onRecordUpdate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
+routerAdd(
+  "GET",
+  "/api/konvert/users/search",
+  (e) => require(`${__hooks}/konvert.js`).profiles.search(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/profile",
+  (e) => require(`${__hooks}/konvert.js`).profiles.update(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/profile/avatar",
+  (e) => require(`${__hooks}/konvert.js`).profiles.uploadAvatar(e)
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/profile/avatar",
+  (e) => require(`${__hooks}/konvert.js`).profiles.removeAvatar(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/presence/heartbeat",
+  (e) => require(`${__hooks}/konvert.js`).presence.heartbeat(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/users/{id}/ban",
+  (e) => require(`${__hooks}/konvert.js`).moderation.ban(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/users/{id}/unban",
+  (e) => require(`${__hooks}/konvert.js`).moderation.unban(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/users/{id}/mute",
+  (e) => require(`${__hooks}/konvert.js`).moderation.mute(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/users/{id}/unmute",
+  (e) => require(`${__hooks}/konvert.js`).moderation.unmute(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/users/{id}/role",
+  (e) => require(`${__hooks}/konvert.js`).moderation.changeRole(e)
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/users/{id}",
+  (e) => require(`${__hooks}/konvert.js`).account.deleteByAdmin(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/blocks/{id}",
+  (e) => require(`${__hooks}/konvert.js`).blocks.block(e)
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/blocks/{id}",
+  (e) => require(`${__hooks}/konvert.js`).blocks.unblock(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/friends/requests",
+  (e) => require(`${__hooks}/konvert.js`).friends.sendRequest(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/friends/requests/{id}/accept",
+  (e) => require(`${__hooks}/konvert.js`).friends.accept(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/friends/requests/{id}/reject",
+  (e) => require(`${__hooks}/konvert.js`).friends.reject(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/friends/requests/{id}/cancel",
+  (e) => require(`${__hooks}/konvert.js`).friends.cancel(e)
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/friends/{id}",
+  (e) => require(`${__hooks}/konvert.js`).friends.remove(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/notifications/{id}/read",
+  (e) => require(`${__hooks}/konvert.js`).friends.markNotificationRead(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/account/password",
+  (e) => require(`${__hooks}/konvert.js`).account.changePassword(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/account/email",
+  (e) => require(`${__hooks}/konvert.js`).account.changeEmail(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/account/delete",
+  (e) => require(`${__hooks}/konvert.js`).account.deleteOwn(e)
+);
+routerAdd(
+  "GET",
+  "/api/konvert/account/export",
+  (e) => require(`${__hooks}/konvert.js`).account.exportData(e)
+);
+routerAdd("GET", "/api/konvert/search", (e) => require(`${__hooks}/konvert.js`).search.search(e));
+routerAdd(
+  "GET",
+  "/api/konvert/polls/{id}",
+  (e) => require(`${__hooks}/konvert.js`).polls.results(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/polls/{id}/vote",
+  (e) => require(`${__hooks}/konvert.js`).polls.vote(e)
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/polls/{id}/vote",
+  (e) => require(`${__hooks}/konvert.js`).polls.retract(e)
+);
+routerAdd(
+  "GET",
+  "/api/konvert/achievements",
+  (e) => require(`${__hooks}/konvert.js`).achievements.list(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/achievements/{id}/unlock",
+  (e) => require(`${__hooks}/konvert.js`).achievements.claim(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/admin/achievements/recompute",
+  (e) => require(`${__hooks}/konvert.js`).achievements.recompute(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/health",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.health(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/auth/signup",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.signup(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/auth/signin",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.signin(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/auth/me",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.me(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/auth/signout",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.signout(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/auth/refresh",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.refresh(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/auth/activity",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/users/search",
+  (e) => require(`${__hooks}/konvert.js`).compatUsers.search(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}",
+  (e) => require(`${__hooks}/konvert.js`).compatUsers.one(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/rooms",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.list(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.create(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/favorites",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/join",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.join(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/leave",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.leave(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/invite",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.invite(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.pin(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.unpin(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin/{messageId}",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.unpin(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/mark-read",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.markRead(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}",
+  (e) => require(`${__hooks}/konvert.js`).compatRooms.remove(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/messages",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.send(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/messages/{roomId}",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.list(e)
+);
+routerAdd(
+  "PUT",
+  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.edit(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.remove(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.react(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.unreact(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/dm/create",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.create(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/dm/list",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.list(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.messages(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.send(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/read",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.read(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.remove(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/users/friends/list",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.friendList(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.unfriend(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}/check",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.check(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.sendRequest(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/accept",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.accept(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/reject",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.reject(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/notifications",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.listNotifications(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}/read",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.readNotification(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.deleteNotification(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/polls/{pollId}",
+  (e) => require(`${__hooks}/konvert.js`).compatPolls.get(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/polls/{pollId}/vote",
+  (e) => require(`${__hooks}/konvert.js`).compatPolls.vote(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/storage/upload",
+  (e) => require(`${__hooks}/konvert.js`).compatStorage.upload(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/profile/avatar",
+  (e) => require(`${__hooks}/konvert.js`).compatStorage.avatar(e)
+);
+routerAdd(
+  "PUT",
+  "/functions/v1/make-server-b0f1e6d5/profile",
+  (e) => require(`${__hooks}/konvert.js`).compatProfile.update(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/profile/change-password",
+  (e) => require(`${__hooks}/konvert.js`).compatProfile.changePassword(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/profile/change-email",
+  (e) => require(`${__hooks}/konvert.js`).compatProfile.changeEmail(e)
+);
+routerAdd(
+  "PUT",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/role",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.changeRole(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/ban",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.ban(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/unban",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.unban(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/mute",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.mute(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/unmute",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.unmute(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/admin/cleanup-azkaban",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.cleanupAzkaban(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/heartbeat",
+  (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e)
+);

@@ -13,6 +13,8 @@ export const Collections = {
 	Superusers: "_superusers",
 	Achievements: "achievements",
 	Blocks: "blocks",
+	CompatRefreshTokens: "compat_refresh_tokens",
+	CompatUploads: "compat_uploads",
 	FriendRequests: "friend_requests",
 	Friendships: "friendships",
 	KvLegacy: "kv_legacy",
@@ -151,6 +153,23 @@ export type BlocksRecord = {
 	updated: IsoAutoDateString
 }
 
+export type CompatRefreshTokensRecord = {
+	created: IsoAutoDateString
+	expiresAt: IsoDateString
+	id: string
+	tokenHash: string
+	updated: IsoAutoDateString
+	user: RecordIdString
+}
+
+export type CompatUploadsRecord = {
+	created: IsoAutoDateString
+	file: FileNameString
+	id: string
+	owner: RecordIdString
+	updated: IsoAutoDateString
+}
+
 export const FriendRequestsStatusOptions = {
 	"pending": "pending",
 	"accepted": "accepted",
@@ -232,6 +251,7 @@ export const ModerationLogActionOptions = {
 	"delete_user": "delete_user",
 	"pin": "pin",
 	"unpin": "unpin",
+	"room_read": "room_read",
 } as const
 export type ModerationLogActionOptions = typeof ModerationLogActionOptions[keyof typeof ModerationLogActionOptions]
 export type ModerationLogRecord<Tdata = unknown> = {
@@ -424,6 +444,7 @@ export type UsersRecord<Tprivacy = unknown> = {
 	privacy?: null | Tprivacy
 	publicKey?: string
 	role?: UsersRoleOptions
+	searchText?: string
 	status?: UsersStatusOptions
 	timezone?: string
 	tokenKey: string
@@ -440,6 +461,8 @@ export type OtpsResponse<Texpand = unknown> = Required<OtpsRecord> & BaseSystemF
 export type SuperusersResponse<Texpand = unknown> = Required<SuperusersRecord> & AuthSystemFields<Texpand>
 export type AchievementsResponse<Texpand = unknown> = Required<AchievementsRecord> & BaseSystemFields<Texpand>
 export type BlocksResponse<Texpand = unknown> = Required<BlocksRecord> & BaseSystemFields<Texpand>
+export type CompatRefreshTokensResponse<Texpand = unknown> = Required<CompatRefreshTokensRecord> & BaseSystemFields<Texpand>
+export type CompatUploadsResponse<Texpand = unknown> = Required<CompatUploadsRecord> & BaseSystemFields<Texpand>
 export type FriendRequestsResponse<Texpand = unknown> = Required<FriendRequestsRecord> & BaseSystemFields<Texpand>
 export type FriendshipsResponse<Texpand = unknown> = Required<FriendshipsRecord> & BaseSystemFields<Texpand>
 export type KvLegacyResponse<Tvalue = unknown, Texpand = unknown> = Required<KvLegacyRecord<Tvalue>> & BaseSystemFields<Texpand>
@@ -467,6 +490,8 @@ export type CollectionRecords = {
 	_superusers: SuperusersRecord
 	achievements: AchievementsRecord
 	blocks: BlocksRecord
+	compat_refresh_tokens: CompatRefreshTokensRecord
+	compat_uploads: CompatUploadsRecord
 	friend_requests: FriendRequestsRecord
 	friendships: FriendshipsRecord
 	kv_legacy: KvLegacyRecord
@@ -493,6 +518,8 @@ export type CollectionResponses = {
 	_superusers: SuperusersResponse
 	achievements: AchievementsResponse
 	blocks: BlocksResponse
+	compat_refresh_tokens: CompatRefreshTokensResponse
+	compat_uploads: CompatUploadsResponse
 	friend_requests: FriendRequestsResponse
 	friendships: FriendshipsResponse
 	kv_legacy: KvLegacyResponse
