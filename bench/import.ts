@@ -1,7 +1,11 @@
 // Import benchmark: a generated Konvert KV store (default 1,000,000 rows: 50k users, 5k rooms,
 // the rest messages) in a real PostgreSQL, imported into a fresh PocketBase. Prints rows/s and
 // peak memory of the import next to a baseline measured in the same run: the same source read
-// and mapped without writing (--dry-run). Not run in CI. Usage: npx tsx bench/import.ts [rows]
+// and mapped without writing (--dry-run). CPU seconds of the import tool and of PocketBase are
+// printed too: on a shared machine they say more than the wall clock. Not run in CI.
+// Usage: npx tsx bench/import.ts [rows]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { runImport } from "../scripts/import/run.ts";
@@ -40,9 +44,23 @@ try {
 
   const konvert = targets.find((t) => t.name === "konvert");
   if (!konvert) throw new Error("no konvert target");
+  // PocketBase's process, found by the port it listens on, for its CPU time and peak memory
+  const port = new URL(konvert.instance.url).port;
+  const pid = execFileSync("pgrep", ["-f", "--", `--http=127.0.0.1:${port}`], { encoding: "utf8" })
+    .trim()
+    .split("\n")[0];
+  const serverCpu = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
+  };
+  const serverPeakMb = () =>
+    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+
   const measure = async (label: string, dryRun: boolean) => {
+    const cpu0 = process.cpuUsage();
+    const server0 = serverCpu();
     const started = performance.now();
-    await runImport({
+    const report = await runImport({
       from: db.url,
       to: konvert.instance.url,
       dryRun,
@@ -50,11 +68,19 @@ try {
       adminPassword: "bench-password-1",
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const peakMb = process.resourceUsage().maxRSS / 1024;
     console.log(
-      `${label.padEnd(34)} ${seconds.toFixed(1).padStart(7)} s ${Math.round(rows / seconds)
+      `${label.padEnd(32)} ${seconds.toFixed(1).padStart(6)} s ${Math.round(rows / seconds)
         .toString()
-        .padStart(9)} rows/s  peak RSS ${Math.round(peakMb)} MB`,
+        .padStart(
+          7,
+        )} rows/s | tool: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak RSS ${Math.round(peakMb)} MB | PocketBase: CPU ${(serverCpu() - server0).toFixed(1)} s, peak RSS ${Math.round(serverPeakMb())} MB`,
+    );
+    console.log(
+      `  phases (s): ${Object.entries(report.phases)
+        .map(([phase, s]) => `${phase} ${s.toFixed(1)}`)
+        .join(", ")}; rows written: ${Object.values(report.written).reduce((a, b) => a + b, 0)}`,
     );
   };
   await measure("baseline: read + map (dry run)", true);

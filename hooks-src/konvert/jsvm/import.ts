@@ -118,7 +118,7 @@ function upsertStatement(
   conflict: string[],
   insertOnly: string[],
 ): string {
-  const values = columns.map((_, i) => `coalesce(json_extract(value, '$[${i}]'), '')`);
+  const values = columns.map((_, i) => `coalesce(value ->> ${i}, '')`);
   const updates = columns
     .filter((c) => !conflict.includes(c) && !insertOnly.includes(c))
     .map((c) => `\`${c}\` = excluded.\`${c}\``);
