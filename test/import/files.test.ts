@@ -331,3 +331,75 @@ describe("storage files and session-encrypted content", () => {
     expect((await post(server.admin, noFile)).status).toBe(400);
   });
 });
+
+describe("the bulk rows route", () => {
+  const post = (token: string | undefined, body: unknown) =>
+    fetch(`${server.url}/api/konvert/import/rows`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: token } : {}) },
+      body: JSON.stringify(body),
+    });
+  const kv = (rows: unknown[][]) => ({
+    collection: "kv_legacy",
+    columns: ["id", "key", "value", "reason"],
+    rows: JSON.stringify(rows),
+  });
+
+  it("is for superusers only", async () => {
+    const ben = await signIn("ben");
+    const body = kv([["legacyrow000001", "k", "1", "r"]]);
+    expect((await post(undefined, body)).status).toBe(403);
+    expect((await post(ben.authStore.token, body)).status).toBe(403);
+    expect(
+      await server.admin.collection("kv_legacy").getList(1, 1, { filter: 'key = "k"' }),
+    ).toMatchObject({ totalItems: 0 });
+  });
+
+  it("refuses malformed batches with a clear 400 and writes nothing", async () => {
+    const token = server.admin.authStore.token;
+    const before = (await server.admin.collection("kv_legacy").getList(1, 1)).totalItems;
+    const cases: [unknown, string][] = [
+      [{ ...kv([]), rows: "[[1," }, "Rows must be a JSON array of 1..10000 arrays."],
+      [{ ...kv([]), rows: '[{"id":"x"}]' }, "Rows must be a JSON array of 1..10000 arrays."],
+      [kv([]), "Rows must be a JSON array of 1..10000 arrays."],
+      [{ ...kv([["a"]]), columns: ["id", "nope"] }, "Columns must list fields of the collection."],
+      [{ ...kv([["a"]]), collection: "_superusers" }, "Unknown collection."],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(token, body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toBe(message);
+    }
+    expect((await server.admin.collection("kv_legacy").getList(1, 1)).totalItems).toBe(before);
+  });
+
+  it("writes the good rows of a batch and names the ones a unique index refuses", async () => {
+    const row = (id: string, username: string) => [
+      id,
+      `${id}@example.com`,
+      username,
+      `token-${id}`,
+      "user",
+    ];
+    const write = (rows: unknown[][]) =>
+      post(server.admin.authStore.token, {
+        collection: "users",
+        columns: ["id", "email", "username", "tokenKey", "role"],
+        insertOnly: ["tokenKey"],
+        rows: JSON.stringify(rows),
+      });
+    expect((await write([row("batchuser000000", "taken")])).status).toBe(200);
+    const res = await write([
+      row("batchuser000001", "fresh1"),
+      row("batchuser000002", "TAKEN"), // usernames are unique regardless of case
+      row("batchuser000003", "fresh3"),
+    ]);
+    const result = (await res.json()) as { written: number; failed: { index: number }[] };
+    expect(result).toMatchObject({ written: 2 });
+    expect(result.failed.map((f) => f.index)).toEqual([1]);
+    await expect(server.admin.collection("users").getOne("batchuser000002")).rejects.toThrow();
+    expect((await server.admin.collection("users").getOne("batchuser000003"))["username"]).toBe(
+      "fresh3",
+    );
+  });
+});
