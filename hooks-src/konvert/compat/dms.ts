@@ -4,7 +4,7 @@ import { findMembership, isBanned } from "../jsvm/access.ts";
 import * as dms from "../jsvm/dms.ts";
 import * as readState from "../jsvm/read-state.ts";
 import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
-import { legacyMessages, lastMessages, sendTo } from "./messages.ts";
+import { lastMessages, oneMessage, sendTo } from "./messages.ts";
 import { legacyDms } from "./room-shape.ts";
 import { legacyLimit } from "../rules/compat-shapes.ts";
 
@@ -61,7 +61,7 @@ export function messages(e: core.RequestEvent): void {
       return;
     }
     const limit = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit), dmId) });
+    e.json(200, { messages: lastMessages(e, room.id, limit, dmId) });
   });
 }
 
@@ -77,8 +77,7 @@ export function send(e: core.RequestEvent): void {
     if (isBanned(me)) legacy(400, "Вы заблокированы и не можете отправлять сообщения");
     const room = myDm(e.app, me, dmId);
     const id = sendTo(e, me, room.id, body);
-    const [message] = legacyMessages(e, [e.app.findRecordById("messages", id)], dmId);
-    e.json(200, message);
+    e.json(200, oneMessage(e, id, dmId));
   });
 }
 

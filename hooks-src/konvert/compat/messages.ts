@@ -8,18 +8,48 @@ import * as messages from "../jsvm/messages.ts";
 import * as reactions from "../jsvm/reactions.ts";
 import { addMember } from "../jsvm/membership.ts";
 import { logModeration } from "../jsvm/moderation-log.ts";
-import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
+import {
+  handle,
+  invoke,
+  legacy,
+  legacyBody,
+  legacyCaller,
+  publicBaseUrl,
+  queryParam,
+} from "./http.ts";
 import { pollFor } from "./polls.ts";
 import { rowsFor } from "./sql.ts";
-import { fileUrl } from "./user-shape.ts";
 
-/** Messages (oldest first) with reactions, mentions and their senders' current names. */
-export function legacyMessages(
+/** One row per message with its sender's current names (deleted senders keep only the id). */
+const MESSAGE_ROW = {
+  id: "",
+  room: "",
+  author: "",
+  content: "",
+  type: "",
+  replyTo: "",
+  created: "",
+  editedAt: "",
+  deletedAt: "",
+  username: "",
+  displayName: "",
+  avatar: "",
+};
+type MessageRow = typeof MESSAGE_ROW;
+
+const MESSAGE_SELECT = `SELECT m.id, m.room, m.author, m.content, m.type, m.replyTo, m.created,
+  m.editedAt, m.deletedAt, COALESCE(u.username, '') AS username,
+  CASE WHEN u.deletedAt = '' THEN u.displayName ELSE '' END AS displayName,
+  CASE WHEN u.deletedAt = '' THEN u.avatar ELSE '' END AS avatar
+FROM messages m LEFT JOIN users u ON u.id = m.author`;
+
+/** Messages in the given order with reactions and mentions: three indexed queries in all. */
+function legacyMessages(
   e: core.RequestEvent,
-  records: core.Record[],
+  rows: MessageRow[],
   roomIdShown?: string,
 ): Record<string, unknown>[] {
-  const ids = records.map((m) => m.id);
+  const ids = rows.map((m) => m.id);
   const reactionRows = rowsFor(
     e.app,
     { message: "", emoji: "", user: "" },
@@ -32,50 +62,55 @@ export function legacyMessages(
     "SELECT message, user FROM mentions WHERE message IN (:ids)",
     ids,
   );
-  const authors = new Map<string, core.Record>();
-  const authorIds = [...new Set(records.map((m) => m.getString("author")).filter((a) => a))];
-  for (const user of e.app.findRecordsByIds("users", authorIds)) authors.set(user!.id, user!);
-  return records.map((m) => {
-    const author = authors.get(m.getString("author"));
-    const live = author && author.getString("deletedAt") === "";
-    return legacyMessage({
+  const base = publicBaseUrl(e);
+  return rows.map((m) =>
+    legacyMessage({
       id: m.id,
-      roomId: roomIdShown ?? m.getString("room"),
-      authorId: m.getString("author"),
-      authorUsername: author ? author.getString("username") : "",
-      authorDisplayName: live ? author.getString("displayName") : "",
-      authorAvatar: live ? fileUrl(e, author, author.getString("avatar")) : "",
-      content: m.getString("content"),
-      type: m.getString("type"),
-      replyTo: m.getString("replyTo"),
-      created: m.getString("created"),
-      editedAt: m.getString("editedAt"),
-      deletedAt: m.getString("deletedAt"),
+      roomId: roomIdShown ?? m.room,
+      authorId: m.author,
+      authorUsername: m.username,
+      authorDisplayName: m.displayName,
+      authorAvatar: m.avatar === "" ? "" : `${base}/api/files/users/${m.author}/${m.avatar}`,
+      content: m.content,
+      type: m.type,
+      replyTo: m.replyTo,
+      created: m.created,
+      editedAt: m.editedAt,
+      deletedAt: m.deletedAt,
       reactions: reactionRows.filter((r) => r.message === m.id),
       mentions: mentionRows.filter((r) => r.message === m.id).map((r) => r.user),
-    });
-  });
+    }),
+  );
 }
 
-function oneMessage(
+function messageRows(app: CoreApp, where: string, params: Record<string, unknown>): MessageRow[] {
+  const rows = arrayOf(new DynamicModel(MESSAGE_ROW));
+  app.db().newQuery(`${MESSAGE_SELECT} WHERE ${where}`).bind(params).all(rows);
+  return rows as unknown as MessageRow[];
+}
+
+/** One message in the legacy shape (after a write to it). */
+export function oneMessage(
   e: core.RequestEvent,
   id: string,
   roomIdShown?: string,
 ): Record<string, unknown> {
-  return legacyMessages(e, [e.app.findRecordById("messages", id)], roomIdShown)[0]!;
+  return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0]!;
 }
 
-/** The last `limit` live messages of a room, oldest first. */
-export function lastMessages(app: CoreApp, roomId: string, limit: number): core.Record[] {
-  const page = app.findRecordsByFilter(
-    "messages",
-    "room = {:room} && deletedAt = ''",
-    "-created,-id",
-    limit,
-    0,
-    { room: roomId },
+/** The last `limit` live messages of a room, oldest first, in the legacy shape. */
+export function lastMessages(
+  e: core.RequestEvent,
+  roomId: string,
+  limit: number,
+  roomIdShown?: string,
+): Record<string, unknown>[] {
+  const rows = messageRows(
+    e.app,
+    "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
+    { room: roomId, limit },
   );
-  return (page as core.Record[]).reverse();
+  return legacyMessages(e, rows.reverse(), roomIdShown);
 }
 
 /** GET /messages/{roomId}?limit=100&godMode= -> {messages} */
@@ -103,7 +138,7 @@ export function list(e: core.RequestEvent): void {
       }
     }
     const limit = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit)) });
+    e.json(200, { messages: lastMessages(e, room.id, limit) });
   });
 }
 

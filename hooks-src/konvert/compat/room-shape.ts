@@ -9,14 +9,9 @@ function pairs(app: CoreApp, sql: string, ids: string[]): { a: string; b: string
   return rowsFor(app, { a: "", b: "" }, sql, ids);
 }
 
+/** `room -> ids` from rows whose `b` is a comma-joined list (ids never contain commas). */
 function grouped(rows: { a: string; b: string }[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const row of rows) {
-    const list = map.get(row.a) ?? [];
-    list.push(row.b);
-    map.set(row.a, list);
-  }
-  return map;
+  return new Map(rows.map((row) => [row.a, row.b === "" ? [] : row.b.split(",")]));
 }
 
 /** The facts the legacy shapes need, for a batch of room summaries. */
@@ -25,14 +20,15 @@ function factsFor(app: CoreApp, summaries: RoomSummary[]): RoomFacts[] {
   const members = grouped(
     pairs(
       app,
-      "SELECT room AS a, user AS b FROM room_members WHERE room IN (:ids) ORDER BY created",
+      // One row per room (group_concat): a public room's hundreds of members cost one string.
+      "SELECT room AS a, group_concat(user) AS b FROM (SELECT room, user FROM room_members WHERE room IN (:ids) ORDER BY room, created) GROUP BY room",
       roomIds,
     ),
   );
   const pins = grouped(
     pairs(
       app,
-      "SELECT room AS a, message AS b FROM pins WHERE room IN (:ids) ORDER BY created, id",
+      "SELECT room AS a, group_concat(message) AS b FROM (SELECT room, message FROM pins WHERE room IN (:ids) ORDER BY room, created, id) GROUP BY room",
       roomIds,
     ),
   );
