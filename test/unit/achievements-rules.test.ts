@@ -20,6 +20,7 @@ import {
   ROOM_COUNTERS_MAX,
   statsFromHistory,
   streaksOf,
+  touchedBy,
   type AchievementEvent,
   type History,
   type Stats,
@@ -210,6 +211,28 @@ describe("crossing thresholds", () => {
       ].sort(),
     );
     expect(ACHIEVEMENT_KEYS).toHaveLength(28);
+  });
+
+  it("an event raises progress only of the keys it declares as touched", () => {
+    const events: AchievementEvent[] = [
+      ...["text", "voice", "image", "file", "video"].map((messageType) => sent({ messageType })),
+      sent({ newReply: true, savedToFavorites: true, startsDm: true, local: "2026-03-11 10:00" }),
+      { kind: "reaction_given", roomId: "r", emoji: "🔥", inRoom: 9, total: 9 },
+      { kind: "reaction_received", onMessage: 9, total: 9 },
+      { kind: "group_created", invited: 3 },
+      { kind: "members_invited", count: 1 },
+      { kind: "pinned", total: 9 },
+      { kind: "friends", total: 9 },
+      { kind: "group_read", messages: 9 },
+      { kind: "message_deleted", ageMs: 1, unseen: true },
+      { kind: "history_read", oldestAgeDays: 999 },
+    ];
+    for (const event of events) {
+      const before = run([sent()]).stats;
+      const after = applyEvent(before, event).stats;
+      const raised = ACHIEVEMENT_KEYS.filter((k) => progressOf(after, k) > progressOf(before, k));
+      expect(touchedBy(event), JSON.stringify(event)).toEqual(expect.arrayContaining(raised));
+    }
   });
 
   it("only client-observable achievements are claimable", () => {

@@ -256,25 +256,69 @@ export function progressOf(stats: Stats, key: AchievementKey): number {
   }
 }
 
+/** Looks up an achievement's threshold (`maxProgress`); undefined when not in the catalogue. */
+export interface Thresholds {
+  get(key: string): number | undefined;
+}
+
 /**
- * Counting achievements whose progress reached `max` with this change. Only a crossing counts,
- * so a hot path does not look up unlocks it already has; the recompute catches anything missed.
+ * Counting achievements whose progress reached `max` with this change, among `keys`. Only a
+ * crossing counts, so a hot path does not look up unlocks it already has; the recompute catches
+ * anything missed (e.g. a threshold lowered below a user's progress).
  */
 export function crossed(
   before: Stats,
   after: Stats,
-  thresholds: ReadonlyMap<string, number>,
+  thresholds: Thresholds,
+  keys: readonly AchievementKey[] = ACHIEVEMENT_KEYS,
 ): AchievementKey[] {
-  return ACHIEVEMENT_KEYS.filter((key) => {
-    const max = thresholds.get(key);
-    if (max === undefined) return false;
+  return keys.filter((key) => {
     const next = progressOf(after, key);
-    return next > 0 && next >= max && progressOf(before, key) < max;
+    if (next === 0) return false;
+    const max = thresholds.get(key);
+    return max !== undefined && next >= max && progressOf(before, key) < max;
   });
 }
 
+/** The counting achievements whose progress an event can raise (the only ones to check). */
+export function touchedBy(event: AchievementEvent): AchievementKey[] {
+  switch (event.kind) {
+    case "message_sent": {
+      const keys: AchievementKey[] = ["first_message", "chatterbox", "striker"];
+      const byType: Record<string, AchievementKey> = {
+        voice: "voice_master",
+        image: "photographer",
+        file: "documentalist",
+        video: "self_director",
+      };
+      const typed = byType[event.messageType];
+      if (typed) keys.push(typed);
+      if (event.newReply) keys.push("quote_king");
+      if (event.savedToFavorites) keys.push("collector");
+      if (event.startsDm) keys.push("initiator");
+      return keys;
+    }
+    case "reaction_given":
+      return ["reaction_brain", "reactor"];
+    case "reaction_received":
+      return ["popular_person"];
+    case "group_created":
+      return ["soul_of_party", "magnet"];
+    case "members_invited":
+      return ["magnet"];
+    case "pinned":
+      return ["history_keeper"];
+    case "friends":
+      return ["chips_pretzel"];
+    case "group_read":
+      return ["silent_listener"];
+    default:
+      return [];
+  }
+}
+
 /** Keys reached by a stats snapshot (used by the recompute, which has no "before"). */
-export function reached(stats: Stats, thresholds: ReadonlyMap<string, number>): AchievementKey[] {
+export function reached(stats: Stats, thresholds: Thresholds): AchievementKey[] {
   return crossed(emptyStats(), stats, thresholds);
 }
 

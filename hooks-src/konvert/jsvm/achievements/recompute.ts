@@ -13,7 +13,14 @@ import {
   type History,
 } from "../../rules/achievements.ts";
 import { localTime, zoneOf } from "./local-time.ts";
-import { catalogue, loadStats, saveStats, thresholdsOf, type CatalogueEntry } from "./stats.ts";
+import {
+  catalogueMap,
+  loadStats,
+  readCatalogue,
+  saveStats,
+  thresholdsOf,
+  type CatalogueEntry,
+} from "./stats.ts";
 import { unlock } from "./unlock.ts";
 
 export interface RecomputeResult {
@@ -23,7 +30,7 @@ export interface RecomputeResult {
 
 export function recomputeAll(app: CoreApp, onlyUser: string | null): RecomputeResult {
   const result: RecomputeResult = { users: 0, unlocked: 0 };
-  const entries = catalogue(app);
+  const entries = catalogueMap(readCatalogue(app));
   const ids = onlyUser !== null ? [onlyUser] : allUserIds(app);
   for (const id of ids) {
     app.runInTransaction((tx) => {

@@ -11,7 +11,7 @@ import { forbidden, notFound } from "../errors.ts";
 import { bodyOf, pathParam } from "../http.ts";
 import { localTime, zoneOf } from "./local-time.ts";
 import { recomputeAll } from "./recompute.ts";
-import { catalogue, findStatsRecord, statsOf } from "./stats.ts";
+import { loadStats, type CatalogueEntry } from "./stats.ts";
 import { findUnlockRow, unlock } from "./unlock.ts";
 
 const CATALOGUE_FIELDS = [
@@ -40,8 +40,7 @@ export function list(e: core.RequestEvent): void {
   const requested = e.request!.url!.query().get("userId");
   const own = requested === "" || requested === me.id;
   const user = own ? me : findActiveUser(e.app, requested);
-  const statsRecord = own ? findStatsRecord(e.app, me.id) : null;
-  const stats = statsRecord ? statsOf(statsRecord) : null;
+  const stats = own ? loadStats(e.app, me.id).stats : null;
   const unlockRows = new Map(
     e.app
       .findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id })
@@ -147,7 +146,13 @@ export function claim(e: core.RequestEvent): void {
   if (!achievement.getBool("clientClaimable")) {
     forbidden("This achievement is awarded by the server and cannot be claimed.");
   }
-  const entry = catalogue(e.app).get(achievement.getString("key"))!;
+  const entry: CatalogueEntry = {
+    id: achievement.id,
+    key: achievement.getString("key"),
+    title: achievement.getString("title"),
+    icon: achievement.getString("icon"),
+    maxProgress: Math.max(1, achievement.getInt("maxProgress")),
+  };
   let newUnlock = false;
   e.app.runInTransaction((tx) => {
     newUnlock = unlock(tx, me.id, entry, { notify: true });

@@ -2,8 +2,8 @@
 // plus a user_achievements row and a notification for each achievement the event unlocks.
 // PocketBase has a single writer, so concurrent events for one user apply one after another and
 // an achievement unlocks once (the unique (user, achievement) index is the last guard).
-import { applyEvent, crossed, type AchievementEvent } from "../../rules/achievements.ts";
-import { catalogue, loadStats, saveStats, thresholdsOf } from "./stats.ts";
+import { applyEvent, crossed, touchedBy, type AchievementEvent } from "../../rules/achievements.ts";
+import { cachedEntry, cachedThresholds, loadStats, saveStats } from "./stats.ts";
 import { unlock } from "./unlock.ts";
 
 export type { AchievementEvent } from "../../rules/achievements.ts";
@@ -21,10 +21,10 @@ export function track(tx: CoreApp, userId: string, event: AchievementEvent | nul
     const row = loadStats(inner, userId);
     const { stats, earned } = applyEvent(row.stats, event);
     saveStats(inner, row, stats);
-    const entries = catalogue(inner);
-    const keys = new Set<string>([...earned, ...crossed(row.stats, stats, thresholdsOf(entries))]);
-    for (const key of keys) {
-      const entry = entries.get(key);
+    const thresholds = cachedThresholds(inner);
+    const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
+    for (const key of new Set(keys)) {
+      const entry = cachedEntry(inner, key);
       if (entry) unlock(inner, userId, entry, { notify: true });
     }
   });
