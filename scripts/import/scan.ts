@@ -104,12 +104,22 @@ export class Scan {
     }
   }
 
+  private readonly interned = new Map<string, string>();
+
+  private intern(text: string): string {
+    const known = this.interned.get(text);
+    if (known !== undefined) return known;
+    this.interned.set(text, text);
+    return text;
+  }
+
   private addMessage(id: string, m: Obj): void {
-    const room = str(m["room_id"]);
-    const author = str(m["sender_id"]);
+    // a million messages name a few thousand rooms and users: keep one copy of each id string
+    const room = this.intern(str(m["room_id"]));
+    const author = this.intern(str(m["sender_id"]));
     const created = toMs(m["created_at"]) ?? 0;
     const deleted = m["deleted"] === true;
-    this.messages.set(id, { room, author, created, deleted, type: str(m["type"]) });
+    this.messages.set(id, { room, author, created, deleted, type: this.intern(str(m["type"])) });
     const refs = new Map<string, ObjectRef>();
     for (const { ref } of objectUrls(messageText(m, this.options.decrypt)))
       refs.set(refKey(ref), ref);
