@@ -414,3 +414,45 @@ describe("moderation", () => {
     expect(denied.status).toBe(403);
   });
 });
+
+describe("achievements", () => {
+  type Profile = { userId: string; achievements: Record<string, Record<string, unknown>> };
+
+  it("GET /achievements/:userId reflects what the server awarded", async () => {
+    const res = await call<Profile>(alice, "GET", `/achievements/${alice.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.userId).toBe(alice.id);
+    expect(res.body.achievements["first_message"]).toMatchObject({
+      achievementId: "first_message",
+      isUnlocked: true,
+    });
+    const other = await call<Profile>(bob, "GET", `/achievements/${alice.id}`);
+    expect(other.body.achievements["first_message"]).toMatchObject({ isUnlocked: true });
+  });
+
+  it("progress and unlock: own id only; only client-claimable ones unlock on request", async () => {
+    const foreign = await call(bob, "POST", `/achievements/${alice.id}/progress`, {
+      achievementId: "first_message",
+      increment: 100,
+    });
+    expect(foreign.status).toBe(403);
+    const serverDecided = await call(outsider, "POST", `/achievements/${outsider.id}/unlock`, {
+      achievementId: "first_message",
+    });
+    expect(serverDecided.body).toMatchObject({
+      success: true,
+      newUnlock: false,
+      achievement: { isUnlocked: false },
+    });
+    const claim = await call(outsider, "POST", `/achievements/${outsider.id}/unlock`, {
+      achievementId: "perfect_taste",
+    });
+    expect(claim.body).toMatchObject({ newUnlock: true, achievement: { isUnlocked: true } });
+    const again = await call(outsider, "POST", `/achievements/${outsider.id}/unlock`, {
+      achievementId: "perfect_taste",
+    });
+    expect(again.body).toMatchObject({ newUnlock: false });
+    const streak = await call(alice, "POST", `/achievements/${alice.id}/activity`);
+    expect(streak.body).toMatchObject({ currentStreak: 1, longestStreak: 1 });
+  });
+});
