@@ -25,8 +25,8 @@ __export(index_exports, {
   achievements: () => routes_exports,
   blocks: () => blocks_exports,
   compatAuth: () => auth_exports,
-  compatDms: () => dms_exports,
-  compatMessages: () => messages_exports,
+  compatDms: () => dms_exports2,
+  compatMessages: () => messages_exports2,
   compatModeration: () => moderation_exports2,
   compatPeople: () => people_exports,
   compatPolls: () => polls_exports2,
@@ -34,14 +34,27 @@ __export(index_exports, {
   compatRooms: () => rooms_exports2,
   compatStorage: () => storage_exports,
   compatUsers: () => users_exports2,
+  dms: () => dms_exports,
+  e2ee: () => e2ee_exports,
+  favorites: () => favorites_exports,
   friends: () => friends_exports,
+  history: () => history_exports,
   importer: () => import_exports,
+  memberPrivacy: () => member_privacy_exports,
+  membership: () => membership_exports,
+  messages: () => messages_exports,
   moderation: () => moderation_exports,
+  notifications: () => notifications_exports,
   polls: () => polls_exports,
   presence: () => presence_exports,
   profiles: () => profiles_exports,
+  reactions: () => reactions_exports,
+  readState: () => read_state_exports,
+  roomAdmin: () => room_admin_exports,
+  roomList: () => room_list_exports,
   rooms: () => rooms_exports,
   search: () => search_exports,
+  typing: () => typing_exports,
   users: () => users_exports
 });
 module.exports = __toCommonJS(index_exports);
@@ -60,8 +73,8 @@ function unexpectedFields(body, allowed) {
 function unexpectedFieldsProblem(body, allowed) {
   const extra = unexpectedFields(body, allowed);
   if (extra.length === 0) return null;
-  const list5 = extra.map((key) => `'${key}'`).join(", ");
-  return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list5}.`;
+  const list9 = extra.map((key) => `'${key}'`).join(", ");
+  return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list9}.`;
 }
 
 // hooks-src/konvert/rules/roles.ts
@@ -217,6 +230,17 @@ function pinProblem(callerRole, memberRole) {
   if (callerRole === "vip" || memberRole === "owner") return null;
   return "Only the room owner, VIPs, moderators and admins can pin messages.";
 }
+function removeProblem(callerRole, callerMemberRole, targetMemberRole) {
+  if (targetMemberRole === "owner") return "The room owner cannot be removed.";
+  if (isStaff(callerRole)) return null;
+  if (callerMemberRole === "owner") return null;
+  if (callerMemberRole === "admin" && targetMemberRole === "member") return null;
+  return "Only the room owner, room admins, moderators and admins can remove members.";
+}
+function keyManagerProblem(callerRole, memberRole) {
+  if (isStaff(callerRole) || memberRole === "owner") return null;
+  return "Only the room owner, moderators and admins can distribute room keys.";
+}
 function nextOwner(remaining) {
   const byAge = [...remaining].sort((a, b) => a.joined.localeCompare(b.joined));
   return byAge.find((m) => m.role === "admin") ?? byAge[0] ?? null;
@@ -296,6 +320,16 @@ function isBlockedEitherWay(app, a, b) {
     $dbx.or($dbx.hashExp({ blocker: a, blocked: b }), $dbx.hashExp({ blocker: b, blocked: a }))
   ) > 0;
 }
+
+// hooks-src/konvert/jsvm/membership.ts
+var membership_exports = {};
+__export(membership_exports, {
+  addMember: () => addMember,
+  invite: () => invite,
+  join: () => join,
+  leave: () => leave,
+  remove: () => remove2
+});
 
 // hooks-src/konvert/jsvm/http.ts
 function bodyOf(e) {
@@ -482,13 +516,48 @@ function progressOf(stats, key) {
       return 0;
   }
 }
-function crossed(before, after, thresholds) {
-  return ACHIEVEMENT_KEYS.filter((key) => {
-    const max = thresholds.get(key);
-    if (max === void 0) return false;
+function crossed(before, after, thresholds, keys = ACHIEVEMENT_KEYS) {
+  return keys.filter((key) => {
     const next = progressOf(after, key);
-    return next > 0 && next >= max && progressOf(before, key) < max;
+    if (next === 0) return false;
+    const max = thresholds.get(key);
+    return max !== void 0 && next >= max && progressOf(before, key) < max;
   });
+}
+function touchedBy(event) {
+  switch (event.kind) {
+    case "message_sent": {
+      const keys = ["first_message", "chatterbox", "striker"];
+      const byType = {
+        voice: "voice_master",
+        image: "photographer",
+        file: "documentalist",
+        video: "self_director"
+      };
+      const typed = byType[event.messageType];
+      if (typed) keys.push(typed);
+      if (event.newReply) keys.push("quote_king");
+      if (event.savedToFavorites) keys.push("collector");
+      if (event.startsDm) keys.push("initiator");
+      return keys;
+    }
+    case "reaction_given":
+      return ["reaction_brain", "reactor"];
+    case "reaction_received":
+      return ["popular_person"];
+    case "group_created":
+      return ["soul_of_party", "magnet"];
+    case "members_invited":
+      return ["magnet"];
+    case "pinned":
+      return ["history_keeper"];
+    case "friends":
+      return ["chips_pretzel"];
+    case "group_read":
+      return ["silent_listener"];
+    default:
+      return [];
+  }
 }
 function reached(stats, thresholds) {
   return crossed(emptyStats(), stats, thresholds);
@@ -611,58 +680,143 @@ function statsFromHistory(history, stored) {
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
-function findStatsRecord(app, userId) {
-  try {
-    return app.findFirstRecordByFilter("user_stats", "user = {:user}", { user: userId });
-  } catch {
-    return null;
-  }
-}
+var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 function loadStats(app, userId) {
-  const found = findStatsRecord(app, userId);
-  const record = found ?? new Record(app.findCollectionByNameOrId("user_stats"), { user: userId });
-  return { record, stats: statsOf(record) };
-}
-function statsOf(record) {
-  let counters = null;
-  try {
-    counters = JSON.parse(record.getString("counters") || "null");
-  } catch {
+  const rows = arrayOf(
+    new DynamicModel({
+      id: "",
+      messagesSent: 0,
+      reactionsGiven: 0,
+      reactionsReceived: 0,
+      currentStreak: 0,
+      longestStreak: 0,
+      lastActiveDay: "",
+      counters: ""
+    })
+  );
+  app.db().newQuery(
+    "SELECT id, messagesSent, reactionsGiven, reactionsReceived, currentStreak, longestStreak, lastActiveDay, COALESCE(counters, '') AS counters FROM user_stats WHERE user = {:user}"
+  ).bind({ user: userId }).all(rows);
+  const row = rows[0];
+  if (!row) {
+    return {
+      id: "",
+      userId,
+      stats: {
+        messagesSent: 0,
+        reactionsGiven: 0,
+        reactionsReceived: 0,
+        currentStreak: 0,
+        longestStreak: 0,
+        lastActiveDay: "",
+        counters: {}
+      }
+    };
   }
-  return {
-    messagesSent: record.getInt("messagesSent"),
-    reactionsGiven: record.getInt("reactionsGiven"),
-    reactionsReceived: record.getInt("reactionsReceived"),
-    currentStreak: record.getInt("currentStreak"),
-    longestStreak: record.getInt("longestStreak"),
-    lastActiveDay: record.getString("lastActiveDay"),
-    counters: countersFrom(counters)
-  };
+  const { id, counters, ...numbers } = row;
+  return { id, userId, stats: { ...numbers, counters: parseCounters(counters) } };
+}
+function parseCounters(raw) {
+  try {
+    return countersFrom(JSON.parse(raw || "null"));
+  } catch {
+    return {};
+  }
 }
 function saveStats(tx, row, stats) {
-  const { record } = row;
-  record.set("messagesSent", stats.messagesSent);
-  record.set("reactionsGiven", stats.reactionsGiven);
-  record.set("reactionsReceived", stats.reactionsReceived);
-  record.set("currentStreak", stats.currentStreak);
-  record.set("longestStreak", stats.longestStreak);
-  record.set("lastActiveDay", stats.lastActiveDay);
-  record.set("counters", stats.counters);
-  if (record.isNew()) tx.save(record);
-  else tx.saveNoValidate(record);
+  const now = new DateTime().string();
+  const values = {
+    messagesSent: stats.messagesSent,
+    reactionsGiven: stats.reactionsGiven,
+    reactionsReceived: stats.reactionsReceived,
+    currentStreak: stats.currentStreak,
+    longestStreak: stats.longestStreak,
+    lastActiveDay: stats.lastActiveDay,
+    counters: JSON.stringify(stats.counters),
+    now
+  };
+  if (row.id !== "") {
+    tx.db().newQuery(
+      `UPDATE user_stats SET messagesSent = {:messagesSent}, reactionsGiven = {:reactionsGiven},
+           reactionsReceived = {:reactionsReceived}, currentStreak = {:currentStreak},
+           longestStreak = {:longestStreak}, lastActiveDay = {:lastActiveDay},
+           counters = {:counters}, updated = {:now}
+         WHERE id = {:id}`
+    ).bind({ ...values, id: row.id }).execute();
+    return;
+  }
+  row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
+  tx.db().newQuery(
+    `INSERT INTO user_stats (id, user, messagesSent, reactionsGiven, reactionsReceived,
+         currentStreak, longestStreak, lastActiveDay, counters, created, updated)
+       VALUES ({:id}, {:user}, {:messagesSent}, {:reactionsGiven}, {:reactionsReceived},
+         {:currentStreak}, {:longestStreak}, {:lastActiveDay}, {:counters}, {:now}, {:now})`
+  ).bind({ ...values, id: row.id, user: row.userId }).execute();
 }
-function catalogue(app) {
+var CATALOGUE_TTL_MS = 3e4;
+var STORE_STAMP = "konvert.achievements.readAt";
+var STORE_ENTRY = "konvert.achievements.entry.";
+var STORE_MAX = "konvert.achievements.max.";
+function cachedEntry(app, key) {
+  const raw = fresh(app).get(STORE_ENTRY + key);
+  return typeof raw === "string" ? JSON.parse(raw) : void 0;
+}
+function cachedThresholds(app) {
+  const store = fresh(app);
+  return {
+    get: (key) => {
+      const max = store.get(STORE_MAX + key);
+      return typeof max === "number" ? max : void 0;
+    }
+  };
+}
+function fresh(app) {
+  const cache = app.store();
+  const readAt = cache.get(STORE_STAMP);
+  if (typeof readAt !== "number" || Date.now() - readAt >= CATALOGUE_TTL_MS) {
+    const entries = readCatalogue(app);
+    for (const known of ACHIEVEMENT_KEYS) {
+      cache.remove(STORE_ENTRY + known);
+      cache.remove(STORE_MAX + known);
+    }
+    for (const entry of entries) {
+      cache.set(STORE_ENTRY + entry.key, JSON.stringify(entry));
+      cache.set(STORE_MAX + entry.key, entry.maxProgress);
+    }
+    cache.set(STORE_STAMP, Date.now());
+  }
+  return cache;
+}
+function readCatalogue(app) {
   const rows = arrayOf(new DynamicModel({ id: "", key: "", title: "", icon: "", maxProgress: 0 }));
   app.db().newQuery("SELECT id, key, title, icon, maxProgress FROM achievements").all(rows);
-  const entries = rows;
-  return new Map(entries.map((a) => [a.key, { ...a, maxProgress: Math.max(1, a.maxProgress) }]));
+  return rows.map((a) => ({
+    id: a.id,
+    key: a.key,
+    title: a.title,
+    icon: a.icon,
+    maxProgress: Math.max(1, a.maxProgress)
+  }));
+}
+function catalogueMap(entries) {
+  return new Map(entries.map((a) => [a.key, a]));
 }
 function thresholdsOf(entries) {
-  return new Map([...entries].map(([key, a]) => [key, a.maxProgress]));
+  return { get: (key) => entries.get(key)?.maxProgress };
 }
 
 // hooks-src/konvert/jsvm/notifications.ts
+var notifications_exports = {};
+__export(notifications_exports, {
+  KEPT_PER_USER: () => KEPT_PER_USER,
+  list: () => list,
+  markAllRead: () => markAllRead,
+  notify: () => notify,
+  remove: () => remove,
+  withdraw: () => withdraw
+});
 var KEPT_PER_USER = 100;
+var PAGE_MAX = 100;
 function notify(app, notice) {
   const row = new Record(app.findCollectionByNameOrId("notifications"));
   row.load({
@@ -698,6 +852,47 @@ function withdraw(app, filter, params) {
   )) {
     app.delete(row);
   }
+}
+function list(e) {
+  const me2 = callerOf(e);
+  const query = e.request.url.query();
+  const perPage = Math.min(Math.max(Number.parseInt(query.get("perPage"), 10) || 30, 1), PAGE_MAX);
+  const page = Math.max(Number.parseInt(query.get("page"), 10) || 1, 1);
+  const rows = e.app.findRecordsByFilter(
+    "notifications",
+    "recipient = {:me}",
+    "readAt,-created,-id",
+    perPage,
+    (page - 1) * perPage,
+    { me: me2.id }
+  );
+  const total = e.app.countRecords("notifications", $dbx.hashExp({ recipient: me2.id }));
+  const unread = e.app.countRecords(
+    "notifications",
+    $dbx.hashExp({ recipient: me2.id, readAt: "" })
+  );
+  $apis.enrichRecords(e, rows);
+  e.json(200, { page, perPage, totalItems: total, unreadItems: unread, items: rows });
+}
+function markAllRead(e) {
+  const me2 = callerOf(e);
+  const now = new DateTime();
+  e.app.runInTransaction((tx) => {
+    for (const row of tx.findRecordsByFilter(
+      "notifications",
+      "recipient = {:me} && readAt = ''",
+      "",
+      0,
+      0,
+      {
+        me: me2.id
+      }
+    )) {
+      row.set("readAt", now);
+      tx.save(row);
+    }
+  });
+  e.noContent(204);
 }
 function remove(e) {
   const me2 = callerOf(e);
@@ -753,10 +948,10 @@ function track(tx, userId, event) {
     const row = loadStats(inner, userId);
     const { stats, earned } = applyEvent(row.stats, event);
     saveStats(inner, row, stats);
-    const entries = catalogue(inner);
-    const keys = /* @__PURE__ */ new Set([...earned, ...crossed(row.stats, stats, thresholdsOf(entries))]);
-    for (const key of keys) {
-      const entry = entries.get(key);
+    const thresholds = cachedThresholds(inner);
+    const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
+    for (const key of new Set(keys)) {
+      const entry = cachedEntry(inner, key);
       if (entry) unlock(inner, userId, entry, { notify: true });
     }
   });
@@ -836,6 +1031,20 @@ function invite(e) {
     track(tx, me2.id, { kind: "members_invited", count: 1 });
   });
   e.json(200, added);
+}
+function remove2(e) {
+  const me2 = callerOf(e);
+  const targetId = requiredString(bodyOf(e), "userId");
+  e.app.runInTransaction((tx) => {
+    const room = findRoom(tx, pathParam(e, "id"));
+    const target2 = findMembership(tx, room.id, targetId);
+    if (!target2) return badRequest("userId", "This user is not a member of the room.");
+    if (targetId === me2.id) badRequest("userId", "Use leave to remove yourself.");
+    const mine = findMembership(tx, room.id, me2.id);
+    deny(removeProblem(roleOf(me2), memberRoleOf(mine), target2.getString("role")));
+    dropMember(tx, room, target2);
+  });
+  e.noContent(204);
 }
 
 // hooks-src/konvert/jsvm/rooms.ts
@@ -947,7 +1156,7 @@ function writeBatch(tx, sql, json, count, parse, offset) {
   }
 }
 function upsertStatement(table, columns, conflict2, insertOnly) {
-  const values = columns.map((_, i) => `coalesce(json_extract(value, '$[${i}]'), '')`);
+  const values = columns.map((_, i) => `coalesce(value ->> ${i}, '')`);
   const updates = columns.filter((c) => !conflict2.includes(c) && !insertOnly.includes(c)).map((c) => `\`${c}\` = excluded.\`${c}\``);
   const target2 = conflict2.map((c) => `\`${c}\``).join(",");
   const onConflict = updates.length > 0 ? `ON CONFLICT (${target2}) DO UPDATE SET ${updates.join(", ")}` : `ON CONFLICT (${target2}) DO NOTHING`;
@@ -1577,7 +1786,7 @@ __export(friends_exports, {
   markNotificationRead: () => markNotificationRead,
   pendingRequest: () => pendingRequest,
   reject: () => reject,
-  remove: () => remove2,
+  remove: () => remove3,
   sendRequest: () => sendRequest
 });
 
@@ -1598,6 +1807,7 @@ function zoneOf(user) {
 }
 
 // hooks-src/konvert/jsvm/achievements/events.ts
+var DAY_MS = 864e5;
 function messageSent(tx, author, room, message, mentions) {
   const roomType = room.getString("type");
   const replyTo = message.getString("replyTo");
@@ -1679,6 +1889,11 @@ function groupRead(tx, room, userId, previous, now) {
     )
   );
   return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+}
+function historyRead(items) {
+  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
+  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
+  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }
 
 // hooks-src/konvert/jsvm/friends.ts
@@ -1819,7 +2034,7 @@ function reject(e) {
 function cancel(e) {
   close(e, "from", "cancelled");
 }
-function remove2(e) {
+function remove3(e) {
   const me2 = callerOf(e).id;
   e.app.runInTransaction((tx) => {
     const other = targetOf(e, tx);
@@ -2069,161 +2284,709 @@ function exportData(e) {
   e.json(200, document);
 }
 
-// hooks-src/konvert/jsvm/search.ts
-var search_exports = {};
-__export(search_exports, {
-  search: () => search2,
-  searchSql: () => searchSql
+// hooks-src/konvert/jsvm/member-privacy.ts
+var member_privacy_exports = {};
+__export(member_privacy_exports, {
+  onMembershipEnrich: () => onMembershipEnrich
+});
+var PRIVATE_FIELDS2 = [
+  "encryptedKey",
+  "lastReadAt",
+  "mentionsReadAt",
+  "reactionsReadAt",
+  "hidden",
+  "mutedUntil"
+];
+function onMembershipEnrich(e) {
+  const viewer = e.requestInfo?.auth;
+  const record = e.record;
+  if (!viewer?.isSuperuser() && viewer?.id !== record.getString("user")) {
+    record.hide(...PRIVATE_FIELDS2);
+  }
+  e.next();
+}
+
+// hooks-src/konvert/jsvm/room-list.ts
+var room_list_exports = {};
+__export(room_list_exports, {
+  MY_ROOMS: () => MY_ROOMS,
+  list: () => list2,
+  one: () => one,
+  roomListSql: () => roomListSql,
+  roomSummaries: () => roomSummaries
+});
+var ROW = {
+  id: "",
+  name: "",
+  type: "",
+  system: "",
+  createdBy: "",
+  pinnedMessage: "",
+  keyVersion: 0,
+  created: "",
+  updated: "",
+  memberRole: "",
+  lastReadAt: "",
+  hidden: false,
+  memberCount: 0,
+  otherUser: "",
+  lastMessageId: "",
+  lastMessageType: "",
+  lastMessageAuthor: "",
+  lastMessagePreview: "",
+  lastMessageAt: "",
+  lastMessageDeleted: false,
+  unreadCount: 0,
+  mentionCount: 0,
+  reactionCount: 0
+};
+var SELECT = `
+SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersion, r.created, r.updated,
+  COALESCE(mem.role, '') AS memberRole,
+  COALESCE(mem.lastReadAt, '') AS lastReadAt,
+  COALESCE(mem.hidden, 0) AS hidden,
+  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  CASE WHEN r.type = 'dm' THEN COALESCE(
+    (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
+  ELSE '' END AS otherUser,
+  COALESCE(lm.id, '') AS lastMessageId,
+  COALESCE(lm.type, '') AS lastMessageType,
+  COALESCE(lm.author, '') AS lastMessageAuthor,
+  CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
+  COALESCE(lm.created, '') AS lastMessageAt,
+  COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM messages m
+    WHERE m.room = r.id AND m.created > mem.lastReadAt AND m.author != {:me} AND m.deletedAt = '') END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
+    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
+    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+FROM rooms r
+LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN messages lm ON lm.id = r.lastMessage
+WHERE r.deletedAt = ''`;
+var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
+function roomListSql(condition) {
+  return SELECT + " AND " + condition + ORDER;
+}
+var MY_ROOMS = "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
+function roomSummaries(app, me2, condition, params = {}) {
+  const rows = arrayOf(new DynamicModel(ROW));
+  app.db().newQuery(roomListSql(condition)).bind({ ...params, me: me2 }).all(rows);
+  return rows.map((row) => toSummary(row));
+}
+function toSummary(row) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    system: row.system,
+    createdBy: row.createdBy,
+    pinnedMessage: row.pinnedMessage,
+    keyVersion: row.keyVersion,
+    created: row.created,
+    updated: row.updated,
+    memberRole: row.memberRole,
+    isMember: row.memberRole !== "",
+    lastReadAt: row.lastReadAt,
+    memberCount: row.memberCount,
+    otherUser: row.otherUser,
+    lastMessage: row.lastMessageId === "" ? null : {
+      id: row.lastMessageId,
+      type: row.lastMessageType,
+      author: row.lastMessageAuthor,
+      preview: row.lastMessagePreview,
+      created: row.lastMessageAt,
+      deleted: row.lastMessageDeleted
+    },
+    unreadCount: row.unreadCount,
+    mentionCount: row.mentionCount,
+    reactionCount: row.reactionCount
+  };
+}
+var MEMBER_OF = "mem.id IS NOT NULL";
+var SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
+function list2(e) {
+  const me2 = callerOf(e);
+  if (isBanned(me2)) {
+    e.json(200, roomSummaries(e.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
+    return;
+  }
+  const withPublic = e.request.url.query().get("include") === "public";
+  const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')` : MY_ROOMS;
+  e.json(200, roomSummaries(e.app, me2.id, which));
+}
+function one(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  const visible = isBanned(me2) ? `${MEMBER_OF} AND r.system = 'jail'` : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
+  const [summary2] = roomSummaries(e.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  if (!summary2) notFound("Room not found.");
+  e.json(200, summary2);
+}
+
+// hooks-src/konvert/jsvm/room-admin.ts
+var room_admin_exports = {};
+__export(room_admin_exports, {
+  deleteRoom: () => deleteRoom,
+  pin: () => pin,
+  unpin: () => unpin
+});
+function deleteRoom(e) {
+  const me2 = callerOf(e);
+  e.app.runInTransaction((tx) => {
+    const room = findRoom(tx, pathParam(e, "id"));
+    const membership = findMembership(tx, room.id, me2.id);
+    deny(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership)));
+    room.set("deletedAt", new DateTime());
+    tx.save(room);
+    for (const membership2 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
+      room: room.id
+    })) {
+      tx.save(membership2);
+    }
+    if (memberRoleOf(membership) !== "owner") {
+      logModeration(tx, { actor: me2.id, room: room.id, action: "delete_room" });
+    }
+  });
+  e.noContent(204);
+}
+function pin(e) {
+  const me2 = callerOf(e);
+  const messageId = requiredString(bodyOf(e), "messageId");
+  let room;
+  e.app.runInTransaction((tx) => {
+    room = prepare(tx, e, me2);
+    const message = messageOf(tx, room, messageId);
+    for (const old of tx.findRecordsByFilter(
+      "pins",
+      "room = {:room} && message = {:message}",
+      "",
+      0,
+      0,
+      {
+        room: room.id,
+        message: message.id
+      }
+    )) {
+      tx.delete(old);
+    }
+    const pinRecord = new Record(tx.findCollectionByNameOrId("pins"));
+    pinRecord.load({ room: room.id, message: message.id, pinnedBy: me2.id });
+    tx.save(pinRecord);
+    room.set("pinnedMessage", message.id);
+    tx.save(room);
+    track(tx, me2.id, pinned(tx, me2.id));
+  });
+  e.json(200, room);
+}
+function unpin(e) {
+  const me2 = callerOf(e);
+  const requested = bodyOf(e)["messageId"];
+  let room;
+  e.app.runInTransaction((tx) => {
+    const current = prepare(tx, e, me2);
+    room = current;
+    const messageId = typeof requested === "string" && requested !== "" ? requested : current.getString("pinnedMessage");
+    if (messageId === "") badRequest("messageId", "Nothing is pinned in this room.");
+    const pins = tx.findRecordsByFilter(
+      "pins",
+      "room = {:room} && message = {:message}",
+      "",
+      0,
+      0,
+      {
+        room: current.id,
+        message: messageId
+      }
+    );
+    if (pins.length === 0) badRequest("messageId", "This message is not pinned.");
+    for (const p of pins) tx.delete(p);
+    const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+      room: current.id
+    });
+    current.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+    tx.save(current);
+  });
+  e.json(200, room);
+}
+function prepare(tx, e, me2) {
+  const room = findRoom(tx, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  deny(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+  return room;
+}
+function messageOf(tx, room, messageId) {
+  let message = null;
+  try {
+    message = tx.findRecordById("messages", messageId);
+  } catch {
+  }
+  if (!message || message.getString("room") !== room.id || message.getString("deletedAt") !== "") {
+    return badRequest("messageId", "The message is not in this room.");
+  }
+  return message;
+}
+
+// hooks-src/konvert/jsvm/read-state.ts
+var read_state_exports = {};
+__export(read_state_exports, {
+  markAsRead: () => markAsRead
+});
+function markAsRead(e) {
+  const me2 = callerOf(e);
+  const body = bodyOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  const membership = requireMembership(e.app, room, me2);
+  const now = new DateTime();
+  const previous = membership.getString("lastReadAt");
+  membership.set("lastReadAt", now);
+  if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
+  if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
+  e.app.runInTransaction((tx) => {
+    tx.save(membership);
+    track(tx, me2.id, groupRead(tx, room, me2.id, previous, membership.getString("lastReadAt")));
+  });
+  e.noContent(204);
+}
+
+// hooks-src/konvert/jsvm/e2ee.ts
+var e2ee_exports = {};
+__export(e2ee_exports, {
+  memberPublicKeys: () => memberPublicKeys,
+  roomKey: () => roomKey,
+  saveRoomKeys: () => saveRoomKeys,
+  updatePublicKey: () => updatePublicKey
 });
 
-// hooks-src/konvert/rules/search.ts
-var SEARCH_QUERY_MAX2 = 200;
-var SEARCH_TERMS_MAX = 10;
-var SEARCH_PER_PAGE_DEFAULT = 20;
-var SEARCH_PER_PAGE_MAX = 50;
-var SEARCH_PAGE_MAX2 = 1e3;
-var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
-var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-function ftsQuery(raw) {
-  if (typeof raw !== "string" || raw.trim() === "") {
-    return { problem: "Type something to search for." };
-  }
-  if (raw.length > SEARCH_QUERY_MAX2) {
-    return { problem: `A search can be at most ${SEARCH_QUERY_MAX2} characters long.` };
-  }
-  const terms = [];
-  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
-    const wordChars = word.match(WORD_CHAR) ?? [];
-    if (wordChars.length === 0) continue;
-    const quoted = quote(word);
-    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
-    const term = exact ? quoted : quoted + "*";
-    if (!terms.includes(term)) terms.push(term);
-  }
-  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
-  if (terms.length > SEARCH_TERMS_MAX) {
-    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
-  }
-  return { ok: terms.join(" ") };
+// hooks-src/konvert/rules/e2ee.ts
+var KEY_MAX = 8192;
+var KEY_TEXT = /^[A-Za-z0-9+/=_\-.:,{}"\s]+$/;
+function publicKeyProblem(value) {
+  if (typeof value !== "string" || value.trim() === "") return "A public key is required.";
+  if (value.length > KEY_MAX) return `The public key must be at most ${KEY_MAX} characters.`;
+  if (!KEY_TEXT.test(value)) return "The public key must be base64, PEM or JWK text.";
+  return null;
 }
-function quote(text2) {
-  return `"${text2.replaceAll('"', '""')}"`;
-}
-var ROOM_SCOPE_MAX = 500;
-function inRooms(terms, roomIds) {
-  const words = `{content} : (${terms})`;
-  if (roomIds.length > ROOM_SCOPE_MAX) return words;
-  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
-}
-function pageRequest(rawPage, rawPerPage) {
-  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX2);
-  if (page === null) {
-    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX2}.` };
+function wrappedKeysProblem(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return "Wrapped keys must map member ids to keys.";
   }
-  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
-  if (perPage === null) {
-    return {
-      field: "perPage",
-      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
-    };
-  }
-  return { ok: { page, perPage } };
-}
-function wholeNumber(raw, fallback, max) {
-  if (raw === void 0 || raw === "") return fallback;
-  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
-  const value = Number(raw);
-  return value >= 1 && value <= max ? value : null;
-}
-var MATCH_START = "";
-var MATCH_END = "";
-function snippetParts(marked) {
-  const parts = [];
-  let match = false;
-  let text2 = "";
-  const flush = () => {
-    if (text2 !== "") parts.push({ text: text2, match });
-    text2 = "";
-  };
-  for (const ch of marked) {
-    if (ch === MATCH_START || ch === MATCH_END) {
-      flush();
-      match = ch === MATCH_START;
-    } else {
-      text2 += ch;
+  const entries = Object.entries(value);
+  if (entries.length === 0) return "No wrapped keys were given.";
+  for (const [userId, key] of entries) {
+    if (typeof key !== "string" || key === "" || key.length > KEY_MAX || !KEY_TEXT.test(key)) {
+      return `The wrapped key for ${userId} must be base64 text of at most ${KEY_MAX} characters.`;
     }
   }
-  flush();
-  return parts;
+  return null;
 }
 
-// hooks-src/konvert/jsvm/search.ts
-function liveRoom(banned) {
-  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
-}
-function searchSql(banned) {
-  return `
-SELECT m.id AS id,
-  -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
-  snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
-FROM messages_fts
-CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
-CROSS JOIN messages m ON m.id = d.message
-CROSS JOIN rooms r ON r.id = m.room
-WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND ${liveRoom(banned)}
-  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
-ORDER BY m.created DESC, m.id DESC
-LIMIT {:limit} OFFSET {:offset}`;
-}
-function searchableRooms(app, me2, banned) {
-  const rows = arrayOf(new DynamicModel({ room: "" }));
-  app.db().newQuery(
-    `SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room WHERE rm.user = {:me} AND ${liveRoom(banned)}`
-  ).bind({ me: me2 }).all(rows);
-  return rows.map((row) => row.room);
-}
-function search2(e) {
+// hooks-src/konvert/jsvm/e2ee.ts
+function updatePublicKey(e) {
   const me2 = callerOf(e);
-  const params = e.requestInfo().query;
-  const query = ftsQuery(params["q"]);
-  if ("problem" in query) return badRequest("q", query.problem);
-  const paging = pageRequest(params["page"], params["perPage"]);
-  if ("problem" in paging) return badRequest(paging.field, paging.problem);
-  const { page, perPage } = paging.ok;
-  const banned = isBanned(me2);
-  const rooms = searchableRooms(e.app, me2.id, banned);
-  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
-  if (rooms.length > 0) {
-    e.app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query.ok, rooms),
-      me: me2.id,
-      limit: perPage + 1,
-      offset: (page - 1) * perPage
-    }).all(rows);
-  }
-  const hits = rows.slice(0, perPage);
-  const byId = /* @__PURE__ */ new Map();
-  for (const record of e.app.findRecordsByIds(
-    "messages",
-    hits.map((hit) => hit.id)
-  )) {
-    if (record) byId.set(record.id, record);
-  }
-  const items = [];
-  const snippets = [];
-  for (const hit of hits) {
-    const record = byId.get(hit.id);
-    if (!record) continue;
-    items.push(record);
-    snippets.push(hit.snippet);
-  }
-  $apis.enrichRecords(e, items);
-  items.forEach((record, i) => {
-    record.withCustomData(true);
-    record.set("snippet", snippetParts(snippets[i] ?? ""));
+  const publicKey = bodyOf(e)["publicKey"];
+  refuse("publicKey", publicKeyProblem(publicKey));
+  me2.set("publicKey", publicKey);
+  e.app.save(me2);
+  e.noContent(204);
+}
+function roomKey(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  const membership = requireMembership(e.app, room, me2);
+  const key = membership.getString("encryptedKey");
+  e.json(200, {
+    encryptedKey: key === "" ? null : key,
+    keyVersion: membership.getInt("keyVersion"),
+    roomKeyVersion: room.getInt("keyVersion")
   });
-  e.json(200, { page, perPage, hasMore: rows.length > perPage, items });
+}
+function memberPublicKeys(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  requireMembership(e.app, room, me2);
+  const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
+    room: room.id
+  });
+  const users = e.app.findRecordsByIds(
+    "users",
+    members.map((m) => m.getString("user"))
+  );
+  e.json(
+    200,
+    users.map((u) => ({ userId: u.id, publicKey: u.getString("publicKey") || null }))
+  );
+}
+function saveRoomKeys(e) {
+  const me2 = callerOf(e);
+  const keys = bodyOf(e)["encryptedKeys"];
+  refuse("encryptedKeys", wrappedKeysProblem(keys));
+  e.app.runInTransaction((tx) => {
+    const room = findRoom(tx, pathParam(e, "id"));
+    deny(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+    const version = room.getInt("keyVersion");
+    for (const [userId, key] of Object.entries(keys)) {
+      const membership = findMembership(tx, room.id, userId);
+      if (!membership) badRequest("encryptedKeys", `${userId} is not a member of this room.`);
+      membership.set("encryptedKey", key);
+      membership.set("keyVersion", version);
+      tx.save(membership);
+    }
+  });
+  e.noContent(204);
+}
+
+// hooks-src/konvert/jsvm/dms.ts
+var dms_exports = {};
+__export(dms_exports, {
+  VISIBLE_DMS: () => VISIBLE_DMS,
+  hide: () => hide,
+  list: () => list3,
+  open: () => open
+});
+var PEER_FIELDS = ["id", "username", "displayName", "avatar", "lastActiveAt"];
+function list3(e) {
+  const me2 = callerOf(e);
+  if (isBanned(me2)) {
+    e.json(200, []);
+    return;
+  }
+  const rooms = roomSummaries(e.app, me2.id, VISIBLE_DMS);
+  e.json(200, withPeers(e.app, rooms));
+}
+var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
+      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
+        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
+function withPeers(app, rooms) {
+  const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
+  const peers = /* @__PURE__ */ new Map();
+  for (const user of app.findRecordsByIds("users", ids)) {
+    const profile = {};
+    for (const field of PEER_FIELDS) profile[field] = user.get(field);
+    if (user.getString("deletedAt") !== "") profile["deleted"] = true;
+    peers.set(user.id, profile);
+  }
+  return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
+}
+function open(e) {
+  const me2 = callerOf(e);
+  const otherId = requiredString(bodyOf(e), "userId");
+  if (otherId === me2.id) badRequest("userId", "You cannot start a conversation with yourself.");
+  if (isBanned(me2)) forbidden("While banned you can only use the jail room.");
+  findActiveUser(e.app, otherId);
+  if (isBlockedEitherWay(e.app, me2.id, otherId)) {
+    forbidden("You cannot start a conversation with this user.");
+  }
+  let roomId = "";
+  e.app.runInTransaction((tx) => {
+    const room = findOrCreateDm(tx, dmKey(me2.id, otherId), me2.id);
+    roomId = room.id;
+    addMember(tx, room.id, me2.id, "member");
+    addMember(tx, room.id, otherId, "member");
+    const mine = findMembership(tx, room.id, me2.id);
+    if (mine.getBool("hidden")) {
+      mine.set("hidden", false);
+      tx.save(mine);
+    }
+  });
+  const [summary2] = withPeers(
+    e.app,
+    roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId })
+  );
+  e.json(200, summary2);
+}
+function findOrCreateDm(tx, key, creator) {
+  const existing = findDm(tx, key);
+  if (existing) return existing;
+  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  room.load({ type: "dm", dmKey: key, createdBy: creator, keyVersion: 0, name: "" });
+  try {
+    tx.save(room);
+    return room;
+  } catch (err) {
+    const raced = findDm(tx, key);
+    if (raced) return raced;
+    throw err;
+  }
+}
+function findDm(app, key) {
+  try {
+    return app.findFirstRecordByFilter("rooms", "dmKey = {:key}", { key });
+  } catch {
+    return null;
+  }
+}
+function hide(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  const membership = room.getString("type") === "dm" ? findMembership(e.app, room.id, me2.id) : null;
+  if (!membership) badRequest("id", "This is not one of your conversations.");
+  membership.set("hidden", true);
+  e.app.save(membership);
+  e.noContent(204);
+}
+
+// hooks-src/konvert/jsvm/favorites.ts
+var favorites_exports = {};
+__export(favorites_exports, {
+  open: () => open2
+});
+function open2(e) {
+  const me2 = callerOf(e);
+  let roomId = "";
+  e.app.runInTransaction((tx) => {
+    const room = findFavorites(tx, me2.id) ?? createFavorites(tx, me2.id);
+    roomId = room.id;
+    addMember(tx, room.id, me2.id, "owner");
+  });
+  const [summary2] = roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId });
+  e.json(200, summary2);
+}
+function findFavorites(app, owner) {
+  try {
+    return app.findFirstRecordByFilter("rooms", "type = 'favorites' && createdBy = {:owner}", {
+      owner
+    });
+  } catch {
+    return null;
+  }
+}
+function createFavorites(tx, owner) {
+  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  room.load({ type: "favorites", name: "⭐ Избранное", createdBy: owner, keyVersion: 0 });
+  try {
+    tx.save(room);
+    return room;
+  } catch (err) {
+    const raced = findFavorites(tx, owner);
+    if (raced) return raced;
+    throw err;
+  }
+}
+
+// hooks-src/konvert/jsvm/messages.ts
+var messages_exports = {};
+__export(messages_exports, {
+  edit: () => edit,
+  forward: () => forward,
+  onMessageCreateRequest: () => onMessageCreateRequest,
+  remove: () => remove4
+});
+
+// hooks-src/konvert/rules/mentions.ts
+var SUMMONS = { admin: "admin", moder: "moderator" };
+var MENTION = /(^|[^\p{L}\p{N}_@-])@([\p{L}\p{N}_-]+)/gu;
+function mentionedNames(text2) {
+  const names = [];
+  for (const match of text2.matchAll(MENTION)) {
+    const name = (match[2] ?? "").replace(/-+$/u, "").toLowerCase();
+    if (name !== "" && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+function summonedRoles(names) {
+  const roles = [];
+  for (const [word, role] of Object.entries(SUMMONS)) {
+    if (names.includes(word)) roles.push(role);
+  }
+  return roles;
+}
+function mentionIdsProblem(ids) {
+  if (ids === void 0 || ids === null) return null;
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string") || ids.length > 50) {
+    return "Mentions must be a list of at most 50 user ids.";
+  }
+  return null;
+}
+
+// hooks-src/konvert/rules/messages.ts
+var CONTENT_MAX = 1e4;
+var ENCRYPTED_CONTENT_MAX = 2e4;
+var HISTORY_DEFAULT = 50;
+var HISTORY_MAX = 200;
+var MESSAGE_TYPES = ["text", "image", "audio", "voice", "video", "file", "poll"];
+var MESSAGE_CREATE_FIELDS = [
+  "room",
+  "content",
+  "type",
+  "replyTo",
+  "attachments",
+  "mentions",
+  "poll"
+];
+function isEncryptedEnvelope(content) {
+  if (!content.startsWith("{") || !content.includes('"ciphertext"')) return false;
+  try {
+    const parsed = JSON.parse(content);
+    return typeof parsed === "object" && parsed !== null && "ciphertext" in parsed;
+  } catch {
+    return false;
+  }
+}
+function contentProblem(content, required) {
+  if (content !== void 0 && typeof content !== "string") return "Message content must be text.";
+  const text2 = content ?? "";
+  if (required && text2.trim() === "") return "A message cannot be empty.";
+  const max = isEncryptedEnvelope(text2) ? ENCRYPTED_CONTENT_MAX : CONTENT_MAX;
+  if (text2.length > max) return `A message can be at most ${CONTENT_MAX} characters long.`;
+  return null;
+}
+function typeProblem(type) {
+  if (MESSAGE_TYPES.includes(type)) return null;
+  return `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`;
+}
+function bodyProblem(type, content, hasFiles, poll) {
+  if (type === "poll") {
+    return poll === void 0 || poll === null ? "A poll message needs a poll." : contentProblem(content, false);
+  }
+  if (type === "text") return contentProblem(content, true);
+  return contentProblem(content, !hasFiles);
+}
+function deleteProblem2(isAuthor, callerRole, isRoomOwner) {
+  if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
+  return "Only the author, the room owner, moderators and admins can delete this message.";
+}
+function historyLimit(raw) {
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isFinite(n) || n < 1) return HISTORY_DEFAULT;
+  return Math.min(n, HISTORY_MAX);
+}
+
+// hooks-src/konvert/jsvm/message-write.ts
+function planWrite(app, author, roomId) {
+  const room = findRoom(app, roomId);
+  assertNotConfined(author, room);
+  if (isActiveUntil(author, "mutedUntil")) {
+    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
+  }
+  const membership = findMembership(app, room.id, author.id);
+  if (!membership && (room.getString("type") !== "public" || room.getString("system") !== "")) {
+    forbidden("You are not a member of this room.");
+  }
+  if (membership && isActiveUntil(membership, "mutedUntil"))
+    forbidden("You are muted in this room.");
+  if (room.getString("type") === "dm") {
+    const other = otherMember(app, room, author.id);
+    if (other === null || isBlockedEitherWay(app, author.id, other)) {
+      forbidden("You cannot write to this user.");
+    }
+  }
+  return { room, joinFirst: !membership };
+}
+function prepareWrite(tx, author, plan) {
+  if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
+}
+function otherMember(app, room, me2) {
+  const rows = app.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    1,
+    0,
+    {
+      room: room.id,
+      me: me2
+    }
+  );
+  const other = rows[0]?.getString("user") ?? null;
+  if (other === null) return null;
+  try {
+    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
+  } catch {
+    return null;
+  }
+}
+function replyTargetOk(app, roomId, replyTo) {
+  try {
+    const target2 = app.findRecordById("messages", replyTo);
+    return target2.getString("room") === roomId && target2.getString("deletedAt") === "";
+  } catch {
+    return false;
+  }
+}
+function resolveMentions(app, room, authorId, content, explicitIds) {
+  const names = isEncryptedEnvelope(content) ? [] : mentionedNames(content);
+  const candidates = new Set(explicitIds);
+  if (names.length > 0) {
+    for (const member of membersWithUsernames(app, room.id)) {
+      if (names.includes(member.username.toLowerCase())) candidates.add(member.id);
+    }
+  }
+  candidates.delete(authorId);
+  const members = memberIdsAmong(app, room.id, [...candidates]);
+  const users = members.filter((id) => !blocked(app, id, authorId));
+  return { users, summons: summonedRoles(names) };
+}
+function membersWithUsernames(app, roomId) {
+  const rows = arrayOf(new DynamicModel({ id: "", username: "" }));
+  app.db().newQuery(
+    "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}"
+  ).bind({ room: roomId }).all(rows);
+  return rows;
+}
+function memberIdsAmong(app, roomId, ids) {
+  if (ids.length === 0) return [];
+  const rows = arrayOf(new DynamicModel({ user: "" }));
+  app.db().newQuery(
+    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))"
+  ).bind({ room: roomId, ids: JSON.stringify(ids) }).all(rows);
+  return rows.map((r) => r.user);
+}
+function blocked(app, blocker, blockedId) {
+  return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
+}
+function writeMentions(tx, message, userIds) {
+  const added = [];
+  const collection = tx.findCollectionByNameOrId("mentions");
+  for (const user of userIds) {
+    const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
+    if (exists) continue;
+    const row = new Record(collection);
+    row.load({ message: message.id, room: message.getString("room"), user });
+    tx.save(row);
+    added.push(user);
+  }
+  return added;
+}
+function notifyMentions(tx, message, author, users, summons) {
+  const base = { actor: author.id, room: message.getString("room"), message: message.id };
+  for (const recipient of users) notify(tx, { ...base, recipient, type: "mention" });
+  for (const role of summons) {
+    const staff = tx.findRecordsByFilter(
+      "users",
+      "role = {:role} && deletedAt = '' && id != {:me}",
+      "",
+      0,
+      0,
+      {
+        role,
+        me: author.id
+      }
+    );
+    const type = role === "admin" ? "admin_call" : "moderator_call";
+    for (const user of staff) notify(tx, { ...base, recipient: user.id, type });
+  }
+}
+function afterNewMessage(tx, room, message) {
+  room.set("lastMessage", message.id);
+  room.set("lastMessageAt", message.getString("created"));
+  tx.saveNoValidate(room);
+  if (room.getString("type") !== "dm") return;
+  for (const hidden of tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && hidden = true",
+    "",
+    0,
+    0,
+    {
+      room: room.id
+    }
+  )) {
+    hidden.set("hidden", false);
+    tx.save(hidden);
+  }
 }
 
 // hooks-src/konvert/jsvm/polls.ts
@@ -2456,18 +3219,624 @@ function retract(e) {
   e.json(200, answer);
 }
 
+// hooks-src/konvert/jsvm/messages.ts
+function onMessageCreateRequest(e) {
+  if (e.hasSuperuserAuth()) {
+    e.next();
+    return;
+  }
+  const me2 = callerOf(e);
+  const body = e.requestInfo().body;
+  refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
+  const type = body["type"] ?? "text";
+  refuse("type", typeProblem(type));
+  const message = e.record;
+  const hasFiles = uploadedFiles(e) > 0;
+  refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
+  refuse("mentions", mentionIdsProblem(body["mentions"]));
+  const roomId = requiredString(body, "room");
+  const replyTo = message.getString("replyTo");
+  message.set("author", me2.id);
+  message.set("type", type);
+  const plan = planWrite(e.app, me2, roomId);
+  const room = plan.room;
+  if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
+    badRequest("replyTo", "You can only reply to a message of the same room.");
+  }
+  const mentions = resolveMentions(
+    e.app,
+    room,
+    me2.id,
+    message.getString("content"),
+    body["mentions"] ?? []
+  );
+  e.app.runInTransaction((tx) => {
+    prepareWrite(tx, me2, plan);
+    e.app = tx;
+    e.next();
+    if (type === "poll") createPollFor(tx, message, body["poll"]);
+    const added = writeMentions(tx, message, mentions.users);
+    notifyMentions(tx, message, me2, added, mentions.summons);
+    afterNewMessage(tx, room, message);
+    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
+  });
+}
+function uploadedFiles(e) {
+  let count = 0;
+  for (const key of ["attachments", "attachments+"]) {
+    try {
+      count += e.findUploadedFiles(key).length;
+    } catch {
+    }
+  }
+  return count;
+}
+function liveMessage(app, id) {
+  let message;
+  try {
+    message = app.findRecordById("messages", id);
+  } catch {
+    return notFound("Message not found.");
+  }
+  if (message.getString("deletedAt") !== "") notFound("Message not found.");
+  return message;
+}
+function edit(e) {
+  const me2 = callerOf(e);
+  const body = bodyOf(e);
+  refuse("content", contentProblem(body["content"], true));
+  refuse("mentions", mentionIdsProblem(body["mentions"]));
+  if (isActiveUntil(me2, "mutedUntil"))
+    forbidden(`You are muted until ${me2.getString("mutedUntil")}.`);
+  let edited;
+  e.app.runInTransaction((tx) => {
+    const message = liveMessage(tx, pathParam(e, "id"));
+    if (message.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
+    if (message.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+    const room = findRoom(tx, message.getString("room"));
+    message.set("content", body["content"]);
+    message.set("editedAt", new DateTime());
+    tx.save(message);
+    const mentions = resolveMentions(
+      tx,
+      room,
+      me2.id,
+      String(body["content"]),
+      body["mentions"] ?? []
+    );
+    for (const old of tx.findRecordsByFilter("mentions", "message = {:id}", "", 0, 0, {
+      id: message.id
+    })) {
+      if (!mentions.users.includes(old.getString("user"))) {
+        withdraw(tx, "type = 'mention' && message = {:id} && recipient = {:user}", {
+          id: message.id,
+          user: old.getString("user")
+        });
+        tx.delete(old);
+      }
+    }
+    const added = writeMentions(tx, message, mentions.users);
+    notifyMentions(tx, message, me2, added, []);
+    edited = message;
+  });
+  e.json(200, edited);
+}
+function remove4(e) {
+  const me2 = callerOf(e);
+  e.app.runInTransaction((tx) => {
+    const message = liveMessage(tx, pathParam(e, "id"));
+    const room = findRoom(tx, message.getString("room"));
+    const isAuthor = message.getString("author") === me2.id;
+    const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
+    deny(deleteProblem2(isAuthor, roleOf(me2), isOwner));
+    message.set("content", "");
+    message.set("attachments", []);
+    message.set("deletedAt", new DateTime());
+    tx.save(message);
+    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
+      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
+        id: message.id
+      })) {
+        tx.delete(row);
+      }
+    }
+    withdraw(tx, "message = {:id}", { id: message.id });
+    if (room.getString("pinnedMessage") === message.id) {
+      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+        room: room.id
+      });
+      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+      tx.save(room);
+    }
+    if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
+    if (!isAuthor) {
+      logModeration(tx, {
+        actor: me2.id,
+        target: message.getString("author"),
+        room: room.id,
+        action: "delete_message",
+        data: { message: message.id }
+      });
+    }
+  });
+  e.noContent(204);
+}
+function forward(e) {
+  const me2 = callerOf(e);
+  const targetId = requiredString(bodyOf(e), "roomId");
+  let copy;
+  e.app.runInTransaction((tx) => {
+    const source = liveMessage(tx, pathParam(e, "id"));
+    const sourceRoom = findRoom(tx, source.getString("room"));
+    if (!findMembership(tx, sourceRoom.id, me2.id)) notFound("Message not found.");
+    if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
+    const plan = planWrite(tx, me2, targetId);
+    prepareWrite(tx, me2, plan);
+    const room = plan.room;
+    const message = new Record(tx.findCollectionByNameOrId("messages"));
+    message.load({
+      room: room.id,
+      author: me2.id,
+      content: source.getString("content"),
+      type: source.getString("type"),
+      forwardedFrom: source.id
+    });
+    const fsys = tx.newFilesystem();
+    try {
+      message.set("attachments", copiesOf(fsys, source));
+      tx.save(message);
+    } finally {
+      fsys.close();
+    }
+    afterNewMessage(tx, room, message);
+    track(tx, me2.id, messageSent(tx, me2, room, message, 0));
+    copy = message;
+  });
+  e.json(200, copy);
+}
+function copiesOf(fsys, source) {
+  return source.getStringSlice("attachments").map((name) => fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false));
+}
+
+// hooks-src/konvert/jsvm/history.ts
+var history_exports = {};
+__export(history_exports, {
+  list: () => list4
+});
+function list4(e) {
+  const me2 = callerOf(e);
+  const query = e.request.url.query();
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  if (!findMembership(e.app, room.id, me2.id)) {
+    if (query.get("as") !== "admin" || roleOf(me2) !== "admin") {
+      forbidden("You are not a member of this room.");
+    }
+    logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
+  }
+  const limit = historyLimit(query.get("limit"));
+  const params = { room: room.id };
+  let filter = "room = {:room}";
+  const before = query.get("before");
+  if (before !== "") {
+    const cursor = cursorOf(e.app, room.id, before);
+    filter += " && (created < {:created} || (created = {:created} && id < {:id}))";
+    params["created"] = cursor.getString("created");
+    params["id"] = cursor.id;
+  }
+  const page = e.app.findRecordsByFilter("messages", filter, "-created,-id", limit + 1, 0, params);
+  const items = page.slice(0, limit);
+  track(e.app, me2.id, historyRead(items));
+  $apis.enrichRecords(e, items);
+  e.json(200, { items, hasMore: page.length > limit });
+}
+function cursorOf(app, roomId, id) {
+  try {
+    const cursor = app.findRecordById("messages", id);
+    if (cursor.getString("room") === roomId) return cursor;
+  } catch {
+  }
+  return badRequest("before", "The cursor message is not in this room.");
+}
+
+// hooks-src/konvert/jsvm/reactions.ts
+var reactions_exports = {};
+__export(reactions_exports, {
+  add: () => add,
+  remove: () => remove5
+});
+
+// hooks-src/konvert/rules/emoji.ts
+var ZWJ = 8205;
+var VS16 = 65039;
+var KEYCAP = 8419;
+var CANCEL_TAG = 917631;
+var PICTOGRAPH_RANGES = [
+  [169, 169],
+  [174, 174],
+  [8252, 8252],
+  [8265, 8265],
+  [8482, 8482],
+  [8505, 8505],
+  [8596, 8618],
+  [8986, 9215],
+  [9410, 9410],
+  [9642, 9726],
+  [9728, 10175],
+  [10548, 10549],
+  [11013, 11093],
+  [12336, 12336],
+  [12349, 12349],
+  [12951, 12953],
+  [126976, 127231],
+  [127245, 127405],
+  [127489, 127743],
+  [127744, 128511],
+  [128512, 128591],
+  [128640, 128767],
+  [128768, 129023],
+  [129024, 129279],
+  [129280, 129535],
+  [129536, 129791]
+];
+var inRange = (cp, [lo, hi]) => cp >= lo && cp <= hi;
+var isPictograph = (cp) => PICTOGRAPH_RANGES.some((r) => inRange(cp, r));
+var isRegional = (cp) => cp >= 127462 && cp <= 127487;
+var isSkinTone = (cp) => cp >= 127995 && cp <= 127999;
+var isTag = (cp) => cp >= 917536 && cp <= 917630;
+var isKeycapBase = (cp) => cp >= 48 && cp <= 57 || cp === 35 || cp === 42;
+var EMOJI_MAX_LENGTH = 32;
+function isSingleEmoji(value) {
+  if (typeof value !== "string" || value === "" || value.length > EMOJI_MAX_LENGTH) return false;
+  const cps = Array.from(value, (ch) => ch.codePointAt(0) ?? 0);
+  if (cps.length === 2 && cps.every(isRegional)) return true;
+  if (isKeycapBase(cps[0] ?? 0)) {
+    return cps.length === 2 && cps[1] === KEYCAP || cps.length === 3 && cps[1] === VS16 && cps[2] === KEYCAP;
+  }
+  let i = 0;
+  for (; ; ) {
+    if (!isPictograph(cps[i] ?? -1)) return false;
+    i += 1;
+    if (cps[i] === VS16 || isSkinTone(cps[i] ?? -1)) i += 1;
+    if (isTag(cps[i] ?? -1)) {
+      while (isTag(cps[i] ?? -1)) i += 1;
+      if (cps[i] !== CANCEL_TAG) return false;
+      i += 1;
+    }
+    if (i === cps.length) return true;
+    if (cps[i] !== ZWJ) return false;
+    i += 1;
+  }
+}
+
+// hooks-src/konvert/jsvm/reactions.ts
+function emojiOf(e) {
+  const fromBody = bodyOf(e)["emoji"];
+  const emoji = typeof fromBody === "string" ? fromBody : e.request.url.query().get("emoji");
+  if (!isSingleEmoji(emoji)) badRequest("emoji", "Reactions must be a single emoji.");
+  return emoji;
+}
+function target(tx, e, me2) {
+  let message = null;
+  try {
+    message = tx.findRecordById("messages", pathParam(e, "id"));
+  } catch {
+  }
+  if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
+  const room = findRoom(tx, message.getString("room"));
+  assertNotConfined(me2, room);
+  requireMembership(tx, room, me2);
+  return message;
+}
+function summary(app, messageId, me2) {
+  const rows = arrayOf(new DynamicModel({ emoji: "", count: 0, mine: 0 }));
+  app.db().newQuery(
+    "SELECT emoji, COUNT(*) AS count, MAX(user = {:me}) AS mine FROM reactions WHERE message = {:message} GROUP BY emoji ORDER BY MIN(created)"
+  ).bind({ message: messageId, me: me2 }).all(rows);
+  return rows.map((r) => ({
+    emoji: r.emoji,
+    count: r.count,
+    mine: r.mine === 1
+  }));
+}
+function findReaction(app, message, user, emoji) {
+  try {
+    return app.findFirstRecordByFilter(
+      "reactions",
+      "message = {:message} && user = {:user} && emoji = {:emoji}",
+      {
+        message,
+        user,
+        emoji
+      }
+    );
+  } catch {
+    return null;
+  }
+}
+function add(e) {
+  const me2 = callerOf(e);
+  const emoji = emojiOf(e);
+  let messageId = "";
+  e.app.runInTransaction((tx) => {
+    const message = target(tx, e, me2);
+    messageId = message.id;
+    if (findReaction(tx, message.id, me2.id, emoji)) return;
+    const author = message.getString("author");
+    const reaction = new Record(tx.findCollectionByNameOrId("reactions"));
+    reaction.load({
+      message: message.id,
+      user: me2.id,
+      emoji,
+      room: message.getString("room"),
+      messageAuthor: author
+    });
+    tx.save(reaction);
+    track(tx, me2.id, reactionGiven(tx, me2.id, message.getString("room"), emoji));
+    if (author !== "" && author !== me2.id) track(tx, author, reactionReceived(tx, message));
+    if (author !== "" && author !== me2.id && !authorBlocked(tx, author, me2.id)) {
+      notify(tx, {
+        recipient: author,
+        type: "reaction",
+        actor: me2.id,
+        room: message.getString("room"),
+        message: message.id,
+        data: { emoji }
+      });
+    }
+  });
+  e.json(200, summary(e.app, messageId, me2.id));
+}
+function remove5(e) {
+  const me2 = callerOf(e);
+  const emoji = emojiOf(e);
+  let messageId = "";
+  e.app.runInTransaction((tx) => {
+    const message = target(tx, e, me2);
+    messageId = message.id;
+    const reaction = findReaction(tx, message.id, me2.id, emoji);
+    if (!reaction) return;
+    tx.delete(reaction);
+    withdraw(
+      tx,
+      "type = 'reaction' && message = {:message} && actor = {:me} && data.emoji = {:emoji}",
+      {
+        message: message.id,
+        me: me2.id,
+        emoji
+      }
+    );
+  });
+  e.json(200, summary(e.app, messageId, me2.id));
+}
+function authorBlocked(app, author, reactor) {
+  return app.countRecords("blocks", $dbx.hashExp({ blocker: author, blocked: reactor })) > 0;
+}
+
+// hooks-src/konvert/jsvm/typing.ts
+var typing_exports = {};
+__export(typing_exports, {
+  onSubscribe: () => onSubscribe,
+  ping: () => ping
+});
+var PREFIX = "typing/";
+var THROTTLE_MS = 2e3;
+function isMember(app, roomId, userId) {
+  return app.countRecords("room_members", $dbx.hashExp({ room: roomId, user: userId })) > 0;
+}
+function onSubscribe(e) {
+  const auth = e.auth;
+  e.subscriptions = e.subscriptions.filter((topic) => {
+    if (!topic.startsWith(PREFIX)) return true;
+    const roomId = topic.slice(PREFIX.length).split("?")[0] ?? "";
+    return auth !== void 0 && auth.collection().name === "users" && isMember(e.app, roomId, auth.id);
+  });
+  e.next();
+}
+function ping(e) {
+  const me2 = callerOf(e);
+  const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
+  requireMembership(e.app, room, me2);
+  const key = `typing:${room.id}:${me2.id}`;
+  const now = Date.now();
+  const last = e.app.store().get(key);
+  if (last !== void 0 && now - last < THROTTLE_MS) {
+    e.noContent(204);
+    return;
+  }
+  e.app.store().set(key, now);
+  broadcast(e.app, room.id, me2.id);
+  e.noContent(204);
+}
+function broadcast(app, roomId, typist) {
+  const topic = PREFIX + roomId;
+  const members = new Set(
+    app.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, { room: roomId }).map((m) => m.getString("user"))
+  );
+  const message = new SubscriptionMessage({
+    name: topic,
+    data: JSON.stringify({ userId: typist, at: (/* @__PURE__ */ new Date()).toISOString() })
+  });
+  const clients = app.subscriptionsBroker().clients();
+  for (const id in clients) {
+    const client = clients[id];
+    if (!client.hasSubscription(topic)) continue;
+    const auth = client.get("auth");
+    if (!auth || auth.id === typist || !members.has(auth.id)) continue;
+    client.send(message);
+  }
+}
+
+// hooks-src/konvert/jsvm/search.ts
+var search_exports = {};
+__export(search_exports, {
+  search: () => search2,
+  searchSql: () => searchSql
+});
+
+// hooks-src/konvert/rules/search.ts
+var SEARCH_QUERY_MAX2 = 200;
+var SEARCH_TERMS_MAX = 10;
+var SEARCH_PER_PAGE_DEFAULT = 20;
+var SEARCH_PER_PAGE_MAX = 50;
+var SEARCH_PAGE_MAX2 = 1e3;
+var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
+var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+function ftsQuery(raw) {
+  if (typeof raw !== "string" || raw.trim() === "") {
+    return { problem: "Type something to search for." };
+  }
+  if (raw.length > SEARCH_QUERY_MAX2) {
+    return { problem: `A search can be at most ${SEARCH_QUERY_MAX2} characters long.` };
+  }
+  const terms = [];
+  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
+    const wordChars = word.match(WORD_CHAR) ?? [];
+    if (wordChars.length === 0) continue;
+    const quoted = quote(word);
+    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
+    const term = exact ? quoted : quoted + "*";
+    if (!terms.includes(term)) terms.push(term);
+  }
+  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
+  if (terms.length > SEARCH_TERMS_MAX) {
+    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
+  }
+  return { ok: terms.join(" ") };
+}
+function quote(text2) {
+  return `"${text2.replaceAll('"', '""')}"`;
+}
+var ROOM_SCOPE_MAX = 500;
+function inRooms(terms, roomIds) {
+  const words = `{content} : (${terms})`;
+  if (roomIds.length > ROOM_SCOPE_MAX) return words;
+  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
+}
+function pageRequest(rawPage, rawPerPage) {
+  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX2);
+  if (page === null) {
+    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX2}.` };
+  }
+  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
+  if (perPage === null) {
+    return {
+      field: "perPage",
+      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
+    };
+  }
+  return { ok: { page, perPage } };
+}
+function wholeNumber(raw, fallback, max) {
+  if (raw === void 0 || raw === "") return fallback;
+  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
+  const value = Number(raw);
+  return value >= 1 && value <= max ? value : null;
+}
+var MATCH_START = "";
+var MATCH_END = "";
+function snippetParts(marked) {
+  const parts = [];
+  let match = false;
+  let text2 = "";
+  const flush = () => {
+    if (text2 !== "") parts.push({ text: text2, match });
+    text2 = "";
+  };
+  for (const ch of marked) {
+    if (ch === MATCH_START || ch === MATCH_END) {
+      flush();
+      match = ch === MATCH_START;
+    } else {
+      text2 += ch;
+    }
+  }
+  flush();
+  return parts;
+}
+
+// hooks-src/konvert/jsvm/search.ts
+function liveRoom(banned) {
+  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
+}
+function searchSql(banned) {
+  return `
+SELECT m.id AS id,
+  -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
+  snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
+FROM messages_fts
+CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
+CROSS JOIN messages m ON m.id = d.message
+CROSS JOIN rooms r ON r.id = m.room
+WHERE messages_fts MATCH {:query}
+  AND m.deletedAt = '' AND ${liveRoom(banned)}
+  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
+ORDER BY m.created DESC, m.id DESC
+LIMIT {:limit} OFFSET {:offset}`;
+}
+function searchableRooms(app, me2, banned) {
+  const rows = arrayOf(new DynamicModel({ room: "" }));
+  app.db().newQuery(
+    `SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room WHERE rm.user = {:me} AND ${liveRoom(banned)}`
+  ).bind({ me: me2 }).all(rows);
+  return rows.map((row) => row.room);
+}
+function search2(e) {
+  const me2 = callerOf(e);
+  const params = e.requestInfo().query;
+  const query = ftsQuery(params["q"]);
+  if ("problem" in query) return badRequest("q", query.problem);
+  const paging = pageRequest(params["page"], params["perPage"]);
+  if ("problem" in paging) return badRequest(paging.field, paging.problem);
+  const { page, perPage } = paging.ok;
+  const banned = isBanned(me2);
+  const rooms = searchableRooms(e.app, me2.id, banned);
+  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
+  if (rooms.length > 0) {
+    e.app.db().newQuery(searchSql(banned)).bind({
+      query: inRooms(query.ok, rooms),
+      me: me2.id,
+      limit: perPage + 1,
+      offset: (page - 1) * perPage
+    }).all(rows);
+  }
+  const hits = rows.slice(0, perPage);
+  const byId = /* @__PURE__ */ new Map();
+  for (const record of e.app.findRecordsByIds(
+    "messages",
+    hits.map((hit) => hit.id)
+  )) {
+    if (record) byId.set(record.id, record);
+  }
+  const items = [];
+  const snippets = [];
+  for (const hit of hits) {
+    const record = byId.get(hit.id);
+    if (!record) continue;
+    items.push(record);
+    snippets.push(hit.snippet);
+  }
+  $apis.enrichRecords(e, items);
+  items.forEach((record, i) => {
+    record.withCustomData(true);
+    record.set("snippet", snippetParts(snippets[i] ?? ""));
+  });
+  e.json(200, { page, perPage, hasMore: rows.length > perPage, items });
+}
+
 // hooks-src/konvert/jsvm/achievements/routes.ts
 var routes_exports = {};
 __export(routes_exports, {
   claim: () => claim,
-  list: () => list,
+  list: () => list5,
   recompute: () => recompute
 });
 
 // hooks-src/konvert/jsvm/achievements/recompute.ts
 function recomputeAll(app, onlyUser) {
   const result = { users: 0, unlocked: 0 };
-  const entries = catalogue(app);
+  const entries = catalogueMap(readCatalogue(app));
   const ids = onlyUser !== null ? [onlyUser] : allUserIds(app);
   for (const id of ids) {
     app.runInTransaction((tx) => {
@@ -2643,13 +4012,12 @@ var CATALOGUE_FIELDS = [
   "sortOrder"
 ];
 var MASKED = /* @__PURE__ */ new Set(["key", "title", "description", "icon"]);
-function list(e) {
+function list5(e) {
   const me2 = callerOf(e);
   const requested = e.request.url.query().get("userId");
   const own = requested === "" || requested === me2.id;
   const user = own ? me2 : findActiveUser(e.app, requested);
-  const statsRecord = own ? findStatsRecord(e.app, me2.id) : null;
-  const stats = statsRecord ? statsOf(statsRecord) : null;
+  const stats = own ? loadStats(e.app, me2.id).stats : null;
   const unlockRows = new Map(
     e.app.findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id }).map((r) => [r.getString("achievement"), r])
   );
@@ -2736,7 +4104,13 @@ function claim(e) {
   if (!achievement.getBool("clientClaimable")) {
     forbidden("This achievement is awarded by the server and cannot be claimed.");
   }
-  const entry = catalogue(e.app).get(achievement.getString("key"));
+  const entry = {
+    id: achievement.id,
+    key: achievement.getString("key"),
+    title: achievement.getString("title"),
+    icon: achievement.getString("icon"),
+    maxProgress: Math.max(1, achievement.getInt("maxProgress"))
+  };
   let newUnlock = false;
   e.app.runInTransaction((tx) => {
     newUnlock = unlock(tx, me2.id, entry, { notify: true });
@@ -3318,11 +4692,11 @@ function signin(e) {
     if (user.getString("deletedAt") !== "") legacy(403, "Ваш аккаунт был удален");
     let tokens = { access_token: "", refresh_token: "" };
     e.app.runInTransaction((tx) => {
-      const fresh = tx.findRecordById("users", user.id);
-      fresh.set("lastActiveAt", new DateTime());
-      fresh.set("status", "online");
-      tx.save(fresh);
-      tokens = session(tx, fresh);
+      const fresh2 = tx.findRecordById("users", user.id);
+      fresh2.set("lastActiveAt", new DateTime());
+      fresh2.set("status", "online");
+      tx.save(fresh2);
+      tokens = session(tx, fresh2);
     });
     e.json(200, { user: selfUser(e, user), ...tokens });
   });
@@ -3388,327 +4762,13 @@ __export(rooms_exports2, {
   invite: () => invite2,
   join: () => join2,
   leave: () => leave2,
-  list: () => list4,
+  list: () => list8,
   markRead: () => markRead,
   openFavorites: () => openFavorites,
   pin: () => pin2,
-  remove: () => remove7,
+  remove: () => remove8,
   unpin: () => unpin2
 });
-
-// hooks-src/konvert/jsvm/room-list.ts
-var ROW = {
-  id: "",
-  name: "",
-  type: "",
-  system: "",
-  createdBy: "",
-  pinnedMessage: "",
-  keyVersion: 0,
-  created: "",
-  updated: "",
-  memberRole: "",
-  lastReadAt: "",
-  hidden: false,
-  memberCount: 0,
-  otherUser: "",
-  lastMessageId: "",
-  lastMessageType: "",
-  lastMessageAuthor: "",
-  lastMessagePreview: "",
-  lastMessageAt: "",
-  lastMessageDeleted: false,
-  unreadCount: 0,
-  mentionCount: 0,
-  reactionCount: 0
-};
-var SELECT = `
-SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersion, r.created, r.updated,
-  COALESCE(mem.role, '') AS memberRole,
-  COALESCE(mem.lastReadAt, '') AS lastReadAt,
-  COALESCE(mem.hidden, 0) AS hidden,
-  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
-  CASE WHEN r.type = 'dm' THEN COALESCE(
-    (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
-  ELSE '' END AS otherUser,
-  COALESCE(lm.id, '') AS lastMessageId,
-  COALESCE(lm.type, '') AS lastMessageType,
-  COALESCE(lm.author, '') AS lastMessageAuthor,
-  CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
-  COALESCE(lm.created, '') AS lastMessageAt,
-  COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM messages m
-    WHERE m.room = r.id AND m.created > mem.lastReadAt AND m.author != {:me} AND m.deletedAt = '') END AS unreadCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
-    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
-    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
-FROM rooms r
-LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
-LEFT JOIN messages lm ON lm.id = r.lastMessage
-WHERE r.deletedAt = ''`;
-var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
-function roomListSql(condition) {
-  return SELECT + " AND " + condition + ORDER;
-}
-function roomSummaries(app, me2, condition, params = {}) {
-  const rows = arrayOf(new DynamicModel(ROW));
-  app.db().newQuery(roomListSql(condition)).bind({ ...params, me: me2 }).all(rows);
-  return rows.map((row) => toSummary(row));
-}
-function toSummary(row) {
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    system: row.system,
-    createdBy: row.createdBy,
-    pinnedMessage: row.pinnedMessage,
-    keyVersion: row.keyVersion,
-    created: row.created,
-    updated: row.updated,
-    memberRole: row.memberRole,
-    isMember: row.memberRole !== "",
-    lastReadAt: row.lastReadAt,
-    memberCount: row.memberCount,
-    otherUser: row.otherUser,
-    lastMessage: row.lastMessageId === "" ? null : {
-      id: row.lastMessageId,
-      type: row.lastMessageType,
-      author: row.lastMessageAuthor,
-      preview: row.lastMessagePreview,
-      created: row.lastMessageAt,
-      deleted: row.lastMessageDeleted
-    },
-    unreadCount: row.unreadCount,
-    mentionCount: row.mentionCount,
-    reactionCount: row.reactionCount
-  };
-}
-
-// hooks-src/konvert/jsvm/dms.ts
-var PEER_FIELDS = ["id", "username", "displayName", "avatar", "lastActiveAt"];
-var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
-      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
-        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
-function withPeers(app, rooms) {
-  const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
-  const peers = /* @__PURE__ */ new Map();
-  for (const user of app.findRecordsByIds("users", ids)) {
-    const profile = {};
-    for (const field of PEER_FIELDS) profile[field] = user.get(field);
-    if (user.getString("deletedAt") !== "") profile["deleted"] = true;
-    peers.set(user.id, profile);
-  }
-  return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
-}
-function open(e) {
-  const me2 = callerOf(e);
-  const otherId = requiredString(bodyOf(e), "userId");
-  if (otherId === me2.id) badRequest("userId", "You cannot start a conversation with yourself.");
-  if (isBanned(me2)) forbidden("While banned you can only use the jail room.");
-  findActiveUser(e.app, otherId);
-  if (isBlockedEitherWay(e.app, me2.id, otherId)) {
-    forbidden("You cannot start a conversation with this user.");
-  }
-  let roomId = "";
-  e.app.runInTransaction((tx) => {
-    const room = findOrCreateDm(tx, dmKey(me2.id, otherId), me2.id);
-    roomId = room.id;
-    addMember(tx, room.id, me2.id, "member");
-    addMember(tx, room.id, otherId, "member");
-    const mine = findMembership(tx, room.id, me2.id);
-    if (mine.getBool("hidden")) {
-      mine.set("hidden", false);
-      tx.save(mine);
-    }
-  });
-  const [summary2] = withPeers(
-    e.app,
-    roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId })
-  );
-  e.json(200, summary2);
-}
-function findOrCreateDm(tx, key, creator) {
-  const existing = findDm(tx, key);
-  if (existing) return existing;
-  const room = new Record(tx.findCollectionByNameOrId("rooms"));
-  room.load({ type: "dm", dmKey: key, createdBy: creator, keyVersion: 0, name: "" });
-  try {
-    tx.save(room);
-    return room;
-  } catch (err) {
-    const raced = findDm(tx, key);
-    if (raced) return raced;
-    throw err;
-  }
-}
-function findDm(app, key) {
-  try {
-    return app.findFirstRecordByFilter("rooms", "dmKey = {:key}", { key });
-  } catch {
-    return null;
-  }
-}
-function hide(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
-  const membership = room.getString("type") === "dm" ? findMembership(e.app, room.id, me2.id) : null;
-  if (!membership) badRequest("id", "This is not one of your conversations.");
-  membership.set("hidden", true);
-  e.app.save(membership);
-  e.noContent(204);
-}
-
-// hooks-src/konvert/jsvm/favorites.ts
-function open2(e) {
-  const me2 = callerOf(e);
-  let roomId = "";
-  e.app.runInTransaction((tx) => {
-    const room = findFavorites(tx, me2.id) ?? createFavorites(tx, me2.id);
-    roomId = room.id;
-    addMember(tx, room.id, me2.id, "owner");
-  });
-  const [summary2] = roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId });
-  e.json(200, summary2);
-}
-function findFavorites(app, owner) {
-  try {
-    return app.findFirstRecordByFilter("rooms", "type = 'favorites' && createdBy = {:owner}", {
-      owner
-    });
-  } catch {
-    return null;
-  }
-}
-function createFavorites(tx, owner) {
-  const room = new Record(tx.findCollectionByNameOrId("rooms"));
-  room.load({ type: "favorites", name: "⭐ Избранное", createdBy: owner, keyVersion: 0 });
-  try {
-    tx.save(room);
-    return room;
-  } catch (err) {
-    const raced = findFavorites(tx, owner);
-    if (raced) return raced;
-    throw err;
-  }
-}
-
-// hooks-src/konvert/jsvm/read-state.ts
-function markAsRead(e) {
-  const me2 = callerOf(e);
-  const body = bodyOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
-  const now = new DateTime();
-  const previous = membership.getString("lastReadAt");
-  membership.set("lastReadAt", now);
-  if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
-  if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
-  e.app.runInTransaction((tx) => {
-    tx.save(membership);
-    track(tx, me2.id, groupRead(tx, room, me2.id, previous, membership.getString("lastReadAt")));
-  });
-  e.noContent(204);
-}
-
-// hooks-src/konvert/jsvm/room-admin.ts
-function deleteRoom(e) {
-  const me2 = callerOf(e);
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
-    const membership = findMembership(tx, room.id, me2.id);
-    deny(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership)));
-    room.set("deletedAt", new DateTime());
-    tx.save(room);
-    for (const membership2 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
-      room: room.id
-    })) {
-      tx.save(membership2);
-    }
-    if (memberRoleOf(membership) !== "owner") {
-      logModeration(tx, { actor: me2.id, room: room.id, action: "delete_room" });
-    }
-  });
-  e.noContent(204);
-}
-function pin(e) {
-  const me2 = callerOf(e);
-  const messageId = requiredString(bodyOf(e), "messageId");
-  let room;
-  e.app.runInTransaction((tx) => {
-    room = prepare(tx, e, me2);
-    const message = messageOf(tx, room, messageId);
-    for (const old of tx.findRecordsByFilter(
-      "pins",
-      "room = {:room} && message = {:message}",
-      "",
-      0,
-      0,
-      {
-        room: room.id,
-        message: message.id
-      }
-    )) {
-      tx.delete(old);
-    }
-    const pinRecord = new Record(tx.findCollectionByNameOrId("pins"));
-    pinRecord.load({ room: room.id, message: message.id, pinnedBy: me2.id });
-    tx.save(pinRecord);
-    room.set("pinnedMessage", message.id);
-    tx.save(room);
-    track(tx, me2.id, pinned(tx, me2.id));
-  });
-  e.json(200, room);
-}
-function unpin(e) {
-  const me2 = callerOf(e);
-  const requested = bodyOf(e)["messageId"];
-  let room;
-  e.app.runInTransaction((tx) => {
-    const current = prepare(tx, e, me2);
-    room = current;
-    const messageId = typeof requested === "string" && requested !== "" ? requested : current.getString("pinnedMessage");
-    if (messageId === "") badRequest("messageId", "Nothing is pinned in this room.");
-    const pins = tx.findRecordsByFilter(
-      "pins",
-      "room = {:room} && message = {:message}",
-      "",
-      0,
-      0,
-      {
-        room: current.id,
-        message: messageId
-      }
-    );
-    if (pins.length === 0) badRequest("messageId", "This message is not pinned.");
-    for (const p of pins) tx.delete(p);
-    const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
-      room: current.id
-    });
-    current.set("pinnedMessage", newest[0]?.getString("message") ?? "");
-    tx.save(current);
-  });
-  e.json(200, room);
-}
-function prepare(tx, e, me2) {
-  const room = findRoom(tx, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  deny(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
-  return room;
-}
-function messageOf(tx, room, messageId) {
-  let message = null;
-  try {
-    message = tx.findRecordById("messages", messageId);
-  } catch {
-  }
-  if (!message || message.getString("room") !== room.id || message.getString("deletedAt") !== "") {
-    return badRequest("messageId", "The message is not in this room.");
-  }
-  return message;
-}
 
 // hooks-src/konvert/compat/sql.ts
 function inList(ids) {
@@ -3721,9 +4781,9 @@ function inList(ids) {
 }
 function rowsFor(app, zero, sql, ids) {
   if (ids.length === 0) return [];
-  const list5 = inList(ids);
+  const list9 = inList(ids);
   const rows = arrayOf(new DynamicModel(zero));
-  app.db().newQuery(sql.replace("(:ids)", `(${list5.sql})`)).bind(list5.params).all(rows);
+  app.db().newQuery(sql.replace("(:ids)", `(${list9.sql})`)).bind(list9.params).all(rows);
   return rows;
 }
 
@@ -3732,27 +4792,22 @@ function pairs(app, sql, ids) {
   return rowsFor(app, { a: "", b: "" }, sql, ids);
 }
 function grouped(rows) {
-  const map = /* @__PURE__ */ new Map();
-  for (const row of rows) {
-    const list5 = map.get(row.a) ?? [];
-    list5.push(row.b);
-    map.set(row.a, list5);
-  }
-  return map;
+  return new Map(rows.map((row) => [row.a, row.b === "" ? [] : row.b.split(",")]));
 }
 function factsFor(app, summaries) {
   const roomIds = summaries.map((s) => s.id);
   const members = grouped(
     pairs(
       app,
-      "SELECT room AS a, user AS b FROM room_members WHERE room IN (:ids) ORDER BY created",
+      // One row per room (group_concat): a public room's hundreds of members cost one string.
+      "SELECT room AS a, group_concat(user) AS b FROM (SELECT room, user FROM room_members WHERE room IN (:ids) ORDER BY room, created) GROUP BY room",
       roomIds
     )
   );
   const pins = grouped(
     pairs(
       app,
-      "SELECT room AS a, message AS b FROM pins WHERE room IN (:ids) ORDER BY created, id",
+      "SELECT room AS a, group_concat(message) AS b FROM (SELECT room, message FROM pins WHERE room IN (:ids) ORDER BY room, created, id) GROUP BY room",
       roomIds
     )
   );
@@ -3812,26 +4867,26 @@ function legacyDms(app, me2, condition, params = {}) {
 }
 
 // hooks-src/konvert/compat/dms.ts
-var dms_exports = {};
-__export(dms_exports, {
+var dms_exports2 = {};
+__export(dms_exports2, {
   create: () => create,
   dmRoomOf: () => dmRoomOf,
-  list: () => list3,
+  list: () => list7,
   messages: () => messages,
   read: () => read,
-  remove: () => remove6,
+  remove: () => remove7,
   send: () => send2
 });
 
 // hooks-src/konvert/compat/messages.ts
-var messages_exports = {};
-__export(messages_exports, {
+var messages_exports2 = {};
+__export(messages_exports2, {
   edit: () => edit2,
   lastMessages: () => lastMessages,
-  legacyMessages: () => legacyMessages,
-  list: () => list2,
+  list: () => list6,
+  oneMessage: () => oneMessage,
   react: () => react,
-  remove: () => remove5,
+  remove: () => remove6,
   send: () => send,
   sendTo: () => sendTo,
   unreact: () => unreact
@@ -3875,523 +4930,6 @@ function legacyPoll(p, me2) {
   };
 }
 
-// hooks-src/konvert/rules/mentions.ts
-var SUMMONS = { admin: "admin", moder: "moderator" };
-var MENTION = /(^|[^\p{L}\p{N}_@-])@([\p{L}\p{N}_-]+)/gu;
-function mentionedNames(text2) {
-  const names = [];
-  for (const match of text2.matchAll(MENTION)) {
-    const name = (match[2] ?? "").replace(/-+$/u, "").toLowerCase();
-    if (name !== "" && !names.includes(name)) names.push(name);
-  }
-  return names;
-}
-function summonedRoles(names) {
-  const roles = [];
-  for (const [word, role] of Object.entries(SUMMONS)) {
-    if (names.includes(word)) roles.push(role);
-  }
-  return roles;
-}
-function mentionIdsProblem(ids) {
-  if (ids === void 0 || ids === null) return null;
-  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string") || ids.length > 50) {
-    return "Mentions must be a list of at most 50 user ids.";
-  }
-  return null;
-}
-
-// hooks-src/konvert/rules/messages.ts
-var CONTENT_MAX = 1e4;
-var ENCRYPTED_CONTENT_MAX = 2e4;
-var MESSAGE_TYPES = ["text", "image", "audio", "voice", "video", "file", "poll"];
-var MESSAGE_CREATE_FIELDS = [
-  "room",
-  "content",
-  "type",
-  "replyTo",
-  "attachments",
-  "mentions",
-  "poll"
-];
-function isEncryptedEnvelope(content) {
-  if (!content.startsWith("{") || !content.includes('"ciphertext"')) return false;
-  try {
-    const parsed = JSON.parse(content);
-    return typeof parsed === "object" && parsed !== null && "ciphertext" in parsed;
-  } catch {
-    return false;
-  }
-}
-function contentProblem(content, required) {
-  if (content !== void 0 && typeof content !== "string") return "Message content must be text.";
-  const text2 = content ?? "";
-  if (required && text2.trim() === "") return "A message cannot be empty.";
-  const max = isEncryptedEnvelope(text2) ? ENCRYPTED_CONTENT_MAX : CONTENT_MAX;
-  if (text2.length > max) return `A message can be at most ${CONTENT_MAX} characters long.`;
-  return null;
-}
-function typeProblem(type) {
-  if (MESSAGE_TYPES.includes(type)) return null;
-  return `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`;
-}
-function bodyProblem(type, content, hasFiles, poll) {
-  if (type === "poll") {
-    return poll === void 0 || poll === null ? "A poll message needs a poll." : contentProblem(content, false);
-  }
-  if (type === "text") return contentProblem(content, true);
-  return contentProblem(content, !hasFiles);
-}
-function deleteProblem2(isAuthor, callerRole, isRoomOwner) {
-  if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
-  return "Only the author, the room owner, moderators and admins can delete this message.";
-}
-
-// hooks-src/konvert/jsvm/message-write.ts
-function planWrite(app, author, roomId) {
-  const room = findRoom(app, roomId);
-  assertNotConfined(author, room);
-  if (isActiveUntil(author, "mutedUntil")) {
-    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
-  }
-  const membership = findMembership(app, room.id, author.id);
-  if (!membership && (room.getString("type") !== "public" || room.getString("system") !== "")) {
-    forbidden("You are not a member of this room.");
-  }
-  if (membership && isActiveUntil(membership, "mutedUntil"))
-    forbidden("You are muted in this room.");
-  if (room.getString("type") === "dm") {
-    const other = otherMember(app, room, author.id);
-    if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      forbidden("You cannot write to this user.");
-    }
-  }
-  return { room, joinFirst: !membership };
-}
-function prepareWrite(tx, author, plan) {
-  if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-}
-function otherMember(app, room, me2) {
-  const rows = app.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    1,
-    0,
-    {
-      room: room.id,
-      me: me2
-    }
-  );
-  const other = rows[0]?.getString("user") ?? null;
-  if (other === null) return null;
-  try {
-    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
-  } catch {
-    return null;
-  }
-}
-function replyTargetOk(app, roomId, replyTo) {
-  try {
-    const target2 = app.findRecordById("messages", replyTo);
-    return target2.getString("room") === roomId && target2.getString("deletedAt") === "";
-  } catch {
-    return false;
-  }
-}
-function resolveMentions(app, room, authorId, content, explicitIds) {
-  const names = isEncryptedEnvelope(content) ? [] : mentionedNames(content);
-  const candidates = new Set(explicitIds);
-  if (names.length > 0) {
-    for (const member of membersWithUsernames(app, room.id)) {
-      if (names.includes(member.username.toLowerCase())) candidates.add(member.id);
-    }
-  }
-  candidates.delete(authorId);
-  const members = memberIdsAmong(app, room.id, [...candidates]);
-  const users = members.filter((id) => !blocked(app, id, authorId));
-  return { users, summons: summonedRoles(names) };
-}
-function membersWithUsernames(app, roomId) {
-  const rows = arrayOf(new DynamicModel({ id: "", username: "" }));
-  app.db().newQuery(
-    "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}"
-  ).bind({ room: roomId }).all(rows);
-  return rows;
-}
-function memberIdsAmong(app, roomId, ids) {
-  if (ids.length === 0) return [];
-  const rows = arrayOf(new DynamicModel({ user: "" }));
-  app.db().newQuery(
-    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))"
-  ).bind({ room: roomId, ids: JSON.stringify(ids) }).all(rows);
-  return rows.map((r) => r.user);
-}
-function blocked(app, blocker, blockedId) {
-  return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
-}
-function writeMentions(tx, message, userIds) {
-  const added = [];
-  const collection = tx.findCollectionByNameOrId("mentions");
-  for (const user of userIds) {
-    const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
-    if (exists) continue;
-    const row = new Record(collection);
-    row.load({ message: message.id, room: message.getString("room"), user });
-    tx.save(row);
-    added.push(user);
-  }
-  return added;
-}
-function notifyMentions(tx, message, author, users, summons) {
-  const base = { actor: author.id, room: message.getString("room"), message: message.id };
-  for (const recipient of users) notify(tx, { ...base, recipient, type: "mention" });
-  for (const role of summons) {
-    const staff = tx.findRecordsByFilter(
-      "users",
-      "role = {:role} && deletedAt = '' && id != {:me}",
-      "",
-      0,
-      0,
-      {
-        role,
-        me: author.id
-      }
-    );
-    const type = role === "admin" ? "admin_call" : "moderator_call";
-    for (const user of staff) notify(tx, { ...base, recipient: user.id, type });
-  }
-}
-function afterNewMessage(tx, room, message) {
-  room.set("lastMessage", message.id);
-  room.set("lastMessageAt", message.getString("created"));
-  tx.saveNoValidate(room);
-  if (room.getString("type") !== "dm") return;
-  for (const hidden of tx.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && hidden = true",
-    "",
-    0,
-    0,
-    {
-      room: room.id
-    }
-  )) {
-    hidden.set("hidden", false);
-    tx.save(hidden);
-  }
-}
-
-// hooks-src/konvert/jsvm/messages.ts
-function onMessageCreateRequest(e) {
-  if (e.hasSuperuserAuth()) {
-    e.next();
-    return;
-  }
-  const me2 = callerOf(e);
-  const body = e.requestInfo().body;
-  refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
-  const type = body["type"] ?? "text";
-  refuse("type", typeProblem(type));
-  const message = e.record;
-  const hasFiles = uploadedFiles(e) > 0;
-  refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
-  refuse("mentions", mentionIdsProblem(body["mentions"]));
-  const roomId = requiredString(body, "room");
-  const replyTo = message.getString("replyTo");
-  message.set("author", me2.id);
-  message.set("type", type);
-  const plan = planWrite(e.app, me2, roomId);
-  const room = plan.room;
-  if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
-    badRequest("replyTo", "You can only reply to a message of the same room.");
-  }
-  const mentions = resolveMentions(
-    e.app,
-    room,
-    me2.id,
-    message.getString("content"),
-    body["mentions"] ?? []
-  );
-  e.app.runInTransaction((tx) => {
-    prepareWrite(tx, me2, plan);
-    e.app = tx;
-    e.next();
-    if (type === "poll") createPollFor(tx, message, body["poll"]);
-    const added = writeMentions(tx, message, mentions.users);
-    notifyMentions(tx, message, me2, added, mentions.summons);
-    afterNewMessage(tx, room, message);
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
-  });
-}
-function uploadedFiles(e) {
-  let count = 0;
-  for (const key of ["attachments", "attachments+"]) {
-    try {
-      count += e.findUploadedFiles(key).length;
-    } catch {
-    }
-  }
-  return count;
-}
-function liveMessage(app, id) {
-  let message;
-  try {
-    message = app.findRecordById("messages", id);
-  } catch {
-    return notFound("Message not found.");
-  }
-  if (message.getString("deletedAt") !== "") notFound("Message not found.");
-  return message;
-}
-function edit(e) {
-  const me2 = callerOf(e);
-  const body = bodyOf(e);
-  refuse("content", contentProblem(body["content"], true));
-  refuse("mentions", mentionIdsProblem(body["mentions"]));
-  if (isActiveUntil(me2, "mutedUntil"))
-    forbidden(`You are muted until ${me2.getString("mutedUntil")}.`);
-  let edited;
-  e.app.runInTransaction((tx) => {
-    const message = liveMessage(tx, pathParam(e, "id"));
-    if (message.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
-    if (message.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
-    const room = findRoom(tx, message.getString("room"));
-    message.set("content", body["content"]);
-    message.set("editedAt", new DateTime());
-    tx.save(message);
-    const mentions = resolveMentions(
-      tx,
-      room,
-      me2.id,
-      String(body["content"]),
-      body["mentions"] ?? []
-    );
-    for (const old of tx.findRecordsByFilter("mentions", "message = {:id}", "", 0, 0, {
-      id: message.id
-    })) {
-      if (!mentions.users.includes(old.getString("user"))) {
-        withdraw(tx, "type = 'mention' && message = {:id} && recipient = {:user}", {
-          id: message.id,
-          user: old.getString("user")
-        });
-        tx.delete(old);
-      }
-    }
-    const added = writeMentions(tx, message, mentions.users);
-    notifyMentions(tx, message, me2, added, []);
-    edited = message;
-  });
-  e.json(200, edited);
-}
-function remove3(e) {
-  const me2 = callerOf(e);
-  e.app.runInTransaction((tx) => {
-    const message = liveMessage(tx, pathParam(e, "id"));
-    const room = findRoom(tx, message.getString("room"));
-    const isAuthor = message.getString("author") === me2.id;
-    const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
-    deny(deleteProblem2(isAuthor, roleOf(me2), isOwner));
-    message.set("content", "");
-    message.set("attachments", []);
-    message.set("deletedAt", new DateTime());
-    tx.save(message);
-    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
-      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
-        id: message.id
-      })) {
-        tx.delete(row);
-      }
-    }
-    withdraw(tx, "message = {:id}", { id: message.id });
-    if (room.getString("pinnedMessage") === message.id) {
-      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
-        room: room.id
-      });
-      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
-      tx.save(room);
-    }
-    if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
-    if (!isAuthor) {
-      logModeration(tx, {
-        actor: me2.id,
-        target: message.getString("author"),
-        room: room.id,
-        action: "delete_message",
-        data: { message: message.id }
-      });
-    }
-  });
-  e.noContent(204);
-}
-
-// hooks-src/konvert/rules/emoji.ts
-var ZWJ = 8205;
-var VS16 = 65039;
-var KEYCAP = 8419;
-var CANCEL_TAG = 917631;
-var PICTOGRAPH_RANGES = [
-  [169, 169],
-  [174, 174],
-  [8252, 8252],
-  [8265, 8265],
-  [8482, 8482],
-  [8505, 8505],
-  [8596, 8618],
-  [8986, 9215],
-  [9410, 9410],
-  [9642, 9726],
-  [9728, 10175],
-  [10548, 10549],
-  [11013, 11093],
-  [12336, 12336],
-  [12349, 12349],
-  [12951, 12953],
-  [126976, 127231],
-  [127245, 127405],
-  [127489, 127743],
-  [127744, 128511],
-  [128512, 128591],
-  [128640, 128767],
-  [128768, 129023],
-  [129024, 129279],
-  [129280, 129535],
-  [129536, 129791]
-];
-var inRange = (cp, [lo, hi]) => cp >= lo && cp <= hi;
-var isPictograph = (cp) => PICTOGRAPH_RANGES.some((r) => inRange(cp, r));
-var isRegional = (cp) => cp >= 127462 && cp <= 127487;
-var isSkinTone = (cp) => cp >= 127995 && cp <= 127999;
-var isTag = (cp) => cp >= 917536 && cp <= 917630;
-var isKeycapBase = (cp) => cp >= 48 && cp <= 57 || cp === 35 || cp === 42;
-var EMOJI_MAX_LENGTH = 32;
-function isSingleEmoji(value) {
-  if (typeof value !== "string" || value === "" || value.length > EMOJI_MAX_LENGTH) return false;
-  const cps = Array.from(value, (ch) => ch.codePointAt(0) ?? 0);
-  if (cps.length === 2 && cps.every(isRegional)) return true;
-  if (isKeycapBase(cps[0] ?? 0)) {
-    return cps.length === 2 && cps[1] === KEYCAP || cps.length === 3 && cps[1] === VS16 && cps[2] === KEYCAP;
-  }
-  let i = 0;
-  for (; ; ) {
-    if (!isPictograph(cps[i] ?? -1)) return false;
-    i += 1;
-    if (cps[i] === VS16 || isSkinTone(cps[i] ?? -1)) i += 1;
-    if (isTag(cps[i] ?? -1)) {
-      while (isTag(cps[i] ?? -1)) i += 1;
-      if (cps[i] !== CANCEL_TAG) return false;
-      i += 1;
-    }
-    if (i === cps.length) return true;
-    if (cps[i] !== ZWJ) return false;
-    i += 1;
-  }
-}
-
-// hooks-src/konvert/jsvm/reactions.ts
-function emojiOf(e) {
-  const fromBody = bodyOf(e)["emoji"];
-  const emoji = typeof fromBody === "string" ? fromBody : e.request.url.query().get("emoji");
-  if (!isSingleEmoji(emoji)) badRequest("emoji", "Reactions must be a single emoji.");
-  return emoji;
-}
-function target(tx, e, me2) {
-  let message = null;
-  try {
-    message = tx.findRecordById("messages", pathParam(e, "id"));
-  } catch {
-  }
-  if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
-  const room = findRoom(tx, message.getString("room"));
-  assertNotConfined(me2, room);
-  requireMembership(tx, room, me2);
-  return message;
-}
-function summary(app, messageId, me2) {
-  const rows = arrayOf(new DynamicModel({ emoji: "", count: 0, mine: 0 }));
-  app.db().newQuery(
-    "SELECT emoji, COUNT(*) AS count, MAX(user = {:me}) AS mine FROM reactions WHERE message = {:message} GROUP BY emoji ORDER BY MIN(created)"
-  ).bind({ message: messageId, me: me2 }).all(rows);
-  return rows.map((r) => ({
-    emoji: r.emoji,
-    count: r.count,
-    mine: r.mine === 1
-  }));
-}
-function findReaction(app, message, user, emoji) {
-  try {
-    return app.findFirstRecordByFilter(
-      "reactions",
-      "message = {:message} && user = {:user} && emoji = {:emoji}",
-      {
-        message,
-        user,
-        emoji
-      }
-    );
-  } catch {
-    return null;
-  }
-}
-function add(e) {
-  const me2 = callerOf(e);
-  const emoji = emojiOf(e);
-  let messageId = "";
-  e.app.runInTransaction((tx) => {
-    const message = target(tx, e, me2);
-    messageId = message.id;
-    if (findReaction(tx, message.id, me2.id, emoji)) return;
-    const author = message.getString("author");
-    const reaction = new Record(tx.findCollectionByNameOrId("reactions"));
-    reaction.load({
-      message: message.id,
-      user: me2.id,
-      emoji,
-      room: message.getString("room"),
-      messageAuthor: author
-    });
-    tx.save(reaction);
-    track(tx, me2.id, reactionGiven(tx, me2.id, message.getString("room"), emoji));
-    if (author !== "" && author !== me2.id) track(tx, author, reactionReceived(tx, message));
-    if (author !== "" && author !== me2.id && !authorBlocked(tx, author, me2.id)) {
-      notify(tx, {
-        recipient: author,
-        type: "reaction",
-        actor: me2.id,
-        room: message.getString("room"),
-        message: message.id,
-        data: { emoji }
-      });
-    }
-  });
-  e.json(200, summary(e.app, messageId, me2.id));
-}
-function remove4(e) {
-  const me2 = callerOf(e);
-  const emoji = emojiOf(e);
-  let messageId = "";
-  e.app.runInTransaction((tx) => {
-    const message = target(tx, e, me2);
-    messageId = message.id;
-    const reaction = findReaction(tx, message.id, me2.id, emoji);
-    if (!reaction) return;
-    tx.delete(reaction);
-    withdraw(
-      tx,
-      "type = 'reaction' && message = {:message} && actor = {:me} && data.emoji = {:emoji}",
-      {
-        message: message.id,
-        me: me2.id,
-        emoji
-      }
-    );
-  });
-  e.json(200, summary(e.app, messageId, me2.id));
-}
-function authorBlocked(app, author, reactor) {
-  return app.countRecords("blocks", $dbx.hashExp({ blocker: author, blocked: reactor })) > 0;
-}
-
 // hooks-src/konvert/compat/polls.ts
 var polls_exports2 = {};
 __export(polls_exports2, {
@@ -4430,8 +4968,27 @@ function vote2(e) {
 }
 
 // hooks-src/konvert/compat/messages.ts
-function legacyMessages(e, records, roomIdShown) {
-  const ids = records.map((m) => m.id);
+var MESSAGE_ROW = {
+  id: "",
+  room: "",
+  author: "",
+  content: "",
+  type: "",
+  replyTo: "",
+  created: "",
+  editedAt: "",
+  deletedAt: "",
+  username: "",
+  displayName: "",
+  avatar: ""
+};
+var MESSAGE_SELECT = `SELECT m.id, m.room, m.author, m.content, m.type, m.replyTo, m.created,
+  m.editedAt, m.deletedAt, COALESCE(u.username, '') AS username,
+  CASE WHEN u.deletedAt = '' THEN u.displayName ELSE '' END AS displayName,
+  CASE WHEN u.deletedAt = '' THEN u.avatar ELSE '' END AS avatar
+FROM messages m LEFT JOIN users u ON u.id = m.author`;
+function legacyMessages(e, rows, roomIdShown) {
+  const ids = rows.map((m) => m.id);
   const reactionRows = rowsFor(
     e.app,
     { message: "", emoji: "", user: "" },
@@ -4444,45 +5001,43 @@ function legacyMessages(e, records, roomIdShown) {
     "SELECT message, user FROM mentions WHERE message IN (:ids)",
     ids
   );
-  const authors = /* @__PURE__ */ new Map();
-  const authorIds = [...new Set(records.map((m) => m.getString("author")).filter((a) => a))];
-  for (const user of e.app.findRecordsByIds("users", authorIds)) authors.set(user.id, user);
-  return records.map((m) => {
-    const author = authors.get(m.getString("author"));
-    const live = author && author.getString("deletedAt") === "";
-    return legacyMessage({
+  const base = publicBaseUrl(e);
+  return rows.map(
+    (m) => legacyMessage({
       id: m.id,
-      roomId: roomIdShown ?? m.getString("room"),
-      authorId: m.getString("author"),
-      authorUsername: author ? author.getString("username") : "",
-      authorDisplayName: live ? author.getString("displayName") : "",
-      authorAvatar: live ? fileUrl(e, author, author.getString("avatar")) : "",
-      content: m.getString("content"),
-      type: m.getString("type"),
-      replyTo: m.getString("replyTo"),
-      created: m.getString("created"),
-      editedAt: m.getString("editedAt"),
-      deletedAt: m.getString("deletedAt"),
+      roomId: roomIdShown ?? m.room,
+      authorId: m.author,
+      authorUsername: m.username,
+      authorDisplayName: m.displayName,
+      authorAvatar: m.avatar === "" ? "" : `${base}/api/files/users/${m.author}/${m.avatar}`,
+      content: m.content,
+      type: m.type,
+      replyTo: m.replyTo,
+      created: m.created,
+      editedAt: m.editedAt,
+      deletedAt: m.deletedAt,
       reactions: reactionRows.filter((r) => r.message === m.id),
       mentions: mentionRows.filter((r) => r.message === m.id).map((r) => r.user)
-    });
-  });
+    })
+  );
+}
+function messageRows(app, where, params) {
+  const rows = arrayOf(new DynamicModel(MESSAGE_ROW));
+  app.db().newQuery(`${MESSAGE_SELECT} WHERE ${where}`).bind(params).all(rows);
+  return rows;
 }
 function oneMessage(e, id, roomIdShown) {
-  return legacyMessages(e, [e.app.findRecordById("messages", id)], roomIdShown)[0];
+  return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0];
 }
-function lastMessages(app, roomId, limit) {
-  const page = app.findRecordsByFilter(
-    "messages",
-    "room = {:room} && deletedAt = ''",
-    "-created,-id",
-    limit,
-    0,
-    { room: roomId }
+function lastMessages(e, roomId, limit, roomIdShown) {
+  const rows = messageRows(
+    e.app,
+    "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
+    { room: roomId, limit }
   );
-  return page.reverse();
+  return legacyMessages(e, rows.reverse(), roomIdShown);
 }
-function list2(e) {
+function list6(e) {
   handle(e, () => {
     const me2 = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
     let room;
@@ -4506,7 +5061,7 @@ function list2(e) {
       }
     }
     const limit = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit)) });
+    e.json(200, { messages: lastMessages(e, room.id, limit) });
   });
 }
 function sendTo(e, me2, roomId, body) {
@@ -4555,10 +5110,10 @@ function edit2(e) {
     e.json(200, oneMessage(e, id));
   });
 }
-function remove5(e) {
+function remove6(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    invoke(e, remove3, { caller: me2, params: { id: e.request.pathValue("messageId") } });
+    invoke(e, remove4, { caller: me2, params: { id: e.request.pathValue("messageId") } });
     e.json(200, { success: true });
   });
 }
@@ -4580,7 +5135,7 @@ function unreact(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const id = e.request.pathValue("messageId");
-    invoke(e, remove4, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
+    invoke(e, remove5, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
     e.json(200, oneMessage(e, id));
   });
 }
@@ -4612,7 +5167,7 @@ function create(e) {
     e.json(200, dm);
   });
 }
-function list3(e) {
+function list7(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, VISIBLE_DMS) });
@@ -4630,7 +5185,7 @@ function messages(e) {
       return;
     }
     const limit = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: legacyMessages(e, lastMessages(e.app, room.id, limit), dmId) });
+    e.json(200, { messages: lastMessages(e, room.id, limit, dmId) });
   });
 }
 function send2(e) {
@@ -4644,8 +5199,7 @@ function send2(e) {
     if (isBanned(me2)) legacy(400, "Вы заблокированы и не можете отправлять сообщения");
     const room = myDm(e.app, me2, dmId);
     const id = sendTo(e, me2, room.id, body);
-    const [message] = legacyMessages(e, [e.app.findRecordById("messages", id)], dmId);
-    e.json(200, message);
+    e.json(200, oneMessage(e, id, dmId));
   });
 }
 function read(e) {
@@ -4656,7 +5210,7 @@ function read(e) {
     e.json(200, { success: true });
   });
 }
-function remove6(e) {
+function remove7(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const room = myDm(e.app, me2, e.request.pathValue("dmId"));
@@ -4670,7 +5224,7 @@ var MEMBER = "mem.id IS NOT NULL";
 function godModeOf(e, me2) {
   return queryParam(e, "godMode") === "true" && roleOf(me2) === "admin";
 }
-function list4(e) {
+function list8(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     if (isBanned(me2)) {
@@ -4786,7 +5340,7 @@ function markRead(e) {
     e.json(200, { success: true });
   });
 }
-function remove7(e) {
+function remove8(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const roomId = e.request.pathValue("roomId");
@@ -4809,7 +5363,7 @@ function openFavorites(e) {
 // hooks-src/konvert/compat/users.ts
 var users_exports2 = {};
 __export(users_exports2, {
-  one: () => one,
+  one: () => one2,
   search: () => search3
 });
 var SEARCH_LIMIT = 50;
@@ -4833,7 +5387,7 @@ function search3(e) {
     e.json(200, { users: records.map((u) => otherUser(e, me2, u, false)) });
   });
 }
-function one(e) {
+function one2(e) {
   handle(e, () => {
     const me2 = optionalCaller(e);
     let user;
@@ -4919,7 +5473,7 @@ function reject2(e) {
 function unfriend(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    invoke(e, remove2, { caller: me2, params: { id: e.request.pathValue("userId") } });
+    invoke(e, remove3, { caller: me2, params: { id: e.request.pathValue("userId") } });
     e.json(200, { success: true });
   });
 }

@@ -138,6 +138,149 @@ routerAdd(
   "/api/konvert/account/export",
   (e) => require(`${__hooks}/konvert.js`).account.exportData(e)
 );
+onRecordEnrich(
+  (e) => require(`${__hooks}/konvert.js`).memberPrivacy.onMembershipEnrich(e),
+  "room_members"
+);
+routerAdd("GET", "/api/konvert/rooms", (e) => require(`${__hooks}/konvert.js`).roomList.list(e));
+routerAdd(
+  "GET",
+  "/api/konvert/rooms/{id}",
+  (e) => require(`${__hooks}/konvert.js`).roomList.one(e)
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/rooms/{id}",
+  (e) => require(`${__hooks}/konvert.js`).roomAdmin.deleteRoom(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/join",
+  (e) => require(`${__hooks}/konvert.js`).membership.join(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/leave",
+  (e) => require(`${__hooks}/konvert.js`).membership.leave(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/invite",
+  (e) => require(`${__hooks}/konvert.js`).membership.invite(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/remove",
+  (e) => require(`${__hooks}/konvert.js`).membership.remove(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/pin",
+  (e) => require(`${__hooks}/konvert.js`).roomAdmin.pin(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/unpin",
+  (e) => require(`${__hooks}/konvert.js`).roomAdmin.unpin(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/read",
+  (e) => require(`${__hooks}/konvert.js`).readState.markAsRead(e)
+);
+routerAdd(
+  "GET",
+  "/api/konvert/rooms/{id}/key",
+  (e) => require(`${__hooks}/konvert.js`).e2ee.roomKey(e)
+);
+routerAdd(
+  "PUT",
+  "/api/konvert/rooms/{id}/keys",
+  (e) => require(`${__hooks}/konvert.js`).e2ee.saveRoomKeys(e)
+);
+routerAdd(
+  "GET",
+  "/api/konvert/rooms/{id}/public-keys",
+  (e) => require(`${__hooks}/konvert.js`).e2ee.memberPublicKeys(e)
+);
+routerAdd(
+  "PUT",
+  "/api/konvert/me/public-key",
+  (e) => require(`${__hooks}/konvert.js`).e2ee.updatePublicKey(e)
+);
+routerAdd("GET", "/api/konvert/dms", (e) => require(`${__hooks}/konvert.js`).dms.list(e));
+routerAdd("POST", "/api/konvert/dms", (e) => require(`${__hooks}/konvert.js`).dms.open(e));
+routerAdd("DELETE", "/api/konvert/dms/{id}", (e) => require(`${__hooks}/konvert.js`).dms.hide(e));
+routerAdd(
+  "POST",
+  "/api/konvert/favorites",
+  (e) => require(`${__hooks}/konvert.js`).favorites.open(e)
+);
+onRecordCreateRequest(
+  (e) => require(`${__hooks}/konvert.js`).messages.onMessageCreateRequest(e),
+  "messages"
+);
+onRealtimeSubscribeRequest((e) => require(`${__hooks}/konvert.js`).typing.onSubscribe(e));
+routerAdd(
+  "GET",
+  "/api/konvert/rooms/{id}/messages",
+  (e) => require(`${__hooks}/konvert.js`).history.list(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "POST",
+  "/api/konvert/rooms/{id}/typing",
+  (e) => require(`${__hooks}/konvert.js`).typing.ping(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "PATCH",
+  "/api/konvert/messages/{id}",
+  (e) => require(`${__hooks}/konvert.js`).messages.edit(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/messages/{id}",
+  (e) => require(`${__hooks}/konvert.js`).messages.remove(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "POST",
+  "/api/konvert/messages/{id}/forward",
+  (e) => require(`${__hooks}/konvert.js`).messages.forward(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "POST",
+  "/api/konvert/messages/{id}/reactions",
+  (e) => require(`${__hooks}/konvert.js`).reactions.add(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/messages/{id}/reactions",
+  (e) => require(`${__hooks}/konvert.js`).reactions.remove(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "GET",
+  "/api/konvert/notifications",
+  (e) => require(`${__hooks}/konvert.js`).notifications.list(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "POST",
+  "/api/konvert/notifications/read-all",
+  (e) => require(`${__hooks}/konvert.js`).notifications.markAllRead(e),
+  $apis.requireAuth("users")
+);
+routerAdd(
+  "DELETE",
+  "/api/konvert/notifications/{id}",
+  (e) => require(`${__hooks}/konvert.js`).notifications.remove(e),
+  $apis.requireAuth("users")
+);
 routerAdd("GET", "/api/konvert/search", (e) => require(`${__hooks}/konvert.js`).search.search(e));
 routerAdd(
   "GET",
