@@ -110,7 +110,11 @@ export function lastMessages(
     "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
     { room: roomId, limit },
   );
-  return legacyMessages(e, rows.reverse(), roomIdShown);
+  // Oldest first. Not rows.reverse(): the rows are a Go slice, and swapping its elements in
+  // place copies one struct over the other (the same message twice).
+  const oldestFirst: MessageRow[] = [];
+  for (let i = rows.length - 1; i >= 0; i--) oldestFirst.push(rows[i]!);
+  return legacyMessages(e, oldestFirst, roomIdShown);
 }
 
 /** GET /messages/{roomId}?limit=100&godMode= -> {messages} */
