@@ -260,3 +260,23 @@ describe("deleted accounts", () => {
     expect(refresh.status).toBe(401);
   });
 });
+
+describe("rate limits", () => {
+  it("sign-in is limited like PocketBase's own auth (11th attempt in 10 s gets 429)", async () => {
+    const limited = await startPocketBase({ rateLimits: true });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const res = await legacyFetch(limited, "POST", "/auth/signin", ANON_KEY, {
+          email: "nobody@konvert.test",
+          password: "wrong-password",
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
+      expect(statuses[10]).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
