@@ -5,7 +5,7 @@ import { passwordProblem, usernameProblem } from "../rules/signup.ts";
 import { invoke, handle, legacy, legacyBody, legacyCaller, optionalCaller } from "./http.ts";
 import {
   accessToken,
-  ACCESS_TTL_SECONDS,
+  accessTtlSeconds,
   issueRefreshToken,
   revokeRefreshToken,
   rotateRefreshToken,
@@ -138,7 +138,7 @@ export function refresh(e: core.RequestEvent): void {
     e.json(200, {
       access_token: accessToken(rotated.user),
       refresh_token: rotated.refreshToken,
-      expires_in: ACCESS_TTL_SECONDS,
+      expires_in: accessTtlSeconds(),
     });
   });
 }

@@ -4,7 +4,16 @@
 // random strings; only their SHA-256 is stored, and each one works once.
 
 /** One hour, like Supabase's default: the client refreshes when under ten minutes remain. */
-export const ACCESS_TTL_SECONDS = 3600;
+const DEFAULT_ACCESS_TTL_SECONDS = 3600;
+
+/**
+ * Access-token lifetime; `KONVERT_COMPAT_ACCESS_TTL` (seconds) overrides it, which tests use to
+ * see a token expire. Under 600 s the original client refreshes on every check, so keep it above.
+ */
+export function accessTtlSeconds(): number {
+  const raw = Number.parseInt($os.getenv("KONVERT_COMPAT_ACCESS_TTL"), 10);
+  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_ACCESS_TTL_SECONDS;
+}
 /** Sixty days without use and the user signs in again. */
 const REFRESH_TTL_MS = 60 * 24 * 3600 * 1000;
 
@@ -20,7 +29,7 @@ export function accessToken(user: core.Record): string {
       role: "authenticated",
     },
     user.tokenKey() + collection.authToken.secret,
-    ACCESS_TTL_SECONDS,
+    accessTtlSeconds(),
   );
 }
 
