@@ -35,3 +35,4 @@ export * as compatPolls from "./compat/polls.ts";
 export * as compatStorage from "./compat/storage.ts";
 export * as compatProfile from "./compat/profile.ts";
 export * as compatModeration from "./compat/moderation.ts";
+export * as compatAchievements from "./compat/achievements.ts";

@@ -111,6 +111,32 @@ describe("friend requests", () => {
   });
 });
 
+describe("blocks", () => {
+  it("block / unblock with the original texts; a block hides the blocker from search", async () => {
+    const self = await call(cat, "POST", `/users/${cat.id}/block`);
+    expect(self).toMatchObject({
+      status: 400,
+      body: { error: "Нельзя заблокировать самого себя" },
+    });
+    expect((await call(cat, "POST", `/users/${ben.id}/block`)).body).toEqual({ success: true });
+    const twice = await call(cat, "POST", `/users/${ben.id}/block`);
+    expect(twice).toMatchObject({ status: 400, body: { error: "Пользователь уже заблокирован" } });
+    const me = await call<{ user: { blocked_users: string[] } }>(cat, "GET", "/auth/me");
+    expect(me.body.user.blocked_users).toEqual([ben.id]);
+    const dm = await call(ben, "POST", "/dm/create", { userId: cat.id });
+    expect(dm).toMatchObject({
+      status: 400,
+      body: { error: "Невозможно создать чат с этим пользователем" },
+    });
+    expect((await call(cat, "POST", `/users/${ben.id}/unblock`)).body).toEqual({ success: true });
+    const again = await call(cat, "POST", `/users/${ben.id}/unblock`);
+    expect(again).toMatchObject({
+      status: 400,
+      body: { error: "Пользователь не в списке заблокированных" },
+    });
+  });
+});
+
 describe("notifications", () => {
   it("read and delete own notifications; others' look missing", async () => {
     // Ben's request notice went when he accepted; Ann keeps "accepted".

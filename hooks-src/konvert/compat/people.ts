@@ -5,6 +5,7 @@ import {
   legacyNotification,
   parseFriendRequestKey,
 } from "../rules/compat-shapes.ts";
+import * as blocks from "../jsvm/blocks.ts";
 import * as friends from "../jsvm/friends.ts";
 import * as notifications from "../jsvm/notifications.ts";
 import { handle, invoke, legacy, legacyCaller } from "./http.ts";
@@ -88,6 +89,24 @@ export function unfriend(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     invoke(e, friends.remove, { caller: me, params: { id: e.request!.pathValue("userId") } });
+    e.json(200, { success: true });
+  });
+}
+
+/** POST /users/{userId}/block -> {success:true}; ends a friendship and pending requests. */
+export function block(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    invoke(e, blocks.block, { caller: me, params: { id: e.request!.pathValue("userId") } });
+    e.json(200, { success: true });
+  });
+}
+
+/** POST /users/{userId}/unblock -> {success:true} */
+export function unblock(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    invoke(e, blocks.unblock, { caller: me, params: { id: e.request!.pathValue("userId") } });
     e.json(200, { success: true });
   });
 }
