@@ -12,6 +12,13 @@ export interface AchievementStats {
   currentStreak: number;
   longestStreak: number;
   lastActiveDay: string;
+  /** Messages by type; `videos` adds up the per-room counts (the 1 000 biggest rooms). */
+  voice: number;
+  photos: number;
+  files: number;
+  videos: number;
+  /** Distinct messages replied to. */
+  replies: number;
 }
 
 export interface AchievementsPage {

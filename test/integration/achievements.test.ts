@@ -69,6 +69,7 @@ describe("basics", () => {
     expect(await isUnlocked(u, "voice_master")).toBe(false);
     await send(u, room.id, { type: "voice", content: "https://cdn.example/v2.ogg" });
     expect(await isUnlocked(u, "voice_master")).toBe(true);
+    expect((await page(u)).stats).toMatchObject({ voice: 250, messagesSent: 3 });
   });
 
   it("reaction_brain: all ten palette emojis; nine plus others is not enough", async () => {

@@ -116,6 +116,7 @@ function ownProgress(
 }
 
 function statsJson(stats: Stats | null, today: string): Record<string, unknown> {
+  const c = stats?.counters;
   return {
     messagesSent: stats?.messagesSent ?? 0,
     reactionsGiven: stats?.reactionsGiven ?? 0,
@@ -123,6 +124,11 @@ function statsJson(stats: Stats | null, today: string): Record<string, unknown> 
     currentStreak: stats ? currentStreakOn(stats, today) : 0,
     longestStreak: stats?.longestStreak ?? 0,
     lastActiveDay: stats?.lastActiveDay ?? "",
+    voice: c?.voice ?? 0,
+    photos: c?.photos ?? 0,
+    files: c?.files ?? 0,
+    videos: Object.values(c?.videosByRoom ?? {}).reduce((a, b) => a + b, 0),
+    replies: c?.replies ?? 0,
   };
 }
 
