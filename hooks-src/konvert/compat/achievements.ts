@@ -16,6 +16,11 @@ interface Listing {
     currentStreak: number;
     longestStreak: number;
     lastActiveDay: string;
+    voice?: number;
+    photos?: number;
+    files?: number;
+    videos?: number;
+    replies?: number;
   };
 }
 
@@ -88,18 +93,18 @@ export function unlock(e: core.RequestEvent): void {
   });
 }
 
-/** GET /achievements/{userId}/stats -> counters the original meant to return. */
+/** GET /achievements/{userId}/stats -> the counters the original meant to return (B22). */
 export function stats(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const s = ownListing(e, me).stats;
     e.json(200, {
       totalMessages: s?.messagesSent ?? 0,
-      voiceMessages: 0,
-      videoMessages: 0,
-      images: 0,
-      files: 0,
-      replies: 0,
+      voiceMessages: s?.voice ?? 0,
+      videoMessages: s?.videos ?? 0,
+      images: s?.photos ?? 0,
+      files: s?.files ?? 0,
+      replies: s?.replies ?? 0,
     });
   });
 }
