@@ -115,6 +115,25 @@ describe("POST /auth/signup", () => {
   });
 });
 
+describe("concurrent sign-ups", () => {
+  it("the same name five times at once: one account, four clear refusals", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        legacyFetch<{ error?: string }>(server, "POST", "/auth/signup", ANON_KEY, {
+          email: `twin${i}@konvert.test`,
+          password: "long-password",
+          username: "Twin",
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 200)) {
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatch(/Имя пользователя уже занято/);
+    }
+  });
+});
+
 describe("POST /auth/signin", () => {
   it("signs in with e-mail and password", async () => {
     const res = await legacyFetch<{
