@@ -24,6 +24,7 @@ __export(index_exports, {
   account: () => account_exports,
   achievements: () => routes_exports,
   blocks: () => blocks_exports,
+  compatAchievements: () => achievements_exports,
   compatAuth: () => auth_exports,
   compatDms: () => dms_exports2,
   compatMessages: () => messages_exports2,
@@ -412,13 +413,13 @@ function emptyStats() {
   };
 }
 function applyEvent(previous, event) {
-  const stats = { ...previous, counters: { ...previous.counters } };
-  const c = stats.counters;
+  const stats2 = { ...previous, counters: { ...previous.counters } };
+  const c = stats2.counters;
   const earned = [];
   switch (event.kind) {
     case "message_sent": {
-      stats.messagesSent += 1;
-      Object.assign(stats, nextStreak(stats, dayOf(event.local)));
+      stats2.messagesSent += 1;
+      Object.assign(stats2, nextStreak(stats2, dayOf(event.local)));
       c.silentReads = 0;
       if (event.messageType === "voice") c.voice = (c.voice ?? 0) + 1;
       if (event.messageType === "image") c.photos = (c.photos ?? 0) + 1;
@@ -441,14 +442,14 @@ function applyEvent(previous, event) {
       if (event.unseen) earned.push("ninja");
       break;
     case "reaction_given":
-      stats.reactionsGiven = event.total;
+      stats2.reactionsGiven = event.total;
       c.reactionsByRoom = bump(c.reactionsByRoom, event.roomId, event.inRoom, true);
       if (REACTION_EMOJIS.includes(event.emoji) && !(c.emojis ?? []).includes(event.emoji)) {
         c.emojis = [...c.emojis ?? [], event.emoji];
       }
       break;
     case "reaction_received":
-      stats.reactionsReceived = event.total;
+      stats2.reactionsReceived = event.total;
       c.bestMessage = Math.max(c.bestMessage ?? 0, event.onMessage);
       break;
     case "group_created":
@@ -471,15 +472,15 @@ function applyEvent(previous, event) {
       if (event.oldestAgeDays >= NOSTALGIA_DAYS) earned.push("nostalgia");
       break;
   }
-  return { stats, earned };
+  return { stats: stats2, earned };
 }
-function progressOf(stats, key) {
-  const c = stats.counters;
+function progressOf(stats2, key) {
+  const c = stats2.counters;
   switch (key) {
     case "first_message":
-      return Math.min(stats.messagesSent, 1);
+      return Math.min(stats2.messagesSent, 1);
     case "chatterbox":
-      return stats.messagesSent;
+      return stats2.messagesSent;
     case "voice_master":
       return c.voice ?? 0;
     case "photographer":
@@ -511,7 +512,7 @@ function progressOf(stats, key) {
     case "silent_listener":
       return c.silentReads ?? 0;
     case "striker":
-      return stats.longestStreak;
+      return stats2.longestStreak;
     default:
       return 0;
   }
@@ -559,8 +560,8 @@ function touchedBy(event) {
       return [];
   }
 }
-function reached(stats, thresholds) {
-  return crossed(emptyStats(), stats, thresholds);
+function reached(stats2, thresholds) {
+  return crossed(emptyStats(), stats2, thresholds);
 }
 function dayOf(local) {
   return local.slice(0, 10);
@@ -583,9 +584,9 @@ function nextStreak(prev, today) {
     lastActiveDay: today
   };
 }
-function currentStreakOn(stats, today) {
-  if (stats.lastActiveDay === "") return 0;
-  return daysBetween(stats.lastActiveDay, today) <= 1 ? stats.currentStreak : 0;
+function currentStreakOn(stats2, today) {
+  if (stats2.lastActiveDay === "") return 0;
+  return daysBetween(stats2.lastActiveDay, today) <= 1 ? stats2.currentStreak : 0;
 }
 function streaksOf(days) {
   let state = { currentStreak: 0, longestStreak: 0, lastActiveDay: "" };
@@ -663,7 +664,7 @@ function statsFromHistory(history, stored) {
       best: Math.max(...perDay.values())
     };
   }
-  const stats = {
+  const stats2 = {
     messagesSent,
     reactionsGiven: history.reactionsGiven,
     reactionsReceived: history.reactionsReceived,
@@ -676,7 +677,7 @@ function statsFromHistory(history, stored) {
   if (history.speedShooter) earned.push("speed_shooter");
   if (history.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
   if (history.quickDelete) earned.push("oops_all");
-  return { stats, earned };
+  return { stats: stats2, earned };
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
@@ -723,16 +724,16 @@ function parseCounters(raw) {
     return {};
   }
 }
-function saveStats(tx, row, stats) {
+function saveStats(tx, row, stats2) {
   const now = new DateTime().string();
   const values = {
-    messagesSent: stats.messagesSent,
-    reactionsGiven: stats.reactionsGiven,
-    reactionsReceived: stats.reactionsReceived,
-    currentStreak: stats.currentStreak,
-    longestStreak: stats.longestStreak,
-    lastActiveDay: stats.lastActiveDay,
-    counters: JSON.stringify(stats.counters),
+    messagesSent: stats2.messagesSent,
+    reactionsGiven: stats2.reactionsGiven,
+    reactionsReceived: stats2.reactionsReceived,
+    currentStreak: stats2.currentStreak,
+    longestStreak: stats2.longestStreak,
+    lastActiveDay: stats2.lastActiveDay,
+    counters: JSON.stringify(stats2.counters),
     now
   };
   if (row.id !== "") {
@@ -946,10 +947,10 @@ function track(tx, userId, event) {
   if (event === null || userId === "" || trackingOff()) return;
   tx.runInTransaction((inner) => {
     const row = loadStats(inner, userId);
-    const { stats, earned } = applyEvent(row.stats, event);
-    saveStats(inner, row, stats);
+    const { stats: stats2, earned } = applyEvent(row.stats, event);
+    saveStats(inner, row, stats2);
     const thresholds = cachedThresholds(inner);
-    const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
+    const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
     for (const key of new Set(keys)) {
       const entry = cachedEntry(inner, key);
       if (entry) unlock(inner, userId, entry, { notify: true });
@@ -1800,6 +1801,9 @@ function pairKey(a, b) {
 
 // hooks-src/konvert/jsvm/achievements/local-time.ts
 function localTime(date, zone) {
+  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
+    return date.slice(0, 16);
+  }
   return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
 }
 function zoneOf(user) {
@@ -2663,10 +2667,10 @@ function withPeers(app, rooms) {
   const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
   const peers = /* @__PURE__ */ new Map();
   for (const user of app.findRecordsByIds("users", ids)) {
-    const profile = {};
-    for (const field of PEER_FIELDS) profile[field] = user.get(field);
-    if (user.getString("deletedAt") !== "") profile["deleted"] = true;
-    peers.set(user.id, profile);
+    const profile2 = {};
+    for (const field of PEER_FIELDS) profile2[field] = user.get(field);
+    if (user.getString("deletedAt") !== "") profile2["deleted"] = true;
+    peers.set(user.id, profile2);
   }
   return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
 }
@@ -3853,10 +3857,10 @@ function allUserIds(app) {
 }
 function recomputeUser(tx, user, entries) {
   const row = loadStats(tx, user.id);
-  const { stats, earned } = statsFromHistory(historyOf(tx, user), row.stats);
-  saveStats(tx, row, stats);
+  const { stats: stats2, earned } = statsFromHistory(historyOf(tx, user), row.stats);
+  saveStats(tx, row, stats2);
   let unlocked = 0;
-  for (const key of /* @__PURE__ */ new Set([...earned, ...reached(stats, thresholdsOf(entries))])) {
+  for (const key of /* @__PURE__ */ new Set([...earned, ...reached(stats2, thresholdsOf(entries))])) {
     const entry = entries.get(key);
     if (entry && unlock(tx, user.id, entry, { notify: false })) unlocked += 1;
   }
@@ -3871,9 +3875,9 @@ function recomputeUser(tx, user, entries) {
   )) {
     const entry = keyOf.get(locked.getString("achievement"));
     if (!entry) continue;
-    const progress = Math.min(progressOf(stats, entry.key), entry.maxProgress);
-    if (locked.getInt("progress") !== progress) {
-      locked.set("progress", progress);
+    const progress2 = Math.min(progressOf(stats2, entry.key), entry.maxProgress);
+    if (locked.getInt("progress") !== progress2) {
+      locked.set("progress", progress2);
       tx.save(locked);
     }
   }
@@ -4017,7 +4021,7 @@ function list5(e) {
   const requested = e.request.url.query().get("userId");
   const own = requested === "" || requested === me2.id;
   const user = own ? me2 : findActiveUser(e.app, requested);
-  const stats = own ? loadStats(e.app, me2.id).stats : null;
+  const stats2 = own ? loadStats(e.app, me2.id).stats : null;
   const unlockRows = new Map(
     e.app.findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id }).map((r) => [r.getString("achievement"), r])
   );
@@ -4029,12 +4033,12 @@ function list5(e) {
     if (!own && (!unlocked || secret)) continue;
     items.push({
       achievement: catalogueJson(a, secret && !unlocked),
-      progress: unlocked ? rowJson(row) : ownProgress(a, user.id, stats, secret)
+      progress: unlocked ? rowJson(row) : ownProgress(a, user.id, stats2, secret)
     });
   }
   const body = { user: user.id, items };
   if (own)
-    body["stats"] = statsJson(stats, localTime(new DateTime().string(), zoneOf(me2)).slice(0, 10));
+    body["stats"] = statsJson(stats2, localTime(new DateTime().string(), zoneOf(me2)).slice(0, 10));
   e.json(200, body);
 }
 function catalogueJson(a, masked) {
@@ -4062,32 +4066,38 @@ function rowJson(row) {
     updated: row.getString("updated")
   };
 }
-function ownProgress(a, userId, stats, secret) {
-  if (stats === null || secret) return null;
-  const progress = Math.min(
-    progressOf(stats, a.getString("key")),
+function ownProgress(a, userId, stats2, secret) {
+  if (stats2 === null || secret) return null;
+  const progress2 = Math.min(
+    progressOf(stats2, a.getString("key")),
     a.getInt("maxProgress")
   );
-  if (progress === 0) return null;
+  if (progress2 === 0) return null;
   return {
     id: "",
     collectionName: "user_achievements",
     user: userId,
     achievement: a.id,
-    progress,
+    progress: progress2,
     unlockedAt: "",
     created: "",
     updated: ""
   };
 }
-function statsJson(stats, today) {
+function statsJson(stats2, today) {
+  const c = stats2?.counters;
   return {
-    messagesSent: stats?.messagesSent ?? 0,
-    reactionsGiven: stats?.reactionsGiven ?? 0,
-    reactionsReceived: stats?.reactionsReceived ?? 0,
-    currentStreak: stats ? currentStreakOn(stats, today) : 0,
-    longestStreak: stats?.longestStreak ?? 0,
-    lastActiveDay: stats?.lastActiveDay ?? ""
+    messagesSent: stats2?.messagesSent ?? 0,
+    reactionsGiven: stats2?.reactionsGiven ?? 0,
+    reactionsReceived: stats2?.reactionsReceived ?? 0,
+    currentStreak: stats2 ? currentStreakOn(stats2, today) : 0,
+    longestStreak: stats2?.longestStreak ?? 0,
+    lastActiveDay: stats2?.lastActiveDay ?? "",
+    voice: c?.voice ?? 0,
+    photos: c?.photos ?? 0,
+    files: c?.files ?? 0,
+    videos: Object.values(c?.videosByRoom ?? {}).reduce((a, b) => a + b, 0),
+    replies: c?.replies ?? 0
   };
 }
 function claim(e) {
@@ -4183,6 +4193,9 @@ var EXACT = {
   "Friend request not found.": "Запрос не найден",
   "Notification not found.": "Уведомление не найдено",
   "Poll not found.": "Опрос не найден",
+  "You cannot block yourself.": "Нельзя заблокировать самого себя",
+  "You have already blocked this user.": "Пользователь уже заблокирован",
+  "This user is not blocked.": "Пользователь не в списке заблокированных",
   "While banned you cannot moderate.": "Недостаточно прав",
   "Only moderators and admins can do this.": "Недостаточно прав",
   "You cannot moderate yourself.": "Недостаточно прав",
@@ -4317,7 +4330,11 @@ function publicBaseUrl(e) {
 }
 
 // hooks-src/konvert/compat/tokens.ts
-var ACCESS_TTL_SECONDS = 3600;
+var DEFAULT_ACCESS_TTL_SECONDS = 3600;
+function accessTtlSeconds() {
+  const raw = Number.parseInt($os.getenv("KONVERT_COMPAT_ACCESS_TTL"), 10);
+  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_ACCESS_TTL_SECONDS;
+}
 var REFRESH_TTL_MS = 60 * 24 * 3600 * 1e3;
 function accessToken(user) {
   const collection = user.collection();
@@ -4331,7 +4348,7 @@ function accessToken(user) {
       role: "authenticated"
     },
     user.tokenKey() + collection.authToken.secret,
-    ACCESS_TTL_SECONDS
+    accessTtlSeconds()
   );
 }
 function hashOf(token) {
@@ -4731,7 +4748,7 @@ function refresh(e) {
     e.json(200, {
       access_token: accessToken(rotated.user),
       refresh_token: rotated.refreshToken,
-      expires_in: ACCESS_TTL_SECONDS
+      expires_in: accessTtlSeconds()
     });
   });
 }
@@ -5035,7 +5052,9 @@ function lastMessages(e, roomId, limit, roomIdShown) {
     "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
     { room: roomId, limit }
   );
-  return legacyMessages(e, rows.reverse(), roomIdShown);
+  const oldestFirst = [];
+  for (let i = rows.length - 1; i >= 0; i--) oldestFirst.push(rows[i]);
+  return legacyMessages(e, oldestFirst, roomIdShown);
 }
 function list6(e) {
   handle(e, () => {
@@ -5404,6 +5423,7 @@ function one2(e) {
 var people_exports = {};
 __export(people_exports, {
   accept: () => accept2,
+  block: () => block2,
   check: () => check,
   deleteNotification: () => deleteNotification,
   friendList: () => friendList,
@@ -5411,6 +5431,7 @@ __export(people_exports, {
   readNotification: () => readNotification,
   reject: () => reject2,
   sendRequest: () => sendRequest2,
+  unblock: () => unblock2,
   unfriend: () => unfriend
 });
 function sendRequest2(e) {
@@ -5474,6 +5495,20 @@ function unfriend(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     invoke(e, remove3, { caller: me2, params: { id: e.request.pathValue("userId") } });
+    e.json(200, { success: true });
+  });
+}
+function block2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, block, { caller: me2, params: { id: e.request.pathValue("userId") } });
+    e.json(200, { success: true });
+  });
+}
+function unblock2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, unblock, { caller: me2, params: { id: e.request.pathValue("userId") } });
     e.json(200, { success: true });
   });
 }
@@ -5765,5 +5800,96 @@ function cleanupAzkaban(e) {
     const me2 = legacyCaller(e);
     if (roleOf(me2) !== "admin") legacy(403, "Только администратор может выполнять очистку");
     e.json(200, { message: "Нет дублирующих комнат" });
+  });
+}
+
+// hooks-src/konvert/compat/achievements.ts
+var achievements_exports = {};
+__export(achievements_exports, {
+  activity: () => activity2,
+  profile: () => profile,
+  progress: () => progress,
+  stats: () => stats,
+  unlock: () => unlock2
+});
+function entryOf(item) {
+  const unlockedAt = item.progress?.unlockedAt ?? "";
+  const entry = {
+    achievementId: item.achievement.key,
+    progress: item.progress?.progress ?? 0,
+    isUnlocked: unlockedAt !== ""
+  };
+  if (unlockedAt !== "") entry["unlockedAt"] = unlockedAt.replace(" ", "T");
+  return entry;
+}
+function ownListing(e, me2) {
+  if (e.request.pathValue("userId") !== me2.id) legacy(403, "Нет доступа");
+  return invoke(e, list5, { caller: me2 });
+}
+function profile(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = e.request.pathValue("userId");
+    const listing = invoke(e, list5, {
+      caller: me2,
+      query: { userId }
+    });
+    const map = {};
+    for (const item of listing.items) {
+      if (item.achievement.key !== "") map[item.achievement.key] = entryOf(item);
+    }
+    e.json(200, { userId, achievements: map, lastUpdated: (/* @__PURE__ */ new Date()).toISOString() });
+  });
+}
+function stateOf(listing, key) {
+  const item = listing.items.find((i) => i.achievement.key === key);
+  return item ? entryOf(item) : { achievementId: String(key), progress: 0, isUnlocked: false };
+}
+function progress(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    e.json(200, { success: true, achievement: stateOf(ownListing(e, me2), body["achievementId"]) });
+  });
+}
+function unlock2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const key = legacyBody(e)["achievementId"];
+    let newUnlock = false;
+    ownListing(e, me2);
+    if (typeof key === "string" && key !== "") {
+      try {
+        const claimed = invoke(e, claim, { caller: me2, params: { id: key } });
+        newUnlock = claimed.newUnlock;
+      } catch {
+      }
+    }
+    e.json(200, { success: true, newUnlock, achievement: stateOf(ownListing(e, me2), key) });
+  });
+}
+function stats(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const s = ownListing(e, me2).stats;
+    e.json(200, {
+      totalMessages: s?.messagesSent ?? 0,
+      voiceMessages: s?.voice ?? 0,
+      videoMessages: s?.videos ?? 0,
+      images: s?.photos ?? 0,
+      files: s?.files ?? 0,
+      replies: s?.replies ?? 0
+    });
+  });
+}
+function activity2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const s = ownListing(e, me2).stats;
+    e.json(200, {
+      currentStreak: s?.currentStreak ?? 0,
+      lastActivityDate: s?.lastActiveDay ?? "",
+      longestStreak: s?.longestStreak ?? 0
+    });
   });
 }

@@ -483,6 +483,16 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).compatPeople.unfriend(e)
 );
 routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/block",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.block(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/unblock",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.unblock(e)
+);
+routerAdd(
   "GET",
   "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}/check",
   (e) => require(`${__hooks}/konvert.js`).compatPeople.check(e)
@@ -586,4 +596,29 @@ routerAdd(
   "POST",
   "/functions/v1/make-server-b0f1e6d5/heartbeat",
   (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}",
+  (e) => require(`${__hooks}/konvert.js`).compatAchievements.profile(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/progress",
+  (e) => require(`${__hooks}/konvert.js`).compatAchievements.progress(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/unlock",
+  (e) => require(`${__hooks}/konvert.js`).compatAchievements.unlock(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/stats",
+  (e) => require(`${__hooks}/konvert.js`).compatAchievements.stats(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/activity",
+  (e) => require(`${__hooks}/konvert.js`).compatAchievements.activity(e)
 );
