@@ -20,7 +20,7 @@ const msg = (n: number) => `dddddddd-0000-4000-8000-00000000000${n}`;
 const PASSWORD = "old-password";
 
 function kvRows(): [string, unknown][] {
-  const user = (id: string, name: string) => [
+  const user = (id: string, name: string): [string, unknown] => [
     `user:${id}`,
     {
       id,
@@ -30,7 +30,13 @@ function kvRows(): [string, unknown][] {
       created_at: "2025-11-01T10:00:00Z",
     },
   ];
-  const message = (id: string, room: string, minute: number, sender: string, content: string) => [
+  const message = (
+    id: string,
+    room: string,
+    minute: number,
+    sender: string,
+    content: string,
+  ): [string, unknown] => [
     `message:${id}`,
     {
       id,
