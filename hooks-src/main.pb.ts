@@ -399,6 +399,12 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/unmute", (e
 routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/admin/cleanup-azkaban", (e) =>
   require(`${__hooks}/konvert.js`).compatModeration.cleanupAzkaban(e),
 );
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/users/{userId}", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e),
+);
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/users/{userId}/permanent", (e) =>
+  require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e),
+);
 routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/heartbeat", (e) =>
   require(`${__hooks}/konvert.js`).compatAuth.activity(e),
 );

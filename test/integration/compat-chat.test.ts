@@ -407,6 +407,22 @@ describe("moderation", () => {
     });
   });
 
+  it("DELETE /users/:id/permanent: admins only; the account can no longer sign in", async () => {
+    const target = await legacySignup(server);
+    const denied = await call(alice, "DELETE", `/users/${target.id}/permanent`);
+    expect(denied).toMatchObject({
+      status: 400,
+      body: { error: "Только администратор может удалять пользователей" },
+    });
+    const ok = await call(admin, "DELETE", `/users/${target.id}/permanent`);
+    expect(ok).toMatchObject({ status: 200, body: { success: true } });
+    expect((await call(target, "GET", "/auth/me")).status).toBe(401);
+    const refresh = await legacyFetch(server, "POST", "/auth/refresh", ANON_KEY, {
+      refresh_token: target.refreshToken,
+    });
+    expect(refresh.status).toBe(401);
+  });
+
   it("cleanup-azkaban answers admins and refuses others", async () => {
     const ok = await call(admin, "POST", "/admin/cleanup-azkaban");
     expect(ok).toMatchObject({ status: 200, body: { message: "Нет дублирующих комнат" } });

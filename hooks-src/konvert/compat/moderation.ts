@@ -2,6 +2,7 @@
 // routes (capability matrix, timed bans with the jail room, the moderation log).
 import { isStaff } from "../rules/rooms.ts";
 import { roleOf } from "../jsvm/access.ts";
+import * as account from "../jsvm/account.ts";
 import * as moderation from "../jsvm/moderation.ts";
 import { handle, invoke, legacy, legacyBody, legacyCaller } from "./http.ts";
 import { otherUser } from "./user-shape.ts";
@@ -74,5 +75,18 @@ export function cleanupAzkaban(e: core.RequestEvent): void {
     const me = legacyCaller(e);
     if (roleOf(me) !== "admin") legacy(403, "Только администратор может выполнять очистку");
     e.json(200, { message: "Нет дублирующих комнат" });
+  });
+}
+
+/**
+ * DELETE /users/{userId} and DELETE /users/{userId}/permanent -> {success:true}: both run the
+ * backend's account deletion (admins only; the last admin cannot go), which also ends sessions.
+ */
+export function deleteUser(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const id = e.request!.pathValue("userId");
+    invoke(e, account.deleteByAdmin, { caller: me, params: { id } });
+    e.json(200, { success: true });
   });
 }

@@ -50,6 +50,8 @@ const EXACT: Readonly<Record<string, string>> = {
   "Friend request not found.": "Запрос не найден",
   "Notification not found.": "Уведомление не найдено",
   "Poll not found.": "Опрос не найден",
+  "Only admins can delete accounts.": "Только администратор может удалять пользователей",
+  "This account is already deleted.": "Пользователь уже удален",
   "You cannot block yourself.": "Нельзя заблокировать самого себя",
   "You have already blocked this user.": "Пользователь уже заблокирован",
   "This user is not blocked.": "Пользователь не в списке заблокированных",
