@@ -360,6 +360,9 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/notifications/{notificatio
 routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}", (e) =>
   require(`${__hooks}/konvert.js`).compatPeople.deleteNotification(e),
 );
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/polls", (e) =>
+  require(`${__hooks}/konvert.js`).compatMessages.createPoll(e),
+);
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/polls/{pollId}", (e) =>
   require(`${__hooks}/konvert.js`).compatPolls.get(e),
 );

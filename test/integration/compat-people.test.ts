@@ -203,6 +203,28 @@ describe("polls sent as message text", () => {
     expect(bad).toMatchObject({ status: 400, body: { error: "Неверный формат опроса" } });
   });
 
+  it("POST /polls builds the same poll from fields; outsiders cannot", async () => {
+    const res = await call<{ message: { content: string }; poll: Record<string, unknown> }>(
+      ann,
+      "POST",
+      "/polls",
+      { roomId, question: "Tea?", options: ["Yes", "No"], anonymous: false },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.message.content).toBe("📊 Tea?\n\n1. Yes\n2. No");
+    expect(res.body.poll).toMatchObject({
+      question: "Tea?",
+      options: ["Yes", "No"],
+      anonymous: false,
+    });
+    const outsider = await call(cat, "POST", "/polls", {
+      roomId,
+      question: "X",
+      options: ["a", "b"],
+    });
+    expect(outsider.status).toBe(400);
+  });
+
   it("votes count, anonymous voters stay unnamed, outsiders get 404", async () => {
     const vote = await call(ben, "POST", `/polls/${pollId}/vote`, {
       optionIndex: 1,

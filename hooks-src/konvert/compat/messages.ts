@@ -2,7 +2,7 @@
 // same checks, mentions, polls and notifications); edits, deletes and reactions run the
 // backend's routes. Lists are polled every 3 s: four indexed queries, whatever the page size.
 import { legacyLimit, legacyMessage, legacyMessageType } from "../rules/compat-shapes.ts";
-import { parseLegacyPoll } from "../rules/compat-polls.ts";
+import { legacyPollText, parseLegacyPoll } from "../rules/compat-polls.ts";
 import { assertNotConfined, findMembership, findRoom, roleOf } from "../jsvm/access.ts";
 import * as messages from "../jsvm/messages.ts";
 import * as reactions from "../jsvm/reactions.ts";
@@ -240,5 +240,25 @@ export function unreact(e: core.RequestEvent): void {
     const id = e.request!.pathValue("messageId");
     invoke(e, reactions.remove, { caller: me, params: { id }, body: { emoji: emojiOf(e) } });
     e.json(200, oneMessage(e, id));
+  });
+}
+
+/** POST /polls {roomId, question, options[], anonymous} -> {message, poll} (the composer's way). */
+export function createPoll(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const body = legacyBody(e);
+    const { roomId, question, options } = body;
+    if (
+      typeof roomId !== "string" ||
+      typeof question !== "string" ||
+      !Array.isArray(options) ||
+      options.some((o) => typeof o !== "string")
+    ) {
+      return legacy(400, "Неверный формат опроса");
+    }
+    const content = legacyPollText(question, options as string[], body["anonymous"] === true);
+    const id = sendTo(e, me, roomId, { content, type: "poll" });
+    e.json(200, { message: oneMessage(e, id), poll: pollFor(e, me, id) });
   });
 }

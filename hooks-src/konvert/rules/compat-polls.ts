@@ -31,6 +31,12 @@ export function parseLegacyPoll(content: unknown): ParsedPoll {
   return { question, options, anonymous: head.includes(ANONYMOUS_TAG) };
 }
 
+/** The composer's text for a poll given as fields (POST /polls), so both ways store the same. */
+export function legacyPollText(question: string, options: string[], anonymous: boolean): string {
+  const head = `📊 ${question.trim()}${anonymous ? ` ${ANONYMOUS_TAG} [Анонимный]` : ""}`;
+  return [head, "", ...options.map((o, i) => `${i + 1}. ${o.trim()}`)].join("\n");
+}
+
 /** Placeholder for a voter an anonymous poll does not name. */
 export const HIDDEN_VOTER = "anonymous";
 
