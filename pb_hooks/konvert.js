@@ -4193,6 +4193,8 @@ var EXACT = {
   "Friend request not found.": "Запрос не найден",
   "Notification not found.": "Уведомление не найдено",
   "Poll not found.": "Опрос не найден",
+  "Only admins can delete accounts.": "Только администратор может удалять пользователей",
+  "This account is already deleted.": "Пользователь уже удален",
   "You cannot block yourself.": "Нельзя заблокировать самого себя",
   "You have already blocked this user.": "Пользователь уже заблокирован",
   "This user is not blocked.": "Пользователь не в списке заблокированных",
@@ -4898,6 +4900,7 @@ __export(dms_exports2, {
 // hooks-src/konvert/compat/messages.ts
 var messages_exports2 = {};
 __export(messages_exports2, {
+  createPoll: () => createPoll,
   edit: () => edit2,
   lastMessages: () => lastMessages,
   list: () => list6,
@@ -4921,6 +4924,10 @@ function parseLegacyPoll(content) {
   if (options.length < 2) return { problem: "Опрос должен содержать минимум 2 варианта" };
   if (question === "") return { problem: "Неверный формат опроса" };
   return { question, options, anonymous: head.includes(ANONYMOUS_TAG) };
+}
+function legacyPollText(question, options, anonymous) {
+  const head = `📊 ${question.trim()}${anonymous ? ` ${ANONYMOUS_TAG} [Анонимный]` : ""}`;
+  return [head, "", ...options.map((o, i) => `${i + 1}. ${o.trim()}`)].join("\n");
 }
 var HIDDEN_VOTER = "anonymous";
 function legacyPoll(p, me2) {
@@ -5156,6 +5163,19 @@ function unreact(e) {
     const id = e.request.pathValue("messageId");
     invoke(e, remove5, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
     e.json(200, oneMessage(e, id));
+  });
+}
+function createPoll(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const body = legacyBody(e);
+    const { roomId, question, options } = body;
+    if (typeof roomId !== "string" || typeof question !== "string" || !Array.isArray(options) || options.some((o) => typeof o !== "string")) {
+      return legacy(400, "Неверный формат опроса");
+    }
+    const content = legacyPollText(question, options, body["anonymous"] === true);
+    const id = sendTo(e, me2, roomId, { content, type: "poll" });
+    e.json(200, { message: oneMessage(e, id), poll: pollFor(e, me2, id) });
   });
 }
 
@@ -5751,6 +5771,7 @@ __export(moderation_exports2, {
   ban: () => ban2,
   changeRole: () => changeRole2,
   cleanupAzkaban: () => cleanupAzkaban,
+  deleteUser: () => deleteUser,
   mute: () => mute2,
   unban: () => unban2,
   unmute: () => unmute2
@@ -5800,6 +5821,14 @@ function cleanupAzkaban(e) {
     const me2 = legacyCaller(e);
     if (roleOf(me2) !== "admin") legacy(403, "Только администратор может выполнять очистку");
     e.json(200, { message: "Нет дублирующих комнат" });
+  });
+}
+function deleteUser(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const id = e.request.pathValue("userId");
+    invoke(e, deleteByAdmin, { caller: me2, params: { id } });
+    e.json(200, { success: true });
   });
 }
 

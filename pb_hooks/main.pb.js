@@ -528,6 +528,11 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).compatPeople.deleteNotification(e)
 );
 routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/polls",
+  (e) => require(`${__hooks}/konvert.js`).compatMessages.createPoll(e)
+);
+routerAdd(
   "GET",
   "/functions/v1/make-server-b0f1e6d5/polls/{pollId}",
   (e) => require(`${__hooks}/konvert.js`).compatPolls.get(e)
@@ -591,6 +596,16 @@ routerAdd(
   "POST",
   "/functions/v1/make-server-b0f1e6d5/admin/cleanup-azkaban",
   (e) => require(`${__hooks}/konvert.js`).compatModeration.cleanupAzkaban(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e)
+);
+routerAdd(
+  "DELETE",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/permanent",
+  (e) => require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e)
 );
 routerAdd(
   "POST",
