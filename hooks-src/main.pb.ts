@@ -14,8 +14,11 @@ routerAdd("POST", "/api/konvert/import/rows", (e) =>
 routerAdd("POST", "/api/konvert/import/read", (e) =>
   require(`${__hooks}/konvert.js`).importer.onImportRead(e),
 );
-routerAdd("POST", "/api/konvert/import/file", (e) =>
-  require(`${__hooks}/konvert.js`).importer.onImportFile(e),
+routerAdd(
+  "POST",
+  "/api/konvert/import/file",
+  (e) => require(`${__hooks}/konvert.js`).importer.onImportFile(e),
+  $apis.bodyLimit(62914560), // 60 MiB: Supabase objects may be 50 MB, the default limit is 32 MB
 );
 // People (issue #5): profile visibility and search text, profiles, presence, moderation,
 // friends, blocks, account lifecycle. Routes answer 401 to anonymous callers themselves (callerOf).

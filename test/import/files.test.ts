@@ -329,6 +329,14 @@ describe("storage files and session-encrypted content", () => {
     const noFile = form();
     noFile.delete("file");
     expect((await post(server.admin, noFile)).status).toBe(400);
+    // Supabase allowed 50 MB objects, above PocketBase's default 32 MB body limit
+    const big = form();
+    big.set("name", "big_abcdefghij.webm");
+    big.set("file", new Blob([new Uint8Array(40 * 1024 * 1024)]), "big.webm");
+    expect(await (await post(server.admin, big)).json()).toEqual({
+      name: "big_abcdefghij.webm",
+      stored: true,
+    });
   });
 });
 
