@@ -3,7 +3,7 @@
 // peak memory of the import next to a baseline measured in the same run: the same source read
 // and mapped without writing (--dry-run). CPU seconds of the import tool and of PocketBase are
 // printed too: on a shared machine they say more than the wall clock. Not run in CI.
-// Usage: npx tsx bench/import.ts [rows] [--baseline-only]
+// Usage: npx tsx bench/import.ts [rows] [--baseline-only | --import-only]
 // Peak RSS is V8's high-water mark, which grows well past the live data when memory is plentiful;
 // NODE_OPTIONS=--max-old-space-size=<MB> bounds it (numbers in docs/import.md).
 import { execFileSync } from "node:child_process";
@@ -85,7 +85,9 @@ try {
         .join(", ")}; rows written: ${Object.values(report.written).reduce((a, b) => a + b, 0)}`,
     );
   };
-  await measure("baseline: read + map (dry run)", true);
+  if (!process.argv.includes("--import-only")) {
+    await measure("baseline: read + map (dry run)", true);
+  }
   if (!process.argv.includes("--baseline-only")) await measure("import into PocketBase", false);
 } finally {
   await stop();
