@@ -23,6 +23,7 @@ const ROOMS = 200;
 const MESSAGES = 100_000;
 const REQUESTS = Number(process.env["BENCH_COUNT"] ?? 200);
 const PASSWORD = "bench-password-1";
+const BENCH_ADMIN = { email: "bench-admin@bench.test", password: "bench-admin-password-1" };
 
 const binary = await ensurePocketBase();
 execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
@@ -38,6 +39,19 @@ const template = join(root, "template");
 const hooksDir = join(REPO_ROOT, "pb_hooks");
 const emptyHooks = join(root, "no-hooks");
 mkdirSync(emptyHooks);
+execFileSync(
+  binary,
+  [
+    "superuser",
+    "upsert",
+    BENCH_ADMIN.email,
+    BENCH_ADMIN.password,
+    `--dir=${template}`,
+    `--hooksDir=${emptyHooks}`,
+    `--migrationsDir=${migrationsDir}`,
+  ],
+  { stdio: "pipe" },
+);
 const seeded = Date.now();
 execFileSync(
   binary,
@@ -87,6 +101,25 @@ for (const [name, hooks] of [
         operation: "room list with counters (c=4)",
         target: name,
         stats: await measure(REQUESTS, 4, () => client.send("/api/konvert/rooms", {})),
+      });
+      // The everyday case: the user has read almost everything (about 10 unread per room).
+      const admin = new PocketBase(instance.url);
+      await admin
+        .collection("_superusers")
+        .authWithPassword(BENCH_ADMIN.email, BENCH_ADMIN.password);
+      const mine = await admin
+        .collection("room_members")
+        .getFullList({ filter: `user = "${client.authStore.record?.id ?? ""}"` });
+      const caughtUp = new Date(Date.UTC(2026, 0, 1) + (MESSAGES - 2_000) * 1000)
+        .toISOString()
+        .replace("T", " ");
+      for (const m of mine)
+        await admin.collection("room_members").update(m.id, { lastReadAt: caughtUp });
+      const after = await client.send<{ unreadCount: number }[]>("/api/konvert/rooms", {});
+      rows.push({
+        operation: `room list, ${after.reduce((n, r) => n + r.unreadCount, 0)} unread in total`,
+        target: name,
+        stats: await measure(REQUESTS, 1, () => client.send("/api/konvert/rooms", {})),
       });
     }
   } finally {
