@@ -18,7 +18,9 @@ routerAdd(
 routerAdd(
   "POST",
   "/api/konvert/import/file",
-  (e) => require(`${__hooks}/konvert.js`).importer.onImportFile(e)
+  (e) => require(`${__hooks}/konvert.js`).importer.onImportFile(e),
+  $apis.bodyLimit(62914560)
+  // 60 MiB: Supabase objects may be 50 MB, the default limit is 32 MB
 );
 onRecordEnrich((e) => require(`${__hooks}/konvert.js`).profiles.onUserEnrich(e), "users");
 onRecordCreate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
