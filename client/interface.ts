@@ -211,27 +211,8 @@ export interface SearchPage {
   items: SearchHit[];
 }
 
-/** A poll as a member of its room sees it. */
-export interface PollResults {
-  /** The poll's id, which is also its message's id. */
-  id: string;
-  message: string;
-  room: string;
-  question: string;
-  options: string[];
-  anonymous: boolean;
-  multiple: boolean;
-  /** When voting closes or closed ('' = open). */
-  closedAt: string;
-  createdBy: string;
-  /** Votes per option, in option order. */
-  counts: number[];
-  totalVoters: number;
-  /** The caller's own choice (empty when they have not voted). */
-  myVotes: number[];
-  /** Voter ids per option; absent for anonymous polls. */
-  voters?: string[][];
-}
+export type { PollResults } from "../hooks-src/konvert/rules/polls.ts";
+import type { PollResults } from "../hooks-src/konvert/rules/polls.ts";
 
 /** Polls are created by sending a message of type 'poll' with a `poll` object. */
 export interface PollsApi {

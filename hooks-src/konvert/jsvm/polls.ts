@@ -1,7 +1,15 @@
 // Polls: created with their message (the send hook calls createPollFor), voted on, and read as
 // results that never name the voters of an anonymous poll. Votes are superuser-only records; a
 // vote "touches" the poll so members subscribed to polls get an update event and refetch.
-import { parsePoll, parseVote, pollClosedProblem, tally, type PollTally } from "../rules/polls.ts";
+import {
+  parsePoll,
+  parseVote,
+  pollClosedProblem,
+  tally,
+  type PollResults,
+} from "../rules/polls.ts";
+
+export type { PollResults };
 import { assertNotConfined, callerOf, findMembership, findRoom } from "./access.ts";
 import { badRequest, notFound, refuse } from "./errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
@@ -24,18 +32,6 @@ export function createPollFor(tx: CoreApp, message: core.Record, input: unknown)
   poll.set("createdBy", message.getString("author"));
   tx.save(poll);
   return poll;
-}
-
-export interface PollResults extends PollTally {
-  id: string;
-  message: string;
-  room: string;
-  question: string;
-  options: string[];
-  anonymous: boolean;
-  multiple: boolean;
-  closedAt: string;
-  createdBy: string;
 }
 
 const NOT_FOUND = "Poll not found.";

@@ -119,6 +119,21 @@ export interface PollTally {
   voters?: string[][];
 }
 
+/** A poll as a member of its room sees it (the server builds it, the typed client receives it). */
+export interface PollResults extends PollTally {
+  /** The poll's id, which is also its message's id. */
+  id: string;
+  message: string;
+  room: string;
+  question: string;
+  options: string[];
+  anonymous: boolean;
+  multiple: boolean;
+  /** When voting closes or closed ('' = open). */
+  closedAt: string;
+  createdBy: string;
+}
+
 /** Results as `viewer` may see them: an anonymous poll never names its voters. */
 export function tally(
   optionCount: number,
