@@ -2,8 +2,14 @@
 // same hooks with tracking off (KONVERT_ACHIEVEMENTS=off), both servers up at once and measured in
 // alternating rounds (the median round counts), so machine noise hits both alike. Plain
 // PocketBase without hooks is printed as the common baseline.
-import PocketBase from "pocketbase";
-import { measure, printTable, startTargets, type Stats, type Target } from "./lib.ts";
+import {
+  measure,
+  prepareSenders,
+  printTable,
+  startTargets,
+  type Stats,
+  type Target,
+} from "./lib.ts";
 
 const COUNT = Number(process.env["BENCH_COUNT"] ?? 300);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -13,35 +19,6 @@ process.env["KONVERT_ACHIEVEMENTS"] = "off";
 const off = await startTargets();
 delete process.env["KONVERT_ACHIEVEMENTS"];
 const on = await startTargets();
-
-/** A private room with two members; returns a signed-in client of the sender and the room id. */
-async function prepare(target: Target): Promise<{ client: PocketBase; room: string }> {
-  const password = "bench-user-password";
-  const users = [];
-  for (const name of ["sender_a", "sender_b"]) {
-    users.push(
-      await target.admin.collection("users").create({
-        email: `${name}@bench.test`,
-        username: name,
-        password,
-        passwordConfirm: password,
-        role: "user",
-      }),
-    );
-  }
-  const room = await target.admin
-    .collection("rooms")
-    .create({ name: "bench", type: "private", keyVersion: 0 });
-  for (const user of users) {
-    await target.admin
-      .collection("room_members")
-      .create({ room: room.id, user: user.id, role: "member" });
-  }
-  const client = new PocketBase(target.instance.url);
-  client.autoCancellation(false);
-  await client.collection("users").authWithPassword("sender_a", password);
-  return { client, room: room.id };
-}
 
 function byName(targets: Target[], name: string): Target {
   const target = targets.find((t) => t.name === name);
@@ -57,7 +34,7 @@ const rows: { operation: string; target: string; stats: Stats }[] = [];
 const medians = new Map<string, number>();
 try {
   const prepared = await Promise.all(
-    runs.map(async (run) => ({ ...run, ...(await prepare(run.target)) })),
+    runs.map(async (run) => ({ ...run, ...(await prepareSenders(run.target)) })),
   );
   for (const concurrency of LEVELS) {
     const rates = new Map<string, Stats[]>();

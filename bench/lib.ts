@@ -112,3 +112,37 @@ export function printTable(rows: { operation: string; target: string; stats: Sta
     );
   }
 }
+
+/**
+ * Two users in a private room, set up as superuser; returns the first one's signed-in client and
+ * the room id (the send benchmarks all start here).
+ */
+export async function prepareSenders(
+  target: Target,
+): Promise<{ client: PocketBase; room: string }> {
+  const password = "bench-user-password";
+  const users = [];
+  for (const name of ["sender_a", "sender_b"]) {
+    users.push(
+      await target.admin.collection("users").create({
+        email: `${name}@bench.test`,
+        username: name,
+        password,
+        passwordConfirm: password,
+        role: "user",
+      }),
+    );
+  }
+  const room = await target.admin
+    .collection("rooms")
+    .create({ name: "bench", type: "private", keyVersion: 0 });
+  for (const user of users) {
+    await target.admin
+      .collection("room_members")
+      .create({ room: room.id, user: user.id, role: "member" });
+  }
+  const client = new PocketBase(target.instance.url);
+  client.autoCancellation(false);
+  await client.collection("users").authWithPassword("sender_a", password);
+  return { client, room: room.id };
+}

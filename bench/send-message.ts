@@ -1,8 +1,7 @@
 // `npm run bench:send`: sending a message through every hook (author, membership, mute/ban/block
 // checks, mentions, room preview) against plain PocketBase creating the same record in the same
 // collection without hooks, at concurrency 1, 8 and 64, in the same run.
-import PocketBase from "pocketbase";
-import { measure, printTable, startTargets, type Stats } from "./lib.ts";
+import { measure, prepareSenders, printTable, startTargets, type Stats } from "./lib.ts";
 
 const COUNT = Number(process.env["BENCH_COUNT"] ?? 400);
 const LEVELS = [1, 8, 64];
@@ -12,34 +11,11 @@ const rows: { operation: string; target: string; stats: Stats }[] = [];
 const rate = new Map<string, number>();
 try {
   for (const target of targets) {
-    const password = "bench-user-password";
-    const users = [];
-    for (const name of ["sender_a", "sender_b"]) {
-      users.push(
-        await target.admin.collection("users").create({
-          email: `${name}@bench.test`,
-          username: name,
-          password,
-          passwordConfirm: password,
-          role: "user",
-        }),
-      );
-    }
-    const room = await target.admin
-      .collection("rooms")
-      .create({ name: "bench", type: "private", keyVersion: 0 });
-    for (const user of users) {
-      await target.admin
-        .collection("room_members")
-        .create({ room: room.id, user: user.id, role: "member" });
-    }
-    const client = new PocketBase(target.instance.url);
-    client.autoCancellation(false);
-    await client.collection("users").authWithPassword("sender_a", password);
+    const { client, room } = await prepareSenders(target);
     for (const concurrency of LEVELS) {
       const stats = await measure(COUNT, concurrency, (i) =>
         client.collection("messages").create({
-          room: room.id,
+          room,
           type: "text",
           content: i % 10 === 0 ? `hey @sender_b, message ${i}` : `message ${i} of the benchmark`,
         }),
