@@ -110,11 +110,16 @@ for (const [name, hooks] of [
       const mine = await admin
         .collection("room_members")
         .getFullList({ filter: `user = "${client.authStore.record?.id ?? ""}"` });
-      const caughtUp = new Date(Date.UTC(2026, 0, 1) + (MESSAGES - 2_000) * 1000)
+      const readUpTo = MESSAGES - 2_000;
+      const caughtUp = new Date(Date.UTC(2026, 0, 1) + readUpTo * 1000)
         .toISOString()
         .replace("T", " ");
-      for (const m of mine)
-        await admin.collection("room_members").update(m.id, { lastReadAt: caughtUp });
+      // the seq of the newest message read: message n is room n % ROOMS's (n / ROOMS + 1)th
+      for (const m of mine) {
+        const k = Number(String(m["room"]).slice(4));
+        const readSeq = Math.floor((readUpTo - k) / ROOMS) + 1;
+        await admin.collection("room_members").update(m.id, { lastReadAt: caughtUp, readSeq });
+      }
       const after = await client.send<{ unreadCount: number }[]>("/api/konvert/rooms", {});
       rows.push({
         operation: `room list, ${after.reduce((n, r) => n + r.unreadCount, 0)} unread in total`,
@@ -130,7 +135,8 @@ printTable(rows);
 console.log(
   "\nquery plan (EXPLAIN QUERY PLAN of the room list):\n" + readFileSync(planFile, "utf8"),
 );
-rmSync(root, { recursive: true, force: true });
+if (process.env["BENCH_KEEP"]) console.log(`data kept in ${root}`);
+else rmSync(root, { recursive: true, force: true });
 
 /** A migration that seeds the data set with set-based SQL (seconds, not minutes, for 100k rows). */
 function seedMigration(planPath: string): string {
@@ -160,10 +166,12 @@ migrate((app) => {
     "FROM rooms r, users u WHERE r.id LIKE 'room%' AND u.username LIKE 'bench%'");
   const authors = ids.map((id) => "'" + id + "'").join(",");
   exec("WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < ${MESSAGES - 1}) " +
-    "INSERT INTO messages (id, room, author, content, type, created, updated) " +
-    "SELECT printf('msg%012d', n), printf('room%011d', n % ${ROOMS}), " +
+    "INSERT INTO messages (id, room, seq, author, content, type, created, updated) " +
+    "SELECT printf('msg%012d', n), printf('room%011d', n % ${ROOMS}), n / ${ROOMS} + 1, " +
     "json_extract('[' || '" + authors.replace(/'/g, "\\"") + "' || ']', '$[' || (n % 11) || ']'), " +
     "'message number ' || n, 'text', " + ts("n") + ", " + ts("n") + " FROM s");
+  exec("UPDATE room_members SET readSeq = (SELECT COUNT(*) FROM messages m WHERE m.room = room_members.room " +
+    "AND m.created <= room_members.lastReadAt)");
   exec("INSERT INTO mentions (id, message, room, user, created, updated) " +
     "SELECT 'x' || substr(id, 4), id, room, '" + me + "', created, created FROM messages WHERE (CAST(substr(id, 4) AS INTEGER) % 20) = 1");
   exec("INSERT INTO reactions (id, message, user, emoji, room, messageAuthor, created, updated) " +

@@ -958,6 +958,19 @@ function track(tx, userId, event) {
   });
 }
 
+// hooks-src/konvert/jsvm/room-seq.ts
+function latestSeq(app, roomId) {
+  const row = new DynamicModel({ n: 0 });
+  app.db().newQuery("SELECT COALESCE(MAX(seq), 0) AS n FROM messages WHERE room = {:room}").bind({ room: roomId }).one(row);
+  return row.n;
+}
+function assignSeq(tx, message, roomId) {
+  message.set("seq", latestSeq(tx, roomId) + 1);
+}
+function markAllRead2(tx, membership, roomId) {
+  membership.set("readSeq", latestSeq(tx, roomId));
+}
+
 // hooks-src/konvert/jsvm/membership.ts
 function addMember(app, roomId, userId, role) {
   const now = new DateTime();
@@ -966,6 +979,7 @@ function addMember(app, roomId, userId, role) {
   membership.set("lastReadAt", now);
   membership.set("mentionsReadAt", now);
   membership.set("reactionsReadAt", now);
+  markAllRead2(app, membership, roomId);
   try {
     app.save(membership);
     return membership;
@@ -2296,6 +2310,7 @@ __export(member_privacy_exports, {
 var PRIVATE_FIELDS2 = [
   "encryptedKey",
   "lastReadAt",
+  "readSeq",
   "mentionsReadAt",
   "reactionsReadAt",
   "hidden",
@@ -2359,8 +2374,12 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM messages m
-    WHERE m.room = r.id AND m.created > mem.lastReadAt AND m.author != {:me} AND m.deletedAt = '') END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
+    COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0) - mem.readSeq
+    - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
+    - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
+        AND d.author != {:me})
+    - (SELECT COUNT(*) FROM messages_seq_gaps g WHERE g.room = r.id AND g.seq > mem.readSeq)) END AS unreadCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
     WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
@@ -2549,6 +2568,7 @@ function markAsRead(e) {
   if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
   if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
   e.app.runInTransaction((tx) => {
+    markAllRead2(tx, membership, room.id);
     tx.save(membership);
     track(tx, me2.id, groupRead(tx, room, me2.id, previous, membership.getString("lastReadAt")));
   });
@@ -2879,8 +2899,9 @@ function planWrite(app, author, roomId) {
   }
   return { room, joinFirst: !membership };
 }
-function prepareWrite(tx, author, plan) {
+function prepareWrite(tx, author, plan, message) {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
+  assignSeq(tx, message, plan.room.id);
 }
 function otherMember(app, room, me2) {
   const rows = app.findRecordsByFilter(
@@ -3226,7 +3247,12 @@ function retract(e) {
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e) {
   if (e.hasSuperuserAuth()) {
-    e.next();
+    const record = e.record;
+    e.app.runInTransaction((tx) => {
+      assignSeq(tx, record, record.getString("room"));
+      e.app = tx;
+      e.next();
+    });
     return;
   }
   const me2 = callerOf(e);
@@ -3255,7 +3281,7 @@ function onMessageCreateRequest(e) {
     body["mentions"] ?? []
   );
   e.app.runInTransaction((tx) => {
-    prepareWrite(tx, me2, plan);
+    prepareWrite(tx, me2, plan, message);
     e.app = tx;
     e.next();
     if (type === "poll") createPollFor(tx, message, body["poll"]);
@@ -3375,9 +3401,9 @@ function forward(e) {
     if (!findMembership(tx, sourceRoom.id, me2.id)) notFound("Message not found.");
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me2, targetId);
-    prepareWrite(tx, me2, plan);
     const room = plan.room;
     const message = new Record(tx.findCollectionByNameOrId("messages"));
+    prepareWrite(tx, me2, plan, message);
     message.load({
       room: room.id,
       author: me2.id,

@@ -236,6 +236,7 @@ export type MessagesRecord = {
 	legacyId?: string
 	replyTo?: RecordIdString
 	room: RecordIdString
+	seq?: number
 	type: MessagesTypeOptions
 	updated: IsoAutoDateString
 }
@@ -352,6 +353,7 @@ export type RoomMembersRecord = {
 	mentionsReadAt?: IsoDateString
 	mutedUntil?: IsoDateString
 	reactionsReadAt?: IsoDateString
+	readSeq?: number
 	role: RoomMembersRoleOptions
 	room: RecordIdString
 	updated: IsoAutoDateString

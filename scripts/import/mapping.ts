@@ -20,6 +20,7 @@ import type { Report } from "./report.ts";
 import type { Scan } from "./scan.ts";
 import { decryptSessionContent } from "./session-crypto.ts";
 import type { AuthUser, KvRow } from "./sources/types.ts";
+import { RoomSequence } from "./sequence.ts";
 import { watermark } from "./watermark.ts";
 
 export type Row = Record<string, string | number | boolean>;
@@ -85,6 +86,8 @@ const KNOWN: Record<string, Set<string>> = {
 interface Member {
   role: "owner" | "admin" | "member";
   lastReadAt: string;
+  /** lastReadAt in ms (undefined: never read). */
+  readMs: number | undefined;
   mentionsReadAt: string;
   reactionsReadAt: string;
   encryptedKey: string;
@@ -119,6 +122,14 @@ export class Mapper {
     private readonly catalogue: Map<string, string>,
     private readonly options: MapperOptions = {},
   ) {}
+
+  private numbering: RoomSequence | undefined;
+
+  /** Built on first use, once pass 1 and the room mapping are complete. */
+  private get sequence(): RoomSequence {
+    this.numbering ??= new RoomSequence(this.scan.messages, (room) => this.roomIds.get(room));
+    return this.numbering;
+  }
 
   private get attachments(): Attachments {
     return this.options.attachments ?? NO_ATTACHMENTS;
@@ -416,6 +427,7 @@ export class Mapper {
     perRoom.set(user, {
       role,
       lastReadAt: pbDate(read),
+      readMs: read,
       mentionsReadAt: pbDate(watermark(mentions, counter("unread_mentions"), read)),
       reactionsReadAt: pbDate(watermark(reactions, counter("unread_reactions"), read)),
       encryptedKey: isObject(keys) ? str(keys[sourceRoom], 8192) : "",
@@ -435,6 +447,7 @@ export class Mapper {
             user: this.userIds.get(user) ?? "",
             role: m.role,
             lastReadAt: m.lastReadAt,
+            readSeq: this.sequence.readSeq(room, m.readMs),
             mentionsReadAt: m.mentionsReadAt,
             reactionsReadAt: m.reactionsReadAt,
             encryptedKey: m.encryptedKey,
@@ -601,6 +614,7 @@ export class Mapper {
       row: {
         id: msgId,
         room,
+        seq: this.sequence.seqOf(id),
         author,
         replyTo: replyTo && this.scan.messages.has(replyTo) ? pbId(`message:${replyTo}`) : "",
         forwardedFrom: "",

@@ -73,6 +73,19 @@ describe("counters", () => {
     expect(await counts(me, room.id)).toEqual([5, 1, 2]);
     expect(await counts(friend, room.id)).toEqual([1, 1, 0]);
 
+    // a superuser's hard delete (the dashboard) leaves a gap in the room's sequence
+    await server.admin.collection("messages").delete(theirs[4]!.id);
+    expect(await counts(me, room.id)).toEqual([4, 1, 2]);
+    expect(await counts(friend, room.id)).toEqual([1, 1, 0]);
+    // concurrent writers still got distinct, gapless numbers
+    const seqs = (
+      await server.admin.collection("messages").getFullList({ filter: `room = "${room.id}"` })
+    )
+      .map((m) => Number(m["seq"]))
+      .sort((a, b) => a - b);
+    const gap = Number(theirs[4]!["seq"]);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].filter((n) => n !== gap));
+
     await createPocketBaseBackend(me.client).rooms.markAsRead(room.id);
     expect(await counts(me, room.id)).toEqual([0, 1, 2]);
     await createPocketBaseBackend(me.client).rooms.markAsRead(room.id, true, false);

@@ -4,6 +4,7 @@
 const PRIVATE_FIELDS = [
   "encryptedKey",
   "lastReadAt",
+  "readSeq",
   "mentionsReadAt",
   "reactionsReadAt",
   "hidden",

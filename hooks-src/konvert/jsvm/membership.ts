@@ -23,6 +23,7 @@ import {
 import { badRequest, conflict, deny, forbidden, refuse } from "./errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
 import { track } from "./achievements/track.ts";
+import { markAllRead } from "./room-seq.ts";
 
 /**
  * Adds a membership whose watermarks start now, so history from before joining is not unread.
@@ -40,6 +41,7 @@ export function addMember(
   membership.set("lastReadAt", now);
   membership.set("mentionsReadAt", now);
   membership.set("reactionsReadAt", now);
+  markAllRead(app, membership, roomId);
   try {
     app.save(membership);
     return membership;

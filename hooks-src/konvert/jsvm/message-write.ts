@@ -7,6 +7,7 @@ import { assertNotConfined, findMembership, findRoom, isBlockedEitherWay } from 
 import { forbidden } from "./errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
+import { assignSeq } from "./room-seq.ts";
 
 export interface WritePlan {
   room: core.Record;
@@ -39,9 +40,18 @@ export function planWrite(app: CoreApp, author: core.Record, roomId: string): Wr
   return { room, joinFirst: !membership };
 }
 
-/** Carries out the writes a plan needs before the message itself (inside the transaction). */
-export function prepareWrite(tx: CoreApp, author: core.Record, plan: WritePlan): void {
+/**
+ * Carries out the writes a plan needs before the message itself, and numbers the message
+ * (inside the transaction that saves it).
+ */
+export function prepareWrite(
+  tx: CoreApp,
+  author: core.Record,
+  plan: WritePlan,
+  message: core.Record,
+): void {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
+  assignSeq(tx, message, plan.room.id);
 }
 
 function otherMember(app: CoreApp, room: core.Record, me: string): string | null {

@@ -23,6 +23,7 @@ import {
   writeMentions,
 } from "./message-write.ts";
 import { logModeration } from "./moderation-log.ts";
+import { assignSeq } from "./room-seq.ts";
 import { withdraw } from "./notifications.ts";
 import { createPollFor } from "./polls.ts";
 import { messageDeleted, messageSent } from "./achievements/events.ts";
@@ -31,7 +32,12 @@ import { track } from "./achievements/track.ts";
 /** POST /api/collections/messages/records — the author is always the caller. */
 export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   if (e.hasSuperuserAuth()) {
-    e.next();
+    const record = e.record!;
+    e.app.runInTransaction((tx) => {
+      assignSeq(tx, record, record.getString("room"));
+      e.app = tx;
+      e.next();
+    });
     return;
   }
   const me = callerOf(e);
@@ -61,7 +67,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     (body["mentions"] as string[] | undefined) ?? [],
   );
   e.app.runInTransaction((tx) => {
-    prepareWrite(tx, me, plan);
+    prepareWrite(tx, me, plan, message);
     e.app = tx; // the response is written only after this transaction commits
     e.next();
     if (type === "poll") createPollFor(tx, message, body["poll"]);
@@ -196,9 +202,9 @@ export function forward(e: core.RequestEvent): void {
     if (!findMembership(tx, sourceRoom.id, me.id)) notFound("Message not found.");
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me, targetId);
-    prepareWrite(tx, me, plan);
     const room = plan.room;
     const message = new Record(tx.findCollectionByNameOrId("messages"));
+    prepareWrite(tx, me, plan, message);
     message.load({
       room: room.id,
       author: me.id,

@@ -3,6 +3,7 @@ import { assertNotConfined, callerOf, findRoom, requireMembership } from "./acce
 import { bodyOf, flag, pathParam } from "./http.ts";
 import { groupRead } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
+import { markAllRead } from "./room-seq.ts";
 
 /** POST /api/konvert/rooms/{id}/read {clearMentions?, clearReactions?} */
 export function markAsRead(e: core.RequestEvent): void {
@@ -17,6 +18,7 @@ export function markAsRead(e: core.RequestEvent): void {
   if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
   if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
   e.app.runInTransaction((tx) => {
+    markAllRead(tx, membership, room.id);
     tx.save(membership);
     track(tx, me.id, groupRead(tx, room, me.id, previous, membership.getString("lastReadAt")));
   });

@@ -1,6 +1,8 @@
 // The caller's rooms with their last message and the three counters, in one SQL query.
-// Counters are derived from the member's watermarks: COUNTs over indexed ranges, so they are
-// exact after deletes, edits, membership changes and concurrent sends.
+// Counters are derived from the member's watermarks, so they are exact after deletes, edits,
+// membership changes and concurrent sends. Unread messages come from the room's message sequence
+// (pb_migrations/1764050300_message_seq.js): newest seq − read seq, less the member's own, the
+// deleted and the hard-deleted messages after it — index probes and small ranges only.
 import { callerOf, findRoom, isBanned } from "./access.ts";
 import { notFound } from "./errors.ts";
 import { pathParam } from "./http.ts";
@@ -53,8 +55,12 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM messages m
-    WHERE m.room = r.id AND m.created > mem.lastReadAt AND m.author != {:me} AND m.deletedAt = '') END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
+    COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0) - mem.readSeq
+    - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
+    - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
+        AND d.author != {:me})
+    - (SELECT COUNT(*) FROM messages_seq_gaps g WHERE g.room = r.id AND g.seq > mem.readSeq)) END AS unreadCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
     WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
