@@ -2332,7 +2332,8 @@ __export(room_list_exports, {
   list: () => list2,
   one: () => one,
   roomListSql: () => roomListSql,
-  roomSummaries: () => roomSummaries
+  roomSummaries: () => roomSummaries,
+  roomSummariesJson: () => roomSummariesJson
 });
 var ROW = {
   id: "",
@@ -2398,6 +2399,27 @@ function roomSummaries(app, me2, condition, params = {}) {
   app.db().newQuery(roomListSql(condition)).bind({ ...params, me: me2 }).all(rows);
   return rows.map((row) => toSummary(row));
 }
+var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
+var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'system', t.system,
+  'createdBy', t.createdBy, 'pinnedMessage', t.pinnedMessage, 'keyVersion', t.keyVersion,
+  'created', t.created, 'updated', t.updated, 'memberRole', t.memberRole,
+  'isMember', ${bool("t.memberRole != ''")}, 'lastReadAt', t.lastReadAt,
+  'memberCount', t.memberCount, 'otherUser', t.otherUser,
+  'lastMessage', CASE WHEN t.lastMessageId = '' THEN NULL ELSE json_object('id', t.lastMessageId,
+    'type', t.lastMessageType, 'author', t.lastMessageAuthor, 'preview', t.lastMessagePreview,
+    'created', t.lastMessageAt, 'deleted', ${bool("t.lastMessageDeleted")}) END,
+  'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
+function roomSummariesJson(app, me2, condition, params = {}) {
+  const row = new DynamicModel({ body: "" });
+  app.db().newQuery(
+    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS body FROM (${roomListSql(condition)}) t`
+  ).bind({ ...params, me: me2 }).one(row);
+  return row.body;
+}
+function sendJson(e, body) {
+  e.response.header().set("Content-Type", "application/json");
+  e.string(200, body);
+}
 function toSummary(row) {
   return {
     id: row.id,
@@ -2432,12 +2454,12 @@ var SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
 function list2(e) {
   const me2 = callerOf(e);
   if (isBanned(me2)) {
-    e.json(200, roomSummaries(e.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
+    sendJson(e, roomSummariesJson(e.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
     return;
   }
   const withPublic = e.request.url.query().get("include") === "public";
   const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')` : MY_ROOMS;
-  e.json(200, roomSummaries(e.app, me2.id, which));
+  sendJson(e, roomSummariesJson(e.app, me2.id, which));
 }
 function one(e) {
   const me2 = callerOf(e);

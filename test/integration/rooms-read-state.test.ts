@@ -141,6 +141,8 @@ describe("room list", () => {
       },
     });
     expect(rooms[0]?.id).toBe(joined.id); // newest activity first
+    // the list (JSON built by SQLite) and the single-room view (built in JS) agree exactly
+    for (const room of rooms) expect(await summary(user, room.id)).toStrictEqual(room);
 
     await server.admin.collection("messages").update(message.id, { deletedAt: hoursFromNow(0) });
     expect((await summary(user, joined.id)).lastMessage).toMatchObject({
