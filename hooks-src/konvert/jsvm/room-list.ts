@@ -134,7 +134,7 @@ export function roomSummariesJson(
 }
 
 function sendJson(e: core.RequestEvent, body: string): void {
-  e.response!.header().set("Content-Type", "application/json");
+  e.response.header().set("Content-Type", "application/json");
   e.string(200, body);
 }
 
