@@ -5,7 +5,9 @@
 import {
   measure,
   prepareSenders,
+  sendBenchMessage,
   printTable,
+  processCpuSeconds,
   startTargets,
   type Stats,
   type Target,
@@ -32,6 +34,8 @@ const runs = [
 ];
 const rows: { operation: string; target: string; stats: Stats }[] = [];
 const medians = new Map<string, number>();
+/** Server CPU seconds per label and level, summed over rounds: the noise-free cost. */
+const cpu = new Map<string, number>();
 try {
   const prepared = await Promise.all(
     runs.map(async (run) => ({ ...run, ...(await prepareSenders(run.target)) })),
@@ -39,15 +43,12 @@ try {
   for (const concurrency of LEVELS) {
     const rates = new Map<string, Stats[]>();
     for (let round = 0; round < ROUNDS; round++) {
-      for (const { label, client, room } of prepared) {
-        const stats = await measure(COUNT, concurrency, (n) =>
-          client.collection("messages").create({
-            room,
-            type: "text",
-            content: n % 10 === 0 ? `hey @sender_b, message ${n}` : `message ${n} of the benchmark`,
-          }),
-        );
+      for (const { label, client, room, target } of prepared) {
+        const cpu0 = processCpuSeconds(target.instance.pid);
+        const stats = await measure(COUNT, concurrency, (n) => sendBenchMessage(client, room, n));
         rates.set(label, [...(rates.get(label) ?? []), stats]);
+        const key = `${label}:${concurrency}`;
+        cpu.set(key, (cpu.get(key) ?? 0) + processCpuSeconds(target.instance.pid) - cpu0);
       }
     }
     for (const run of runs) {
@@ -66,5 +67,11 @@ console.log(`\nmedian of ${ROUNDS} alternating rounds of ${COUNT} sends each`);
 console.log("throughput ratio tracking on / tracking off (target >= 0.85):");
 for (const c of LEVELS) {
   const ratio = (medians.get(`tracking on:${c}`) ?? 0) / (medians.get(`tracking off:${c}`) ?? 1);
-  console.log(`  c=${String(c).padEnd(3)} ${ratio.toFixed(2)}`);
+  const perMessage = (label: string) =>
+    (((cpu.get(`${label}:${c}`) ?? 0) * 1e6) / (COUNT * ROUNDS)).toFixed(0);
+  console.log(
+    `  c=${String(c).padEnd(3)} ${ratio.toFixed(2)}   server CPU per message: ` +
+      `on ${perMessage("tracking on")} µs, off ${perMessage("tracking off")} µs, ` +
+      `plain ${perMessage("plain")} µs`,
+  );
 }

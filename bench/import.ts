@@ -6,13 +6,11 @@
 // Usage: npx tsx bench/import.ts [rows] [--baseline-only | --import-only]
 // Peak RSS is V8's high-water mark, which grows well past the live data when memory is plentiful;
 // NODE_OPTIONS=--max-old-space-size=<MB> bounds it (numbers in docs/import.md).
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { runImport } from "../scripts/import/run.ts";
 import { startPostgres } from "../test/import/postgres.ts";
-import { startTargets } from "./lib.ts";
+import { processCpuSeconds, processPeakMb, startTargets } from "./lib.ts";
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const users = Math.max(10, Math.round(rows * 0.05));
@@ -46,17 +44,9 @@ try {
 
   const konvert = targets.find((t) => t.name === "konvert");
   if (!konvert) throw new Error("no konvert target");
-  // PocketBase's process, found by the port it listens on, for its CPU time and peak memory
-  const port = new URL(konvert.instance.url).port;
-  const pid = execFileSync("pgrep", ["-f", "--", `--http=127.0.0.1:${port}`], { encoding: "utf8" })
-    .trim()
-    .split("\n")[0];
-  const serverCpu = () => {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
-  };
-  const serverPeakMb = () =>
-    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+  const pid = konvert.instance.pid;
+  const serverCpu = () => processCpuSeconds(pid);
+  const serverPeakMb = () => processPeakMb(pid);
 
   const measure = async (label: string, dryRun: boolean) => {
     const cpu0 = process.cpuUsage();

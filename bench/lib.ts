@@ -1,7 +1,7 @@
 // Benchmark plumbing: start a plain and a Konvert PocketBase from the same migrated data dir,
 // time operations against both, print a table. Timings are measured, never asserted.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -9,6 +9,7 @@ import PocketBase from "pocketbase";
 import { ensurePocketBase } from "../scripts/pocketbase-binary.ts";
 import { startInstance, type Instance } from "../scripts/lib/instance.ts";
 import { REPO_ROOT } from "../scripts/lib/repo.ts";
+import { HOOKS_POOL_ARG } from "../scripts/lib/serve.ts";
 
 const SUPERUSER = { email: "bench@konvert.test", password: "bench-password-1" };
 
@@ -49,7 +50,15 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
   ] as const) {
     const dataDir = join(root, name);
     cpSync(template, dataDir, { recursive: true });
-    const instance = await startInstance({ binary, dataDir, hooksDir, migrationsDir });
+    const instance = await startInstance({
+      binary,
+      dataDir,
+      hooksDir,
+      migrationsDir,
+      args: process.env["BENCH_HOOKS_POOL"]
+        ? [`--hooksPool=${process.env["BENCH_HOOKS_POOL"]}`]
+        : [],
+    });
     const admin = new PocketBase(instance.url);
     admin.autoCancellation(false);
     await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
@@ -64,6 +73,19 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** CPU seconds (user + system) a process has used so far; the shared machine's noise aside. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
+}
+
+/** Peak resident memory of a process, in MB. */
+export function processPeakMb(pid: number): number {
+  return (
+    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024
+  );
 }
 
 export interface Stats {
@@ -113,9 +135,21 @@ export function printTable(rows: { operation: string; target: string; stats: Sta
   }
 }
 
+/** The benchmarks' message: every tenth mentions the other sender. */
+export function sendBenchMessage(client: PocketBase, room: string, n: number): Promise<unknown> {
+  return client.collection("messages").create({
+    room,
+    type: "text",
+    content: n % 10 === 0 ? `hey @sender_b, message ${n}` : `message ${n} of the benchmark`,
+  });
+}
+
+/** Sends unmeasured at the highest level measured, so every pooled JS VM has loaded the hooks. */
+const WARM_UP = { count: 256, concurrency: 64 };
+
 /**
  * Two users in a private room, set up as superuser; returns the first one's signed-in client and
- * the room id (the send benchmarks all start here).
+ * the room id after a warm-up (the send benchmarks all start here).
  */
 export async function prepareSenders(
   target: Target,
@@ -144,5 +178,6 @@ export async function prepareSenders(
   const client = new PocketBase(target.instance.url);
   client.autoCancellation(false);
   await client.collection("users").authWithPassword("sender_a", password);
+  await measure(WARM_UP.count, WARM_UP.concurrency, (n) => sendBenchMessage(client, room.id, n));
   return { client, room: room.id };
 }

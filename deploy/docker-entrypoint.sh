@@ -12,4 +12,4 @@ fi
 # shellcheck disable=SC2086
 exec pocketbase serve --http="${PB_HTTP:-127.0.0.1:8090}" $dirs \
   --encryptionEnv=PB_ENCRYPTION_KEY --origins="${KONVERT_ORIGINS:-*}" \
-  --hooksWatch=false --automigrate=false
+  --hooksPool=64 --hooksWatch=false --automigrate=false

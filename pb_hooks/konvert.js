@@ -683,23 +683,16 @@ function statsFromHistory(history, stored) {
 // hooks-src/konvert/jsvm/achievements/stats.ts
 var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 function loadStats(app, userId) {
-  const rows = arrayOf(
-    new DynamicModel({
-      id: "",
-      messagesSent: 0,
-      reactionsGiven: 0,
-      reactionsReceived: 0,
-      currentStreak: 0,
-      longestStreak: 0,
-      lastActiveDay: "",
-      counters: ""
-    })
-  );
+  const found = new DynamicModel({ j: "" });
   app.db().newQuery(
-    "SELECT id, messagesSent, reactionsGiven, reactionsReceived, currentStreak, longestStreak, lastActiveDay, COALESCE(counters, '') AS counters FROM user_stats WHERE user = {:user}"
-  ).bind({ user: userId }).all(rows);
-  const row = rows[0];
-  if (!row) {
+    `SELECT COALESCE((SELECT json_object('id', id, 'messagesSent', messagesSent,
+         'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
+         'currentStreak', currentStreak, 'longestStreak', longestStreak,
+         'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
+       FROM user_stats WHERE user = {:user}), '') AS j`
+  ).bind({ user: userId }).one(found);
+  const text2 = found.j;
+  if (text2 === "") {
     return {
       id: "",
       userId,
@@ -714,7 +707,7 @@ function loadStats(app, userId) {
       }
     };
   }
-  const { id, counters, ...numbers } = row;
+  const { id, counters, ...numbers } = JSON.parse(text2);
   return { id, userId, stats: { ...numbers, counters: parseCounters(counters) } };
 }
 function parseCounters(raw) {
@@ -919,6 +912,14 @@ function findUnlockRow(app, userId, achievementId) {
     return null;
   }
 }
+function unlockedIds(app, userId) {
+  const row = new DynamicModel({ ids: "" });
+  app.db().newQuery(
+    "SELECT COALESCE(group_concat(achievement), '') AS ids FROM user_achievements WHERE user = {:user} AND unlockedAt != ''"
+  ).bind({ user: userId }).one(row);
+  const ids = row.ids;
+  return new Set(ids === "" ? [] : ids.split(","));
+}
 function unlock(tx, userId, entry, options) {
   const existing = findUnlockRow(tx, userId, entry.id);
   if (existing && existing.getString("unlockedAt") !== "") return false;
@@ -951,9 +952,11 @@ function track(tx, userId, event) {
     saveStats(inner, row, stats2);
     const thresholds = cachedThresholds(inner);
     const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
+    if (keys.length === 0) return;
+    const unlocked = unlockedIds(inner, userId);
     for (const key of new Set(keys)) {
       const entry = cachedEntry(inner, key);
-      if (entry) unlock(inner, userId, entry, { notify: true });
+      if (entry && !unlocked.has(entry.id)) unlock(inner, userId, entry, { notify: true });
     }
   });
 }
@@ -2826,6 +2829,7 @@ var SUMMONS = { admin: "admin", moder: "moderator" };
 var MENTION = /(^|[^\p{L}\p{N}_@-])@([\p{L}\p{N}_-]+)/gu;
 function mentionedNames(text2) {
   const names = [];
+  if (!text2.includes("@")) return names;
   for (const match of text2.matchAll(MENTION)) {
     const name = (match[2] ?? "").replace(/-+$/u, "").toLowerCase();
     if (name !== "" && !names.includes(name)) names.push(name);

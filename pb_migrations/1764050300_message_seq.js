@@ -10,6 +10,7 @@
 //    messages after readSeq − hard-deleted messages after readSeq. Each term is one index probe
 //    or a count over a range that stays small (own and deleted messages), instead of counting
 //    every unread message as the (room, created > lastReadAt) COUNT did.
+//  - Writers that do not number messages (raw SQL) are numbered by a trigger.
 //  - Messages are tombstoned, not deleted, by the app; a superuser can still delete rows (the
 //    dashboard). A trigger records the seq of such a row in `messages_seq_gaps` so the count
 //    stays exact; the room's own delete trigger drops its gaps (PocketBase deletes a room's
@@ -23,6 +24,16 @@ const NEW_INDEXES = [
   "CREATE INDEX `idx_messages_room_author_seq` ON `messages` (`room`, `author`, `seq`)",
   "CREATE INDEX `idx_messages_deleted_room_seq` ON `messages` (`room`, `seq`, `author`) WHERE `deletedAt` != ''",
 ];
+
+// The app numbers messages itself (so the record it answers with and broadcasts has its seq);
+// this catches every other writer (raw SQL, a tool that predates the field): an unnumbered row
+// gets the next number as it is inserted.
+const NUMBER_UP = [
+  "CREATE TRIGGER messages_seq_assign AFTER INSERT ON messages WHEN new.seq = 0 BEGIN " +
+    "UPDATE messages SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room = new.room) " +
+    "WHERE id = new.id; END",
+];
+const NUMBER_DOWN = ["DROP TRIGGER IF EXISTS messages_seq_assign"];
 
 const GAPS_UP = [
   "CREATE TABLE messages_seq_gaps (room TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, seq)) WITHOUT ROWID",
@@ -65,8 +76,10 @@ migrate(
       .concat(NEW_INDEXES);
     app.save(indexed);
     exec(app, GAPS_UP);
+    exec(app, NUMBER_UP);
   },
   (app) => {
+    exec(app, NUMBER_DOWN);
     exec(app, GAPS_DOWN);
     const messages = app.findCollectionByNameOrId("messages");
     messages.indexes = messages.indexes

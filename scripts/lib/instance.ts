@@ -5,6 +5,8 @@ import { createServer } from "node:net";
 
 export interface Instance {
   url: string;
+  /** The server's process id (for its CPU time in benchmarks). */
+  pid: number;
   /** Everything PocketBase printed so far, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
@@ -39,7 +41,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const instance = { url, output: () => output, stop: () => terminate(child) };
+  const instance = { url, pid: child.pid ?? 0, output: () => output, stop: () => terminate(child) };
   try {
     await waitForHealth(url, child, instance.output);
   } catch (err) {

@@ -8,6 +8,13 @@ import { loadEnvFile } from "./env-file.ts";
 
 export const DATA_DIR = process.env["PB_DATA_DIR"] ?? join(REPO_ROOT, "pb_data");
 
+/**
+ * Pooled JS VMs (PocketBase's default: 15). A hook call that finds every pooled VM busy gets a
+ * throwaway VM that must load the hooks bundle first, which tripled the CPU per message at 64
+ * concurrent sends; a bigger pool also used less memory than that churn (docs/operations.md).
+ */
+export const HOOKS_POOL_ARG = "--hooksPool=64";
+
 export function projectDirArgs(): string[] {
   return [
     `--dir=${DATA_DIR}`,
@@ -43,7 +50,14 @@ export function serve(binary: string, extraArgs: string[]): Promise<number> {
   const origins = process.env["KONVERT_ORIGINS"]
     ? [`--origins=${process.env["KONVERT_ORIGINS"]}`]
     : [];
-  const args = ["serve", `--http=${http}`, ...projectDirArgs(), ...origins, ...extraArgs];
+  const args = [
+    "serve",
+    `--http=${http}`,
+    ...projectDirArgs(),
+    ...origins,
+    HOOKS_POOL_ARG,
+    ...extraArgs,
+  ];
   const child = spawn(binary, args, {
     stdio: "inherit",
   });

@@ -11,6 +11,7 @@ const MENTION = /(^|[^\p{L}\p{N}_@-])@([\p{L}\p{N}_-]+)/gu;
 /** Lower-cased usernames mentioned in `text`, each once, in order of appearance. */
 export function mentionedNames(text: string): string[] {
   const names: string[] = [];
+  if (!text.includes("@")) return names; // most messages: no regex run on the send path
   for (const match of text.matchAll(MENTION)) {
     const name = (match[2] ?? "").replace(/-+$/u, "").toLowerCase();
     if (name !== "" && !names.includes(name)) names.push(name);

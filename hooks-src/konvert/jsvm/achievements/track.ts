@@ -4,7 +4,7 @@
 // an achievement unlocks once (the unique (user, achievement) index is the last guard).
 import { applyEvent, crossed, touchedBy, type AchievementEvent } from "../../rules/achievements.ts";
 import { cachedEntry, cachedThresholds, loadStats, saveStats } from "./stats.ts";
-import { unlock } from "./unlock.ts";
+import { unlock, unlockedIds } from "./unlock.ts";
 
 export type { AchievementEvent } from "../../rules/achievements.ts";
 
@@ -23,9 +23,13 @@ export function track(tx: CoreApp, userId: string, event: AchievementEvent | nul
     saveStats(inner, row, stats);
     const thresholds = cachedThresholds(inner);
     const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
+    if (keys.length === 0) return;
+    // events keep earning what is already unlocked (every fast burst "earns" speed): one query
+    // rules those out instead of a look-up per key
+    const unlocked = unlockedIds(inner, userId);
     for (const key of new Set(keys)) {
       const entry = cachedEntry(inner, key);
-      if (entry) unlock(inner, userId, entry, { notify: true });
+      if (entry && !unlocked.has(entry.id)) unlock(inner, userId, entry, { notify: true });
     }
   });
 }

@@ -19,6 +19,21 @@ export function findUnlockRow(
   }
 }
 
+/** Ids of the achievements the user has unlocked, in one query. */
+export function unlockedIds(app: CoreApp, userId: string): Set<string> {
+  const row = new DynamicModel({ ids: "" });
+  app
+    .db()
+    .newQuery(
+      "SELECT COALESCE(group_concat(achievement), '') AS ids FROM user_achievements " +
+        "WHERE user = {:user} AND unlockedAt != ''",
+    )
+    .bind({ user: userId })
+    .one(row);
+  const ids = (row as unknown as { ids: string }).ids;
+  return new Set(ids === "" ? [] : ids.split(","));
+}
+
 /** Unlocks unless already unlocked; true when this call unlocked it. */
 export function unlock(
   tx: CoreApp,
