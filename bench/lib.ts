@@ -50,15 +50,9 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
   ] as const) {
     const dataDir = join(root, name);
     cpSync(template, dataDir, { recursive: true });
-    const instance = await startInstance({
-      binary,
-      dataDir,
-      hooksDir,
-      migrationsDir,
-      args: process.env["BENCH_HOOKS_POOL"]
-        ? [`--hooksPool=${process.env["BENCH_HOOKS_POOL"]}`]
-        : [],
-    });
+    // served the way `npm start` and the deployment files serve it
+    const args = [HOOKS_POOL_ARG];
+    const instance = await startInstance({ binary, dataDir, hooksDir, migrationsDir, args });
     const admin = new PocketBase(instance.url);
     admin.autoCancellation(false);
     await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
