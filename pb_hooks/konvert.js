@@ -821,19 +821,14 @@ function notify(app, notice) {
     message: notice.message ?? "",
     data: notice.data ?? null
   });
-  app.save(row);
+  app.saveNoValidate(row);
   prune(app, notice.recipient);
 }
 function prune(app, recipient) {
-  const old = app.findRecordsByFilter(
-    "notifications",
-    "recipient = {:recipient}",
-    "-created,-id",
-    100,
-    KEPT_PER_USER,
-    { recipient }
-  );
-  for (const row of old) app.delete(row);
+  app.db().newQuery(
+    `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications
+         WHERE recipient = {:recipient} ORDER BY created DESC, id DESC LIMIT -1 OFFSET {:kept})`
+  ).bind({ recipient, kept: KEPT_PER_USER }).execute();
 }
 function withdraw(app, filter, params) {
   for (const row of app.findRecordsByFilter(
@@ -2996,7 +2991,7 @@ function writeMentions(tx, message, userIds) {
     if (exists) continue;
     const row = new Record(collection);
     row.load({ message: message.id, room: message.getString("room"), user });
-    tx.save(row);
+    tx.saveNoValidate(row);
     added.push(user);
   }
   return added;
@@ -3318,6 +3313,8 @@ function onMessageCreateRequest(e) {
   });
 }
 function uploadedFiles(e) {
+  const headers = e.requestInfo().headers;
+  if (!(headers["content_type"] ?? "").toLowerCase().startsWith("multipart/")) return 0;
   let count = 0;
   for (const key of ["attachments", "attachments+"]) {
     try {

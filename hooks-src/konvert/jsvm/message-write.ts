@@ -157,7 +157,7 @@ export function writeMentions(
     if (exists) continue;
     const row = new Record(collection);
     row.load({ message: message.id, room: message.getString("room"), user });
-    tx.save(row);
+    tx.saveNoValidate(row); // the message was just saved and the user is a checked member
     added.push(user);
   }
   return added;

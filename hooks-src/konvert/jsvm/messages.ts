@@ -80,6 +80,10 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
 
 /** Files sent with the request (new uploads are not record values until the record is saved). */
 function uploadedFiles(e: core.RecordRequestEvent): number {
+  // only multipart bodies carry files; asking a JSON request throws, and a JS exception per
+  // message costs more than this check
+  const headers = e.requestInfo().headers as Record<string, string | undefined>;
+  if (!(headers["content_type"] ?? "").toLowerCase().startsWith("multipart/")) return 0;
   let count = 0;
   for (const key of ["attachments", "attachments+"]) {
     try {

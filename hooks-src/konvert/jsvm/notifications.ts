@@ -26,21 +26,26 @@ export function notify(app: CoreApp, notice: Notice): void {
     message: notice.message ?? "",
     data: notice.data ?? null,
   });
-  app.save(row);
+  // Every id comes from a record the caller has just loaded or written: skipping validation
+  // saves a look-up per relation on the send path. Hooks and realtime still run.
+  app.saveNoValidate(row);
   prune(app, notice.recipient);
 }
 
-/** Keeps the newest KEPT_PER_USER notifications of a recipient. */
+/**
+ * Keeps the newest KEPT_PER_USER notifications of a recipient. Plain SQL: the row that falls
+ * off the end is the oldest one, no client shows it, and a record delete per new notification
+ * (PocketBase checks every relation pointing at the collection) cost more than the insert.
+ */
 function prune(app: CoreApp, recipient: string): void {
-  const old = app.findRecordsByFilter(
-    "notifications",
-    "recipient = {:recipient}",
-    "-created,-id",
-    100,
-    KEPT_PER_USER,
-    { recipient },
-  );
-  for (const row of old) app.delete(row!);
+  app
+    .db()
+    .newQuery(
+      `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications
+         WHERE recipient = {:recipient} ORDER BY created DESC, id DESC LIMIT -1 OFFSET {:kept})`,
+    )
+    .bind({ recipient, kept: KEPT_PER_USER })
+    .execute();
 }
 
 /** Deletes unread notifications matching a filter (e.g. a reaction that was taken back). */
