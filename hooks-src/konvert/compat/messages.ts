@@ -18,6 +18,7 @@ import {
   queryParam,
 } from "./http.ts";
 import { pollFor } from "./polls.ts";
+import { storedContent } from "./session-content.ts";
 import { rowsFor } from "./sql.ts";
 
 /** One row per message with its sender's current names (deleted senders keep only the id). */
@@ -148,7 +149,8 @@ export function list(e: core.RequestEvent): void {
 
 /**
  * Sends through the messages create hook; returns the new message id. `roomId` is a room id
- * (DMs resolve their `<a>:<b>` id first).
+ * (DMs resolve their `<a>:<b>` id first). Session-sealed content is decoded first when the owner
+ * turned that on, so mentions and polls (DM polls are sealed) are read from the text.
  */
 export function sendTo(
   e: core.RequestEvent,
@@ -157,17 +159,18 @@ export function sendTo(
   body: Record<string, unknown>,
 ): string {
   const type = legacyMessageType(body["type"]);
-  const request: Record<string, unknown> = { room: roomId, content: body["content"], type };
+  const content = storedContent(body["content"]);
+  const request: Record<string, unknown> = { room: roomId, content, type };
   if (typeof body["replyTo"] === "string" && body["replyTo"] !== "") {
     request["replyTo"] = body["replyTo"];
   }
   if (type === "poll") {
-    const poll = parseLegacyPoll(body["content"]);
+    const poll = parseLegacyPoll(content);
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
   const record = new Record(e.app.findCollectionByNameOrId("messages"));
-  record.load({ room: roomId, content: body["content"], type, replyTo: request["replyTo"] ?? "" });
+  record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, messages.onMessageCreateRequest as (e: core.RequestEvent) => void, {
     caller: me,
     body: request,
@@ -202,7 +205,11 @@ export function edit(e: core.RequestEvent): void {
     if (typeof content !== "string" || content.trim() === "") {
       legacy(400, "Контент сообщения не может быть пустым");
     }
-    invoke(e, messages.edit, { caller: me, params: { id }, body: { content } });
+    invoke(e, messages.edit, {
+      caller: me,
+      params: { id },
+      body: { content: storedContent(content) },
+    });
     e.json(200, oneMessage(e, id));
   });
 }
