@@ -234,6 +234,19 @@ routerAdd("POST", "/api/konvert/admin/achievements/recompute", (e) =>
 );
 // Legacy HTTP API of the original frontend (issue #9, docs/compat.md): spec §3 paths under the
 // original function prefix; the handlers answer 401 themselves.
+// Preflights: PocketBase's CORS middleware (pbCors, priority -1041) answers every OPTIONS request
+// before any route runs, without Access-Control-Max-Age. A route middleware sorting before it
+// adds the original's 600 s; being on this OPTIONS route only, no other request pays the VM call.
+routerAdd(
+  "OPTIONS",
+  "/functions/v1/make-server-b0f1e6d5/{path...}",
+  (e) => e.noContent(204), // not reached: pbCors ends the chain
+  new Middleware(
+    (e) => require(`${__hooks}/konvert.js`).compatCors.preflightMaxAge(e),
+    -1050,
+    "konvertCorsMaxAge",
+  ),
+);
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/health", (e) =>
   require(`${__hooks}/konvert.js`).compatAuth.health(e),
 );

@@ -26,6 +26,7 @@ __export(index_exports, {
   blocks: () => blocks_exports,
   compatAchievements: () => achievements_exports,
   compatAuth: () => auth_exports,
+  compatCors: () => cors_exports,
   compatDms: () => dms_exports2,
   compatMessages: () => messages_exports2,
   compatModeration: () => moderation_exports2,
@@ -6544,4 +6545,15 @@ function activity2(e) {
       longestStreak: s?.longestStreak ?? 0
     });
   });
+}
+
+// hooks-src/konvert/compat/cors.ts
+var cors_exports = {};
+__export(cors_exports, {
+  preflightMaxAge: () => preflightMaxAge
+});
+var PREFLIGHT_MAX_AGE = "600";
+function preflightMaxAge(e) {
+  e.response.header().set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
+  e.next();
 }

@@ -315,6 +315,17 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).achievements.recompute(e)
 );
 routerAdd(
+  "OPTIONS",
+  "/functions/v1/make-server-b0f1e6d5/{path...}",
+  (e) => e.noContent(204),
+  // not reached: pbCors ends the chain
+  new Middleware(
+    (e) => require(`${__hooks}/konvert.js`).compatCors.preflightMaxAge(e),
+    -1050,
+    "konvertCorsMaxAge"
+  )
+);
+routerAdd(
   "GET",
   "/functions/v1/make-server-b0f1e6d5/health",
   (e) => require(`${__hooks}/konvert.js`).compatAuth.health(e)
