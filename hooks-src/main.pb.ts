@@ -274,6 +274,12 @@ routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/search", (e) =>
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/{userId}", (e) =>
   require(`${__hooks}/konvert.js`).compatUsers.one(e),
 );
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.addFriend(e),
+);
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/users/public-key", (e) =>
+  require(`${__hooks}/konvert.js`).compatKeys.savePublicKey(e),
+);
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms", (e) =>
   require(`${__hooks}/konvert.js`).compatRooms.list(e),
 );
@@ -282,6 +288,15 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms", (e) =>
 );
 routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/favorites", (e) =>
   require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/dm", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.openAsRoom(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/key", (e) =>
+  require(`${__hooks}/konvert.js`).compatKeys.roomKey(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/keys", (e) =>
+  require(`${__hooks}/konvert.js`).compatKeys.saveRoomKeys(e),
 );
 routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/join", (e) =>
   require(`${__hooks}/konvert.js`).compatRooms.join(e),
@@ -312,6 +327,9 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/messages", (e) =>
 );
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}", (e) =>
   require(`${__hooks}/konvert.js`).compatMessages.list(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}/search", (e) =>
+  require(`${__hooks}/konvert.js`).compatSearch.inRoom(e),
 );
 routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}", (e) =>
   require(`${__hooks}/konvert.js`).compatMessages.edit(e),

@@ -28,12 +28,14 @@ __export(index_exports, {
   compatAuth: () => auth_exports,
   compatCors: () => cors_exports,
   compatDms: () => dms_exports2,
+  compatKeys: () => keys_exports,
   compatMessages: () => messages_exports2,
   compatModeration: () => moderation_exports2,
   compatPeople: () => people_exports,
   compatPolls: () => polls_exports2,
   compatProfile: () => profile_exports,
   compatRooms: () => rooms_exports2,
+  compatSearch: () => search_exports2,
   compatStorage: () => storage_exports,
   compatUsers: () => users_exports2,
   dms: () => dms_exports,
@@ -3676,6 +3678,7 @@ function broadcast(app, roomId, typist) {
 // hooks-src/konvert/jsvm/search.ts
 var search_exports = {};
 __export(search_exports, {
+  findMessages: () => findMessages,
   search: () => search2,
   searchSql: () => searchSql
 });
@@ -3787,6 +3790,22 @@ function searchableRooms(app, me2, banned) {
   ).bind({ me: me2 }).all(rows);
   return rows.map((row) => row.room);
 }
+function findMessages(app, me2, query, page, onlyRoom) {
+  const banned = isBanned(me2);
+  const rooms = searchableRooms(app, me2.id, banned).filter(
+    (room) => onlyRoom === void 0 || room === onlyRoom
+  );
+  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
+  if (rooms.length > 0) {
+    app.db().newQuery(searchSql(banned)).bind({
+      query: inRooms(query, rooms),
+      me: me2.id,
+      limit: page.perPage + 1,
+      offset: (page.page - 1) * page.perPage
+    }).all(rows);
+  }
+  return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
+}
 function search2(e) {
   const me2 = callerOf(e);
   const params = e.requestInfo().query;
@@ -3795,18 +3814,7 @@ function search2(e) {
   const paging = pageRequest(params["page"], params["perPage"]);
   if ("problem" in paging) return badRequest(paging.field, paging.problem);
   const { page, perPage } = paging.ok;
-  const banned = isBanned(me2);
-  const rooms = searchableRooms(e.app, me2.id, banned);
-  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
-  if (rooms.length > 0) {
-    e.app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query.ok, rooms),
-      me: me2.id,
-      limit: perPage + 1,
-      offset: (page - 1) * perPage
-    }).all(rows);
-  }
-  const hits = rows.slice(0, perPage);
+  const { hits, hasMore } = findMessages(e.app, me2, query.ok, paging.ok);
   const byId = /* @__PURE__ */ new Map();
   for (const record of e.app.findRecordsByIds(
     "messages",
@@ -3827,7 +3835,7 @@ function search2(e) {
     record.withCustomData(true);
     record.set("snippet", snippetParts(snippets[i] ?? ""));
   });
-  e.json(200, { page, perPage, hasMore: rows.length > perPage, items });
+  e.json(200, { page, perPage, hasMore, items });
 }
 
 // hooks-src/konvert/jsvm/achievements/routes.ts
@@ -4204,7 +4212,11 @@ var EXACT = {
   "You cannot moderate yourself.": "Недостаточно прав",
   "Moderators cannot moderate admins.": "Модераторы не могут банить администраторов",
   "VIP users cannot be banned.": "VIP пользователи защищены от банов",
-  "This poll is closed.": "Опрос закрыт"
+  "This poll is closed.": "Опрос закрыт",
+  "A public key is required.": "Публичный ключ обязателен",
+  "Wrapped keys must map member ids to keys.": "Зашифрованные ключи обязательны",
+  "No wrapped keys were given.": "Зашифрованные ключи обязательны",
+  "Only the room owner, moderators and admins can distribute room keys.": "Недостаточно прав для управления ключами комнаты"
 };
 var PREFIXES = [
   ["You are muted until", "Вы в муте"],
@@ -4893,6 +4905,7 @@ __export(dms_exports2, {
   dmRoomOf: () => dmRoomOf,
   list: () => list7,
   messages: () => messages,
+  openAsRoom: () => openAsRoom,
   read: () => read,
   remove: () => remove7,
   send: () => send2
@@ -4905,9 +4918,11 @@ __export(messages_exports2, {
   edit: () => edit2,
   lastMessages: () => lastMessages,
   list: () => list6,
+  messagesByIds: () => messagesByIds,
   oneMessage: () => oneMessage,
   react: () => react,
   remove: () => remove6,
+  roomToRead: () => roomToRead,
   send: () => send,
   sendTo: () => sendTo,
   unreact: () => unreact
@@ -5682,20 +5697,32 @@ function lastMessages(e, roomId, limit, roomIdShown) {
   for (let i = rows.length - 1; i >= 0; i--) oldestFirst.push(rows[i]);
   return legacyMessages(e, oldestFirst, roomIdShown);
 }
+function messagesByIds(e, ids) {
+  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return legacyMessages(
+    e,
+    ids.flatMap((id) => byId.get(id) ?? [])
+  );
+}
+function roomToRead(e, me2) {
+  let room;
+  try {
+    room = findRoom(e.app, e.request.pathValue("roomId"));
+  } catch {
+    return legacy(404, "Комната не найдена");
+  }
+  try {
+    assertNotConfined(me2, room);
+  } catch {
+    legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
+  }
+  return room;
+}
 function list6(e) {
   handle(e, () => {
     const me2 = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
-    let room;
-    try {
-      room = findRoom(e.app, e.request.pathValue("roomId"));
-    } catch {
-      return legacy(404, "Комната не найдена");
-    }
-    try {
-      assertNotConfined(me2, room);
-    } catch {
-      legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
-    }
+    const room = roomToRead(e, me2);
     if (!findMembership(e.app, room.id, me2.id)) {
       if (queryParam(e, "godMode") === "true" && roleOf(me2) === "admin") {
         logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
@@ -5828,6 +5855,22 @@ function create(e) {
     const summary2 = invoke(e, open, { caller: me2, body: { userId } });
     const [dm] = legacyDms(e.app, me2.id, "r.id = {:room}", { room: summary2.id });
     e.json(200, dm);
+  });
+}
+function openAsRoom(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = legacyBody(e)["userId"];
+    if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
+    if (userId === me2.id) legacy(400, "Нельзя создать DM с самим собой");
+    const summary2 = invoke(e, open, { caller: me2, body: { userId } });
+    const other = e.app.findRecordById("users", userId);
+    const room = legacyRoomById(e.app, me2.id, summary2.id);
+    e.json(200, {
+      ...room,
+      name: `DM: ${me2.getString("username")} & ${other.getString("username")}`,
+      dm_participants: me2.id < userId ? [me2.id, userId] : [userId, me2.id]
+    });
   });
 }
 function list7(e) {
@@ -6067,6 +6110,7 @@ function one2(e) {
 var people_exports = {};
 __export(people_exports, {
   accept: () => accept2,
+  addFriend: () => addFriend,
   block: () => block2,
   check: () => check,
   deleteNotification: () => deleteNotification,
@@ -6086,6 +6130,18 @@ function sendRequest2(e) {
     e.json(200, {
       message: outcome.status === "accepted" ? "Запрос автоматически принят (встречный запрос)" : "Запрос в друзья отправлен"
     });
+  });
+}
+function addFriend(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = e.request.pathValue("userId");
+    if (userId === me2.id) legacy(400, "Нельзя добавить себя в друзья");
+    const pending = pendingRequest(e.app, me2.id, userId);
+    if (!pending || pending.getString("from") !== me2.id) {
+      invoke(e, sendRequest, { caller: me2, body: { userId } });
+    }
+    e.json(200, { success: true });
   });
 }
 function check(e) {
@@ -6556,4 +6612,65 @@ var PREFLIGHT_MAX_AGE = "600";
 function preflightMaxAge(e) {
   e.response.header().set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
   e.next();
+}
+
+// hooks-src/konvert/compat/search.ts
+var search_exports2 = {};
+__export(search_exports2, {
+  inRoom: () => inRoom
+});
+function inRoom(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const room = roomToRead(e, me2);
+    if (!findMembership(e.app, room.id, me2.id)) legacy(403, "Вы не являетесь участником комнаты");
+    const query = ftsQuery(queryParam(e, "q"));
+    if ("problem" in query) {
+      e.json(200, { messages: [] });
+      return;
+    }
+    const { hits } = findMessages(
+      e.app,
+      me2,
+      query.ok,
+      { page: 1, perPage: SEARCH_PER_PAGE_MAX },
+      room.id
+    );
+    e.json(200, { messages: messagesByIds(e, hits.map((hit) => hit.id).reverse()) });
+  });
+}
+
+// hooks-src/konvert/compat/keys.ts
+var keys_exports = {};
+__export(keys_exports, {
+  roomKey: () => roomKey2,
+  savePublicKey: () => savePublicKey,
+  saveRoomKeys: () => saveRoomKeys2
+});
+function savePublicKey(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const publicKey = legacyBody(e)["publicKey"];
+    invoke(e, updatePublicKey, { caller: me2, body: { publicKey } });
+    e.json(200, { success: true });
+  });
+}
+function roomKey2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const params = { id: e.request.pathValue("roomId") };
+    const answer = invoke(e, roomKey, { caller: me2, params });
+    e.json(200, { encryptedKey: answer.encryptedKey });
+  });
+}
+function saveRoomKeys2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, saveRoomKeys, {
+      caller: me2,
+      params: { id: e.request.pathValue("roomId") },
+      body: { encryptedKeys: legacyBody(e)["encryptedKeys"] }
+    });
+    e.json(200, { success: true });
+  });
 }

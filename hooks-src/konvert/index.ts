@@ -37,3 +37,5 @@ export * as compatProfile from "./compat/profile.ts";
 export * as compatModeration from "./compat/moderation.ts";
 export * as compatAchievements from "./compat/achievements.ts";
 export * as compatCors from "./compat/cors.ts";
+export * as compatSearch from "./compat/search.ts";
+export * as compatKeys from "./compat/keys.ts";

@@ -83,6 +83,13 @@ describe("KONVERT_DECODE_SESSION_CONTENT=on", () => {
     expect(notices[0]).toMatchObject({ messageId: message.id, fromUserId: chat.alice.id });
     expect(await previewFor(chat, chat.bob)).toBe("планёрка в пять, @bob не опаздывай");
     expect(await searchIds(chat, chat.bob, "планёрка")).toEqual([message.id]);
+    const inRoom = await legacyFetch<{ messages: Message[] }>(
+      chat.server,
+      "GET",
+      `/messages/${chat.roomId}/search?q=${encodeURIComponent("планёрка")}`,
+      chat.bob.token,
+    );
+    expect(inRoom.body.messages.map((m) => m.id)).toEqual([message.id]);
   });
 
   it("a sealed edit is decoded too, and mentions follow the text", async () => {

@@ -118,21 +118,40 @@ export function lastMessages(
   return legacyMessages(e, oldestFirst, roomIdShown);
 }
 
+/** Messages by id, in the order given, in the legacy shape (one query, whatever the count). */
+export function messagesByIds(e: core.RequestEvent, ids: string[]): Record<string, unknown>[] {
+  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return legacyMessages(
+    e,
+    ids.flatMap((id) => byId.get(id) ?? []),
+  );
+}
+
+/**
+ * The `{roomId}` room for reading its messages, with the reading routes' answers: 404 when
+ * missing, 403 outside the jail while banned. Membership is each route's own decision.
+ */
+export function roomToRead(e: core.RequestEvent, me: core.Record): core.Record {
+  let room: core.Record;
+  try {
+    room = findRoom(e.app, e.request!.pathValue("roomId"));
+  } catch {
+    return legacy(404, "Комната не найдена");
+  }
+  try {
+    assertNotConfined(me, room);
+  } catch {
+    legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
+  }
+  return room;
+}
+
 /** GET /messages/{roomId}?limit=100&godMode= -> {messages} */
 export function list(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
-    let room: core.Record;
-    try {
-      room = findRoom(e.app, e.request!.pathValue("roomId"));
-    } catch {
-      return legacy(404, "Комната не найдена");
-    }
-    try {
-      assertNotConfined(me, room);
-    } catch {
-      legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
-    }
+    const room = roomToRead(e, me);
     if (!findMembership(e.app, room.id, me.id)) {
       if (queryParam(e, "godMode") === "true" && roleOf(me) === "admin") {
         logModeration(e.app, { actor: me.id, room: room.id, action: "room_read" });
