@@ -5539,6 +5539,8 @@ var SESSION_KEY = Uint8Array.from(
 );
 var TAG_BYTES = 16;
 var IV_BYTES = 12;
+var SESSION_DECODE_MAX_BYTES = 2048;
+var SEALED_BASE64_MAX = Math.ceil((SESSION_DECODE_MAX_BYTES + TAG_BYTES) / 3) * 4;
 function parseSessionEnvelope(content) {
   const t = content.trimStart();
   if (!t.startsWith("{")) return void 0;
@@ -5570,24 +5572,30 @@ function openSessionEnvelope(envelope) {
 }
 function decodedSessionContent(content) {
   const envelope = parseSessionEnvelope(content);
-  if (!envelope) return void 0;
+  if (!envelope || envelope.ciphertext.length > SEALED_BASE64_MAX) return void 0;
   const text2 = openSessionEnvelope(envelope);
   if (text2 === void 0 || text2.trim() === "" || text2.length > CONTENT_MAX) return void 0;
   if (parseSessionEnvelope(text2)) return void 0;
   return text2;
 }
 var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BASE64_VALUES = Int8Array.from(
+  { length: 128 },
+  (_, code) => BASE64.indexOf(String.fromCharCode(code))
+);
 function base64Bytes(text2) {
-  const body = text2.replace(/=+$/, "");
-  if (body.length % 4 === 1) return void 0;
-  const out = new Uint8Array(Math.floor(body.length * 3 / 4));
-  let bits = 0;
+  let end = text2.length;
+  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
+  if (end % 4 === 1) return void 0;
+  const out = new Uint8Array(Math.floor(end * 3 / 4));
   let acc = 0;
+  let bits = 0;
   let n = 0;
-  for (const ch of body) {
-    const value = BASE64.indexOf(ch);
+  for (let i = 0; i < end; i++) {
+    const code = text2.charCodeAt(i);
+    const value = code < 128 ? BASE64_VALUES[code] : -1;
     if (value < 0) return void 0;
-    acc = acc << 6 | value;
+    acc = (acc << 6 | value) & 16777215;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -5597,7 +5605,7 @@ function base64Bytes(text2) {
   return out;
 }
 function utf8Text(bytes) {
-  let out = "";
+  const units = [];
   for (let i = 0; i < bytes.length; ) {
     const b0 = bytes[i];
     const len = b0 < 128 ? 1 : b0 < 194 ? 0 : b0 < 224 ? 2 : b0 < 240 ? 3 : b0 < 245 ? 4 : 0;
@@ -5610,8 +5618,13 @@ function utf8Text(bytes) {
     }
     const min = [0, 0, 128, 2048, 65536][len];
     if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return void 0;
-    out += String.fromCodePoint(cp);
+    if (cp < 65536) units.push(cp);
+    else units.push(55296 + (cp - 65536 >> 10), 56320 + (cp - 65536 & 1023));
     i += len;
+  }
+  let out = "";
+  for (let i = 0; i < units.length; i += 4096) {
+    out += String.fromCharCode(...units.slice(i, i + 4096));
   }
   return out;
 }

@@ -126,9 +126,10 @@ describe("KONVERT_DECODE_SESSION_CONTENT=on", () => {
     expect(res).toMatchObject({ status: 200, body: { content: "личное сообщение" } });
   });
 
-  it("envelopes that do not open are stored unchanged (never a 500)", async () => {
+  it("envelopes that do not open, or are over 2 KB, are stored unchanged (never a 500)", async () => {
     for (const content of [
       sealSession("другой ключ @bob", sessionKey("another seed")),
+      sealSession("@bob " + "д".repeat(1100)),
       JSON.stringify({ version: "v1", ciphertext: "!!!", iv: "x" }),
     ]) {
       const message = await send(chat, content);
