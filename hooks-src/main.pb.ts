@@ -234,6 +234,19 @@ routerAdd("POST", "/api/konvert/admin/achievements/recompute", (e) =>
 );
 // Legacy HTTP API of the original frontend (issue #9, docs/compat.md): spec §3 paths under the
 // original function prefix; the handlers answer 401 themselves.
+// Preflights: PocketBase's CORS middleware (pbCors, priority -1041) answers every OPTIONS request
+// before any route runs, without Access-Control-Max-Age. A route middleware sorting before it
+// adds the original's 600 s; being on this OPTIONS route only, no other request pays the VM call.
+routerAdd(
+  "OPTIONS",
+  "/functions/v1/make-server-b0f1e6d5/{path...}",
+  (e) => e.noContent(204), // not reached: pbCors ends the chain
+  new Middleware(
+    (e) => require(`${__hooks}/konvert.js`).compatCors.preflightMaxAge(e),
+    -1050,
+    "konvertCorsMaxAge",
+  ),
+);
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/health", (e) =>
   require(`${__hooks}/konvert.js`).compatAuth.health(e),
 );
@@ -261,6 +274,12 @@ routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/search", (e) =>
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/{userId}", (e) =>
   require(`${__hooks}/konvert.js`).compatUsers.one(e),
 );
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend", (e) =>
+  require(`${__hooks}/konvert.js`).compatPeople.addFriend(e),
+);
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/users/public-key", (e) =>
+  require(`${__hooks}/konvert.js`).compatKeys.savePublicKey(e),
+);
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms", (e) =>
   require(`${__hooks}/konvert.js`).compatRooms.list(e),
 );
@@ -269,6 +288,15 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms", (e) =>
 );
 routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/favorites", (e) =>
   require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/dm", (e) =>
+  require(`${__hooks}/konvert.js`).compatDms.openAsRoom(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/key", (e) =>
+  require(`${__hooks}/konvert.js`).compatKeys.roomKey(e),
+);
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/keys", (e) =>
+  require(`${__hooks}/konvert.js`).compatKeys.saveRoomKeys(e),
 );
 routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/join", (e) =>
   require(`${__hooks}/konvert.js`).compatRooms.join(e),
@@ -299,6 +327,9 @@ routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/messages", (e) =>
 );
 routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}", (e) =>
   require(`${__hooks}/konvert.js`).compatMessages.list(e),
+);
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}/search", (e) =>
+  require(`${__hooks}/konvert.js`).compatSearch.inRoom(e),
 );
 routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}", (e) =>
   require(`${__hooks}/konvert.js`).compatMessages.edit(e),

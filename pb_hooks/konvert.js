@@ -26,13 +26,16 @@ __export(index_exports, {
   blocks: () => blocks_exports,
   compatAchievements: () => achievements_exports,
   compatAuth: () => auth_exports,
+  compatCors: () => cors_exports,
   compatDms: () => dms_exports2,
+  compatKeys: () => keys_exports,
   compatMessages: () => messages_exports2,
   compatModeration: () => moderation_exports2,
   compatPeople: () => people_exports,
   compatPolls: () => polls_exports2,
   compatProfile: () => profile_exports,
   compatRooms: () => rooms_exports2,
+  compatSearch: () => search_exports2,
   compatStorage: () => storage_exports,
   compatUsers: () => users_exports2,
   dms: () => dms_exports,
@@ -3724,6 +3727,7 @@ function broadcast(app, roomId, typist) {
 // hooks-src/konvert/jsvm/search.ts
 var search_exports = {};
 __export(search_exports, {
+  findMessages: () => findMessages,
   search: () => search2,
   searchSql: () => searchSql
 });
@@ -3835,6 +3839,22 @@ function searchableRooms(app, me2, banned) {
   ).bind({ me: me2 }).all(rows);
   return rows.map((row) => row.room);
 }
+function findMessages(app, me2, query, page, onlyRoom) {
+  const banned = isBanned(me2);
+  const rooms = searchableRooms(app, me2.id, banned).filter(
+    (room) => onlyRoom === void 0 || room === onlyRoom
+  );
+  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
+  if (rooms.length > 0) {
+    app.db().newQuery(searchSql(banned)).bind({
+      query: inRooms(query, rooms),
+      me: me2.id,
+      limit: page.perPage + 1,
+      offset: (page.page - 1) * page.perPage
+    }).all(rows);
+  }
+  return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
+}
 function search2(e) {
   const me2 = callerOf(e);
   const params = e.requestInfo().query;
@@ -3843,18 +3863,7 @@ function search2(e) {
   const paging = pageRequest(params["page"], params["perPage"]);
   if ("problem" in paging) return badRequest(paging.field, paging.problem);
   const { page, perPage } = paging.ok;
-  const banned = isBanned(me2);
-  const rooms = searchableRooms(e.app, me2.id, banned);
-  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
-  if (rooms.length > 0) {
-    e.app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query.ok, rooms),
-      me: me2.id,
-      limit: perPage + 1,
-      offset: (page - 1) * perPage
-    }).all(rows);
-  }
-  const hits = rows.slice(0, perPage);
+  const { hits, hasMore } = findMessages(e.app, me2, query.ok, paging.ok);
   const byId = /* @__PURE__ */ new Map();
   for (const record of e.app.findRecordsByIds(
     "messages",
@@ -3875,7 +3884,7 @@ function search2(e) {
     record.withCustomData(true);
     record.set("snippet", snippetParts(snippets[i] ?? ""));
   });
-  e.json(200, { page, perPage, hasMore: rows.length > perPage, items });
+  e.json(200, { page, perPage, hasMore, items });
 }
 
 // hooks-src/konvert/jsvm/achievements/routes.ts
@@ -4252,7 +4261,11 @@ var EXACT = {
   "You cannot moderate yourself.": "Недостаточно прав",
   "Moderators cannot moderate admins.": "Модераторы не могут банить администраторов",
   "VIP users cannot be banned.": "VIP пользователи защищены от банов",
-  "This poll is closed.": "Опрос закрыт"
+  "This poll is closed.": "Опрос закрыт",
+  "A public key is required.": "Публичный ключ обязателен",
+  "Wrapped keys must map member ids to keys.": "Зашифрованные ключи обязательны",
+  "No wrapped keys were given.": "Зашифрованные ключи обязательны",
+  "Only the room owner, moderators and admins can distribute room keys.": "Недостаточно прав для управления ключами комнаты"
 };
 var PREFIXES = [
   ["You are muted until", "Вы в муте"],
@@ -4941,6 +4954,7 @@ __export(dms_exports2, {
   dmRoomOf: () => dmRoomOf,
   list: () => list7,
   messages: () => messages,
+  openAsRoom: () => openAsRoom,
   read: () => read,
   remove: () => remove7,
   send: () => send2
@@ -4953,9 +4967,11 @@ __export(messages_exports2, {
   edit: () => edit2,
   lastMessages: () => lastMessages,
   list: () => list6,
+  messagesByIds: () => messagesByIds,
   oneMessage: () => oneMessage,
   react: () => react,
   remove: () => remove6,
+  roomToRead: () => roomToRead,
   send: () => send,
   sendTo: () => sendTo,
   unreact: () => unreact
@@ -5040,6 +5056,637 @@ function vote2(e) {
   });
 }
 
+// node_modules/@noble/ciphers/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function abool(value, title = "") {
+  if (typeof value !== "boolean")
+    throw new TypeError(atitle(title) + "expected boolean, got type=" + typeof value);
+  return value;
+}
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function aoutput32(out, instance) {
+  aoutput(out, instance);
+  if (!isAligned32(out))
+    throw new Error("invalid output, must be aligned");
+}
+function u8(arr) {
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
+function byteSwap32(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    arr[i] = byteSwap(arr[i]);
+  }
+  return arr;
+}
+var swap32IfBE = isLE ? (u) => u : byteSwap32;
+function equalBytes(a, b) {
+  a = abytes(a);
+  b = abytes(b);
+  if (a.length !== b.length)
+    return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++)
+    diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+function wrapMacConstructor(keyLen, macCons, fromMsg) {
+  const mac = macCons;
+  const getArgs = fromMsg || (() => []);
+  const macC = (msg, key) => mac(key, ...getArgs(msg)).update(msg).digest();
+  const tmp = mac(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
+  macC.outputLen = tmp.outputLen;
+  macC.blockLen = tmp.blockLen;
+  macC.create = (key, ...args) => mac(key, ...args);
+  return macC;
+}
+var wrapCipher = /* @__NO_SIDE_EFFECTS__ */ (params, constructor) => {
+  function wrappedCipher(key, ...args) {
+    abytes(key, void 0, "key");
+    if (params.nonceLength !== void 0) {
+      const nonce = args[0];
+      abytes(nonce, params.varSizeNonce ? void 0 : params.nonceLength, "nonce");
+    }
+    const tagl = params.tagLength;
+    const aadStart = params.nonceLength !== void 0 ? 1 : 0;
+    if (!params.withAAD) {
+      for (let i = aadStart; i < args.length; i++)
+        if (isBytes(args[i]))
+          throw new Error("AAD not supported");
+    }
+    if (params.withAAD && args[aadStart] !== void 0)
+      abytes(args[aadStart], void 0, "AAD");
+    const cipher = constructor(key, ...args);
+    const checkOutput = (fnLength, output) => {
+      if (output !== void 0) {
+        if (fnLength !== 2)
+          throw new Error("cipher output not supported");
+        abytes(output, void 0, "output");
+      }
+    };
+    let called = false;
+    const wrCipher = {
+      encrypt(data, output) {
+        if (called)
+          throw new Error("cannot encrypt() twice with same key + nonce");
+        called = true;
+        abytes(data, void 0, "data");
+        checkOutput(cipher.encrypt.length, output);
+        return cipher.encrypt(data, output);
+      },
+      decrypt(data, output) {
+        abytes(data, void 0, "data");
+        if (tagl && data.length < tagl)
+          throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
+        checkOutput(cipher.decrypt.length, output);
+        return cipher.decrypt(data, output);
+      }
+    };
+    return wrCipher;
+  }
+  Object.assign(wrappedCipher, params);
+  return wrappedCipher;
+};
+function getOutput(expectedLength, out, onlyAligned = true) {
+  if (out === void 0)
+    return new Uint8Array(expectedLength);
+  abytes(out, expectedLength, "output");
+  if (onlyAligned && !isAligned32(out))
+    throw new Error("invalid output, must be aligned");
+  return out;
+}
+function u64Lengths(dataLength, aadLength, isLE2) {
+  anumber(dataLength);
+  anumber(aadLength);
+  abool(isLE2);
+  const num = new Uint8Array(16);
+  const view = createView(num);
+  view.setBigUint64(0, BigInt(aadLength), isLE2);
+  view.setBigUint64(8, BigInt(dataLength), isLE2);
+  return num;
+}
+function isAligned32(bytes) {
+  return bytes.byteOffset % 4 === 0;
+}
+function copyBytes(bytes) {
+  return Uint8Array.from(abytes(bytes));
+}
+
+// node_modules/@noble/ciphers/_polyval.js
+var BLOCK_SIZE = 16;
+var ZEROS16 = /* @__PURE__ */ new Uint8Array(16);
+var ZEROS32 = /* @__PURE__ */ u32(ZEROS16);
+var POLY = 225;
+var mul2 = (s0, s1, s2, s3) => {
+  const hiBit = s3 & 1;
+  return {
+    s3: s2 << 31 | s3 >>> 1,
+    s2: s1 << 31 | s2 >>> 1,
+    s1: s0 << 31 | s1 >>> 1,
+    // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
+    // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
+    s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
+    // reduce % poly
+  };
+};
+var swapLE = (n) => (n >>> 0 & 255) << 24 | (n >>> 8 & 255) << 16 | (n >>> 16 & 255) << 8 | n >>> 24 & 255 | 0;
+var estimateWindow = (bytes) => {
+  if (bytes > 64 * 1024)
+    return 8;
+  if (bytes > 1024)
+    return 4;
+  return 2;
+};
+var GHASH = class {
+  blockLen = BLOCK_SIZE;
+  outputLen = BLOCK_SIZE;
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
+  finished = false;
+  destroyed = false;
+  t;
+  W;
+  windowSize;
+  // We select bits per window adaptively based on expectedLength
+  constructor(key, expectedLength) {
+    abytes(key, 16, "key");
+    key = copyBytes(key);
+    const kView = createView(key);
+    let k0 = kView.getUint32(0, false);
+    let k1 = kView.getUint32(4, false);
+    let k2 = kView.getUint32(8, false);
+    let k3 = kView.getUint32(12, false);
+    const doubles = [];
+    for (let i = 0; i < 128; i++) {
+      doubles.push({ s0: swapLE(k0), s1: swapLE(k1), s2: swapLE(k2), s3: swapLE(k3) });
+      ({ s0: k0, s1: k1, s2: k2, s3: k3 } = mul2(k0, k1, k2, k3));
+    }
+    const W = estimateWindow(expectedLength || 1024);
+    if (![1, 2, 4, 8].includes(W))
+      throw new Error("ghash: invalid window size, expected 2, 4 or 8");
+    this.W = W;
+    const bits = 128;
+    const windows = bits / W;
+    const windowSize = this.windowSize = 2 ** W;
+    const items = [];
+    for (let w = 0; w < windows; w++) {
+      for (let byte = 0; byte < windowSize; byte++) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < W; j++) {
+          const bit = byte >>> W - j - 1 & 1;
+          if (!bit)
+            continue;
+          const { s0: d0, s1: d1, s2: d2, s3: d3 } = doubles[W * w + j];
+          s0 ^= d0, s1 ^= d1, s2 ^= d2, s3 ^= d3;
+        }
+        items.push({ s0, s1, s2, s3 });
+      }
+    }
+    this.t = items;
+  }
+  _updateBlock(s0, s1, s2, s3) {
+    s0 ^= this.s0, s1 ^= this.s1, s2 ^= this.s2, s3 ^= this.s3;
+    const { W, t, windowSize } = this;
+    let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+    const mask = (1 << W) - 1;
+    let w = 0;
+    for (const num of [s0, s1, s2, s3]) {
+      for (let bytePos = 0; bytePos < 4; bytePos++) {
+        const byte = num >>> 8 * bytePos & 255;
+        for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
+          const bit = byte >>> W * bitPos & mask;
+          const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
+          o0 ^= e0, o1 ^= e1, o2 ^= e2, o3 ^= e3;
+          w += 1;
+        }
+      }
+    }
+    this.s0 = o0;
+    this.s1 = o1;
+    this.s2 = o2;
+    this.s3 = o3;
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    data = copyBytes(data);
+    const b32 = u32(data);
+    const blocks = Math.floor(data.length / BLOCK_SIZE);
+    const left = data.length % BLOCK_SIZE;
+    for (let i = 0; i < blocks; i++) {
+      this._updateBlock(swap8IfBE(b32[i * 4 + 0]), swap8IfBE(b32[i * 4 + 1]), swap8IfBE(b32[i * 4 + 2]), swap8IfBE(b32[i * 4 + 3]));
+    }
+    if (left) {
+      ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
+      this._updateBlock(swap8IfBE(ZEROS32[0]), swap8IfBE(ZEROS32[1]), swap8IfBE(ZEROS32[2]), swap8IfBE(ZEROS32[3]));
+      clean(ZEROS32);
+    }
+    return this;
+  }
+  destroy() {
+    this.destroyed = true;
+    const { t } = this;
+    for (const elm of t) {
+      elm.s0 = 0, elm.s1 = 0, elm.s2 = 0, elm.s3 = 0;
+    }
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput32(out, this);
+    this.finished = true;
+    const { s0, s1, s2, s3 } = this;
+    const o32 = u32(out);
+    o32[0] = s0;
+    o32[1] = s1;
+    o32[2] = s2;
+    o32[3] = s3;
+    if (!isLE)
+      swap32IfBE(o32.subarray(0, BLOCK_SIZE / 4));
+  }
+  digest() {
+    const res = new Uint8Array(BLOCK_SIZE);
+    this.digestInto(res);
+    this.destroy();
+    return res;
+  }
+};
+var ghash = /* @__PURE__ */ wrapMacConstructor(16, (key, expectedLength) => new GHASH(key, expectedLength), (msg) => [msg.length]);
+
+// node_modules/@noble/ciphers/aes.js
+var BLOCK_SIZE2 = 16;
+var BLOCK_SIZE32 = 4;
+var EMPTY_BLOCK = /* @__PURE__ */ new Uint8Array(BLOCK_SIZE2);
+var POLY2 = 283;
+function validateKeyLength(key) {
+  if (![16, 24, 32].includes(key.length))
+    throw new Error('"aes key" expected Uint8Array of length 16/24/32, got length=' + key.length);
+}
+function mul22(n) {
+  return n << 1 ^ POLY2 & -(n >> 7);
+}
+function mul(a, b) {
+  let res = 0;
+  for (; b > 0; b >>= 1) {
+    res ^= a & -(b & 1);
+    a = mul22(a);
+  }
+  return res;
+}
+var sbox = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let i = 0, x = 1; i < 256; i++, x ^= mul22(x))
+    t[i] = x;
+  const box = new Uint8Array(256);
+  box[0] = 99;
+  for (let i = 0; i < 255; i++) {
+    let x = t[255 - i];
+    x |= x << 8;
+    box[t[i]] = (x ^ x >> 4 ^ x >> 5 ^ x >> 6 ^ x >> 7 ^ 99) & 255;
+  }
+  clean(t);
+  return box;
+})();
+var rotr32_8 = (n) => n << 24 | n >>> 8;
+var rotl32_8 = (n) => n << 8 | n >>> 24;
+function genTtable(sbox2, fn) {
+  if (sbox2.length !== 256)
+    throw new Error("wrong sbox length");
+  const T0 = new Uint32Array(256).map((_, j) => fn(sbox2[j]));
+  const T1 = T0.map(rotl32_8);
+  const T2 = T1.map(rotl32_8);
+  const T3 = T2.map(rotl32_8);
+  const T01 = new Uint32Array(256 * 256);
+  const T23 = new Uint32Array(256 * 256);
+  const sbox22 = new Uint16Array(256 * 256);
+  for (let i = 0; i < 256; i++) {
+    for (let j = 0; j < 256; j++) {
+      const idx = i * 256 + j;
+      T01[idx] = T0[i] ^ T1[j];
+      T23[idx] = T2[i] ^ T3[j];
+      sbox22[idx] = sbox2[i] << 8 | sbox2[j];
+    }
+  }
+  return { sbox: sbox2, sbox2: sbox22, T0, T1, T2, T3, T01, T23 };
+}
+var tableEncoding = /* @__PURE__ */ genTtable(sbox, (s) => mul(s, 3) << 24 | s << 16 | s << 8 | mul(s, 2));
+var xPowers = /* @__PURE__ */ (() => {
+  const p = new Uint8Array(16);
+  for (let i = 0, x = 1; i < 16; i++, x = mul22(x))
+    p[i] = x;
+  return p;
+})();
+function expandKeyLE(key) {
+  abytes(key);
+  const len = key.length;
+  validateKeyLength(key);
+  const { sbox2 } = tableEncoding;
+  const toClean = [];
+  if (!isLE || !isAligned32(key))
+    toClean.push(key = copyBytes(key));
+  const k32 = swap32IfBE(u32(key));
+  const Nk = k32.length;
+  const subByte = (n) => applySbox(sbox2, n, n, n, n);
+  const xk = new Uint32Array(len + 28);
+  xk.set(k32);
+  for (let i = Nk; i < xk.length; i++) {
+    let t = xk[i - 1];
+    if (i % Nk === 0)
+      t = subByte(rotr32_8(t)) ^ xPowers[i / Nk - 1];
+    else if (Nk > 6 && i % Nk === 4)
+      t = subByte(t);
+    xk[i] = xk[i - Nk] ^ t;
+  }
+  clean(...toClean);
+  return xk;
+}
+function apply0123(T01, T23, s0, s1, s2, s3) {
+  return T01[s0 << 8 & 65280 | s1 >>> 8 & 255] ^ T23[s2 >>> 8 & 65280 | s3 >>> 24 & 255];
+}
+function applySbox(sbox2, s0, s1, s2, s3) {
+  return sbox2[s0 & 255 | s1 & 65280] | sbox2[s2 >>> 16 & 255 | s3 >>> 16 & 65280] << 16;
+}
+function encrypt(xk, s0, s1, s2, s3) {
+  const { sbox2, T01, T23 } = tableEncoding;
+  let k = 0;
+  s0 ^= xk[k++], s1 ^= xk[k++], s2 ^= xk[k++], s3 ^= xk[k++];
+  const rounds = xk.length / 4 - 2;
+  for (let i = 0; i < rounds; i++) {
+    const t02 = xk[k++] ^ apply0123(T01, T23, s0, s1, s2, s3);
+    const t12 = xk[k++] ^ apply0123(T01, T23, s1, s2, s3, s0);
+    const t22 = xk[k++] ^ apply0123(T01, T23, s2, s3, s0, s1);
+    const t32 = xk[k++] ^ apply0123(T01, T23, s3, s0, s1, s2);
+    s0 = t02, s1 = t12, s2 = t22, s3 = t32;
+  }
+  const t0 = xk[k++] ^ applySbox(sbox2, s0, s1, s2, s3);
+  const t1 = xk[k++] ^ applySbox(sbox2, s1, s2, s3, s0);
+  const t2 = xk[k++] ^ applySbox(sbox2, s2, s3, s0, s1);
+  const t3 = xk[k++] ^ applySbox(sbox2, s3, s0, s1, s2);
+  return { s0: t0, s1: t1, s2: t2, s3: t3 };
+}
+function ctr32(xk, isLE2, nonce, src, dst) {
+  abytes(nonce, BLOCK_SIZE2, "nonce");
+  abytes(src);
+  dst = getOutput(src.length, dst);
+  const ctr = nonce;
+  const c32 = u32(ctr);
+  const view = createView(ctr);
+  const src32 = u32(src);
+  const dst32 = u32(dst);
+  const ctrPos = isLE2 ? 0 : 12;
+  const srcLen = src.length;
+  let ctrNum = view.getUint32(ctrPos, isLE2);
+  for (let i = 0; i + 4 <= src32.length; i += 4) {
+    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
+    dst32[i + 0] = src32[i + 0] ^ swap8IfBE(s0);
+    dst32[i + 1] = src32[i + 1] ^ swap8IfBE(s1);
+    dst32[i + 2] = src32[i + 2] ^ swap8IfBE(s2);
+    dst32[i + 3] = src32[i + 3] ^ swap8IfBE(s3);
+    ctrNum = ctrNum + 1 >>> 0;
+    view.setUint32(ctrPos, ctrNum, isLE2);
+  }
+  const start = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
+  if (start < srcLen) {
+    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
+    const b32 = new Uint32Array([s0, s1, s2, s3]);
+    swap32IfBE(b32);
+    const buf = u8(b32);
+    for (let i = start, pos = 0; i < srcLen; i++, pos++)
+      dst[i] = src[i] ^ buf[pos];
+    clean(b32);
+  }
+  return dst;
+}
+function computeTag(fn, isLE2, key, data, AAD) {
+  const aadLength = AAD ? AAD.length : 0;
+  const h = fn.create(key, data.length + aadLength);
+  if (AAD)
+    h.update(AAD);
+  const num = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
+  h.update(data);
+  h.update(num);
+  const res = h.digest();
+  clean(num);
+  return res;
+}
+var gcm = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, withAAD: true, varSizeNonce: true }, function aesgcm(key, nonce, AAD) {
+  if (nonce.length < 8)
+    throw new Error("aes/gcm: invalid nonce length");
+  const tagLength = 16;
+  function _computeTag(authKey, tagMask, data) {
+    const tag = computeTag(ghash, false, authKey, data, AAD);
+    for (let i = 0; i < tagMask.length; i++)
+      tag[i] ^= tagMask[i];
+    return tag;
+  }
+  function deriveKeys() {
+    const xk = expandKeyLE(key);
+    const authKey = EMPTY_BLOCK.slice();
+    const counter = EMPTY_BLOCK.slice();
+    ctr32(xk, false, counter, counter, authKey);
+    if (nonce.length === 12) {
+      counter.set(nonce);
+    } else {
+      const nonceLen = EMPTY_BLOCK.slice();
+      const view = createView(nonceLen);
+      view.setBigUint64(8, BigInt(nonce.length * 8), false);
+      const g = ghash.create(authKey).update(nonce).update(nonceLen);
+      g.digestInto(counter);
+      g.destroy();
+    }
+    const tagMask = ctr32(xk, false, counter, EMPTY_BLOCK);
+    return { xk, authKey, counter, tagMask };
+  }
+  return {
+    encrypt(plaintext) {
+      const { xk, authKey, counter, tagMask } = deriveKeys();
+      const out = new Uint8Array(plaintext.length + tagLength);
+      const toClean = [xk, authKey, counter, tagMask];
+      if (!isAligned32(plaintext))
+        toClean.push(plaintext = copyBytes(plaintext));
+      ctr32(xk, false, counter, plaintext, out.subarray(0, plaintext.length));
+      const tag = _computeTag(authKey, tagMask, out.subarray(0, out.length - tagLength));
+      toClean.push(tag);
+      out.set(tag, plaintext.length);
+      clean(...toClean);
+      return out;
+    },
+    decrypt(ciphertext) {
+      const { xk, authKey, counter, tagMask } = deriveKeys();
+      const toClean = [xk, authKey, tagMask, counter];
+      if (!isAligned32(ciphertext))
+        toClean.push(ciphertext = copyBytes(ciphertext));
+      const data = ciphertext.subarray(0, -tagLength);
+      const passedTag = ciphertext.subarray(-tagLength);
+      const tag = _computeTag(authKey, tagMask, data);
+      toClean.push(tag);
+      if (!equalBytes(tag, passedTag)) {
+        clean(...toClean);
+        throw new Error("aes-gcm: invalid tag");
+      }
+      const out = ctr32(xk, false, counter, data);
+      clean(...toClean);
+      return out;
+    }
+  };
+});
+
+// hooks-src/konvert/rules/session-content.ts
+var SESSION_KEY = Uint8Array.from(
+  "3a0725a810b3c01725095ba09d9923d918901f879cc88232a1f44afe23a2f8e1".match(/../g).map((byte) => Number.parseInt(byte, 16))
+);
+var TAG_BYTES = 16;
+var IV_BYTES = 12;
+var SESSION_DECODE_MAX_BYTES = 2048;
+var SEALED_BASE64_MAX = Math.ceil((SESSION_DECODE_MAX_BYTES + TAG_BYTES) / 3) * 4;
+function parseSessionEnvelope(content) {
+  const t = content.trimStart();
+  if (!t.startsWith("{")) return void 0;
+  let value;
+  try {
+    value = JSON.parse(t);
+  } catch {
+    return void 0;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const v = value;
+  if (!("ciphertext" in v) && !("version" in v)) return void 0;
+  return {
+    ciphertext: typeof v["ciphertext"] === "string" ? v["ciphertext"] : "",
+    iv: typeof v["iv"] === "string" ? v["iv"] : ""
+  };
+}
+function openSessionEnvelope(envelope) {
+  const iv = base64Bytes(envelope.iv);
+  const sealed = base64Bytes(envelope.ciphertext);
+  if (!iv || !sealed || iv.length !== IV_BYTES || sealed.length < TAG_BYTES) return void 0;
+  let plain;
+  try {
+    plain = gcm(SESSION_KEY, iv).decrypt(sealed);
+  } catch {
+    return void 0;
+  }
+  return utf8Text(plain);
+}
+function decodedSessionContent(content) {
+  const envelope = parseSessionEnvelope(content);
+  if (!envelope || envelope.ciphertext.length > SEALED_BASE64_MAX) return void 0;
+  const text2 = openSessionEnvelope(envelope);
+  if (text2 === void 0 || text2.trim() === "" || text2.length > CONTENT_MAX) return void 0;
+  if (parseSessionEnvelope(text2)) return void 0;
+  return text2;
+}
+var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BASE64_VALUES = Int8Array.from(
+  { length: 128 },
+  (_, code) => BASE64.indexOf(String.fromCharCode(code))
+);
+function base64Bytes(text2) {
+  let end = text2.length;
+  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
+  if (end % 4 === 1) return void 0;
+  const out = new Uint8Array(Math.floor(end * 3 / 4));
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  for (let i = 0; i < end; i++) {
+    const code = text2.charCodeAt(i);
+    const value = code < 128 ? BASE64_VALUES[code] : -1;
+    if (value < 0) return void 0;
+    acc = (acc << 6 | value) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = acc >> bits & 255;
+    }
+  }
+  return out;
+}
+function utf8Text(bytes) {
+  const units = [];
+  for (let i = 0; i < bytes.length; ) {
+    const b0 = bytes[i];
+    const len = b0 < 128 ? 1 : b0 < 194 ? 0 : b0 < 224 ? 2 : b0 < 240 ? 3 : b0 < 245 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length) return void 0;
+    let cp = len === 1 ? b0 : b0 & 255 >> len + 1;
+    for (let k = 1; k < len; k++) {
+      const b = bytes[i + k];
+      if ((b & 192) !== 128) return void 0;
+      cp = cp << 6 | b & 63;
+    }
+    const min = [0, 0, 128, 2048, 65536][len];
+    if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return void 0;
+    if (cp < 65536) units.push(cp);
+    else units.push(55296 + (cp - 65536 >> 10), 56320 + (cp - 65536 & 1023));
+    i += len;
+  }
+  let out = "";
+  for (let i = 0; i < units.length; i += 4096) {
+    out += String.fromCharCode(...units.slice(i, i + 4096));
+  }
+  return out;
+}
+
+// hooks-src/konvert/compat/session-content.ts
+function decodingSessionContent() {
+  return $os.getenv("KONVERT_DECODE_SESSION_CONTENT") === "on";
+}
+function storedContent(content) {
+  if (typeof content !== "string" || !decodingSessionContent()) return content;
+  return decodedSessionContent(content) ?? content;
+}
+
 // hooks-src/konvert/compat/messages.ts
 var MESSAGE_ROW = {
   id: "",
@@ -5112,20 +5759,32 @@ function lastMessages(e, roomId, limit, roomIdShown) {
   for (let i = rows.length - 1; i >= 0; i--) oldestFirst.push(rows[i]);
   return legacyMessages(e, oldestFirst, roomIdShown);
 }
+function messagesByIds(e, ids) {
+  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return legacyMessages(
+    e,
+    ids.flatMap((id) => byId.get(id) ?? [])
+  );
+}
+function roomToRead(e, me2) {
+  let room;
+  try {
+    room = findRoom(e.app, e.request.pathValue("roomId"));
+  } catch {
+    return legacy(404, "Комната не найдена");
+  }
+  try {
+    assertNotConfined(me2, room);
+  } catch {
+    legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
+  }
+  return room;
+}
 function list6(e) {
   handle(e, () => {
     const me2 = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
-    let room;
-    try {
-      room = findRoom(e.app, e.request.pathValue("roomId"));
-    } catch {
-      return legacy(404, "Комната не найдена");
-    }
-    try {
-      assertNotConfined(me2, room);
-    } catch {
-      legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
-    }
+    const room = roomToRead(e, me2);
     if (!findMembership(e.app, room.id, me2.id)) {
       if (queryParam(e, "godMode") === "true" && roleOf(me2) === "admin") {
         logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
@@ -5141,17 +5800,18 @@ function list6(e) {
 }
 function sendTo(e, me2, roomId, body) {
   const type = legacyMessageType(body["type"]);
-  const request = { room: roomId, content: body["content"], type };
+  const content = storedContent(body["content"]);
+  const request = { room: roomId, content, type };
   if (typeof body["replyTo"] === "string" && body["replyTo"] !== "") {
     request["replyTo"] = body["replyTo"];
   }
   if (type === "poll") {
-    const poll = parseLegacyPoll(body["content"]);
+    const poll = parseLegacyPoll(content);
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
   const record = new Record(e.app.findCollectionByNameOrId("messages"));
-  record.load({ room: roomId, content: body["content"], type, replyTo: request["replyTo"] ?? "" });
+  record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, onMessageCreateRequest, {
     caller: me2,
     body: request,
@@ -5181,7 +5841,11 @@ function edit2(e) {
     if (typeof content !== "string" || content.trim() === "") {
       legacy(400, "Контент сообщения не может быть пустым");
     }
-    invoke(e, edit, { caller: me2, params: { id }, body: { content } });
+    invoke(e, edit, {
+      caller: me2,
+      params: { id },
+      body: { content: storedContent(content) }
+    });
     e.json(200, oneMessage(e, id));
   });
 }
@@ -5253,6 +5917,22 @@ function create(e) {
     const summary2 = invoke(e, open, { caller: me2, body: { userId } });
     const [dm] = legacyDms(e.app, me2.id, "r.id = {:room}", { room: summary2.id });
     e.json(200, dm);
+  });
+}
+function openAsRoom(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = legacyBody(e)["userId"];
+    if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
+    if (userId === me2.id) legacy(400, "Нельзя создать DM с самим собой");
+    const summary2 = invoke(e, open, { caller: me2, body: { userId } });
+    const other = e.app.findRecordById("users", userId);
+    const room = legacyRoomById(e.app, me2.id, summary2.id);
+    e.json(200, {
+      ...room,
+      name: `DM: ${me2.getString("username")} & ${other.getString("username")}`,
+      dm_participants: me2.id < userId ? [me2.id, userId] : [userId, me2.id]
+    });
   });
 }
 function list7(e) {
@@ -5492,6 +6172,7 @@ function one2(e) {
 var people_exports = {};
 __export(people_exports, {
   accept: () => accept2,
+  addFriend: () => addFriend,
   block: () => block2,
   check: () => check,
   deleteNotification: () => deleteNotification,
@@ -5511,6 +6192,18 @@ function sendRequest2(e) {
     e.json(200, {
       message: outcome.status === "accepted" ? "Запрос автоматически принят (встречный запрос)" : "Запрос в друзья отправлен"
     });
+  });
+}
+function addFriend(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const userId = e.request.pathValue("userId");
+    if (userId === me2.id) legacy(400, "Нельзя добавить себя в друзья");
+    const pending = pendingRequest(e.app, me2.id, userId);
+    if (!pending || pending.getString("from") !== me2.id) {
+      invoke(e, sendRequest, { caller: me2, body: { userId } });
+    }
+    e.json(200, { success: true });
   });
 }
 function check(e) {
@@ -5969,5 +6662,77 @@ function activity2(e) {
       lastActivityDate: s?.lastActiveDay ?? "",
       longestStreak: s?.longestStreak ?? 0
     });
+  });
+}
+
+// hooks-src/konvert/compat/cors.ts
+var cors_exports = {};
+__export(cors_exports, {
+  preflightMaxAge: () => preflightMaxAge
+});
+var PREFLIGHT_MAX_AGE = "600";
+function preflightMaxAge(e) {
+  e.response.header().set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
+  e.next();
+}
+
+// hooks-src/konvert/compat/search.ts
+var search_exports2 = {};
+__export(search_exports2, {
+  inRoom: () => inRoom
+});
+function inRoom(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const room = roomToRead(e, me2);
+    if (!findMembership(e.app, room.id, me2.id)) legacy(403, "Вы не являетесь участником комнаты");
+    const query = ftsQuery(queryParam(e, "q"));
+    if ("problem" in query) {
+      e.json(200, { messages: [] });
+      return;
+    }
+    const { hits } = findMessages(
+      e.app,
+      me2,
+      query.ok,
+      { page: 1, perPage: SEARCH_PER_PAGE_MAX },
+      room.id
+    );
+    e.json(200, { messages: messagesByIds(e, hits.map((hit) => hit.id).reverse()) });
+  });
+}
+
+// hooks-src/konvert/compat/keys.ts
+var keys_exports = {};
+__export(keys_exports, {
+  roomKey: () => roomKey2,
+  savePublicKey: () => savePublicKey,
+  saveRoomKeys: () => saveRoomKeys2
+});
+function savePublicKey(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const publicKey = legacyBody(e)["publicKey"];
+    invoke(e, updatePublicKey, { caller: me2, body: { publicKey } });
+    e.json(200, { success: true });
+  });
+}
+function roomKey2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    const params = { id: e.request.pathValue("roomId") };
+    const answer = invoke(e, roomKey, { caller: me2, params });
+    e.json(200, { encryptedKey: answer.encryptedKey });
+  });
+}
+function saveRoomKeys2(e) {
+  handle(e, () => {
+    const me2 = legacyCaller(e);
+    invoke(e, saveRoomKeys, {
+      caller: me2,
+      params: { id: e.request.pathValue("roomId") },
+      body: { encryptedKeys: legacyBody(e)["encryptedKeys"] }
+    });
+    e.json(200, { success: true });
   });
 }

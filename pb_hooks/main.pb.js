@@ -315,6 +315,17 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).achievements.recompute(e)
 );
 routerAdd(
+  "OPTIONS",
+  "/functions/v1/make-server-b0f1e6d5/{path...}",
+  (e) => e.noContent(204),
+  // not reached: pbCors ends the chain
+  new Middleware(
+    (e) => require(`${__hooks}/konvert.js`).compatCors.preflightMaxAge(e),
+    -1050,
+    "konvertCorsMaxAge"
+  )
+);
+routerAdd(
   "GET",
   "/functions/v1/make-server-b0f1e6d5/health",
   (e) => require(`${__hooks}/konvert.js`).compatAuth.health(e)
@@ -360,6 +371,16 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).compatUsers.one(e)
 );
 routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend",
+  (e) => require(`${__hooks}/konvert.js`).compatPeople.addFriend(e)
+);
+routerAdd(
+  "PUT",
+  "/functions/v1/make-server-b0f1e6d5/users/public-key",
+  (e) => require(`${__hooks}/konvert.js`).compatKeys.savePublicKey(e)
+);
+routerAdd(
   "GET",
   "/functions/v1/make-server-b0f1e6d5/rooms",
   (e) => require(`${__hooks}/konvert.js`).compatRooms.list(e)
@@ -373,6 +394,21 @@ routerAdd(
   "POST",
   "/functions/v1/make-server-b0f1e6d5/rooms/favorites",
   (e) => require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/dm",
+  (e) => require(`${__hooks}/konvert.js`).compatDms.openAsRoom(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/key",
+  (e) => require(`${__hooks}/konvert.js`).compatKeys.roomKey(e)
+);
+routerAdd(
+  "POST",
+  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/keys",
+  (e) => require(`${__hooks}/konvert.js`).compatKeys.saveRoomKeys(e)
 );
 routerAdd(
   "POST",
@@ -423,6 +459,11 @@ routerAdd(
   "GET",
   "/functions/v1/make-server-b0f1e6d5/messages/{roomId}",
   (e) => require(`${__hooks}/konvert.js`).compatMessages.list(e)
+);
+routerAdd(
+  "GET",
+  "/functions/v1/make-server-b0f1e6d5/messages/{roomId}/search",
+  (e) => require(`${__hooks}/konvert.js`).compatSearch.inRoom(e)
 );
 routerAdd(
   "PUT",

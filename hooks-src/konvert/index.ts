@@ -36,3 +36,6 @@ export * as compatStorage from "./compat/storage.ts";
 export * as compatProfile from "./compat/profile.ts";
 export * as compatModeration from "./compat/moderation.ts";
 export * as compatAchievements from "./compat/achievements.ts";
+export * as compatCors from "./compat/cors.ts";
+export * as compatSearch from "./compat/search.ts";
+export * as compatKeys from "./compat/keys.ts";

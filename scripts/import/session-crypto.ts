@@ -1,9 +1,13 @@
 // The old client's "session encryption" (spec §4.13): AES-GCM-256 with one key for the whole app,
 // SHA-256 of a constant seed from the client source, so the server can read it back. Decrypting
-// on import makes search and mentions work on the imported history.
-import { createDecipheriv, createHash } from "node:crypto";
+// on import makes search and mentions work on the imported history. Node's native AES here (a
+// million messages); the envelope test and the key are the hooks' (rules/session-content.ts).
+import { createDecipheriv } from "node:crypto";
+import {
+  parseSessionEnvelope,
+  SESSION_KEY,
+} from "../../hooks-src/konvert/rules/session-content.ts";
 
-const GLOBAL_KEY = createHash("sha256").update("convert-chat-global-session-key-v1").digest();
 /** WebCrypto appends the 16-byte GCM tag to the ciphertext. */
 const TAG_BYTES = 16;
 
@@ -18,13 +22,13 @@ export type Decrypted =
  * not decrypt (another key, damaged) is returned unchanged as "undecryptable".
  */
 export function decryptSessionContent(content: string): Decrypted {
-  const envelope = parseEnvelope(content);
+  const envelope = parseSessionEnvelope(content);
   if (!envelope) return { state: "plain", text: content };
   try {
     const iv = Buffer.from(envelope.iv, "base64");
     const sealed = Buffer.from(envelope.ciphertext, "base64");
     if (iv.length !== 12 || sealed.length < TAG_BYTES) throw new Error("malformed envelope");
-    const decipher = createDecipheriv("aes-256-gcm", GLOBAL_KEY, iv);
+    const decipher = createDecipheriv("aes-256-gcm", SESSION_KEY, iv);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     const plain = Buffer.concat([
       decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)),
@@ -34,22 +38,4 @@ export function decryptSessionContent(content: string): Decrypted {
   } catch {
     return { state: "undecryptable", text: content };
   }
-}
-
-function parseEnvelope(content: string): { ciphertext: string; iv: string } | undefined {
-  const t = content.trimStart();
-  if (!t.startsWith("{")) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(t);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const v = value as Record<string, unknown>;
-  if (!("ciphertext" in v) && !("version" in v)) return undefined;
-  return {
-    ciphertext: typeof v["ciphertext"] === "string" ? v["ciphertext"] : "",
-    iv: typeof v["iv"] === "string" ? v["iv"] : "",
-  };
 }

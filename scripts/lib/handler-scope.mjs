@@ -38,6 +38,7 @@ export function findFileScopeProblems(source) {
       if (arg.type === "ArrowFunctionExpression" || arg.type === "FunctionExpression") continue;
       if (arg.type === "Literal" || arg.type === "TemplateLiteral") continue; // paths, tags, ids
       if (arg.type === "CallExpression" && isGlobalMiddleware(arg)) continue;
+      if (arg.type === "NewExpression" && isInlineMiddleware(arg)) continue;
       problems.push(
         `${at}: ${call.callee.name} argument ${arg.type} is not an inline function or literal`,
       );
@@ -54,5 +55,29 @@ function isGlobalMiddleware(/** @type {import("acorn").CallExpression} */ call) 
     callee.object.type === "Identifier" &&
     callee.object.name === "$apis" &&
     call.arguments.every((a) => a.type === "Literal")
+  );
+}
+
+/**
+ * `new Middleware(<inline function>, <priority>, <id>)`: PocketBase serializes the function like
+ * any handler; the priority and id must be literals (a negative priority is a unary minus).
+ */
+function isInlineMiddleware(/** @type {import("acorn").NewExpression} */ expr) {
+  const [func, ...rest] = expr.arguments;
+  return (
+    expr.callee.type === "Identifier" &&
+    expr.callee.name === "Middleware" &&
+    (func?.type === "ArrowFunctionExpression" || func?.type === "FunctionExpression") &&
+    rest.length <= 2 &&
+    rest.every(isLiteral)
+  );
+}
+
+/** A literal, or a negated numeric literal. */
+function isLiteral(/** @type {import("acorn").Node} */ node) {
+  if (node.type === "Literal") return true;
+  const unary = /** @type {import("acorn").UnaryExpression} */ (node);
+  return (
+    node.type === "UnaryExpression" && unary.operator === "-" && unary.argument.type === "Literal"
   );
 }

@@ -19,6 +19,8 @@ export interface InstanceOptions {
   migrationsDir: string;
   /** Extra `serve` flags. */
   args?: string[];
+  /** Extra environment variables (the hooks' `KONVERT_*` settings). */
+  env?: Record<string, string>;
 }
 
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
@@ -36,7 +38,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
       "--automigrate=false",
       ...(options.args ?? []),
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } },
   );
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

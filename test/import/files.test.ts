@@ -2,7 +2,6 @@
 // of the buckets (and from a Storage API lookalike) become PocketBase files behind the normal
 // access rules, links in content point at them, --decrypt-session-content makes the history
 // searchable. The source is a CSV export, so this file needs no PostgreSQL.
-import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +14,7 @@ import { storedName } from "../../scripts/import/files.ts";
 import { runImport } from "../../scripts/import/run.ts";
 import { SUPERUSER } from "../support/constants.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
+import { sealSession, sessionKey } from "../support/session-seal.ts";
 import { anonymousClient } from "../support/users.ts";
 
 const HASH = "deadbeef";
@@ -44,22 +44,9 @@ const OBJECTS: Record<string, Buffer> = {
 const signed = (object: string) =>
   `${SUPABASE}/storage/v1/object/sign/${object.split("/").map(encodeURIComponent).join("/")}?token=eyJhbGciOi.x.y`;
 
-/** What the old client stored: AES-GCM-256 under SHA-256 of the app-wide seed, tag appended. */
-function sessionEncrypt(text: string, seed = "convert-chat-global-session-key-v1"): string {
-  const key = createHash("sha256").update(seed).digest();
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const sealed = Buffer.concat([cipher.update(text, "utf8"), cipher.final(), cipher.getAuthTag()]);
-  return JSON.stringify({
-    version: "v1",
-    ciphertext: sealed.toString("base64"),
-    iv: iv.toString("base64"),
-  });
-}
-
 const imageText = `смотри ![image](${signed(`${UPLOADS}/${U.ana}/1700000000001-cat photo.png`)})`;
 const lostUrl = signed(`${UPLOADS}/${U.ana}/gone.png`);
-const foreign = sessionEncrypt("sealed with another key", "some-other-seed");
+const foreign = sealSession("sealed with another key", sessionKey("some-other-seed"));
 
 function kvRows(): [string, unknown][] {
   const user = (id: string, name: string, extra: Record<string, unknown>) => [
@@ -102,9 +89,9 @@ function kvRows(): [string, unknown][] {
         members: [U.ana, U.ben],
       },
     ],
-    message(M.image, 1, U.ana, sessionEncrypt(imageText)),
+    message(M.image, 1, U.ana, sealSession(imageText)),
     message(M.video, 2, U.ben, signed(`${UPLOADS}/${U.ben}/1700000000002-clip.webm`), "video"),
-    message(M.lost, 3, U.ana, sessionEncrypt(`потерялось ${lostUrl}`)),
+    message(M.lost, 3, U.ana, sealSession(`потерялось ${lostUrl}`)),
     message(M.foreign, 4, U.ben, foreign),
     message(M.plain, 5, U.ana, "обычный текст"),
     [`room_messages:${ROOM}`, Object.values(M)],

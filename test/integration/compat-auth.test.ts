@@ -27,8 +27,8 @@ describe("health and CORS", () => {
     expect(res.body).toMatchObject({ status: "ok", service: "Конверт Chat API", version: "1.0.0" });
   });
 
-  it("answers preflights for any origin with the frontend's headers", async () => {
-    const res = await fetch(server.url + LEGACY_PREFIX + "/rooms", {
+  const preflight = (path: string) =>
+    fetch(server.url + path, {
       method: "OPTIONS",
       headers: {
         Origin: "https://chat.example.com",
@@ -36,10 +36,31 @@ describe("health and CORS", () => {
         "Access-Control-Request-Headers": "content-type,authorization",
       },
     });
-    expect(res.status).toBe(204);
-    expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
-    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toMatch(/authorization/);
+
+  it("answers preflights for any origin with the frontend's headers, cached 600 s", async () => {
+    for (const path of ["/rooms", "/messages/abc/react", "/achievements/u1/progress"]) {
+      const res = await preflight(LEGACY_PREFIX + path);
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
+      expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toMatch(
+        /authorization/,
+      );
+      expect(res.headers.get("access-control-max-age")).toBe("600");
+    }
+  });
+
+  it("leaves PocketBase's own CORS as it was on other paths and on simple requests", async () => {
+    const api = await preflight("/api/collections/rooms/records");
+    expect(api.status).toBe(204);
+    expect(api.headers.get("access-control-allow-origin")).toBe("*");
+    expect(api.headers.get("access-control-max-age")).toBeNull();
+    const get = await fetch(server.url + LEGACY_PREFIX + "/health", {
+      headers: { Origin: "https://chat.example.com" },
+    });
+    expect(get.status).toBe(200);
+    expect(get.headers.get("access-control-allow-origin")).toBe("*");
+    expect(get.headers.get("access-control-max-age")).toBeNull();
   });
 });
 

@@ -1,7 +1,13 @@
 // Legacy API, R24–R43 and R60–R64: rooms, messages, reactions, read state and DMs driven the way
 // the original frontend calls them, each rule tried as the wrong user too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANON_KEY, legacyFetch, legacySignup, type LegacyUser } from "../support/legacy-api.ts";
+import {
+  ANON_KEY,
+  legacyCalls,
+  legacyFetch,
+  legacySignup,
+  type LegacyUser,
+} from "../support/legacy-api.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { hoursFromNow } from "../support/api.ts";
 
@@ -14,12 +20,7 @@ let alice: LegacyUser;
 let bob: LegacyUser;
 let outsider: LegacyUser;
 
-const call = <T = Record<string, unknown>>(
-  user: LegacyUser | null,
-  method: string,
-  path: string,
-  body?: unknown,
-) => legacyFetch<T>(server, method, path, user ? user.token : ANON_KEY, body);
+const call = legacyCalls(() => server);
 
 async function roomsOf(user: LegacyUser, query = ""): Promise<Room[]> {
   const res = await call<{ rooms: Room[] }>(user, "GET", "/rooms" + query);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ANON_KEY,
   LEGACY_PREFIX,
+  legacyCalls,
   legacyFetch,
   legacySignup,
   type LegacyUser,
@@ -15,12 +16,7 @@ let ann: LegacyUser;
 let ben: LegacyUser;
 let cat: LegacyUser;
 
-const call = <T = Record<string, unknown>>(
-  user: LegacyUser | null,
-  method: string,
-  path: string,
-  body?: unknown,
-) => legacyFetch<T>(server, method, path, user ? user.token : ANON_KEY, body);
+const call = legacyCalls(() => server);
 
 type Notification = Record<string, unknown> & { id: string; type: string };
 

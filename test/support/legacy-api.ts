@@ -40,6 +40,19 @@ export async function legacyFetch<T = Record<string, unknown>>(
   };
 }
 
+/**
+ * `call(user, method, path, body?)` for a test file's server (read when called, so it can be
+ * started in `beforeAll`): the user's access token, or the anon key for `null`.
+ */
+export function legacyCalls(server: () => TestServer) {
+  return <T = Record<string, unknown>>(
+    user: { token: string } | null,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => legacyFetch<T>(server(), method, path, user ? user.token : ANON_KEY, body);
+}
+
 /** The JWT payload as the original client reads it: `atob(token.split('.')[1])`. */
 export function jwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<

@@ -24,6 +24,8 @@ export interface StartOptions {
   fromDataDir?: string;
   /** Migrations dir to serve with (serve applies pending migrations before listening). */
   migrationsDir?: string;
+  /** Environment of the server process on top of the test runner's (e.g. `KONVERT_*` settings). */
+  env?: Record<string, string>;
 }
 
 export async function startPocketBase(options: StartOptions = {}): Promise<TestServer> {
@@ -37,6 +39,7 @@ export async function startPocketBase(options: StartOptions = {}): Promise<TestS
     hooksDir: HOOKS_DIR,
     migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR,
     args: ["--hooksPool=4"],
+    env: options.env,
   }).catch((err: unknown) => {
     cleanUp();
     throw err;

@@ -32,4 +32,22 @@ onRecordCreateRequest((e) => import_lib.run(__spreadValues({}, e)));`;
       "line 1: onBootstrap argument MemberExpression is not an inline function or literal",
     ]);
   });
+
+  it("accepts new Middleware with an inline function and literal priority and id", () => {
+    const source = `routerAdd("OPTIONS", "/x/{path...}", (e) => e.noContent(204),
+  new Middleware((e) => require(\`\${__hooks}/konvert.js\`).cors.maxAge(e), -1050, "maxAge"));
+routerUse(new Middleware(function (e) { return e.next(); }, 10));`;
+    expect(findFileScopeProblems(source)).toEqual([]);
+  });
+
+  it("rejects a Middleware built from a reference or computed arguments", () => {
+    const source = `routerUse(new Middleware(globalThis.fn, -1, "a"));
+routerUse(new Middleware((e) => e.next(), priority, "b"));
+routerUse(new Other((e) => e.next()));`;
+    expect(findFileScopeProblems(source)).toEqual([
+      "line 1: routerUse argument NewExpression is not an inline function or literal",
+      "line 2: routerUse argument NewExpression is not an inline function or literal",
+      "line 3: routerUse argument NewExpression is not an inline function or literal",
+    ]);
+  });
 });

@@ -1,51 +1,7 @@
-// Session-content decryption and Storage links: the helpers behind --decrypt-session-content and
-// the files phase.
-import { createCipheriv, createHash } from "node:crypto";
+// Storage links: the helpers behind the files phase (session-content decryption is in
+// session-content.test.ts).
 import { describe, expect, it } from "vitest";
 import { objectUrls, storedName } from "../../scripts/import/files.ts";
-import { decryptSessionContent } from "../../scripts/import/session-crypto.ts";
-
-const KEY = createHash("sha256").update("convert-chat-global-session-key-v1").digest();
-
-function seal(text: string, key = KEY): string {
-  const iv = Buffer.alloc(12, 7);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const sealed = Buffer.concat([cipher.update(text, "utf8"), cipher.final(), cipher.getAuthTag()]);
-  return JSON.stringify({
-    version: "v1",
-    ciphertext: sealed.toString("base64"),
-    iv: iv.toString("base64"),
-  });
-}
-
-describe("decryptSessionContent", () => {
-  it("opens what the old client sealed with the app-wide key", () => {
-    expect(decryptSessionContent(seal("Привет 👋 @ana"))).toEqual({
-      state: "decrypted",
-      text: "Привет 👋 @ana",
-    });
-  });
-
-  it("leaves plain text, JSON that is no envelope and broken JSON alone", () => {
-    for (const text of ["hello", '{"a":1}', "{not json", "[1,2]", ""]) {
-      expect(decryptSessionContent(text)).toEqual({ state: "plain", text });
-    }
-  });
-
-  it("reports envelopes it cannot open and returns them unchanged", () => {
-    const other = seal("secret", createHash("sha256").update("another seed").digest());
-    const tampered = JSON.parse(seal("secret")) as { ciphertext: string };
-    tampered.ciphertext = Buffer.from("garbage that is long enough").toString("base64");
-    for (const text of [
-      other,
-      JSON.stringify(tampered),
-      '{"version":"v1"}',
-      '{"version":"v1","ciphertext":"AAAA","iv":"short"}',
-    ]) {
-      expect(decryptSessionContent(text)).toEqual({ state: "undecryptable", text });
-    }
-  });
-});
 
 describe("objectUrls", () => {
   const host = "https://abcdefgh.supabase.co";

@@ -5,7 +5,7 @@ import * as dms from "../jsvm/dms.ts";
 import * as readState from "../jsvm/read-state.ts";
 import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
 import { lastMessages, oneMessage, sendTo } from "./messages.ts";
-import { legacyDms } from "./room-shape.ts";
+import { legacyDms, legacyRoomById } from "./room-shape.ts";
 import { legacyLimit } from "../rules/compat-shapes.ts";
 
 /** The DM room with this `<a>:<b>` id, or 400 `Чат не найден`. */
@@ -37,6 +37,28 @@ export function create(e: core.RequestEvent): void {
     const summary = invoke(e, dms.open, { caller: me, body: { userId } }) as { id: string };
     const [dm] = legacyDms(e.app, me.id, "r.id = {:room}", { room: summary.id });
     e.json(200, dm);
+  });
+}
+
+/**
+ * POST /rooms/dm {userId} -> Room (R31, the original's older DM-as-room). Nothing renders those
+ * rooms any more, so it opens the one live DM of the pair (R60's get-or-create) and shows it as a
+ * room of type `dm`, with the original's `dm_participants` (sorted, like DM ids) and name.
+ */
+export function openAsRoom(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const userId = legacyBody(e)["userId"];
+    if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
+    if (userId === me.id) legacy(400, "Нельзя создать DM с самим собой");
+    const summary = invoke(e, dms.open, { caller: me, body: { userId } }) as { id: string };
+    const other = e.app.findRecordById("users", userId);
+    const room = legacyRoomById(e.app, me.id, summary.id);
+    e.json(200, {
+      ...room,
+      name: `DM: ${me.getString("username")} & ${other.getString("username")}`,
+      dm_participants: me.id < userId ? [me.id, userId] : [userId, me.id],
+    });
   });
 }
 

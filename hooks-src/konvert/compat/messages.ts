@@ -18,6 +18,7 @@ import {
   queryParam,
 } from "./http.ts";
 import { pollFor } from "./polls.ts";
+import { storedContent } from "./session-content.ts";
 import { rowsFor } from "./sql.ts";
 
 /** One row per message with its sender's current names (deleted senders keep only the id). */
@@ -117,21 +118,40 @@ export function lastMessages(
   return legacyMessages(e, oldestFirst, roomIdShown);
 }
 
+/** Messages by id, in the order given, in the legacy shape (one query, whatever the count). */
+export function messagesByIds(e: core.RequestEvent, ids: string[]): Record<string, unknown>[] {
+  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return legacyMessages(
+    e,
+    ids.flatMap((id) => byId.get(id) ?? []),
+  );
+}
+
+/**
+ * The `{roomId}` room for reading its messages, with the reading routes' answers: 404 when
+ * missing, 403 outside the jail while banned. Membership is each route's own decision.
+ */
+export function roomToRead(e: core.RequestEvent, me: core.Record): core.Record {
+  let room: core.Record;
+  try {
+    room = findRoom(e.app, e.request!.pathValue("roomId"));
+  } catch {
+    return legacy(404, "Комната не найдена");
+  }
+  try {
+    assertNotConfined(me, room);
+  } catch {
+    legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
+  }
+  return room;
+}
+
 /** GET /messages/{roomId}?limit=100&godMode= -> {messages} */
 export function list(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
-    let room: core.Record;
-    try {
-      room = findRoom(e.app, e.request!.pathValue("roomId"));
-    } catch {
-      return legacy(404, "Комната не найдена");
-    }
-    try {
-      assertNotConfined(me, room);
-    } catch {
-      legacy(403, "Забаненные пользователи могут находиться только в Азкабане");
-    }
+    const room = roomToRead(e, me);
     if (!findMembership(e.app, room.id, me.id)) {
       if (queryParam(e, "godMode") === "true" && roleOf(me) === "admin") {
         logModeration(e.app, { actor: me.id, room: room.id, action: "room_read" });
@@ -148,7 +168,8 @@ export function list(e: core.RequestEvent): void {
 
 /**
  * Sends through the messages create hook; returns the new message id. `roomId` is a room id
- * (DMs resolve their `<a>:<b>` id first).
+ * (DMs resolve their `<a>:<b>` id first). Session-sealed content is decoded first when the owner
+ * turned that on, so mentions and polls (DM polls are sealed) are read from the text.
  */
 export function sendTo(
   e: core.RequestEvent,
@@ -157,17 +178,18 @@ export function sendTo(
   body: Record<string, unknown>,
 ): string {
   const type = legacyMessageType(body["type"]);
-  const request: Record<string, unknown> = { room: roomId, content: body["content"], type };
+  const content = storedContent(body["content"]);
+  const request: Record<string, unknown> = { room: roomId, content, type };
   if (typeof body["replyTo"] === "string" && body["replyTo"] !== "") {
     request["replyTo"] = body["replyTo"];
   }
   if (type === "poll") {
-    const poll = parseLegacyPoll(body["content"]);
+    const poll = parseLegacyPoll(content);
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
   const record = new Record(e.app.findCollectionByNameOrId("messages"));
-  record.load({ room: roomId, content: body["content"], type, replyTo: request["replyTo"] ?? "" });
+  record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, messages.onMessageCreateRequest as (e: core.RequestEvent) => void, {
     caller: me,
     body: request,
@@ -202,7 +224,11 @@ export function edit(e: core.RequestEvent): void {
     if (typeof content !== "string" || content.trim() === "") {
       legacy(400, "Контент сообщения не может быть пустым");
     }
-    invoke(e, messages.edit, { caller: me, params: { id }, body: { content } });
+    invoke(e, messages.edit, {
+      caller: me,
+      params: { id },
+      body: { content: storedContent(content) },
+    });
     e.json(200, oneMessage(e, id));
   });
 }

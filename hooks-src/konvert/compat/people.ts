@@ -29,6 +29,24 @@ export function sendRequest(e: core.RequestEvent): void {
   });
 }
 
+/**
+ * POST /users/{userId}/friend -> {success:true} (R12, the original's direct add). Friendship
+ * here needs the other side's consent, so this sends a friend request (accepting theirs when they
+ * asked first); asking again while the request is pending changes nothing.
+ */
+export function addFriend(e: core.RequestEvent): void {
+  handle(e, () => {
+    const me = legacyCaller(e);
+    const userId = e.request!.pathValue("userId");
+    if (userId === me.id) legacy(400, "Нельзя добавить себя в друзья");
+    const pending = friends.pendingRequest(e.app, me.id, userId);
+    if (!pending || pending.getString("from") !== me.id) {
+      invoke(e, friends.sendRequest, { caller: me, body: { userId } });
+    }
+    e.json(200, { success: true });
+  });
+}
+
 /** GET /friend-requests/{userId}/check -> {pending, requestKey?}; never an error. */
 export function check(e: core.RequestEvent): void {
   handle(e, () => {

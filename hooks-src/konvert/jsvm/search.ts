@@ -44,6 +44,44 @@ function searchableRooms(app: CoreApp, me: string, banned: boolean): string[] {
   return rows.map((row) => row.room);
 }
 
+export interface SearchHit {
+  id: string;
+  /** The matching passage, matches between char(1) and char(2). */
+  snippet: string;
+}
+
+/**
+ * One page of the caller's messages matching the FTS5 expression `query` (rules/search.ts
+ * `ftsQuery`), newest first; only within `onlyRoom` when given. Rooms the caller may not search
+ * (not a member, deleted, any but the jail while banned) yield nothing.
+ */
+export function findMessages(
+  app: CoreApp,
+  me: core.Record,
+  query: string,
+  page: { page: number; perPage: number },
+  onlyRoom?: string,
+): { hits: SearchHit[]; hasMore: boolean } {
+  const banned = isBanned(me);
+  const rooms = searchableRooms(app, me.id, banned).filter(
+    (room) => onlyRoom === undefined || room === onlyRoom,
+  );
+  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" })) as SearchHit[];
+  if (rooms.length > 0) {
+    app
+      .db()
+      .newQuery(searchSql(banned))
+      .bind({
+        query: inRooms(query, rooms),
+        me: me.id,
+        limit: page.perPage + 1,
+        offset: (page.page - 1) * page.perPage,
+      })
+      .all(rows);
+  }
+  return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
+}
+
 /**
  * GET /api/konvert/search?q=&page=&perPage= — messages of the caller's rooms matching every word
  * of `q` (as word prefixes), newest first; while banned only the jail room. Each item is the
@@ -57,26 +95,7 @@ export function search(e: core.RequestEvent): void {
   const paging = pageRequest(params["page"], params["perPage"]);
   if ("problem" in paging) return badRequest(paging.field, paging.problem);
   const { page, perPage } = paging.ok;
-
-  const banned = isBanned(me);
-  const rooms = searchableRooms(e.app, me.id, banned);
-  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" })) as {
-    id: string;
-    snippet: string;
-  }[];
-  if (rooms.length > 0) {
-    e.app
-      .db()
-      .newQuery(searchSql(banned))
-      .bind({
-        query: inRooms(query.ok, rooms),
-        me: me.id,
-        limit: perPage + 1,
-        offset: (page - 1) * perPage,
-      })
-      .all(rows);
-  }
-  const hits = rows.slice(0, perPage);
+  const { hits, hasMore } = findMessages(e.app, me, query.ok, paging.ok);
 
   const byId = new Map<string, core.Record>();
   for (const record of e.app.findRecordsByIds(
@@ -98,5 +117,5 @@ export function search(e: core.RequestEvent): void {
     record.withCustomData(true);
     record.set("snippet", snippetParts(snippets[i] ?? ""));
   });
-  e.json(200, { page, perPage, hasMore: rows.length > perPage, items });
+  e.json(200, { page, perPage, hasMore, items });
 }

@@ -61,6 +61,11 @@ const EXACT: Readonly<Record<string, string>> = {
   "Moderators cannot moderate admins.": "Модераторы не могут банить администраторов",
   "VIP users cannot be banned.": "VIP пользователи защищены от банов",
   "This poll is closed.": "Опрос закрыт",
+  "A public key is required.": "Публичный ключ обязателен",
+  "Wrapped keys must map member ids to keys.": "Зашифрованные ключи обязательны",
+  "No wrapped keys were given.": "Зашифрованные ключи обязательны",
+  "Only the room owner, moderators and admins can distribute room keys.":
+    "Недостаточно прав для управления ключами комнаты",
 };
 
 /** Messages that carry a variable tail ("You are muted until <date>."). */
