@@ -2361,6 +2361,7 @@ var ROW = {
   mentionCount: 0,
   reactionCount: 0
 };
+var ENVELOPE_PREVIEW_MAX = 1e3;
 var SELECT = `
 SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersion, r.created, r.updated,
   COALESCE(mem.role, '') AS memberRole,
@@ -2373,7 +2374,11 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(lm.id, '') AS lastMessageId,
   COALESCE(lm.type, '') AS lastMessageType,
   COALESCE(lm.author, '') AS lastMessageAuthor,
-  CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
+  CASE WHEN lm.id IS NULL OR lm.deletedAt != '' THEN ''
+    WHEN CASE WHEN substr(lm.content, 1, 1) = '{' AND json_valid(lm.content)
+      THEN json_type(lm.content, '$.ciphertext') IS NOT NULL ELSE 0 END
+    THEN CASE WHEN length(lm.content) <= ${ENVELOPE_PREVIEW_MAX} THEN lm.content ELSE '' END
+    ELSE substr(lm.content, 1, 100) END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
   CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,

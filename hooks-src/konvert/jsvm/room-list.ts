@@ -39,6 +39,12 @@ const ROW = {
 };
 type Row = typeof ROW;
 
+/**
+ * A ciphertext envelope cut to 100 characters can be opened by no client (spec B17): short
+ * envelopes are previewed whole for the client to decrypt, longer ones not at all.
+ */
+const ENVELOPE_PREVIEW_MAX = 1000;
+
 // `mem` is the caller's membership; rooms without one (public rooms not joined) get no counts.
 const SELECT = `
 SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersion, r.created, r.updated,
@@ -52,7 +58,11 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(lm.id, '') AS lastMessageId,
   COALESCE(lm.type, '') AS lastMessageType,
   COALESCE(lm.author, '') AS lastMessageAuthor,
-  CASE WHEN lm.deletedAt = '' THEN substr(lm.content, 1, 100) ELSE '' END AS lastMessagePreview,
+  CASE WHEN lm.id IS NULL OR lm.deletedAt != '' THEN ''
+    WHEN CASE WHEN substr(lm.content, 1, 1) = '{' AND json_valid(lm.content)
+      THEN json_type(lm.content, '$.ciphertext') IS NOT NULL ELSE 0 END
+    THEN CASE WHEN length(lm.content) <= ${ENVELOPE_PREVIEW_MAX} THEN lm.content ELSE '' END
+    ELSE substr(lm.content, 1, 100) END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
   CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
