@@ -3,7 +3,8 @@
 // peak memory of the import next to a baseline measured in the same run: the same source read
 // and mapped without writing (--dry-run). CPU seconds of the import tool and of PocketBase are
 // printed too: on a shared machine they say more than the wall clock. Not run in CI.
-// Usage: npx tsx bench/import.ts [rows] [--baseline-only | --import-only]
+// Usage: npx tsx bench/import.ts [rows] [--baseline-only | --import-only] [--bulk-load=off]
+// (--bulk-load=off writes with every index and search trigger in place, as before issue #7)
 // Peak RSS is V8's high-water mark, which grows well past the live data when memory is plentiful;
 // NODE_OPTIONS=--max-old-space-size=<MB> bounds it (numbers in docs/import.md).
 import { performance } from "node:perf_hooks";
@@ -56,6 +57,7 @@ try {
       from: db.url,
       to: konvert.instance.url,
       dryRun,
+      bulkLoad: process.argv.includes("--bulk-load=off") ? "off" : "auto",
       adminEmail: "bench@konvert.test",
       adminPassword: "bench-password-1",
     });

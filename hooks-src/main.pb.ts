@@ -11,6 +11,9 @@ onRecordCreateRequest(
 routerAdd("POST", "/api/konvert/import/rows", (e) =>
   require(`${__hooks}/konvert.js`).importer.onImportRows(e),
 );
+routerAdd("POST", "/api/konvert/import/bulk", (e) =>
+  require(`${__hooks}/konvert.js`).importBulk.onImportBulk(e),
+);
 routerAdd("POST", "/api/konvert/import/read", (e) =>
   require(`${__hooks}/konvert.js`).importer.onImportRead(e),
 );

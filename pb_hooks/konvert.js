@@ -43,6 +43,7 @@ __export(index_exports, {
   favorites: () => favorites_exports,
   friends: () => friends_exports,
   history: () => history_exports,
+  importBulk: () => import_bulk_exports,
   importer: () => import_exports,
   memberPrivacy: () => member_privacy_exports,
   membership: () => membership_exports,
@@ -151,16 +152,16 @@ function onSignupRequest(e) {
   const body = e.requestInfo().body;
   const extra = unexpectedFieldsProblem(body, SIGNUP_FIELDS);
   if (extra) badRequest(Object.keys(body).find((k) => !SIGNUP_FIELDS.includes(k)) ?? "body", extra);
-  const record = e.record;
-  const username = record.getString("username");
+  const record2 = e.record;
+  const username = record2.getString("username");
   const usernameIssue = usernameProblem(username);
   if (usernameIssue) badRequest("username", usernameIssue);
   const passwordIssue = passwordProblem(body["password"]);
   if (passwordIssue) badRequest("password", passwordIssue);
   if (usernameTaken(e.app, username)) badRequest("username", "This username is already taken.");
   e.app.runInTransaction((tx) => {
-    record.set("role", roleForNewAccount(tx.countRecords("users")));
-    record.set("status", "offline");
+    record2.set("role", roleForNewAccount(tx.countRecords("users")));
+    record2.set("status", "offline");
     e.app = tx;
     e.next();
   });
@@ -254,8 +255,8 @@ function dmKey(a, b) {
 }
 
 // hooks-src/konvert/jsvm/clock.ts
-function isActiveUntil(record, field) {
-  const until = record.getDateTime(field);
+function isActiveUntil(record2, field) {
+  const until = record2.getDateTime(field);
   return !until.isZero() && until.unix() > Math.floor(Date.now() / 1e3);
 }
 
@@ -616,8 +617,8 @@ function dateMs(value) {
   return Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6), ms);
 }
 function nextInitiator(prev, day) {
-  const count = prev && prev.day === day ? prev.count + 1 : 1;
-  return { day, count, best: Math.max(prev?.best ?? 0, count) };
+  const count2 = prev && prev.day === day ? prev.count + 1 : 1;
+  return { day, count: count2, best: Math.max(prev?.best ?? 0, count2) };
 }
 function bump(map, key, by, atLeast = false) {
   const prev = map ?? {};
@@ -1025,10 +1026,10 @@ function handOver(app, room) {
       joined: m.getString("created")
     }))
   );
-  const record = heir && remaining.find((m) => m.getString("user") === heir.userId);
-  if (record) {
-    record.set("role", "owner");
-    app.save(record);
+  const record2 = heir && remaining.find((m) => m.getString("user") === heir.userId);
+  if (record2) {
+    record2.set("role", "owner");
+    app.save(record2);
   }
 }
 function invite(e) {
@@ -1103,9 +1104,11 @@ function distinctOthers(ids, callerId) {
 // hooks-src/konvert/jsvm/import.ts
 var import_exports = {};
 __export(import_exports, {
+  findCollection: () => findCollection,
   onImportFile: () => onImportFile,
   onImportRead: () => onImportRead,
-  onImportRows: () => onImportRows
+  onImportRows: () => onImportRows,
+  requireSuperuser: () => requireSuperuser
 });
 var MAX_ROWS = 1e4;
 function onImportRows(e) {
@@ -1122,13 +1125,13 @@ function onImportRows(e) {
   if (typeof rows === "string") {
     const columns = columnList(body["columns"], fields, "columns");
     if (columns.length === 0) badRequest("columns", "columns must name at least one field.");
-    const count = jsonArrayLength(e.app, rows);
-    if (count < 1 || count > MAX_ROWS) {
+    const count2 = jsonArrayLength(e.app, rows);
+    if (count2 < 1 || count2 > MAX_ROWS) {
       badRequest("rows", `rows must be a JSON array of 1..${MAX_ROWS} arrays.`);
     }
     const sql = statement(columns);
     e.app.runInTransaction((tx) => {
-      const result = writeBatch(tx, sql, rows, count, () => JSON.parse(rows), 0);
+      const result = writeBatch(tx, sql, rows, count2, () => JSON.parse(rows), 0);
       written += result.written;
       failed.push(...result.failed);
     });
@@ -1140,23 +1143,23 @@ function onImportRows(e) {
       let start = 0;
       while (start < rows.length) {
         const columns = rowColumns(rows[start], fields, start);
-        let end = start + 1;
-        while (end < rows.length && sameColumns(rowColumns(rows[end], fields, end), columns)) end++;
-        const group = rows.slice(start, end).map((row) => columns.map((c) => row[c]));
+        let end2 = start + 1;
+        while (end2 < rows.length && sameColumns(rowColumns(rows[end2], fields, end2), columns)) end2++;
+        const group = rows.slice(start, end2).map((row) => columns.map((c) => row[c]));
         const json = JSON.stringify(group);
         const result = writeBatch(tx, statement(columns), json, group.length, () => group, start);
         written += result.written;
         failed.push(...result.failed);
-        start = end;
+        start = end2;
       }
     });
   }
   e.json(200, { written, failed });
 }
-function writeBatch(tx, sql, json, count, parse, offset) {
+function writeBatch(tx, sql, json, count2, parse, offset) {
   try {
     tx.db().newQuery(sql).bind({ rows: json }).execute();
-    return { written: count, failed: [] };
+    return { written: count2, failed: [] };
   } catch {
     const failed = [];
     let written = 0;
@@ -1276,6 +1279,214 @@ function rowColumns(row, fields, index) {
 }
 function sameColumns(a, b) {
   return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+// hooks-src/konvert/jsvm/import-bulk.ts
+var import_bulk_exports = {};
+__export(import_bulk_exports, {
+  onImportBulk: () => onImportBulk
+});
+
+// hooks-src/konvert/rules/bulk-load.ts
+var HEAD = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?[`"[]?(\w+)[`"\]]?\s+ON\s+[`"[]?(\w+)[`"\]]?\s*\(/i;
+function parseIndex(sql) {
+  const head = HEAD.exec(sql);
+  if (!head) return null;
+  let depth = 1;
+  let end2 = head[0].length;
+  for (; end2 < sql.length && depth > 0; end2++) {
+    if (sql[end2] === "(") depth++;
+    else if (sql[end2] === ")") depth--;
+  }
+  if (depth !== 0) return null;
+  const rest = sql.slice(end2).trim();
+  const where = /^WHERE\s+([\s\S]+)$/i.exec(rest);
+  if (rest !== "" && !where) return null;
+  return {
+    name: head[2] ?? "",
+    unique: Boolean(head[1]),
+    table: head[3] ?? "",
+    columns: splitTopLevel(sql.slice(head[0].length, end2 - 1)).map(
+      (c) => c.replace(/\s+(ASC|DESC)$/i, "")
+    ),
+    where: where?.[1]?.trim() ?? ""
+  };
+}
+function splitTopLevel(list9) {
+  const parts = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of list9) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(current.trim());
+      current = "";
+    } else {
+      current += ch;
+    }
+  }
+  if (current.trim() !== "") parts.push(current.trim());
+  return parts;
+}
+function duplicatesQuery(index) {
+  const where = index.where === "" ? "" : `WHERE ${index.where} `;
+  return `SELECT id, kept FROM (SELECT id, first_value(id) OVER w AS kept, row_number() OVER w AS n FROM \`${index.table}\` ${where}WINDOW w AS (PARTITION BY ${index.columns.join(", ")} ORDER BY rowid)) WHERE n > 1`;
+}
+function insertTriggerCondition(triggerSql, alias) {
+  const when = /\bAFTER\s+INSERT\s+ON\s+[`"]?\w+[`"]?\s+WHEN\s+([\s\S]+?)\s+BEGIN\b/i.exec(
+    triggerSql
+  );
+  return when?.[1] ? when[1].replace(/\bnew\./g, `${alias}.`) : null;
+}
+
+// hooks-src/konvert/jsvm/import-bulk.ts
+var STATE = "_konvert_bulk_load";
+var SEARCH_TRIGGERS = ["messages_fts_insert", "messages_fts_update", "messages_fts_delete"];
+var MAX_DUPLICATES = 1e4;
+function onImportBulk(e) {
+  requireSuperuser(e);
+  const body = e.requestInfo().body;
+  const phase = body["phase"];
+  if (phase === "begin") {
+    const names = body["collections"];
+    if (!Array.isArray(names) || names.length === 0) {
+      badRequest("collections", "collections must list at least one collection.");
+    }
+    const collections = names.map((name) => findCollection(e.app, name));
+    let result = { active: false, resumed: false };
+    e.app.runInTransaction((tx) => {
+      result = begin(tx, collections, body["force"] === true);
+    });
+    e.json(200, result);
+  } else if (phase === "end") {
+    let result = {
+      active: false,
+      indexes: 0,
+      conflicts: []
+    };
+    e.app.runInTransaction((tx) => {
+      result = end(tx);
+    });
+    e.json(200, result);
+  } else {
+    badRequest("phase", 'phase must be "begin" or "end".');
+  }
+}
+function begin(tx, collections, force) {
+  run(
+    tx,
+    `CREATE TABLE IF NOT EXISTS ${STATE} (name TEXT PRIMARY KEY, kind TEXT NOT NULL, sql TEXT NOT NULL DEFAULT '')`
+  );
+  const resumed = count(tx, `SELECT count(*) AS n FROM ${STATE}`) > 0;
+  if (!resumed && !force) {
+    const filled = collections.some(
+      (c) => count(tx, `SELECT count(*) AS n FROM (SELECT 1 FROM \`${c.name}\` LIMIT 1)`) > 0
+    );
+    if (filled) {
+      run(tx, `DROP TABLE ${STATE}`);
+      return { active: false, resumed };
+    }
+  }
+  for (const collection of collections) {
+    record(tx, collection.name, "table", "");
+    for (const sql of collection.indexes) run(tx, `DROP INDEX IF EXISTS \`${indexName(sql)}\``);
+    for (const trigger of triggersOn(tx, collection.name)) {
+      record(tx, trigger.name, "trigger", trigger.sql);
+      run(tx, `DROP TRIGGER \`${trigger.name}\``);
+    }
+  }
+  return { active: true, resumed };
+}
+function end(tx) {
+  const conflicts = [];
+  if (!exists(tx, STATE)) {
+    return { active: false, indexes: 0, conflicts };
+  }
+  const paused = arrayOf(new DynamicModel({ name: "", kind: "", sql: "" }));
+  tx.db().newQuery(`SELECT name, kind, sql FROM ${STATE} ORDER BY name`).all(paused);
+  let indexes = 0;
+  for (const table of paused.filter((p) => p.kind === "table")) {
+    const collection = tx.findCollectionByNameOrId(table.name);
+    const missing = collection.indexes.filter((sql) => !exists(tx, indexName(sql)));
+    for (const sql of missing) {
+      createIndex(tx, collection.name, sql, conflicts);
+      indexes++;
+    }
+  }
+  const triggers = paused.filter((p) => p.kind === "trigger");
+  const insertTrigger = triggers.find((t) => t.name === "messages_fts_insert");
+  if (insertTrigger) rebuildSearchIndex(tx, insertTrigger.sql);
+  for (const trigger of triggers) {
+    if (!exists(tx, trigger.name)) run(tx, trigger.sql);
+  }
+  run(tx, `DROP TABLE ${STATE}`);
+  return { active: true, indexes, conflicts };
+}
+function createIndex(tx, collection, sql, conflicts) {
+  try {
+    run(tx, sql);
+    return;
+  } catch (err) {
+    const index = parseIndex(sql);
+    if (!index?.unique) throw err;
+    const duplicates = arrayOf(new DynamicModel({ id: "", kept: "" }));
+    tx.db().newQuery(duplicatesQuery(index)).all(duplicates);
+    if (duplicates.length === 0 || duplicates.length > MAX_DUPLICATES) {
+      throw new Error(
+        `Cannot rebuild ${index.name} on ${collection} after the bulk load (${duplicates.length} duplicate rows): ${String(err)}`,
+        { cause: err }
+      );
+    }
+    tx.db().newQuery(`DELETE FROM \`${collection}\` WHERE id IN (SELECT value FROM json_each({:ids}))`).bind({ ids: JSON.stringify(duplicates.map((d) => d.id)) }).execute();
+    for (const d of duplicates) {
+      conflicts.push({
+        collection,
+        id: d.id,
+        error: `unique index ${index.name}: same key as ${d.kept}, which was written first; not kept`
+      });
+    }
+    run(tx, sql);
+  }
+}
+function rebuildSearchIndex(tx, insertTriggerSql) {
+  const searchable = insertTriggerCondition(insertTriggerSql, "m");
+  if (searchable === null) {
+    throw new Error(`Unexpected message search trigger, cannot rebuild: ${insertTriggerSql}`);
+  }
+  run(
+    tx,
+    `DELETE FROM messages_fts_docs WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = messages_fts_docs.message AND (${searchable}))`
+  );
+  run(
+    tx,
+    `INSERT INTO messages_fts_docs (message) SELECT m.id FROM messages m WHERE (${searchable}) AND NOT EXISTS (SELECT 1 FROM messages_fts_docs d WHERE d.message = m.id)`
+  );
+  run(tx, "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+}
+function indexName(sql) {
+  const name = parseIndex(sql)?.name;
+  if (!name) throw new Error(`Cannot read the index definition: ${sql}`);
+  return name;
+}
+function triggersOn(tx, table) {
+  const rows = arrayOf(new DynamicModel({ name: "", sql: "" }));
+  tx.db().newQuery("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {:table}").bind({ table }).all(rows);
+  return rows.filter((t) => SEARCH_TRIGGERS.includes(t.name));
+}
+function exists(tx, name) {
+  return count(tx, "SELECT count(*) AS n FROM sqlite_master WHERE name = {:name}", { name }) > 0;
+}
+function record(tx, name, kind, sql) {
+  tx.db().newQuery(`INSERT OR IGNORE INTO ${STATE} (name, kind, sql) VALUES ({:name}, {:kind}, {:sql})`).bind({ name, kind, sql }).execute();
+}
+function count(tx, sql, params = {}) {
+  const row = new DynamicModel({ n: 0 });
+  tx.db().newQuery(sql).bind(params).one(row);
+  return row.n;
+}
+function run(tx, sql) {
+  tx.db().newQuery(sql).execute();
 }
 
 // hooks-src/konvert/jsvm/profiles.ts
@@ -1478,8 +1689,8 @@ function allowOnly(body, allowed) {
   const extra = Object.keys(body).find((key) => !allowed.includes(key));
   if (extra !== void 0) badRequest(extra, `Unknown field: '${extra}'.`);
 }
-function msOf(record, field) {
-  const value = record.getDateTime(field);
+function msOf(record2, field) {
+  const value = record2.getDateTime(field);
   return value.isZero() ? null : value.unix() * 1e3;
 }
 function onlineNow(user) {
@@ -1655,8 +1866,8 @@ __export(moderation_exports, {
 
 // hooks-src/konvert/jsvm/moderation-log.ts
 function logModeration(app, entry) {
-  const record = new Record(app.findCollectionByNameOrId("moderation_log"));
-  record.load({
+  const record2 = new Record(app.findCollectionByNameOrId("moderation_log"));
+  record2.load({
     actor: entry.actor,
     action: entry.action,
     target: entry.target ?? "",
@@ -1664,8 +1875,8 @@ function logModeration(app, entry) {
     reason: entry.reason ?? "",
     data: entry.data ?? null
   });
-  if (entry.until !== void 0) record.set("until", entry.until);
-  app.save(record);
+  if (entry.until !== void 0) record2.set("until", entry.until);
+  app.save(record2);
 }
 
 // hooks-src/konvert/jsvm/moderation.ts
@@ -2319,9 +2530,9 @@ var PRIVATE_FIELDS2 = [
 ];
 function onMembershipEnrich(e) {
   const viewer = e.requestInfo?.auth;
-  const record = e.record;
-  if (!viewer?.isSuperuser() && viewer?.id !== record.getString("user")) {
-    record.hide(...PRIVATE_FIELDS2);
+  const record2 = e.record;
+  if (!viewer?.isSuperuser() && viewer?.id !== record2.getString("user")) {
+    record2.hide(...PRIVATE_FIELDS2);
   }
   e.next();
 }
@@ -2995,8 +3206,8 @@ function writeMentions(tx, message, userIds) {
   const added = [];
   const collection = tx.findCollectionByNameOrId("mentions");
   for (const user of userIds) {
-    const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
-    if (exists) continue;
+    const exists2 = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
+    if (exists2) continue;
     const row = new Record(collection);
     row.load({ message: message.id, room: message.getString("room"), user });
     tx.saveNoValidate(row);
@@ -3276,9 +3487,9 @@ function retract(e) {
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e) {
   if (e.hasSuperuserAuth()) {
-    const record = e.record;
+    const record2 = e.record;
     e.app.runInTransaction((tx) => {
-      assignSeq(tx, record, record.getString("room"));
+      assignSeq(tx, record2, record2.getString("room"));
       e.app = tx;
       e.next();
     });
@@ -3323,14 +3534,14 @@ function onMessageCreateRequest(e) {
 function uploadedFiles(e) {
   const headers = e.requestInfo().headers;
   if (!(headers["content_type"] ?? "").toLowerCase().startsWith("multipart/")) return 0;
-  let count = 0;
+  let count2 = 0;
   for (const key of ["attachments", "attachments+"]) {
     try {
-      count += e.findUploadedFiles(key).length;
+      count2 += e.findUploadedFiles(key).length;
     } catch {
     }
   }
-  return count;
+  return count2;
 }
 function liveMessage(app, id) {
   let message;
@@ -3870,24 +4081,24 @@ function search2(e) {
   const { page, perPage } = paging.ok;
   const { hits, hasMore } = findMessages(e.app, me2, query.ok, paging.ok);
   const byId = /* @__PURE__ */ new Map();
-  for (const record of e.app.findRecordsByIds(
+  for (const record2 of e.app.findRecordsByIds(
     "messages",
     hits.map((hit) => hit.id)
   )) {
-    if (record) byId.set(record.id, record);
+    if (record2) byId.set(record2.id, record2);
   }
   const items = [];
   const snippets = [];
   for (const hit of hits) {
-    const record = byId.get(hit.id);
-    if (!record) continue;
-    items.push(record);
+    const record2 = byId.get(hit.id);
+    if (!record2) continue;
+    items.push(record2);
     snippets.push(hit.snippet);
   }
   $apis.enrichRecords(e, items);
-  items.forEach((record, i) => {
-    record.withCustomData(true);
-    record.set("snippet", snippetParts(snippets[i] ?? ""));
+  items.forEach((record2, i) => {
+    record2.withCustomData(true);
+    record2.set("snippet", snippetParts(snippets[i] ?? ""));
   });
   e.json(200, { page, perPage, hasMore, items });
 }
@@ -4655,17 +4866,17 @@ function legacyNotification(n) {
 }
 
 // hooks-src/konvert/compat/user-shape.ts
-function jsonOf(record, field) {
-  const raw = record.getString(field);
+function jsonOf(record2, field) {
+  const raw = record2.getString(field);
   try {
     return raw === "" ? null : JSON.parse(raw);
   } catch {
     return null;
   }
 }
-function fileUrl(e, record, name) {
+function fileUrl(e, record2, name) {
   if (name === "") return "";
-  return `${publicBaseUrl(e)}/api/files/${record.collection().name}/${record.id}/${encodeURIComponent(name)}`;
+  return `${publicBaseUrl(e)}/api/files/${record2.collection().name}/${record2.id}/${encodeURIComponent(name)}`;
 }
 function factsOf2(e, u) {
   return {
@@ -5033,8 +5244,8 @@ __export(polls_exports2, {
 });
 function pollFor(e, me2, id) {
   const results2 = invoke(e, results, { caller: me2, params: { id } });
-  const record = e.app.findRecordById("polls", id);
-  return legacyPoll({ ...results2, created: record.getString("created") }, me2.id);
+  const record2 = e.app.findRecordById("polls", id);
+  return legacyPoll({ ...results2, created: record2.getString("created") }, me2.id);
 }
 function get(e) {
   handle(e, () => {
@@ -5638,14 +5849,14 @@ var BASE64_VALUES = Int8Array.from(
   (_, code) => BASE64.indexOf(String.fromCharCode(code))
 );
 function base64Bytes(text2) {
-  let end = text2.length;
-  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
-  if (end % 4 === 1) return void 0;
-  const out = new Uint8Array(Math.floor(end * 3 / 4));
+  let end2 = text2.length;
+  while (end2 > 0 && text2.charCodeAt(end2 - 1) === 61) end2--;
+  if (end2 % 4 === 1) return void 0;
+  const out = new Uint8Array(Math.floor(end2 * 3 / 4));
   let acc = 0;
   let bits = 0;
   let n = 0;
-  for (let i = 0; i < end; i++) {
+  for (let i = 0; i < end2; i++) {
     const code = text2.charCodeAt(i);
     const value = code < 128 ? BASE64_VALUES[code] : -1;
     if (value < 0) return void 0;
@@ -5815,14 +6026,14 @@ function sendTo(e, me2, roomId, body) {
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
-  const record = new Record(e.app.findCollectionByNameOrId("messages"));
-  record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
+  const record2 = new Record(e.app.findCollectionByNameOrId("messages"));
+  record2.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, onMessageCreateRequest, {
     caller: me2,
     body: request,
-    record
+    record: record2
   });
-  return record.id;
+  return record2.id;
 }
 function send(e) {
   handle(e, () => {
@@ -6402,16 +6613,16 @@ function upload(e) {
     const file = uploadedFile(e);
     if (file.size > UPLOAD_MAX_BYTES)
       legacy(400, "Файл слишком большой. Максимальный размер: 50 МБ");
-    const record = new Record(e.app.findCollectionByNameOrId("compat_uploads"));
-    record.set("owner", me2.id);
-    record.set("file", file);
+    const record2 = new Record(e.app.findCollectionByNameOrId("compat_uploads"));
+    record2.set("owner", me2.id);
+    record2.set("file", file);
     try {
-      e.app.save(record);
+      e.app.save(record2);
     } catch (err) {
       legacy(400, "Ошибка загрузки: " + String(err));
     }
-    const name = record.getString("file");
-    e.json(200, { url: fileUrl(e, record, name), path: `${record.id}/${name}` });
+    const name = record2.getString("file");
+    e.json(200, { url: fileUrl(e, record2, name), path: `${record2.id}/${name}` });
   });
 }
 function avatar(e) {

@@ -12,6 +12,11 @@ routerAdd(
 );
 routerAdd(
   "POST",
+  "/api/konvert/import/bulk",
+  (e) => require(`${__hooks}/konvert.js`).importBulk.onImportBulk(e)
+);
+routerAdd(
+  "POST",
   "/api/konvert/import/read",
   (e) => require(`${__hooks}/konvert.js`).importer.onImportRead(e)
 );

@@ -2,6 +2,7 @@
 export * as users from "./jsvm/users.ts";
 export * as rooms from "./jsvm/rooms.ts";
 export * as importer from "./jsvm/import.ts";
+export * as importBulk from "./jsvm/import-bulk.ts";
 export * as profiles from "./jsvm/profiles.ts";
 export * as presence from "./jsvm/presence.ts";
 export * as moderation from "./jsvm/moderation.ts";

@@ -1,6 +1,7 @@
 // npm run import -- --from <source> --to <PocketBase URL or data dir> [--dry-run] [--report f.json]
 import { parseArgs } from "node:util";
-import { runImport } from "./run.ts";
+import { finishInterruptedBulkLoad, runImport } from "./run.ts";
+import type { BulkLoadMode } from "./target.ts";
 
 const USAGE = `Usage: npm run import -- --from <source> [--to <PocketBase URL or data dir>] [options]
 
@@ -20,6 +21,9 @@ Options:
   --public-url <url>    prefix of rewritten file links in messages (default: --to if a URL)
   --decrypt-session-content  decrypt content sealed with the old client's global key
   --batch-size <n>      rows per write request (default 5000)
+  --bulk-load <mode>    auto (default): pause indexes and search triggers of the big tables
+                        while writing if they are empty; on: also if not; off: never
+  --finish-bulk-load    only rebuild what an interrupted bulk load left paused, then exit
   --admin-email/--admin-password  superuser of a running PocketBase (or PB_ADMIN_EMAIL/PASSWORD)
   --no-progress         no progress bars`;
 
@@ -33,6 +37,8 @@ async function main(): Promise<number> {
       verify: { type: "boolean", default: false },
       "verify-only": { type: "boolean", default: false },
       "batch-size": { type: "string" },
+      "bulk-load": { type: "string", default: "auto" },
+      "finish-bulk-load": { type: "boolean", default: false },
       table: { type: "string" },
       "users-csv": { type: "string" },
       "service-key": { type: "string" },
@@ -46,6 +52,20 @@ async function main(): Promise<number> {
       help: { type: "boolean", default: false },
     },
   });
+  const bulkLoad = values["bulk-load"];
+  if (bulkLoad !== "auto" && bulkLoad !== "on" && bulkLoad !== "off") {
+    console.error(`--bulk-load must be auto, on or off.\n\n${USAGE}`);
+    return 2;
+  }
+  const credentials = {
+    adminEmail: values["admin-email"],
+    adminPassword: values["admin-password"],
+  };
+  if (values["finish-bulk-load"] && values.to) {
+    const report = await finishInterruptedBulkLoad({ to: values.to, ...credentials });
+    console.log(report.toText());
+    return 0;
+  }
   if (values.help || !values.from || (!values.to && !values["dry-run"])) {
     console.error(USAGE);
     return values.help ? 0 : 2;
@@ -58,6 +78,7 @@ async function main(): Promise<number> {
     verify: values.verify,
     verifyOnly: values["verify-only"],
     batchSize: values["batch-size"] ? Number(values["batch-size"]) : undefined,
+    bulkLoad: bulkLoad satisfies BulkLoadMode,
     table: values.table,
     usersCsv: values["users-csv"],
     serviceKey: values["service-key"],
@@ -65,8 +86,7 @@ async function main(): Promise<number> {
     storageUrl: values["storage-url"],
     publicUrl: values["public-url"],
     decryptSessionContent: values["decrypt-session-content"],
-    adminEmail: values["admin-email"],
-    adminPassword: values["admin-password"],
+    ...credentials,
     progress: !values["no-progress"] && process.stderr.isTTY,
   });
   console.log(report.toText());

@@ -41,6 +41,8 @@ export class Report {
   decryptedContent = 0;
   undecryptableCount = 0;
   undecryptable: Issue[] = [];
+  /** Whether the big tables were written with their indexes paused (target.ts BulkLoadMode). */
+  bulkLoad = false;
   /** Seconds per phase. */
   phases: Record<string, number> = {};
   verify: { ok: boolean; checked: number; differences: Issue[] } | undefined;
@@ -107,6 +109,7 @@ export class Report {
       ...this.missingFiles.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
       `session-encrypted content decrypted: ${this.decryptedContent}, undecryptable: ${this.undecryptableCount}`,
       ...this.undecryptable.slice(0, 20).map((o) => `  ${o.key}`),
+      `bulk load (indexes rebuilt after writing): ${this.bulkLoad ? "yes" : "no"}`,
       `phases (s): ${Object.entries(this.phases)
         .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`)
         .join(", ")}`,

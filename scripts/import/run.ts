@@ -14,7 +14,14 @@ import { postgresSource } from "./sources/postgres.ts";
 import { restSource } from "./sources/rest.ts";
 import { sqlDumpSource } from "./sources/sql-dump.ts";
 import type { Source } from "./sources/types.ts";
-import { BatchWriter, openTarget, type Target } from "./target.ts";
+import {
+  BatchWriter,
+  beginBulkLoad,
+  endBulkLoad,
+  openTarget,
+  type BulkLoadMode,
+  type Target,
+} from "./target.ts";
 import { Verifier } from "./verify.ts";
 
 export interface ImportOptions {
@@ -32,6 +39,8 @@ export interface ImportOptions {
   adminEmail?: string;
   adminPassword?: string;
   batchSize?: number;
+  /** Pause indexes and search triggers of the big tables while writing (default "auto"). */
+  bulkLoad?: BulkLoadMode;
   /** Decrypt message content sealed with the old client's global session key. */
   decryptSessionContent?: boolean;
   /** A directory copy of the Storage buckets (<dir>/<bucket>/<path>). */
@@ -56,10 +65,7 @@ export async function runImport(options: ImportOptions): Promise<Report> {
   let target: Target | undefined;
   try {
     if (options.to && !options.dryRun) {
-      target = await openTarget(options.to, {
-        email: options.adminEmail ?? process.env["PB_ADMIN_EMAIL"],
-        password: options.adminPassword ?? process.env["PB_ADMIN_PASSWORD"],
-      });
+      target = await openTargetOf({ ...options, to: options.to });
       report.target = target.describe;
     } else {
       report.target = "(none: dry run)";
@@ -91,7 +97,13 @@ export async function runImport(options: ImportOptions): Promise<Report> {
       },
       options.batchSize,
     );
-    if (!options.verifyOnly) await writeAll(mapper, source, writer, report, bars);
+    if (!options.verifyOnly && target) {
+      await writeInBulkLoad(target, options.bulkLoad ?? "auto", report, () =>
+        writeAll(mapper, source, writer, report, bars),
+      );
+    } else if (!options.verifyOnly) {
+      await writeAll(mapper, source, writer, report, bars);
+    }
     bars?.stop();
 
     if ((options.verify || options.verifyOnly) && target) {
@@ -117,6 +129,71 @@ export async function runImport(options: ImportOptions): Promise<Report> {
     writeFileSync(options.reportFile.replace(/\.json$/, "") + ".txt", report.toText() + "\n");
   }
   return report;
+}
+
+/**
+ * Writes with the big tables' indexes paused when the mode allows, and rebuilds them afterwards
+ * even when writing failed, so an aborted import still leaves a usable database behind (an
+ * interrupted process is repaired by the next run's rebuild, which also runs in mode "off").
+ */
+async function writeInBulkLoad(
+  target: Target,
+  mode: BulkLoadMode,
+  report: Report,
+  write: () => Promise<void>,
+): Promise<void> {
+  report.bulkLoad = await beginBulkLoad(target, mode);
+  let failure: unknown;
+  try {
+    await write();
+  } catch (err) {
+    failure = err;
+  }
+  try {
+    await timed(report, "indexes", () => finishBulkLoad(target, report));
+  } catch (err) {
+    failure ??= err;
+  }
+  if (failure !== undefined) {
+    throw failure instanceof Error ? failure : new Error("import failed", { cause: failure });
+  }
+}
+
+function openTargetOf(
+  options: Pick<ImportOptions, "adminEmail" | "adminPassword"> & { to: string },
+): Promise<Target> {
+  return openTarget(options.to, {
+    email: options.adminEmail ?? process.env["PB_ADMIN_EMAIL"],
+    password: options.adminPassword ?? process.env["PB_ADMIN_PASSWORD"],
+  });
+}
+
+/**
+ * --finish-bulk-load: rebuilds the indexes and search index an interrupted bulk load left
+ * paused, without importing again. The report says whether there was anything to rebuild.
+ */
+export async function finishInterruptedBulkLoad(
+  options: Pick<ImportOptions, "adminEmail" | "adminPassword"> & { to: string },
+): Promise<Report> {
+  const report = new Report();
+  const target = await openTargetOf(options);
+  report.target = target.describe;
+  try {
+    report.bulkLoad = await timed(report, "indexes", () => finishBulkLoad(target, report));
+  } finally {
+    await target.close();
+  }
+  return report;
+}
+
+/** Ends a bulk load and books the rows a rebuilt unique index refused as conflicts. */
+export async function finishBulkLoad(target: Target, report: Report): Promise<boolean> {
+  const { active, conflicts } = await endBulkLoad(target);
+  for (const c of conflicts) {
+    report.written[c.collection] = (report.written[c.collection] ?? 0) - 1;
+    report.conflicts.push({ key: `${c.collection}/${c.id}`, reason: c.error });
+  }
+  return active;
 }
 
 interface Sink {

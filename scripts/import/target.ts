@@ -126,6 +126,36 @@ async function connect(
   };
 }
 
+/** Collections whose rows come by the hundred thousand: loaded with their indexes paused. */
+export const BULK_COLLECTIONS = ["messages", "reactions", "mentions", "notifications", "kv_legacy"];
+
+/**
+ * Bulk-load mode (POST /api/konvert/import/bulk): "auto" pauses the indexes and search triggers
+ * of BULK_COLLECTIONS only on a target where they are empty (a fresh server nobody uses yet) or
+ * after an interrupted bulk load; "on" also on a filled one; "off" never.
+ */
+export type BulkLoadMode = "auto" | "on" | "off";
+
+export async function beginBulkLoad(target: Target, mode: BulkLoadMode): Promise<boolean> {
+  if (mode === "off") return false;
+  const { active } = await target.post<{ active: boolean }>("/api/konvert/import/bulk", {
+    phase: "begin",
+    collections: BULK_COLLECTIONS,
+    force: mode === "on",
+  });
+  return active;
+}
+
+/**
+ * Rebuilds whatever a bulk load paused, this run's or an interrupted one's (a no-op otherwise).
+ * Rows a rebuilt unique index refused were deleted by the server and come back as conflicts.
+ */
+export async function endBulkLoad(
+  target: Target,
+): Promise<{ active: boolean; conflicts: { collection: string; id: string; error: string }[] }> {
+  return target.post("/api/konvert/import/bulk", { phase: "end" });
+}
+
 export interface WriteResult {
   written: number;
   failed: { index: number; error: string }[];

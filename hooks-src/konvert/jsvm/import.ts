@@ -227,11 +227,11 @@ export function onImportFile(e: core.RequestEvent): void {
   e.json(200, { name, stored });
 }
 
-function requireSuperuser(e: core.RequestEvent): void {
+export function requireSuperuser(e: core.RequestEvent): void {
   if (!e.hasSuperuserAuth()) forbidden("Only superusers may import data.");
 }
 
-function findCollection(app: CoreApp, name: unknown): core.Collection {
+export function findCollection(app: CoreApp, name: unknown): core.Collection {
   if (typeof name !== "string" || !/^[a-z_]{1,64}$/.test(name) || name.startsWith("_")) {
     badRequest("collection", "Unknown collection.");
   }
