@@ -62,7 +62,7 @@ describe("bulk-load mode", () => {
     expect(report.conflicts).toEqual([]);
     const after = await schema();
     expect(after).toEqual(before);
-    expect(after.some((o) => o.startsWith("index idx_messages_room_created_author:"))).toBe(true);
+    expect(after.some((o) => o.startsWith("index idx_messages_room_seq:"))).toBe(true);
     expect(after.some((o) => o.startsWith("trigger messages_fts_insert:"))).toBe(true);
   });
 
