@@ -256,8 +256,8 @@ function dmKey(a, b) {
 
 // hooks-src/konvert/jsvm/clock.ts
 function isActiveUntil(record2, field) {
-  const until = record2.getDateTime(field);
-  return !until.isZero() && until.unix() > Math.floor(Date.now() / 1e3);
+  const until = record2.getString(field);
+  return until !== "" && until > (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
 }
 
 // hooks-src/konvert/jsvm/access.ts
@@ -940,8 +940,28 @@ function unlock(tx, userId, entry, options) {
 }
 
 // hooks-src/konvert/jsvm/achievements/track.ts
+var UNLOCKED_TTL_MS = 6e4;
+var UNLOCKED_KEY = "konvert.achievements.unlocked.";
+function knownUnlocked(app, userId) {
+  const cached = $app.store().get(UNLOCKED_KEY + userId);
+  if (cached && Date.now() - cached.at < UNLOCKED_TTL_MS) {
+    return { ids: new Set(cached.ids === "" ? [] : cached.ids.split(",")), changed: false };
+  }
+  return { ids: unlockedIds(app, userId), changed: true };
+}
+function rememberUnlocked(userId, ids) {
+  $app.store().set(UNLOCKED_KEY + userId, { ids: [...ids].join(","), at: Date.now() });
+}
 function trackingOff() {
   return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+}
+function trackAfterCommit(app, userId, event) {
+  if (trackingOff()) return;
+  try {
+    track(app, userId, event());
+  } catch (err) {
+    app.logger().error("achievement tracking failed", "user", userId, "error", String(err));
+  }
 }
 function track(tx, userId, event) {
   if (event === null || userId === "" || trackingOff()) return;
@@ -952,11 +972,15 @@ function track(tx, userId, event) {
     const thresholds = cachedThresholds(inner);
     const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
     if (keys.length === 0) return;
-    const unlocked = unlockedIds(inner, userId);
+    const unlocked = knownUnlocked(inner, userId);
     for (const key of new Set(keys)) {
       const entry = cachedEntry(inner, key);
-      if (entry && !unlocked.has(entry.id)) unlock(inner, userId, entry, { notify: true });
+      if (!entry || unlocked.ids.has(entry.id)) continue;
+      unlock(inner, userId, entry, { notify: true });
+      unlocked.ids.add(entry.id);
+      unlocked.changed = true;
     }
+    if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
   });
 }
 
@@ -3520,7 +3544,8 @@ function onMessageCreateRequest(e) {
     message.getString("content"),
     body["mentions"] ?? []
   );
-  e.app.runInTransaction((tx) => {
+  const app = e.app;
+  app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan, message);
     e.app = tx;
     e.next();
@@ -3528,8 +3553,9 @@ function onMessageCreateRequest(e) {
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
     afterNewMessage(tx, room, message);
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
   });
+  e.app = app;
+  trackAfterCommit(app, me2.id, () => messageSent(app, me2, room, message, mentions.users.length));
 }
 function uploadedFiles(e) {
   const headers = e.requestInfo().headers;

@@ -6,11 +6,50 @@ import { applyEvent, crossed, touchedBy, type AchievementEvent } from "../../rul
 import { cachedEntry, cachedThresholds, loadStats, saveStats } from "./stats.ts";
 import { unlock, unlockedIds } from "./unlock.ts";
 
+/**
+ * What a user has unlocked, kept in PocketBase's app store for a minute: bursts of sends keep
+ * "earning" unlocked achievements, and this spares a query per event. A stale entry can only
+ * delay re-unlocking an achievement an admin revoked; unlock() itself checks the database.
+ */
+const UNLOCKED_TTL_MS = 60_000;
+const UNLOCKED_KEY = "konvert.achievements.unlocked.";
+
+function knownUnlocked(app: CoreApp, userId: string): { ids: Set<string>; changed: boolean } {
+  const cached = $app.store().get(UNLOCKED_KEY + userId) as { ids: string; at: number } | null;
+  if (cached && Date.now() - cached.at < UNLOCKED_TTL_MS) {
+    return { ids: new Set(cached.ids === "" ? [] : cached.ids.split(",")), changed: false };
+  }
+  return { ids: unlockedIds(app, userId), changed: true };
+}
+
+function rememberUnlocked(userId: string, ids: Set<string>): void {
+  $app.store().set(UNLOCKED_KEY + userId, { ids: [...ids].join(","), at: Date.now() });
+}
+
 export type { AchievementEvent } from "../../rules/achievements.ts";
 
 /** Operators can switch tracking off (e.g. to measure its cost); on unless set to "off". */
 function trackingOff(): boolean {
   return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+}
+
+/**
+ * For the hottest path (sending): tracks once the action's own transaction has committed, in a
+ * transaction of its own, so PocketBase's single writer is not held for it while other sends
+ * wait. The action stands either way: a failure here is logged, never answered (a client
+ * retrying a "failed" send would post twice), and a recompute repairs the missed event.
+ */
+export function trackAfterCommit(
+  app: CoreApp,
+  userId: string,
+  event: () => AchievementEvent | null,
+): void {
+  if (trackingOff()) return;
+  try {
+    track(app, userId, event());
+  } catch (err) {
+    app.logger().error("achievement tracking failed", "user", userId, "error", String(err));
+  }
 }
 
 /** Records the event for the user; a null event (one that cannot matter) writes nothing. */
@@ -26,10 +65,14 @@ export function track(tx: CoreApp, userId: string, event: AchievementEvent | nul
     if (keys.length === 0) return;
     // events keep earning what is already unlocked (every fast burst "earns" speed): one query
     // rules those out instead of a look-up per key
-    const unlocked = unlockedIds(inner, userId);
+    const unlocked = knownUnlocked(inner, userId);
     for (const key of new Set(keys)) {
       const entry = cachedEntry(inner, key);
-      if (entry && !unlocked.has(entry.id)) unlock(inner, userId, entry, { notify: true });
+      if (!entry || unlocked.ids.has(entry.id)) continue;
+      unlock(inner, userId, entry, { notify: true });
+      unlocked.ids.add(entry.id); // unlocked now, or found unlocked by unlock() itself
+      unlocked.changed = true;
     }
+    if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
   });
 }
