@@ -955,14 +955,6 @@ function rememberUnlocked(userId, ids) {
 function trackingOff() {
   return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
 }
-function trackAfterCommit(app, userId, event) {
-  if (trackingOff()) return;
-  try {
-    track(app, userId, event());
-  } catch (err) {
-    app.logger().error("achievement tracking failed", "user", userId, "error", String(err));
-  }
-}
 function track(tx, userId, event) {
   if (event === null || userId === "" || trackingOff()) return;
   tx.runInTransaction((inner) => {
@@ -3553,9 +3545,9 @@ function onMessageCreateRequest(e) {
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
     afterNewMessage(tx, room, message);
+    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
   });
   e.app = app;
-  trackAfterCommit(app, me2.id, () => messageSent(app, me2, room, message, mentions.users.length));
 }
 function uploadedFiles(e) {
   const headers = e.requestInfo().headers;

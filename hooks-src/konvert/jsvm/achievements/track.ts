@@ -33,25 +33,6 @@ function trackingOff(): boolean {
   return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
 }
 
-/**
- * For the hottest path (sending): tracks once the action's own transaction has committed, in a
- * transaction of its own, so PocketBase's single writer is not held for it while other sends
- * wait. The action stands either way: a failure here is logged, never answered (a client
- * retrying a "failed" send would post twice), and a recompute repairs the missed event.
- */
-export function trackAfterCommit(
-  app: CoreApp,
-  userId: string,
-  event: () => AchievementEvent | null,
-): void {
-  if (trackingOff()) return;
-  try {
-    track(app, userId, event());
-  } catch (err) {
-    app.logger().error("achievement tracking failed", "user", userId, "error", String(err));
-  }
-}
-
 /** Records the event for the user; a null event (one that cannot matter) writes nothing. */
 export function track(tx: CoreApp, userId: string, event: AchievementEvent | null): void {
   if (event === null || userId === "" || trackingOff()) return;
