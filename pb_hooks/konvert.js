@@ -684,18 +684,52 @@ function statsFromHistory(history, stored) {
   return { stats: stats2, earned };
 }
 
+// hooks-src/konvert/jsvm/sql-scalar.ts
+var textRow;
+var numberRow;
+function sqlText(app, sql, params = {}) {
+  textRow ??= new DynamicModel({ v: "" });
+  textRow.v = "";
+  app.db().newQuery(sql).bind(params).one(textRow);
+  return textRow.v;
+}
+function sqlNumber(app, sql, params = {}) {
+  numberRow ??= new DynamicModel({ v: 0 });
+  numberRow.v = 0;
+  app.db().newQuery(sql).bind(params).one(numberRow);
+  return numberRow.v;
+}
+function sqlRows(app, zero, sql, params = {}) {
+  const keys = Object.keys(zero);
+  const object = keys.map((k) => `'${k}', t."${k}"`).join(", ");
+  const text2 = sqlText(
+    app,
+    `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`,
+    params
+  );
+  return JSON.parse(text2).map((raw) => {
+    const row = {};
+    for (const k of keys) {
+      const fallback = zero[k];
+      const value = raw[k] ?? fallback;
+      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
+    }
+    return row;
+  });
+}
+
 // hooks-src/konvert/jsvm/achievements/stats.ts
 var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 function loadStats(app, userId) {
-  const found = new DynamicModel({ j: "" });
-  app.db().newQuery(
+  const text2 = sqlText(
+    app,
     `SELECT COALESCE((SELECT json_object('id', id, 'messagesSent', messagesSent,
-         'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
-         'currentStreak', currentStreak, 'longestStreak', longestStreak,
-         'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
-       FROM user_stats WHERE user = {:user}), '') AS j`
-  ).bind({ user: userId }).one(found);
-  const text2 = found.j;
+       'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
+       'currentStreak', currentStreak, 'longestStreak', longestStreak,
+       'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
+     FROM user_stats WHERE user = {:user}), '') AS v`,
+    { user: userId }
+  );
   if (text2 === "") {
     return {
       id: "",
@@ -912,11 +946,11 @@ function findUnlockRow(app, userId, achievementId) {
   }
 }
 function unlockedIds(app, userId) {
-  const row = new DynamicModel({ ids: "" });
-  app.db().newQuery(
-    "SELECT COALESCE(group_concat(achievement), '') AS ids FROM user_achievements WHERE user = {:user} AND unlockedAt != ''"
-  ).bind({ user: userId }).one(row);
-  const ids = row.ids;
+  const ids = sqlText(
+    app,
+    "SELECT COALESCE(group_concat(achievement), '') AS v FROM user_achievements WHERE user = {:user} AND unlockedAt != ''",
+    { user: userId }
+  );
   return new Set(ids === "" ? [] : ids.split(","));
 }
 function unlock(tx, userId, entry, options) {
@@ -978,9 +1012,9 @@ function track(tx, userId, event) {
 
 // hooks-src/konvert/jsvm/room-seq.ts
 function latestSeq(app, roomId) {
-  const row = new DynamicModel({ n: 0 });
-  app.db().newQuery("SELECT COALESCE(MAX(seq), 0) AS n FROM messages WHERE room = {:room}").bind({ room: roomId }).one(row);
-  return row.n;
+  return sqlNumber(app, "SELECT COALESCE(MAX(seq), 0) AS v FROM messages WHERE room = {:room}", {
+    room: roomId
+  });
 }
 function assignSeq(tx, message, roomId) {
   message.set("seq", latestSeq(tx, roomId) + 1);
@@ -2628,9 +2662,8 @@ function roomListSql(condition) {
 }
 var MY_ROOMS = "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
 function roomSummaries(app, me2, condition, params = {}) {
-  const rows = arrayOf(new DynamicModel(ROW));
-  app.db().newQuery(roomListSql(condition)).bind({ ...params, me: me2 }).all(rows);
-  return rows.map((row) => toSummary(row));
+  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me: me2 });
+  return rows.map(toSummary);
 }
 var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
 var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'system', t.system,
@@ -2643,11 +2676,11 @@ var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'sys
     'created', t.lastMessageAt, 'deleted', ${bool("t.lastMessageDeleted")}) END,
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
 function roomSummariesJson(app, me2, condition, params = {}) {
-  const row = new DynamicModel({ body: "" });
-  app.db().newQuery(
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS body FROM (${roomListSql(condition)}) t`
-  ).bind({ ...params, me: me2 }).one(row);
-  return row.body;
+  return sqlText(
+    app,
+    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(condition)}) t`,
+    { ...params, me: me2 }
+  );
 }
 function sendJson(e, body) {
   e.response.header().set("Content-Type", "application/json");
@@ -3201,19 +3234,21 @@ function resolveMentions(app, room, authorId, content, explicitIds) {
   return { users, summons: summonedRoles(names) };
 }
 function membersWithUsernames(app, roomId) {
-  const rows = arrayOf(new DynamicModel({ id: "", username: "" }));
-  app.db().newQuery(
-    "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}"
-  ).bind({ room: roomId }).all(rows);
-  return rows;
+  return sqlRows(
+    app,
+    { id: "", username: "" },
+    "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}",
+    { room: roomId }
+  );
 }
 function memberIdsAmong(app, roomId, ids) {
   if (ids.length === 0) return [];
-  const rows = arrayOf(new DynamicModel({ user: "" }));
-  app.db().newQuery(
-    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))"
-  ).bind({ room: roomId, ids: JSON.stringify(ids) }).all(rows);
-  return rows.map((r) => r.user);
+  return sqlRows(
+    app,
+    { user: "" },
+    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))",
+    { room: roomId, ids: JSON.stringify(ids) }
+  ).map((r) => r.user);
 }
 function blocked(app, blocker, blockedId) {
   return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
@@ -5097,9 +5132,7 @@ function inList(ids) {
 function rowsFor(app, zero, sql, ids) {
   if (ids.length === 0) return [];
   const list9 = inList(ids);
-  const rows = arrayOf(new DynamicModel(zero));
-  app.db().newQuery(sql.replace("(:ids)", `(${list9.sql})`)).bind(list9.params).all(rows);
-  return rows;
+  return sqlRows(app, zero, sql.replace("(:ids)", `(${list9.sql})`), list9.params);
 }
 
 // hooks-src/konvert/compat/room-shape.ts
@@ -5976,9 +6009,7 @@ function legacyMessages(e, rows, roomIdShown) {
   );
 }
 function messageRows(app, where, params) {
-  const rows = arrayOf(new DynamicModel(MESSAGE_ROW));
-  app.db().newQuery(`${MESSAGE_SELECT} WHERE ${where}`).bind(params).all(rows);
-  return rows;
+  return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
 }
 function oneMessage(e, id, roomIdShown) {
   return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0];
@@ -5989,9 +6020,7 @@ function lastMessages(e, roomId, limit, roomIdShown) {
     "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
     { room: roomId, limit }
   );
-  const oldestFirst = [];
-  for (let i = rows.length - 1; i >= 0; i--) oldestFirst.push(rows[i]);
-  return legacyMessages(e, oldestFirst, roomIdShown);
+  return legacyMessages(e, rows.reverse(), roomIdShown);
 }
 function messagesByIds(e, ids) {
   const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);

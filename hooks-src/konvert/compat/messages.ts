@@ -20,6 +20,7 @@ import {
 import { pollFor } from "./polls.ts";
 import { storedContent } from "./session-content.ts";
 import { rowsFor } from "./sql.ts";
+import { sqlRows } from "../jsvm/sql-scalar.ts";
 
 /** One row per message with its sender's current names (deleted senders keep only the id). */
 const MESSAGE_ROW = {
@@ -85,9 +86,7 @@ function legacyMessages(
 }
 
 function messageRows(app: CoreApp, where: string, params: Record<string, unknown>): MessageRow[] {
-  const rows = arrayOf(new DynamicModel(MESSAGE_ROW));
-  app.db().newQuery(`${MESSAGE_SELECT} WHERE ${where}`).bind(params).all(rows);
-  return rows as unknown as MessageRow[];
+  return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
 }
 
 /** One message in the legacy shape (after a write to it). */
@@ -111,11 +110,7 @@ export function lastMessages(
     "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
     { room: roomId, limit },
   );
-  // Oldest first. Not rows.reverse(): the rows are a Go slice, and swapping its elements in
-  // place copies one struct over the other (the same message twice).
-  const oldestFirst: MessageRow[] = [];
-  for (let i = rows.length - 1; i >= 0; i--) oldestFirst.push(rows[i]!);
-  return legacyMessages(e, oldestFirst, roomIdShown);
+  return legacyMessages(e, rows.reverse(), roomIdShown); // oldest first
 }
 
 /** Messages by id, in the order given, in the legacy shape (one query, whatever the count). */

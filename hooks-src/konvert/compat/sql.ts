@@ -1,4 +1,5 @@
 // Batched lookups for the legacy shapes: one query per kind of fact, whatever the batch size.
+import { sqlRows } from "../jsvm/sql-scalar.ts";
 
 /** `{:p0}, {:p1}, …` and their bindings, for `IN (…)` over a list of ids. */
 function inList(ids: string[]): { sql: string; params: Record<string, string> } {
@@ -11,7 +12,7 @@ function inList(ids: string[]): { sql: string; params: Record<string, string> } 
 }
 
 /** Runs `sql` with its `(:ids)` placeholder bound to `ids`; rows shaped like `zero`. */
-export function rowsFor<T extends Record<string, unknown>>(
+export function rowsFor<T extends Record<string, string | number | boolean>>(
   app: CoreApp,
   zero: T,
   sql: string,
@@ -19,11 +20,5 @@ export function rowsFor<T extends Record<string, unknown>>(
 ): T[] {
   if (ids.length === 0) return [];
   const list = inList(ids);
-  const rows = arrayOf(new DynamicModel(zero));
-  app
-    .db()
-    .newQuery(sql.replace("(:ids)", `(${list.sql})`))
-    .bind(list.params)
-    .all(rows);
-  return rows as unknown as T[];
+  return sqlRows(app, zero, sql.replace("(:ids)", `(${list.sql})`), list.params);
 }

@@ -8,6 +8,7 @@ import { forbidden } from "./errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
 import { assignSeq } from "./room-seq.ts";
+import { sqlRows } from "./sql-scalar.ts";
 
 export interface WritePlan {
   room: core.Record;
@@ -116,28 +117,22 @@ export function resolveMentions(
 }
 
 function membersWithUsernames(app: CoreApp, roomId: string): { id: string; username: string }[] {
-  const rows = arrayOf(new DynamicModel({ id: "", username: "" }));
-  app
-    .db()
-    .newQuery(
-      "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}",
-    )
-    .bind({ room: roomId })
-    .all(rows);
-  return rows as unknown as { id: string; username: string }[];
+  return sqlRows(
+    app,
+    { id: "", username: "" },
+    "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}",
+    { room: roomId },
+  );
 }
 
 function memberIdsAmong(app: CoreApp, roomId: string, ids: string[]): string[] {
   if (ids.length === 0) return [];
-  const rows = arrayOf(new DynamicModel({ user: "" }));
-  app
-    .db()
-    .newQuery(
-      "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))",
-    )
-    .bind({ room: roomId, ids: JSON.stringify(ids) })
-    .all(rows);
-  return (rows as unknown as { user: string }[]).map((r) => r.user);
+  return sqlRows(
+    app,
+    { user: "" },
+    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))",
+    { room: roomId, ids: JSON.stringify(ids) },
+  ).map((r) => r.user);
 }
 
 function blocked(app: CoreApp, blocker: string, blockedId: string): boolean {

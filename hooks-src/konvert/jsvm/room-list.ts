@@ -6,6 +6,7 @@
 import { callerOf, findRoom, isBanned } from "./access.ts";
 import { notFound } from "./errors.ts";
 import { pathParam } from "./http.ts";
+import { sqlRows, sqlText } from "./sql-scalar.ts";
 import type { MemberRole, RoomType } from "../rules/rooms.ts";
 import type { RoomSummary } from "../rules/room-summary.ts";
 
@@ -98,13 +99,8 @@ export function roomSummaries(
   condition: string,
   params: Record<string, unknown> = {},
 ): RoomSummary[] {
-  const rows = arrayOf(new DynamicModel(ROW));
-  app
-    .db()
-    .newQuery(roomListSql(condition))
-    .bind({ ...params, me })
-    .all(rows);
-  return rows.map((row) => toSummary(row as unknown as Row));
+  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me });
+  return rows.map(toSummary);
 }
 
 const bool = (sql: string) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
@@ -131,16 +127,12 @@ export function roomSummariesJson(
   condition: string,
   params: Record<string, unknown> = {},
 ): string {
-  const row = new DynamicModel({ body: "" });
-  app
-    .db()
-    .newQuery(
-      `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS body ` +
-        `FROM (${roomListSql(condition)}) t`,
-    )
-    .bind({ ...params, me })
-    .one(row);
-  return (row as unknown as { body: string }).body;
+  return sqlText(
+    app,
+    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v ` +
+      `FROM (${roomListSql(condition)}) t`,
+    { ...params, me },
+  );
 }
 
 function sendJson(e: core.RequestEvent, body: string): void {

@@ -1,15 +1,12 @@
 // Per-room message sequence numbers (see pb_migrations/1764050300_message_seq.js): what makes
 // unread counts one index probe per room instead of a count over every unread message.
+import { sqlNumber } from "./sql-scalar.ts";
 
 /** The seq of the room's newest message, 0 for an empty room. */
 export function latestSeq(app: CoreApp, roomId: string): number {
-  const row = new DynamicModel({ n: 0 });
-  app
-    .db()
-    .newQuery("SELECT COALESCE(MAX(seq), 0) AS n FROM messages WHERE room = {:room}")
-    .bind({ room: roomId })
-    .one(row);
-  return (row as unknown as { n: number }).n;
+  return sqlNumber(app, "SELECT COALESCE(MAX(seq), 0) AS v FROM messages WHERE room = {:room}", {
+    room: roomId,
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type Stats,
   type Thresholds,
 } from "../../rules/achievements.ts";
+import { sqlText } from "../sql-scalar.ts";
 
 export interface StatsRow {
   /** "" when the user has no row yet (it is inserted on save). */
@@ -25,19 +26,15 @@ interface StoredStats extends Omit<Stats, "counters"> {
 export function loadStats(app: CoreApp, userId: string): StatsRow {
   // one JSON text instead of a typed row: each column read through the JSVM bridge costs more
   // than SQLite building the text
-  const found = new DynamicModel({ j: "" });
-  app
-    .db()
-    .newQuery(
-      `SELECT COALESCE((SELECT json_object('id', id, 'messagesSent', messagesSent,
-         'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
-         'currentStreak', currentStreak, 'longestStreak', longestStreak,
-         'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
-       FROM user_stats WHERE user = {:user}), '') AS j`,
-    )
-    .bind({ user: userId })
-    .one(found);
-  const text = (found as unknown as { j: string }).j;
+  const text = sqlText(
+    app,
+    `SELECT COALESCE((SELECT json_object('id', id, 'messagesSent', messagesSent,
+       'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
+       'currentStreak', currentStreak, 'longestStreak', longestStreak,
+       'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
+     FROM user_stats WHERE user = {:user}), '') AS v`,
+    { user: userId },
+  );
   if (text === "") {
     return {
       id: "",

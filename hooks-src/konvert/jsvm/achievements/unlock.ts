@@ -1,6 +1,7 @@
 // Unlocking: one user_achievements row per user and achievement (unique index), `unlockedAt` set
 // once. The owner hears of it through the row's realtime event and a notification.
 import { notify } from "../notifications.ts";
+import { sqlText } from "../sql-scalar.ts";
 import type { CatalogueEntry } from "./stats.ts";
 
 export function findUnlockRow(
@@ -21,16 +22,12 @@ export function findUnlockRow(
 
 /** Ids of the achievements the user has unlocked, in one query. */
 export function unlockedIds(app: CoreApp, userId: string): Set<string> {
-  const row = new DynamicModel({ ids: "" });
-  app
-    .db()
-    .newQuery(
-      "SELECT COALESCE(group_concat(achievement), '') AS ids FROM user_achievements " +
-        "WHERE user = {:user} AND unlockedAt != ''",
-    )
-    .bind({ user: userId })
-    .one(row);
-  const ids = (row as unknown as { ids: string }).ids;
+  const ids = sqlText(
+    app,
+    "SELECT COALESCE(group_concat(achievement), '') AS v FROM user_achievements " +
+      "WHERE user = {:user} AND unlockedAt != ''",
+    { user: userId },
+  );
   return new Set(ids === "" ? [] : ids.split(","));
 }
 
