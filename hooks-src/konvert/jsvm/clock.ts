@@ -4,6 +4,10 @@
 export function isActiveUntil(record: core.Record, field: string): boolean {
   // Stored dates are UTC text ("2026-01-02 03:04:05.678Z") and compare as text: one call into
   // Go instead of three, on checks every send makes.
-  const until = record.getString(field);
+  return isFuture(record.getString(field));
+}
+
+/** True for a stored date text later than now ("" is never). */
+export function isFuture(until: string): boolean {
   return until !== "" && until > new Date().toISOString().replace("T", " ");
 }
