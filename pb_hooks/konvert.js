@@ -758,7 +758,7 @@ function parseCounters(raw) {
   }
 }
 function saveStats(tx, row, stats2) {
-  const now = new DateTime().string();
+  const now = (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
   const values = {
     messagesSent: stats2.messagesSent,
     reactionsGiven: stats2.reactionsGiven,

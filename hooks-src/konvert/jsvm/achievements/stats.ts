@@ -63,7 +63,7 @@ function parseCounters(raw: string): Stats["counters"] {
 }
 
 export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): void {
-  const now = new DateTime().string();
+  const now = new Date().toISOString().replace("T", " "); // PocketBase's stored date format
   const values = {
     messagesSent: stats.messagesSent,
     reactionsGiven: stats.reactionsGiven,
