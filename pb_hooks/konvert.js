@@ -259,7 +259,10 @@ function isActiveUntil(record2, field) {
   return isFuture(record2.getString(field));
 }
 function isFuture(until) {
-  return until !== "" && until > (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
+  return until !== "" && until > nowDate();
+}
+function nowDate() {
+  return (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
 }
 
 // hooks-src/konvert/jsvm/access.ts
@@ -619,8 +622,8 @@ function dateMs(value) {
   return Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6), ms);
 }
 function nextInitiator(prev, day) {
-  const count2 = prev && prev.day === day ? prev.count + 1 : 1;
-  return { day, count: count2, best: Math.max(prev?.best ?? 0, count2) };
+  const count = prev && prev.day === day ? prev.count + 1 : 1;
+  return { day, count, best: Math.max(prev?.best ?? 0, count) };
 }
 function bump(map, key, by, atLeast = false) {
   const prev = map ?? {};
@@ -758,7 +761,7 @@ function parseCounters(raw) {
   }
 }
 function saveStats(tx, row, stats2) {
-  const now = (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
+  const now = nowDate();
   const values = {
     messagesSent: stats2.messagesSent,
     reactionsGiven: stats2.reactionsGiven,
@@ -1177,13 +1180,13 @@ function onImportRows(e) {
   if (typeof rows === "string") {
     const columns = columnList(body["columns"], fields, "columns");
     if (columns.length === 0) badRequest("columns", "columns must name at least one field.");
-    const count2 = jsonArrayLength(e.app, rows);
-    if (count2 < 1 || count2 > MAX_ROWS) {
+    const count = jsonArrayLength(e.app, rows);
+    if (count < 1 || count > MAX_ROWS) {
       badRequest("rows", `rows must be a JSON array of 1..${MAX_ROWS} arrays.`);
     }
     const sql = statement(columns);
     e.app.runInTransaction((tx) => {
-      const result = writeBatch(tx, sql, rows, count2, () => JSON.parse(rows), 0);
+      const result = writeBatch(tx, sql, rows, count, () => JSON.parse(rows), 0);
       written += result.written;
       failed.push(...result.failed);
     });
@@ -1208,10 +1211,10 @@ function onImportRows(e) {
   }
   e.json(200, { written, failed });
 }
-function writeBatch(tx, sql, json, count2, parse, offset) {
+function writeBatch(tx, sql, json, count, parse, offset) {
   try {
     tx.db().newQuery(sql).bind({ rows: json }).execute();
-    return { written: count2, failed: [] };
+    return { written: count, failed: [] };
   } catch {
     const failed = [];
     let written = 0;
@@ -1430,10 +1433,10 @@ function begin(tx, collections, force) {
     tx,
     `CREATE TABLE IF NOT EXISTS ${STATE} (name TEXT PRIMARY KEY, kind TEXT NOT NULL, sql TEXT NOT NULL DEFAULT '')`
   );
-  const resumed = count(tx, `SELECT count(*) AS n FROM ${STATE}`) > 0;
+  const resumed = sqlNumber(tx, `SELECT count(*) AS v FROM ${STATE}`) > 0;
   if (!resumed && !force) {
     const filled = collections.some(
-      (c) => count(tx, `SELECT count(*) AS n FROM (SELECT 1 FROM \`${c.name}\` LIMIT 1)`) > 0
+      (c) => sqlNumber(tx, `SELECT count(*) AS v FROM (SELECT 1 FROM \`${c.name}\` LIMIT 1)`) > 0
     );
     if (filled) {
       run(tx, `DROP TABLE ${STATE}`);
@@ -1527,15 +1530,10 @@ function triggersOn(tx, table) {
   return rows.filter((t) => SEARCH_TRIGGERS.includes(t.name));
 }
 function exists(tx, name) {
-  return count(tx, "SELECT count(*) AS n FROM sqlite_master WHERE name = {:name}", { name }) > 0;
+  return sqlNumber(tx, "SELECT count(*) AS v FROM sqlite_master WHERE name = {:name}", { name }) > 0;
 }
 function record(tx, name, kind, sql) {
   tx.db().newQuery(`INSERT OR IGNORE INTO ${STATE} (name, kind, sql) VALUES ({:name}, {:kind}, {:sql})`).bind({ name, kind, sql }).execute();
-}
-function count(tx, sql, params = {}) {
-  const row = new DynamicModel({ n: 0 });
-  tx.db().newQuery(sql).bind(params).one(row);
-  return row.n;
 }
 function run(tx, sql) {
   tx.db().newQuery(sql).execute();
@@ -1749,14 +1747,12 @@ function onlineNow(user) {
   return isOnline(msOf(user, "lastActiveAt"), Date.now());
 }
 function sharesCircle(app, a, b) {
-  const row = new DynamicModel({ n: 0 });
-  app.db().newQuery(
-    "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b}) OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS n"
-  ).bind({ a, b }).one(row);
-  return row.n > 0;
-}
-function nowDate() {
-  return (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
+  const shared = sqlNumber(
+    app,
+    "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b}) OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS v",
+    { a, b }
+  );
+  return shared > 0;
 }
 
 // hooks-src/konvert/jsvm/profiles.ts
@@ -3596,14 +3592,14 @@ function onMessageCreateRequest(e) {
 function uploadedFiles(e) {
   const headers = e.requestInfo().headers;
   if (!(headers["content_type"] ?? "").toLowerCase().startsWith("multipart/")) return 0;
-  let count2 = 0;
+  let count = 0;
   for (const key of ["attachments", "attachments+"]) {
     try {
-      count2 += e.findUploadedFiles(key).length;
+      count += e.findUploadedFiles(key).length;
     } catch {
     }
   }
-  return count2;
+  return count;
 }
 function liveMessage(app, id) {
   let message;

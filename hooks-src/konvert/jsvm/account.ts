@@ -4,7 +4,8 @@ import { passwordProblem } from "../rules/signup.ts";
 import { callerOf, roleOf } from "./access.ts";
 import { badRequest, forbidden } from "./errors.ts";
 import { logModeration } from "./moderation-log.ts";
-import { allowOnly, nowDate, targetOf, userResponse } from "./people.ts";
+import { nowDate } from "./clock.ts";
+import { allowOnly, targetOf, userResponse } from "./people.ts";
 
 function bodyOf(e: core.RequestEvent, allowed: readonly string[]): Record<string, unknown> {
   const body = e.requestInfo().body as Record<string, unknown>;

@@ -9,5 +9,10 @@ export function isActiveUntil(record: core.Record, field: string): boolean {
 
 /** True for a stored date text later than now ("" is never). */
 export function isFuture(until: string): boolean {
-  return until !== "" && until > new Date().toISOString().replace("T", " ");
+  return until !== "" && until > nowDate();
+}
+
+/** Now, in PocketBase's stored date format ("2026-01-02 03:04:05.678Z"). */
+export function nowDate(): string {
+  return new Date().toISOString().replace("T", " ");
 }

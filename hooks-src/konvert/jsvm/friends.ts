@@ -4,7 +4,8 @@
 import { pairKey, sortedPair } from "../rules/friends.ts";
 import { callerOf, findActiveUser, isBlockedEitherWay } from "./access.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
-import { allowOnly, nowDate, targetOf } from "./people.ts";
+import { nowDate } from "./clock.ts";
+import { allowOnly, targetOf } from "./people.ts";
 import { friendsOf } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
 

@@ -14,6 +14,7 @@
 import { duplicatesQuery, insertTriggerCondition, parseIndex } from "../rules/bulk-load.ts";
 import { badRequest } from "./errors.ts";
 import { findCollection, requireSuperuser } from "./import.ts";
+import { sqlNumber } from "./sql-scalar.ts";
 
 const STATE = "_konvert_bulk_load";
 
@@ -81,10 +82,10 @@ function begin(
     `CREATE TABLE IF NOT EXISTS ${STATE} ` +
       "(name TEXT PRIMARY KEY, kind TEXT NOT NULL, sql TEXT NOT NULL DEFAULT '')",
   );
-  const resumed = count(tx, `SELECT count(*) AS n FROM ${STATE}`) > 0;
+  const resumed = sqlNumber(tx, `SELECT count(*) AS v FROM ${STATE}`) > 0;
   if (!resumed && !force) {
     const filled = collections.some(
-      (c) => count(tx, `SELECT count(*) AS n FROM (SELECT 1 FROM \`${c.name}\` LIMIT 1)`) > 0,
+      (c) => sqlNumber(tx, `SELECT count(*) AS v FROM (SELECT 1 FROM \`${c.name}\` LIMIT 1)`) > 0,
     );
     if (filled) {
       // nothing paused: keep the table from outliving this request
@@ -209,7 +210,9 @@ function triggersOn(tx: CoreApp, table: string): { name: string; sql: string }[]
 }
 
 function exists(tx: CoreApp, name: string): boolean {
-  return count(tx, "SELECT count(*) AS n FROM sqlite_master WHERE name = {:name}", { name }) > 0;
+  return (
+    sqlNumber(tx, "SELECT count(*) AS v FROM sqlite_master WHERE name = {:name}", { name }) > 0
+  );
 }
 
 /** Keeps the first record of a paused object: its SQL from before any later "begin". */
@@ -218,12 +221,6 @@ function record(tx: CoreApp, name: string, kind: string, sql: string): void {
     .newQuery(`INSERT OR IGNORE INTO ${STATE} (name, kind, sql) VALUES ({:name}, {:kind}, {:sql})`)
     .bind({ name, kind, sql })
     .execute();
-}
-
-function count(tx: CoreApp, sql: string, params: Record<string, unknown> = {}): number {
-  const row = new DynamicModel({ n: 0 });
-  tx.db().newQuery(sql).bind(params).one(row);
-  return (row as { n: number }).n;
 }
 
 function run(tx: CoreApp, sql: string): void {

@@ -2,6 +2,7 @@
 import { isOnline } from "../rules/presence.ts";
 import { findActiveUser } from "./access.ts";
 import { badRequest } from "./errors.ts";
+import { sqlNumber } from "./sql-scalar.ts";
 
 /** The route's `{id}` user, or a 404 (deleted accounts count as missing). */
 export function targetOf(e: core.RequestEvent, app: CoreApp = e.app): core.Record {
@@ -30,19 +31,12 @@ export function onlineNow(user: core.Record): boolean {
 
 /** True when the two users are friends or share a room: who may see each other's presence. */
 export function sharesCircle(app: CoreApp, a: string, b: string): boolean {
-  const row = new DynamicModel({ n: 0 });
-  app
-    .db()
-    .newQuery(
-      "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b})" +
-        " OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x" +
-        " JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS n",
-    )
-    .bind({ a, b })
-    .one(row);
-  return (row as unknown as { n: number }).n > 0;
-}
-
-export function nowDate(): string {
-  return new Date().toISOString().replace("T", " ");
+  const shared = sqlNumber(
+    app,
+    "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b})" +
+      " OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x" +
+      " JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS v",
+    { a, b },
+  );
+  return shared > 0;
 }

@@ -7,6 +7,7 @@ import {
   type Stats,
   type Thresholds,
 } from "../../rules/achievements.ts";
+import { nowDate } from "../clock.ts";
 import { sqlText } from "../sql-scalar.ts";
 
 export interface StatsRow {
@@ -63,7 +64,7 @@ function parseCounters(raw: string): Stats["counters"] {
 }
 
 export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): void {
-  const now = new Date().toISOString().replace("T", " "); // PocketBase's stored date format
+  const now = nowDate();
   const values = {
     messagesSent: stats.messagesSent,
     reactionsGiven: stats.reactionsGiven,
