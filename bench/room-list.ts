@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import { startInstance } from "../scripts/lib/instance.ts";
+import { HOOKS_POOL_ARG } from "../scripts/lib/serve.ts";
 import { REPO_ROOT } from "../scripts/lib/repo.ts";
 import { ensurePocketBase } from "../scripts/pocketbase-binary.ts";
 import { measure, printTable, type Stats } from "./lib.ts";
@@ -76,7 +77,13 @@ for (const [name, hooks] of [
 ] as const) {
   const dataDir = join(root, name);
   cpSync(template, dataDir, { recursive: true });
-  const instance = await startInstance({ binary, dataDir, hooksDir: hooks, migrationsDir });
+  const instance = await startInstance({
+    binary,
+    dataDir,
+    hooksDir: hooks,
+    migrationsDir,
+    args: [HOOKS_POOL_ARG], // as `npm start` and the deployment files serve it
+  });
   try {
     const client = new PocketBase(instance.url);
     client.autoCancellation(false);

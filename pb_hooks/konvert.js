@@ -4,6 +4,14 @@ var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __export = (target2, all) => {
   for (var name in all)
     __defProp(target2, name, { get: all[name], enumerable: true });
@@ -17,6 +25,1538 @@ var __copyProps = (to, from, except, desc) => {
   return to;
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// node_modules/@noble/ciphers/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+function abool(value, title = "") {
+  if (typeof value !== "boolean")
+    throw new TypeError(atitle(title) + "expected boolean, got type=" + typeof value);
+  return value;
+}
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function aoutput32(out, instance) {
+  aoutput(out, instance);
+  if (!isAligned32(out))
+    throw new Error("invalid output, must be aligned");
+}
+function u8(arr) {
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+function byteSwap32(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    arr[i] = byteSwap(arr[i]);
+  }
+  return arr;
+}
+function overlapBytes(a, b) {
+  if (!a.byteLength || !b.byteLength)
+    return false;
+  return a.buffer === b.buffer && // best we can do, may fail with an obscure Proxy
+  a.byteOffset < b.byteOffset + b.byteLength && // a starts before b end
+  b.byteOffset < a.byteOffset + a.byteLength;
+}
+function complexOverlapBytes(input, output) {
+  if (overlapBytes(input, output) && input.byteOffset < output.byteOffset)
+    throw new Error("complex overlap of input and output is not supported");
+}
+function concatBytes(...arrays) {
+  let sum = 0;
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    abytes(a);
+    sum += a.length;
+  }
+  const res = new Uint8Array(sum);
+  for (let i = 0, pad = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+}
+function equalBytes(a, b) {
+  a = abytes(a);
+  b = abytes(b);
+  if (a.length !== b.length)
+    return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++)
+    diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+function wrapMacConstructor(keyLen, macCons, fromMsg) {
+  const mac = macCons;
+  const getArgs = fromMsg || (() => []);
+  const macC = (msg, key) => mac(key, ...getArgs(msg)).update(msg).digest();
+  const tmp = mac(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
+  macC.outputLen = tmp.outputLen;
+  macC.blockLen = tmp.blockLen;
+  macC.create = (key, ...args) => mac(key, ...args);
+  return macC;
+}
+function getOutput(expectedLength, out, onlyAligned = true) {
+  if (out === void 0)
+    return new Uint8Array(expectedLength);
+  abytes(out, expectedLength, "output");
+  if (onlyAligned && !isAligned32(out))
+    throw new Error("invalid output, must be aligned");
+  return out;
+}
+function u64Lengths(dataLength, aadLength, isLE2) {
+  anumber(dataLength);
+  anumber(aadLength);
+  abool(isLE2);
+  const num = new Uint8Array(16);
+  const view = createView(num);
+  view.setBigUint64(0, BigInt(aadLength), isLE2);
+  view.setBigUint64(8, BigInt(dataLength), isLE2);
+  return num;
+}
+function isAligned32(bytes) {
+  return bytes.byteOffset % 4 === 0;
+}
+function copyBytes(bytes) {
+  return Uint8Array.from(abytes(bytes));
+}
+var atitle, isLE, swap8IfBE, swap32IfBE, wrapCipher;
+var init_utils = __esm({
+  "node_modules/@noble/ciphers/utils.js"() {
+    atitle = (title) => title ? `"${title}" ` : "";
+    isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+    swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
+    swap32IfBE = isLE ? (u) => u : byteSwap32;
+    wrapCipher = /* @__NO_SIDE_EFFECTS__ */ (params, constructor) => {
+      function wrappedCipher(key, ...args) {
+        abytes(key, void 0, "key");
+        if (params.nonceLength !== void 0) {
+          const nonce = args[0];
+          abytes(nonce, params.varSizeNonce ? void 0 : params.nonceLength, "nonce");
+        }
+        const tagl = params.tagLength;
+        const aadStart = params.nonceLength !== void 0 ? 1 : 0;
+        if (!params.withAAD) {
+          for (let i = aadStart; i < args.length; i++)
+            if (isBytes(args[i]))
+              throw new Error("AAD not supported");
+        }
+        if (params.withAAD && args[aadStart] !== void 0)
+          abytes(args[aadStart], void 0, "AAD");
+        const cipher = constructor(key, ...args);
+        const checkOutput = (fnLength, output) => {
+          if (output !== void 0) {
+            if (fnLength !== 2)
+              throw new Error("cipher output not supported");
+            abytes(output, void 0, "output");
+          }
+        };
+        let called = false;
+        const wrCipher = {
+          encrypt(data, output) {
+            if (called)
+              throw new Error("cannot encrypt() twice with same key + nonce");
+            called = true;
+            abytes(data, void 0, "data");
+            checkOutput(cipher.encrypt.length, output);
+            return cipher.encrypt(data, output);
+          },
+          decrypt(data, output) {
+            abytes(data, void 0, "data");
+            if (tagl && data.length < tagl)
+              throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
+            checkOutput(cipher.decrypt.length, output);
+            return cipher.decrypt(data, output);
+          }
+        };
+        return wrCipher;
+      }
+      Object.assign(wrappedCipher, params);
+      return wrappedCipher;
+    };
+  }
+});
+
+// node_modules/@noble/ciphers/_polyval.js
+function _toGHASHKey(k) {
+  k.reverse();
+  const hiBit = k[15] & 1;
+  let carry = 0;
+  for (let i = 0; i < k.length; i++) {
+    const t = k[i];
+    k[i] = t >>> 1 | carry;
+    carry = (t & 1) << 7;
+  }
+  k[0] ^= -hiBit & 225;
+  return k;
+}
+var BLOCK_SIZE, ZEROS16, ZEROS32, POLY, mul2, swapLE, swap8IfLE, estimateWindow, GHASH, Polyval, ghash, polyval;
+var init_polyval = __esm({
+  "node_modules/@noble/ciphers/_polyval.js"() {
+    init_utils();
+    BLOCK_SIZE = 16;
+    ZEROS16 = /* @__PURE__ */ new Uint8Array(16);
+    ZEROS32 = /* @__PURE__ */ u32(ZEROS16);
+    POLY = 225;
+    mul2 = (s0, s1, s2, s3) => {
+      const hiBit = s3 & 1;
+      return {
+        s3: s2 << 31 | s3 >>> 1,
+        s2: s1 << 31 | s2 >>> 1,
+        s1: s0 << 31 | s1 >>> 1,
+        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
+        // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
+        s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
+        // reduce % poly
+      };
+    };
+    swapLE = (n) => (n >>> 0 & 255) << 24 | (n >>> 8 & 255) << 16 | (n >>> 16 & 255) << 8 | n >>> 24 & 255 | 0;
+    swap8IfLE = (n) => swap8IfBE(swapLE(n));
+    estimateWindow = (bytes) => {
+      if (bytes > 64 * 1024)
+        return 8;
+      if (bytes > 1024)
+        return 4;
+      return 2;
+    };
+    GHASH = class {
+      blockLen = BLOCK_SIZE;
+      outputLen = BLOCK_SIZE;
+      s0 = 0;
+      s1 = 0;
+      s2 = 0;
+      s3 = 0;
+      finished = false;
+      destroyed = false;
+      t;
+      W;
+      windowSize;
+      // We select bits per window adaptively based on expectedLength
+      constructor(key, expectedLength) {
+        abytes(key, 16, "key");
+        key = copyBytes(key);
+        const kView = createView(key);
+        let k0 = kView.getUint32(0, false);
+        let k1 = kView.getUint32(4, false);
+        let k2 = kView.getUint32(8, false);
+        let k3 = kView.getUint32(12, false);
+        const doubles = [];
+        for (let i = 0; i < 128; i++) {
+          doubles.push({ s0: swapLE(k0), s1: swapLE(k1), s2: swapLE(k2), s3: swapLE(k3) });
+          ({ s0: k0, s1: k1, s2: k2, s3: k3 } = mul2(k0, k1, k2, k3));
+        }
+        const W = estimateWindow(expectedLength || 1024);
+        if (![1, 2, 4, 8].includes(W))
+          throw new Error("ghash: invalid window size, expected 2, 4 or 8");
+        this.W = W;
+        const bits = 128;
+        const windows = bits / W;
+        const windowSize = this.windowSize = 2 ** W;
+        const items = [];
+        for (let w = 0; w < windows; w++) {
+          for (let byte = 0; byte < windowSize; byte++) {
+            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (let j = 0; j < W; j++) {
+              const bit = byte >>> W - j - 1 & 1;
+              if (!bit)
+                continue;
+              const { s0: d0, s1: d1, s2: d2, s3: d3 } = doubles[W * w + j];
+              s0 ^= d0, s1 ^= d1, s2 ^= d2, s3 ^= d3;
+            }
+            items.push({ s0, s1, s2, s3 });
+          }
+        }
+        this.t = items;
+      }
+      _updateBlock(s0, s1, s2, s3) {
+        s0 ^= this.s0, s1 ^= this.s1, s2 ^= this.s2, s3 ^= this.s3;
+        const { W, t, windowSize } = this;
+        let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+        const mask = (1 << W) - 1;
+        let w = 0;
+        for (const num of [s0, s1, s2, s3]) {
+          for (let bytePos = 0; bytePos < 4; bytePos++) {
+            const byte = num >>> 8 * bytePos & 255;
+            for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
+              const bit = byte >>> W * bitPos & mask;
+              const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
+              o0 ^= e0, o1 ^= e1, o2 ^= e2, o3 ^= e3;
+              w += 1;
+            }
+          }
+        }
+        this.s0 = o0;
+        this.s1 = o1;
+        this.s2 = o2;
+        this.s3 = o3;
+      }
+      update(data) {
+        aexists(this);
+        abytes(data);
+        data = copyBytes(data);
+        const b32 = u32(data);
+        const blocks = Math.floor(data.length / BLOCK_SIZE);
+        const left = data.length % BLOCK_SIZE;
+        for (let i = 0; i < blocks; i++) {
+          this._updateBlock(swap8IfBE(b32[i * 4 + 0]), swap8IfBE(b32[i * 4 + 1]), swap8IfBE(b32[i * 4 + 2]), swap8IfBE(b32[i * 4 + 3]));
+        }
+        if (left) {
+          ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
+          this._updateBlock(swap8IfBE(ZEROS32[0]), swap8IfBE(ZEROS32[1]), swap8IfBE(ZEROS32[2]), swap8IfBE(ZEROS32[3]));
+          clean(ZEROS32);
+        }
+        return this;
+      }
+      destroy() {
+        this.destroyed = true;
+        const { t } = this;
+        for (const elm of t) {
+          elm.s0 = 0, elm.s1 = 0, elm.s2 = 0, elm.s3 = 0;
+        }
+      }
+      digestInto(out) {
+        aexists(this);
+        aoutput32(out, this);
+        this.finished = true;
+        const { s0, s1, s2, s3 } = this;
+        const o32 = u32(out);
+        o32[0] = s0;
+        o32[1] = s1;
+        o32[2] = s2;
+        o32[3] = s3;
+        if (!isLE)
+          swap32IfBE(o32.subarray(0, BLOCK_SIZE / 4));
+      }
+      digest() {
+        const res = new Uint8Array(BLOCK_SIZE);
+        this.digestInto(res);
+        this.destroy();
+        return res;
+      }
+    };
+    Polyval = class extends GHASH {
+      constructor(key, expectedLength) {
+        abytes(key);
+        const ghKey = _toGHASHKey(copyBytes(key));
+        super(ghKey, expectedLength);
+        clean(ghKey);
+      }
+      update(data) {
+        aexists(this);
+        abytes(data);
+        data = copyBytes(data);
+        const b32 = u32(data);
+        const left = data.length % BLOCK_SIZE;
+        const blocks = Math.floor(data.length / BLOCK_SIZE);
+        for (let i = 0; i < blocks; i++) {
+          this._updateBlock(swap8IfLE(b32[i * 4 + 3]), swap8IfLE(b32[i * 4 + 2]), swap8IfLE(b32[i * 4 + 1]), swap8IfLE(b32[i * 4 + 0]));
+        }
+        if (left) {
+          ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
+          this._updateBlock(swap8IfLE(ZEROS32[3]), swap8IfLE(ZEROS32[2]), swap8IfLE(ZEROS32[1]), swap8IfLE(ZEROS32[0]));
+          clean(ZEROS32);
+        }
+        return this;
+      }
+      digestInto(out) {
+        aexists(this);
+        aoutput32(out, this);
+        this.finished = true;
+        const view = out.subarray(0, this.outputLen);
+        const { s0, s1, s2, s3 } = this;
+        const o32 = u32(view);
+        o32[0] = s0;
+        o32[1] = s1;
+        o32[2] = s2;
+        o32[3] = s3;
+        swap32IfBE(o32);
+        view.reverse();
+      }
+    };
+    ghash = /* @__PURE__ */ wrapMacConstructor(16, (key, expectedLength) => new GHASH(key, expectedLength), (msg) => [msg.length]);
+    polyval = /* @__PURE__ */ wrapMacConstructor(16, (key, expectedLength) => new Polyval(key, expectedLength), (msg) => [msg.length]);
+  }
+});
+
+// node_modules/@noble/ciphers/aes.js
+var aes_exports = {};
+__export(aes_exports, {
+  __TESTS: () => __TESTS,
+  aeskw: () => aeskw,
+  aeskwp: () => aeskwp,
+  aessiv: () => aessiv2,
+  cbc: () => cbc,
+  cfb: () => cfb,
+  cmac: () => cmac,
+  ctr: () => ctr,
+  ecb: () => ecb,
+  gcm: () => gcm,
+  gcmsiv: () => gcmsiv,
+  rngAesCtrDrbg128: () => rngAesCtrDrbg128,
+  rngAesCtrDrbg256: () => rngAesCtrDrbg256,
+  siv: () => siv,
+  unsafe: () => unsafe
+});
+function validateKeyLength(key) {
+  if (![16, 24, 32].includes(key.length))
+    throw new Error('"aes key" expected Uint8Array of length 16/24/32, got length=' + key.length);
+}
+function mul22(n) {
+  return n << 1 ^ POLY2 & -(n >> 7);
+}
+function mul(a, b) {
+  let res = 0;
+  for (; b > 0; b >>= 1) {
+    res ^= a & -(b & 1);
+    a = mul22(a);
+  }
+  return res;
+}
+function genTtable(sbox2, fn) {
+  if (sbox2.length !== 256)
+    throw new Error("wrong sbox length");
+  const T0 = new Uint32Array(256).map((_, j) => fn(sbox2[j]));
+  const T1 = T0.map(rotl32_8);
+  const T2 = T1.map(rotl32_8);
+  const T3 = T2.map(rotl32_8);
+  const T01 = new Uint32Array(256 * 256);
+  const T23 = new Uint32Array(256 * 256);
+  const sbox22 = new Uint16Array(256 * 256);
+  for (let i = 0; i < 256; i++) {
+    for (let j = 0; j < 256; j++) {
+      const idx = i * 256 + j;
+      T01[idx] = T0[i] ^ T1[j];
+      T23[idx] = T2[i] ^ T3[j];
+      sbox22[idx] = sbox2[i] << 8 | sbox2[j];
+    }
+  }
+  return { sbox: sbox2, sbox2: sbox22, T0, T1, T2, T3, T01, T23 };
+}
+function expandKeyLE(key) {
+  abytes(key);
+  const len = key.length;
+  validateKeyLength(key);
+  const { sbox2 } = tableEncoding;
+  const toClean = [];
+  if (!isLE || !isAligned32(key))
+    toClean.push(key = copyBytes(key));
+  const k32 = swap32IfBE(u32(key));
+  const Nk = k32.length;
+  const subByte = (n) => applySbox(sbox2, n, n, n, n);
+  const xk = new Uint32Array(len + 28);
+  xk.set(k32);
+  for (let i = Nk; i < xk.length; i++) {
+    let t = xk[i - 1];
+    if (i % Nk === 0)
+      t = subByte(rotr32_8(t)) ^ xPowers[i / Nk - 1];
+    else if (Nk > 6 && i % Nk === 4)
+      t = subByte(t);
+    xk[i] = xk[i - Nk] ^ t;
+  }
+  clean(...toClean);
+  return xk;
+}
+function expandKeyDecLE(key) {
+  const encKey = expandKeyLE(key);
+  const xk = encKey.slice();
+  const Nk = encKey.length;
+  const { sbox2 } = tableEncoding;
+  const { T0, T1, T2, T3 } = tableDecoding;
+  for (let i = 0; i < Nk; i += 4) {
+    for (let j = 0; j < 4; j++)
+      xk[i + j] = encKey[Nk - i - 4 + j];
+  }
+  clean(encKey);
+  for (let i = 4; i < Nk - 4; i++) {
+    const x = xk[i];
+    const w = applySbox(sbox2, x, x, x, x);
+    xk[i] = T0[w & 255] ^ T1[w >>> 8 & 255] ^ T2[w >>> 16 & 255] ^ T3[w >>> 24];
+  }
+  return xk;
+}
+function apply0123(T01, T23, s0, s1, s2, s3) {
+  return T01[s0 << 8 & 65280 | s1 >>> 8 & 255] ^ T23[s2 >>> 8 & 65280 | s3 >>> 24 & 255];
+}
+function applySbox(sbox2, s0, s1, s2, s3) {
+  return sbox2[s0 & 255 | s1 & 65280] | sbox2[s2 >>> 16 & 255 | s3 >>> 16 & 65280] << 16;
+}
+function encrypt(xk, s0, s1, s2, s3) {
+  const { sbox2, T01, T23 } = tableEncoding;
+  let k = 0;
+  s0 ^= xk[k++], s1 ^= xk[k++], s2 ^= xk[k++], s3 ^= xk[k++];
+  const rounds = xk.length / 4 - 2;
+  for (let i = 0; i < rounds; i++) {
+    const t02 = xk[k++] ^ apply0123(T01, T23, s0, s1, s2, s3);
+    const t12 = xk[k++] ^ apply0123(T01, T23, s1, s2, s3, s0);
+    const t22 = xk[k++] ^ apply0123(T01, T23, s2, s3, s0, s1);
+    const t32 = xk[k++] ^ apply0123(T01, T23, s3, s0, s1, s2);
+    s0 = t02, s1 = t12, s2 = t22, s3 = t32;
+  }
+  const t0 = xk[k++] ^ applySbox(sbox2, s0, s1, s2, s3);
+  const t1 = xk[k++] ^ applySbox(sbox2, s1, s2, s3, s0);
+  const t2 = xk[k++] ^ applySbox(sbox2, s2, s3, s0, s1);
+  const t3 = xk[k++] ^ applySbox(sbox2, s3, s0, s1, s2);
+  return { s0: t0, s1: t1, s2: t2, s3: t3 };
+}
+function decrypt(xk, s0, s1, s2, s3) {
+  const { sbox2, T01, T23 } = tableDecoding;
+  let k = 0;
+  s0 ^= xk[k++], s1 ^= xk[k++], s2 ^= xk[k++], s3 ^= xk[k++];
+  const rounds = xk.length / 4 - 2;
+  for (let i = 0; i < rounds; i++) {
+    const t02 = xk[k++] ^ apply0123(T01, T23, s0, s3, s2, s1);
+    const t12 = xk[k++] ^ apply0123(T01, T23, s1, s0, s3, s2);
+    const t22 = xk[k++] ^ apply0123(T01, T23, s2, s1, s0, s3);
+    const t32 = xk[k++] ^ apply0123(T01, T23, s3, s2, s1, s0);
+    s0 = t02, s1 = t12, s2 = t22, s3 = t32;
+  }
+  const t0 = xk[k++] ^ applySbox(sbox2, s0, s3, s2, s1);
+  const t1 = xk[k++] ^ applySbox(sbox2, s1, s0, s3, s2);
+  const t2 = xk[k++] ^ applySbox(sbox2, s2, s1, s0, s3);
+  const t3 = xk[k++] ^ applySbox(sbox2, s3, s2, s1, s0);
+  return { s0: t0, s1: t1, s2: t2, s3: t3 };
+}
+function ctrCounter(xk, nonce, src, dst) {
+  abytes(nonce, BLOCK_SIZE2, "nonce");
+  abytes(src);
+  const srcLen = src.length;
+  dst = getOutput(srcLen, dst);
+  complexOverlapBytes(src, dst);
+  const ctr2 = nonce;
+  const c32 = u32(ctr2);
+  const src32 = u32(src);
+  const dst32 = u32(dst);
+  for (let i = 0; i + 4 <= src32.length; i += 4) {
+    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
+    dst32[i + 0] = src32[i + 0] ^ swap8IfBE(s0);
+    dst32[i + 1] = src32[i + 1] ^ swap8IfBE(s1);
+    dst32[i + 2] = src32[i + 2] ^ swap8IfBE(s2);
+    dst32[i + 3] = src32[i + 3] ^ swap8IfBE(s3);
+    for (let j = BLOCK_SIZE2 - 1, carry = 1; j >= 0; j--) {
+      carry = carry + ctr2[j] | 0;
+      ctr2[j] = carry & 255;
+      carry >>>= 8;
+    }
+  }
+  const start = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
+  if (start < srcLen) {
+    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
+    const b32 = new Uint32Array([s0, s1, s2, s3]);
+    swap32IfBE(b32);
+    const buf = u8(b32);
+    for (let i = start, pos = 0; i < srcLen; i++, pos++)
+      dst[i] = src[i] ^ buf[pos];
+    clean(b32);
+  }
+  return dst;
+}
+function ctr32(xk, isLE2, nonce, src, dst) {
+  abytes(nonce, BLOCK_SIZE2, "nonce");
+  abytes(src);
+  dst = getOutput(src.length, dst);
+  const ctr2 = nonce;
+  const c32 = u32(ctr2);
+  const view = createView(ctr2);
+  const src32 = u32(src);
+  const dst32 = u32(dst);
+  const ctrPos = isLE2 ? 0 : 12;
+  const srcLen = src.length;
+  let ctrNum = view.getUint32(ctrPos, isLE2);
+  for (let i = 0; i + 4 <= src32.length; i += 4) {
+    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
+    dst32[i + 0] = src32[i + 0] ^ swap8IfBE(s0);
+    dst32[i + 1] = src32[i + 1] ^ swap8IfBE(s1);
+    dst32[i + 2] = src32[i + 2] ^ swap8IfBE(s2);
+    dst32[i + 3] = src32[i + 3] ^ swap8IfBE(s3);
+    ctrNum = ctrNum + 1 >>> 0;
+    view.setUint32(ctrPos, ctrNum, isLE2);
+  }
+  const start = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
+  if (start < srcLen) {
+    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
+    const b32 = new Uint32Array([s0, s1, s2, s3]);
+    swap32IfBE(b32);
+    const buf = u8(b32);
+    for (let i = start, pos = 0; i < srcLen; i++, pos++)
+      dst[i] = src[i] ^ buf[pos];
+    clean(b32);
+  }
+  return dst;
+}
+function validateBlockDecrypt(data, dst) {
+  abytes(data);
+  if (data.length % BLOCK_SIZE2 !== 0) {
+    throw new Error("ciphertext must be multiple of " + BLOCK_SIZE2);
+  }
+  if (dst !== void 0) {
+    getOutput(data.length, dst);
+    complexOverlapBytes(data, dst);
+  }
+}
+function validateBlockEncrypt(plaintext, pkcs5, dst) {
+  abytes(plaintext);
+  let outLen = plaintext.length;
+  const remaining = outLen % BLOCK_SIZE2;
+  if (!pkcs5 && remaining !== 0)
+    throw new Error("plaintext must be multiple of " + BLOCK_SIZE2);
+  if (pkcs5) {
+    let left = BLOCK_SIZE2 - remaining;
+    if (!left)
+      left = BLOCK_SIZE2;
+    outLen = outLen + left;
+  }
+  if (dst !== void 0) {
+    getOutput(outLen, dst);
+    complexOverlapBytes(plaintext, dst);
+  }
+  return outLen;
+}
+function prepareBlockEncrypt(plaintext, outLen, dst) {
+  if (dst === void 0)
+    dst = new Uint8Array(outLen);
+  if (!isLE || !isAligned32(plaintext))
+    plaintext = copyBytes(plaintext);
+  const o = u32(dst);
+  return { b: plaintext, o, out: dst };
+}
+function validatePKCS(data, pkcs5) {
+  if (!pkcs5)
+    return data;
+  const len = data.length;
+  if (len === 0)
+    throw new Error("pkcs7: empty ciphertext not allowed");
+  const lastByte = data[len - 1];
+  let valid = 1;
+  valid &= lastByte - 1 >>> 31 ^ 1;
+  valid &= 16 - lastByte >>> 31 ^ 1;
+  for (let i = 0; i < 16; i++) {
+    const shouldCheck = i - lastByte >>> 31;
+    const eq = (data[len - 1 - i] ^ lastByte) === 0 ? 1 : 0;
+    valid &= eq | shouldCheck ^ 1;
+  }
+  if (!valid)
+    throw new Error("aes: bad decrypt");
+  return data.subarray(0, len - lastByte);
+}
+function padPCKS(left) {
+  const tmp = new Uint8Array(16);
+  const tmp32 = u32(tmp);
+  tmp.set(left);
+  const paddingByte = BLOCK_SIZE2 - left.length;
+  for (let i = BLOCK_SIZE2 - paddingByte; i < BLOCK_SIZE2; i++)
+    tmp[i] = paddingByte;
+  return tmp32;
+}
+function computeTag(fn, isLE2, key, data, AAD) {
+  const aadLength = AAD ? AAD.length : 0;
+  const h = fn.create(key, data.length + aadLength);
+  if (AAD)
+    h.update(AAD);
+  const num = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
+  h.update(data);
+  h.update(num);
+  const res = h.digest();
+  clean(num);
+  return res;
+}
+function isBytes32(a) {
+  return a instanceof Uint32Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint32Array";
+}
+function encryptBlock(xk, block3) {
+  abytes(block3, 16, "block");
+  if (!isBytes32(xk))
+    throw new Error("_encryptBlock accepts result of expandKeyLE");
+  const b32 = u32(block3);
+  swap32IfBE(b32);
+  let { s0, s1, s2, s3 } = encrypt(xk, b32[0], b32[1], b32[2], b32[3]);
+  b32[0] = s0, b32[1] = s1, b32[2] = s2, b32[3] = s3;
+  swap32IfBE(b32);
+  return block3;
+}
+function decryptBlock(xk, block3) {
+  abytes(block3, 16, "block");
+  if (!isBytes32(xk))
+    throw new Error("_decryptBlock accepts result of expandKeyLE");
+  const b32 = u32(block3);
+  swap32IfBE(b32);
+  let { s0, s1, s2, s3 } = decrypt(xk, b32[0], b32[1], b32[2], b32[3]);
+  b32[0] = s0, b32[1] = s1, b32[2] = s2, b32[3] = s3;
+  swap32IfBE(b32);
+  return block3;
+}
+function dbl(block3) {
+  let carry = 0;
+  for (let i = BLOCK_SIZE2 - 1; i >= 0; i--) {
+    const newCarry = (block3[i] & 128) >>> 7;
+    block3[i] = block3[i] << 1 | carry;
+    carry = newCarry;
+  }
+  block3[BLOCK_SIZE2 - 1] ^= 135 & -carry;
+  return block3;
+}
+function xorBlock(a, b) {
+  if (a.length !== b.length)
+    throw new Error("xorBlock: blocks must have same length");
+  for (let i = 0; i < a.length; i++) {
+    a[i] = a[i] ^ b[i];
+  }
+  return a;
+}
+function xorend(a, b) {
+  if (b.length > a.length) {
+    throw new Error("xorend: expected len(B) <= len(A)");
+  }
+  const offset = a.length - b.length;
+  for (let i = 0; i < b.length; i++) {
+    a[offset + i] = a[offset + i] ^ b[i];
+  }
+  return a;
+}
+function s2v(key, strings2) {
+  validateKeyLength(key);
+  const len = strings2.length;
+  if (len > 127) {
+    throw new Error("s2v: expected <= 127 inputs");
+  }
+  if (len === 0)
+    return cmac(ONE_BLOCK, key);
+  let d = cmac(EMPTY_BLOCK, key);
+  for (let i = 0; i < len - 1; i++) {
+    dbl(d);
+    const cmacResult = cmac(strings2[i], key);
+    xorBlock(d, cmacResult);
+    clean(cmacResult);
+  }
+  const s_n = strings2[len - 1];
+  abytes(s_n);
+  let t;
+  if (s_n.byteLength >= BLOCK_SIZE2) {
+    t = xorend(Uint8Array.from(s_n), d);
+  } else {
+    const paddedSn = new Uint8Array(BLOCK_SIZE2);
+    paddedSn.set(s_n);
+    paddedSn[s_n.length] = 128;
+    t = xorBlock(dbl(d), paddedSn);
+    clean(paddedSn);
+  }
+  const result = cmac(t, key);
+  clean(d, t);
+  return result;
+}
+var BLOCK_SIZE2, BLOCK_SIZE32, EMPTY_BLOCK, ONE_BLOCK, POLY2, incBytes, sbox, invSbox, rotr32_8, rotl32_8, tableEncoding, tableDecoding, xPowers, ctr, ecb, cbc, cfb, gcm, limit, gcmsiv, AESW, AESKW_IV, aeskw, AESKWP_IV, aeskwp, _AesCtrDRBG, createAesDrbg, rngAesCtrDrbg128, rngAesCtrDrbg256, _CMAC, cmac, siv, aessiv2, unsafe, __TESTS;
+var init_aes = __esm({
+  "node_modules/@noble/ciphers/aes.js"() {
+    init_polyval();
+    init_utils();
+    BLOCK_SIZE2 = 16;
+    BLOCK_SIZE32 = 4;
+    EMPTY_BLOCK = /* @__PURE__ */ new Uint8Array(BLOCK_SIZE2);
+    ONE_BLOCK = /* @__PURE__ */ Uint8Array.from([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1
+    ]);
+    POLY2 = 283;
+    incBytes = (data, isLE2, carry = 1) => {
+      if (!Number.isSafeInteger(carry) || carry < 0 || carry > 4294967040)
+        throw new Error("incBytes: wrong carry " + carry);
+      abytes(data);
+      for (let i = 0; i < data.length; i++) {
+        const pos = !isLE2 ? data.length - 1 - i : i;
+        carry = carry + (data[pos] & 255) | 0;
+        data[pos] = carry & 255;
+        carry >>>= 8;
+      }
+    };
+    sbox = /* @__PURE__ */ (() => {
+      const t = new Uint8Array(256);
+      for (let i = 0, x = 1; i < 256; i++, x ^= mul22(x))
+        t[i] = x;
+      const box = new Uint8Array(256);
+      box[0] = 99;
+      for (let i = 0; i < 255; i++) {
+        let x = t[255 - i];
+        x |= x << 8;
+        box[t[i]] = (x ^ x >> 4 ^ x >> 5 ^ x >> 6 ^ x >> 7 ^ 99) & 255;
+      }
+      clean(t);
+      return box;
+    })();
+    invSbox = /* @__PURE__ */ sbox.map((_, j) => sbox.indexOf(j));
+    rotr32_8 = (n) => n << 24 | n >>> 8;
+    rotl32_8 = (n) => n << 8 | n >>> 24;
+    tableEncoding = /* @__PURE__ */ genTtable(sbox, (s) => mul(s, 3) << 24 | s << 16 | s << 8 | mul(s, 2));
+    tableDecoding = /* @__PURE__ */ genTtable(invSbox, (s) => mul(s, 11) << 24 | mul(s, 13) << 16 | mul(s, 9) << 8 | mul(s, 14));
+    xPowers = /* @__PURE__ */ (() => {
+      const p = new Uint8Array(16);
+      for (let i = 0, x = 1; i < 16; i++, x = mul22(x))
+        p[i] = x;
+      return p;
+    })();
+    ctr = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 16 }, function aesctr(key, nonce) {
+      function processCtr(buf, dst) {
+        abytes(buf);
+        if (dst !== void 0) {
+          abytes(dst);
+          if (!isAligned32(dst))
+            throw new Error("unaligned destination");
+        }
+        const xk = expandKeyLE(key);
+        const n = copyBytes(nonce);
+        const toClean = [xk, n];
+        if (!isAligned32(buf))
+          toClean.push(buf = copyBytes(buf));
+        const out = ctrCounter(xk, n, buf, dst);
+        clean(...toClean);
+        return out;
+      }
+      return {
+        encrypt: (plaintext, dst) => processCtr(plaintext, dst),
+        decrypt: (ciphertext, dst) => processCtr(ciphertext, dst)
+      };
+    });
+    ecb = /* @__PURE__ */ wrapCipher({ blockSize: 16 }, function aesecb(key, opts = {}) {
+      const pkcs5 = !opts.disablePadding;
+      return {
+        encrypt(plaintext, dst) {
+          const outLen = validateBlockEncrypt(plaintext, pkcs5, dst);
+          const xk = expandKeyLE(key);
+          const { b: input, o, out: _out } = prepareBlockEncrypt(plaintext, outLen, dst);
+          const b = u32(input);
+          swap32IfBE(b);
+          let i = 0;
+          for (; i + 4 <= b.length; ) {
+            const { s0, s1, s2, s3 } = encrypt(xk, b[i + 0], b[i + 1], b[i + 2], b[i + 3]);
+            o[i++] = s0, o[i++] = s1, o[i++] = s2, o[i++] = s3;
+          }
+          if (pkcs5) {
+            const tmp32 = padPCKS(plaintext.subarray(i * 4));
+            swap32IfBE(tmp32);
+            const { s0, s1, s2, s3 } = encrypt(xk, tmp32[0], tmp32[1], tmp32[2], tmp32[3]);
+            o[i++] = s0, o[i++] = s1, o[i++] = s2, o[i++] = s3;
+            clean(tmp32);
+          }
+          swap32IfBE(o);
+          clean(xk);
+          if (input !== plaintext)
+            clean(input);
+          return _out;
+        },
+        decrypt(ciphertext, dst) {
+          validateBlockDecrypt(ciphertext, dst);
+          const xk = expandKeyDecLE(key);
+          if (dst === void 0)
+            dst = new Uint8Array(ciphertext.length);
+          const toClean = [xk];
+          if (!isLE || !isAligned32(ciphertext))
+            toClean.push(ciphertext = copyBytes(ciphertext));
+          const b = u32(ciphertext);
+          const o = u32(dst);
+          swap32IfBE(b);
+          for (let i = 0; i + 4 <= b.length; ) {
+            const { s0, s1, s2, s3 } = decrypt(xk, b[i + 0], b[i + 1], b[i + 2], b[i + 3]);
+            o[i++] = s0, o[i++] = s1, o[i++] = s2, o[i++] = s3;
+          }
+          swap32IfBE(o);
+          clean(...toClean);
+          return validatePKCS(dst, pkcs5);
+        }
+      };
+    });
+    cbc = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 16 }, function aescbc(key, iv, opts = {}) {
+      const pkcs5 = !opts.disablePadding;
+      return {
+        encrypt(plaintext, dst) {
+          const outLen = validateBlockEncrypt(plaintext, pkcs5, dst);
+          const xk = expandKeyLE(key);
+          const { b: input, o, out: _out } = prepareBlockEncrypt(plaintext, outLen, dst);
+          const b = u32(input);
+          swap32IfBE(b);
+          let _iv = iv;
+          const toClean = [xk];
+          if (!isLE || !isAligned32(_iv))
+            toClean.push(_iv = copyBytes(_iv));
+          const n32 = u32(_iv);
+          swap32IfBE(n32);
+          let s0 = n32[0], s1 = n32[1], s2 = n32[2], s3 = n32[3];
+          let i = 0;
+          for (; i + 4 <= b.length; ) {
+            s0 ^= b[i + 0], s1 ^= b[i + 1], s2 ^= b[i + 2], s3 ^= b[i + 3];
+            ({ s0, s1, s2, s3 } = encrypt(xk, s0, s1, s2, s3));
+            o[i++] = s0, o[i++] = s1, o[i++] = s2, o[i++] = s3;
+          }
+          if (pkcs5) {
+            const tmp32 = padPCKS(plaintext.subarray(i * 4));
+            swap32IfBE(tmp32);
+            s0 ^= tmp32[0], s1 ^= tmp32[1], s2 ^= tmp32[2], s3 ^= tmp32[3];
+            ({ s0, s1, s2, s3 } = encrypt(xk, s0, s1, s2, s3));
+            o[i++] = s0, o[i++] = s1, o[i++] = s2, o[i++] = s3;
+            clean(tmp32);
+          }
+          swap32IfBE(o);
+          clean(...toClean);
+          if (input !== plaintext)
+            clean(input);
+          return _out;
+        },
+        decrypt(ciphertext, dst) {
+          validateBlockDecrypt(ciphertext, dst);
+          const xk = expandKeyDecLE(key);
+          if (dst === void 0)
+            dst = new Uint8Array(ciphertext.length);
+          let _iv = iv;
+          const toClean = [xk];
+          if (!isLE || !isAligned32(_iv))
+            toClean.push(_iv = copyBytes(_iv));
+          const n32 = u32(_iv);
+          swap32IfBE(n32);
+          if (!isLE || !isAligned32(ciphertext))
+            toClean.push(ciphertext = copyBytes(ciphertext));
+          const b = u32(ciphertext);
+          const o = u32(dst);
+          swap32IfBE(b);
+          let s0 = n32[0], s1 = n32[1], s2 = n32[2], s3 = n32[3];
+          for (let i = 0; i + 4 <= b.length; ) {
+            const ps0 = s0, ps1 = s1, ps2 = s2, ps3 = s3;
+            s0 = b[i + 0], s1 = b[i + 1], s2 = b[i + 2], s3 = b[i + 3];
+            const { s0: o0, s1: o1, s2: o2, s3: o3 } = decrypt(xk, s0, s1, s2, s3);
+            o[i++] = o0 ^ ps0, o[i++] = o1 ^ ps1, o[i++] = o2 ^ ps2, o[i++] = o3 ^ ps3;
+          }
+          swap32IfBE(o);
+          clean(...toClean);
+          return validatePKCS(dst, pkcs5);
+        }
+      };
+    });
+    cfb = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 16 }, function aescfb(key, iv) {
+      function processCfb(src, isEncrypt, dst) {
+        abytes(src);
+        const srcLen = src.length;
+        dst = getOutput(srcLen, dst);
+        if (overlapBytes(src, dst))
+          throw new Error("overlapping src and dst not supported");
+        const xk = expandKeyLE(key);
+        let _iv = iv;
+        const toClean = [xk];
+        if (!isLE || !isAligned32(_iv))
+          toClean.push(_iv = copyBytes(_iv));
+        if (!isLE || !isAligned32(src))
+          toClean.push(src = copyBytes(src));
+        const src32 = u32(src);
+        const dst32 = u32(dst);
+        const next32 = isEncrypt ? dst32 : src32;
+        const n32 = u32(_iv);
+        swap32IfBE(src32);
+        swap32IfBE(n32);
+        let s0 = n32[0], s1 = n32[1], s2 = n32[2], s3 = n32[3];
+        for (let i = 0; i + 4 <= src32.length; ) {
+          const { s0: e0, s1: e1, s2: e2, s3: e3 } = encrypt(xk, s0, s1, s2, s3);
+          dst32[i + 0] = src32[i + 0] ^ e0;
+          dst32[i + 1] = src32[i + 1] ^ e1;
+          dst32[i + 2] = src32[i + 2] ^ e2;
+          dst32[i + 3] = src32[i + 3] ^ e3;
+          s0 = next32[i++], s1 = next32[i++], s2 = next32[i++], s3 = next32[i++];
+        }
+        const start = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
+        if (start < srcLen) {
+          if (!isLE)
+            swap32IfBE(src32.subarray(start / 4));
+          ({ s0, s1, s2, s3 } = encrypt(xk, s0, s1, s2, s3));
+          const tmp = new Uint32Array([s0, s1, s2, s3]);
+          swap32IfBE(tmp);
+          const buf = u8(tmp);
+          for (let i = start, pos = 0; i < srcLen; i++, pos++)
+            dst[i] = src[i] ^ buf[pos];
+          clean(buf);
+        }
+        if (!isLE)
+          swap32IfBE(dst32.subarray(0, start / 4));
+        clean(...toClean);
+        return dst;
+      }
+      return {
+        encrypt: (plaintext, dst) => processCfb(plaintext, true, dst),
+        decrypt: (ciphertext, dst) => processCfb(ciphertext, false, dst)
+      };
+    });
+    gcm = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, withAAD: true, varSizeNonce: true }, function aesgcm(key, nonce, AAD) {
+      if (nonce.length < 8)
+        throw new Error("aes/gcm: invalid nonce length");
+      const tagLength = 16;
+      function _computeTag(authKey, tagMask, data) {
+        const tag = computeTag(ghash, false, authKey, data, AAD);
+        for (let i = 0; i < tagMask.length; i++)
+          tag[i] ^= tagMask[i];
+        return tag;
+      }
+      function deriveKeys() {
+        const xk = expandKeyLE(key);
+        const authKey = EMPTY_BLOCK.slice();
+        const counter = EMPTY_BLOCK.slice();
+        ctr32(xk, false, counter, counter, authKey);
+        if (nonce.length === 12) {
+          counter.set(nonce);
+        } else {
+          const nonceLen = EMPTY_BLOCK.slice();
+          const view = createView(nonceLen);
+          view.setBigUint64(8, BigInt(nonce.length * 8), false);
+          const g = ghash.create(authKey).update(nonce).update(nonceLen);
+          g.digestInto(counter);
+          g.destroy();
+        }
+        const tagMask = ctr32(xk, false, counter, EMPTY_BLOCK);
+        return { xk, authKey, counter, tagMask };
+      }
+      return {
+        encrypt(plaintext) {
+          const { xk, authKey, counter, tagMask } = deriveKeys();
+          const out = new Uint8Array(plaintext.length + tagLength);
+          const toClean = [xk, authKey, counter, tagMask];
+          if (!isAligned32(plaintext))
+            toClean.push(plaintext = copyBytes(plaintext));
+          ctr32(xk, false, counter, plaintext, out.subarray(0, plaintext.length));
+          const tag = _computeTag(authKey, tagMask, out.subarray(0, out.length - tagLength));
+          toClean.push(tag);
+          out.set(tag, plaintext.length);
+          clean(...toClean);
+          return out;
+        },
+        decrypt(ciphertext) {
+          const { xk, authKey, counter, tagMask } = deriveKeys();
+          const toClean = [xk, authKey, tagMask, counter];
+          if (!isAligned32(ciphertext))
+            toClean.push(ciphertext = copyBytes(ciphertext));
+          const data = ciphertext.subarray(0, -tagLength);
+          const passedTag = ciphertext.subarray(-tagLength);
+          const tag = _computeTag(authKey, tagMask, data);
+          toClean.push(tag);
+          if (!equalBytes(tag, passedTag)) {
+            clean(...toClean);
+            throw new Error("aes-gcm: invalid tag");
+          }
+          const out = ctr32(xk, false, counter, data);
+          clean(...toClean);
+          return out;
+        }
+      };
+    });
+    limit = (name, min, max) => (value) => {
+      if (!Number.isSafeInteger(value) || min > value || value > max) {
+        const minmax = "[" + min + ".." + max + "]";
+        throw new Error("" + name + ": expected value in range " + minmax + ", got " + value);
+      }
+    };
+    gcmsiv = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, withAAD: true, varSizeNonce: true }, function aessiv(key, nonce, AAD) {
+      const tagLength = 16;
+      const AAD_LIMIT = limit("AAD", 0, 2 ** 36);
+      const PLAIN_LIMIT = limit("plaintext", 0, 2 ** 36);
+      const NONCE_LIMIT = limit("nonce", 12, 12);
+      const CIPHER_LIMIT = limit("ciphertext", 16, 2 ** 36 + 16);
+      abytes(key);
+      validateKeyLength(key);
+      NONCE_LIMIT(nonce.length);
+      if (AAD !== void 0)
+        AAD_LIMIT(AAD.length);
+      function deriveKeys() {
+        const xk = expandKeyLE(key);
+        const encKey = new Uint8Array(key.length);
+        const authKey = new Uint8Array(16);
+        const toClean = [xk, encKey];
+        let _nonce = nonce;
+        if (!isLE || !isAligned32(_nonce))
+          toClean.push(_nonce = copyBytes(_nonce));
+        const n32 = u32(_nonce);
+        swap32IfBE(n32);
+        let s0 = 0, s1 = n32[0], s2 = n32[1], s3 = n32[2];
+        let counter = 0;
+        for (const derivedKey of [authKey, encKey].map(u32)) {
+          const d32 = u32(derivedKey);
+          for (let i = 0; i < d32.length; i += 2) {
+            const { s0: o0, s1: o1 } = encrypt(xk, s0, s1, s2, s3);
+            d32[i + 0] = o0;
+            d32[i + 1] = o1;
+            s0 = ++counter;
+          }
+          swap32IfBE(d32);
+        }
+        const res = { authKey, encKey: expandKeyLE(encKey) };
+        clean(...toClean);
+        return res;
+      }
+      function _computeTag(encKey, authKey, data) {
+        const tag = computeTag(polyval, true, authKey, data, AAD);
+        for (let i = 0; i < 12; i++)
+          tag[i] ^= nonce[i];
+        tag[15] &= 127;
+        const t32 = u32(tag);
+        swap32IfBE(t32);
+        let s0 = t32[0], s1 = t32[1], s2 = t32[2], s3 = t32[3];
+        ({ s0, s1, s2, s3 } = encrypt(encKey, s0, s1, s2, s3));
+        t32[0] = s0, t32[1] = s1, t32[2] = s2, t32[3] = s3;
+        swap32IfBE(t32);
+        return tag;
+      }
+      function processSiv(encKey, tag, input) {
+        let block3 = copyBytes(tag);
+        block3[15] |= 128;
+        const res = ctr32(encKey, true, block3, input);
+        clean(block3);
+        return res;
+      }
+      return {
+        encrypt(plaintext) {
+          PLAIN_LIMIT(plaintext.length);
+          const { encKey, authKey } = deriveKeys();
+          const tag = _computeTag(encKey, authKey, plaintext);
+          const toClean = [encKey, authKey, tag];
+          if (!isAligned32(plaintext))
+            toClean.push(plaintext = copyBytes(plaintext));
+          const out = new Uint8Array(plaintext.length + tagLength);
+          out.set(tag, plaintext.length);
+          out.set(processSiv(encKey, tag, plaintext));
+          clean(...toClean);
+          return out;
+        },
+        decrypt(ciphertext) {
+          CIPHER_LIMIT(ciphertext.length);
+          const tag = ciphertext.subarray(-tagLength);
+          const { encKey, authKey } = deriveKeys();
+          const toClean = [encKey, authKey];
+          if (!isAligned32(ciphertext))
+            toClean.push(ciphertext = copyBytes(ciphertext));
+          const plaintext = processSiv(encKey, tag, ciphertext.subarray(0, -tagLength));
+          const expectedTag = _computeTag(encKey, authKey, plaintext);
+          toClean.push(expectedTag);
+          if (!equalBytes(tag, expectedTag)) {
+            clean(plaintext, ...toClean);
+            throw new Error("invalid polyval tag");
+          }
+          clean(...toClean);
+          return plaintext;
+        }
+      };
+    });
+    AESW = {
+      /*
+      High-level pseudocode:
+      ```
+      A: u64 = IV
+      out = []
+      for (let i=0, ctr = 0; i<6; i++) {
+        for (const chunk of chunks(plaintext, 8)) {
+          A ^= swapEndianess(ctr++)
+          [A, res] = chunks(encrypt(A || chunk), 8);
+          out ||= res
+        }
+      }
+      out = A || out
+      ```
+      Decrypt is the same, but reversed.
+      */
+      encrypt(kek, out) {
+        if (out.length >= 2 ** 32)
+          throw new Error("plaintext should be less than 4gb");
+        const xk = expandKeyLE(kek);
+        if (out.length === 16)
+          encryptBlock(xk, out);
+        else {
+          const o32 = u32(out);
+          swap32IfBE(o32);
+          let a0 = o32[0], a1 = o32[1];
+          for (let j = 0, ctr2 = 1; j < 6; j++) {
+            for (let pos = 2; pos < o32.length; pos += 2, ctr2++) {
+              const { s0, s1, s2, s3 } = encrypt(xk, a0, a1, o32[pos], o32[pos + 1]);
+              a0 = s0, a1 = s1 ^ byteSwap(ctr2), o32[pos] = s2, o32[pos + 1] = s3;
+            }
+          }
+          o32[0] = a0, o32[1] = a1;
+          swap32IfBE(o32);
+        }
+        xk.fill(0);
+      },
+      decrypt(kek, out) {
+        if (out.length - 8 >= 2 ** 32)
+          throw new Error("ciphertext should be less than 4gb");
+        const xk = expandKeyDecLE(kek);
+        const chunks = out.length / 8 - 1;
+        if (chunks === 1)
+          decryptBlock(xk, out);
+        else {
+          const o32 = u32(out);
+          swap32IfBE(o32);
+          let a0 = o32[0], a1 = o32[1];
+          for (let j = 0, ctr2 = chunks * 6; j < 6; j++) {
+            for (let pos = chunks * 2; pos >= 1; pos -= 2, ctr2--) {
+              a1 ^= byteSwap(ctr2);
+              const { s0, s1, s2, s3 } = decrypt(xk, a0, a1, o32[pos], o32[pos + 1]);
+              a0 = s0, a1 = s1, o32[pos] = s2, o32[pos + 1] = s3;
+            }
+          }
+          o32[0] = a0, o32[1] = a1;
+          swap32IfBE(o32);
+        }
+        xk.fill(0);
+      }
+    };
+    AESKW_IV = /* @__PURE__ */ new Uint8Array(8).fill(166);
+    aeskw = /* @__PURE__ */ wrapCipher({ blockSize: 8 }, (kek) => ({
+      encrypt(plaintext) {
+        if (!plaintext.length || plaintext.length % 8 !== 0)
+          throw new Error("invalid plaintext length");
+        if (plaintext.length === 8)
+          throw new Error("8-byte keys not allowed, use AESKWP");
+        const out = concatBytes(AESKW_IV, plaintext);
+        AESW.encrypt(kek, out);
+        return out;
+      },
+      decrypt(ciphertext) {
+        if (ciphertext.length % 8 !== 0 || ciphertext.length < 3 * 8)
+          throw new Error("invalid ciphertext length");
+        const out = copyBytes(ciphertext);
+        AESW.decrypt(kek, out);
+        if (!equalBytes(out.subarray(0, 8), AESKW_IV))
+          throw new Error("integrity check failed");
+        out.subarray(0, 8).fill(0);
+        return out.subarray(8);
+      }
+    }));
+    AESKWP_IV = 2790873510;
+    aeskwp = /* @__PURE__ */ wrapCipher({ blockSize: 8 }, (kek) => ({
+      encrypt(plaintext) {
+        if (!plaintext.length)
+          throw new Error("invalid plaintext length");
+        const padded = Math.ceil(plaintext.length / 8) * 8;
+        const out = new Uint8Array(8 + padded);
+        out.set(plaintext, 8);
+        const out32 = u32(out);
+        out32[0] = swap8IfBE(AESKWP_IV);
+        out32[1] = swap8IfBE(byteSwap(plaintext.length));
+        AESW.encrypt(kek, out);
+        return out;
+      },
+      decrypt(ciphertext) {
+        if (ciphertext.length < 16)
+          throw new Error("invalid ciphertext length");
+        const out = copyBytes(ciphertext);
+        const o32 = u32(out);
+        AESW.decrypt(kek, out);
+        const len = byteSwap(swap8IfBE(o32[1])) >>> 0;
+        const padded = Math.ceil(len / 8) * 8;
+        if (swap8IfBE(o32[0]) !== AESKWP_IV || out.length - 8 !== padded)
+          throw new Error("integrity check failed");
+        for (let i = len; i < padded; i++)
+          if (out[8 + i] !== 0)
+            throw new Error("integrity check failed");
+        out.subarray(0, 8).fill(0);
+        return out.subarray(8, 8 + len);
+      }
+    }));
+    _AesCtrDRBG = class {
+      blockLen;
+      key;
+      nonce;
+      state;
+      reseedCnt;
+      destroyed = false;
+      constructor(keyLen, seed, personalization) {
+        this.blockLen = ctr.blockSize;
+        const keyLenBytes = keyLen / 8;
+        const nonceLen = 16;
+        this.state = new Uint8Array(keyLenBytes + nonceLen);
+        this.key = this.state.subarray(0, keyLenBytes);
+        this.nonce = this.state.subarray(keyLenBytes, keyLenBytes + nonceLen);
+        this.reseedCnt = 1;
+        incBytes(this.nonce, false, 1);
+        this.addEntropy(seed, personalization);
+      }
+      update(data) {
+        ctr(this.key, this.nonce).encrypt(new Uint8Array(this.state.length), this.state);
+        if (data) {
+          abytes(data);
+          for (let i = 0; i < data.length; i++)
+            this.state[i] ^= data[i];
+        }
+        incBytes(this.nonce, false, 1);
+      }
+      // Optional `info` is additional input XORed into the reseed block and is
+      // limited to the internal state width.
+      addEntropy(seed, info) {
+        if (this.destroyed)
+          throw new Error("cannot use destroyed DRBG");
+        abytes(seed, this.state.length, "seed");
+        const _seed = seed.slice();
+        if (info) {
+          abytes(info);
+          if (info.length > _seed.length)
+            throw new Error("info length is too big");
+          for (let i = 0; i < info.length; i++)
+            _seed[i] ^= info[i];
+        }
+        this.update(_seed);
+        _seed.fill(0);
+        this.reseedCnt = 1;
+      }
+      // Optional `info` is additional input for the pre/post-update steps; bytes
+      // SP 800-90A Rev. 1 CTR_DRBG without a derivation function limits
+      // additional_input to seedlen, which is exactly this internal state width.
+      randomBytes(len, info) {
+        if (this.destroyed)
+          throw new Error("cannot use destroyed DRBG");
+        anumber(len);
+        if (len > 2 ** 16)
+          throw new Error("requested output is too big");
+        if (this.reseedCnt > 2 ** 48)
+          throw new Error("entropy exhausted");
+        if (info) {
+          abytes(info);
+          if (info.length > this.state.length)
+            throw new Error("info length is too big");
+          this.update(info);
+        }
+        const res = new Uint8Array(len);
+        ctr(this.key, this.nonce).encrypt(res, res);
+        incBytes(this.nonce, false, Math.ceil(len / this.blockLen));
+        this.update(info);
+        this.reseedCnt++;
+        return res;
+      }
+      // Zeroes the current state and marks the instance destroyed. Fails closed:
+      // any later randomBytes()/addEntropy() throws instead of continuing from the
+      // zeroed state (which would make subsequent output the predictable zero-key stream).
+      clean() {
+        this.state.fill(0);
+        this.reseedCnt = 0;
+        this.destroyed = true;
+      }
+    };
+    createAesDrbg = (keyLen) => {
+      return (seed, personalization = void 0) => new _AesCtrDRBG(keyLen, seed, personalization);
+    };
+    rngAesCtrDrbg128 = /* @__PURE__ */ createAesDrbg(128);
+    rngAesCtrDrbg256 = /* @__PURE__ */ createAesDrbg(256);
+    _CMAC = class {
+      blockLen = BLOCK_SIZE2;
+      outputLen = BLOCK_SIZE2;
+      // CMAC can only decide between `K1` and `K2` once the true final block is known,
+      // so updates process older blocks eagerly but keep one pending block buffered.
+      buffer;
+      pos;
+      finished;
+      destroyed;
+      k1;
+      k2;
+      x;
+      x32;
+      xk;
+      constructor(key) {
+        abytes(key);
+        validateKeyLength(key);
+        this.xk = expandKeyLE(key);
+        this.buffer = new Uint8Array(BLOCK_SIZE2);
+        this.pos = 0;
+        this.finished = false;
+        this.destroyed = false;
+        this.x = new Uint8Array(BLOCK_SIZE2);
+        this.x32 = u32(this.x);
+        const L = new Uint8Array(BLOCK_SIZE2);
+        encryptBlock(this.xk, L);
+        this.k1 = dbl(L);
+        this.k2 = dbl(new Uint8Array(this.k1));
+      }
+      // Consumes 16 bytes of `data` starting at `pos`; `pos` avoids a per-block
+      // subarray view allocation in update().
+      process(data, pos) {
+        const { x, x32, xk } = this;
+        for (let i = 0; i < BLOCK_SIZE2; i++)
+          x[i] ^= data[pos + i];
+        swap32IfBE(x32);
+        const { s0, s1, s2, s3 } = encrypt(xk, x32[0], x32[1], x32[2], x32[3]);
+        x32[0] = s0, x32[1] = s1, x32[2] = s2, x32[3] = s3;
+        swap32IfBE(x32);
+      }
+      update(data) {
+        aexists(this);
+        abytes(data);
+        let pos = 0;
+        if (this.pos) {
+          const take = Math.min(BLOCK_SIZE2 - this.pos, data.length);
+          this.buffer.set(data.subarray(0, take), this.pos);
+          this.pos += take;
+          pos = take;
+          if (this.pos === BLOCK_SIZE2 && pos < data.length) {
+            this.process(this.buffer, 0);
+            this.pos = 0;
+          }
+        }
+        while (pos + BLOCK_SIZE2 < data.length) {
+          this.process(data, pos);
+          pos += BLOCK_SIZE2;
+        }
+        if (pos < data.length) {
+          this.buffer.set(data.subarray(pos), 0);
+          this.pos = data.length - pos;
+        }
+        return this;
+      }
+      // See {@link https://www.rfc-editor.org/rfc/rfc4493.html#section-2.4 | RFC 4493 Section 2.4}.
+      digestInto(out) {
+        aexists(this);
+        aoutput32(out, this);
+        this.finished = true;
+        const view = out.subarray(0, this.outputLen);
+        let last = new Uint8Array(BLOCK_SIZE2);
+        if (this.pos === BLOCK_SIZE2) {
+          last.set(this.buffer);
+          xorBlock(last, this.k1);
+        } else {
+          last.set(this.buffer.subarray(0, this.pos));
+          last[this.pos] = 128;
+          xorBlock(last, this.k2);
+        }
+        view.set(this.x);
+        xorBlock(view, last);
+        encryptBlock(this.xk, view);
+        clean(last);
+      }
+      digest() {
+        const { buffer, outputLen } = this;
+        this.digestInto(buffer);
+        const res = buffer.slice(0, outputLen);
+        this.destroy();
+        return res;
+      }
+      destroy() {
+        const { buffer, destroyed, x, xk, k1, k2 } = this;
+        if (destroyed)
+          return;
+        this.destroyed = true;
+        clean(buffer, x, xk, k1, k2);
+      }
+    };
+    cmac = /* @__PURE__ */ wrapMacConstructor(16, (key) => new _CMAC(key));
+    siv = () => {
+      throw new Error('"siv" from v1 is now "gcmsiv"');
+    };
+    aessiv2 = /* @__PURE__ */ wrapCipher({ blockSize: 16, tagLength: 16, withAAD: true }, function aessiv3(key, ...AAD) {
+      const PLAIN_LIMIT = limit("plaintext", 0, 2 ** 132);
+      const CIPHER_LIMIT = limit("ciphertext", 16, 2 ** 132 + 16);
+      if (AAD.length > 126) {
+        throw new Error('"AAD" expected <= 126 items');
+      }
+      AAD.forEach((aad) => abytes(aad));
+      abytes(key);
+      if (![32, 48, 64].includes(key.length))
+        throw new Error('"aes key" expected Uint8Array of length 32/48/64, got length=' + key.length);
+      const k1 = key.subarray(0, key.length / 2);
+      const k2 = key.subarray(key.length / 2);
+      return {
+        // {@link https://datatracker.ietf.org/doc/html/rfc5297.html#section-2.6 | RFC 5297 Section 2.6}
+        encrypt(plaintext) {
+          PLAIN_LIMIT(plaintext.length);
+          const v = s2v(k1, [...AAD, plaintext]);
+          const q = Uint8Array.from(v);
+          q[8] &= 127;
+          q[12] &= 127;
+          const c = ctr(k2, q).encrypt(plaintext);
+          return concatBytes(v, c);
+        },
+        // {@link https://datatracker.ietf.org/doc/html/rfc5297.html#section-2.7 | RFC 5297 Section 2.7}
+        decrypt(ciphertext) {
+          CIPHER_LIMIT(ciphertext.length);
+          const v = ciphertext.subarray(0, BLOCK_SIZE2);
+          const c = ciphertext.subarray(BLOCK_SIZE2);
+          const q = Uint8Array.from(v);
+          q[8] &= 127;
+          q[12] &= 127;
+          const p = ctr(k2, q).decrypt(c);
+          const t = s2v(k1, [...AAD, p]);
+          if (equalBytes(t, v)) {
+            return p;
+          } else {
+            clean(p);
+            throw new Error("invalid siv tag");
+          }
+        }
+      };
+    });
+    unsafe = /* @__PURE__ */ Object.freeze({
+      expandKeyLE,
+      expandKeyDecLE,
+      encrypt,
+      decrypt,
+      encryptBlock,
+      decryptBlock,
+      ctrCounter,
+      ctr32,
+      dbl,
+      xorBlock,
+      xorend,
+      s2v
+    });
+    __TESTS = /* @__PURE__ */ Object.freeze({
+      incBytes
+    });
+  }
+});
 
 // hooks-src/konvert/index.ts
 var index_exports = {};
@@ -631,10 +2171,10 @@ function bump(map, key, by, atLeast = false) {
   const others = key in prev ? prev : topRooms(prev, ROOM_COUNTERS_MAX - 1);
   return { ...others, [key]: value };
 }
-function topRooms(map, limit = ROOM_COUNTERS_MAX) {
+function topRooms(map, limit2 = ROOM_COUNTERS_MAX) {
   const entries = Object.entries(map);
-  if (entries.length <= limit) return map;
-  return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, limit));
+  if (entries.length <= limit2) return map;
+  return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, limit2));
 }
 function maxOf(map) {
   return Math.max(0, ...Object.values(map ?? {}));
@@ -3744,7 +5284,7 @@ function list4(e) {
     }
     logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
-  const limit = historyLimit(query.get("limit"));
+  const limit2 = historyLimit(query.get("limit"));
   const params = { room: room.id };
   let filter = "room = {:room}";
   const before = query.get("before");
@@ -3754,11 +5294,11 @@ function list4(e) {
     params["created"] = cursor.getString("created");
     params["id"] = cursor.id;
   }
-  const page = e.app.findRecordsByFilter("messages", filter, "-created,-id", limit + 1, 0, params);
-  const items = page.slice(0, limit);
+  const page = e.app.findRecordsByFilter("messages", filter, "-created,-id", limit2 + 1, 0, params);
+  const items = page.slice(0, limit2);
   track(e.app, me2.id, historyRead(items));
   $apis.enrichRecords(e, items);
-  e.json(200, { items, hasMore: page.length > limit });
+  e.json(200, { items, hasMore: page.length > limit2 });
 }
 function cursorOf(app, roomId, id) {
   try {
@@ -5328,532 +6868,6 @@ function vote2(e) {
   });
 }
 
-// node_modules/@noble/ciphers/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-var atitle = (title) => title ? `"${title}" ` : "";
-function abool(value, title = "") {
-  if (typeof value !== "boolean")
-    throw new TypeError(atitle(title) + "expected boolean, got type=" + typeof value);
-  return value;
-}
-function anumber(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput(out, instance) {
-  abytes(out, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function aoutput32(out, instance) {
-  aoutput(out, instance);
-  if (!isAligned32(out))
-    throw new Error("invalid output, must be aligned");
-}
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
-function clean(...arrays) {
-  for (let i = 0; i < arrays.length; i++) {
-    arrays[i].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-function byteSwap32(arr) {
-  for (let i = 0; i < arr.length; i++) {
-    arr[i] = byteSwap(arr[i]);
-  }
-  return arr;
-}
-var swap32IfBE = isLE ? (u) => u : byteSwap32;
-function equalBytes(a, b) {
-  a = abytes(a);
-  b = abytes(b);
-  if (a.length !== b.length)
-    return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++)
-    diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-function wrapMacConstructor(keyLen, macCons, fromMsg) {
-  const mac = macCons;
-  const getArgs = fromMsg || (() => []);
-  const macC = (msg, key) => mac(key, ...getArgs(msg)).update(msg).digest();
-  const tmp = mac(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
-  macC.outputLen = tmp.outputLen;
-  macC.blockLen = tmp.blockLen;
-  macC.create = (key, ...args) => mac(key, ...args);
-  return macC;
-}
-var wrapCipher = /* @__NO_SIDE_EFFECTS__ */ (params, constructor) => {
-  function wrappedCipher(key, ...args) {
-    abytes(key, void 0, "key");
-    if (params.nonceLength !== void 0) {
-      const nonce = args[0];
-      abytes(nonce, params.varSizeNonce ? void 0 : params.nonceLength, "nonce");
-    }
-    const tagl = params.tagLength;
-    const aadStart = params.nonceLength !== void 0 ? 1 : 0;
-    if (!params.withAAD) {
-      for (let i = aadStart; i < args.length; i++)
-        if (isBytes(args[i]))
-          throw new Error("AAD not supported");
-    }
-    if (params.withAAD && args[aadStart] !== void 0)
-      abytes(args[aadStart], void 0, "AAD");
-    const cipher = constructor(key, ...args);
-    const checkOutput = (fnLength, output) => {
-      if (output !== void 0) {
-        if (fnLength !== 2)
-          throw new Error("cipher output not supported");
-        abytes(output, void 0, "output");
-      }
-    };
-    let called = false;
-    const wrCipher = {
-      encrypt(data, output) {
-        if (called)
-          throw new Error("cannot encrypt() twice with same key + nonce");
-        called = true;
-        abytes(data, void 0, "data");
-        checkOutput(cipher.encrypt.length, output);
-        return cipher.encrypt(data, output);
-      },
-      decrypt(data, output) {
-        abytes(data, void 0, "data");
-        if (tagl && data.length < tagl)
-          throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
-        checkOutput(cipher.decrypt.length, output);
-        return cipher.decrypt(data, output);
-      }
-    };
-    return wrCipher;
-  }
-  Object.assign(wrappedCipher, params);
-  return wrappedCipher;
-};
-function getOutput(expectedLength, out, onlyAligned = true) {
-  if (out === void 0)
-    return new Uint8Array(expectedLength);
-  abytes(out, expectedLength, "output");
-  if (onlyAligned && !isAligned32(out))
-    throw new Error("invalid output, must be aligned");
-  return out;
-}
-function u64Lengths(dataLength, aadLength, isLE2) {
-  anumber(dataLength);
-  anumber(aadLength);
-  abool(isLE2);
-  const num = new Uint8Array(16);
-  const view = createView(num);
-  view.setBigUint64(0, BigInt(aadLength), isLE2);
-  view.setBigUint64(8, BigInt(dataLength), isLE2);
-  return num;
-}
-function isAligned32(bytes) {
-  return bytes.byteOffset % 4 === 0;
-}
-function copyBytes(bytes) {
-  return Uint8Array.from(abytes(bytes));
-}
-
-// node_modules/@noble/ciphers/_polyval.js
-var BLOCK_SIZE = 16;
-var ZEROS16 = /* @__PURE__ */ new Uint8Array(16);
-var ZEROS32 = /* @__PURE__ */ u32(ZEROS16);
-var POLY = 225;
-var mul2 = (s0, s1, s2, s3) => {
-  const hiBit = s3 & 1;
-  return {
-    s3: s2 << 31 | s3 >>> 1,
-    s2: s1 << 31 | s2 >>> 1,
-    s1: s0 << 31 | s1 >>> 1,
-    // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
-    // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
-    s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
-    // reduce % poly
-  };
-};
-var swapLE = (n) => (n >>> 0 & 255) << 24 | (n >>> 8 & 255) << 16 | (n >>> 16 & 255) << 8 | n >>> 24 & 255 | 0;
-var estimateWindow = (bytes) => {
-  if (bytes > 64 * 1024)
-    return 8;
-  if (bytes > 1024)
-    return 4;
-  return 2;
-};
-var GHASH = class {
-  blockLen = BLOCK_SIZE;
-  outputLen = BLOCK_SIZE;
-  s0 = 0;
-  s1 = 0;
-  s2 = 0;
-  s3 = 0;
-  finished = false;
-  destroyed = false;
-  t;
-  W;
-  windowSize;
-  // We select bits per window adaptively based on expectedLength
-  constructor(key, expectedLength) {
-    abytes(key, 16, "key");
-    key = copyBytes(key);
-    const kView = createView(key);
-    let k0 = kView.getUint32(0, false);
-    let k1 = kView.getUint32(4, false);
-    let k2 = kView.getUint32(8, false);
-    let k3 = kView.getUint32(12, false);
-    const doubles = [];
-    for (let i = 0; i < 128; i++) {
-      doubles.push({ s0: swapLE(k0), s1: swapLE(k1), s2: swapLE(k2), s3: swapLE(k3) });
-      ({ s0: k0, s1: k1, s2: k2, s3: k3 } = mul2(k0, k1, k2, k3));
-    }
-    const W = estimateWindow(expectedLength || 1024);
-    if (![1, 2, 4, 8].includes(W))
-      throw new Error("ghash: invalid window size, expected 2, 4 or 8");
-    this.W = W;
-    const bits = 128;
-    const windows = bits / W;
-    const windowSize = this.windowSize = 2 ** W;
-    const items = [];
-    for (let w = 0; w < windows; w++) {
-      for (let byte = 0; byte < windowSize; byte++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let j = 0; j < W; j++) {
-          const bit = byte >>> W - j - 1 & 1;
-          if (!bit)
-            continue;
-          const { s0: d0, s1: d1, s2: d2, s3: d3 } = doubles[W * w + j];
-          s0 ^= d0, s1 ^= d1, s2 ^= d2, s3 ^= d3;
-        }
-        items.push({ s0, s1, s2, s3 });
-      }
-    }
-    this.t = items;
-  }
-  _updateBlock(s0, s1, s2, s3) {
-    s0 ^= this.s0, s1 ^= this.s1, s2 ^= this.s2, s3 ^= this.s3;
-    const { W, t, windowSize } = this;
-    let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
-    const mask = (1 << W) - 1;
-    let w = 0;
-    for (const num of [s0, s1, s2, s3]) {
-      for (let bytePos = 0; bytePos < 4; bytePos++) {
-        const byte = num >>> 8 * bytePos & 255;
-        for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
-          const bit = byte >>> W * bitPos & mask;
-          const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
-          o0 ^= e0, o1 ^= e1, o2 ^= e2, o3 ^= e3;
-          w += 1;
-        }
-      }
-    }
-    this.s0 = o0;
-    this.s1 = o1;
-    this.s2 = o2;
-    this.s3 = o3;
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    data = copyBytes(data);
-    const b32 = u32(data);
-    const blocks = Math.floor(data.length / BLOCK_SIZE);
-    const left = data.length % BLOCK_SIZE;
-    for (let i = 0; i < blocks; i++) {
-      this._updateBlock(swap8IfBE(b32[i * 4 + 0]), swap8IfBE(b32[i * 4 + 1]), swap8IfBE(b32[i * 4 + 2]), swap8IfBE(b32[i * 4 + 3]));
-    }
-    if (left) {
-      ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
-      this._updateBlock(swap8IfBE(ZEROS32[0]), swap8IfBE(ZEROS32[1]), swap8IfBE(ZEROS32[2]), swap8IfBE(ZEROS32[3]));
-      clean(ZEROS32);
-    }
-    return this;
-  }
-  destroy() {
-    this.destroyed = true;
-    const { t } = this;
-    for (const elm of t) {
-      elm.s0 = 0, elm.s1 = 0, elm.s2 = 0, elm.s3 = 0;
-    }
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput32(out, this);
-    this.finished = true;
-    const { s0, s1, s2, s3 } = this;
-    const o32 = u32(out);
-    o32[0] = s0;
-    o32[1] = s1;
-    o32[2] = s2;
-    o32[3] = s3;
-    if (!isLE)
-      swap32IfBE(o32.subarray(0, BLOCK_SIZE / 4));
-  }
-  digest() {
-    const res = new Uint8Array(BLOCK_SIZE);
-    this.digestInto(res);
-    this.destroy();
-    return res;
-  }
-};
-var ghash = /* @__PURE__ */ wrapMacConstructor(16, (key, expectedLength) => new GHASH(key, expectedLength), (msg) => [msg.length]);
-
-// node_modules/@noble/ciphers/aes.js
-var BLOCK_SIZE2 = 16;
-var BLOCK_SIZE32 = 4;
-var EMPTY_BLOCK = /* @__PURE__ */ new Uint8Array(BLOCK_SIZE2);
-var POLY2 = 283;
-function validateKeyLength(key) {
-  if (![16, 24, 32].includes(key.length))
-    throw new Error('"aes key" expected Uint8Array of length 16/24/32, got length=' + key.length);
-}
-function mul22(n) {
-  return n << 1 ^ POLY2 & -(n >> 7);
-}
-function mul(a, b) {
-  let res = 0;
-  for (; b > 0; b >>= 1) {
-    res ^= a & -(b & 1);
-    a = mul22(a);
-  }
-  return res;
-}
-var sbox = /* @__PURE__ */ (() => {
-  const t = new Uint8Array(256);
-  for (let i = 0, x = 1; i < 256; i++, x ^= mul22(x))
-    t[i] = x;
-  const box = new Uint8Array(256);
-  box[0] = 99;
-  for (let i = 0; i < 255; i++) {
-    let x = t[255 - i];
-    x |= x << 8;
-    box[t[i]] = (x ^ x >> 4 ^ x >> 5 ^ x >> 6 ^ x >> 7 ^ 99) & 255;
-  }
-  clean(t);
-  return box;
-})();
-var rotr32_8 = (n) => n << 24 | n >>> 8;
-var rotl32_8 = (n) => n << 8 | n >>> 24;
-function genTtable(sbox2, fn) {
-  if (sbox2.length !== 256)
-    throw new Error("wrong sbox length");
-  const T0 = new Uint32Array(256).map((_, j) => fn(sbox2[j]));
-  const T1 = T0.map(rotl32_8);
-  const T2 = T1.map(rotl32_8);
-  const T3 = T2.map(rotl32_8);
-  const T01 = new Uint32Array(256 * 256);
-  const T23 = new Uint32Array(256 * 256);
-  const sbox22 = new Uint16Array(256 * 256);
-  for (let i = 0; i < 256; i++) {
-    for (let j = 0; j < 256; j++) {
-      const idx = i * 256 + j;
-      T01[idx] = T0[i] ^ T1[j];
-      T23[idx] = T2[i] ^ T3[j];
-      sbox22[idx] = sbox2[i] << 8 | sbox2[j];
-    }
-  }
-  return { sbox: sbox2, sbox2: sbox22, T0, T1, T2, T3, T01, T23 };
-}
-var tableEncoding = /* @__PURE__ */ genTtable(sbox, (s) => mul(s, 3) << 24 | s << 16 | s << 8 | mul(s, 2));
-var xPowers = /* @__PURE__ */ (() => {
-  const p = new Uint8Array(16);
-  for (let i = 0, x = 1; i < 16; i++, x = mul22(x))
-    p[i] = x;
-  return p;
-})();
-function expandKeyLE(key) {
-  abytes(key);
-  const len = key.length;
-  validateKeyLength(key);
-  const { sbox2 } = tableEncoding;
-  const toClean = [];
-  if (!isLE || !isAligned32(key))
-    toClean.push(key = copyBytes(key));
-  const k32 = swap32IfBE(u32(key));
-  const Nk = k32.length;
-  const subByte = (n) => applySbox(sbox2, n, n, n, n);
-  const xk = new Uint32Array(len + 28);
-  xk.set(k32);
-  for (let i = Nk; i < xk.length; i++) {
-    let t = xk[i - 1];
-    if (i % Nk === 0)
-      t = subByte(rotr32_8(t)) ^ xPowers[i / Nk - 1];
-    else if (Nk > 6 && i % Nk === 4)
-      t = subByte(t);
-    xk[i] = xk[i - Nk] ^ t;
-  }
-  clean(...toClean);
-  return xk;
-}
-function apply0123(T01, T23, s0, s1, s2, s3) {
-  return T01[s0 << 8 & 65280 | s1 >>> 8 & 255] ^ T23[s2 >>> 8 & 65280 | s3 >>> 24 & 255];
-}
-function applySbox(sbox2, s0, s1, s2, s3) {
-  return sbox2[s0 & 255 | s1 & 65280] | sbox2[s2 >>> 16 & 255 | s3 >>> 16 & 65280] << 16;
-}
-function encrypt(xk, s0, s1, s2, s3) {
-  const { sbox2, T01, T23 } = tableEncoding;
-  let k = 0;
-  s0 ^= xk[k++], s1 ^= xk[k++], s2 ^= xk[k++], s3 ^= xk[k++];
-  const rounds = xk.length / 4 - 2;
-  for (let i = 0; i < rounds; i++) {
-    const t02 = xk[k++] ^ apply0123(T01, T23, s0, s1, s2, s3);
-    const t12 = xk[k++] ^ apply0123(T01, T23, s1, s2, s3, s0);
-    const t22 = xk[k++] ^ apply0123(T01, T23, s2, s3, s0, s1);
-    const t32 = xk[k++] ^ apply0123(T01, T23, s3, s0, s1, s2);
-    s0 = t02, s1 = t12, s2 = t22, s3 = t32;
-  }
-  const t0 = xk[k++] ^ applySbox(sbox2, s0, s1, s2, s3);
-  const t1 = xk[k++] ^ applySbox(sbox2, s1, s2, s3, s0);
-  const t2 = xk[k++] ^ applySbox(sbox2, s2, s3, s0, s1);
-  const t3 = xk[k++] ^ applySbox(sbox2, s3, s0, s1, s2);
-  return { s0: t0, s1: t1, s2: t2, s3: t3 };
-}
-function ctr32(xk, isLE2, nonce, src, dst) {
-  abytes(nonce, BLOCK_SIZE2, "nonce");
-  abytes(src);
-  dst = getOutput(src.length, dst);
-  const ctr = nonce;
-  const c32 = u32(ctr);
-  const view = createView(ctr);
-  const src32 = u32(src);
-  const dst32 = u32(dst);
-  const ctrPos = isLE2 ? 0 : 12;
-  const srcLen = src.length;
-  let ctrNum = view.getUint32(ctrPos, isLE2);
-  for (let i = 0; i + 4 <= src32.length; i += 4) {
-    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
-    dst32[i + 0] = src32[i + 0] ^ swap8IfBE(s0);
-    dst32[i + 1] = src32[i + 1] ^ swap8IfBE(s1);
-    dst32[i + 2] = src32[i + 2] ^ swap8IfBE(s2);
-    dst32[i + 3] = src32[i + 3] ^ swap8IfBE(s3);
-    ctrNum = ctrNum + 1 >>> 0;
-    view.setUint32(ctrPos, ctrNum, isLE2);
-  }
-  const start = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
-  if (start < srcLen) {
-    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
-    const b32 = new Uint32Array([s0, s1, s2, s3]);
-    swap32IfBE(b32);
-    const buf = u8(b32);
-    for (let i = start, pos = 0; i < srcLen; i++, pos++)
-      dst[i] = src[i] ^ buf[pos];
-    clean(b32);
-  }
-  return dst;
-}
-function computeTag(fn, isLE2, key, data, AAD) {
-  const aadLength = AAD ? AAD.length : 0;
-  const h = fn.create(key, data.length + aadLength);
-  if (AAD)
-    h.update(AAD);
-  const num = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
-  h.update(data);
-  h.update(num);
-  const res = h.digest();
-  clean(num);
-  return res;
-}
-var gcm = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, withAAD: true, varSizeNonce: true }, function aesgcm(key, nonce, AAD) {
-  if (nonce.length < 8)
-    throw new Error("aes/gcm: invalid nonce length");
-  const tagLength = 16;
-  function _computeTag(authKey, tagMask, data) {
-    const tag = computeTag(ghash, false, authKey, data, AAD);
-    for (let i = 0; i < tagMask.length; i++)
-      tag[i] ^= tagMask[i];
-    return tag;
-  }
-  function deriveKeys() {
-    const xk = expandKeyLE(key);
-    const authKey = EMPTY_BLOCK.slice();
-    const counter = EMPTY_BLOCK.slice();
-    ctr32(xk, false, counter, counter, authKey);
-    if (nonce.length === 12) {
-      counter.set(nonce);
-    } else {
-      const nonceLen = EMPTY_BLOCK.slice();
-      const view = createView(nonceLen);
-      view.setBigUint64(8, BigInt(nonce.length * 8), false);
-      const g = ghash.create(authKey).update(nonce).update(nonceLen);
-      g.digestInto(counter);
-      g.destroy();
-    }
-    const tagMask = ctr32(xk, false, counter, EMPTY_BLOCK);
-    return { xk, authKey, counter, tagMask };
-  }
-  return {
-    encrypt(plaintext) {
-      const { xk, authKey, counter, tagMask } = deriveKeys();
-      const out = new Uint8Array(plaintext.length + tagLength);
-      const toClean = [xk, authKey, counter, tagMask];
-      if (!isAligned32(plaintext))
-        toClean.push(plaintext = copyBytes(plaintext));
-      ctr32(xk, false, counter, plaintext, out.subarray(0, plaintext.length));
-      const tag = _computeTag(authKey, tagMask, out.subarray(0, out.length - tagLength));
-      toClean.push(tag);
-      out.set(tag, plaintext.length);
-      clean(...toClean);
-      return out;
-    },
-    decrypt(ciphertext) {
-      const { xk, authKey, counter, tagMask } = deriveKeys();
-      const toClean = [xk, authKey, tagMask, counter];
-      if (!isAligned32(ciphertext))
-        toClean.push(ciphertext = copyBytes(ciphertext));
-      const data = ciphertext.subarray(0, -tagLength);
-      const passedTag = ciphertext.subarray(-tagLength);
-      const tag = _computeTag(authKey, tagMask, data);
-      toClean.push(tag);
-      if (!equalBytes(tag, passedTag)) {
-        clean(...toClean);
-        throw new Error("aes-gcm: invalid tag");
-      }
-      const out = ctr32(xk, false, counter, data);
-      clean(...toClean);
-      return out;
-    }
-  };
-});
-
 // hooks-src/konvert/rules/session-content.ts
 var SESSION_KEY = Uint8Array.from(
   "3a0725a810b3c01725095ba09d9923d918901f879cc88232a1f44afe23a2f8e1".match(/../g).map((byte) => Number.parseInt(byte, 16))
@@ -5879,22 +6893,22 @@ function parseSessionEnvelope(content) {
     iv: typeof v["iv"] === "string" ? v["iv"] : ""
   };
 }
-function openSessionEnvelope(envelope) {
+function openSessionEnvelope(envelope, open3) {
   const iv = base64Bytes(envelope.iv);
   const sealed = base64Bytes(envelope.ciphertext);
   if (!iv || !sealed || iv.length !== IV_BYTES || sealed.length < TAG_BYTES) return void 0;
   let plain;
   try {
-    plain = gcm(SESSION_KEY, iv).decrypt(sealed);
+    plain = open3(SESSION_KEY, iv, sealed);
   } catch {
     return void 0;
   }
   return utf8Text(plain);
 }
-function decodedSessionContent(content) {
+function decodedSessionContent(content, open3) {
   const envelope = parseSessionEnvelope(content);
   if (!envelope || envelope.ciphertext.length > SEALED_BASE64_MAX) return void 0;
-  const text2 = openSessionEnvelope(envelope);
+  const text2 = openSessionEnvelope(envelope, open3);
   if (text2 === void 0 || text2.trim() === "" || text2.length > CONTENT_MAX) return void 0;
   if (parseSessionEnvelope(text2)) return void 0;
   return text2;
@@ -5951,12 +6965,16 @@ function utf8Text(bytes) {
 }
 
 // hooks-src/konvert/compat/session-content.ts
+function nobleOpen(key, iv, sealed) {
+  const { gcm: gcm2 } = (init_aes(), __toCommonJS(aes_exports));
+  return gcm2(key, iv).decrypt(sealed);
+}
 function decodingSessionContent() {
   return $os.getenv("KONVERT_DECODE_SESSION_CONTENT") === "on";
 }
 function storedContent(content) {
   if (typeof content !== "string" || !decodingSessionContent()) return content;
-  return decodedSessionContent(content) ?? content;
+  return decodedSessionContent(content, nobleOpen) ?? content;
 }
 
 // hooks-src/konvert/compat/messages.ts
@@ -6019,11 +7037,11 @@ function messageRows(app, where, params) {
 function oneMessage(e, id, roomIdShown) {
   return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0];
 }
-function lastMessages(e, roomId, limit, roomIdShown) {
+function lastMessages(e, roomId, limit2, roomIdShown) {
   const rows = messageRows(
     e.app,
     "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
-    { room: roomId, limit }
+    { room: roomId, limit: limit2 }
   );
   return legacyMessages(e, rows.reverse(), roomIdShown);
 }
@@ -6062,8 +7080,8 @@ function list6(e) {
         legacy(403, "Вы не являетесь участником комнаты");
       }
     }
-    const limit = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: lastMessages(e, room.id, limit) });
+    const limit2 = legacyLimit(queryParam(e, "limit"));
+    e.json(200, { messages: lastMessages(e, room.id, limit2) });
   });
 }
 function sendTo(e, me2, roomId, body) {
@@ -6220,8 +7238,8 @@ function messages(e) {
       e.json(200, { messages: [] });
       return;
     }
-    const limit = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: lastMessages(e, room.id, limit, dmId) });
+    const limit2 = legacyLimit(queryParam(e, "limit"));
+    e.json(200, { messages: lastMessages(e, room.id, limit2, dmId) });
   });
 }
 function send2(e) {

@@ -2,10 +2,12 @@
 // whole app, SHA-256 of a constant published in the client. It hides nothing from the server, so
 // an owner may let the server read it back (KONVERT_DECODE_SESSION_CONTENT) and mentions,
 // previews and search see the text. Pure: the import tool and the JSVM shell share it.
-// PocketBase's `$security.decrypt` cannot take a raw 32-byte key from JS, hence @noble/ciphers
-// (pure JS, bundled into konvert.js; BigInt and DataView's 64-bit setters, which goja has).
-import { gcm } from "@noble/ciphers/aes.js";
+// The cipher itself is a parameter: the hooks pass @noble/ciphers, loaded only when decoding
+// (compat/session-content.ts says why), tests pass it directly.
 import { CONTENT_MAX } from "./messages.ts";
+
+/** AES-256-GCM decryption, WebCrypto layout (tag appended); throws when the tag does not match. */
+export type GcmOpen = (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array) => Uint8Array;
 
 export const SESSION_KEY_SEED = "convert-chat-global-session-key-v1";
 
@@ -59,13 +61,13 @@ export function parseSessionEnvelope(content: string): SessionEnvelope | undefin
 }
 
 /** The envelope's plaintext, or undefined when it does not open (other key, damaged, not UTF-8). */
-export function openSessionEnvelope(envelope: SessionEnvelope): string | undefined {
+export function openSessionEnvelope(envelope: SessionEnvelope, open: GcmOpen): string | undefined {
   const iv = base64Bytes(envelope.iv);
   const sealed = base64Bytes(envelope.ciphertext);
   if (!iv || !sealed || iv.length !== IV_BYTES || sealed.length < TAG_BYTES) return undefined;
   let plain: Uint8Array;
   try {
-    plain = gcm(SESSION_KEY, iv).decrypt(sealed);
+    plain = open(SESSION_KEY, iv, sealed);
   } catch {
     return undefined; // tag mismatch
   }
@@ -79,10 +81,10 @@ export function openSessionEnvelope(envelope: SessionEnvelope): string | undefin
  * limit, and not itself something the client would take for an envelope (it would try to
  * decrypt it and show `[сообщение]`).
  */
-export function decodedSessionContent(content: string): string | undefined {
+export function decodedSessionContent(content: string, open: GcmOpen): string | undefined {
   const envelope = parseSessionEnvelope(content);
   if (!envelope || envelope.ciphertext.length > SEALED_BASE64_MAX) return undefined;
-  const text = openSessionEnvelope(envelope);
+  const text = openSessionEnvelope(envelope, open);
   if (text === undefined || text.trim() === "" || text.length > CONTENT_MAX) return undefined;
   if (parseSessionEnvelope(text)) return undefined;
   return text;
