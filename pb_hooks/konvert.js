@@ -2265,20 +2265,23 @@ function sqlRows(app, zero, sql, params = {}) {
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
 var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-function loadStats(app, userId) {
+var ROW_KEY = "konvert.stats.row.";
+function loadStats(app, userId, remembered = false) {
+  if (remembered) {
+    const kept = app.store().get(ROW_KEY + userId);
+    if (typeof kept === "string") return rowFrom(kept, userId);
+  }
   const text2 = sqlText(
     app,
-    `SELECT COALESCE((SELECT json_object('id', id, 'messagesSent', messagesSent,
-       'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
-       'currentStreak', currentStreak, 'longestStreak', longestStreak,
-       'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
-     FROM user_stats WHERE user = {:user}), '') AS v`,
+    "SELECT COALESCE((SELECT json_object('id',id,'messagesSent',messagesSent,'reactionsGiven',reactionsGiven,'reactionsReceived',reactionsReceived,'currentStreak',currentStreak,'longestStreak',longestStreak,'lastActiveDay',lastActiveDay,'counters',COALESCE(counters,''),'rev',rev,'updated',updated) FROM user_stats WHERE user={:user}),'') AS v",
     { user: userId }
   );
   if (text2 === "") {
     return {
       id: "",
       userId,
+      rev: "",
+      updated: "",
       stats: {
         messagesSent: 0,
         reactionsGiven: 0,
@@ -2290,8 +2293,11 @@ function loadStats(app, userId) {
       }
     };
   }
-  const { id, counters, ...numbers } = JSON.parse(text2);
-  return { id, userId, stats: { ...numbers, counters: parseCounters(counters) } };
+  return rowFrom(text2, userId);
+}
+function rowFrom(text2, userId) {
+  const { id, counters, rev, updated, ...numbers } = JSON.parse(text2);
+  return { id, userId, rev, updated, stats: { ...numbers, counters: parseCounters(counters) } };
 }
 function parseCounters(raw) {
   try {
@@ -2300,8 +2306,10 @@ function parseCounters(raw) {
     return {};
   }
 }
+function newRev() {
+  return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+}
 function saveStats(tx, row, stats2) {
-  const now = nowDate();
   const values = {
     messagesSent: stats2.messagesSent,
     reactionsGiven: stats2.reactionsGiven,
@@ -2310,25 +2318,33 @@ function saveStats(tx, row, stats2) {
     longestStreak: stats2.longestStreak,
     lastActiveDay: stats2.lastActiveDay,
     counters: JSON.stringify(stats2.counters),
-    now
+    rev: newRev(),
+    now: nowDate()
   };
+  const key = ROW_KEY + row.userId;
   if (row.id !== "") {
+    const result = tx.db().newQuery(
+      "UPDATE user_stats SET messagesSent={:messagesSent},reactionsGiven={:reactionsGiven},reactionsReceived={:reactionsReceived},currentStreak={:currentStreak},longestStreak={:longestStreak},lastActiveDay={:lastActiveDay},counters={:counters},rev={:rev},updated={:now} WHERE id={:id} AND rev={:oldRev} AND updated={:oldUpdated}"
+    ).bind({ ...values, id: row.id, oldRev: row.rev, oldUpdated: row.updated }).execute();
+    if (result.rowsAffected() === 0) {
+      tx.store().remove(key);
+      return false;
+    }
+  } else {
+    row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
     tx.db().newQuery(
-      `UPDATE user_stats SET messagesSent = {:messagesSent}, reactionsGiven = {:reactionsGiven},
-           reactionsReceived = {:reactionsReceived}, currentStreak = {:currentStreak},
-           longestStreak = {:longestStreak}, lastActiveDay = {:lastActiveDay},
-           counters = {:counters}, updated = {:now}
-         WHERE id = {:id}`
-    ).bind({ ...values, id: row.id }).execute();
-    return;
+      "INSERT INTO user_stats (id,user,messagesSent,reactionsGiven,reactionsReceived,currentStreak,longestStreak,lastActiveDay,counters,rev,created,updated) VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived},{:currentStreak},{:longestStreak},{:lastActiveDay},{:counters},{:rev},{:now},{:now})"
+    ).bind({ ...values, id: row.id, user: row.userId }).execute();
   }
-  row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
-  tx.db().newQuery(
-    `INSERT INTO user_stats (id, user, messagesSent, reactionsGiven, reactionsReceived,
-         currentStreak, longestStreak, lastActiveDay, counters, created, updated)
-       VALUES ({:id}, {:user}, {:messagesSent}, {:reactionsGiven}, {:reactionsReceived},
-         {:currentStreak}, {:longestStreak}, {:lastActiveDay}, {:counters}, {:now}, {:now})`
-  ).bind({ ...values, id: row.id, user: row.userId }).execute();
+  const stored = {
+    ...stats2,
+    id: row.id,
+    counters: values.counters,
+    rev: values.rev,
+    updated: values.now
+  };
+  tx.store().set(key, JSON.stringify(stored));
+  return true;
 }
 var CATALOGUE_TTL_MS = 3e4;
 var STORE_STAMP = "konvert.achievements.readAt";
@@ -2395,7 +2411,7 @@ __export(notifications_exports, {
 var KEPT_PER_USER = 100;
 var PAGE_MAX = 100;
 function notify(app, notice) {
-  const row = new Record(app.findCollectionByNameOrId("notifications"));
+  const row = new Record(app.findCachedCollectionByNameOrId("notifications"));
   row.load({
     recipient: notice.recipient,
     type: notice.type,
@@ -2501,7 +2517,7 @@ function unlockedIds(app, userId) {
 function unlock(tx, userId, entry, options) {
   const existing = findUnlockRow(tx, userId, entry.id);
   if (existing && existing.getString("unlockedAt") !== "") return false;
-  const row = existing ?? new Record(tx.findCollectionByNameOrId("user_achievements"), {
+  const row = existing ?? new Record(tx.findCachedCollectionByNameOrId("user_achievements"), {
     user: userId,
     achievement: entry.id
   });
@@ -2531,15 +2547,22 @@ function knownUnlocked(app, userId) {
 function rememberUnlocked(userId, ids) {
   $app.store().set(UNLOCKED_KEY + userId, { ids: [...ids].join(","), at: Date.now() });
 }
+var off;
 function trackingOff() {
-  return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+  off ??= $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+  return off;
 }
 function track(tx, userId, event) {
   if (event === null || userId === "" || trackingOff()) return;
   tx.runInTransaction((inner) => {
-    const row = loadStats(inner, userId);
-    const { stats: stats2, earned } = applyEvent(row.stats, event);
-    saveStats(inner, row, stats2);
+    let row = loadStats(inner, userId, true);
+    let outcome = applyEvent(row.stats, event);
+    if (!saveStats(inner, row, outcome.stats)) {
+      row = loadStats(inner, userId);
+      outcome = applyEvent(row.stats, event);
+      if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
+    }
+    const { stats: stats2, earned } = outcome;
     const thresholds = cachedThresholds(inner);
     const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
     if (keys.length === 0) return;
@@ -2571,7 +2594,7 @@ function markAllRead2(tx, membership, roomId) {
 // hooks-src/konvert/jsvm/membership.ts
 function addMember(app, roomId, userId, role) {
   const now = new DateTime();
-  const membership = new Record(app.findCollectionByNameOrId("room_members"));
+  const membership = new Record(app.findCachedCollectionByNameOrId("room_members"));
   membership.load({ room: roomId, user: userId, role, keyVersion: 0 });
   membership.set("lastReadAt", now);
   membership.set("mentionsReadAt", now);
@@ -3361,7 +3384,7 @@ function search(e) {
   if ("problem" in parsed) return badRequest("q", parsed.problem);
   const page = positiveInt(query["page"], 1, "page", 1e6);
   const perPage = positiveInt(query["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
-  const records = arrayOf(new Record(e.app.findCollectionByNameOrId("users")));
+  const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
   e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id })).andWhere(
     $dbx.exp(
       "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
@@ -3400,7 +3423,7 @@ function uploadAvatar(e) {
   }
   const file = files[0];
   if (!file || files.length !== 1) return badRequest("avatar", "Attach exactly one image.");
-  const field = e.app.findCollectionByNameOrId("users").fields.getByName("avatar");
+  const field = e.app.findCachedCollectionByNameOrId("users").fields.getByName("avatar");
   if (file.size > field.maxSize) return badRequest("avatar", AVATAR_PROBLEM);
   const user = e.app.findRecordById("users", caller.id);
   user.set("avatar", file);
@@ -3454,7 +3477,7 @@ __export(moderation_exports, {
 
 // hooks-src/konvert/jsvm/moderation-log.ts
 function logModeration(app, entry) {
-  const record2 = new Record(app.findCollectionByNameOrId("moderation_log"));
+  const record2 = new Record(app.findCachedCollectionByNameOrId("moderation_log"));
   record2.load({
     actor: entry.actor,
     action: entry.action,
@@ -3505,7 +3528,7 @@ function ban(e) {
     tx.save(target2);
     const jail = jailOf(tx);
     if (!findMembership(tx, jail.id, target2.id)) {
-      const member = new Record(tx.findCollectionByNameOrId("room_members"));
+      const member = new Record(tx.findCachedCollectionByNameOrId("room_members"));
       member.set("room", jail.id);
       member.set("user", target2.id);
       member.set("role", "member");
@@ -3740,7 +3763,7 @@ function pendingRequest(app, a, b) {
   }
 }
 function notify2(app, recipient, type, actor, data) {
-  const row = new Record(app.findCollectionByNameOrId("notifications"));
+  const row = new Record(app.findCachedCollectionByNameOrId("notifications"));
   row.set("recipient", recipient);
   row.set("type", type);
   row.set("actor", actor);
@@ -3766,7 +3789,7 @@ function acceptInTx(tx, request) {
   tx.save(request);
   if (!findFriendship(tx, from, to)) {
     const [userA, userB] = sortedPair(from, to);
-    const friendship = new Record(tx.findCollectionByNameOrId("friendships"));
+    const friendship = new Record(tx.findCachedCollectionByNameOrId("friendships"));
     friendship.set("userA", userA);
     friendship.set("userB", userB);
     tx.save(friendship);
@@ -3798,7 +3821,7 @@ function sendRequest(e) {
       outcome = { status: "accepted", request: pending };
       return;
     }
-    const request = new Record(tx.findCollectionByNameOrId("friend_requests"));
+    const request = new Record(tx.findCachedCollectionByNameOrId("friend_requests"));
     request.set("from", me2);
     request.set("to", target2.id);
     request.set("pairKey", pairKey(me2, target2.id));
@@ -3902,7 +3925,7 @@ function block(e) {
     const target2 = targetOf(e, tx);
     if (target2.id === me2) badRequest("id", "You cannot block yourself.");
     if (findBlock(tx, me2, target2.id)) badRequest("id", "You have already blocked this user.");
-    const row = new Record(tx.findCollectionByNameOrId("blocks"));
+    const row = new Record(tx.findCachedCollectionByNameOrId("blocks"));
     row.set("blocker", me2);
     row.set("blocked", target2.id);
     tx.save(row);
@@ -4320,7 +4343,7 @@ function pin(e) {
     )) {
       tx.delete(old);
     }
-    const pinRecord = new Record(tx.findCollectionByNameOrId("pins"));
+    const pinRecord = new Record(tx.findCachedCollectionByNameOrId("pins"));
     pinRecord.load({ room: room.id, message: message.id, pinnedBy: me2.id });
     tx.save(pinRecord);
     room.set("pinnedMessage", message.id);
@@ -4550,7 +4573,7 @@ function open(e) {
 function findOrCreateDm(tx, key, creator) {
   const existing = findDm(tx, key);
   if (existing) return existing;
-  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  const room = new Record(tx.findCachedCollectionByNameOrId("rooms"));
   room.load({ type: "dm", dmKey: key, createdBy: creator, keyVersion: 0, name: "" });
   try {
     tx.save(room);
@@ -4604,7 +4627,7 @@ function findFavorites(app, owner) {
   }
 }
 function createFavorites(tx, owner) {
-  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  const room = new Record(tx.findCachedCollectionByNameOrId("rooms"));
   room.load({ type: "favorites", name: "⭐ Избранное", createdBy: owner, keyVersion: 0 });
   try {
     tx.save(room);
@@ -4800,7 +4823,8 @@ function blocked(app, blocker, blockedId) {
 }
 function writeMentions(tx, message, userIds) {
   const added = [];
-  const collection = tx.findCollectionByNameOrId("mentions");
+  if (userIds.length === 0) return added;
+  const collection = tx.findCachedCollectionByNameOrId("mentions");
   for (const user of userIds) {
     const exists2 = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
     if (exists2) continue;
@@ -4831,9 +4855,7 @@ function notifyMentions(tx, message, author, users, summons) {
   }
 }
 function afterNewMessage(tx, room, message) {
-  room.set("lastMessage", message.id);
-  room.set("lastMessageAt", message.getString("created"));
-  tx.saveNoValidate(room);
+  tx.db().newQuery("UPDATE rooms SET lastMessage={:message},lastMessageAt={:at} WHERE id={:room}").bind({ message: message.id, at: message.getString("created"), room: room.id }).execute();
   if (room.getString("type") !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",
@@ -4963,7 +4985,7 @@ function pollClosedProblem(closedAt, nowMs) {
 function createPollFor(tx, message, input) {
   const parsed = parsePoll(input);
   if ("problem" in parsed) return badRequest(parsed.field, parsed.problem);
-  const poll = new Record(tx.findCollectionByNameOrId("polls"));
+  const poll = new Record(tx.findCachedCollectionByNameOrId("polls"));
   poll.set("id", message.id);
   poll.set("message", message.id);
   poll.set("room", message.getString("room"));
@@ -5034,7 +5056,7 @@ function castVotes(tx, poll, userId, options) {
   );
   if (previous.length === 0 && options.length === 0) return;
   for (const old of previous) tx.delete(old);
-  const votes = tx.findCollectionByNameOrId("poll_votes");
+  const votes = tx.findCachedCollectionByNameOrId("poll_votes");
   for (const option of options) {
     const vote3 = new Record(votes);
     vote3.set("poll", poll.id);
@@ -5242,7 +5264,7 @@ function forward(e) {
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me2, targetId);
     const room = plan.room;
-    const message = new Record(tx.findCollectionByNameOrId("messages"));
+    const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
     prepareWrite(tx, me2, plan, message);
     message.load({
       room: room.id,
@@ -5433,7 +5455,7 @@ function add(e) {
     messageId = message.id;
     if (findReaction(tx, message.id, me2.id, emoji)) return;
     const author = message.getString("author");
-    const reaction = new Record(tx.findCollectionByNameOrId("reactions"));
+    const reaction = new Record(tx.findCachedCollectionByNameOrId("reactions"));
     reaction.load({
       message: message.id,
       user: me2.id,
@@ -6234,7 +6256,7 @@ function hashOf(token) {
 }
 function issueRefreshToken(app, userId) {
   const token = $security.randomString(48);
-  const row = new Record(app.findCollectionByNameOrId("compat_refresh_tokens"));
+  const row = new Record(app.findCachedCollectionByNameOrId("compat_refresh_tokens"));
   row.set("user", userId);
   row.set("tokenHash", hashOf(token));
   row.set("expiresAt", new DateTime(new Date(Date.now() + REFRESH_TTL_MS).toISOString()));
@@ -6556,7 +6578,7 @@ function signup(e) {
     if (findByEmail(e.app, email)) {
       legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
     }
-    const user = new Record(e.app.findCollectionByNameOrId("users"));
+    const user = new Record(e.app.findCachedCollectionByNameOrId("users"));
     let tokens = { access_token: "", refresh_token: "" };
     try {
       e.app.runInTransaction((tx) => {
@@ -7096,7 +7118,7 @@ function sendTo(e, me2, roomId, body) {
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
-  const record2 = new Record(e.app.findCollectionByNameOrId("messages"));
+  const record2 = new Record(e.app.findCachedCollectionByNameOrId("messages"));
   record2.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, onMessageCreateRequest, {
     caller: me2,
@@ -7301,7 +7323,7 @@ function create2(e) {
     if (typeof body["name"] !== "string" || body["name"].trim() === "" || !body["type"]) {
       legacy(400, "Название и тип комнаты обязательны");
     }
-    const room = new Record(e.app.findCollectionByNameOrId("rooms"));
+    const room = new Record(e.app.findCachedCollectionByNameOrId("rooms"));
     room.load({ name: body["name"], type: body["type"] });
     invoke(e, onRoomCreateRequest, {
       caller: me2,
@@ -7427,7 +7449,7 @@ function search3(e) {
     const q = queryParam(e, "q");
     const parsed = q.trim() === "" ? { pattern: "%" } : searchPattern(q);
     if ("problem" in parsed) legacy(400, parsed.problem);
-    const records = arrayOf(new Record(e.app.findCollectionByNameOrId("users")));
+    const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
     const query = e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = ''"));
     if (me2) {
       query.andWhere(
@@ -7683,7 +7705,7 @@ function upload(e) {
     const file = uploadedFile(e);
     if (file.size > UPLOAD_MAX_BYTES)
       legacy(400, "Файл слишком большой. Максимальный размер: 50 МБ");
-    const record2 = new Record(e.app.findCollectionByNameOrId("compat_uploads"));
+    const record2 = new Record(e.app.findCachedCollectionByNameOrId("compat_uploads"));
     record2.set("owner", me2.id);
     record2.set("file", file);
     try {

@@ -409,6 +409,7 @@ export type UserStatsRecord<Tcounters = unknown> = {
 	messagesSent?: number
 	reactionsGiven?: number
 	reactionsReceived?: number
+	rev?: string
 	updated: IsoAutoDateString
 	user: RecordIdString
 }

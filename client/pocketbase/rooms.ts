@@ -58,8 +58,8 @@ export function pocketBaseE2ee(pb: PocketBase): E2eeApi {
 }
 
 /**
- * Room list changes: any visible room or own membership event refetches that room's summary
- * (counts included); a room that can no longer be read is reported as removed.
+ * Room list changes: any visible room event, own membership event or new message refetches that
+ * room's summary (counts included); a room that can no longer be read is reported as removed.
  */
 export async function subscribeToRoomUpdates(
   pb: PocketBase,
@@ -84,8 +84,13 @@ export async function subscribeToRoomUpdates(
     const mine = e.record["user"] === me;
     if (mine) refresh(String(e.record["room"]), e.action === "delete");
   });
+  // a new message moves its room's preview and counters (the room record itself is not saved)
+  const offMessages = await pb.collection("messages").subscribe("*", (e) => {
+    if (e.action === "create") refresh(String(e.record["room"]), false);
+  });
   return async () => {
     await offRooms();
     await offMembers();
+    await offMessages();
   };
 }

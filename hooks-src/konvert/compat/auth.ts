@@ -53,7 +53,7 @@ export function signup(e: core.RequestEvent): void {
     if (findByEmail(e.app, email)) {
       legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
     }
-    const user = new Record(e.app.findCollectionByNameOrId("users"));
+    const user = new Record(e.app.findCachedCollectionByNameOrId("users"));
     let tokens = { access_token: "", refresh_token: "" };
     try {
       // Counting and inserting in one transaction: two first sign-ups cannot both become admin.

@@ -183,7 +183,7 @@ export function sendTo(
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
-  const record = new Record(e.app.findCollectionByNameOrId("messages"));
+  const record = new Record(e.app.findCachedCollectionByNameOrId("messages"));
   record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, messages.onMessageCreateRequest as (e: core.RequestEvent) => void, {
     caller: me,

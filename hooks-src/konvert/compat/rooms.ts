@@ -49,7 +49,7 @@ export function create(e: core.RequestEvent): void {
     if (typeof body["name"] !== "string" || body["name"].trim() === "" || !body["type"]) {
       legacy(400, "Название и тип комнаты обязательны");
     }
-    const room = new Record(e.app.findCollectionByNameOrId("rooms"));
+    const room = new Record(e.app.findCachedCollectionByNameOrId("rooms"));
     room.load({ name: body["name"], type: body["type"] });
     invoke(e, onRoomCreateRequest as (e: core.RequestEvent) => void, {
       caller: me,

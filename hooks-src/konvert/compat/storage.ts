@@ -26,7 +26,7 @@ export function upload(e: core.RequestEvent): void {
     const file = uploadedFile(e);
     if (file.size > UPLOAD_MAX_BYTES)
       legacy(400, "Файл слишком большой. Максимальный размер: 50 МБ");
-    const record = new Record(e.app.findCollectionByNameOrId("compat_uploads"));
+    const record = new Record(e.app.findCachedCollectionByNameOrId("compat_uploads"));
     record.set("owner", me.id);
     record.set("file", file);
     try {

@@ -40,7 +40,7 @@ function hashOf(token: string): string {
 /** Stores a new refresh token for the user and returns it (call inside the caller's transaction). */
 export function issueRefreshToken(app: CoreApp, userId: string): string {
   const token = $security.randomString(48);
-  const row = new Record(app.findCollectionByNameOrId("compat_refresh_tokens"));
+  const row = new Record(app.findCachedCollectionByNameOrId("compat_refresh_tokens"));
   row.set("user", userId);
   row.set("tokenHash", hashOf(token));
   row.set("expiresAt", new DateTime(new Date(Date.now() + REFRESH_TTL_MS).toISOString()));

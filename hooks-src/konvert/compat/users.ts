@@ -15,7 +15,7 @@ export function search(e: core.RequestEvent): void {
     const q = queryParam(e, "q");
     const parsed = q.trim() === "" ? { pattern: "%" } : searchPattern(q);
     if ("problem" in parsed) legacy(400, parsed.problem);
-    const records = arrayOf(new Record(e.app.findCollectionByNameOrId("users")));
+    const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
     const query = e.app
       .recordQuery("users")
       .andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern }))

@@ -27,7 +27,7 @@ export function block(e: core.RequestEvent): void {
     const target = targetOf(e, tx);
     if (target.id === me) badRequest("id", "You cannot block yourself.");
     if (findBlock(tx, me, target.id)) badRequest("id", "You have already blocked this user.");
-    const row = new Record(tx.findCollectionByNameOrId("blocks"));
+    const row = new Record(tx.findCachedCollectionByNameOrId("blocks"));
     row.set("blocker", me);
     row.set("blocked", target.id);
     tx.save(row);

@@ -77,7 +77,7 @@ export function open(e: core.RequestEvent): void {
 function findOrCreateDm(tx: CoreApp, key: string, creator: string): core.Record {
   const existing = findDm(tx, key);
   if (existing) return existing;
-  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  const room = new Record(tx.findCachedCollectionByNameOrId("rooms"));
   room.load({ type: "dm", dmKey: key, createdBy: creator, keyVersion: 0, name: "" });
   try {
     tx.save(room);

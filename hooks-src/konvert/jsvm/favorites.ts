@@ -27,7 +27,7 @@ function findFavorites(app: CoreApp, owner: string): core.Record | null {
 }
 
 function createFavorites(tx: CoreApp, owner: string): core.Record {
-  const room = new Record(tx.findCollectionByNameOrId("rooms"));
+  const room = new Record(tx.findCachedCollectionByNameOrId("rooms"));
   room.load({ type: "favorites", name: "⭐ Избранное", createdBy: owner, keyVersion: 0 });
   try {
     tx.save(room);

@@ -36,7 +36,7 @@ export function pendingRequest(app: CoreApp, a: string, b: string): core.Record 
 }
 
 function notify(app: CoreApp, recipient: string, type: string, actor: string, data: object): void {
-  const row = new Record(app.findCollectionByNameOrId("notifications"));
+  const row = new Record(app.findCachedCollectionByNameOrId("notifications"));
   row.set("recipient", recipient);
   row.set("type", type);
   row.set("actor", actor);
@@ -66,7 +66,7 @@ function acceptInTx(tx: CoreApp, request: core.Record): void {
   tx.save(request);
   if (!findFriendship(tx, from, to)) {
     const [userA, userB] = sortedPair(from, to);
-    const friendship = new Record(tx.findCollectionByNameOrId("friendships"));
+    const friendship = new Record(tx.findCachedCollectionByNameOrId("friendships"));
     friendship.set("userA", userA);
     friendship.set("userB", userB);
     tx.save(friendship);
@@ -101,7 +101,7 @@ export function sendRequest(e: core.RequestEvent): void {
       outcome = { status: "accepted", request: pending };
       return;
     }
-    const request = new Record(tx.findCollectionByNameOrId("friend_requests"));
+    const request = new Record(tx.findCachedCollectionByNameOrId("friend_requests"));
     request.set("from", me);
     request.set("to", target.id);
     request.set("pairKey", pairKey(me, target.id));

@@ -36,7 +36,7 @@ export function addMember(
   role: MemberRole,
 ): core.Record {
   const now = new DateTime();
-  const membership = new Record(app.findCollectionByNameOrId("room_members"));
+  const membership = new Record(app.findCachedCollectionByNameOrId("room_members"));
   membership.load({ room: roomId, user: userId, role, keyVersion: 0 });
   membership.set("lastReadAt", now);
   membership.set("mentionsReadAt", now);

@@ -156,7 +156,8 @@ export function writeMentions(
   userIds: readonly string[],
 ): string[] {
   const added: string[] = [];
-  const collection = tx.findCollectionByNameOrId("mentions");
+  if (userIds.length === 0) return added;
+  const collection = tx.findCachedCollectionByNameOrId("mentions");
   for (const user of userIds) {
     const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
     if (exists) continue;
@@ -197,11 +198,13 @@ export function notifyMentions(
 
 /** The room's preview moves to the new message, and DMs hidden by either side reappear. */
 export function afterNewMessage(tx: CoreApp, room: core.Record, message: core.Record): void {
-  room.set("lastMessage", message.id);
-  room.set("lastMessageAt", message.getString("created"));
-  // Only the preview pointer changes, to a message saved a moment ago in this transaction:
-  // skipping validation saves its relation and unique-index look-ups on the hottest write path.
-  tx.saveNoValidate(room);
+  // Plain SQL, not a record save: saving the room ran PocketBase's whole save path and sent a
+  // "rooms" realtime update to every subscribed member on every message, beside the message's
+  // own create event, which is what room lists listen to now (client/pocketbase/rooms.ts).
+  tx.db()
+    .newQuery("UPDATE rooms SET lastMessage={:message},lastMessageAt={:at} WHERE id={:room}")
+    .bind({ message: message.id, at: message.getString("created"), room: room.id })
+    .execute();
   if (room.getString("type") !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",

@@ -211,7 +211,7 @@ export function forward(e: core.RequestEvent): void {
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me, targetId);
     const room = plan.room;
-    const message = new Record(tx.findCollectionByNameOrId("messages"));
+    const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
     prepareWrite(tx, me, plan, message);
     message.load({
       room: room.id,

@@ -13,7 +13,7 @@ export interface ModerationEntry {
 }
 
 export function logModeration(app: CoreApp, entry: ModerationEntry): void {
-  const record = new Record(app.findCollectionByNameOrId("moderation_log"));
+  const record = new Record(app.findCachedCollectionByNameOrId("moderation_log"));
   record.load({
     actor: entry.actor,
     action: entry.action,

@@ -66,7 +66,7 @@ export function ban(e: core.RequestEvent): void {
     // memberships stay, so an unban gives the user their rooms back.
     const jail = jailOf(tx);
     if (!findMembership(tx, jail.id, target.id)) {
-      const member = new Record(tx.findCollectionByNameOrId("room_members"));
+      const member = new Record(tx.findCachedCollectionByNameOrId("room_members"));
       member.set("room", jail.id);
       member.set("user", target.id);
       member.set("role", "member");

@@ -17,7 +17,7 @@ export interface Notice {
 }
 
 export function notify(app: CoreApp, notice: Notice): void {
-  const row = new Record(app.findCollectionByNameOrId("notifications"));
+  const row = new Record(app.findCachedCollectionByNameOrId("notifications"));
   row.load({
     recipient: notice.recipient,
     type: notice.type,

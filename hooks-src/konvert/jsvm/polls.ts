@@ -21,7 +21,7 @@ import { bodyOf, pathParam } from "./http.ts";
 export function createPollFor(tx: CoreApp, message: core.Record, input: unknown): core.Record {
   const parsed = parsePoll(input);
   if ("problem" in parsed) return badRequest(parsed.field, parsed.problem);
-  const poll = new Record(tx.findCollectionByNameOrId("polls"));
+  const poll = new Record(tx.findCachedCollectionByNameOrId("polls"));
   poll.set("id", message.id);
   poll.set("message", message.id);
   poll.set("room", message.getString("room"));
@@ -109,7 +109,7 @@ function castVotes(tx: CoreApp, poll: core.Record, userId: string, options: numb
   );
   if (previous.length === 0 && options.length === 0) return; // nothing to take back
   for (const old of previous) tx.delete(old!);
-  const votes = tx.findCollectionByNameOrId("poll_votes");
+  const votes = tx.findCachedCollectionByNameOrId("poll_votes");
   for (const option of options) {
     const vote = new Record(votes);
     vote.set("poll", poll.id);

@@ -92,7 +92,7 @@ export function search(e: core.RequestEvent): void {
   const page = positiveInt(query["page"], 1, "page", 1_000_000);
   const perPage = positiveInt(query["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
 
-  const records = arrayOf(new Record(e.app.findCollectionByNameOrId("users")));
+  const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
   e.app
     .recordQuery("users")
     .andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern }))
@@ -147,7 +147,7 @@ export function uploadAvatar(e: core.RequestEvent): void {
   const file = files[0];
   if (!file || files.length !== 1) return badRequest("avatar", "Attach exactly one image.");
   const field = e.app
-    .findCollectionByNameOrId("users")
+    .findCachedCollectionByNameOrId("users")
     .fields.getByName("avatar") as core.FileField;
   if (file.size > field.maxSize) return badRequest("avatar", AVATAR_PROBLEM);
   const user = e.app.findRecordById("users", caller.id);

@@ -83,7 +83,7 @@ export function add(e: core.RequestEvent): void {
     messageId = message.id;
     if (findReaction(tx, message.id, me.id, emoji)) return;
     const author = message.getString("author");
-    const reaction = new Record(tx.findCollectionByNameOrId("reactions"));
+    const reaction = new Record(tx.findCachedCollectionByNameOrId("reactions"));
     reaction.load({
       message: message.id,
       user: me.id,

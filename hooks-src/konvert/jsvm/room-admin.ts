@@ -60,7 +60,7 @@ export function pin(e: core.RequestEvent): void {
     )) {
       tx.delete(old!);
     }
-    const pinRecord = new Record(tx.findCollectionByNameOrId("pins"));
+    const pinRecord = new Record(tx.findCachedCollectionByNameOrId("pins"));
     pinRecord.load({ room: room.id, message: message.id, pinnedBy: me.id });
     tx.save(pinRecord);
     room.set("pinnedMessage", message.id);

@@ -15,31 +15,49 @@ export interface StatsRow {
   id: string;
   userId: string;
   stats: Stats;
+  /** The row's `rev` and `updated` as read: a save changes the row only if both still match. */
+  rev: string;
+  updated: string;
 }
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+/** The last row this server wrote per user, as JSON text in the app store (shared by the VMs). */
+const ROW_KEY = "konvert.stats.row.";
 
 interface StoredStats extends Omit<Stats, "counters"> {
   id: string;
   counters: string;
+  rev: string;
+  updated: string;
 }
 
-export function loadStats(app: CoreApp, userId: string): StatsRow {
+/**
+ * The user's stats. With `remembered`, the row this server last wrote is used without a query:
+ * saveStats() then writes only if the row is still that one, so a stale copy costs a retry,
+ * never a lost update.
+ */
+export function loadStats(app: CoreApp, userId: string, remembered = false): StatsRow {
+  if (remembered) {
+    const kept: unknown = app.store().get(ROW_KEY + userId);
+    if (typeof kept === "string") return rowFrom(kept, userId);
+  }
   // one JSON text instead of a typed row: each column read through the JSVM bridge costs more
   // than SQLite building the text
   const text = sqlText(
     app,
-    `SELECT COALESCE((SELECT json_object('id', id, 'messagesSent', messagesSent,
-       'reactionsGiven', reactionsGiven, 'reactionsReceived', reactionsReceived,
-       'currentStreak', currentStreak, 'longestStreak', longestStreak,
-       'lastActiveDay', lastActiveDay, 'counters', COALESCE(counters, ''))
-     FROM user_stats WHERE user = {:user}), '') AS v`,
+    "SELECT COALESCE((SELECT json_object('id',id,'messagesSent',messagesSent," +
+      "'reactionsGiven',reactionsGiven,'reactionsReceived',reactionsReceived," +
+      "'currentStreak',currentStreak,'longestStreak',longestStreak,'lastActiveDay',lastActiveDay," +
+      "'counters',COALESCE(counters,''),'rev',rev,'updated',updated) " +
+      "FROM user_stats WHERE user={:user}),'') AS v",
     { user: userId },
   );
   if (text === "") {
     return {
       id: "",
       userId,
+      rev: "",
+      updated: "",
       stats: {
         messagesSent: 0,
         reactionsGiven: 0,
@@ -51,8 +69,12 @@ export function loadStats(app: CoreApp, userId: string): StatsRow {
       },
     };
   }
-  const { id, counters, ...numbers } = JSON.parse(text) as StoredStats;
-  return { id, userId, stats: { ...numbers, counters: parseCounters(counters) } };
+  return rowFrom(text, userId);
+}
+
+function rowFrom(text: string, userId: string): StatsRow {
+  const { id, counters, rev, updated, ...numbers } = JSON.parse(text) as StoredStats;
+  return { id, userId, rev, updated, stats: { ...numbers, counters: parseCounters(counters) } };
 }
 
 function parseCounters(raw: string): Stats["counters"] {
@@ -63,8 +85,16 @@ function parseCounters(raw: string): Stats["counters"] {
   }
 }
 
-export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): void {
-  const now = nowDate();
+/** A token no other write of the row has (not a secret: it only tells writes apart). */
+function newRev(): string {
+  return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+}
+
+/**
+ * Writes the stats; false (and nothing written) when the row is no longer the one `row` was read
+ * from — another writer, or a remembered copy from a transaction that rolled back.
+ */
+export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): boolean {
   const values = {
     messagesSent: stats.messagesSent,
     reactionsGiven: stats.reactionsGiven,
@@ -73,31 +103,46 @@ export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): void {
     longestStreak: stats.longestStreak,
     lastActiveDay: stats.lastActiveDay,
     counters: JSON.stringify(stats.counters),
-    now,
+    rev: newRev(),
+    now: nowDate(),
   };
+  const key = ROW_KEY + row.userId;
   if (row.id !== "") {
+    const result = tx
+      .db()
+      .newQuery(
+        "UPDATE user_stats SET messagesSent={:messagesSent},reactionsGiven={:reactionsGiven}," +
+          "reactionsReceived={:reactionsReceived},currentStreak={:currentStreak}," +
+          "longestStreak={:longestStreak},lastActiveDay={:lastActiveDay},counters={:counters}," +
+          "rev={:rev},updated={:now} WHERE id={:id} AND rev={:oldRev} AND updated={:oldUpdated}",
+      )
+      .bind({ ...values, id: row.id, oldRev: row.rev, oldUpdated: row.updated })
+      .execute();
+    if (result.rowsAffected() === 0) {
+      tx.store().remove(key);
+      return false;
+    }
+  } else {
+    row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
     tx.db()
       .newQuery(
-        `UPDATE user_stats SET messagesSent = {:messagesSent}, reactionsGiven = {:reactionsGiven},
-           reactionsReceived = {:reactionsReceived}, currentStreak = {:currentStreak},
-           longestStreak = {:longestStreak}, lastActiveDay = {:lastActiveDay},
-           counters = {:counters}, updated = {:now}
-         WHERE id = {:id}`,
+        "INSERT INTO user_stats (id,user,messagesSent,reactionsGiven,reactionsReceived," +
+          "currentStreak,longestStreak,lastActiveDay,counters,rev,created,updated) " +
+          "VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived}," +
+          "{:currentStreak},{:longestStreak},{:lastActiveDay},{:counters},{:rev},{:now},{:now})",
       )
-      .bind({ ...values, id: row.id })
+      .bind({ ...values, id: row.id, user: row.userId })
       .execute();
-    return;
   }
-  row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
-  tx.db()
-    .newQuery(
-      `INSERT INTO user_stats (id, user, messagesSent, reactionsGiven, reactionsReceived,
-         currentStreak, longestStreak, lastActiveDay, counters, created, updated)
-       VALUES ({:id}, {:user}, {:messagesSent}, {:reactionsGiven}, {:reactionsReceived},
-         {:currentStreak}, {:longestStreak}, {:lastActiveDay}, {:counters}, {:now}, {:now})`,
-    )
-    .bind({ ...values, id: row.id, user: row.userId })
-    .execute();
+  const stored: StoredStats = {
+    ...stats,
+    id: row.id,
+    counters: values.counters,
+    rev: values.rev,
+    updated: values.now,
+  };
+  tx.store().set(key, JSON.stringify(stored));
+  return true;
 }
 
 export interface CatalogueEntry {

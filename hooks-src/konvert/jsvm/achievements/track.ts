@@ -29,8 +29,10 @@ function rememberUnlocked(userId: string, ids: Set<string>): void {
 export type { AchievementEvent } from "../../rules/achievements.ts";
 
 /** Operators can switch tracking off (e.g. to measure its cost); on unless set to "off". */
+let off: boolean | undefined; // per VM: the environment does not change while serving
 function trackingOff(): boolean {
-  return $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+  off ??= $os.getenv("KONVERT_ACHIEVEMENTS") === "off";
+  return off;
 }
 
 /** Records the event for the user; a null event (one that cannot matter) writes nothing. */
@@ -38,9 +40,15 @@ export function track(tx: CoreApp, userId: string, event: AchievementEvent | nul
   if (event === null || userId === "" || trackingOff()) return;
   // Nested-safe: joins the caller's transaction, or opens one for callers outside any.
   tx.runInTransaction((inner) => {
-    const row = loadStats(inner, userId);
-    const { stats, earned } = applyEvent(row.stats, event);
-    saveStats(inner, row, stats);
+    let row = loadStats(inner, userId, true);
+    let outcome = applyEvent(row.stats, event);
+    if (!saveStats(inner, row, outcome.stats)) {
+      // the remembered row was stale: read it, apply the event to what is stored
+      row = loadStats(inner, userId);
+      outcome = applyEvent(row.stats, event);
+      if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
+    }
+    const { stats, earned } = outcome;
     const thresholds = cachedThresholds(inner);
     const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
     if (keys.length === 0) return;

@@ -42,7 +42,7 @@ export function unlock(
   if (existing && existing.getString("unlockedAt") !== "") return false;
   const row =
     existing ??
-    new Record(tx.findCollectionByNameOrId("user_achievements"), {
+    new Record(tx.findCachedCollectionByNameOrId("user_achievements"), {
       user: userId,
       achievement: entry.id,
     });
