@@ -1845,7 +1845,10 @@ function memberRoleOf(membership) {
   return membership ? membership.getString("role") : null;
 }
 function assertNotConfined(user, room) {
-  if (isBanned(user) && room.getString("system") !== "jail") {
+  assertNotConfinedTo(user, room.getString("system"));
+}
+function assertNotConfinedTo(user, system) {
+  if (isBanned(user) && system !== "jail") {
     forbidden("While banned you can only use the jail room.");
   }
 }
@@ -3650,7 +3653,7 @@ function zoneOf(user) {
 // hooks-src/konvert/jsvm/achievements/events.ts
 var DAY_MS = 864e5;
 function messageSent(tx, author, room, message, mentions) {
-  const roomType = room.getString("type");
+  const roomType = room.type;
   const replyTo = message.getString("replyTo");
   return {
     kind: "message_sent",
@@ -3665,7 +3668,7 @@ function messageSent(tx, author, room, message, mentions) {
     }),
     mentions,
     startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
-    savedToFavorites: roomType === "favorites" && room.getString("createdBy") === author.id && message.getString("forwardedFrom") !== ""
+    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
   };
 }
 function hasOther(tx, filter, message, params) {
@@ -4729,48 +4732,40 @@ function historyLimit(raw) {
 }
 
 // hooks-src/konvert/jsvm/message-write.ts
+var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
-  const room = findRoom(app, roomId);
-  assertNotConfined(author, room);
+  const found = sqlText(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
+  if (found === "") notFound("Room not found.");
+  const { member, mutedUntil, ...facts } = JSON.parse(found);
+  const room = { id: roomId, ...facts };
+  assertNotConfinedTo(author, room.system);
   if (isActiveUntil(author, "mutedUntil")) {
     forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
   }
-  const membership = membershipOf(app, room.id, author.id);
-  if (!membership && (room.getString("type") !== "public" || room.getString("system") !== "")) {
+  if (!member && (room.type !== "public" || room.system !== "")) {
     forbidden("You are not a member of this room.");
   }
-  if (membership && isFuture(membership.mutedUntil)) forbidden("You are muted in this room.");
-  if (room.getString("type") === "dm") {
-    const other = otherMember(app, room, author.id);
+  if (member && isFuture(mutedUntil)) forbidden("You are muted in this room.");
+  if (room.type === "dm") {
+    const other = otherMember(app, room.id, author.id);
     if (other === null || isBlockedEitherWay(app, author.id, other)) {
       forbidden("You cannot write to this user.");
     }
   }
-  return { room, joinFirst: !membership };
+  return { room, joinFirst: !member };
 }
 function prepareWrite(tx, author, plan, message) {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
   assignSeq(tx, message, plan.room.id);
 }
-function membershipOf(app, roomId, userId) {
-  const found = sqlText(
-    app,
-    "SELECT COALESCE((SELECT 'm' || mutedUntil FROM room_members WHERE room = {:room} AND user = {:user}), '') AS v",
-    { room: roomId, user: userId }
-  );
-  return found === "" ? null : { mutedUntil: found.slice(1) };
-}
-function otherMember(app, room, me2) {
+function otherMember(app, roomId, me2) {
   const rows = app.findRecordsByFilter(
     "room_members",
     "room = {:room} && user != {:me}",
     "",
     1,
     0,
-    {
-      room: room.id,
-      me: me2
-    }
+    { room: roomId, me: me2 }
   );
   const other = rows[0]?.getString("user") ?? null;
   if (other === null) return null;
@@ -4788,16 +4783,16 @@ function replyTargetOk(app, roomId, replyTo) {
     return false;
   }
 }
-function resolveMentions(app, room, authorId, content, explicitIds) {
+function resolveMentions(app, roomId, authorId, content, explicitIds) {
   const names = isEncryptedEnvelope(content) ? [] : mentionedNames(content);
   const candidates = new Set(explicitIds);
   if (names.length > 0) {
-    for (const member of membersWithUsernames(app, room.id)) {
+    for (const member of membersWithUsernames(app, roomId)) {
       if (names.includes(member.username.toLowerCase())) candidates.add(member.id);
     }
   }
   candidates.delete(authorId);
-  const members = memberIdsAmong(app, room.id, [...candidates]);
+  const members = memberIdsAmong(app, roomId, [...candidates]);
   const users = members.filter((id) => !blocked(app, id, authorId));
   return { users, summons: summonedRoles(names) };
 }
@@ -4856,7 +4851,7 @@ function notifyMentions(tx, message, author, users, summons) {
 }
 function afterNewMessage(tx, room, message) {
   tx.db().newQuery("UPDATE rooms SET lastMessage={:message},lastMessageAt={:at} WHERE id={:room}").bind({ message: message.id, at: message.getString("created"), room: room.id }).execute();
-  if (room.getString("type") !== "dm") return;
+  if (room.type !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",
     "room = {:room} && hidden = true",
@@ -5133,7 +5128,7 @@ function onMessageCreateRequest(e) {
   }
   const mentions = resolveMentions(
     e.app,
-    room,
+    room.id,
     me2.id,
     message.getString("content"),
     body["mentions"] ?? []
@@ -5191,7 +5186,7 @@ function edit(e) {
     tx.save(message);
     const mentions = resolveMentions(
       tx,
-      room,
+      room.id,
       me2.id,
       String(body["content"]),
       body["mentions"] ?? []

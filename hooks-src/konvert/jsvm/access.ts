@@ -52,7 +52,12 @@ export function memberRoleOf(membership: core.Record | null): MemberRole | null 
 
 /** While banned, a user acts only in the jail room. */
 export function assertNotConfined(user: core.Record, room: core.Record): void {
-  if (isBanned(user) && room.getString("system") !== "jail") {
+  assertNotConfinedTo(user, room.getString("system"));
+}
+
+/** The same check for a room known by its `system` value. */
+export function assertNotConfinedTo(user: core.Record, system: string): void {
+  if (isBanned(user) && system !== "jail") {
     forbidden("While banned you can only use the jail room.");
   }
 }

@@ -3,41 +3,61 @@
 import { isEncryptedEnvelope } from "../rules/messages.ts";
 import { mentionedNames, summonedRoles, type Summon } from "../rules/mentions.ts";
 import { isActiveUntil, isFuture } from "./clock.ts";
-import { assertNotConfined, findRoom, isBlockedEitherWay } from "./access.ts";
-import { forbidden } from "./errors.ts";
+import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
+import { forbidden, notFound } from "./errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
 import { assignSeq } from "./room-seq.ts";
 import { sqlRows, sqlText } from "./sql-scalar.ts";
 
+/** What writing into a room needs to know of the room. */
+export interface WriteRoom {
+  id: string;
+  type: string;
+  system: string;
+  createdBy: string;
+}
+
 export interface WritePlan {
-  room: core.Record;
+  room: WriteRoom;
   /** A public room the author has not joined yet: joined inside the write transaction. */
   joinFirst: boolean;
 }
+
+/** The live room and the author's membership in one text: a query less on every send. */
+const ROOM_AND_MEMBERSHIP =
+  "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy," +
+  "'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r " +
+  "LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} " +
+  "WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 
 /**
  * Checks, without writing, that `author` may write in the room now. Runs before the write
  * transaction so that PocketBase's single writer is held only for the writes themselves.
  */
 export function planWrite(app: CoreApp, author: core.Record, roomId: string): WritePlan {
-  const room = findRoom(app, roomId);
-  assertNotConfined(author, room);
+  const found = sqlText(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
+  if (found === "") notFound("Room not found.");
+  const { member, mutedUntil, ...facts } = JSON.parse(found) as Omit<WriteRoom, "id"> & {
+    member: number;
+    mutedUntil: string;
+  };
+  const room: WriteRoom = { id: roomId, ...facts };
+  assertNotConfinedTo(author, room.system);
   if (isActiveUntil(author, "mutedUntil")) {
     forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
   }
-  const membership = membershipOf(app, room.id, author.id);
-  if (!membership && (room.getString("type") !== "public" || room.getString("system") !== "")) {
+  if (!member && (room.type !== "public" || room.system !== "")) {
     forbidden("You are not a member of this room.");
   }
-  if (membership && isFuture(membership.mutedUntil)) forbidden("You are muted in this room.");
-  if (room.getString("type") === "dm") {
-    const other = otherMember(app, room, author.id);
+  if (member && isFuture(mutedUntil)) forbidden("You are muted in this room.");
+  if (room.type === "dm") {
+    const other = otherMember(app, room.id, author.id);
     if (other === null || isBlockedEitherWay(app, author.id, other)) {
       forbidden("You cannot write to this user.");
     }
   }
-  return { room, joinFirst: !membership };
+  return { room, joinFirst: !member };
 }
 
 /**
@@ -54,28 +74,14 @@ export function prepareWrite(
   assignSeq(tx, message, plan.room.id);
 }
 
-/** What the send path needs of a membership, in one text (no record built): null if none. */
-function membershipOf(app: CoreApp, roomId: string, userId: string): { mutedUntil: string } | null {
-  const found = sqlText(
-    app,
-    "SELECT COALESCE((SELECT 'm' || mutedUntil FROM room_members " +
-      "WHERE room = {:room} AND user = {:user}), '') AS v",
-    { room: roomId, user: userId },
-  );
-  return found === "" ? null : { mutedUntil: found.slice(1) };
-}
-
-function otherMember(app: CoreApp, room: core.Record, me: string): string | null {
+function otherMember(app: CoreApp, roomId: string, me: string): string | null {
   const rows = app.findRecordsByFilter(
     "room_members",
     "room = {:room} && user != {:me}",
     "",
     1,
     0,
-    {
-      room: room.id,
-      me,
-    },
+    { room: roomId, me },
   );
   const other = rows[0]?.getString("user") ?? null;
   if (other === null) return null;
@@ -108,7 +114,7 @@ export interface Mentions {
  */
 export function resolveMentions(
   app: CoreApp,
-  room: core.Record,
+  roomId: string,
   authorId: string,
   content: string,
   explicitIds: readonly string[],
@@ -116,12 +122,12 @@ export function resolveMentions(
   const names = isEncryptedEnvelope(content) ? [] : mentionedNames(content);
   const candidates = new Set<string>(explicitIds);
   if (names.length > 0) {
-    for (const member of membersWithUsernames(app, room.id)) {
+    for (const member of membersWithUsernames(app, roomId)) {
       if (names.includes(member.username.toLowerCase())) candidates.add(member.id);
     }
   }
   candidates.delete(authorId);
-  const members = memberIdsAmong(app, room.id, [...candidates]);
+  const members = memberIdsAmong(app, roomId, [...candidates]);
   const users = members.filter((id) => !blocked(app, id, authorId));
   return { users, summons: summonedRoles(names) };
 }
@@ -197,7 +203,7 @@ export function notifyMentions(
 }
 
 /** The room's preview moves to the new message, and DMs hidden by either side reappear. */
-export function afterNewMessage(tx: CoreApp, room: core.Record, message: core.Record): void {
+export function afterNewMessage(tx: CoreApp, room: WriteRoom, message: core.Record): void {
   // Plain SQL, not a record save: saving the room ran PocketBase's whole save path and sent a
   // "rooms" realtime update to every subscribed member on every message, beside the message's
   // own create event, which is what room lists listen to now (client/pocketbase/rooms.ts).
@@ -205,7 +211,7 @@ export function afterNewMessage(tx: CoreApp, room: core.Record, message: core.Re
     .newQuery("UPDATE rooms SET lastMessage={:message},lastMessageAt={:at} WHERE id={:room}")
     .bind({ message: message.id, at: message.getString("created"), room: room.id })
     .execute();
-  if (room.getString("type") !== "dm") return;
+  if (room.type !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",
     "room = {:room} && hidden = true",

@@ -61,7 +61,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   }
   const mentions = resolveMentions(
     e.app,
-    room,
+    room.id,
     me.id,
     message.getString("content"),
     (body["mentions"] as string[] | undefined) ?? [],
@@ -130,7 +130,7 @@ export function edit(e: core.RequestEvent): void {
     tx.save(message);
     const mentions = resolveMentions(
       tx,
-      room,
+      room.id,
       me.id,
       String(body["content"]),
       (body["mentions"] as string[] | undefined) ?? [],

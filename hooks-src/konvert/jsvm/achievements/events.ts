@@ -10,11 +10,11 @@ const DAY_MS = 86_400_000;
 export function messageSent(
   tx: CoreApp,
   author: core.Record,
-  room: core.Record,
+  room: { id: string; type: string; createdBy: string },
   message: core.Record,
   mentions: number,
 ): AchievementEvent {
-  const roomType = room.getString("type");
+  const roomType = room.type;
   const replyTo = message.getString("replyTo");
   return {
     kind: "message_sent",
@@ -33,7 +33,7 @@ export function messageSent(
     startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
     savedToFavorites:
       roomType === "favorites" &&
-      room.getString("createdBy") === author.id &&
+      room.createdBy === author.id &&
       message.getString("forwardedFrom") !== "",
   };
 }
