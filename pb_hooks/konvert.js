@@ -2350,38 +2350,19 @@ function saveStats(tx, row, stats2) {
   return true;
 }
 var CATALOGUE_TTL_MS = 3e4;
-var STORE_STAMP = "konvert.achievements.readAt";
-var STORE_ENTRY = "konvert.achievements.entry.";
-var STORE_MAX = "konvert.achievements.max.";
+var catalogue;
 function cachedEntry(app, key) {
-  const raw = fresh(app).get(STORE_ENTRY + key);
-  return typeof raw === "string" ? JSON.parse(raw) : void 0;
+  return fresh(app).get(key);
 }
 function cachedThresholds(app) {
-  const store = fresh(app);
-  return {
-    get: (key) => {
-      const max = store.get(STORE_MAX + key);
-      return typeof max === "number" ? max : void 0;
-    }
-  };
+  return thresholdsOf(fresh(app));
 }
 function fresh(app) {
-  const cache = app.store();
-  const readAt = cache.get(STORE_STAMP);
-  if (typeof readAt !== "number" || Date.now() - readAt >= CATALOGUE_TTL_MS) {
-    const entries = readCatalogue(app);
-    for (const known of ACHIEVEMENT_KEYS) {
-      cache.remove(STORE_ENTRY + known);
-      cache.remove(STORE_MAX + known);
-    }
-    for (const entry of entries) {
-      cache.set(STORE_ENTRY + entry.key, JSON.stringify(entry));
-      cache.set(STORE_MAX + entry.key, entry.maxProgress);
-    }
-    cache.set(STORE_STAMP, Date.now());
+  const now = Date.now();
+  if (!catalogue || now - catalogue.readAt >= CATALOGUE_TTL_MS) {
+    catalogue = { readAt: now, entries: catalogueMap(readCatalogue(app)) };
   }
-  return cache;
+  return catalogue.entries;
 }
 function readCatalogue(app) {
   const rows = arrayOf(new DynamicModel({ id: "", key: "", title: "", icon: "", maxProgress: 0 }));
@@ -2557,28 +2538,30 @@ function trackingOff() {
 }
 function track(tx, userId, event) {
   if (event === null || userId === "" || trackingOff()) return;
-  tx.runInTransaction((inner) => {
-    let row = loadStats(inner, userId, true);
-    let outcome = applyEvent(row.stats, event);
-    if (!saveStats(inner, row, outcome.stats)) {
-      row = loadStats(inner, userId);
-      outcome = applyEvent(row.stats, event);
-      if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
-    }
-    const { stats: stats2, earned } = outcome;
-    const thresholds = cachedThresholds(inner);
-    const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
-    if (keys.length === 0) return;
-    const unlocked = knownUnlocked(inner, userId);
-    for (const key of new Set(keys)) {
-      const entry = cachedEntry(inner, key);
-      if (!entry || unlocked.ids.has(entry.id)) continue;
-      unlock(inner, userId, entry, { notify: true });
-      unlocked.ids.add(entry.id);
-      unlocked.changed = true;
-    }
-    if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
-  });
+  if (tx.isTransactional()) trackIn(tx, userId, event);
+  else tx.runInTransaction((inner) => trackIn(inner, userId, event));
+}
+function trackIn(inner, userId, event) {
+  let row = loadStats(inner, userId, true);
+  let outcome = applyEvent(row.stats, event);
+  if (!saveStats(inner, row, outcome.stats)) {
+    row = loadStats(inner, userId);
+    outcome = applyEvent(row.stats, event);
+    if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
+  }
+  const { stats: stats2, earned } = outcome;
+  const thresholds = cachedThresholds(inner);
+  const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
+  if (keys.length === 0) return;
+  const unlocked = knownUnlocked(inner, userId);
+  for (const key of new Set(keys)) {
+    const entry = cachedEntry(inner, key);
+    if (!entry || unlocked.ids.has(entry.id)) continue;
+    unlock(inner, userId, entry, { notify: true });
+    unlocked.ids.add(entry.id);
+    unlocked.changed = true;
+  }
+  if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
 }
 
 // hooks-src/konvert/jsvm/room-seq.ts

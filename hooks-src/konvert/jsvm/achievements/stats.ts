@@ -2,7 +2,6 @@
 // SQL: the row changes on every message, nothing hooks or subscribes to it (API rules are
 // superuser-only), and skipping the record machinery keeps tracking cheap on the send path.
 import {
-  ACHIEVEMENT_KEYS,
   countersFrom,
   type Stats,
   type Thresholds,
@@ -153,48 +152,27 @@ export interface CatalogueEntry {
   maxProgress: number;
 }
 
-/** How long the cached catalogue is used: edits in the dashboard apply within this time. */
+/** How long a VM uses its copy of the catalogue: edits in the dashboard apply within this time. */
 const CATALOGUE_TTL_MS = 30_000;
-const STORE_STAMP = "konvert.achievements.readAt";
-const STORE_ENTRY = "konvert.achievements.entry.";
-const STORE_MAX = "konvert.achievements.max.";
+/** This VM's copy (module scope lives as long as the pooled VM): a JS map, no call into Go. */
+let catalogue: { readAt: number; entries: Map<string, CatalogueEntry> } | undefined;
 
-/**
- * One catalogue entry by key, from PocketBase's app store (shared by every VM), refreshed from
- * the database every CATALOGUE_TTL_MS: the send path checks a threshold without a query.
- */
+/** One catalogue entry by key: the send path checks a threshold without a query. */
 export function cachedEntry(app: CoreApp, key: string): CatalogueEntry | undefined {
-  const raw = fresh(app).get(STORE_ENTRY + key);
-  return typeof raw === "string" ? (JSON.parse(raw) as CatalogueEntry) : undefined;
+  return fresh(app).get(key);
 }
 
-/** Thresholds from the same cache, kept as plain numbers (checked on every event). */
+/** Thresholds from the same copy (checked on every event). */
 export function cachedThresholds(app: CoreApp): Thresholds {
-  const store = fresh(app);
-  return {
-    get: (key) => {
-      const max = store.get(STORE_MAX + key);
-      return typeof max === "number" ? max : undefined;
-    },
-  };
+  return thresholdsOf(fresh(app));
 }
 
-function fresh(app: CoreApp): store.Store<string, unknown> {
-  const cache = app.store();
-  const readAt = cache.get(STORE_STAMP) as unknown;
-  if (typeof readAt !== "number" || Date.now() - readAt >= CATALOGUE_TTL_MS) {
-    const entries = readCatalogue(app);
-    for (const known of ACHIEVEMENT_KEYS) {
-      cache.remove(STORE_ENTRY + known);
-      cache.remove(STORE_MAX + known);
-    }
-    for (const entry of entries) {
-      cache.set(STORE_ENTRY + entry.key, JSON.stringify(entry));
-      cache.set(STORE_MAX + entry.key, entry.maxProgress);
-    }
-    cache.set(STORE_STAMP, Date.now());
+function fresh(app: CoreApp): Map<string, CatalogueEntry> {
+  const now = Date.now();
+  if (!catalogue || now - catalogue.readAt >= CATALOGUE_TTL_MS) {
+    catalogue = { readAt: now, entries: catalogueMap(readCatalogue(app)) };
   }
-  return cache;
+  return catalogue.entries;
 }
 
 /** The catalogue as stored now (routes that show it read it fresh). */

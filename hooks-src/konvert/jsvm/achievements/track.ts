@@ -38,30 +38,33 @@ function trackingOff(): boolean {
 /** Records the event for the user; a null event (one that cannot matter) writes nothing. */
 export function track(tx: CoreApp, userId: string, event: AchievementEvent | null): void {
   if (event === null || userId === "" || trackingOff()) return;
-  // Nested-safe: joins the caller's transaction, or opens one for callers outside any.
-  tx.runInTransaction((inner) => {
-    let row = loadStats(inner, userId, true);
-    let outcome = applyEvent(row.stats, event);
-    if (!saveStats(inner, row, outcome.stats)) {
-      // the remembered row was stale: read it, apply the event to what is stored
-      row = loadStats(inner, userId);
-      outcome = applyEvent(row.stats, event);
-      if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
-    }
-    const { stats, earned } = outcome;
-    const thresholds = cachedThresholds(inner);
-    const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
-    if (keys.length === 0) return;
-    // events keep earning what is already unlocked (every fast burst "earns" speed): one query
-    // rules those out instead of a look-up per key
-    const unlocked = knownUnlocked(inner, userId);
-    for (const key of new Set(keys)) {
-      const entry = cachedEntry(inner, key);
-      if (!entry || unlocked.ids.has(entry.id)) continue;
-      unlock(inner, userId, entry, { notify: true });
-      unlocked.ids.add(entry.id); // unlocked now, or found unlocked by unlock() itself
-      unlocked.changed = true;
-    }
-    if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
-  });
+  // Joins the caller's transaction, or opens one for callers outside any.
+  if (tx.isTransactional()) trackIn(tx, userId, event);
+  else tx.runInTransaction((inner) => trackIn(inner, userId, event));
+}
+
+function trackIn(inner: CoreApp, userId: string, event: AchievementEvent): void {
+  let row = loadStats(inner, userId, true);
+  let outcome = applyEvent(row.stats, event);
+  if (!saveStats(inner, row, outcome.stats)) {
+    // the remembered row was stale: read it, apply the event to what is stored
+    row = loadStats(inner, userId);
+    outcome = applyEvent(row.stats, event);
+    if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
+  }
+  const { stats, earned } = outcome;
+  const thresholds = cachedThresholds(inner);
+  const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
+  if (keys.length === 0) return;
+  // events keep earning what is already unlocked (every fast burst "earns" speed): one query
+  // rules those out instead of a look-up per key
+  const unlocked = knownUnlocked(inner, userId);
+  for (const key of new Set(keys)) {
+    const entry = cachedEntry(inner, key);
+    if (!entry || unlocked.ids.has(entry.id)) continue;
+    unlock(inner, userId, entry, { notify: true });
+    unlocked.ids.add(entry.id); // unlocked now, or found unlocked by unlock() itself
+    unlocked.changed = true;
+  }
+  if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
 }
