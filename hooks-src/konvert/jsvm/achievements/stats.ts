@@ -1,11 +1,7 @@
 // A user's stats row (one per user, unique index) and the catalogue, read and written with plain
 // SQL: the row changes on every message, nothing hooks or subscribes to it (API rules are
 // superuser-only), and skipping the record machinery keeps tracking cheap on the send path.
-import {
-  countersFrom,
-  type Stats,
-  type Thresholds,
-} from "../../rules/achievements.ts";
+import { countersFrom, type Stats, type Thresholds } from "../../rules/achievements.ts";
 import { nowDate } from "../clock.ts";
 import { sqlText } from "../sql-scalar.ts";
 
