@@ -79,7 +79,7 @@ async function* streamKv(url: string, table: TableRef): AsyncIterable<KvRow> {
         // ask for the next batch before mapping this one: PostgreSQL (on another core) reads
         // and serialises it meanwhile instead of waiting for our next request
         next = cursor.read(BATCH);
-        for (const row of rows) yield { key: row.key, value: row.value };
+        for (const row of rows) yield row; // already a { key, value } object
       }
     } finally {
       // a consumer that stops early leaves one read in flight; client.end() fails it
