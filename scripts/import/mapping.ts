@@ -614,13 +614,13 @@ export class Mapper {
       row: {
         id: msgId,
         room,
-        seq: this.sequence.seqOf(id),
+        seq: this.sequence.seqOf(meta),
         author,
         replyTo: replyTo && this.scan.messages.has(replyTo) ? pbId(`message:${replyTo}`) : "",
         forwardedFrom: "",
         content,
         type: MESSAGE_TYPES.has(meta.type) ? meta.type : "text",
-        attachments: JSON.stringify(files.names),
+        attachments: files.names.length > 0 ? JSON.stringify(files.names) : "[]",
         editedAt,
         deletedAt,
         legacyId: key,
@@ -924,10 +924,12 @@ export class Mapper {
    * were (and were reported by the files phase).
    */
   private files(msgId: string, content: string): { content: string; names: string[] } {
+    const urls = objectUrls(content);
+    if (urls.length === 0) return { content, names: [] };
     const names: string[] = [];
     const seen: string[] = [];
     let rewritten = content;
-    for (const { url, ref } of objectUrls(content)) {
+    for (const { url, ref } of urls) {
       const key = refKey(ref);
       if (!seen.includes(key)) seen.push(key);
       // the files phase stored the first MAX_ATTACHMENTS distinct objects, like here
@@ -956,6 +958,15 @@ export class Mapper {
   private *extras(key: string, kind: string, value: Obj | undefined): Generator<Rows> {
     if (!value) return;
     const known = KNOWN[kind] ?? new Set<string>();
+    // runs for every message: look for an unknown field before building the list of them
+    let any = false;
+    for (const k in value) {
+      if (!known.has(k)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
     const extra = Object.entries(value).filter(([k]) => !known.has(k));
     if (extra.length > 0) {
       yield this.legacy(

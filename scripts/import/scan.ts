@@ -14,6 +14,8 @@ export interface MessageMeta {
   created: number;
   deleted: boolean;
   type: string;
+  /** Number in its target room, set by RoomSequence once the rooms are mapped (0 until then). */
+  seq: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -119,11 +121,14 @@ export class Scan {
     const author = this.intern(str(m["sender_id"]));
     const created = toMs(m["created_at"]) ?? 0;
     const deleted = m["deleted"] === true;
-    this.messages.set(id, { room, author, created, deleted, type: this.intern(str(m["type"])) });
-    const refs = new Map<string, ObjectRef>();
-    for (const { ref } of objectUrls(messageText(m, this.options.decrypt)))
-      refs.set(refKey(ref), ref);
-    if (refs.size > 0) this.fileRefs.set(id, [...refs.values()]);
+    const type = this.intern(str(m["type"]));
+    this.messages.set(id, { room, author, created, deleted, type, seq: 0 });
+    const urls = objectUrls(messageText(m, this.options.decrypt));
+    if (urls.length > 0) {
+      const refs = new Map<string, ObjectRef>();
+      for (const { ref } of urls) refs.set(refKey(ref), ref);
+      this.fileRefs.set(id, [...refs.values()]);
+    }
     const perRoom = this.roomMessages.get(room) ?? { times: [], authors: [], deleted: [] };
     perRoom.times.push(created);
     perRoom.authors.push(author);

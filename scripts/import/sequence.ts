@@ -5,36 +5,42 @@
 import type { MessageMeta } from "./scan.ts";
 
 export class RoomSequence {
-  private readonly seqs = new Map<string, number>();
   /** Per target room: message times in seq order (for read positions). */
   private readonly times = new Map<string, Float64Array>();
 
+  /**
+   * Numbers every message by writing `meta.seq` (0 when its room is not imported): pass 2 then
+   * reads it from the metadata it looks up anyway instead of from a second map of a million ids.
+   */
   constructor(
     messages: ReadonlyMap<string, MessageMeta>,
     targetRoom: (sourceRoom: string) => string | undefined,
   ) {
-    const perRoom = new Map<string, { id: string; created: number }[]>();
+    const perRoom = new Map<string, { id: string; meta: MessageMeta }[]>();
     for (const [id, meta] of messages) {
+      meta.seq = 0;
       const room = targetRoom(meta.room);
       if (room === undefined) continue;
       let list = perRoom.get(room);
       if (!list) perRoom.set(room, (list = []));
-      list.push({ id, created: meta.created });
+      list.push({ id, meta });
     }
     for (const [room, list] of perRoom) {
-      list.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      list.sort(
+        (a, b) => a.meta.created - b.meta.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
       const times = new Float64Array(list.length);
       list.forEach((m, i) => {
-        this.seqs.set(m.id, i + 1);
-        times[i] = m.created;
+        m.meta.seq = i + 1;
+        times[i] = m.meta.created;
       });
       this.times.set(room, times);
     }
   }
 
   /** The number of a source message (0 when its room is not imported). */
-  seqOf(sourceMessage: string): number {
-    return this.seqs.get(sourceMessage) ?? 0;
+  seqOf(meta: MessageMeta | undefined): number {
+    return meta?.seq ?? 0;
   }
 
   /** How many of the target room's messages were created at or before `readMs` (undefined: none). */

@@ -8,6 +8,7 @@ const meta = (room: string, created: number): MessageMeta => ({
   created,
   deleted: false,
   type: "text",
+  seq: 0,
 });
 
 describe("imported message numbering", () => {
@@ -28,9 +29,11 @@ describe("imported message numbering", () => {
   const sequence = new RoomSequence(messages, (room) => target.get(room));
 
   it("numbers each target room by time, then source id, across merged source rooms", () => {
-    expect(["m1", "m2a", "m2b", "m3"].map((id) => sequence.seqOf(id))).toEqual([1, 2, 3, 4]);
-    expect(sequence.seqOf("x1")).toBe(1);
-    expect(sequence.seqOf("orphan")).toBe(0);
+    const seqOf = (id: string) => sequence.seqOf(messages.get(id));
+    expect(["m1", "m2a", "m2b", "m3"].map(seqOf)).toEqual([1, 2, 3, 4]);
+    expect(seqOf("x1")).toBe(1);
+    expect(seqOf("orphan")).toBe(0);
+    expect(seqOf("never scanned")).toBe(0);
   });
 
   it("reads up to the last message created at or before the watermark", () => {

@@ -71,10 +71,19 @@ async function* streamKv(url: string, table: TableRef): AsyncIterable<KvRow> {
         `SELECT key, value FROM ${ident(table.schema)}.${ident(table.name)} ORDER BY key`,
       ),
     );
-    for (;;) {
-      const rows = await cursor.read(BATCH);
-      if (rows.length === 0) break;
-      for (const row of rows) yield { key: row.key, value: row.value };
+    let next = cursor.read(BATCH);
+    try {
+      for (;;) {
+        const rows = await next;
+        if (rows.length === 0) break;
+        // ask for the next batch before mapping this one: PostgreSQL (on another core) reads
+        // and serialises it meanwhile instead of waiting for our next request
+        next = cursor.read(BATCH);
+        for (const row of rows) yield row; // already a { key, value } object
+      }
+    } finally {
+      // a consumer that stops early leaves one read in flight; client.end() fails it
+      next.catch(() => undefined);
     }
     await cursor.close();
   } finally {
