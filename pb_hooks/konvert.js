@@ -2570,9 +2570,6 @@ function latestSeq(app, roomId) {
     room: roomId
   });
 }
-function assignSeq(tx, message, roomId) {
-  message.set("seq", latestSeq(tx, roomId) + 1);
-}
 function markAllRead2(tx, membership, roomId) {
   membership.set("readSeq", latestSeq(tx, roomId));
 }
@@ -4737,9 +4734,8 @@ function planWrite(app, author, roomId) {
   }
   return { room, joinFirst: !member };
 }
-function prepareWrite(tx, author, plan, message) {
+function prepareWrite(tx, author, plan) {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-  assignSeq(tx, message, plan.room.id);
 }
 function otherMember(app, roomId, me2) {
   const rows = app.findRecordsByFilter(
@@ -5083,12 +5079,7 @@ function retract(e) {
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e) {
   if (e.hasSuperuserAuth()) {
-    const record2 = e.record;
-    e.app.runInTransaction((tx) => {
-      assignSeq(tx, record2, record2.getString("room"));
-      e.app = tx;
-      e.next();
-    });
+    e.next();
     return;
   }
   const me2 = callerOf(e);
@@ -5118,7 +5109,7 @@ function onMessageCreateRequest(e) {
   );
   const app = e.app;
   app.runInTransaction((tx) => {
-    prepareWrite(tx, me2, plan, message);
+    prepareWrite(tx, me2, plan);
     e.app = tx;
     e.next();
     if (type === "poll") createPollFor(tx, message, body["poll"]);
@@ -5243,7 +5234,7 @@ function forward(e) {
     const plan = planWrite(tx, me2, targetId);
     const room = plan.room;
     const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
-    prepareWrite(tx, me2, plan, message);
+    prepareWrite(tx, me2, plan);
     message.load({
       room: room.id,
       author: me2.id,

@@ -7,7 +7,6 @@ import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
-import { assignSeq } from "./room-seq.ts";
 import { sqlRows, sqlText } from "./sql-scalar.ts";
 
 /** What writing into a room needs to know of the room. */
@@ -60,18 +59,9 @@ export function planWrite(app: CoreApp, author: core.Record, roomId: string): Wr
   return { room, joinFirst: !member };
 }
 
-/**
- * Carries out the writes a plan needs before the message itself, and numbers the message
- * (inside the transaction that saves it).
- */
-export function prepareWrite(
-  tx: CoreApp,
-  author: core.Record,
-  plan: WritePlan,
-  message: core.Record,
-): void {
+/** Carries out the writes a plan needs before the message itself (inside its transaction). */
+export function prepareWrite(tx: CoreApp, author: core.Record, plan: WritePlan): void {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-  assignSeq(tx, message, plan.room.id);
 }
 
 function otherMember(app: CoreApp, roomId: string, me: string): string | null {

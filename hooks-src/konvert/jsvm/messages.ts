@@ -23,7 +23,6 @@ import {
   writeMentions,
 } from "./message-write.ts";
 import { logModeration } from "./moderation-log.ts";
-import { assignSeq } from "./room-seq.ts";
 import { withdraw } from "./notifications.ts";
 import { createPollFor } from "./polls.ts";
 import { messageDeleted, messageSent } from "./achievements/events.ts";
@@ -32,12 +31,7 @@ import { track } from "./achievements/track.ts";
 /** POST /api/collections/messages/records — the author is always the caller. */
 export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   if (e.hasSuperuserAuth()) {
-    const record = e.record!;
-    e.app.runInTransaction((tx) => {
-      assignSeq(tx, record, record.getString("room"));
-      e.app = tx;
-      e.next();
-    });
+    e.next();
     return;
   }
   const me = callerOf(e);
@@ -68,7 +62,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   );
   const app = e.app;
   app.runInTransaction((tx) => {
-    prepareWrite(tx, me, plan, message);
+    prepareWrite(tx, me, plan);
     e.app = tx; // the response is written only after this transaction commits
     e.next();
     if (type === "poll") createPollFor(tx, message, body["poll"]);
@@ -212,7 +206,7 @@ export function forward(e: core.RequestEvent): void {
     const plan = planWrite(tx, me, targetId);
     const room = plan.room;
     const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
-    prepareWrite(tx, me, plan, message);
+    prepareWrite(tx, me, plan);
     message.load({
       room: room.id,
       author: me.id,
