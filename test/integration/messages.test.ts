@@ -40,6 +40,9 @@ describe("send", () => {
       type: "text",
       content: "Привет, мир 🎉",
     });
+    expect(sent).not.toHaveProperty("seq"); // internal, numbered by the server
+    const numbered = await server.admin.collection("messages").getOne(sent.id);
+    expect(numbered["seq"]).toBe(1);
     const summary = await api<RoomSummary>(owner.client, "GET", `/rooms/${room.id}`);
     expect(summary).toMatchObject({
       unreadCount: 1,
