@@ -4828,8 +4828,7 @@ function notifyMentions(tx, message, author, users, summons) {
     for (const user of staff) notify(tx, { ...base, recipient: user.id, type });
   }
 }
-function afterNewMessage(tx, room, message) {
-  tx.db().newQuery("UPDATE rooms SET lastMessage={:message},lastMessageAt={:at} WHERE id={:room}").bind({ message: message.id, at: message.getString("created"), room: room.id }).execute();
+function afterNewMessage(tx, room) {
   if (room.type !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",
@@ -5115,7 +5114,7 @@ function onMessageCreateRequest(e) {
     if (type === "poll") createPollFor(tx, message, body["poll"]);
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
-    afterNewMessage(tx, room, message);
+    afterNewMessage(tx, room);
     track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
   });
   e.app = app;
@@ -5249,7 +5248,7 @@ function forward(e) {
     } finally {
       fsys.close();
     }
-    afterNewMessage(tx, room, message);
+    afterNewMessage(tx, room);
     track(tx, me2.id, messageSent(tx, me2, room, message, 0));
     copy = message;
   });

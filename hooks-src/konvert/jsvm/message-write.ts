@@ -192,15 +192,11 @@ export function notifyMentions(
   }
 }
 
-/** The room's preview moves to the new message, and DMs hidden by either side reappear. */
-export function afterNewMessage(tx: CoreApp, room: WriteRoom, message: core.Record): void {
-  // Plain SQL, not a record save: saving the room ran PocketBase's whole save path and sent a
-  // "rooms" realtime update to every subscribed member on every message, beside the message's
-  // own create event, which is what room lists listen to now (client/pocketbase/rooms.ts).
-  tx.db()
-    .newQuery("UPDATE rooms SET lastMessage={:message},lastMessageAt={:at} WHERE id={:room}")
-    .bind({ message: message.id, at: message.getString("created"), room: room.id })
-    .execute();
+/**
+ * DMs hidden by either side reappear. (The room's preview moves by trigger as the message is
+ * inserted: pb_migrations/1764700200_room_preview_trigger.js.)
+ */
+export function afterNewMessage(tx: CoreApp, room: WriteRoom): void {
   if (room.type !== "dm") return;
   for (const hidden of tx.findRecordsByFilter(
     "room_members",

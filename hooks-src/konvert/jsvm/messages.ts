@@ -68,7 +68,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     if (type === "poll") createPollFor(tx, message, body["poll"]);
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me, added, mentions.summons);
-    afterNewMessage(tx, room, message);
+    afterNewMessage(tx, room);
     // inside the transaction: the stats move with the message or not at all (measured: no
     // slower than tracking after the commit in a transaction of its own)
     track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length));
@@ -222,7 +222,7 @@ export function forward(e: core.RequestEvent): void {
     } finally {
       fsys.close();
     }
-    afterNewMessage(tx, room, message);
+    afterNewMessage(tx, room);
     track(tx, me.id, messageSent(tx, me, room, message, 0));
     copy = message;
   });
