@@ -30,7 +30,7 @@ export async function openDataDir(dir: string): Promise<Target> {
   const sqlite3 = findSqlite3();
   if (!sqlite3) {
     console.warn(
-      `sqlite3 not found on PATH: writing data dir ${dir} through a temporary PocketBase instead (slower).`,
+      `sqlite3 not found on PATH (or KONVERT_IMPORT_SQLITE3 is empty): writing data dir ${dir} through a temporary PocketBase instead (slower).`,
     );
     return startServer(binary, dir, dirs);
   }
@@ -65,8 +65,16 @@ async function startServer(binary: string, dir: string, dirs: string[]): Promise
   // never starting with "-", which the CLI would take for a flag
   const password = `p${randomBytes(24).toString("base64url")}`;
   execFileSync(binary, ["superuser", "upsert", email, password, ...dirs], { stdio: "pipe" });
-  const removeSuperuser = () =>
-    execFileSync(binary, ["superuser", "delete", email, ...dirs], { stdio: "pipe" });
+  const removeSuperuser = () => {
+    try {
+      execFileSync(binary, ["superuser", "delete", email, ...dirs], { stdio: "pipe" });
+    } catch (err) {
+      // PocketBase refuses to delete the only superuser of a data dir that had none before;
+      // its password was random and never shown, so the import still succeeded
+      const said = (err as { stderr?: Buffer }).stderr?.toString().trim() ?? String(err);
+      console.warn(`The temporary superuser ${email} was not removed: ${said}`);
+    }
+  };
   let instance;
   try {
     instance = await startInstance({
