@@ -12,10 +12,11 @@
 // through the CLI, so the two writers never write at the same time.
 //
 // Crash safety: every batch is BEGIN IMMEDIATE … COMMIT in WAL mode (PocketBase's journal mode,
-// kept in the file). A killed tool closes the CLI's stdin; a statement cut off mid-batch is
-// incomplete input and never runs, and the open transaction dies with the process. Re-runs
-// upsert by id. PRAGMA synchronous = NORMAL (what PocketBase uses in WAL mode): a commit survives
-// any process kill; a power loss may lose the last commits but never corrupts the file.
+// kept in the file). A killed tool closes the CLI's stdin; whatever part of a batch got through
+// runs inside the batch's open transaction (COMMIT is sent last), which the CLI rolls back at the
+// end of input, as it does when killed itself. Re-runs upsert by id. PRAGMA synchronous = NORMAL
+// (what PocketBase uses in WAL mode): a commit survives any process kill; a power loss may lose
+// the last commits but never corrupts the file.
 import {
   type BulkStep,
   type BulkSteps,
