@@ -64,11 +64,6 @@ export class DirectDb {
     private readonly fallback: (body: RowsBody) => Promise<WriteResult>,
   ) {}
 
-  /** The running CLI's pid (for the benchmark's CPU accounting), if one runs. */
-  get pid(): number | undefined {
-    return this.session?.alive ? this.session.pid : undefined;
-  }
-
   /** One batch as one transaction: the route's statement with the batch as a literal. */
   async write(body: RowsBody, count: number, retried = false): Promise<WriteResult> {
     await this.fallbackDone;

@@ -72,10 +72,6 @@ export class SqliteSession {
     return this.failure === undefined;
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /**
    * Runs SQL (and dot commands, one per line) and resolves with what it printed. Rejects with a
    * SqliteError when the CLI stops before completing it.
