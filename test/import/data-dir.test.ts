@@ -7,7 +7,8 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { runImport } from "../../scripts/import/run.ts";
+import { finishInterruptedBulkLoad, runImport } from "../../scripts/import/run.ts";
+import { beginBulkLoad, openTarget } from "../../scripts/import/target.ts";
 import { startPocketBase } from "../support/server.ts";
 import { anonymousClient } from "../support/users.ts";
 import { loadFixture, PASSWORDS } from "./fixture.ts";
@@ -109,6 +110,23 @@ describe("direct writes into a data dir", () => {
 });
 
 describe("interrupted direct writes", () => {
+  it("a paused data dir is rebuilt by --finish-bulk-load through sqlite3", async () => {
+    const dir = freshDir("paused");
+    const before = schema(dir);
+    const target = await openTarget(dir, {});
+    try {
+      expect(await beginBulkLoad(target, "on")).toBe(true);
+    } finally {
+      await target.close();
+    }
+    expect(schema(dir)).not.toEqual(before);
+    expect(schema(dir).some((o) => o.startsWith("table _konvert_bulk_load"))).toBe(true);
+    const finished = await finishInterruptedBulkLoad({ to: dir });
+    expect(finished.bulkLoad).toBe(true);
+    expect(finished.target).toMatch(/sqlite3/);
+    expect(schema(dir)).toEqual(before);
+  });
+
   it("kill -9 in the middle and a restart give the same result as one clean run", async () => {
     const bulk = await startPostgres();
     try {
