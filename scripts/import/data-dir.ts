@@ -28,15 +28,15 @@ export async function openDataDir(dir: string): Promise<Target> {
   ];
   execFileSync(binary, ["migrate", "up", ...dirs], { stdio: "pipe" });
   const sqlite3 = findSqlite3();
-  if (!sqlite3) {
+  if ("missing" in sqlite3) {
     console.warn(
-      `sqlite3 not found on PATH (or KONVERT_IMPORT_SQLITE3 is empty): writing data dir ${dir} through a temporary PocketBase instead (slower).`,
+      `No sqlite3 CLI for direct writes (${sqlite3.missing}): writing data dir ${dir} through a temporary PocketBase instead (slower).`,
     );
     return startServer(binary, dir, dirs);
   }
   let started: Promise<Target> | undefined;
   const server = () => (started ??= startServer(binary, dir, dirs));
-  const direct = new DirectDb(sqlite3, join(dir, "data.db"), async (body) =>
+  const direct = new DirectDb(sqlite3.bin, join(dir, "data.db"), async (body) =>
     (await server()).post<WriteResult>("/api/konvert/import/rows", body),
   );
   return {

@@ -20,12 +20,25 @@ export class SqliteError extends Error {
   }
 }
 
-/** The sqlite3 binary to use (KONVERT_IMPORT_SQLITE3, default "sqlite3"), if it runs. */
-export function findSqlite3(): string | undefined {
+/** The import's statements use `->>` (SQLite 3.38). */
+const MIN_VERSION = [3, 38];
+
+/**
+ * The sqlite3 binary to use (KONVERT_IMPORT_SQLITE3, default "sqlite3"), if it runs and is new
+ * enough; otherwise why not.
+ */
+export function findSqlite3(): { bin: string } | { missing: string } {
   const bin = process.env["KONVERT_IMPORT_SQLITE3"] ?? "sqlite3";
-  if (bin === "") return undefined;
-  const probe = spawnSync(bin, ["-version"], { stdio: "pipe" });
-  return probe.status === 0 ? bin : undefined;
+  if (bin === "") return { missing: "disabled by KONVERT_IMPORT_SQLITE3=''" };
+  const probe = spawnSync(bin, ["-version"], { encoding: "utf8" });
+  if (probe.status !== 0) return { missing: `${bin} did not run (not on PATH?)` };
+  const version = /^(\d+)\.(\d+)/.exec(probe.stdout)?.slice(1).map(Number) ?? [0, 0];
+  const [major = 0, minor = 0] = version;
+  const [needMajor = 0, needMinor = 0] = MIN_VERSION;
+  if (major < needMajor || (major === needMajor && minor < needMinor)) {
+    return { missing: `${bin} is ${version.join(".")}, older than ${MIN_VERSION.join(".")}` };
+  }
+  return { bin };
 }
 
 interface Pending {

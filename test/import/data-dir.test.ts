@@ -94,7 +94,9 @@ describe("direct writes into a data dir", () => {
     try {
       http = await runImport({ from: pgServer.url, to: taken("conflict-http") });
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0]?.[0])).toMatch(/sqlite3 not found/);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(
+        /No sqlite3 CLI for direct writes \(disabled/,
+      );
     } finally {
       vi.unstubAllEnvs();
       warn.mockRestore();
