@@ -86,7 +86,11 @@ export class DirectDb {
       if (!(err instanceof SqliteError)) throw err;
       // queued behind the batch that failed: never ran, so it is sent once more (to a new CLI)
       if (!err.ran && !retried) return this.write(body, count, true);
-      if (!/constraint failed/i.test(err.message)) throw err;
+      if (!/constraint failed/i.test(err.message)) {
+        throw new Error(`Writing ${count} ${body.collection} rows failed: ${err.message}`, {
+          cause: err,
+        });
+      }
       const result = this.fallback(body);
       this.fallbackDone = result.catch(() => undefined);
       return result;

@@ -36,7 +36,9 @@ function freshDir(name: string): string {
 }
 
 const sql = (dir: string, query: string) =>
-  execFileSync("sqlite3", [join(dir, "data.db"), query], { encoding: "utf8" }).trim();
+  execFileSync("sqlite3", ["-cmd", ".timeout 5000", join(dir, "data.db"), query], {
+    encoding: "utf8",
+  }).trim();
 
 /** sqlite_master as JSON, index SQL on one line (the rebuild writes what PocketBase keeps). */
 const schema = (dir: string) =>
