@@ -115,7 +115,8 @@ export class DirectDb {
       await session.request("COMMIT;");
       return next.value;
     } catch (err) {
-      if (session.alive) await session.request("ROLLBACK;");
+      // (a failed ROLLBACK, e.g. after SQLite already rolled back, must not hide the cause)
+      if (session.alive) await session.request("ROLLBACK;").catch(() => undefined);
       throw err;
     }
   }
