@@ -4,22 +4,86 @@
 // and mapped without writing (--dry-run). CPU seconds of the import tool and of PocketBase are
 // printed too: on a shared machine they say more than the wall clock. Not run in CI.
 // Usage: npx tsx bench/import.ts [rows] [--baseline-only | --import-only] [--bulk-load=off]
-// (--bulk-load=off writes with every index and search trigger in place, as before issue #7)
+//        [--to-dir [--no-sqlite3]]
+// (--bulk-load=off writes with every index and search trigger in place, as before issue #7;
+// --to-dir imports into a stopped, migrated data dir instead of a running server: written with
+// the sqlite3 CLI, or with --no-sqlite3 through the temporary PocketBase the tool starts. The
+// writer is then a child process of this one: its CPU is counted as "writer (children) CPU".)
 // Peak RSS is V8's high-water mark, which grows well past the live data when memory is plentiful;
 // NODE_OPTIONS=--max-old-space-size=<MB> bounds it (numbers in docs/import.md).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { runImport } from "../scripts/import/run.ts";
+import { runImport, type ImportOptions } from "../scripts/import/run.ts";
+import { REPO_ROOT } from "../scripts/lib/repo.ts";
+import { ensurePocketBase } from "../scripts/pocketbase-binary.ts";
 import { startPostgres } from "../test/import/postgres.ts";
-import { processCpuSeconds, processPeakMb, startTargets } from "./lib.ts";
+import { childrenCpuSeconds, processCpuSeconds, processPeakMb, startTargets } from "./lib.ts";
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const users = Math.max(10, Math.round(rows * 0.05));
 const rooms = Math.max(2, Math.round(rows * 0.005));
 const messages = rows - users - rooms;
 
+const toDir = process.argv.includes("--to-dir");
+if (process.argv.includes("--no-sqlite3")) process.env["KONVERT_IMPORT_SQLITE3"] = "";
+
+/** Where to import and how to read the writer's CPU seconds and peak RSS. */
+interface Writer {
+  to: string;
+  label: string;
+  cpu: () => number;
+  peakMb: () => number | undefined;
+  stop: () => Promise<void>;
+}
+
+/** A running Konvert PocketBase (the default), measured through its pid. */
+async function serverWriter(): Promise<Writer> {
+  const { targets, stop } = await startTargets();
+  const konvert = targets.find((t) => t.name === "konvert");
+  if (!konvert) throw new Error("no konvert target");
+  const pid = konvert.instance.pid;
+  return {
+    to: konvert.instance.url,
+    label: "PocketBase",
+    cpu: () => processCpuSeconds(pid),
+    peakMb: () => processPeakMb(pid),
+    stop,
+  };
+}
+
+/** A stopped, migrated data dir; the writer (sqlite3 or a temporary server) is our child. */
+async function dataDirWriter(): Promise<Writer> {
+  const root = mkdtempSync(join(tmpdir(), "konvert-bench-dir-"));
+  const dir = join(root, "pb_data");
+  const binary = await ensurePocketBase();
+  const dirs = [
+    `--dir=${dir}`,
+    `--hooksDir=${join(REPO_ROOT, "pb_hooks")}`,
+    `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
+  ];
+  execFileSync(binary, ["migrate", "up", ...dirs], { stdio: "pipe" });
+  // as on a set-up server (PocketBase keeps the last superuser, even the tool's temporary one)
+  execFileSync(binary, ["superuser", "upsert", "bench@konvert.test", "bench-password-1", ...dirs], {
+    stdio: "pipe",
+  });
+  return {
+    to: dir,
+    label: process.env["KONVERT_IMPORT_SQLITE3"] === "" ? "temp PocketBase" : "sqlite3",
+    cpu: () => childrenCpuSeconds(process.pid),
+    peakMb: () => undefined,
+    stop: () => {
+      rmSync(root, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
+
 const db = await startPostgres();
-const { targets, stop } = await startTargets();
+const writer = toDir ? await dataDirWriter() : await serverWriter();
 try {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -43,24 +107,19 @@ try {
   await client.end();
   console.log(`source: ${rows} KV rows (${users} users, ${rooms} rooms, ${messages} messages)`);
 
-  const konvert = targets.find((t) => t.name === "konvert");
-  if (!konvert) throw new Error("no konvert target");
-  const pid = konvert.instance.pid;
-  const serverCpu = () => processCpuSeconds(pid);
-  const serverPeakMb = () => processPeakMb(pid);
-
   const measure = async (label: string, dryRun: boolean) => {
     const cpu0 = process.cpuUsage();
-    const server0 = serverCpu();
+    const writer0 = writer.cpu();
     const started = performance.now();
-    const report = await runImport({
+    const options: ImportOptions = {
       from: db.url,
-      to: konvert.instance.url,
+      to: writer.to,
       dryRun,
       bulkLoad: process.argv.includes("--bulk-load=off") ? "off" : "auto",
       adminEmail: "bench@konvert.test",
       adminPassword: "bench-password-1",
-    });
+    };
+    const report = await runImport(options);
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const peakMb = process.resourceUsage().maxRSS / 1024;
@@ -69,7 +128,7 @@ try {
         .toString()
         .padStart(
           7,
-        )} rows/s | tool: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak RSS ${Math.round(peakMb)} MB | PocketBase: CPU ${(serverCpu() - server0).toFixed(1)} s, peak RSS ${Math.round(serverPeakMb())} MB`,
+        )} rows/s | tool: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak RSS ${Math.round(peakMb)} MB | ${writer.label}: CPU ${(writer.cpu() - writer0).toFixed(1)} s${peak(writer.peakMb())}`,
     );
     console.log(
       `  phases (s): ${Object.entries(report.phases)
@@ -80,8 +139,14 @@ try {
   if (!process.argv.includes("--import-only")) {
     await measure("baseline: read + map (dry run)", true);
   }
-  if (!process.argv.includes("--baseline-only")) await measure("import into PocketBase", false);
+  if (!process.argv.includes("--baseline-only")) {
+    await measure(toDir ? `import into a data dir` : "import into PocketBase", false);
+  }
 } finally {
-  await stop();
+  await writer.stop();
   db.stop();
+}
+
+function peak(mb: number | undefined): string {
+  return mb === undefined ? "" : `, peak RSS ${Math.round(mb)} MB`;
 }

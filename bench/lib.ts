@@ -75,6 +75,15 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
 }
 
+/**
+ * CPU seconds (user + system) of a process's children that have exited and been waited for
+ * (cutime + cstime): the sqlite3 CLI or temporary PocketBase an import started and stopped.
+ */
+export function childrenCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 /** Peak resident memory of a process, in MB. */
 export function processPeakMb(pid: number): number {
   return (

@@ -2165,8 +2165,8 @@ function dateMs(value) {
   return Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6), ms);
 }
 function nextInitiator(prev, day) {
-  const count = prev && prev.day === day ? prev.count + 1 : 1;
-  return { day, count, best: Math.max(prev?.best ?? 0, count) };
+  const count2 = prev && prev.day === day ? prev.count + 1 : 1;
+  return { day, count: count2, best: Math.max(prev?.best ?? 0, count2) };
 }
 function bump(map, key, by, atLeast = false) {
   const prev = map ?? {};
@@ -2427,9 +2427,9 @@ function withdraw(app, filter, params) {
 }
 function list(e) {
   const me2 = callerOf(e);
-  const query = e.request.url.query();
-  const perPage = Math.min(Math.max(Number.parseInt(query.get("perPage"), 10) || 30, 1), PAGE_MAX);
-  const page = Math.max(Number.parseInt(query.get("page"), 10) || 1, 1);
+  const query2 = e.request.url.query();
+  const perPage = Math.min(Math.max(Number.parseInt(query2.get("perPage"), 10) || 30, 1), PAGE_MAX);
+  const page = Math.max(Number.parseInt(query2.get("page"), 10) || 1, 1);
   const rows = e.app.findRecordsByFilter(
     "notifications",
     "recipient = {:me}",
@@ -2711,6 +2711,20 @@ __export(import_exports, {
   onImportRows: () => onImportRows,
   requireSuperuser: () => requireSuperuser
 });
+
+// hooks-src/konvert/rules/import-rows.ts
+function upsertStatement(table, columns, conflict2, insertOnly, rows) {
+  const values = columns.map((_, i) => `coalesce(value ->> ${i}, '')`);
+  const updates = columns.filter((c) => !conflict2.includes(c) && !insertOnly.includes(c)).map((c) => `\`${c}\` = excluded.\`${c}\``);
+  const target2 = conflict2.map((c) => `\`${c}\``).join(",");
+  const onConflict = updates.length > 0 ? `ON CONFLICT (${target2}) DO UPDATE SET ${updates.join(", ")}` : `ON CONFLICT (${target2}) DO NOTHING`;
+  return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(",")}) SELECT ${values.join(", ")} FROM json_each(${rows}) WHERE true ${onConflict}`;
+}
+function sqlString(text2) {
+  return `'${text2.replace(/'/g, "''")}'`;
+}
+
+// hooks-src/konvert/jsvm/import.ts
 var MAX_ROWS = 1e4;
 function onImportRows(e) {
   requireSuperuser(e);
@@ -2719,20 +2733,20 @@ function onImportRows(e) {
   const fields = collection.fields.fieldNames();
   const conflict2 = columnList(body["conflict"] ?? ["id"], fields, "conflict");
   const insertOnly = columnList(body["insertOnly"] ?? [], fields, "insertOnly");
-  const statement = (columns) => upsertStatement(collection.name, columns, conflict2, insertOnly);
+  const statement = (columns) => upsertStatement(collection.name, columns, conflict2, insertOnly, "{:rows}");
   const failed = [];
   let written = 0;
   const rows = body["rows"];
   if (typeof rows === "string") {
     const columns = columnList(body["columns"], fields, "columns");
     if (columns.length === 0) badRequest("columns", "columns must name at least one field.");
-    const count = jsonArrayLength(e.app, rows);
-    if (count < 1 || count > MAX_ROWS) {
+    const count2 = jsonArrayLength(e.app, rows);
+    if (count2 < 1 || count2 > MAX_ROWS) {
       badRequest("rows", `rows must be a JSON array of 1..${MAX_ROWS} arrays.`);
     }
     const sql = statement(columns);
     e.app.runInTransaction((tx) => {
-      const result = writeBatch(tx, sql, rows, count, () => JSON.parse(rows), 0);
+      const result = writeBatch(tx, sql, rows, count2, () => JSON.parse(rows), 0);
       written += result.written;
       failed.push(...result.failed);
     });
@@ -2744,23 +2758,23 @@ function onImportRows(e) {
       let start = 0;
       while (start < rows.length) {
         const columns = rowColumns(rows[start], fields, start);
-        let end2 = start + 1;
-        while (end2 < rows.length && sameColumns(rowColumns(rows[end2], fields, end2), columns)) end2++;
-        const group = rows.slice(start, end2).map((row) => columns.map((c) => row[c]));
+        let end = start + 1;
+        while (end < rows.length && sameColumns(rowColumns(rows[end], fields, end), columns)) end++;
+        const group = rows.slice(start, end).map((row) => columns.map((c) => row[c]));
         const json = JSON.stringify(group);
         const result = writeBatch(tx, statement(columns), json, group.length, () => group, start);
         written += result.written;
         failed.push(...result.failed);
-        start = end2;
+        start = end;
       }
     });
   }
   e.json(200, { written, failed });
 }
-function writeBatch(tx, sql, json, count, parse, offset) {
+function writeBatch(tx, sql, json, count2, parse, offset) {
   try {
     tx.db().newQuery(sql).bind({ rows: json }).execute();
-    return { written: count, failed: [] };
+    return { written: count2, failed: [] };
   } catch {
     const failed = [];
     let written = 0;
@@ -2774,13 +2788,6 @@ function writeBatch(tx, sql, json, count, parse, offset) {
     });
     return { written, failed };
   }
-}
-function upsertStatement(table, columns, conflict2, insertOnly) {
-  const values = columns.map((_, i) => `coalesce(value ->> ${i}, '')`);
-  const updates = columns.filter((c) => !conflict2.includes(c) && !insertOnly.includes(c)).map((c) => `\`${c}\` = excluded.\`${c}\``);
-  const target2 = conflict2.map((c) => `\`${c}\``).join(",");
-  const onConflict = updates.length > 0 ? `ON CONFLICT (${target2}) DO UPDATE SET ${updates.join(", ")}` : `ON CONFLICT (${target2}) DO NOTHING`;
-  return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(",")}) SELECT ${values.join(", ")} FROM json_each({:rows}) WHERE true ${onConflict}`;
 }
 function jsonArrayLength(app, json) {
   const result = new DynamicModel({ n: 0 });
@@ -2894,20 +2901,20 @@ function parseIndex(sql) {
   const head = HEAD.exec(sql);
   if (!head) return null;
   let depth = 1;
-  let end2 = head[0].length;
-  for (; end2 < sql.length && depth > 0; end2++) {
-    if (sql[end2] === "(") depth++;
-    else if (sql[end2] === ")") depth--;
+  let end = head[0].length;
+  for (; end < sql.length && depth > 0; end++) {
+    if (sql[end] === "(") depth++;
+    else if (sql[end] === ")") depth--;
   }
   if (depth !== 0) return null;
-  const rest = sql.slice(end2).trim();
+  const rest = sql.slice(end).trim();
   const where = /^WHERE\s+([\s\S]+)$/i.exec(rest);
   if (rest !== "" && !where) return null;
   return {
     name: head[2] ?? "",
     unique: Boolean(head[1]),
     table: head[3] ?? "",
-    columns: splitTopLevel(sql.slice(head[0].length, end2 - 1)).map(
+    columns: splitTopLevel(sql.slice(head[0].length, end - 1)).map(
       (c) => c.replace(/\s+(ASC|DESC)$/i, "")
     ),
     where: where?.[1]?.trim() ?? ""
@@ -2940,11 +2947,143 @@ function insertTriggerCondition(triggerSql, alias) {
   );
   return when?.[1] ? when[1].replace(/\bnew\./g, `${alias}.`) : null;
 }
+var BULK_STATE = "_konvert_bulk_load";
+var SEARCH_TRIGGERS = [
+  "messages_fts_insert",
+  "messages_fts_update",
+  "messages_fts_delete"
+];
+var MAX_DUPLICATES = 1e4;
+function jsonRows(columns, sql) {
+  const object = columns.map((c) => `'${c}', t."${c}"`).join(", ");
+  return `SELECT coalesce(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
+}
+var exec = (sql) => ({ run: "exec", sql });
+var query = (columns, sql) => ({
+  run: "query",
+  sql: jsonRows(columns, sql)
+});
+function* count(sql) {
+  const { rows } = yield query(["n"], sql);
+  return Number(rows[0]?.["n"] ?? 0);
+}
+function* exists(name) {
+  return (yield* count(`SELECT count(*) AS n FROM sqlite_master WHERE name = ${sqlString(name)}`)) > 0;
+}
+function* declaredIndexes(collection) {
+  const { rows } = yield query(
+    ["sql"],
+    `SELECT j.value AS sql FROM _collections c, json_each(c.indexes) j WHERE c.name = ${sqlString(collection)}`
+  );
+  return rows.map((r) => String(r["sql"]));
+}
+function indexName(sql) {
+  const name = parseIndex(sql)?.name;
+  if (!name) throw new Error(`Cannot read the index definition: ${sql}`);
+  return name;
+}
+function record(name, kind, sql) {
+  return exec(
+    `INSERT OR IGNORE INTO ${BULK_STATE} (name, kind, sql) VALUES (${sqlString(name)}, ${sqlString(kind)}, ${sqlString(sql)})`
+  );
+}
+function* beginSteps(collections, force) {
+  yield exec(
+    `CREATE TABLE IF NOT EXISTS ${BULK_STATE} (name TEXT PRIMARY KEY, kind TEXT NOT NULL, sql TEXT NOT NULL DEFAULT '')`
+  );
+  const resumed = (yield* count(`SELECT count(*) AS n FROM ${BULK_STATE}`)) > 0;
+  if (!resumed && !force) {
+    for (const name of collections) {
+      if ((yield* count(`SELECT count(*) AS n FROM (SELECT 1 FROM \`${name}\` LIMIT 1)`)) > 0) {
+        yield exec(`DROP TABLE ${BULK_STATE}`);
+        return { active: false, resumed };
+      }
+    }
+  }
+  for (const name of collections) {
+    yield record(name, "table", "");
+    for (const sql of yield* declaredIndexes(name)) {
+      yield exec(`DROP INDEX IF EXISTS \`${indexName(sql)}\``);
+    }
+    const { rows } = yield query(
+      ["name", "sql"],
+      `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ${sqlString(name)} ORDER BY name`
+    );
+    for (const trigger of rows.filter((t) => SEARCH_TRIGGERS.includes(String(t["name"])))) {
+      yield record(String(trigger["name"]), "trigger", String(trigger["sql"]));
+      yield exec(`DROP TRIGGER \`${String(trigger["name"])}\``);
+    }
+  }
+  return { active: true, resumed };
+}
+function* endSteps() {
+  const conflicts = [];
+  if (!(yield* exists(BULK_STATE))) return { active: false, indexes: 0, conflicts };
+  const { rows } = yield query(
+    ["name", "kind", "sql"],
+    `SELECT name, kind, sql FROM ${BULK_STATE} ORDER BY name`
+  );
+  const paused = rows.map((r) => ({
+    name: String(r["name"]),
+    kind: String(r["kind"]),
+    sql: String(r["sql"])
+  }));
+  let indexes = 0;
+  for (const table of paused.filter((p) => p.kind === "table")) {
+    for (const sql of yield* declaredIndexes(table.name)) {
+      if (yield* exists(indexName(sql))) continue;
+      yield* createIndex(table.name, sql, conflicts);
+      indexes++;
+    }
+  }
+  const triggers = paused.filter((p) => p.kind === "trigger");
+  const insertTrigger = triggers.find((t) => t.name === "messages_fts_insert");
+  if (insertTrigger) {
+    for (const sql of searchRebuild(insertTrigger.sql)) yield exec(sql);
+  }
+  for (const trigger of triggers) {
+    if (!(yield* exists(trigger.name))) yield exec(trigger.sql);
+  }
+  yield exec(`DROP TABLE ${BULK_STATE}`);
+  return { active: true, indexes, conflicts };
+}
+function* createIndex(table, sql, conflicts) {
+  const { error } = yield { run: "attempt", sql };
+  if (error === "") return;
+  const index = parseIndex(sql);
+  if (!index?.unique) throw new Error(error);
+  const { rows } = yield query(["id", "kept"], duplicatesQuery(index));
+  if (rows.length === 0 || rows.length > MAX_DUPLICATES) {
+    throw new Error(
+      `Cannot rebuild ${index.name} on ${table} after the bulk load (${rows.length} duplicate rows): ${error}`
+    );
+  }
+  const ids = JSON.stringify(rows.map((d) => String(d["id"])));
+  yield exec(
+    `DELETE FROM \`${table}\` WHERE id IN (SELECT value FROM json_each(${sqlString(ids)}))`
+  );
+  for (const d of rows) {
+    conflicts.push({
+      collection: table,
+      id: String(d["id"]),
+      error: `unique index ${index.name}: same key as ${String(d["kept"])}, which was written first; not kept`
+    });
+  }
+  yield exec(sql);
+}
+function searchRebuild(insertTriggerSql) {
+  const searchable = insertTriggerCondition(insertTriggerSql, "m");
+  if (searchable === null) {
+    throw new Error(`Unexpected message search trigger, cannot rebuild: ${insertTriggerSql}`);
+  }
+  return [
+    `DELETE FROM messages_fts_docs WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = messages_fts_docs.message AND (${searchable}))`,
+    `INSERT INTO messages_fts_docs (message) SELECT m.id FROM messages m WHERE (${searchable}) AND NOT EXISTS (SELECT 1 FROM messages_fts_docs d WHERE d.message = m.id)`,
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')"
+  ];
+}
 
 // hooks-src/konvert/jsvm/import-bulk.ts
-var STATE = "_konvert_bulk_load";
-var SEARCH_TRIGGERS = ["messages_fts_insert", "messages_fts_update", "messages_fts_delete"];
-var MAX_DUPLICATES = 1e4;
 function onImportBulk(e) {
   requireSuperuser(e);
   const body = e.requestInfo().body;
@@ -2954,135 +3093,42 @@ function onImportBulk(e) {
     if (!Array.isArray(names) || names.length === 0) {
       badRequest("collections", "collections must list at least one collection.");
     }
-    const collections = names.map((name) => findCollection(e.app, name));
-    let result = { active: false, resumed: false };
-    e.app.runInTransaction((tx) => {
-      result = begin(tx, collections, body["force"] === true);
-    });
-    e.json(200, result);
+    const collections = names.map((name) => findCollection(e.app, name).name);
+    const force = body["force"] === true;
+    e.json(
+      200,
+      inTransaction(e.app, () => beginSteps(collections, force))
+    );
   } else if (phase === "end") {
-    let result = {
-      active: false,
-      indexes: 0,
-      conflicts: []
-    };
-    e.app.runInTransaction((tx) => {
-      result = end(tx);
-    });
-    e.json(200, result);
+    e.json(
+      200,
+      inTransaction(e.app, () => endSteps())
+    );
   } else {
     badRequest("phase", 'phase must be "begin" or "end".');
   }
 }
-function begin(tx, collections, force) {
-  run(
-    tx,
-    `CREATE TABLE IF NOT EXISTS ${STATE} (name TEXT PRIMARY KEY, kind TEXT NOT NULL, sql TEXT NOT NULL DEFAULT '')`
-  );
-  const resumed = sqlNumber(tx, `SELECT count(*) AS v FROM ${STATE}`) > 0;
-  if (!resumed && !force) {
-    const filled = collections.some(
-      (c) => sqlNumber(tx, `SELECT count(*) AS v FROM (SELECT 1 FROM \`${c.name}\` LIMIT 1)`) > 0
-    );
-    if (filled) {
-      run(tx, `DROP TABLE ${STATE}`);
-      return { active: false, resumed };
-    }
-  }
-  for (const collection of collections) {
-    record(tx, collection.name, "table", "");
-    for (const sql of collection.indexes) run(tx, `DROP INDEX IF EXISTS \`${indexName(sql)}\``);
-    for (const trigger of triggersOn(tx, collection.name)) {
-      record(tx, trigger.name, "trigger", trigger.sql);
-      run(tx, `DROP TRIGGER \`${trigger.name}\``);
-    }
-  }
-  return { active: true, resumed };
+function inTransaction(app, steps) {
+  let result;
+  app.runInTransaction((tx) => {
+    const run = steps();
+    let next = run.next();
+    while (!next.done) next = run.next(answer(tx, next.value));
+    result = next.value;
+  });
+  return result;
 }
-function end(tx) {
-  const conflicts = [];
-  if (!exists(tx, STATE)) {
-    return { active: false, indexes: 0, conflicts };
+function answer(tx, step) {
+  if (step.run === "query") {
+    return { rows: JSON.parse(sqlText(tx, step.sql)), error: "" };
   }
-  const paused = arrayOf(new DynamicModel({ name: "", kind: "", sql: "" }));
-  tx.db().newQuery(`SELECT name, kind, sql FROM ${STATE} ORDER BY name`).all(paused);
-  let indexes = 0;
-  for (const table of paused.filter((p) => p.kind === "table")) {
-    const collection = tx.findCollectionByNameOrId(table.name);
-    const missing = collection.indexes.filter((sql) => !exists(tx, indexName(sql)));
-    for (const sql of missing) {
-      createIndex(tx, collection.name, sql, conflicts);
-      indexes++;
-    }
-  }
-  const triggers = paused.filter((p) => p.kind === "trigger");
-  const insertTrigger = triggers.find((t) => t.name === "messages_fts_insert");
-  if (insertTrigger) rebuildSearchIndex(tx, insertTrigger.sql);
-  for (const trigger of triggers) {
-    if (!exists(tx, trigger.name)) run(tx, trigger.sql);
-  }
-  run(tx, `DROP TABLE ${STATE}`);
-  return { active: true, indexes, conflicts };
-}
-function createIndex(tx, collection, sql, conflicts) {
   try {
-    run(tx, sql);
-    return;
+    tx.db().newQuery(step.sql).execute();
   } catch (err) {
-    const index = parseIndex(sql);
-    if (!index?.unique) throw err;
-    const duplicates = arrayOf(new DynamicModel({ id: "", kept: "" }));
-    tx.db().newQuery(duplicatesQuery(index)).all(duplicates);
-    if (duplicates.length === 0 || duplicates.length > MAX_DUPLICATES) {
-      throw new Error(
-        `Cannot rebuild ${index.name} on ${collection} after the bulk load (${duplicates.length} duplicate rows): ${String(err)}`,
-        { cause: err }
-      );
-    }
-    tx.db().newQuery(`DELETE FROM \`${collection}\` WHERE id IN (SELECT value FROM json_each({:ids}))`).bind({ ids: JSON.stringify(duplicates.map((d) => d.id)) }).execute();
-    for (const d of duplicates) {
-      conflicts.push({
-        collection,
-        id: d.id,
-        error: `unique index ${index.name}: same key as ${d.kept}, which was written first; not kept`
-      });
-    }
-    run(tx, sql);
+    if (step.run !== "attempt") throw err;
+    return { rows: [], error: String(err) };
   }
-}
-function rebuildSearchIndex(tx, insertTriggerSql) {
-  const searchable = insertTriggerCondition(insertTriggerSql, "m");
-  if (searchable === null) {
-    throw new Error(`Unexpected message search trigger, cannot rebuild: ${insertTriggerSql}`);
-  }
-  run(
-    tx,
-    `DELETE FROM messages_fts_docs WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = messages_fts_docs.message AND (${searchable}))`
-  );
-  run(
-    tx,
-    `INSERT INTO messages_fts_docs (message) SELECT m.id FROM messages m WHERE (${searchable}) AND NOT EXISTS (SELECT 1 FROM messages_fts_docs d WHERE d.message = m.id)`
-  );
-  run(tx, "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
-}
-function indexName(sql) {
-  const name = parseIndex(sql)?.name;
-  if (!name) throw new Error(`Cannot read the index definition: ${sql}`);
-  return name;
-}
-function triggersOn(tx, table) {
-  const rows = arrayOf(new DynamicModel({ name: "", sql: "" }));
-  tx.db().newQuery("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {:table}").bind({ table }).all(rows);
-  return rows.filter((t) => SEARCH_TRIGGERS.includes(t.name));
-}
-function exists(tx, name) {
-  return sqlNumber(tx, "SELECT count(*) AS v FROM sqlite_master WHERE name = {:name}", { name }) > 0;
-}
-function record(tx, name, kind, sql) {
-  tx.db().newQuery(`INSERT OR IGNORE INTO ${STATE} (name, kind, sql) VALUES ({:name}, {:kind}, {:sql})`).bind({ name, kind, sql }).execute();
-}
-function run(tx, sql) {
-  tx.db().newQuery(sql).execute();
+  return { rows: [], error: "" };
 }
 
 // hooks-src/konvert/jsvm/profiles.ts
@@ -3252,10 +3298,10 @@ function searchTextFor(username, displayName) {
   const words = `${username} ${displayName}`.toLowerCase().split(/\s+/).filter((w) => w !== "");
   return " " + words.join(" ");
 }
-function searchPattern(query) {
-  if (typeof query !== "string" || query.trim() === "")
+function searchPattern(query2) {
+  if (typeof query2 !== "string" || query2.trim() === "")
     return { problem: "Type something to search for." };
-  const q = query.trim().toLowerCase();
+  const q = query2.trim().toLowerCase();
   if (codePoints(q) > SEARCH_QUERY_MAX) {
     return { problem: `Search text must be at most ${SEARCH_QUERY_MAX} characters long.` };
   }
@@ -3362,11 +3408,11 @@ function privacyOf(user) {
 var SEARCH_PAGE_MAX = 50;
 function search(e) {
   const caller = callerOf(e);
-  const query = e.requestInfo().query;
-  const parsed = searchPattern(query["q"]);
+  const query2 = e.requestInfo().query;
+  const parsed = searchPattern(query2["q"]);
   if ("problem" in parsed) return badRequest("q", parsed.problem);
-  const page = positiveInt(query["page"], 1, "page", 1e6);
-  const perPage = positiveInt(query["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
+  const page = positiveInt(query2["page"], 1, "page", 1e6);
+  const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
   const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
   e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id })).andWhere(
     $dbx.exp(
@@ -5054,25 +5100,25 @@ function voteBody(e) {
 function vote(e) {
   const me2 = callerOf(e);
   const body = voteBody(e);
-  let answer;
+  let answer2;
   e.app.runInTransaction((tx) => {
     const poll = visiblePoll(tx, me2, pathParam(e, "id"));
     const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
     if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
     castVotes(tx, poll, me2.id, chosen.ok);
-    answer = resultsOf(tx, poll, me2.id);
+    answer2 = resultsOf(tx, poll, me2.id);
   });
-  e.json(200, answer);
+  e.json(200, answer2);
 }
 function retract(e) {
   const me2 = callerOf(e);
-  let answer;
+  let answer2;
   e.app.runInTransaction((tx) => {
     const poll = visiblePoll(tx, me2, pathParam(e, "id"));
     castVotes(tx, poll, me2.id, []);
-    answer = resultsOf(tx, poll, me2.id);
+    answer2 = resultsOf(tx, poll, me2.id);
   });
-  e.json(200, answer);
+  e.json(200, answer2);
 }
 
 // hooks-src/konvert/jsvm/messages.ts
@@ -5122,14 +5168,14 @@ function onMessageCreateRequest(e) {
 function uploadedFiles(e) {
   const headers = e.requestInfo().headers;
   if (!(headers["content_type"] ?? "").toLowerCase().startsWith("multipart/")) return 0;
-  let count = 0;
+  let count2 = 0;
   for (const key of ["attachments", "attachments+"]) {
     try {
-      count += e.findUploadedFiles(key).length;
+      count2 += e.findUploadedFiles(key).length;
     } catch {
     }
   }
-  return count;
+  return count2;
 }
 function liveMessage(app, id) {
   let message;
@@ -5265,19 +5311,19 @@ __export(history_exports, {
 });
 function list4(e) {
   const me2 = callerOf(e);
-  const query = e.request.url.query();
+  const query2 = e.request.url.query();
   const room = findRoom(e.app, pathParam(e, "id"));
   assertNotConfined(me2, room);
   if (!findMembership(e.app, room.id, me2.id)) {
-    if (query.get("as") !== "admin" || roleOf(me2) !== "admin") {
+    if (query2.get("as") !== "admin" || roleOf(me2) !== "admin") {
       forbidden("You are not a member of this room.");
     }
     logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
-  const limit2 = historyLimit(query.get("limit"));
+  const limit2 = historyLimit(query2.get("limit"));
   const params = { room: room.id };
   let filter = "room = {:room}";
-  const before = query.get("before");
+  const before = query2.get("before");
   if (before !== "") {
     const cursor = cursorOf(e.app, room.id, before);
     filter += " && (created < {:created} || (created = {:created} && id < {:id}))";
@@ -5643,7 +5689,7 @@ function searchableRooms(app, me2, banned) {
   ).bind({ me: me2 }).all(rows);
   return rows.map((row) => row.room);
 }
-function findMessages(app, me2, query, page, onlyRoom) {
+function findMessages(app, me2, query2, page, onlyRoom) {
   const banned = isBanned(me2);
   const rooms = searchableRooms(app, me2.id, banned).filter(
     (room) => onlyRoom === void 0 || room === onlyRoom
@@ -5651,7 +5697,7 @@ function findMessages(app, me2, query, page, onlyRoom) {
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
   if (rooms.length > 0) {
     app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query, rooms),
+      query: inRooms(query2, rooms),
       me: me2.id,
       limit: page.perPage + 1,
       offset: (page.page - 1) * page.perPage
@@ -5662,12 +5708,12 @@ function findMessages(app, me2, query, page, onlyRoom) {
 function search2(e) {
   const me2 = callerOf(e);
   const params = e.requestInfo().query;
-  const query = ftsQuery(params["q"]);
-  if ("problem" in query) return badRequest("q", query.problem);
+  const query2 = ftsQuery(params["q"]);
+  if ("problem" in query2) return badRequest("q", query2.problem);
   const paging = pageRequest(params["page"], params["perPage"]);
   if ("problem" in paging) return badRequest(paging.field, paging.problem);
   const { page, perPage } = paging.ok;
-  const { hits, hasMore } = findMessages(e.app, me2, query.ok, paging.ok);
+  const { hits, hasMore } = findMessages(e.app, me2, query2.ok, paging.ok);
   const byId = /* @__PURE__ */ new Map();
   for (const record2 of e.app.findRecordsByIds(
     "messages",
@@ -6164,16 +6210,16 @@ function queryParam(e, name) {
 function invoke(e, handler, call) {
   let result = null;
   const params = call.params ?? {};
-  const query = call.query ?? {};
+  const query2 = call.query ?? {};
   const facade = {
     app: e.app,
     auth: call.caller,
     request: {
       pathValue: (name) => params[name] ?? "",
-      url: { query: () => ({ get: (name) => query[name] ?? "" }) },
+      url: { query: () => ({ get: (name) => query2[name] ?? "" }) },
       header: e.request.header
     },
-    requestInfo: () => ({ body: call.body ?? {}, query, auth: call.caller, headers: {} }),
+    requestInfo: () => ({ body: call.body ?? {}, query: query2, auth: call.caller, headers: {} }),
     json: (_status, data) => {
       result = data;
     },
@@ -6909,14 +6955,14 @@ var BASE64_VALUES = Int8Array.from(
   (_, code) => BASE64.indexOf(String.fromCharCode(code))
 );
 function base64Bytes(text2) {
-  let end2 = text2.length;
-  while (end2 > 0 && text2.charCodeAt(end2 - 1) === 61) end2--;
-  if (end2 % 4 === 1) return void 0;
-  const out = new Uint8Array(Math.floor(end2 * 3 / 4));
+  let end = text2.length;
+  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
+  if (end % 4 === 1) return void 0;
+  const out = new Uint8Array(Math.floor(end * 3 / 4));
   let acc = 0;
   let bits = 0;
   let n = 0;
-  for (let i = 0; i < end2; i++) {
+  for (let i = 0; i < end; i++) {
     const code = text2.charCodeAt(i);
     const value = code < 128 ? BASE64_VALUES[code] : -1;
     if (value < 0) return void 0;
@@ -7418,16 +7464,16 @@ function search3(e) {
     const parsed = q.trim() === "" ? { pattern: "%" } : searchPattern(q);
     if ("problem" in parsed) legacy(400, parsed.problem);
     const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
-    const query = e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = ''"));
+    const query2 = e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = ''"));
     if (me2) {
-      query.andWhere(
+      query2.andWhere(
         $dbx.exp(
           "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
           { me: me2.id }
         )
       );
     }
-    query.orderBy("searchText ASC").limit(SEARCH_LIMIT).all(records);
+    query2.orderBy("searchText ASC").limit(SEARCH_LIMIT).all(records);
     e.json(200, { users: records.map((u) => otherUser(e, me2, u, false)) });
   });
 }
@@ -7962,15 +8008,15 @@ function inRoom(e) {
     const me2 = legacyCaller(e);
     const room = roomToRead(e, me2);
     if (!findMembership(e.app, room.id, me2.id)) legacy(403, "Вы не являетесь участником комнаты");
-    const query = ftsQuery(queryParam(e, "q"));
-    if ("problem" in query) {
+    const query2 = ftsQuery(queryParam(e, "q"));
+    if ("problem" in query2) {
       e.json(200, { messages: [] });
       return;
     }
     const { hits } = findMessages(
       e.app,
       me2,
-      query.ok,
+      query2.ok,
       { page: 1, perPage: SEARCH_PER_PAGE_MAX },
       room.id
     );
@@ -7997,8 +8043,8 @@ function roomKey2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const params = { id: e.request.pathValue("roomId") };
-    const answer = invoke(e, roomKey, { caller: me2, params });
-    e.json(200, { encryptedKey: answer.encryptedKey });
+    const answer2 = invoke(e, roomKey, { caller: me2, params });
+    e.json(200, { encryptedKey: answer2.encryptedKey });
   });
 }
 function saveRoomKeys2(e) {

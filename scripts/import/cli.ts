@@ -7,6 +7,8 @@ const USAGE = `Usage: npm run import -- --from <source> [--to <PocketBase URL or
 
 Sources: postgres://… (live), a .sql dump (COPY or INSERT form), a KV .csv (with --users-csv for
 auth.users) or a directory of CSV exports, https://<project> (Supabase REST, needs --service-key).
+Target: a running PocketBase's URL, or the data dir of a stopped one (written directly with the
+sqlite3 CLI when it is on PATH; otherwise through a temporary PocketBase).
 
 Options:
   --dry-run             analyse everything, write nothing

@@ -15,6 +15,7 @@ import { restSource } from "./sources/rest.ts";
 import { sqlDumpSource } from "./sources/sql-dump.ts";
 import type { Source } from "./sources/types.ts";
 import {
+  achievementCatalogue,
   BatchWriter,
   beginBulkLoad,
   endBulkLoad,
@@ -70,7 +71,9 @@ export async function runImport(options: ImportOptions): Promise<Report> {
     } else {
       report.target = "(none: dry run)";
     }
-    const catalogue = await achievementCatalogue(target);
+    const catalogue = target
+      ? await achievementCatalogue(target)
+      : new Map(ACHIEVEMENT_KEYS.map((k) => [k, `catalogue_${k}`]));
     const bars = options.progress ? new Progress() : undefined;
     const store = openFileStore(options);
     const decrypt = Boolean(options.decryptSessionContent);
@@ -278,14 +281,6 @@ async function writeAll(
   await drain("polls", 0, mapper.polls());
   await drain("achievements", 0, mapper.achievements());
   await drain("stats", mapper.userCount(), mapper.stats());
-}
-
-async function achievementCatalogue(target?: Target): Promise<Map<string, string>> {
-  if (!target) return new Map(ACHIEVEMENT_KEYS.map((k) => [k, `catalogue_${k}`]));
-  const page = await target.get<{ items: { id: string; key: string }[] }>(
-    "/api/collections/achievements/records?perPage=500&fields=id,key",
-  );
-  return new Map(page.items.map((a) => [a.key, a.id]));
 }
 
 function openFileStore(options: ImportOptions): FileStore | undefined {

@@ -1,17 +1,21 @@
-// The PocketBase side: a running server (URL + superuser) or a data dir, for which a temporary
-// server with our hooks is started and a temporary superuser created and removed again.
-import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { startInstance, type Instance } from "../lib/instance.ts";
-import { REPO_ROOT } from "../lib/repo.ts";
-import { ensurePocketBase } from "../pocketbase-binary.ts";
+// The PocketBase side: a running server (URL + superuser) or a data dir (data-dir.ts: written
+// directly with the sqlite3 CLI, or through a temporary server with our hooks).
+import {
+  beginSteps,
+  endSteps,
+  type BulkConflict,
+} from "../../hooks-src/konvert/rules/bulk-load.ts";
+import { openDataDir } from "./data-dir.ts";
+import type { DirectDb, RowsBody, WriteResult } from "./direct.ts";
+import { connect } from "./http-target.ts";
 import type { Row } from "./mapping.ts";
 
+export type { WriteResult } from "./direct.ts";
+
 export interface Target {
-  url: string;
   describe: string;
+  /** A stopped data dir written directly (rows, bulk load, reads); HTTP only for the rest. */
+  direct?: DirectDb;
   post<T>(path: string, body: unknown): Promise<T>;
   get<T>(path: string): Promise<T>;
   /** Stores a file under an imported record (multipart; the bytes never pass through JSON). */
@@ -38,94 +42,6 @@ export async function openTarget(
   return openDataDir(to);
 }
 
-async function openDataDir(dir: string): Promise<Target> {
-  if (!existsSync(dir)) throw new Error(`Data dir ${dir} does not exist.`);
-  const binary = await ensurePocketBase();
-  const dirs = [
-    `--dir=${dir}`,
-    `--hooksDir=${join(REPO_ROOT, "pb_hooks")}`,
-    `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
-    "--hooksWatch=false",
-    "--automigrate=false",
-  ];
-  execFileSync(binary, ["migrate", "up", ...dirs], { stdio: "pipe" });
-  const email = `import-${randomBytes(6).toString("hex")}@konvert.local`;
-  const password = randomBytes(24).toString("base64url");
-  execFileSync(binary, ["superuser", "upsert", email, password, ...dirs], { stdio: "pipe" });
-  let instance: Instance | undefined;
-  const removeSuperuser = () =>
-    execFileSync(binary, ["superuser", "delete", email, ...dirs], { stdio: "pipe" });
-  try {
-    instance = await startInstance({
-      binary,
-      dataDir: dir,
-      hooksDir: join(REPO_ROOT, "pb_hooks"),
-      migrationsDir: join(REPO_ROOT, "pb_migrations"),
-    });
-  } catch (err) {
-    removeSuperuser();
-    throw err;
-  }
-  const running = instance;
-  return connect(running.url, email, password, `data dir ${dir}`, async () => {
-    await running.stop();
-    removeSuperuser();
-  });
-}
-
-async function connect(
-  url: string,
-  email: string,
-  password: string,
-  describe: string,
-  stop: () => Promise<void>,
-): Promise<Target> {
-  const auth = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ identity: email, password }),
-  });
-  if (!auth.ok) {
-    await stop();
-    throw new Error(`Superuser sign-in to ${url} failed (${auth.status}).`);
-  }
-  const { token } = (await auth.json()) as { token: string };
-  const json = { "Content-Type": "application/json", Authorization: token };
-  const call = async <T>(
-    path: string,
-    init: RequestInit,
-    headers: Record<string, string> = json,
-  ): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      const res = await fetch(`${url}${path}`, { ...init, headers });
-      if (res.ok) return (await res.json()) as T;
-      // rate limits and a busy single writer are worth a retry; anything else is a real error
-      if ((res.status === 429 || res.status >= 500) && attempt < 5) {
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-        continue;
-      }
-      throw new Error(`PocketBase answered ${res.status} for ${path}: ${await res.text()}`);
-    }
-  };
-  return {
-    url,
-    describe,
-    post: (path, body) => call(path, { method: "POST", body: JSON.stringify(body) }),
-    get: (path) => call(path, { method: "GET" }),
-    upload: (file, data) => {
-      const form = new FormData();
-      for (const [k, v] of Object.entries(file)) form.set(k, v);
-      form.set("file", new Blob([new Uint8Array(data)]), file.name);
-      return call(
-        "/api/konvert/import/file",
-        { method: "POST", body: form },
-        { Authorization: token },
-      );
-    },
-    close: stop,
-  };
-}
-
 /** Collections whose rows come by the hundred thousand: loaded with their indexes paused. */
 export const BULK_COLLECTIONS = ["messages", "reactions", "mentions", "notifications", "kv_legacy"];
 
@@ -138,11 +54,14 @@ export type BulkLoadMode = "auto" | "on" | "off";
 
 export async function beginBulkLoad(target: Target, mode: BulkLoadMode): Promise<boolean> {
   if (mode === "off") return false;
-  const { active } = await target.post<{ active: boolean }>("/api/konvert/import/bulk", {
-    phase: "begin",
-    collections: BULK_COLLECTIONS,
-    force: mode === "on",
-  });
+  const force = mode === "on";
+  const { active } = target.direct
+    ? await target.direct.bulk(beginSteps(BULK_COLLECTIONS, force))
+    : await target.post<{ active: boolean }>("/api/konvert/import/bulk", {
+        phase: "begin",
+        collections: BULK_COLLECTIONS,
+        force,
+      });
   return active;
 }
 
@@ -152,19 +71,28 @@ export async function beginBulkLoad(target: Target, mode: BulkLoadMode): Promise
  */
 export async function endBulkLoad(
   target: Target,
-): Promise<{ active: boolean; conflicts: { collection: string; id: string; error: string }[] }> {
+): Promise<{ active: boolean; conflicts: BulkConflict[] }> {
+  if (target.direct) return target.direct.bulk(endSteps());
   return target.post("/api/konvert/import/bulk", { phase: "end" });
 }
 
-export interface WriteResult {
-  written: number;
-  failed: { index: number; error: string }[];
+/** The achievement catalogue (key -> id) the migrations seeded. */
+export async function achievementCatalogue(target: Target): Promise<Map<string, string>> {
+  const items = target.direct
+    ? await target.direct.query(["id", "key"], "SELECT id, key FROM achievements")
+    : (
+        await target.get<{ items: { id: string; key: string }[] }>(
+          "/api/collections/achievements/records?perPage=500&fields=id,key",
+        )
+      ).items;
+  return new Map(items.map((a) => [String(a["key"]), String(a["id"])]));
 }
 
 /**
  * Buffers rows per collection and column set and sends them in batches, a few requests in flight.
  * A batch travels as column names plus one JSON text of value arrays, which the route hands to
- * SQLite as a single parameter (hooks-src/konvert/jsvm/import.ts).
+ * SQLite as a single parameter (hooks-src/konvert/jsvm/import.ts), or the direct writer pipes
+ * into the same statement as a literal (direct.ts).
  */
 export class BatchWriter {
   private readonly buffers = new Map<
@@ -213,13 +141,17 @@ export class BatchWriter {
     }
     while (this.inFlight.size >= this.parallel) await Promise.race(this.inFlight);
     this.rethrow();
-    const request = this.target
-      .post<WriteResult>("/api/konvert/import/rows", {
-        collection,
-        columns,
-        rows: JSON.stringify(rows.map((row) => columns.map((c) => row[c]))),
-        insertOnly: buffer.insertOnly,
-      })
+    const body: RowsBody = {
+      collection,
+      columns,
+      rows: JSON.stringify(rows.map((row) => columns.map((c) => row[c]))),
+      insertOnly: buffer.insertOnly,
+    };
+    const request = (
+      this.target.direct
+        ? this.target.direct.write(body, rows.length)
+        : this.target.post<WriteResult>("/api/konvert/import/rows", body)
+    )
       .then((result) => this.onWritten(collection, rows, result))
       .catch((err: unknown) => {
         this.error ??= err;

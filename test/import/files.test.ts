@@ -2,13 +2,13 @@
 // of the buckets (and from a Storage API lookalike) become PocketBase files behind the normal
 // access rules, links in content point at them, --decrypt-session-content makes the history
 // searchable. The source is a CSV export, so this file needs no PostgreSQL.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import bcrypt from "bcryptjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pbId } from "../../scripts/import/convert.ts";
 import { storedName } from "../../scripts/import/files.ts";
 import { runImport } from "../../scripts/import/run.ts";
@@ -266,6 +266,23 @@ describe("storage files and session-encrypted content", () => {
     expect(report.verify?.ok).toBe(true);
     expect(report.filesFound).toBe(4);
     expect(report.filesStored).toBe(0);
+  });
+
+  it("a stopped data dir gets the same files and rows (rows written with sqlite3)", async () => {
+    const dir = join(work, "pb_data_direct");
+    cpSync(inject("pbTemplateDir"), dir, { recursive: true });
+    const report = await runImport({
+      from: source,
+      to: dir,
+      files: buckets,
+      decryptSessionContent: true,
+      verify: true,
+    });
+    expect(report.target).toMatch(/sqlite3/);
+    expect(report.verify?.differences).toEqual([]);
+    expect(report.filesStored).toBe(4);
+    const stored = readdirSync(join(dir, "storage"), { recursive: true, withFileTypes: true });
+    expect(stored.filter((f) => f.isFile() && !f.name.endsWith(".attrs"))).toHaveLength(4);
   });
 
   it("the Storage API as the file source gives the same PocketBase contents", async () => {

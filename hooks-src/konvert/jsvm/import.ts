@@ -2,6 +2,7 @@
 // raw SQL upserts inside one transaction per request: no record hooks (notifications,
 // achievements) and no realtime events fire per imported row, and a failed request leaves nothing
 // half-written. Column names are checked against the collection's fields before they reach SQL.
+import { upsertStatement } from "../rules/import-rows.ts";
 import { badRequest, forbidden } from "./errors.ts";
 
 type Row = Record<string, unknown>;
@@ -32,7 +33,7 @@ export function onImportRows(e: core.RequestEvent): void {
   const conflict = columnList(body["conflict"] ?? ["id"], fields, "conflict");
   const insertOnly = columnList(body["insertOnly"] ?? [], fields, "insertOnly");
   const statement = (columns: string[]) =>
-    upsertStatement(collection.name, columns, conflict, insertOnly);
+    upsertStatement(collection.name, columns, conflict, insertOnly, "{:rows}");
 
   const failed: Failure[] = [];
   let written = 0;
@@ -105,33 +106,6 @@ function writeBatch(
     });
     return { written, failed };
   }
-}
-
-/**
- * INSERT … SELECT over json_each: element i of each row array goes to column i. JSON objects and
- * arrays become their JSON text (how PocketBase stores json fields), null becomes "" (PocketBase
- * columns are NOT NULL), booleans 1/0.
- */
-function upsertStatement(
-  table: string,
-  columns: string[],
-  conflict: string[],
-  insertOnly: string[],
-): string {
-  const values = columns.map((_, i) => `coalesce(value ->> ${i}, '')`);
-  const updates = columns
-    .filter((c) => !conflict.includes(c) && !insertOnly.includes(c))
-    .map((c) => `\`${c}\` = excluded.\`${c}\``);
-  const target = conflict.map((c) => `\`${c}\``).join(",");
-  const onConflict =
-    updates.length > 0
-      ? `ON CONFLICT (${target}) DO UPDATE SET ${updates.join(", ")}`
-      : `ON CONFLICT (${target}) DO NOTHING`;
-  // "WHERE true" resolves SQLite's parsing ambiguity between a join's ON and the upsert's ON
-  return (
-    `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(",")}) ` +
-    `SELECT ${values.join(", ")} FROM json_each({:rows}) WHERE true ${onConflict}`
-  );
 }
 
 /** Validates and counts the batch in SQLite, without materialising it as JS values. */
