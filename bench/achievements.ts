@@ -1,17 +1,9 @@
 // `npm run bench:achievements`: the send-message path with achievement tracking on against the
 // same hooks with tracking off (KONVERT_ACHIEVEMENTS=off), both servers up at once and measured in
-// alternating rounds (the median round counts), so machine noise hits both alike. Plain
-// PocketBase without hooks is printed as the common baseline.
-import {
-  measure,
-  prepareSenders,
-  sendBenchMessage,
-  printTable,
-  processCpuSeconds,
-  startTargets,
-  type Stats,
-  type Target,
-} from "./lib.ts";
+// alternating rounds (bench/send-rounds.ts), so machine noise hits both alike. Plain PocketBase
+// without hooks is printed as the common baseline.
+import { printTable, startTargets, type Stats, type Target } from "./lib.ts";
+import { sendRounds } from "./send-rounds.ts";
 
 const COUNT = Number(process.env["BENCH_COUNT"] ?? 300);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -33,45 +25,25 @@ const runs = [
   { label: "plain", target: byName(off.targets, "plain") },
 ];
 const rows: { operation: string; target: string; stats: Stats }[] = [];
-const medians = new Map<string, number>();
-/** Server CPU seconds per label and level, summed over rounds: the noise-free cost. */
-const cpu = new Map<string, number>();
 try {
-  const prepared = await Promise.all(
-    runs.map(async (run) => ({ ...run, ...(await prepareSenders(run.target)) })),
-  );
-  for (const concurrency of LEVELS) {
-    const rates = new Map<string, Stats[]>();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const { label, client, room, target } of prepared) {
-        const cpu0 = processCpuSeconds(target.instance.pid);
-        const stats = await measure(COUNT, concurrency, (n) => sendBenchMessage(client, room, n));
-        rates.set(label, [...(rates.get(label) ?? []), stats]);
-        const key = `${label}:${concurrency}`;
-        cpu.set(key, (cpu.get(key) ?? 0) + processCpuSeconds(target.instance.pid) - cpu0);
-      }
+  const rounds = await sendRounds(runs, LEVELS, COUNT, ROUNDS);
+  for (const c of LEVELS) {
+    for (const { label } of runs) {
+      const stats = rounds.median(label, c);
+      if (stats) rows.push({ operation: `send message (c=${c})`, target: label, stats });
     }
-    for (const run of runs) {
-      const all = (rates.get(run.label) ?? []).sort((a, b) => a.perSecond - b.perSecond);
-      const median = all[Math.floor(all.length / 2)];
-      if (!median) continue;
-      rows.push({ operation: `send message (c=${concurrency})`, target: run.label, stats: median });
-      medians.set(`${run.label}:${concurrency}`, median.perSecond);
-    }
+  }
+  printTable(rows);
+  console.log(`\nmedian of ${ROUNDS} alternating rounds of ${COUNT} sends each`);
+  console.log("throughput ratio tracking on / tracking off, paired by round (target >= 0.85):");
+  for (const c of LEVELS) {
+    const perMessage = (label: string) => rounds.cpuPerSend(label, c).toFixed(0);
+    console.log(
+      `  c=${String(c).padEnd(3)} ${rounds.ratio("tracking on", "tracking off", c).toFixed(2)}   ` +
+        `server CPU per message: on ${perMessage("tracking on")} µs, ` +
+        `off ${perMessage("tracking off")} µs, plain ${perMessage("plain")} µs`,
+    );
   }
 } finally {
   await Promise.all([off.stop(), on.stop()]);
-}
-printTable(rows);
-console.log(`\nmedian of ${ROUNDS} alternating rounds of ${COUNT} sends each`);
-console.log("throughput ratio tracking on / tracking off (target >= 0.85):");
-for (const c of LEVELS) {
-  const ratio = (medians.get(`tracking on:${c}`) ?? 0) / (medians.get(`tracking off:${c}`) ?? 1);
-  const perMessage = (label: string) =>
-    (((cpu.get(`${label}:${c}`) ?? 0) * 1e6) / (COUNT * ROUNDS)).toFixed(0);
-  console.log(
-    `  c=${String(c).padEnd(3)} ${ratio.toFixed(2)}   server CPU per message: ` +
-      `on ${perMessage("tracking on")} µs, off ${perMessage("tracking off")} µs, ` +
-      `plain ${perMessage("plain")} µs`,
-  );
 }

@@ -3937,11 +3937,11 @@ __export(blocks_exports, {
   isBlockedEitherWay: () => isBlockedEitherWay,
   unblock: () => unblock
 });
-function findBlock(app, blocker, blocked2) {
+function findBlock(app, blocker, blocked) {
   try {
     return app.findFirstRecordByFilter("blocks", "blocker = {:blocker} && blocked = {:blocked}", {
       blocker,
-      blocked: blocked2
+      blocked
     });
   } catch {
     return null;
@@ -4817,9 +4817,10 @@ function resolveMentions(app, roomId, authorId, content, explicitIds) {
     }
   }
   candidates.delete(authorId);
-  const members = memberIdsAmong(app, roomId, [...candidates]);
-  const users = members.filter((id) => !blocked(app, id, authorId));
-  return { users, summons: summonedRoles(names) };
+  return {
+    users: membersAmong(app, roomId, authorId, [...candidates]),
+    summons: summonedRoles(names)
+  };
 }
 function membersWithUsernames(app, roomId) {
   return sqlRows(
@@ -4829,31 +4830,27 @@ function membersWithUsernames(app, roomId) {
     { room: roomId }
   );
 }
-function memberIdsAmong(app, roomId, ids) {
+function membersAmong(app, roomId, authorId, ids) {
   if (ids.length === 0) return [];
   return sqlRows(
     app,
     { user: "" },
-    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))",
-    { room: roomId, ids: JSON.stringify(ids) }
+    "SELECT m.user FROM room_members m WHERE m.room={:room} AND m.user IN (SELECT value FROM json_each({:ids})) AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker=m.user AND b.blocked={:author})",
+    { room: roomId, ids: JSON.stringify(ids), author: authorId }
   ).map((r) => r.user);
 }
-function blocked(app, blocker, blockedId) {
-  return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
-}
 function writeMentions(tx, message, userIds) {
-  const added = [];
-  if (userIds.length === 0) return added;
-  const collection = tx.findCachedCollectionByNameOrId("mentions");
-  for (const user of userIds) {
-    const exists2 = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
-    if (exists2) continue;
-    const row = new Record(collection);
-    row.load({ message: message.id, room: message.getString("room"), user });
-    tx.saveNoValidate(row);
-    added.push(user);
-  }
-  return added;
+  if (userIds.length === 0) return [];
+  const rows = arrayOf(new DynamicModel({ user: "" }));
+  tx.db().newQuery(
+    "INSERT OR IGNORE INTO mentions (id,message,room,user,created,updated) SELECT substr(lower(hex(randomblob(8))),1,15),{:message},{:room},value,{:now},{:now} FROM json_each({:users}) RETURNING user"
+  ).bind({
+    message: message.id,
+    room: message.getString("room"),
+    users: JSON.stringify(userIds),
+    now: nowDate()
+  }).all(rows);
+  return rows.map((r) => r.user);
 }
 function notifyMentions(tx, message, author, users, summons) {
   const base = { actor: author.id, room: message.getString("room"), message: message.id };

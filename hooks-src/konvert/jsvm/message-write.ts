@@ -2,7 +2,7 @@
 // who may write where, whom it mentions, and what changes around it.
 import { isEncryptedEnvelope } from "../rules/messages.ts";
 import { mentionedNames, summonedRoles, type Summon } from "../rules/mentions.ts";
-import { isActiveUntil, isFuture } from "./clock.ts";
+import { isActiveUntil, isFuture, nowDate } from "./clock.ts";
 import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { addMember } from "./membership.ts";
@@ -117,9 +117,10 @@ export function resolveMentions(
     }
   }
   candidates.delete(authorId);
-  const members = memberIdsAmong(app, roomId, [...candidates]);
-  const users = members.filter((id) => !blocked(app, id, authorId));
-  return { users, summons: summonedRoles(names) };
+  return {
+    users: membersAmong(app, roomId, authorId, [...candidates]),
+    summons: summonedRoles(names),
+  };
 }
 
 function membersWithUsernames(app: CoreApp, roomId: string): { id: string; username: string }[] {
@@ -131,38 +132,45 @@ function membersWithUsernames(app: CoreApp, roomId: string): { id: string; usern
   );
 }
 
-function memberIdsAmong(app: CoreApp, roomId: string, ids: string[]): string[] {
+/** The room's members among `ids`, except those who blocked the author: one query for all. */
+function membersAmong(app: CoreApp, roomId: string, authorId: string, ids: string[]): string[] {
   if (ids.length === 0) return [];
   return sqlRows(
     app,
     { user: "" },
-    "SELECT user FROM room_members WHERE room = {:room} AND user IN (SELECT value FROM json_each({:ids}))",
-    { room: roomId, ids: JSON.stringify(ids) },
+    "SELECT m.user FROM room_members m WHERE m.room={:room} " +
+      "AND m.user IN (SELECT value FROM json_each({:ids})) " +
+      "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker=m.user AND b.blocked={:author})",
+    { room: roomId, ids: JSON.stringify(ids), author: authorId },
   ).map((r) => r.user);
 }
 
-function blocked(app: CoreApp, blocker: string, blockedId: string): boolean {
-  return app.countRecords("blocks", $dbx.hashExp({ blocker, blocked: blockedId })) > 0;
-}
-
-/** Records mentions (idempotently: the unique index keeps one per user and message). */
+/**
+ * Records mentions and returns the users newly mentioned: one statement for all of them, and the
+ * unique (message, user) index skips the ones already recorded (an edit keeps its mentions).
+ * Plain SQL: mention rows only feed counts; people hear of a mention by its notification.
+ */
 export function writeMentions(
   tx: CoreApp,
   message: core.Record,
   userIds: readonly string[],
 ): string[] {
-  const added: string[] = [];
-  if (userIds.length === 0) return added;
-  const collection = tx.findCachedCollectionByNameOrId("mentions");
-  for (const user of userIds) {
-    const exists = tx.countRecords("mentions", $dbx.hashExp({ message: message.id, user })) > 0;
-    if (exists) continue;
-    const row = new Record(collection);
-    row.load({ message: message.id, room: message.getString("room"), user });
-    tx.saveNoValidate(row); // the message was just saved and the user is a checked member
-    added.push(user);
-  }
-  return added;
+  if (userIds.length === 0) return [];
+  const rows = arrayOf(new DynamicModel({ user: "" })) as unknown as { user: string }[];
+  tx.db()
+    .newQuery(
+      "INSERT OR IGNORE INTO mentions (id,message,room,user,created,updated) " +
+        "SELECT substr(lower(hex(randomblob(8))),1,15),{:message},{:room},value,{:now},{:now} " +
+        "FROM json_each({:users}) RETURNING user",
+    )
+    .bind({
+      message: message.id,
+      room: message.getString("room"),
+      users: JSON.stringify(userIds),
+      now: nowDate(),
+    })
+    .all(rows);
+  return rows.map((r) => r.user);
 }
 
 /** Tells mentioned users and summoned staff. */
