@@ -2285,6 +2285,7 @@ function loadStats(app, userId, remembered = false) {
       userId,
       rev: "",
       updated: "",
+      countersText: "",
       stats: {
         messagesSent: 0,
         reactionsGiven: 0,
@@ -2300,7 +2301,14 @@ function loadStats(app, userId, remembered = false) {
 }
 function rowFrom(text2, userId) {
   const { id, counters, rev, updated, ...numbers } = JSON.parse(text2);
-  return { id, userId, rev, updated, stats: { ...numbers, counters: parseCounters(counters) } };
+  return {
+    id,
+    userId,
+    rev,
+    updated,
+    countersText: counters,
+    stats: { ...numbers, counters: parseCounters(counters) }
+  };
 }
 function parseCounters(raw) {
   try {
@@ -2312,23 +2320,42 @@ function parseCounters(raw) {
 function newRev() {
   return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
 }
+var NUMBER_COLUMNS = [
+  "messagesSent",
+  "reactionsGiven",
+  "reactionsReceived",
+  "currentStreak",
+  "longestStreak"
+];
 function saveStats(tx, row, stats2) {
-  const values = {
-    messagesSent: stats2.messagesSent,
-    reactionsGiven: stats2.reactionsGiven,
-    reactionsReceived: stats2.reactionsReceived,
-    currentStreak: stats2.currentStreak,
-    longestStreak: stats2.longestStreak,
-    lastActiveDay: stats2.lastActiveDay,
-    counters: JSON.stringify(stats2.counters),
-    rev: newRev(),
-    now: nowDate()
-  };
+  const counters = JSON.stringify(stats2.counters);
+  const rev = newRev();
+  const now = nowDate();
   const key = ROW_KEY + row.userId;
   if (row.id !== "") {
-    const result = tx.db().newQuery(
-      "UPDATE user_stats SET messagesSent={:messagesSent},reactionsGiven={:reactionsGiven},reactionsReceived={:reactionsReceived},currentStreak={:currentStreak},longestStreak={:longestStreak},lastActiveDay={:lastActiveDay},counters={:counters},rev={:rev},updated={:now} WHERE id={:id} AND rev={:oldRev} AND updated={:oldUpdated}"
-    ).bind({ ...values, id: row.id, oldRev: row.rev, oldUpdated: row.updated }).execute();
+    const params = {
+      rev,
+      now,
+      id: row.id,
+      o: row.rev,
+      u: row.updated
+    };
+    let set = "rev={:rev},updated={:now}";
+    for (const column of NUMBER_COLUMNS) {
+      if (stats2[column] !== row.stats[column]) {
+        set += `,${column}={:${column}}`;
+        params[column] = stats2[column];
+      }
+    }
+    if (stats2.lastActiveDay !== row.stats.lastActiveDay) {
+      set += ",lastActiveDay={:lastActiveDay}";
+      params["lastActiveDay"] = stats2.lastActiveDay;
+    }
+    if (counters !== row.countersText) {
+      set += ",counters={:counters}";
+      params["counters"] = counters;
+    }
+    const result = tx.db().newQuery(`UPDATE user_stats SET ${set} WHERE id={:id} AND rev={:o} AND updated={:u}`).bind(params).execute();
     if (result.rowsAffected() === 0) {
       tx.store().remove(key);
       return false;
@@ -2337,15 +2364,9 @@ function saveStats(tx, row, stats2) {
     row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
     tx.db().newQuery(
       "INSERT INTO user_stats (id,user,messagesSent,reactionsGiven,reactionsReceived,currentStreak,longestStreak,lastActiveDay,counters,rev,created,updated) VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived},{:currentStreak},{:longestStreak},{:lastActiveDay},{:counters},{:rev},{:now},{:now})"
-    ).bind({ ...values, id: row.id, user: row.userId }).execute();
+    ).bind({ ...stats2, counters, rev, now, id: row.id, user: row.userId }).execute();
   }
-  const stored = {
-    ...stats2,
-    id: row.id,
-    counters: values.counters,
-    rev: values.rev,
-    updated: values.now
-  };
+  const stored = { ...stats2, id: row.id, counters, rev, updated: now };
   tx.store().set(key, JSON.stringify(stored));
   return true;
 }

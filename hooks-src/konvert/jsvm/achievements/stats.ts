@@ -13,6 +13,8 @@ export interface StatsRow {
   /** The row's `rev` and `updated` as read: a save changes the row only if both still match. */
   rev: string;
   updated: string;
+  /** `counters` as stored: a save writes the column only when its text changes. */
+  countersText: string;
 }
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -53,6 +55,7 @@ export function loadStats(app: CoreApp, userId: string, remembered = false): Sta
       userId,
       rev: "",
       updated: "",
+      countersText: "",
       stats: {
         messagesSent: 0,
         reactionsGiven: 0,
@@ -69,7 +72,14 @@ export function loadStats(app: CoreApp, userId: string, remembered = false): Sta
 
 function rowFrom(text: string, userId: string): StatsRow {
   const { id, counters, rev, updated, ...numbers } = JSON.parse(text) as StoredStats;
-  return { id, userId, rev, updated, stats: { ...numbers, counters: parseCounters(counters) } };
+  return {
+    id,
+    userId,
+    rev,
+    updated,
+    countersText: counters,
+    stats: { ...numbers, counters: parseCounters(counters) },
+  };
 }
 
 function parseCounters(raw: string): Stats["counters"] {
@@ -85,33 +95,51 @@ function newRev(): string {
   return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
 }
 
+const NUMBER_COLUMNS = [
+  "messagesSent",
+  "reactionsGiven",
+  "reactionsReceived",
+  "currentStreak",
+  "longestStreak",
+] as const;
+
 /**
  * Writes the stats; false (and nothing written) when the row is no longer the one `row` was read
- * from — another writer, or a remembered copy from a transaction that rolled back.
+ * from — another writer, or a remembered copy from a transaction that rolled back. An update
+ * sets only the columns that changed: each bound value costs on the hottest write path.
  */
 export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): boolean {
-  const values = {
-    messagesSent: stats.messagesSent,
-    reactionsGiven: stats.reactionsGiven,
-    reactionsReceived: stats.reactionsReceived,
-    currentStreak: stats.currentStreak,
-    longestStreak: stats.longestStreak,
-    lastActiveDay: stats.lastActiveDay,
-    counters: JSON.stringify(stats.counters),
-    rev: newRev(),
-    now: nowDate(),
-  };
+  const counters = JSON.stringify(stats.counters);
+  const rev = newRev();
+  const now = nowDate();
   const key = ROW_KEY + row.userId;
   if (row.id !== "") {
+    const params: Record<string, string | number> = {
+      rev,
+      now,
+      id: row.id,
+      o: row.rev,
+      u: row.updated,
+    };
+    let set = "rev={:rev},updated={:now}";
+    for (const column of NUMBER_COLUMNS) {
+      if (stats[column] !== row.stats[column]) {
+        set += `,${column}={:${column}}`;
+        params[column] = stats[column];
+      }
+    }
+    if (stats.lastActiveDay !== row.stats.lastActiveDay) {
+      set += ",lastActiveDay={:lastActiveDay}";
+      params["lastActiveDay"] = stats.lastActiveDay;
+    }
+    if (counters !== row.countersText) {
+      set += ",counters={:counters}";
+      params["counters"] = counters;
+    }
     const result = tx
       .db()
-      .newQuery(
-        "UPDATE user_stats SET messagesSent={:messagesSent},reactionsGiven={:reactionsGiven}," +
-          "reactionsReceived={:reactionsReceived},currentStreak={:currentStreak}," +
-          "longestStreak={:longestStreak},lastActiveDay={:lastActiveDay},counters={:counters}," +
-          "rev={:rev},updated={:now} WHERE id={:id} AND rev={:oldRev} AND updated={:oldUpdated}",
-      )
-      .bind({ ...values, id: row.id, oldRev: row.rev, oldUpdated: row.updated })
+      .newQuery(`UPDATE user_stats SET ${set} WHERE id={:id} AND rev={:o} AND updated={:u}`)
+      .bind(params)
       .execute();
     if (result.rowsAffected() === 0) {
       tx.store().remove(key);
@@ -126,16 +154,10 @@ export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): boolean {
           "VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived}," +
           "{:currentStreak},{:longestStreak},{:lastActiveDay},{:counters},{:rev},{:now},{:now})",
       )
-      .bind({ ...values, id: row.id, user: row.userId })
+      .bind({ ...stats, counters, rev, now, id: row.id, user: row.userId })
       .execute();
   }
-  const stored: StoredStats = {
-    ...stats,
-    id: row.id,
-    counters: values.counters,
-    rev: values.rev,
-    updated: values.now,
-  };
+  const stored: StoredStats = { ...stats, id: row.id, counters, rev, updated: now };
   tx.store().set(key, JSON.stringify(stored));
   return true;
 }
