@@ -2248,13 +2248,17 @@ function sqlNumber(app, sql, params = {}) {
   return numberRow.v;
 }
 function sqlRows(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
+}
+function sqlRowsPrepared(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
+}
+function asJsonRows(zero, sql) {
+  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
+  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
+}
+function rowsFrom(zero, text2) {
   const keys = Object.keys(zero);
-  const object = keys.map((k) => `'${k}', t."${k}"`).join(", ");
-  const text2 = sqlText(
-    app,
-    `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`,
-    params
-  );
   return JSON.parse(text2).map((raw) => {
     const row = {};
     for (const k of keys) {
@@ -2264,6 +2268,19 @@ function sqlRows(app, zero, sql, params = {}) {
     }
     return row;
   });
+}
+var prepared = /* @__PURE__ */ new Map();
+function sqlTextPrepared(app, sql, params = {}) {
+  if (app.isTransactional()) return sqlText(app, sql, params);
+  let query2 = prepared.get(sql);
+  if (!query2) {
+    query2 = app.db().newQuery(sql).prepare();
+    prepared.set(sql, query2);
+  }
+  textRow ??= new DynamicModel({ v: "" });
+  textRow.v = "";
+  query2.bind(params).one(textRow);
+  return textRow.v;
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
@@ -2430,8 +2447,9 @@ function notify(app, notice) {
 }
 function prune(app, recipient) {
   app.db().newQuery(
-    `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications
-         WHERE recipient = {:recipient} ORDER BY created DESC, id DESC LIMIT -1 OFFSET {:kept})`
+    // newest first, ties by insertion order: exactly the order of the (recipient, created)
+    // index (its entries end with the rowid), so no sort per new notification
+    "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications WHERE recipient={:recipient} ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET {:kept})"
   ).bind({ recipient, kept: KEPT_PER_USER }).execute();
 }
 function withdraw(app, filter, params) {
@@ -4781,7 +4799,7 @@ function historyLimit(raw) {
 // hooks-src/konvert/jsvm/message-write.ts
 var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
-  const found = sqlText(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
+  const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
   if (found === "") notFound("Room not found.");
   const { member, mutedUntil, ...facts } = JSON.parse(found);
   const room = { id: roomId, ...facts };
@@ -4844,7 +4862,7 @@ function resolveMentions(app, roomId, authorId, content, explicitIds) {
   };
 }
 function membersWithUsernames(app, roomId) {
-  return sqlRows(
+  return sqlRowsPrepared(
     app,
     { id: "", username: "" },
     "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}",
@@ -4853,7 +4871,7 @@ function membersWithUsernames(app, roomId) {
 }
 function membersAmong(app, roomId, authorId, ids) {
   if (ids.length === 0) return [];
-  return sqlRows(
+  return sqlRowsPrepared(
     app,
     { user: "" },
     "SELECT m.user FROM room_members m WHERE m.room={:room} AND m.user IN (SELECT value FROM json_each({:ids})) AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker=m.user AND b.blocked={:author})",

@@ -7,7 +7,7 @@ import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
-import { sqlRows, sqlText } from "./sql-scalar.ts";
+import { sqlRowsPrepared, sqlTextPrepared } from "./sql-scalar.ts";
 
 /** What writing into a room needs to know of the room. */
 export interface WriteRoom {
@@ -35,7 +35,7 @@ const ROOM_AND_MEMBERSHIP =
  * transaction so that PocketBase's single writer is held only for the writes themselves.
  */
 export function planWrite(app: CoreApp, author: core.Record, roomId: string): WritePlan {
-  const found = sqlText(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
+  const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
   if (found === "") notFound("Room not found.");
   const { member, mutedUntil, ...facts } = JSON.parse(found) as Omit<WriteRoom, "id"> & {
     member: number;
@@ -124,7 +124,7 @@ export function resolveMentions(
 }
 
 function membersWithUsernames(app: CoreApp, roomId: string): { id: string; username: string }[] {
-  return sqlRows(
+  return sqlRowsPrepared(
     app,
     { id: "", username: "" },
     "SELECT u.id, u.username FROM room_members m JOIN users u ON u.id = m.user WHERE m.room = {:room}",
@@ -135,7 +135,7 @@ function membersWithUsernames(app: CoreApp, roomId: string): { id: string; usern
 /** The room's members among `ids`, except those who blocked the author: one query for all. */
 function membersAmong(app: CoreApp, roomId: string, authorId: string, ids: string[]): string[] {
   if (ids.length === 0) return [];
-  return sqlRows(
+  return sqlRowsPrepared(
     app,
     { user: "" },
     "SELECT m.user FROM room_members m WHERE m.room={:room} " +

@@ -41,8 +41,10 @@ function prune(app: CoreApp, recipient: string): void {
   app
     .db()
     .newQuery(
-      `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications
-         WHERE recipient = {:recipient} ORDER BY created DESC, id DESC LIMIT -1 OFFSET {:kept})`,
+      // newest first, ties by insertion order: exactly the order of the (recipient, created)
+      // index (its entries end with the rowid), so no sort per new notification
+      "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications " +
+        "WHERE recipient={:recipient} ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET {:kept})",
     )
     .bind({ recipient, kept: KEPT_PER_USER })
     .execute();
