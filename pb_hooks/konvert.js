@@ -2236,9 +2236,12 @@ function statsFromHistory(history, stored) {
 var textRow;
 var numberRow;
 function sqlText(app, sql, params = {}) {
+  return textOf(app.db().newQuery(sql), params);
+}
+function textOf(query2, params) {
   textRow ??= new DynamicModel({ v: "" });
   textRow.v = "";
-  app.db().newQuery(sql).bind(params).one(textRow);
+  query2.bind(params).one(textRow);
   return textRow.v;
 }
 function sqlNumber(app, sql, params = {}) {
@@ -2277,10 +2280,7 @@ function sqlTextPrepared(app, sql, params = {}) {
     query2 = app.db().newQuery(sql).prepare();
     prepared.set(sql, query2);
   }
-  textRow ??= new DynamicModel({ v: "" });
-  textRow.v = "";
-  query2.bind(params).one(textRow);
-  return textRow.v;
+  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts

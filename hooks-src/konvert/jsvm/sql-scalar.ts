@@ -6,9 +6,14 @@ let numberRow: { v: number } | undefined;
 
 /** The first column of the single row `sql` returns, as text (write it to always return a row). */
 export function sqlText(app: CoreApp, sql: string, params: Record<string, unknown> = {}): string {
+  return textOf(app.db().newQuery(sql), params);
+}
+
+/** Runs `query` into this VM's reused text row. */
+function textOf(query: DbxQuery, params: Record<string, unknown>): string {
   textRow ??= new DynamicModel({ v: "" }) as unknown as { v: string };
   textRow.v = "";
-  app.db().newQuery(sql).bind(params).one(textRow);
+  query.bind(params).one(textRow);
   return textRow.v;
 }
 
@@ -85,8 +90,5 @@ export function sqlTextPrepared(
     query = app.db().newQuery(sql).prepare();
     prepared.set(sql, query);
   }
-  textRow ??= new DynamicModel({ v: "" }) as unknown as { v: string };
-  textRow.v = "";
-  query.bind(params).one(textRow);
-  return textRow.v;
+  return textOf(query, params);
 }
