@@ -1903,6 +1903,9 @@ function requiredString(body, field) {
 function flag(body, field) {
   return body[field] === true;
 }
+function requestEventOf(e) {
+  return e.requestEvent;
+}
 
 // hooks-src/konvert/rules/achievements.ts
 var ACHIEVEMENT_KEYS = [
@@ -4713,7 +4716,8 @@ __export(messages_exports, {
   edit: () => edit,
   forward: () => forward,
   onMessageCreateRequest: () => onMessageCreateRequest,
-  remove: () => remove4
+  remove: () => remove4,
+  writeNewMessage: () => writeNewMessage
 });
 
 // hooks-src/konvert/rules/mentions.ts
@@ -5163,14 +5167,19 @@ function onMessageCreateRequest(e) {
     e.next();
     return;
   }
+  const message = writeNewMessage(e);
+  $apis.enrichRecord(requestEventOf(e), message);
+  e.json(200, message);
+}
+function writeNewMessage(e) {
   const me2 = callerOf(e);
   const body = e.requestInfo().body;
   refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
   const type = body["type"] ?? "text";
   refuse("type", typeProblem(type));
   const message = e.record;
-  const hasFiles = uploadedFiles(e) > 0;
-  refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
+  const files = uploadedFiles(e);
+  refuse("content", bodyProblem(type, body["content"], files > 0, body["poll"]));
   refuse("mentions", mentionIdsProblem(body["mentions"]));
   const roomId = requiredString(body, "room");
   const replyTo = message.getString("replyTo");
@@ -5181,6 +5190,7 @@ function onMessageCreateRequest(e) {
   if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
     badRequest("replyTo", "You can only reply to a message of the same room.");
   }
+  if (files > 0 || "attachments" in body) validateRecord(e.app, message);
   const mentions = resolveMentions(
     e.app,
     room.id,
@@ -5188,18 +5198,23 @@ function onMessageCreateRequest(e) {
     message.getString("content"),
     body["mentions"] ?? []
   );
-  const app = e.app;
-  app.runInTransaction((tx) => {
+  e.app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan);
-    e.app = tx;
-    e.next();
+    tx.saveNoValidate(message);
     if (type === "poll") createPollFor(tx, message, body["poll"]);
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
     afterNewMessage(tx, room);
     track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
   });
-  e.app = app;
+  return message;
+}
+function validateRecord(app, message) {
+  try {
+    app.validate(message);
+  } catch (err) {
+    throw new BadRequestError("Failed to create record.", err);
+  }
 }
 function uploadedFiles(e) {
   const headers = e.requestInfo().headers;
@@ -7170,7 +7185,7 @@ function sendTo(e, me2, roomId, body) {
   }
   const record2 = new Record(e.app.findCachedCollectionByNameOrId("messages"));
   record2.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
-  invoke(e, onMessageCreateRequest, {
+  invoke(e, writeNewMessage, {
     caller: me2,
     body: request,
     record: record2

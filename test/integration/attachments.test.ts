@@ -80,6 +80,16 @@ describe("attachments", () => {
       () => messages.sendWithFiles(roomId, "image", []),
     ];
     for (const request of bad) expect((await failure(request())).status).toBe(400);
+    // refused with the message of PocketBase's own create route
+    const refused = await failure(messages.sendWithFiles(roomId, "file", [exe]));
+    expect(refused.message).toBe("Failed to create record.");
+    // a JSON body cannot name files: they would point at nothing this record owns
+    const named = await failure(
+      sender.client
+        .collection("messages")
+        .create({ room: roomId, type: "image", attachments: ["a.png"] }),
+    );
+    expect(named.status).toBe(400);
     const stored = await server.admin
       .collection("messages")
       .getList(1, 100, { filter: `room = "${roomId}"` });

@@ -32,7 +32,7 @@ const members = async (roomId: string) =>
   (
     await server.admin
       .collection("room_members")
-      .getFullList<RoomMembersResponse>({ filter: `room = "${roomId}"`, sort: "created" })
+      .getFullList<RoomMembersResponse>({ filter: `room = "${roomId}"`, sort: "created,@rowid" })
   ).map((m) => [m.user, m.role]);
 
 describe("createRoom", () => {

@@ -185,7 +185,7 @@ export function sendTo(
   }
   const record = new Record(e.app.findCachedCollectionByNameOrId("messages"));
   record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
-  invoke(e, messages.onMessageCreateRequest as (e: core.RequestEvent) => void, {
+  invoke(e, messages.writeNewMessage as unknown as (e: core.RequestEvent) => void, {
     caller: me,
     body: request,
     record,

@@ -26,3 +26,11 @@ export function requiredString(body: Record<string, unknown>, field: string): st
 export function flag(body: Record<string, unknown>, field: string): boolean {
   return body[field] === true;
 }
+
+/**
+ * The request event inside a record request event. `$apis.enrichRecord()` takes only the former,
+ * and the JSVM does not convert one into the other (the embedded field is exposed by its name).
+ */
+export function requestEventOf(e: core.RecordRequestEvent): core.RequestEvent {
+  return (e as unknown as { requestEvent: core.RequestEvent }).requestEvent;
+}

@@ -12,7 +12,7 @@ import {
 import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
 import { isActiveUntil } from "./clock.ts";
 import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
-import { bodyOf, pathParam, requiredString } from "./http.ts";
+import { bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
 import {
   afterNewMessage,
   notifyMentions,
@@ -28,20 +28,32 @@ import { createPollFor } from "./polls.ts";
 import { messageDeleted, messageSent } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
 
-/** POST /api/collections/messages/records — the author is always the caller. */
+/**
+ * POST /api/collections/messages/records — the author is always the caller. The hook writes and
+ * answers itself instead of continuing PocketBase's chain (`e.next()`): the record form would
+ * validate again what the checks below already proved, and it would do so inside the write
+ * transaction, holding the single writer.
+ */
 export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   if (e.hasSuperuserAuth()) {
     e.next();
     return;
   }
+  const message = writeNewMessage(e);
+  $apis.enrichRecord(requestEventOf(e), message);
+  e.json(200, message);
+}
+
+/** Checks and writes a new message from a create request (also the legacy send route's core). */
+export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
   const me = callerOf(e);
   const body = e.requestInfo().body as Record<string, unknown>;
   refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
   const type = (body["type"] ?? "text") as MessageType;
   refuse("type", typeProblem(type));
   const message = e.record!;
-  const hasFiles = uploadedFiles(e) > 0;
-  refuse("content", bodyProblem(type, body["content"], hasFiles, body["poll"]));
+  const files = uploadedFiles(e);
+  refuse("content", bodyProblem(type, body["content"], files > 0, body["poll"]));
   refuse("mentions", mentionIdsProblem(body["mentions"]));
   const roomId = requiredString(body, "room");
   const replyTo = message.getString("replyTo");
@@ -53,6 +65,9 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
     badRequest("replyTo", "You can only reply to a message of the same room.");
   }
+  // Files (their types, sizes and count) are PocketBase's to check; every other field the body
+  // may carry was checked above. Either way this runs before the writer is taken.
+  if (files > 0 || "attachments" in body) validateRecord(e.app, message);
   const mentions = resolveMentions(
     e.app,
     room.id,
@@ -60,11 +75,9 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     message.getString("content"),
     (body["mentions"] as string[] | undefined) ?? [],
   );
-  const app = e.app;
-  app.runInTransaction((tx) => {
+  e.app.runInTransaction((tx) => {
     prepareWrite(tx, me, plan);
-    e.app = tx; // the response is written only after this transaction commits
-    e.next();
+    tx.saveNoValidate(message);
     if (type === "poll") createPollFor(tx, message, body["poll"]);
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me, added, mentions.summons);
@@ -73,7 +86,16 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     // slower than tracking after the commit in a transaction of its own)
     track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length));
   });
-  e.app = app;
+  return message;
+}
+
+/** PocketBase's own field validation, answered the way its create route answers. */
+function validateRecord(app: CoreApp, message: core.Record): void {
+  try {
+    app.validate(message);
+  } catch (err) {
+    throw new BadRequestError("Failed to create record.", err);
+  }
 }
 
 /** Files sent with the request (new uploads are not record values until the record is saved). */
