@@ -1985,11 +1985,7 @@ function applyEvent(previous, event) {
       if (event.newReply) c.replies = (c.replies ?? 0) + 1;
       if (event.savedToFavorites) c.favorites = (c.favorites ?? 0) + 1;
       if (event.startsDm) c.initiator = nextInitiator(c.initiator, dayOf(event.local));
-      c.recentSends = [...c.recentSends ?? [], event.createdMs].slice(-SPEED_COUNT);
-      if (isSpeedShooter(c.recentSends)) earned.push("speed_shooter");
-      if (event.mentions >= BEACON_MENTIONS) earned.push("beacon");
-      if (isNightOwl(event.local)) earned.push("night_owl");
-      if (isNewYearMiracle(event.local)) earned.push("new_year_miracle");
+      earned.push(...oneShotsOfSend(event));
       break;
     }
     case "message_deleted":
@@ -2028,6 +2024,28 @@ function applyEvent(previous, event) {
       break;
   }
   return { stats: stats2, earned };
+}
+function oneShotsOfSend(event) {
+  const earned = [];
+  if (event.recentSends + 1 >= SPEED_COUNT) earned.push("speed_shooter");
+  if (event.mentions >= BEACON_MENTIONS) earned.push("beacon");
+  if (isNightOwl(event.local)) earned.push("night_owl");
+  if (isNewYearMiracle(event.local)) earned.push("new_year_miracle");
+  return earned;
+}
+var COUNTED_TYPES = ["voice", "image", "file", "video"];
+function isCountOnlySend(event) {
+  return !event.newReply && !event.startsDm && !event.savedToFavorites && !COUNTED_TYPES.includes(event.messageType);
+}
+function crossingCounts(event, thresholds) {
+  const keys = touchedBy(event);
+  const candidates = /* @__PURE__ */ new Set([1, ...keys.map((key) => thresholds.get(key) ?? 0)]);
+  return [...candidates].filter(
+    (n) => n >= 1 && crossed(withMessageCount(n - 1), withMessageCount(n), thresholds, keys).length > 0
+  );
+}
+function withMessageCount(messagesSent) {
+  return { ...emptyStats(), messagesSent };
 }
 function progressOf(stats2, key) {
   const c = stats2.counters;
@@ -2155,11 +2173,6 @@ function isNightOwl(local) {
 function isNewYearMiracle(local) {
   return local.slice(5, 10) === "01-01" && local.slice(11, 15) === "00:0" && local[15] <= "1";
 }
-function isSpeedShooter(sendTimes) {
-  if (sendTimes.length < SPEED_COUNT) return false;
-  const window = sendTimes.slice(-SPEED_COUNT);
-  return window[window.length - 1] - window[0] <= SPEED_WINDOW_MS;
-}
 function dateMs(value) {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?Z?$/.exec(value);
   if (!m) return NaN;
@@ -2209,8 +2222,7 @@ function statsFromHistory(history, stored) {
     bestMessage: history.bestMessage,
     videosByRoom: topRooms({ ...history.videosByRoom }),
     reactionsByRoom: topRooms(history.reactionsByRoom),
-    emojis: REACTION_EMOJIS.filter((e) => history.emojis.includes(e)),
-    recentSends: []
+    emojis: REACTION_EMOJIS.filter((e) => history.emojis.includes(e))
   };
   if (lastDmDay !== void 0) {
     counters.initiator = {
@@ -2284,6 +2296,117 @@ function sqlTextPrepared(app, sql, params = {}) {
     prepared.set(sql, query2);
   }
   return textOf(query2, params);
+}
+
+// hooks-src/konvert/jsvm/achievements/local-time.ts
+function localTime(date, zone) {
+  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
+    return date.slice(0, 16);
+  }
+  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
+}
+function zoneOf(user) {
+  return user.getString("timezone");
+}
+
+// hooks-src/konvert/jsvm/achievements/events.ts
+var DAY_MS = 864e5;
+function messageSent(tx, author, room, message, mentions, recentSends) {
+  const roomType = room.type;
+  const replyTo = message.getString("replyTo");
+  return {
+    kind: "message_sent",
+    roomId: room.id,
+    roomType,
+    messageType: message.getString("type"),
+    recentSends,
+    local: localTime(message.getString("created"), zoneOf(author)),
+    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
+      me: author.id,
+      to: replyTo
+    }),
+    mentions,
+    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
+  };
+}
+function recentSendsOf(app, authorId) {
+  const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+  return Number(
+    sqlTextPrepared(
+      app,
+      `SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} AND created>{:since} LIMIT ${SPEED_COUNT})`,
+      { author: authorId, since }
+    )
+  );
+}
+function hasOther(tx, filter, message, params) {
+  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
+    ...params,
+    self: message.id
+  }).length > 0;
+}
+function messageDeleted(tx, message) {
+  const created = message.getString("created");
+  const others = tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    0,
+    0,
+    { room: message.getString("room"), me: message.getString("author") }
+  );
+  const seen = others.some((m) => m.getString("lastReadAt") >= created);
+  return {
+    kind: "message_deleted",
+    ageMs: Date.now() - dateMs(created),
+    unseen: others.length > 0 && !seen
+  };
+}
+function reactionGiven(tx, userId, roomId, emoji) {
+  return {
+    kind: "reaction_given",
+    roomId,
+    emoji,
+    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
+    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
+  };
+}
+function reactionReceived(tx, message) {
+  const author = message.getString("author");
+  const others = $dbx.not($dbx.hashExp({ user: author }));
+  return {
+    kind: "reaction_received",
+    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
+    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
+  };
+}
+function pinned(tx, userId) {
+  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
+}
+function friendsOf(tx, userId) {
+  const total = tx.countRecords(
+    "friendships",
+    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
+  );
+  return { kind: "friends", total };
+}
+function groupRead(tx, room, userId, previous, now) {
+  const type = room.getString("type");
+  if (type !== "public" && type !== "private") return null;
+  const messages2 = tx.countRecords(
+    "messages",
+    $dbx.exp(
+      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
+      { room: room.id, from: previous, to: now, me: userId }
+    )
+  );
+  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+}
+function historyRead(items) {
+  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
+  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
+  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
@@ -2389,6 +2512,13 @@ function saveStats(tx, row, stats2) {
   const stored = { ...stats2, id: row.id, counters, rev, updated: now };
   tx.store().set(key, JSON.stringify(stored));
   return true;
+}
+function countSend(tx, userId, today, crossing) {
+  const notCrossing = crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
+  const result = tx.db().newQuery(
+    `UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND CASE WHEN json_valid(counters) THEN COALESCE(json_extract(counters,'$.silentReads'),0) ELSE 0 END=0${notCrossing}`
+  ).bind({ rev: newRev(), now: nowDate(), user: userId, today }).execute();
+  return result.rowsAffected() === 1;
 }
 var CATALOGUE_TTL_MS = 3e4;
 var catalogue;
@@ -2584,16 +2714,12 @@ function track(tx, userId, event) {
   else tx.runInTransaction((inner) => trackIn(inner, userId, event));
 }
 function trackIn(inner, userId, event) {
-  let row = loadStats(inner, userId, true);
-  let outcome = applyEvent(row.stats, event);
-  if (!saveStats(inner, row, outcome.stats)) {
-    row = loadStats(inner, userId);
-    outcome = applyEvent(row.stats, event);
-    if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
-  }
-  const { stats: stats2, earned } = outcome;
   const thresholds = cachedThresholds(inner);
-  const keys = [...earned, ...crossed(row.stats, stats2, thresholds, touchedBy(event))];
+  const change = event.kind === "message_sent" && isCountOnlySend(event) && countSend(inner, userId, dayOf(event.local), crossingCounts(event, thresholds)) ? { before: emptyStats(), after: emptyStats(), earned: oneShotsOfSend(event) } : applyToRow(inner, userId, event);
+  const keys = [
+    ...change.earned,
+    ...crossed(change.before, change.after, thresholds, touchedBy(event))
+  ];
   if (keys.length === 0) return;
   const unlocked = knownUnlocked(inner, userId);
   for (const key of new Set(keys)) {
@@ -2604,6 +2730,24 @@ function trackIn(inner, userId, event) {
     unlocked.changed = true;
   }
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+}
+function applyToRow(inner, userId, event) {
+  let row = loadStats(inner, userId, true);
+  let outcome = applyEvent(row.stats, event);
+  if (!saveStats(inner, row, outcome.stats)) {
+    row = loadStats(inner, userId);
+    outcome = applyEvent(row.stats, event);
+    if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
+  }
+  return { before: row.stats, after: outcome.stats, earned: outcome.earned };
+}
+function sendsTowardSpeed(app, userId) {
+  if (trackingOff()) return 0;
+  const entry = cachedEntry(app, "speed_shooter");
+  if (!entry) return 0;
+  const unlocked = knownUnlocked(app, userId);
+  if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+  return unlocked.ids.has(entry.id) ? 0 : recentSendsOf(app, userId);
 }
 
 // hooks-src/konvert/jsvm/room-seq.ts
@@ -3705,107 +3849,6 @@ function sortedPair(a, b) {
 }
 function pairKey(a, b) {
   return sortedPair(a, b).join(":");
-}
-
-// hooks-src/konvert/jsvm/achievements/local-time.ts
-function localTime(date, zone) {
-  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
-    return date.slice(0, 16);
-  }
-  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
-}
-function zoneOf(user) {
-  return user.getString("timezone");
-}
-
-// hooks-src/konvert/jsvm/achievements/events.ts
-var DAY_MS = 864e5;
-function messageSent(tx, author, room, message, mentions) {
-  const roomType = room.type;
-  const replyTo = message.getString("replyTo");
-  return {
-    kind: "message_sent",
-    roomId: room.id,
-    roomType,
-    messageType: message.getString("type"),
-    createdMs: dateMs(message.getString("created")),
-    local: localTime(message.getString("created"), zoneOf(author)),
-    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
-      me: author.id,
-      to: replyTo
-    }),
-    mentions,
-    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
-    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
-  };
-}
-function hasOther(tx, filter, message, params) {
-  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
-    ...params,
-    self: message.id
-  }).length > 0;
-}
-function messageDeleted(tx, message) {
-  const created = message.getString("created");
-  const others = tx.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    0,
-    0,
-    { room: message.getString("room"), me: message.getString("author") }
-  );
-  const seen = others.some((m) => m.getString("lastReadAt") >= created);
-  return {
-    kind: "message_deleted",
-    ageMs: Date.now() - dateMs(created),
-    unseen: others.length > 0 && !seen
-  };
-}
-function reactionGiven(tx, userId, roomId, emoji) {
-  return {
-    kind: "reaction_given",
-    roomId,
-    emoji,
-    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
-    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
-  };
-}
-function reactionReceived(tx, message) {
-  const author = message.getString("author");
-  const others = $dbx.not($dbx.hashExp({ user: author }));
-  return {
-    kind: "reaction_received",
-    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
-    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
-  };
-}
-function pinned(tx, userId) {
-  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
-}
-function friendsOf(tx, userId) {
-  const total = tx.countRecords(
-    "friendships",
-    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
-  );
-  return { kind: "friends", total };
-}
-function groupRead(tx, room, userId, previous, now) {
-  const type = room.getString("type");
-  if (type !== "public" && type !== "private") return null;
-  const messages2 = tx.countRecords(
-    "messages",
-    $dbx.exp(
-      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
-      { room: room.id, from: previous, to: now, me: userId }
-    )
-  );
-  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
-}
-function historyRead(items) {
-  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
-  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
-  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }
 
 // hooks-src/konvert/jsvm/friends.ts
@@ -5198,6 +5241,7 @@ function writeNewMessage(e) {
     message.getString("content"),
     body["mentions"] ?? []
   );
+  const recentSends = sendsTowardSpeed(e.app, me2.id);
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan);
     tx.saveNoValidate(message);
@@ -5205,7 +5249,7 @@ function writeNewMessage(e) {
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
     afterNewMessage(tx, room);
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length));
+    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recentSends));
   });
   return message;
 }
@@ -5338,6 +5382,7 @@ function forward(e) {
       type: source.getString("type"),
       forwardedFrom: source.id
     });
+    const recentSends = sendsTowardSpeed(tx, me2.id);
     const fsys = tx.newFilesystem();
     try {
       message.set("attachments", copiesOf(fsys, source));
@@ -5346,7 +5391,7 @@ function forward(e) {
       fsys.close();
     }
     afterNewMessage(tx, room);
-    track(tx, me2.id, messageSent(tx, me2, room, message, 0));
+    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recentSends));
     copy = message;
   });
   e.json(200, copy);

@@ -5,15 +5,18 @@ import {
   ACHIEVEMENT_KEYS,
   applyEvent,
   crossed,
+  crossingCounts,
   currentStreakOn,
   dateMs,
   daysBetween,
   emptyStats,
   isClientClaimable,
+  isCountOnlySend,
   isNewYearMiracle,
   isNightOwl,
   isSpeedShooter,
   nextStreak,
+  oneShotsOfSend,
   progressOf,
   reached,
   REACTION_EMOJIS,
@@ -32,7 +35,7 @@ const sent = (over: Partial<Extract<AchievementEvent, { kind: "message_sent" }>>
     roomId: "room1",
     roomType: "private",
     messageType: "text",
-    createdMs: 0,
+    recentSends: 0,
     local: "2026-03-10 12:00",
     newReply: false,
     mentions: 0,
@@ -104,11 +107,48 @@ describe("applyEvent", () => {
     expect(run([sent({ local: "2027-01-01 00:01" })]).earned).toEqual(["new_year_miracle"]);
   });
 
-  it("speed shooter: the 10th message within 15 s of the 1st", () => {
-    const at = (ms: number[]) => run(ms.map((createdMs) => sent({ createdMs }))).earned;
-    expect(at(Array.from({ length: 10 }, (_, i) => i * 1_500))).toContain("speed_shooter");
-    expect(at(Array.from({ length: 10 }, (_, i) => i * 1_700))).not.toContain("speed_shooter");
-    expect(at(Array.from({ length: 9 }, (_, i) => i))).not.toContain("speed_shooter");
+  it("speed shooter: a message with 9 others of the author's in the last 15 s", () => {
+    expect(run([sent({ recentSends: 9 })]).earned).toContain("speed_shooter");
+    expect(run([sent({ recentSends: 8 })]).earned).not.toContain("speed_shooter");
+  });
+
+  it("count-only sends: plain text and polls, not replies, DM starts, saves or counted media", () => {
+    expect(isCountOnlySend(sent())).toBe(true);
+    expect(isCountOnlySend(sent({ messageType: "poll", mentions: 7 }))).toBe(true);
+    for (const over of [
+      { newReply: true },
+      { startsDm: true },
+      { savedToFavorites: true },
+      { messageType: "voice" },
+      { messageType: "image" },
+      { messageType: "file" },
+      { messageType: "video" },
+    ]) {
+      expect(isCountOnlySend(sent(over))).toBe(false);
+    }
+  });
+
+  it("a count-only send earns what the general path earns", () => {
+    const event = sent({ recentSends: 9, mentions: 5, local: "2026-03-10 03:00" });
+    const start = {
+      ...emptyStats(),
+      messagesSent: 9,
+      lastActiveDay: "2026-03-10",
+      currentStreak: 1,
+    };
+    const general = applyEvent(start, event);
+    expect(oneShotsOfSend(event).sort()).toEqual([...general.earned].sort());
+    expect(general.stats.messagesSent).toBe(10);
+  });
+
+  it("count-only sends leave the counts that unlock something to the general path", () => {
+    const event = sent();
+    const at = (catalogue: Record<string, number>) =>
+      crossingCounts(event, { get: (key) => catalogue[key] }).sort((a, b) => a - b);
+    expect(at({ first_message: 1, chatterbox: 10_000 })).toEqual([1, 10_000]);
+    expect(at({ first_message: 3, chatterbox: 50 })).toEqual([50]); // progress of the first is 0 or 1
+    expect(at({ striker: 7 })).toEqual([]); // not a count
+    expect(crossingCounts(sent({ messageType: "voice" }), { get: () => 2 })).toEqual([2]);
   });
 
   it("deletions: oops within 2 s, ninja when unseen", () => {

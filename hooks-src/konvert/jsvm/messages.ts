@@ -26,7 +26,7 @@ import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
 import { createPollFor } from "./polls.ts";
 import { messageDeleted, messageSent } from "./achievements/events.ts";
-import { track } from "./achievements/track.ts";
+import { sendsTowardSpeed, track } from "./achievements/track.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -75,6 +75,8 @@ export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
     message.getString("content"),
     (body["mentions"] as string[] | undefined) ?? [],
   );
+  const recentSends = sendsTowardSpeed(e.app, me.id);
+  // Only writes from here on: PocketBase has one writer, and every other send waits for it.
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me, plan);
     tx.saveNoValidate(message);
@@ -84,7 +86,7 @@ export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
     afterNewMessage(tx, room);
     // inside the transaction: the stats move with the message or not at all (measured: no
     // slower than tracking after the commit in a transaction of its own)
-    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length));
+    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recentSends));
   });
   return message;
 }
@@ -236,6 +238,7 @@ export function forward(e: core.RequestEvent): void {
       type: source.getString("type"),
       forwardedFrom: source.id,
     });
+    const recentSends = sendsTowardSpeed(tx, me.id); // before the copy is stored
     // The copies read from the source files lazily, when the new record is saved.
     const fsys = tx.newFilesystem();
     try {
@@ -245,7 +248,7 @@ export function forward(e: core.RequestEvent): void {
       fsys.close();
     }
     afterNewMessage(tx, room);
-    track(tx, me.id, messageSent(tx, me, room, message, 0));
+    track(tx, me.id, messageSent(tx, me, room, message, 0, recentSends));
     copy = message;
   });
   e.json(200, copy);

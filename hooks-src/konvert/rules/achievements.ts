@@ -79,8 +79,6 @@ export interface Counters {
   videosByRoom?: Record<string, number>;
   reactionsByRoom?: Record<string, number>;
   emojis?: string[];
-  /** Creation times (ms) of the latest sends, newest last, at most SPEED_COUNT. */
-  recentSends?: number[];
   /** DM conversations started on `day` (local), and the best day so far. */
   initiator?: { day: string; count: number; best: number };
 }
@@ -115,7 +113,8 @@ export type AchievementEvent =
       roomId: string;
       roomType: string;
       messageType: string;
-      createdMs: number;
+      /** The author's messages stored within SPEED_WINDOW_MS before this one. */
+      recentSends: number;
       local: string;
       /** A reply to a message the user had not replied to before. */
       newReply: boolean;
@@ -166,11 +165,7 @@ export function applyEvent(previous: Stats, event: AchievementEvent): Outcome {
       if (event.newReply) c.replies = (c.replies ?? 0) + 1;
       if (event.savedToFavorites) c.favorites = (c.favorites ?? 0) + 1;
       if (event.startsDm) c.initiator = nextInitiator(c.initiator, dayOf(event.local));
-      c.recentSends = [...(c.recentSends ?? []), event.createdMs].slice(-SPEED_COUNT);
-      if (isSpeedShooter(c.recentSends)) earned.push("speed_shooter");
-      if (event.mentions >= BEACON_MENTIONS) earned.push("beacon");
-      if (isNightOwl(event.local)) earned.push("night_owl");
-      if (isNewYearMiracle(event.local)) earned.push("new_year_miracle");
+      earned.push(...oneShotsOfSend(event));
       break;
     }
     case "message_deleted":
@@ -209,6 +204,52 @@ export function applyEvent(previous: Stats, event: AchievementEvent): Outcome {
       break;
   }
   return { stats, earned };
+}
+
+type MessageSent = Extract<AchievementEvent, { kind: "message_sent" }>;
+
+/** What a single message earns by itself, whatever the stats say. */
+export function oneShotsOfSend(event: MessageSent): AchievementKey[] {
+  const earned: AchievementKey[] = [];
+  if (event.recentSends + 1 >= SPEED_COUNT) earned.push("speed_shooter");
+  if (event.mentions >= BEACON_MENTIONS) earned.push("beacon");
+  if (isNightOwl(event.local)) earned.push("night_owl");
+  if (isNewYearMiracle(event.local)) earned.push("new_year_miracle");
+  return earned;
+}
+
+/** Message types with a counter of their own in the stats. */
+const COUNTED_TYPES: readonly string[] = ["voice", "image", "file", "video"];
+
+/**
+ * A send that can change no counter but the message count: most sends. If the stored stats also
+ * say "active today" with no silent reads to reset, the shell applies it as an increment in SQL
+ * without reading the row (the UPDATE's WHERE checks both; otherwise it takes the general path).
+ */
+export function isCountOnlySend(event: MessageSent): boolean {
+  return (
+    !event.newReply &&
+    !event.startsDm &&
+    !event.savedToFavorites &&
+    !COUNTED_TYPES.includes(event.messageType)
+  );
+}
+
+/**
+ * The message counts at which a count-only send crosses a threshold (the catalogue can change
+ * them): a count-only send that reaches one of these takes the general path, which unlocks.
+ */
+export function crossingCounts(event: MessageSent, thresholds: Thresholds): number[] {
+  const keys = touchedBy(event);
+  const candidates = new Set([1, ...keys.map((key) => thresholds.get(key) ?? 0)]);
+  return [...candidates].filter(
+    (n) =>
+      n >= 1 && crossed(withMessageCount(n - 1), withMessageCount(n), thresholds, keys).length > 0,
+  );
+}
+
+function withMessageCount(messagesSent: number): Stats {
+  return { ...emptyStats(), messagesSent };
 }
 
 /** Progress of a counting achievement (0 for one-shot and client-claimable ones). */
@@ -495,7 +536,6 @@ export function statsFromHistory(history: History, stored: Stats): Outcome {
     videosByRoom: topRooms({ ...history.videosByRoom }),
     reactionsByRoom: topRooms(history.reactionsByRoom),
     emojis: REACTION_EMOJIS.filter((e) => history.emojis.includes(e)),
-    recentSends: [],
   };
   if (lastDmDay !== undefined) {
     counters.initiator = {

@@ -1,7 +1,14 @@
 // Builds tracking events from the records a hook has at hand, looking up the few facts the rules
 // need (each an indexed query). A builder returns null when the event cannot matter, so hot read
 // paths write nothing.
-import { dateMs, NOSTALGIA_DAYS, type AchievementEvent } from "../../rules/achievements.ts";
+import {
+  dateMs,
+  NOSTALGIA_DAYS,
+  SPEED_COUNT,
+  SPEED_WINDOW_MS,
+  type AchievementEvent,
+} from "../../rules/achievements.ts";
+import { sqlTextPrepared } from "../sql-scalar.ts";
 import { localTime, zoneOf } from "./local-time.ts";
 
 const DAY_MS = 86_400_000;
@@ -13,6 +20,7 @@ export function messageSent(
   room: { id: string; type: string; createdBy: string },
   message: core.Record,
   mentions: number,
+  recentSends: number,
 ): AchievementEvent {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
@@ -21,7 +29,7 @@ export function messageSent(
     roomId: room.id,
     roomType,
     messageType: message.getString("type"),
-    createdMs: dateMs(message.getString("created")),
+    recentSends,
     local: localTime(message.getString("created"), zoneOf(author)),
     newReply:
       replyTo !== "" &&
@@ -36,6 +44,23 @@ export function messageSent(
       room.createdBy === author.id &&
       message.getString("forwardedFrom") !== "",
   };
+}
+
+/**
+ * The author's messages stored within the speed window before now (at most enough to decide).
+ * Read before the write transaction: sends still in flight are not counted yet, which can only
+ * delay the achievement by a message or two, never award it early.
+ */
+export function recentSendsOf(app: CoreApp, authorId: string): number {
+  const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+  return Number(
+    sqlTextPrepared(
+      app,
+      "SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} " +
+        `AND created>{:since} LIMIT ${SPEED_COUNT})`,
+      { author: authorId, since },
+    ),
+  );
 }
 
 /** True when another message than `message` matches the filter. */

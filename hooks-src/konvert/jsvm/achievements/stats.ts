@@ -162,6 +162,33 @@ export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): boolean {
   return true;
 }
 
+/**
+ * A count-only send (rules: isCountOnlySend) as one increment in SQL, without reading the row.
+ * False, with nothing written, when the row needs the general path: no row yet, first activity
+ * of the day, silent reads to reset, or a count in `crossing` (an unlock to hand out). The new
+ * rev tells a remembered copy of the row that it is stale.
+ */
+export function countSend(
+  tx: CoreApp,
+  userId: string,
+  today: string,
+  crossing: readonly number[],
+): boolean {
+  const notCrossing =
+    crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
+  const result = tx
+    .db()
+    .newQuery(
+      "UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} " +
+        "WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND CASE " +
+        "WHEN json_valid(counters) THEN COALESCE(json_extract(counters,'$.silentReads'),0) " +
+        `ELSE 0 END=0${notCrossing}`,
+    )
+    .bind({ rev: newRev(), now: nowDate(), user: userId, today })
+    .execute();
+  return result.rowsAffected() === 1;
+}
+
 export interface CatalogueEntry {
   id: string;
   key: string;

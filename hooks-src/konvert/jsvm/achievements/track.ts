@@ -2,8 +2,21 @@
 // plus a user_achievements row and a notification for each achievement the event unlocks.
 // PocketBase has a single writer, so concurrent events for one user apply one after another and
 // an achievement unlocks once (the unique (user, achievement) index is the last guard).
-import { applyEvent, crossed, touchedBy, type AchievementEvent } from "../../rules/achievements.ts";
-import { cachedEntry, cachedThresholds, loadStats, saveStats } from "./stats.ts";
+import {
+  applyEvent,
+  crossed,
+  crossingCounts,
+  dayOf,
+  emptyStats,
+  isCountOnlySend,
+  oneShotsOfSend,
+  touchedBy,
+  type AchievementEvent,
+  type AchievementKey,
+  type Stats,
+} from "../../rules/achievements.ts";
+import { recentSendsOf } from "./events.ts";
+import { cachedEntry, cachedThresholds, countSend, loadStats, saveStats } from "./stats.ts";
 import { unlock, unlockedIds } from "./unlock.ts";
 
 /**
@@ -44,17 +57,17 @@ export function track(tx: CoreApp, userId: string, event: AchievementEvent | nul
 }
 
 function trackIn(inner: CoreApp, userId: string, event: AchievementEvent): void {
-  let row = loadStats(inner, userId, true);
-  let outcome = applyEvent(row.stats, event);
-  if (!saveStats(inner, row, outcome.stats)) {
-    // the remembered row was stale: read it, apply the event to what is stored
-    row = loadStats(inner, userId);
-    outcome = applyEvent(row.stats, event);
-    if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
-  }
-  const { stats, earned } = outcome;
   const thresholds = cachedThresholds(inner);
-  const keys = [...earned, ...crossed(row.stats, stats, thresholds, touchedBy(event))];
+  const change =
+    event.kind === "message_sent" &&
+    isCountOnlySend(event) &&
+    countSend(inner, userId, dayOf(event.local), crossingCounts(event, thresholds))
+      ? { before: emptyStats(), after: emptyStats(), earned: oneShotsOfSend(event) }
+      : applyToRow(inner, userId, event);
+  const keys = [
+    ...change.earned,
+    ...crossed(change.before, change.after, thresholds, touchedBy(event)),
+  ];
   if (keys.length === 0) return;
   // events keep earning what is already unlocked (every fast burst "earns" speed): one query
   // rules those out instead of a look-up per key
@@ -67,4 +80,34 @@ function trackIn(inner: CoreApp, userId: string, event: AchievementEvent): void 
     unlocked.changed = true;
   }
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+}
+
+/** The general path: the event applied to the stats row, which is written if anything changed. */
+function applyToRow(
+  inner: CoreApp,
+  userId: string,
+  event: AchievementEvent,
+): { before: Stats; after: Stats; earned: AchievementKey[] } {
+  let row = loadStats(inner, userId, true);
+  let outcome = applyEvent(row.stats, event);
+  if (!saveStats(inner, row, outcome.stats)) {
+    // the remembered row was stale: read it, apply the event to what is stored
+    row = loadStats(inner, userId);
+    outcome = applyEvent(row.stats, event);
+    if (!saveStats(inner, row, outcome.stats)) throw new Error("Stats changed while saving.");
+  }
+  return { before: row.stats, after: outcome.stats, earned: outcome.earned };
+}
+
+/**
+ * The author's recent sends, for the speed achievement, read before the write transaction; 0
+ * (no query) when tracking is off or the user already has it, as on most sends.
+ */
+export function sendsTowardSpeed(app: CoreApp, userId: string): number {
+  if (trackingOff()) return 0;
+  const entry = cachedEntry(app, "speed_shooter");
+  if (!entry) return 0;
+  const unlocked = knownUnlocked(app, userId);
+  if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+  return unlocked.ids.has(entry.id) ? 0 : recentSendsOf(app, userId);
 }
