@@ -2150,10 +2150,10 @@ function nextStreak(prev, today) {
   if (prev.lastActiveDay === today && prev.currentStreak > 0) return { ...prev };
   const gap = prev.lastActiveDay === "" ? Infinity : daysBetween(prev.lastActiveDay, today);
   if (gap < 0) return { ...prev };
-  const current = gap === 1 ? prev.currentStreak + 1 : 1;
+  const current2 = gap === 1 ? prev.currentStreak + 1 : 1;
   return {
-    currentStreak: current,
-    longestStreak: Math.max(prev.longestStreak, current),
+    currentStreak: current2,
+    longestStreak: Math.max(prev.longestStreak, current2),
     lastActiveDay: today
   };
 }
@@ -2514,26 +2514,35 @@ function saveStats(tx, row, stats2) {
   return true;
 }
 function countSend(tx, userId, today, crossing) {
-  const notCrossing = crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
-  const result = tx.db().newQuery(
-    `UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND CASE WHEN json_valid(counters) THEN COALESCE(json_extract(counters,'$.silentReads'),0) ELSE 0 END=0${notCrossing}`
-  ).bind({ rev: newRev(), now: nowDate(), user: userId, today }).execute();
+  if (countSql?.crossing !== crossing) {
+    const notCrossing = crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
+    countSql = {
+      crossing,
+      sql: `UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND CASE WHEN json_valid(counters) THEN COALESCE(json_extract(counters,'$.silentReads'),0) ELSE 0 END=0${notCrossing}`
+    };
+  }
+  const result = tx.db().newQuery(countSql.sql).bind({ rev: newRev(), now: nowDate(), user: userId, today }).execute();
   return result.rowsAffected() === 1;
 }
+var countSql;
 var CATALOGUE_TTL_MS = 3e4;
 var catalogue;
 function cachedEntry(app, key) {
   return fresh(app).get(key);
 }
 function cachedThresholds(app) {
-  return thresholdsOf(fresh(app));
+  return current(app).thresholds;
 }
 function fresh(app) {
+  return current(app).entries;
+}
+function current(app) {
   const now = Date.now();
   if (!catalogue || now - catalogue.readAt >= CATALOGUE_TTL_MS) {
-    catalogue = { readAt: now, entries: catalogueMap(readCatalogue(app)) };
+    const entries = catalogueMap(readCatalogue(app));
+    catalogue = { readAt: now, entries, thresholds: thresholdsOf(entries) };
   }
-  return catalogue.entries;
+  return catalogue;
 }
 function readCatalogue(app) {
   const rows = arrayOf(new DynamicModel({ id: "", key: "", title: "", icon: "", maxProgress: 0 }));
@@ -2715,11 +2724,7 @@ function track(tx, userId, event) {
 }
 function trackIn(inner, userId, event) {
   const thresholds = cachedThresholds(inner);
-  const change = event.kind === "message_sent" && isCountOnlySend(event) && countSend(inner, userId, dayOf(event.local), crossingCounts(event, thresholds)) ? { before: emptyStats(), after: emptyStats(), earned: oneShotsOfSend(event) } : applyToRow(inner, userId, event);
-  const keys = [
-    ...change.earned,
-    ...crossed(change.before, change.after, thresholds, touchedBy(event))
-  ];
+  const keys = countedOnly(inner, userId, event, thresholds) ?? earnedByRow(inner, userId, event, thresholds);
   if (keys.length === 0) return;
   const unlocked = knownUnlocked(inner, userId);
   for (const key of new Set(keys)) {
@@ -2730,6 +2735,22 @@ function trackIn(inner, userId, event) {
     unlocked.changed = true;
   }
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+}
+function countedOnly(inner, userId, event, thresholds) {
+  if (event.kind !== "message_sent" || !isCountOnlySend(event)) return null;
+  const crossing = countOnlyCrossings(event, thresholds);
+  return countSend(inner, userId, dayOf(event.local), crossing) ? oneShotsOfSend(event) : null;
+}
+var countOnlyMemo;
+function countOnlyCrossings(event, thresholds) {
+  if (countOnlyMemo?.thresholds !== thresholds) {
+    countOnlyMemo = { thresholds, counts: crossingCounts(event, thresholds) };
+  }
+  return countOnlyMemo.counts;
+}
+function earnedByRow(inner, userId, event, thresholds) {
+  const change = applyToRow(inner, userId, event);
+  return [...change.earned, ...crossed(change.before, change.after, thresholds, touchedBy(event))];
 }
 function applyToRow(inner, userId, event) {
   let row = loadStats(inner, userId, true);
@@ -3109,18 +3130,18 @@ function parseIndex(sql) {
 function splitTopLevel(list9) {
   const parts = [];
   let depth = 0;
-  let current = "";
+  let current2 = "";
   for (const ch of list9) {
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if (ch === "," && depth === 0) {
-      parts.push(current.trim());
-      current = "";
+      parts.push(current2.trim());
+      current2 = "";
     } else {
-      current += ch;
+      current2 += ch;
     }
   }
-  if (current.trim() !== "") parts.push(current.trim());
+  if (current2.trim() !== "") parts.push(current2.trim());
   return parts;
 }
 function duplicatesQuery(index) {
@@ -4471,9 +4492,9 @@ function unpin(e) {
   const requested = bodyOf(e)["messageId"];
   let room;
   e.app.runInTransaction((tx) => {
-    const current = prepare(tx, e, me2);
-    room = current;
-    const messageId = typeof requested === "string" && requested !== "" ? requested : current.getString("pinnedMessage");
+    const current2 = prepare(tx, e, me2);
+    room = current2;
+    const messageId = typeof requested === "string" && requested !== "" ? requested : current2.getString("pinnedMessage");
     if (messageId === "") badRequest("messageId", "Nothing is pinned in this room.");
     const pins = tx.findRecordsByFilter(
       "pins",
@@ -4482,17 +4503,17 @@ function unpin(e) {
       0,
       0,
       {
-        room: current.id,
+        room: current2.id,
         message: messageId
       }
     );
     if (pins.length === 0) badRequest("messageId", "This message is not pinned.");
     for (const p of pins) tx.delete(p);
     const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
-      room: current.id
+      room: current2.id
     });
-    current.set("pinnedMessage", newest[0]?.getString("message") ?? "");
-    tx.save(current);
+    current2.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+    tx.save(current2);
   });
   e.json(200, room);
 }

@@ -206,7 +206,7 @@ export function applyEvent(previous: Stats, event: AchievementEvent): Outcome {
   return { stats, earned };
 }
 
-type MessageSent = Extract<AchievementEvent, { kind: "message_sent" }>;
+export type MessageSent = Extract<AchievementEvent, { kind: "message_sent" }>;
 
 /** What a single message earns by itself, whatever the stats say. */
 export function oneShotsOfSend(event: MessageSent): AchievementKey[] {

@@ -174,20 +174,28 @@ export function countSend(
   today: string,
   crossing: readonly number[],
 ): boolean {
-  const notCrossing =
-    crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
-  const result = tx
-    .db()
-    .newQuery(
-      "UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} " +
+  if (countSql?.crossing !== crossing) {
+    const notCrossing =
+      crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
+    countSql = {
+      crossing,
+      sql:
+        "UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} " +
         "WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND CASE " +
         "WHEN json_valid(counters) THEN COALESCE(json_extract(counters,'$.silentReads'),0) " +
         `ELSE 0 END=0${notCrossing}`,
-    )
+    };
+  }
+  const result = tx
+    .db()
+    .newQuery(countSql.sql)
     .bind({ rev: newRev(), now: nowDate(), user: userId, today })
     .execute();
   return result.rowsAffected() === 1;
 }
+
+/** countSend()'s statement for the last `crossing` list it was given (this VM's). */
+let countSql: { crossing: readonly number[]; sql: string } | undefined;
 
 export interface CatalogueEntry {
   id: string;
@@ -200,24 +208,31 @@ export interface CatalogueEntry {
 /** How long a VM uses its copy of the catalogue: edits in the dashboard apply within this time. */
 const CATALOGUE_TTL_MS = 30_000;
 /** This VM's copy (module scope lives as long as the pooled VM): a JS map, no call into Go. */
-let catalogue: { readAt: number; entries: Map<string, CatalogueEntry> } | undefined;
+let catalogue:
+  { readAt: number; entries: Map<string, CatalogueEntry>; thresholds: Thresholds } | undefined;
 
 /** One catalogue entry by key: the send path checks a threshold without a query. */
 export function cachedEntry(app: CoreApp, key: string): CatalogueEntry | undefined {
   return fresh(app).get(key);
 }
 
-/** Thresholds from the same copy (checked on every event). */
+/** Thresholds from the same copy (checked on every event): one object per copy, so callers can
+ * keep what they derive from it until the copy is read again. */
 export function cachedThresholds(app: CoreApp): Thresholds {
-  return thresholdsOf(fresh(app));
+  return current(app).thresholds;
 }
 
 function fresh(app: CoreApp): Map<string, CatalogueEntry> {
+  return current(app).entries;
+}
+
+function current(app: CoreApp): NonNullable<typeof catalogue> {
   const now = Date.now();
   if (!catalogue || now - catalogue.readAt >= CATALOGUE_TTL_MS) {
-    catalogue = { readAt: now, entries: catalogueMap(readCatalogue(app)) };
+    const entries = catalogueMap(readCatalogue(app));
+    catalogue = { readAt: now, entries, thresholds: thresholdsOf(entries) };
   }
-  return catalogue.entries;
+  return catalogue;
 }
 
 /** The catalogue as stored now (routes that show it read it fresh). */

@@ -7,13 +7,14 @@ import {
   crossed,
   crossingCounts,
   dayOf,
-  emptyStats,
   isCountOnlySend,
   oneShotsOfSend,
   touchedBy,
   type AchievementEvent,
   type AchievementKey,
+  type MessageSent,
   type Stats,
+  type Thresholds,
 } from "../../rules/achievements.ts";
 import { recentSendsOf } from "./events.ts";
 import { cachedEntry, cachedThresholds, countSend, loadStats, saveStats } from "./stats.ts";
@@ -58,16 +59,8 @@ export function track(tx: CoreApp, userId: string, event: AchievementEvent | nul
 
 function trackIn(inner: CoreApp, userId: string, event: AchievementEvent): void {
   const thresholds = cachedThresholds(inner);
-  const change =
-    event.kind === "message_sent" &&
-    isCountOnlySend(event) &&
-    countSend(inner, userId, dayOf(event.local), crossingCounts(event, thresholds))
-      ? { before: emptyStats(), after: emptyStats(), earned: oneShotsOfSend(event) }
-      : applyToRow(inner, userId, event);
-  const keys = [
-    ...change.earned,
-    ...crossed(change.before, change.after, thresholds, touchedBy(event)),
-  ];
+  const keys =
+    countedOnly(inner, userId, event, thresholds) ?? earnedByRow(inner, userId, event, thresholds);
   if (keys.length === 0) return;
   // events keep earning what is already unlocked (every fast burst "earns" speed): one query
   // rules those out instead of a look-up per key
@@ -80,6 +73,40 @@ function trackIn(inner: CoreApp, userId: string, event: AchievementEvent): void 
     unlocked.changed = true;
   }
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+}
+
+/**
+ * A count-only send as one increment: what it earned, or null when it needs the general path.
+ * Only its one-shots: countSend() refuses the counts at which something unlocks.
+ */
+function countedOnly(
+  inner: CoreApp,
+  userId: string,
+  event: AchievementEvent,
+  thresholds: Thresholds,
+): AchievementKey[] | null {
+  if (event.kind !== "message_sent" || !isCountOnlySend(event)) return null;
+  const crossing = countOnlyCrossings(event, thresholds);
+  return countSend(inner, userId, dayOf(event.local), crossing) ? oneShotsOfSend(event) : null;
+}
+
+/** crossingCounts() per catalogue copy: every count-only send touches the same keys. */
+let countOnlyMemo: { thresholds: Thresholds; counts: number[] } | undefined;
+function countOnlyCrossings(event: MessageSent, thresholds: Thresholds): number[] {
+  if (countOnlyMemo?.thresholds !== thresholds) {
+    countOnlyMemo = { thresholds, counts: crossingCounts(event, thresholds) };
+  }
+  return countOnlyMemo.counts;
+}
+
+function earnedByRow(
+  inner: CoreApp,
+  userId: string,
+  event: AchievementEvent,
+  thresholds: Thresholds,
+): AchievementKey[] {
+  const change = applyToRow(inner, userId, event);
+  return [...change.earned, ...crossed(change.before, change.after, thresholds, touchedBy(event))];
 }
 
 /** The general path: the event applied to the stats row, which is written if anything changed. */
