@@ -1964,6 +1964,7 @@ function emptyStats() {
     currentStreak: 0,
     longestStreak: 0,
     lastActiveDay: "",
+    silentReads: 0,
     counters: {}
   };
 }
@@ -1975,7 +1976,7 @@ function applyEvent(previous, event) {
     case "message_sent": {
       stats2.messagesSent += 1;
       Object.assign(stats2, nextStreak(stats2, dayOf(event.local)));
-      c.silentReads = 0;
+      stats2.silentReads = 0;
       if (event.messageType === "voice") c.voice = (c.voice ?? 0) + 1;
       if (event.messageType === "image") c.photos = (c.photos ?? 0) + 1;
       if (event.messageType === "file") c.files = (c.files ?? 0) + 1;
@@ -2017,7 +2018,7 @@ function applyEvent(previous, event) {
       c.friends = Math.max(c.friends ?? 0, event.total);
       break;
     case "group_read":
-      c.silentReads = (c.silentReads ?? 0) + event.messages;
+      stats2.silentReads += event.messages;
       break;
     case "history_read":
       if (event.oldestAgeDays >= NOSTALGIA_DAYS) earned.push("nostalgia");
@@ -2083,7 +2084,7 @@ function progressOf(stats2, key) {
     case "chips_pretzel":
       return c.friends ?? 0;
     case "silent_listener":
-      return c.silentReads ?? 0;
+      return stats2.silentReads;
     case "striker":
       return stats2.longestStreak;
     default:
@@ -2218,7 +2219,6 @@ function statsFromHistory(history, stored) {
     favorites: history.savedToFavorites,
     groups: history.groups,
     friends: history.friends,
-    silentReads: stored.counters.silentReads ?? 0,
     bestMessage: history.bestMessage,
     videosByRoom: topRooms({ ...history.videosByRoom }),
     reactionsByRoom: topRooms(history.reactionsByRoom),
@@ -2236,6 +2236,8 @@ function statsFromHistory(history, stored) {
     reactionsGiven: history.reactionsGiven,
     reactionsReceived: history.reactionsReceived,
     ...streaksOf(days),
+    silentReads: stored.silentReads,
+    // history cannot tell reads without writing
     counters
   };
   const earned = [];
@@ -2298,117 +2300,6 @@ function sqlTextPrepared(app, sql, params = {}) {
   return textOf(query2, params);
 }
 
-// hooks-src/konvert/jsvm/achievements/local-time.ts
-function localTime(date, zone) {
-  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
-    return date.slice(0, 16);
-  }
-  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
-}
-function zoneOf(user) {
-  return user.getString("timezone");
-}
-
-// hooks-src/konvert/jsvm/achievements/events.ts
-var DAY_MS = 864e5;
-function messageSent(tx, author, room, message, mentions, recentSends) {
-  const roomType = room.type;
-  const replyTo = message.getString("replyTo");
-  return {
-    kind: "message_sent",
-    roomId: room.id,
-    roomType,
-    messageType: message.getString("type"),
-    recentSends,
-    local: localTime(message.getString("created"), zoneOf(author)),
-    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
-      me: author.id,
-      to: replyTo
-    }),
-    mentions,
-    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
-    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
-  };
-}
-function recentSendsOf(app, authorId) {
-  const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
-  return Number(
-    sqlTextPrepared(
-      app,
-      `SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} AND created>{:since} LIMIT ${SPEED_COUNT})`,
-      { author: authorId, since }
-    )
-  );
-}
-function hasOther(tx, filter, message, params) {
-  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
-    ...params,
-    self: message.id
-  }).length > 0;
-}
-function messageDeleted(tx, message) {
-  const created = message.getString("created");
-  const others = tx.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    0,
-    0,
-    { room: message.getString("room"), me: message.getString("author") }
-  );
-  const seen = others.some((m) => m.getString("lastReadAt") >= created);
-  return {
-    kind: "message_deleted",
-    ageMs: Date.now() - dateMs(created),
-    unseen: others.length > 0 && !seen
-  };
-}
-function reactionGiven(tx, userId, roomId, emoji) {
-  return {
-    kind: "reaction_given",
-    roomId,
-    emoji,
-    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
-    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
-  };
-}
-function reactionReceived(tx, message) {
-  const author = message.getString("author");
-  const others = $dbx.not($dbx.hashExp({ user: author }));
-  return {
-    kind: "reaction_received",
-    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
-    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
-  };
-}
-function pinned(tx, userId) {
-  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
-}
-function friendsOf(tx, userId) {
-  const total = tx.countRecords(
-    "friendships",
-    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
-  );
-  return { kind: "friends", total };
-}
-function groupRead(tx, room, userId, previous, now) {
-  const type = room.getString("type");
-  if (type !== "public" && type !== "private") return null;
-  const messages2 = tx.countRecords(
-    "messages",
-    $dbx.exp(
-      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
-      { room: room.id, from: previous, to: now, me: userId }
-    )
-  );
-  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
-}
-function historyRead(items) {
-  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
-  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
-  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
-}
-
 // hooks-src/konvert/jsvm/achievements/stats.ts
 var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 var ROW_KEY = "konvert.stats.row.";
@@ -2419,7 +2310,7 @@ function loadStats(app, userId, remembered = false) {
   }
   const text2 = sqlText(
     app,
-    "SELECT COALESCE((SELECT json_object('id',id,'messagesSent',messagesSent,'reactionsGiven',reactionsGiven,'reactionsReceived',reactionsReceived,'currentStreak',currentStreak,'longestStreak',longestStreak,'lastActiveDay',lastActiveDay,'counters',COALESCE(counters,''),'rev',rev,'updated',updated) FROM user_stats WHERE user={:user}),'') AS v",
+    "SELECT COALESCE((SELECT json_object('id',id,'messagesSent',messagesSent,'reactionsGiven',reactionsGiven,'reactionsReceived',reactionsReceived,'currentStreak',currentStreak,'longestStreak',longestStreak,'lastActiveDay',lastActiveDay,'silentReads',silentReads,'counters',COALESCE(counters,''),'rev',rev,'updated',updated) FROM user_stats WHERE user={:user}),'') AS v",
     { user: userId }
   );
   if (text2 === "") {
@@ -2436,6 +2327,7 @@ function loadStats(app, userId, remembered = false) {
         currentStreak: 0,
         longestStreak: 0,
         lastActiveDay: "",
+        silentReads: 0,
         counters: {}
       }
     };
@@ -2468,7 +2360,8 @@ var NUMBER_COLUMNS = [
   "reactionsGiven",
   "reactionsReceived",
   "currentStreak",
-  "longestStreak"
+  "longestStreak",
+  "silentReads"
 ];
 function saveStats(tx, row, stats2) {
   const counters = JSON.stringify(stats2.counters);
@@ -2481,7 +2374,8 @@ function saveStats(tx, row, stats2) {
       now,
       id: row.id,
       o: row.rev,
-      u: row.updated
+      u: row.updated,
+      m: row.stats.messagesSent
     };
     let set = "rev={:rev},updated={:now}";
     for (const column of NUMBER_COLUMNS) {
@@ -2498,7 +2392,9 @@ function saveStats(tx, row, stats2) {
       set += ",counters={:counters}";
       params["counters"] = counters;
     }
-    const result = tx.db().newQuery(`UPDATE user_stats SET ${set} WHERE id={:id} AND rev={:o} AND updated={:u}`).bind(params).execute();
+    const result = tx.db().newQuery(
+      `UPDATE user_stats SET ${set} WHERE id={:id} AND rev={:o} AND updated={:u} AND messagesSent={:m}`
+    ).bind(params).execute();
     if (result.rowsAffected() === 0) {
       tx.store().remove(key);
       return false;
@@ -2506,7 +2402,7 @@ function saveStats(tx, row, stats2) {
   } else {
     row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
     tx.db().newQuery(
-      "INSERT INTO user_stats (id,user,messagesSent,reactionsGiven,reactionsReceived,currentStreak,longestStreak,lastActiveDay,counters,rev,created,updated) VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived},{:currentStreak},{:longestStreak},{:lastActiveDay},{:counters},{:rev},{:now},{:now})"
+      "INSERT INTO user_stats (id,user,messagesSent,reactionsGiven,reactionsReceived,currentStreak,longestStreak,lastActiveDay,silentReads,counters,rev,created,updated) VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived},{:currentStreak},{:longestStreak},{:lastActiveDay},{:silentReads},{:counters},{:rev},{:now},{:now})"
     ).bind({ ...stats2, counters, rev, now, id: row.id, user: row.userId }).execute();
   }
   const stored = { ...stats2, id: row.id, counters, rev, updated: now };
@@ -2518,10 +2414,10 @@ function countSend(tx, userId, today, crossing) {
     const notCrossing = crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
     countSql = {
       crossing,
-      sql: `UPDATE user_stats SET messagesSent=messagesSent+1,rev={:rev},updated={:now} WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND CASE WHEN json_valid(counters) THEN COALESCE(json_extract(counters,'$.silentReads'),0) ELSE 0 END=0${notCrossing}`
+      sql: "UPDATE user_stats SET messagesSent=messagesSent+1 WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND silentReads=0" + notCrossing
     };
   }
-  const result = tx.db().newQuery(countSql.sql).bind({ rev: newRev(), now: nowDate(), user: userId, today }).execute();
+  const result = tx.db().newQuery(countSql.sql).bind({ user: userId, today }).execute();
   return result.rowsAffected() === 1;
 }
 var countSql;
@@ -2762,13 +2658,13 @@ function applyToRow(inner, userId, event) {
   }
   return { before: row.stats, after: outcome.stats, earned: outcome.earned };
 }
-function sendsTowardSpeed(app, userId) {
-  if (trackingOff()) return 0;
+function speedPending(app, userId) {
+  if (trackingOff()) return false;
   const entry = cachedEntry(app, "speed_shooter");
-  if (!entry) return 0;
+  if (!entry) return false;
   const unlocked = knownUnlocked(app, userId);
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
-  return unlocked.ids.has(entry.id) ? 0 : recentSendsOf(app, userId);
+  return !unlocked.ids.has(entry.id);
 }
 
 // hooks-src/konvert/jsvm/room-seq.ts
@@ -3870,6 +3766,118 @@ function sortedPair(a, b) {
 }
 function pairKey(a, b) {
   return sortedPair(a, b).join(":");
+}
+
+// hooks-src/konvert/jsvm/achievements/local-time.ts
+function localTime(date, zone) {
+  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
+    return date.slice(0, 16);
+  }
+  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
+}
+function zoneOf(user) {
+  return user.getString("timezone");
+}
+
+// hooks-src/konvert/jsvm/achievements/events.ts
+var DAY_MS = 864e5;
+function messageSent(tx, author, room, message, mentions, recentSends) {
+  const roomType = room.type;
+  const replyTo = message.getString("replyTo");
+  return {
+    kind: "message_sent",
+    roomId: room.id,
+    roomType,
+    messageType: message.getString("type"),
+    recentSends,
+    local: localTime(message.getString("created"), zoneOf(author)),
+    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
+      me: author.id,
+      to: replyTo
+    }),
+    mentions,
+    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
+  };
+}
+function earlierSendsInWindow(tx, authorId) {
+  const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+  const withNew = Number(
+    sqlText(
+      tx,
+      `SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} AND created>{:since} LIMIT ${SPEED_COUNT})`,
+      { author: authorId, since }
+    )
+  );
+  return Math.max(0, withNew - 1);
+}
+function hasOther(tx, filter, message, params) {
+  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
+    ...params,
+    self: message.id
+  }).length > 0;
+}
+function messageDeleted(tx, message) {
+  const created = message.getString("created");
+  const others = tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    0,
+    0,
+    { room: message.getString("room"), me: message.getString("author") }
+  );
+  const seen = others.some((m) => m.getString("lastReadAt") >= created);
+  return {
+    kind: "message_deleted",
+    ageMs: Date.now() - dateMs(created),
+    unseen: others.length > 0 && !seen
+  };
+}
+function reactionGiven(tx, userId, roomId, emoji) {
+  return {
+    kind: "reaction_given",
+    roomId,
+    emoji,
+    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
+    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
+  };
+}
+function reactionReceived(tx, message) {
+  const author = message.getString("author");
+  const others = $dbx.not($dbx.hashExp({ user: author }));
+  return {
+    kind: "reaction_received",
+    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
+    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
+  };
+}
+function pinned(tx, userId) {
+  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
+}
+function friendsOf(tx, userId) {
+  const total = tx.countRecords(
+    "friendships",
+    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
+  );
+  return { kind: "friends", total };
+}
+function groupRead(tx, room, userId, previous, now) {
+  const type = room.getString("type");
+  if (type !== "public" && type !== "private") return null;
+  const messages2 = tx.countRecords(
+    "messages",
+    $dbx.exp(
+      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
+      { room: room.id, from: previous, to: now, me: userId }
+    )
+  );
+  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+}
+function historyRead(items) {
+  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
+  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
+  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }
 
 // hooks-src/konvert/jsvm/friends.ts
@@ -5262,7 +5270,7 @@ function writeNewMessage(e) {
     message.getString("content"),
     body["mentions"] ?? []
   );
-  const recentSends = sendsTowardSpeed(e.app, me2.id);
+  const speed = speedPending(e.app, me2.id);
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan);
     tx.saveNoValidate(message);
@@ -5270,7 +5278,8 @@ function writeNewMessage(e) {
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
     afterNewMessage(tx, room);
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recentSends));
+    const recent = speed ? earlierSendsInWindow(tx, me2.id) : 0;
+    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent));
   });
   return message;
 }
@@ -5403,7 +5412,6 @@ function forward(e) {
       type: source.getString("type"),
       forwardedFrom: source.id
     });
-    const recentSends = sendsTowardSpeed(tx, me2.id);
     const fsys = tx.newFilesystem();
     try {
       message.set("attachments", copiesOf(fsys, source));
@@ -5412,7 +5420,8 @@ function forward(e) {
       fsys.close();
     }
     afterNewMessage(tx, room);
-    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recentSends));
+    const recent = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
+    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent));
     copy = message;
   });
   e.json(200, copy);

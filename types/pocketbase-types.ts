@@ -410,6 +410,7 @@ export type UserStatsRecord<Tcounters = unknown> = {
 	reactionsGiven?: number
 	reactionsReceived?: number
 	rev?: string
+	silentReads?: number
 	updated: IsoAutoDateString
 	user: RecordIdString
 }

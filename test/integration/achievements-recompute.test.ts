@@ -201,6 +201,22 @@ describe("stats written elsewhere", () => {
   });
 });
 
+describe("count-only sends", () => {
+  it("and the general path keep one count between them", async () => {
+    const { user, room } = await userIn();
+    const first = await send(user, room); // the day's first: the general path, remembered
+    await send(user, room); // count-only: one increment, the remembered copy is now behind
+    await send(user, room);
+    // a reply takes the general path again; it must not build on the copy it remembered
+    await user.client
+      .collection("messages")
+      .create({ room, content: "re", type: "text", replyTo: first.id });
+    const stats = await statsOf(user);
+    expect(stats.messagesSent).toBe(4);
+    expect((stats.counters as { replies?: number }).replies).toBe(1);
+  });
+});
+
 describe("realtime", () => {
   it("an unlock reaches its owner only", async () => {
     const owner = await userIn();

@@ -123,8 +123,8 @@ describe("social", () => {
   it("silent_listener: 1000 group messages read without writing; writing starts over", async () => {
     const { people, room } = await groupOf(3);
     const [listener, talker, chatty] = people as [TestUser, TestUser, TestUser];
-    await seedStats(server, listener, { counters: { silentReads: 995 } });
-    await seedStats(server, chatty, { counters: { silentReads: 995 } });
+    await seedStats(server, listener, { silentReads: 995 });
+    await seedStats(server, chatty, { silentReads: 995 });
     for (let i = 0; i < 4; i++) await seedMessage(server, room.id, talker, `news ${i}`);
     await api(listener.client, "POST", `/rooms/${room.id}/read`);
     expect(await progress(listener, "silent_listener")).toBe(999);

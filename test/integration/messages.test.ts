@@ -106,6 +106,25 @@ describe("send", () => {
     ).toMatchObject({ status: 403 });
   });
 
+  it("go through the same rules in a batch request", async () => {
+    const room = await seedRoom(server, "private", [owner]);
+    const batch = owner.client.createBatch();
+    batch.collection("messages").create({ room: room.id, content: "in a batch", author: "x" });
+    await expect(batch.send()).rejects.toMatchObject({ status: 400 }); // a forged author
+    const ok = owner.client.createBatch();
+    ok.collection("messages").create({ room: room.id, content: "in a batch" });
+    const [result] = await ok.send();
+    expect(result).toMatchObject({ status: 200, body: { author: owner.record.id, room: room.id } });
+    expect((result!.body as Record<string, unknown>)["seq"]).toBeUndefined(); // hidden
+    const refused = outsider.client.createBatch();
+    refused.collection("messages").create({ room: room.id, content: "not mine" });
+    await expect(refused.send()).rejects.toMatchObject({ status: 400 });
+    const stored = await server.admin
+      .collection("messages")
+      .getFullList({ filter: `room = "${room.id}"` });
+    expect(stored.map((m) => m["content"])).toEqual(["in a batch"]);
+  });
+
   it("refuses muted users until the mute ends, and banned users outside the jail", async () => {
     const room = await seedRoom(server, "private", [owner]);
     const muted = await createUser(server, { mutedUntil: hoursFromNow(1) });

@@ -217,6 +217,7 @@ describe("crossing thresholds", () => {
       ...emptyStats(),
       messagesSent: 1,
       longestStreak: 1,
+      silentReads: 1,
       counters: {
         voice: 1,
         photos: 1,
@@ -227,7 +228,6 @@ describe("crossing thresholds", () => {
         favorites: 1,
         groups: 1,
         friends: 1,
-        silentReads: 1,
         bestMessage: 1,
         videosByRoom: { r: 1 },
         reactionsByRoom: { r: 1 },
@@ -366,14 +366,15 @@ describe("statsFromHistory", () => {
   };
 
   it("rebuilds counters and streaks, keeps what history cannot tell, and is idempotent", () => {
-    const stored = { ...emptyStats(), counters: { invited: 7, silentReads: 30 } };
+    const stored = { ...emptyStats(), silentReads: 30, counters: { invited: 7 } };
     const first = statsFromHistory(history, stored);
     expect(first.stats).toMatchObject({
       messagesSent: 8,
       currentStreak: 3,
       longestStreak: 3,
       lastActiveDay: "2026-01-03",
-      counters: { voice: 2, photos: 1, invited: 7, silentReads: 30, emojis: ["👍", "❤️"] },
+      silentReads: 30,
+      counters: { voice: 2, photos: 1, invited: 7, emojis: ["👍", "❤️"] },
     });
     expect(first.stats.counters.initiator).toEqual({ day: "2026-01-02", count: 2, best: 2 });
     expect([...first.earned].sort()).toEqual([

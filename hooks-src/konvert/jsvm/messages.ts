@@ -25,8 +25,8 @@ import {
 import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
 import { createPollFor } from "./polls.ts";
-import { messageDeleted, messageSent } from "./achievements/events.ts";
-import { sendsTowardSpeed, track } from "./achievements/track.ts";
+import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
+import { speedPending, track } from "./achievements/track.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -75,7 +75,7 @@ export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
     message.getString("content"),
     (body["mentions"] as string[] | undefined) ?? [],
   );
-  const recentSends = sendsTowardSpeed(e.app, me.id);
+  const speed = speedPending(e.app, me.id);
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me, plan);
@@ -86,7 +86,8 @@ export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
     afterNewMessage(tx, room);
     // inside the transaction: the stats move with the message or not at all (measured: no
     // slower than tracking after the commit in a transaction of its own)
-    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recentSends));
+    const recent = speed ? earlierSendsInWindow(tx, me.id) : 0;
+    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recent));
   });
   return message;
 }
@@ -238,7 +239,6 @@ export function forward(e: core.RequestEvent): void {
       type: source.getString("type"),
       forwardedFrom: source.id,
     });
-    const recentSends = sendsTowardSpeed(tx, me.id); // before the copy is stored
     // The copies read from the source files lazily, when the new record is saved.
     const fsys = tx.newFilesystem();
     try {
@@ -248,7 +248,8 @@ export function forward(e: core.RequestEvent): void {
       fsys.close();
     }
     afterNewMessage(tx, room);
-    track(tx, me.id, messageSent(tx, me, room, message, 0, recentSends));
+    const recent = speedPending(tx, me.id) ? earlierSendsInWindow(tx, me.id) : 0;
+    track(tx, me.id, messageSent(tx, me, room, message, 0, recent));
     copy = message;
   });
   e.json(200, copy);

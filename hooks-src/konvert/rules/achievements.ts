@@ -74,7 +74,6 @@ export interface Counters {
   favorites?: number;
   groups?: number;
   friends?: number;
-  silentReads?: number;
   bestMessage?: number;
   videosByRoom?: Record<string, number>;
   reactionsByRoom?: Record<string, number>;
@@ -91,6 +90,8 @@ export interface Stats {
   longestStreak: number;
   /** `YYYY-MM-DD` in the user's time zone, "" before any activity. */
   lastActiveDay: string;
+  /** Group messages read since the user last wrote (silent_listener). */
+  silentReads: number;
   counters: Counters;
 }
 
@@ -102,6 +103,7 @@ export function emptyStats(): Stats {
     currentStreak: 0,
     longestStreak: 0,
     lastActiveDay: "",
+    silentReads: 0,
     counters: {},
   };
 }
@@ -113,7 +115,7 @@ export type AchievementEvent =
       roomId: string;
       roomType: string;
       messageType: string;
-      /** The author's messages stored within SPEED_WINDOW_MS before this one. */
+      /** The author's other messages within SPEED_WINDOW_MS of this one. */
       recentSends: number;
       local: string;
       /** A reply to a message the user had not replied to before. */
@@ -155,7 +157,7 @@ export function applyEvent(previous: Stats, event: AchievementEvent): Outcome {
     case "message_sent": {
       stats.messagesSent += 1;
       Object.assign(stats, nextStreak(stats, dayOf(event.local)));
-      c.silentReads = 0;
+      stats.silentReads = 0;
       if (event.messageType === "voice") c.voice = (c.voice ?? 0) + 1;
       if (event.messageType === "image") c.photos = (c.photos ?? 0) + 1;
       if (event.messageType === "file") c.files = (c.files ?? 0) + 1;
@@ -197,7 +199,7 @@ export function applyEvent(previous: Stats, event: AchievementEvent): Outcome {
       c.friends = Math.max(c.friends ?? 0, event.total);
       break;
     case "group_read":
-      c.silentReads = (c.silentReads ?? 0) + event.messages;
+      stats.silentReads += event.messages;
       break;
     case "history_read":
       if (event.oldestAgeDays >= NOSTALGIA_DAYS) earned.push("nostalgia");
@@ -289,7 +291,7 @@ export function progressOf(stats: Stats, key: AchievementKey): number {
     case "chips_pretzel":
       return c.friends ?? 0;
     case "silent_listener":
-      return c.silentReads ?? 0;
+      return stats.silentReads;
     case "striker":
       return stats.longestStreak;
     default:
@@ -531,7 +533,6 @@ export function statsFromHistory(history: History, stored: Stats): Outcome {
     favorites: history.savedToFavorites,
     groups: history.groups,
     friends: history.friends,
-    silentReads: stored.counters.silentReads ?? 0,
     bestMessage: history.bestMessage,
     videosByRoom: topRooms({ ...history.videosByRoom }),
     reactionsByRoom: topRooms(history.reactionsByRoom),
@@ -549,6 +550,7 @@ export function statsFromHistory(history: History, stored: Stats): Outcome {
     reactionsGiven: history.reactionsGiven,
     reactionsReceived: history.reactionsReceived,
     ...streaksOf(days),
+    silentReads: stored.silentReads, // history cannot tell reads without writing
     counters,
   };
   const earned: AchievementKey[] = [];

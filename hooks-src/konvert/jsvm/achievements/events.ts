@@ -8,7 +8,7 @@ import {
   SPEED_WINDOW_MS,
   type AchievementEvent,
 } from "../../rules/achievements.ts";
-import { sqlTextPrepared } from "../sql-scalar.ts";
+import { sqlText } from "../sql-scalar.ts";
 import { localTime, zoneOf } from "./local-time.ts";
 
 const DAY_MS = 86_400_000;
@@ -47,20 +47,21 @@ export function messageSent(
 }
 
 /**
- * The author's messages stored within the speed window before now (at most enough to decide).
- * Read before the write transaction: sends still in flight are not counted yet, which can only
- * delay the achievement by a message or two, never award it early.
+ * The author's other messages within the speed window, counted in the write transaction right
+ * after the new one is stored (so a burst of concurrent sends counts exactly), up to what the
+ * rule needs.
  */
-export function recentSendsOf(app: CoreApp, authorId: string): number {
+export function earlierSendsInWindow(tx: CoreApp, authorId: string): number {
   const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
-  return Number(
-    sqlTextPrepared(
-      app,
+  const withNew = Number(
+    sqlText(
+      tx,
       "SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} " +
         `AND created>{:since} LIMIT ${SPEED_COUNT})`,
       { author: authorId, since },
     ),
   );
+  return Math.max(0, withNew - 1);
 }
 
 /** True when another message than `message` matches the filter. */

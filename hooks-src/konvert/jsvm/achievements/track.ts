@@ -16,7 +16,6 @@ import {
   type Stats,
   type Thresholds,
 } from "../../rules/achievements.ts";
-import { recentSendsOf } from "./events.ts";
 import { cachedEntry, cachedThresholds, countSend, loadStats, saveStats } from "./stats.ts";
 import { unlock, unlockedIds } from "./unlock.ts";
 
@@ -127,14 +126,14 @@ function applyToRow(
 }
 
 /**
- * The author's recent sends, for the speed achievement, read before the write transaction; 0
- * (no query) when tracking is off or the user already has it, as on most sends.
+ * Whether a send by the user can still earn the speed achievement (asked before the write
+ * transaction, so that most sends, by users who have it, skip counting recent messages in it).
  */
-export function sendsTowardSpeed(app: CoreApp, userId: string): number {
-  if (trackingOff()) return 0;
+export function speedPending(app: CoreApp, userId: string): boolean {
+  if (trackingOff()) return false;
   const entry = cachedEntry(app, "speed_shooter");
-  if (!entry) return 0;
+  if (!entry) return false;
   const unlocked = knownUnlocked(app, userId);
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
-  return unlocked.ids.has(entry.id) ? 0 : recentSendsOf(app, userId);
+  return !unlocked.ids.has(entry.id);
 }
