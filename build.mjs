@@ -6,7 +6,7 @@
 // Usage: node build.mjs [--watch]
 // @ts-check
 import * as esbuild from "esbuild";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { findFileScopeProblems } from "./scripts/lib/handler-scope.mjs";
 
 const watch = process.argv.includes("--watch");
@@ -72,10 +72,33 @@ if (watch) {
   }
   console.log("esbuild: watching hooks-src/ for changes");
 } else {
-  try {
-    await Promise.all(targets.map((options) => esbuild.build(options)));
-  } catch {
-    // esbuild already printed the errors
-    process.exit(1);
+  // Written only when changed, and by rename: test runs build once per project while servers of
+  // another project may be reading pb_hooks/ (a half-written file loses routes silently).
+  let failed = false;
+  for (const options of targets) {
+    try {
+      // the scope check runs on the text here instead of the plugin's read of the written file
+      const result = await esbuild.build({ ...options, write: false, plugins: [] });
+      for (const file of result.outputFiles) {
+        const problems = options.bundle ? [] : findFileScopeProblems(file.text);
+        for (const text of problems) console.error(`✘ ${options.outfile}: ${text}`);
+        if (problems.length > 0) failed = true;
+        else writeIfChanged(file.path, file.text);
+      }
+    } catch {
+      failed = true; // esbuild already printed the errors
+    }
   }
+  if (failed) process.exit(1);
+}
+
+/**
+ * @param {string} path
+ * @param {string} text
+ */
+function writeIfChanged(path, text) {
+  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
 }

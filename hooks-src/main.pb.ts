@@ -2,6 +2,11 @@
 // that sees no file scope, so every handler is a one-liner requiring the library at call time.
 // Only `import type` is allowed here (ESLint and the build's scope check enforce it).
 
+// SQLite's WAL checkpoint threshold for the single writer (rules/wal.ts), from the start
+onBootstrap((e) => {
+  e.next();
+  require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
+});
 onRecordCreateRequest((e) => require(`${__hooks}/konvert.js`).users.onSignupRequest(e), "users");
 onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),

@@ -1600,7 +1600,8 @@ __export(index_exports, {
   rooms: () => rooms_exports,
   search: () => search_exports,
   typing: () => typing_exports,
-  users: () => users_exports
+  users: () => users_exports,
+  wal: () => wal_exports
 });
 module.exports = __toCommonJS(index_exports);
 
@@ -5233,6 +5234,33 @@ function retract(e) {
   e.json(200, answer2);
 }
 
+// hooks-src/konvert/jsvm/wal.ts
+var wal_exports = {};
+__export(wal_exports, {
+  ensureWalAutocheckpoint: () => ensureWalAutocheckpoint
+});
+
+// hooks-src/konvert/rules/wal.ts
+var WAL_AUTOCHECKPOINT_PAGES = 1e4;
+function walAutocheckpointPages(setting) {
+  const value = setting.trim();
+  if (value === "off") return null;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) return WAL_AUTOCHECKPOINT_PAGES;
+  return Number(value);
+}
+
+// hooks-src/konvert/jsvm/wal.ts
+var APPLIED_AT = "konvert.wal.autocheckpoint.at";
+var REAPPLY_MS = 6e4;
+function ensureWalAutocheckpoint(app) {
+  const at = app.store().get(APPLIED_AT);
+  if (at !== null && Date.now() - at < REAPPLY_MS) return;
+  app.store().set(APPLIED_AT, Date.now());
+  const pages = walAutocheckpointPages($os.getenv("KONVERT_WAL_AUTOCHECKPOINT"));
+  if (pages === null) return;
+  app.nonconcurrentDB().newQuery(`PRAGMA wal_autocheckpoint=${pages}`).execute();
+}
+
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e) {
   if (e.hasSuperuserAuth()) {
@@ -5271,6 +5299,7 @@ function writeNewMessage(e) {
     body["mentions"] ?? []
   );
   const speed = speedPending(e.app, me2.id);
+  ensureWalAutocheckpoint(e.app);
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan);
     tx.saveNoValidate(message);

@@ -14,6 +14,8 @@ export interface TestServer {
   admin: PocketBase;
   /** Everything PocketBase printed, for failure messages. */
   output: () => string;
+  /** The server's pb_data directory. */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function startPocketBase(options: StartOptions = {}): Promise<TestS
     if (!options.rateLimits) {
       await admin.settings.update({ rateLimits: { excludedIPs: ["127.0.0.1"] } });
     }
-    return { url: instance.url, admin, output: instance.output, stop };
+    return { url: instance.url, admin, output: instance.output, dataDir, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -27,6 +27,7 @@ import { withdraw } from "./notifications.ts";
 import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
 import { speedPending, track } from "./achievements/track.ts";
+import { ensureWalAutocheckpoint } from "./wal.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -76,6 +77,7 @@ export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
     (body["mentions"] as string[] | undefined) ?? [],
   );
   const speed = speedPending(e.app, me.id);
+  ensureWalAutocheckpoint(e.app);
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me, plan);
