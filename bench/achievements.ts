@@ -6,7 +6,7 @@ import { printTable, startTargets, type Stats, type Target } from "./lib.ts";
 import { sendRounds } from "./send-rounds.ts";
 
 const COUNT = Number(process.env["BENCH_COUNT"] ?? 300);
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 7);
 const LEVELS = [1, 8, 64];
 
 process.env["KONVERT_ACHIEVEMENTS"] = "off";

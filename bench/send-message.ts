@@ -6,7 +6,7 @@ import { printTable, processPeakMb, startTargets, type Stats } from "./lib.ts";
 import { sendRounds } from "./send-rounds.ts";
 
 const COUNT = Number(process.env["BENCH_COUNT"] ?? 400);
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 7);
 const LEVELS = [1, 8, 64];
 
 const { targets, stop } = await startTargets();
