@@ -2599,15 +2599,22 @@ function unlock(tx, userId, entry, options) {
 // hooks-src/konvert/jsvm/achievements/track.ts
 var UNLOCKED_TTL_MS = 6e4;
 var UNLOCKED_KEY = "konvert.achievements.unlocked.";
+function cachedUnlocked(userId) {
+  const kept = $app.store().get(UNLOCKED_KEY + userId);
+  if (typeof kept !== "string") return null;
+  const bar = kept.indexOf("|");
+  if (Date.now() - Number(kept.slice(0, bar)) >= UNLOCKED_TTL_MS) return null;
+  return kept.slice(bar + 1);
+}
 function knownUnlocked(app, userId) {
-  const cached = $app.store().get(UNLOCKED_KEY + userId);
-  if (cached && Date.now() - cached.at < UNLOCKED_TTL_MS) {
-    return { ids: new Set(cached.ids === "" ? [] : cached.ids.split(",")), changed: false };
+  const cached = cachedUnlocked(userId);
+  if (cached !== null) {
+    return { ids: new Set(cached === "" ? [] : cached.split(",")), changed: false };
   }
   return { ids: unlockedIds(app, userId), changed: true };
 }
 function rememberUnlocked(userId, ids) {
-  $app.store().set(UNLOCKED_KEY + userId, { ids: [...ids].join(","), at: Date.now() });
+  $app.store().set(UNLOCKED_KEY + userId, `${Date.now()}|${[...ids].join(",")}`);
 }
 var off;
 function trackingOff() {
@@ -2663,6 +2670,8 @@ function speedPending(app, userId) {
   if (trackingOff()) return false;
   const entry = cachedEntry(app, "speed_shooter");
   if (!entry) return false;
+  const cached = cachedUnlocked(userId);
+  if (cached !== null) return !`,${cached},`.includes(`,${entry.id},`);
   const unlocked = knownUnlocked(app, userId);
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
   return !unlocked.ids.has(entry.id);

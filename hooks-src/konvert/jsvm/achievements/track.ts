@@ -27,16 +27,26 @@ import { unlock, unlockedIds } from "./unlock.ts";
 const UNLOCKED_TTL_MS = 60_000;
 const UNLOCKED_KEY = "konvert.achievements.unlocked.";
 
+/** The remembered ids as `a,b,c`, or null when there is no fresh entry. Stored as one text,
+ * `<ms>|<ids>`: a string crosses the JSVM bridge as is, an object is converted field by field. */
+function cachedUnlocked(userId: string): string | null {
+  const kept: unknown = $app.store().get(UNLOCKED_KEY + userId);
+  if (typeof kept !== "string") return null;
+  const bar = kept.indexOf("|");
+  if (Date.now() - Number(kept.slice(0, bar)) >= UNLOCKED_TTL_MS) return null;
+  return kept.slice(bar + 1);
+}
+
 function knownUnlocked(app: CoreApp, userId: string): { ids: Set<string>; changed: boolean } {
-  const cached = $app.store().get(UNLOCKED_KEY + userId) as { ids: string; at: number } | null;
-  if (cached && Date.now() - cached.at < UNLOCKED_TTL_MS) {
-    return { ids: new Set(cached.ids === "" ? [] : cached.ids.split(",")), changed: false };
+  const cached = cachedUnlocked(userId);
+  if (cached !== null) {
+    return { ids: new Set(cached === "" ? [] : cached.split(",")), changed: false };
   }
   return { ids: unlockedIds(app, userId), changed: true };
 }
 
 function rememberUnlocked(userId: string, ids: Set<string>): void {
-  $app.store().set(UNLOCKED_KEY + userId, { ids: [...ids].join(","), at: Date.now() });
+  $app.store().set(UNLOCKED_KEY + userId, `${Date.now()}|${[...ids].join(",")}`);
 }
 
 export type { AchievementEvent } from "../../rules/achievements.ts";
@@ -133,6 +143,8 @@ export function speedPending(app: CoreApp, userId: string): boolean {
   if (trackingOff()) return false;
   const entry = cachedEntry(app, "speed_shooter");
   if (!entry) return false;
+  const cached = cachedUnlocked(userId);
+  if (cached !== null) return !`,${cached},`.includes(`,${entry.id},`);
   const unlocked = knownUnlocked(app, userId);
   if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
   return !unlocked.ids.has(entry.id);
