@@ -14,7 +14,6 @@ import {
   isCountOnlySend,
   isNewYearMiracle,
   isNightOwl,
-  isSpeedShooter,
   nextStreak,
   oneShotsOfSend,
   progressOf,
@@ -339,7 +338,6 @@ describe("times", () => {
         isNewYearMiracle(`2027-${t}`),
       ),
     ).toEqual([true, true, false, false, false]);
-    expect(isSpeedShooter([1, 2, 3])).toBe(false);
   });
 });
 

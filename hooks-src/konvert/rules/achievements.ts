@@ -426,12 +426,6 @@ export function isNewYearMiracle(local: string): boolean {
   return local.slice(5, 10) === "01-01" && local.slice(11, 15) === "00:0" && local[15]! <= "1";
 }
 
-export function isSpeedShooter(sendTimes: readonly number[]): boolean {
-  if (sendTimes.length < SPEED_COUNT) return false;
-  const window = sendTimes.slice(-SPEED_COUNT);
-  return window[window.length - 1]! - window[0]! <= SPEED_WINDOW_MS;
-}
-
 /** Milliseconds since the epoch of a PocketBase date (`2026-01-01 10:00:00.123Z`). */
 export function dateMs(value: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?Z?$/.exec(value);
