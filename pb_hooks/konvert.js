@@ -1595,6 +1595,7 @@ __export(index_exports, {
   profiles: () => profiles_exports,
   reactions: () => reactions_exports,
   readState: () => read_state_exports,
+  realtime: () => hooks_exports,
   roomAdmin: () => room_admin_exports,
   roomList: () => room_list_exports,
   rooms: () => rooms_exports,
@@ -1805,6 +1806,9 @@ function isFuture(until) {
 function nowDate() {
   return (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
 }
+function nowIso() {
+  return (/* @__PURE__ */ new Date()).toISOString();
+}
 
 // hooks-src/konvert/jsvm/access.ts
 function callerOf(e) {
@@ -1906,6 +1910,32 @@ function flag(body, field) {
 }
 function requestEventOf(e) {
   return e.requestEvent;
+}
+function utf8Length(text2) {
+  let bytes = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const next = text2.charCodeAt(i + 1);
+      if (next >= 56320 && next <= 57343) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+function answerNow(e, status, value) {
+  if (e.request.url.query().get("fields") !== "") return false;
+  const body = JSON.stringify(value);
+  const headers = e.response.header();
+  headers.set("Content-Type", "application/json");
+  headers.set("Content-Length", String(utf8Length(body)));
+  e.blob(status, "application/json", body);
+  e.flush();
+  return true;
 }
 
 // hooks-src/konvert/rules/achievements.ts
@@ -4882,6 +4912,437 @@ function historyLimit(raw) {
   return Math.min(n, HISTORY_MAX);
 }
 
+// hooks-src/konvert/rules/realtime.ts
+var ROOM_TOPIC = "room/";
+var FEED_TOPIC = "feed";
+var PRESENCE_TOPIC = "presence/";
+var TYPING_TOPIC = "typing/";
+var ID = /^[a-z0-9]{15}$/;
+function parseTopic(subscription) {
+  const topic = subscription.split("?")[0] ?? "";
+  if (topic === FEED_TOPIC) return { kind: "feed" };
+  for (const [prefix, kind] of [
+    [ROOM_TOPIC, "room"],
+    [PRESENCE_TOPIC, "presence"],
+    [TYPING_TOPIC, "typing"]
+  ]) {
+    if (topic.startsWith(prefix)) {
+      const id = topic.slice(prefix.length);
+      return { kind, id: ID.test(id) ? id : "" };
+    }
+  }
+  return null;
+}
+var indexKey = {
+  /** connections with ROOM_TOPIC of the room: full room events */
+  open: (roomId) => `rt:o:${roomId}`,
+  /** feed connections of members without the room open: list-level events of the room */
+  list: (roomId) => `rt:l:${roomId}`,
+  /** connections with TYPING_TOPIC of the room */
+  typing: (roomId) => `rt:t:${roomId}`,
+  /** feed connections of the user: personal events */
+  feed: (userId) => `rt:f:${userId}`,
+  /** connections watching the user's presence */
+  presence: (userId) => `rt:p:${userId}`,
+  /** every connection of the user holding any of our topics (for re-authorization) */
+  user: (userId) => `rt:u:${userId}`
+};
+var INDEX_PREFIX = "rt:";
+function allowedSubscriptions(subscriptions, grants) {
+  return subscriptions.filter((s) => {
+    const topic = parseTopic(s);
+    if (topic === null || topic.kind === "feed") return true;
+    if (topic.kind === "presence") return grants.people.has(topic.id);
+    return grants.rooms.has(topic.id);
+  });
+}
+function keysFor(userId, subscriptions, grants) {
+  const topics = subscriptions.map(parseTopic).filter((t) => t !== null);
+  if (topics.length === 0) return [];
+  const keys = /* @__PURE__ */ new Set([indexKey.user(userId)]);
+  const open3 = /* @__PURE__ */ new Set();
+  let feed = false;
+  for (const topic of topics) {
+    if (topic.kind === "feed") feed = true;
+    else if (topic.kind === "room" && grants.rooms.has(topic.id)) {
+      open3.add(topic.id);
+      keys.add(indexKey.open(topic.id));
+    } else if (topic.kind === "typing" && grants.rooms.has(topic.id)) {
+      keys.add(indexKey.typing(topic.id));
+    } else if (topic.kind === "presence" && grants.people.has(topic.id)) {
+      keys.add(indexKey.presence(topic.id));
+    }
+  }
+  if (feed) {
+    keys.add(indexKey.feed(userId));
+    for (const room of grants.rooms) if (!open3.has(room)) keys.add(indexKey.list(room));
+  }
+  return [...keys].sort();
+}
+function keyChanges(before, after) {
+  const was = new Set(before);
+  const is = new Set(after);
+  return {
+    leave: before.filter((k) => !is.has(k)),
+    join: after.filter((k) => !was.has(k))
+  };
+}
+function isListLevel(event) {
+  return event.type === "message" || event.type === "room" || event.type === "pin";
+}
+
+// hooks-src/konvert/jsvm/realtime/index-store.ts
+function entryOf(value) {
+  return value ?? null;
+}
+function join2(app, keys, client) {
+  const id = client.id();
+  for (const key of keys) {
+    app.store().setFunc(key, (old) => {
+      const entry = entryOf(old);
+      const ids = entry ? Array.from(entry[0]) : [];
+      if (ids.includes(id)) return old;
+      const clients = entry ? Array.from(entry[1]) : [];
+      ids.push(id);
+      clients.push(client);
+      return [ids, clients];
+    });
+  }
+}
+function leave2(app, keys, clientIds) {
+  if (clientIds.length === 0) return;
+  const gone = new Set(clientIds);
+  for (const key of keys) {
+    if (!app.store().has(key)) continue;
+    app.store().setFunc(key, (old) => {
+      const entry = entryOf(old);
+      if (!entry) return old;
+      const ids = [];
+      const clients = [];
+      const n = entry[0].length;
+      for (let i = 0; i < n; i++) {
+        if (gone.has(entry[0][i])) continue;
+        ids.push(entry[0][i]);
+        clients.push(entry[1][i]);
+      }
+      return ids.length === n ? old : [ids, clients];
+    });
+  }
+}
+function clientsOf(app, key) {
+  const entry = entryOf(app.store().get(key));
+  return entry ? entry[1] : [];
+}
+function idsOf(app, key) {
+  const entry = entryOf(app.store().get(key));
+  return entry ? Array.from(entry[0]) : [];
+}
+function sendTo(app, key, message) {
+  const entry = entryOf(app.store().get(key));
+  if (!entry) return 0;
+  const clients = entry[1];
+  const n = clients.length;
+  for (let i = 0; i < n; i++) clients[i].send(message);
+  return n;
+}
+function sendToExcept(app, key, message, except) {
+  const entry = entryOf(app.store().get(key));
+  if (!entry) return 0;
+  const [ids, clients] = entry;
+  const n = clients.length;
+  let sent = 0;
+  for (let i = 0; i < n; i++) {
+    if (except.has(ids[i])) continue;
+    clients[i].send(message);
+    sent++;
+  }
+  return sent;
+}
+function sweep(app) {
+  const all = app.store().getAll();
+  let dropped = 0;
+  for (const key in all) {
+    if (!key.startsWith(INDEX_PREFIX)) continue;
+    const entry = entryOf(all[key]);
+    if (!entry) continue;
+    const closed = [];
+    const n = entry[0].length;
+    for (let i = 0; i < n; i++) if (entry[1][i].isDiscarded()) closed.push(entry[0][i]);
+    if (closed.length > 0) leave2(app, [key], closed);
+    dropped += closed.length;
+  }
+  return dropped;
+}
+
+// hooks-src/konvert/jsvm/realtime/authorize.ts
+var KEYS = "konvert.rt";
+var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
+function roomsOf(app, userId) {
+  const ids = sqlText(
+    app,
+    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail')",
+    { user: userId, now: nowDate() }
+  );
+  return new Set(JSON.parse(ids));
+}
+function peopleOf(app, userId, ids) {
+  if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const allowed = sqlText(
+    app,
+    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) OR (b.blocker = {:me} AND b.blocked = t.id)) AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) OR (f.userB = t.id AND f.userA = {:me})) OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room WHERE a.user = t.id AND b.user = {:me}))))",
+    { ids: JSON.stringify(ids), me: userId }
+  );
+  return new Set(JSON.parse(allowed));
+}
+function grantsFor(app, userId, subscriptions) {
+  const people = [];
+  let rooms = false;
+  for (const s of subscriptions) {
+    const topic = parseTopic(s);
+    if (topic === null) continue;
+    if (topic.kind === "presence") people.push(topic.id);
+    else rooms = true;
+  }
+  return {
+    rooms: rooms ? roomsOf(app, userId) : /* @__PURE__ */ new Set(),
+    people: peopleOf(app, userId, people)
+  };
+}
+function userOf(client) {
+  const auth = client.get("auth");
+  return auth && auth.collection().name === "users" ? auth.id : "";
+}
+function recordedKeys(client) {
+  const text2 = client.get(KEYS) ?? "";
+  return text2 === "" ? [] : text2.split(" ");
+}
+function place(app, client, keys) {
+  const { leave: gone, join: added } = keyChanges(recordedKeys(client), keys);
+  client.set(KEYS, keys.join(" "));
+  join2(app, added, client);
+  leave2(app, gone, [client.id()]);
+}
+function grantsKey(grants) {
+  return [...grants.rooms].sort().join(",") + "|" + [...grants.people].sort().join(",");
+}
+function onSubscribe(e) {
+  const auth = e.auth;
+  const userId = auth && auth.collection().name === "users" ? auth.id : "";
+  const requested = e.subscriptions;
+  const ours = requested.some((s) => parseTopic(s) !== null);
+  if (!ours) {
+    e.next();
+    if (recordedKeys(e.client).length > 0) place(e.app, e.client, []);
+    return;
+  }
+  let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
+  e.subscriptions = allowedSubscriptions(requested, grants);
+  e.next();
+  if (userId === "") return;
+  place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
+  const again = grantsFor(e.app, userId, requested);
+  if (grantsKey(again) !== grantsKey(grants)) {
+    grants = again;
+    reauthorizeClient(e.app, e.client, userId, grants);
+  }
+}
+function reauthorizeClient(app, client, userId, grants) {
+  const subscriptions = Object.keys(client.subscriptions());
+  const current2 = grants ?? grantsFor(app, userId, subscriptions);
+  const allowed = new Set(allowedSubscriptions(subscriptions, current2));
+  const revoked = subscriptions.filter((s) => !allowed.has(s));
+  if (revoked.length > 0) client.unsubscribe(...revoked);
+  place(app, client, keysFor(userId, [...allowed], current2));
+}
+function reauthorizeUser(app, userId, lostRooms = []) {
+  const key = indexKey.user(userId);
+  const ids = idsOf(app, key);
+  if (lostRooms.length > 0 && ids.length > 0) {
+    const keys = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
+    leave2(app, keys, ids);
+  }
+  for (const client of clientsOf(app, key)) {
+    if (client.isDiscarded() || userOf(client) !== userId) continue;
+    reauthorizeClient(app, client, userId);
+  }
+}
+function reauthorizeRoom(app, roomId) {
+  const keys = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
+  const users = /* @__PURE__ */ new Set();
+  for (const key of keys) {
+    const ids = idsOf(app, key);
+    for (const client of clientsOf(app, key)) {
+      const user = userOf(client);
+      if (user !== "") users.add(user);
+    }
+    leave2(app, [key], ids);
+  }
+  for (const user of users) reauthorizeUser(app, user);
+}
+
+// hooks-src/konvert/jsvm/realtime/publish.ts
+var DEFERRED = "konvert.publishLater";
+function publishRoom(app, roomId, event) {
+  const data = JSON.stringify(event);
+  let sent = sendTo(
+    app,
+    indexKey.open(roomId),
+    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data })
+  );
+  if (isListLevel(event)) {
+    sent += sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
+  }
+  return sent;
+}
+function publishToUser(app, userId, event) {
+  const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
+  sendTo(app, indexKey.feed(userId), message);
+}
+function publishTyping(app, roomId, userId, at) {
+  const own = new Set(idsOf(app, indexKey.user(userId)));
+  const event = { type: "typing", room: roomId, userId };
+  const roomMessage = new SubscriptionMessage({
+    name: ROOM_TOPIC + roomId,
+    data: JSON.stringify(event)
+  });
+  sendToExcept(app, indexKey.open(roomId), roomMessage, own);
+  const data = JSON.stringify({ userId, at });
+  const typingMessage = new SubscriptionMessage({ name: TYPING_TOPIC + roomId, data });
+  sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
+}
+function publishMessage(app, message, action) {
+  const room = message.getString("room");
+  return publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+}
+function recordJson(record2) {
+  return JSON.parse(JSON.stringify(record2));
+}
+function changed(record2, field) {
+  return record2.getString(field) !== record2.original().getString(field);
+}
+function onRecordChange(e, action) {
+  const record2 = e.record;
+  const app = e.app;
+  switch (record2.collection().name) {
+    case "messages":
+      if (action !== "create" || record2.get(DEFERRED) !== true) publishMessage(app, record2, action);
+      break;
+    case "reactions":
+      if (action !== "update") {
+        publishRoom(app, record2.getString("room"), {
+          type: "reaction",
+          action,
+          room: record2.getString("room"),
+          message: record2.getString("message"),
+          user: record2.getString("user"),
+          emoji: record2.getString("emoji")
+        });
+      }
+      break;
+    case "pins":
+      if (action !== "update") {
+        const room = record2.getString("room");
+        publishRoom(app, room, { type: "pin", action, room, message: record2.getString("message") });
+      }
+      break;
+    case "polls":
+      publishPoll(app, record2);
+      break;
+    case "poll_votes":
+      pollOfVote(app, record2);
+      break;
+    case "rooms":
+      roomChanged(app, record2, action);
+      break;
+    case "room_members":
+      membershipChanged(app, record2, action);
+      break;
+    case "notifications":
+      publishToUser(app, record2.getString("recipient"), {
+        type: "notification",
+        action,
+        record: recordJson(record2)
+      });
+      break;
+    case "blocks":
+      reauthorizeUser(app, record2.getString("blocker"));
+      reauthorizeUser(app, record2.getString("blocked"));
+      break;
+    case "friendships":
+      friendsChanged(app, record2, action, record2.getString("userA"), record2.getString("userB"));
+      break;
+    case "friend_requests":
+      friendsChanged(app, record2, action, record2.getString("from"), record2.getString("to"));
+      break;
+    case "users":
+      userChanged(app, record2, action);
+      break;
+  }
+  e.next();
+}
+function publishPoll(app, poll) {
+  const room = poll.getString("room");
+  publishRoom(app, room, { type: "poll", room, message: poll.getString("message"), poll: poll.id });
+}
+function pollOfVote(app, vote3) {
+  let poll;
+  try {
+    poll = app.findRecordById("polls", vote3.getString("poll"));
+  } catch {
+    return;
+  }
+  publishPoll(app, poll);
+}
+function roomChanged(app, room, action) {
+  const gone = action === "delete" || action === "update" && room.getString("deletedAt") !== "";
+  if (gone) {
+    publishRoom(app, room.id, { type: "room", action: "delete", room: room.id });
+    reauthorizeRoom(app, room.id);
+    return;
+  }
+  if (action === "update") {
+    publishRoom(app, room.id, { type: "room", action, room: room.id, record: recordJson(room) });
+  }
+}
+function membershipChanged(app, member, action) {
+  const room = member.getString("room");
+  const user = member.getString("user");
+  if (action === "create") reauthorizeUser(app, user);
+  if (action === "delete") reauthorizeUser(app, user, [room]);
+  if (action !== "update" || changed(member, "role")) {
+    publishRoom(app, room, { type: "member", action, room, user, role: member.getString("role") });
+  }
+  if (action === "update" && changed(member, "readSeq"))
+    publishToUser(app, user, { type: "read", room });
+  else publishToUser(app, user, { type: "membership", action, room });
+}
+function friendsChanged(app, record2, action, a, b) {
+  const event = {
+    type: "friends",
+    action,
+    collection: record2.collection().name,
+    id: record2.id
+  };
+  publishToUser(app, a, event);
+  publishToUser(app, b, event);
+}
+function userChanged(app, user, action) {
+  if (action === "update" && (changed(user, "bannedUntil") || changed(user, "deletedAt"))) {
+    reauthorizeUser(app, user.id);
+  }
+  if (action === "delete") {
+    reauthorizeUser(app, user.id);
+    return;
+  }
+  if (action === "update") {
+    const message = new SubscriptionMessage({
+      name: PRESENCE_TOPIC + user.id,
+      data: JSON.stringify({ type: "user", action, id: user.id })
+    });
+    sendTo(app, indexKey.presence(user.id), message);
+  }
+}
+
 // hooks-src/konvert/jsvm/message-write.ts
 var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
@@ -5276,11 +5737,13 @@ function onMessageCreateRequest(e) {
     e.next();
     return;
   }
-  const message = writeNewMessage(e);
-  $apis.enrichRecord(requestEventOf(e), message);
-  e.json(200, message);
+  const message = writeNewMessage(e, true);
+  const request = requestEventOf(e);
+  $apis.enrichRecord(request, message);
+  if (!answerNow(request, 200, message)) e.json(200, message);
+  publishMessage(e.app, message, "create");
 }
-function writeNewMessage(e) {
+function writeNewMessage(e, publishLater = false) {
   const me2 = callerOf(e);
   const body = e.requestInfo().body;
   refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
@@ -5294,6 +5757,7 @@ function writeNewMessage(e) {
   const replyTo = message.getString("replyTo");
   message.set("author", me2.id);
   message.set("type", type);
+  if (publishLater) message.set(DEFERRED, true);
   const plan = planWrite(e.app, me2, roomId);
   const room = plan.room;
   if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
@@ -5686,23 +6150,9 @@ function authorBlocked(app, author, reactor) {
 // hooks-src/konvert/jsvm/typing.ts
 var typing_exports = {};
 __export(typing_exports, {
-  onSubscribe: () => onSubscribe,
   ping: () => ping
 });
-var PREFIX = "typing/";
 var THROTTLE_MS = 2e3;
-function isMember(app, roomId, userId) {
-  return app.countRecords("room_members", $dbx.hashExp({ room: roomId, user: userId })) > 0;
-}
-function onSubscribe(e) {
-  const auth = e.auth;
-  e.subscriptions = e.subscriptions.filter((topic) => {
-    if (!topic.startsWith(PREFIX)) return true;
-    const roomId = topic.slice(PREFIX.length).split("?")[0] ?? "";
-    return auth !== void 0 && auth.collection().name === "users" && isMember(e.app, roomId, auth.id);
-  });
-  e.next();
-}
 function ping(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
@@ -5716,26 +6166,19 @@ function ping(e) {
     return;
   }
   e.app.store().set(key, now);
-  broadcast(e.app, room.id, me2.id);
   e.noContent(204);
+  publishTyping(e.app, room.id, me2.id, nowIso());
 }
-function broadcast(app, roomId, typist) {
-  const topic = PREFIX + roomId;
-  const members = new Set(
-    app.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, { room: roomId }).map((m) => m.getString("user"))
-  );
-  const message = new SubscriptionMessage({
-    name: topic,
-    data: JSON.stringify({ userId: typist, at: (/* @__PURE__ */ new Date()).toISOString() })
-  });
-  const clients = app.subscriptionsBroker().clients();
-  for (const id in clients) {
-    const client = clients[id];
-    if (!client.hasSubscription(topic)) continue;
-    const auth = client.get("auth");
-    if (!auth || auth.id === typist || !members.has(auth.id)) continue;
-    client.send(message);
-  }
+
+// hooks-src/konvert/jsvm/realtime/hooks.ts
+var hooks_exports = {};
+__export(hooks_exports, {
+  onRecordChange: () => onRecordChange,
+  onSubscribe: () => onSubscribe,
+  sweepClosed: () => sweepClosed
+});
+function sweepClosed() {
+  sweep($app);
 }
 
 // hooks-src/konvert/jsvm/search.ts
@@ -6695,18 +7138,18 @@ function factsOf2(e, u) {
     publicKey: u.getString("publicKey")
   };
 }
-function idsOf(app, sql, me2) {
+function idsOf2(app, sql, me2) {
   const rows = arrayOf(new DynamicModel({ id: "" }));
   app.db().newQuery(sql).bind({ me: me2 }).all(rows);
   return rows.map((r) => r.id);
 }
 function selfUser(e, me2) {
-  const friends = idsOf(
+  const friends = idsOf2(
     e.app,
     "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
     me2.id
   );
-  const blockedUsers = idsOf(
+  const blockedUsers = idsOf2(
     e.app,
     "SELECT blocked AS id FROM blocks WHERE blocker = {:me}",
     me2.id
@@ -6855,8 +7298,8 @@ var rooms_exports2 = {};
 __export(rooms_exports2, {
   create: () => create2,
   invite: () => invite2,
-  join: () => join2,
-  leave: () => leave2,
+  join: () => join3,
+  leave: () => leave3,
   list: () => list8,
   markRead: () => markRead,
   openFavorites: () => openFavorites,
@@ -6985,7 +7428,7 @@ __export(messages_exports2, {
   remove: () => remove6,
   roomToRead: () => roomToRead,
   send: () => send,
-  sendTo: () => sendTo,
+  sendTo: () => sendTo2,
   unreact: () => unreact
 });
 
@@ -7284,7 +7727,7 @@ function list6(e) {
     e.json(200, { messages: lastMessages(e, room.id, limit2) });
   });
 }
-function sendTo(e, me2, roomId, body) {
+function sendTo2(e, me2, roomId, body) {
   const type = legacyMessageType(body["type"]);
   const content = storedContent(body["content"]);
   const request = { room: roomId, content, type };
@@ -7314,7 +7757,7 @@ function send(e) {
     if (typeof body["content"] !== "string" || body["content"].trim() === "") {
       legacy(400, "Контент сообщения не может быть пустым");
     }
-    const id = sendTo(e, me2, roomId, body);
+    const id = sendTo2(e, me2, roomId, body);
     const message = oneMessage(e, id);
     e.json(200, message["type"] === "poll" ? { message, poll: pollFor(e, me2, id) } : message);
   });
@@ -7373,7 +7816,7 @@ function createPoll(e) {
       return legacy(400, "Неверный формат опроса");
     }
     const content = legacyPollText(question, options, body["anonymous"] === true);
-    const id = sendTo(e, me2, roomId, { content, type: "poll" });
+    const id = sendTo2(e, me2, roomId, { content, type: "poll" });
     e.json(200, { message: oneMessage(e, id), poll: pollFor(e, me2, id) });
   });
 }
@@ -7452,7 +7895,7 @@ function send2(e) {
     }
     if (isBanned(me2)) legacy(400, "Вы заблокированы и не можете отправлять сообщения");
     const room = myDm(e.app, me2, dmId);
-    const id = sendTo(e, me2, room.id, body);
+    const id = sendTo2(e, me2, room.id, body);
     e.json(200, oneMessage(e, id, dmId));
   });
 }
@@ -7511,7 +7954,7 @@ function create2(e) {
     e.json(200, legacyRoomById(e.app, me2.id, room.id));
   });
 }
-function join2(e) {
+function join3(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const roomId = e.request.pathValue("roomId");
@@ -7522,7 +7965,7 @@ function join2(e) {
     e.json(200, legacyRoomById(e.app, me2.id, room.id));
   });
 }
-function leave2(e) {
+function leave3(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const roomId = e.request.pathValue("roomId");
@@ -8069,7 +8512,7 @@ __export(achievements_exports, {
   stats: () => stats,
   unlock: () => unlock2
 });
-function entryOf(item) {
+function entryOf2(item) {
   const unlockedAt = item.progress?.unlockedAt ?? "";
   const entry = {
     achievementId: item.achievement.key,
@@ -8093,14 +8536,14 @@ function profile(e) {
     });
     const map = {};
     for (const item of listing.items) {
-      if (item.achievement.key !== "") map[item.achievement.key] = entryOf(item);
+      if (item.achievement.key !== "") map[item.achievement.key] = entryOf2(item);
     }
     e.json(200, { userId, achievements: map, lastUpdated: (/* @__PURE__ */ new Date()).toISOString() });
   });
 }
 function stateOf(listing, key) {
   const item = listing.items.find((i) => i.achievement.key === key);
-  return item ? entryOf(item) : { achievementId: String(key), progress: 0, isUnlocked: false };
+  return item ? entryOf2(item) : { achievementId: String(key), progress: 0, isUnlocked: false };
 }
 function progress(e) {
   handle(e, () => {

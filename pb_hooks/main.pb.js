@@ -231,7 +231,6 @@ onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).messages.onMessageCreateRequest(e),
   "messages"
 );
-onRealtimeSubscribeRequest((e) => require(`${__hooks}/konvert.js`).typing.onSubscribe(e));
 routerAdd(
   "GET",
   "/api/konvert/rooms/{id}/messages",
@@ -688,4 +687,55 @@ routerAdd(
   "POST",
   "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/activity",
   (e) => require(`${__hooks}/konvert.js`).compatAchievements.activity(e)
+);
+onRealtimeSubscribeRequest((e) => require(`${__hooks}/konvert.js`).realtime.onSubscribe(e));
+onRecordAfterCreateSuccess(
+  (e) => require(`${__hooks}/konvert.js`).realtime.onRecordChange(e, "create"),
+  "messages",
+  "reactions",
+  "pins",
+  "polls",
+  "poll_votes",
+  "rooms",
+  "room_members",
+  "notifications",
+  "blocks",
+  "friendships",
+  "friend_requests",
+  "users"
+);
+onRecordAfterUpdateSuccess(
+  (e) => require(`${__hooks}/konvert.js`).realtime.onRecordChange(e, "update"),
+  "messages",
+  "reactions",
+  "pins",
+  "polls",
+  "poll_votes",
+  "rooms",
+  "room_members",
+  "notifications",
+  "blocks",
+  "friendships",
+  "friend_requests",
+  "users"
+);
+onRecordAfterDeleteSuccess(
+  (e) => require(`${__hooks}/konvert.js`).realtime.onRecordChange(e, "delete"),
+  "messages",
+  "reactions",
+  "pins",
+  "polls",
+  "poll_votes",
+  "rooms",
+  "room_members",
+  "notifications",
+  "blocks",
+  "friendships",
+  "friend_requests",
+  "users"
+);
+cronAdd(
+  "konvert-realtime-sweep",
+  "* * * * *",
+  () => require(`${__hooks}/konvert.js`).realtime.sweepClosed()
 );

@@ -4,6 +4,7 @@ import type { MessagesResponse } from "../../types/pocketbase-types.ts";
 import { call } from "../errors.ts";
 import type { Message, MessageType, RoomEvent, Unsubscribe } from "../interface.ts";
 import { konvertApi, seg } from "./konvert-api.ts";
+import { onReconnect, onRoom } from "./live.ts";
 
 export interface HistoryPage {
   items: Message[];
@@ -77,55 +78,63 @@ export function pocketBaseMessages(pb: PocketBase) {
 }
 
 /**
- * New, edited and deleted messages, reactions and typing pings of one room. After a reconnect
- * the messages sent meanwhile are fetched and replayed as "create" events, oldest first.
+ * New, edited and deleted messages, reactions and typing pings of one room, on the room's topic.
+ * After a reconnect the messages created or changed meanwhile are fetched and replayed (oldest
+ * change first), so a dropped connection loses nothing; each message version is delivered once.
  */
 export async function subscribeToRoom(
   pb: PocketBase,
   roomId: string,
   callback: (event: RoomEvent) => void,
 ): Promise<Unsubscribe> {
-  const filter = pb.filter("room = {:room}", { room: roomId });
-  let newest = "";
-  // A message can arrive live and in a replay at once; deliver it once.
-  const delivered = new Set<string>();
-  const deliver = (action: RoomEvent["action"], message: Message) => {
-    if (action === "create") {
-      if (delivered.has(message.id)) return;
-      delivered.add(message.id);
-      if (delivered.size > 500) delivered.delete(delivered.values().next().value ?? "");
-    }
-    if (message.created > newest) newest = message.created;
+  // the newest `updated` seen: the catch-up asks for what changed after it
+  let since = "";
+  // message id -> the version (`updated`) delivered; a message may arrive live and in a replay
+  const seen = new Map<string, string>();
+  const deliver = (message: Message, live?: RoomEvent["action"]) => {
+    const version = seen.get(message.id);
+    if (version !== undefined && version >= message.updated) return;
+    seen.set(message.id, message.updated);
+    if (seen.size > 1000) seen.delete(seen.keys().next().value ?? "");
+    if (message.updated > since) since = message.updated;
+    const action =
+      live ?? (version === undefined && message.created === message.updated ? "create" : "update");
     callback({ action, message });
   };
-  const offMessages = await pb
-    .collection("messages")
-    .subscribe<Message>("*", (e) => deliver(e.action as RoomEvent["action"], e.record), { filter });
-  const offReactions = await pb.collection("reactions").subscribe(
-    "*",
-    (e) =>
-      callback({
-        action: "reaction",
-        messageId: String(e.record["message"]),
-        userId: String(e.record["user"]),
-      }),
-    { filter },
+  const latest = await call(() =>
+    pb.collection("messages").getList<Message>(1, 1, {
+      filter: pb.filter("room = {:room}", { room: roomId }),
+      sort: "-updated",
+      fields: "updated",
+    }),
   );
-  const offTyping = await pb.realtime.subscribe(`typing/${roomId}`, (data: { userId: string }) =>
-    callback({ action: "typing", userId: data.userId }),
-  );
-  // PB_CONNECT fires on every reconnect (the first connection was made by the subscriptions
-  // above, before this listener existed).
-  const offConnect = await pb.realtime.subscribe("PB_CONNECT", () => void replayMissed());
-  const replayMissed = async () => {
-    if (newest === "") return;
+  since = latest.items[0]?.updated ?? "";
+  const offRoom = await onRoom(pb, roomId, (event) => {
+    if (event.type === "message") deliver(event.record as unknown as Message, event.action);
+    else if (event.type === "reaction") {
+      callback({ action: "reaction", messageId: event.message, userId: event.user });
+    } else if (event.type === "typing") callback({ action: "typing", userId: event.userId });
+  });
+  const catchUp = async () => {
     const missed = await pb.collection("messages").getFullList<Message>({
-      filter: pb.filter("room = {:room} && created > {:since}", { room: roomId, since: newest }),
-      sort: "created,id",
+      filter: since
+        ? pb.filter("room = {:room} && updated > {:since}", { room: roomId, since: margin(since) })
+        : pb.filter("room = {:room}", { room: roomId }),
+      sort: "updated,id",
     });
-    for (const message of missed) deliver("create", message);
+    for (const message of missed) deliver(message);
   };
+  const offReconnect = await onReconnect(pb, () => void catchUp().catch(() => undefined));
   return async () => {
-    await Promise.all([offMessages(), offReactions(), offTyping(), offConnect()]);
+    await Promise.all([offRoom(), offReconnect()]);
   };
+}
+
+/**
+ * A watermark moved back by a few seconds: a message is stamped before its transaction commits,
+ * so one stamped earlier can commit after a later one was seen. Replays are deduplicated.
+ */
+function margin(stamp: string): string {
+  const ms = Date.parse(stamp.replace(" ", "T"));
+  return Number.isFinite(ms) ? new Date(ms - 5_000).toISOString().replace("T", " ") : stamp;
 }

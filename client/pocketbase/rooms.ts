@@ -10,6 +10,7 @@ import type {
   RoomsApi,
 } from "../interface.ts";
 import { konvertApi, seg } from "./konvert-api.ts";
+import { onFeed, onReconnect } from "./live.ts";
 
 export function pocketBaseRooms(pb: PocketBase): RoomsApi {
   const send = konvertApi(pb);
@@ -58,39 +59,46 @@ export function pocketBaseE2ee(pb: PocketBase): E2eeApi {
 }
 
 /**
- * Room list changes: any visible room event, own membership event or new message refetches that
- * room's summary (counts included); a room that can no longer be read is reported as removed.
+ * Room list changes, from the caller's feed: a new or changed message, a room edit, pin or
+ * membership change refetches that room's summary (counts included); a room the caller can no
+ * longer read is reported as removed. After a reconnect every listed room is refetched.
  */
 export async function subscribeToRoomUpdates(
   pb: PocketBase,
   callback: (room: RoomSummary | { id: string }, action: "upsert" | "remove") => void,
 ): Promise<() => Promise<void>> {
   const send = konvertApi(pb);
-  const refresh = (roomId: string, deleted: boolean) => {
-    if (deleted) {
-      callback({ id: roomId }, "remove");
-      return;
-    }
+  const refresh = (roomId: string) => {
     send<RoomSummary>("GET", `/rooms/${seg(roomId)}`).then(
       (room) => callback(room, "upsert"),
       () => callback({ id: roomId }, "remove"),
     );
   };
-  const me = pb.authStore.record?.id ?? "";
-  const offRooms = await pb
-    .collection("rooms")
-    .subscribe("*", (e) => refresh(e.record.id, e.action === "delete"));
-  const offMembers = await pb.collection("room_members").subscribe("*", (e) => {
-    const mine = e.record["user"] === me;
-    if (mine) refresh(String(e.record["room"]), e.action === "delete");
+  const offFeed = await onFeed(pb, (event) => {
+    switch (event.type) {
+      case "message":
+      case "pin":
+      case "read":
+        refresh(event.room);
+        break;
+      case "room":
+        if (event.action === "delete") callback({ id: event.room }, "remove");
+        else refresh(event.room);
+        break;
+      case "membership":
+        if (event.action === "delete") callback({ id: event.room }, "remove");
+        else refresh(event.room);
+        break;
+    }
   });
-  // a new message moves its room's preview and counters (the room record itself is not saved)
-  const offMessages = await pb.collection("messages").subscribe("*", (e) => {
-    if (e.action === "create") refresh(String(e.record["room"]), false);
+  const offReconnect = await onReconnect(pb, () => {
+    send<RoomSummary[]>("GET", "/rooms").then(
+      (rooms) => rooms.forEach((room) => callback(room, "upsert")),
+      () => undefined,
+    );
   });
   return async () => {
-    await offRooms();
-    await offMembers();
-    await offMessages();
+    await offFeed();
+    await offReconnect();
   };
 }

@@ -1,7 +1,9 @@
 // Message search and polls over /api/konvert/search and /api/konvert/polls.
 import type PocketBase from "pocketbase";
 import type { PollResults, PollsApi, SearchHit, SearchPage } from "../interface.ts";
+import { call } from "../errors.ts";
 import { konvertApi, seg } from "./konvert-api.ts";
+import { onRoom } from "./live.ts";
 
 export function pocketBaseSearch(pb: PocketBase) {
   const send = konvertApi(pb);
@@ -25,11 +27,13 @@ export function pocketBasePolls(pb: PocketBase): PollsApi {
     vote: (pollId, options) => send<PollResults>("POST", `/polls/${seg(pollId)}/vote`, { options }),
     retractVote: (pollId) => send<PollResults>("DELETE", `/polls/${seg(pollId)}/vote`),
     subscribeToPoll: async (pollId, callback) => {
-      // The polls record is touched on every vote; its event says "changed", the route says how.
-      const off = await pb.collection("polls").subscribe(pollId, (event) => {
-        if (event.action === "update") void getPoll(pollId).then(callback, () => undefined);
+      // A vote is an event of the poll's room that names the poll; the route says how it stands.
+      const poll = await call(() => pb.collection("polls").getOne<{ room: string }>(pollId));
+      return onRoom(pb, poll.room, (event) => {
+        if (event.type === "poll" && event.poll === pollId) {
+          void getPoll(pollId).then(callback, () => undefined);
+        }
       });
-      return off;
     },
   };
 }

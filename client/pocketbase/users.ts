@@ -4,6 +4,7 @@ import type PocketBase from "pocketbase";
 import type { ModerationLogResponse, UsersResponse } from "../../types/pocketbase-types.ts";
 import { call } from "../errors.ts";
 import type { UsersApi, Unsubscribe, User } from "../interface.ts";
+import { onPresence } from "./live.ts";
 import { konvertApi, seg } from "./konvert-api.ts";
 
 export interface SearchPage {
@@ -111,9 +112,10 @@ export async function subscribeToUserStatus(
   userId: string,
   callback: (user: User) => void,
 ): Promise<Unsubscribe> {
-  return call(() =>
-    pb.collection("users").subscribe<UsersResponse>(userId, (e) => {
-      callback(e.record);
-    }),
-  );
+  // the event names who changed; the users API says what the caller may see of them
+  return onPresence(pb, userId, () => {
+    pb.collection("users")
+      .getOne<UsersResponse>(userId)
+      .then(callback, () => undefined);
+  });
 }

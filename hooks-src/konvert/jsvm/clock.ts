@@ -16,3 +16,8 @@ export function isFuture(until: string): boolean {
 export function nowDate(): string {
   return new Date().toISOString().replace("T", " ");
 }
+
+/** Now as ISO 8601 ("2026-01-02T03:04:05.678Z"). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

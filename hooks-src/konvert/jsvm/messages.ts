@@ -12,7 +12,8 @@ import {
 import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
 import { isActiveUntil } from "./clock.ts";
 import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
-import { bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
+import { answerNow, bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
+import { DEFERRED, publishMessage } from "./realtime/publish.ts";
 import {
   afterNewMessage,
   notifyMentions,
@@ -40,13 +41,16 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     e.next();
     return;
   }
-  const message = writeNewMessage(e);
-  $apis.enrichRecord(requestEventOf(e), message);
-  e.json(200, message);
+  const message = writeNewMessage(e, true);
+  const request = requestEventOf(e);
+  $apis.enrichRecord(request, message);
+  // the sender has its answer before the message fans out to the room
+  if (!answerNow(request, 200, message)) e.json(200, message);
+  publishMessage(e.app, message, "create");
 }
 
 /** Checks and writes a new message from a create request (also the legacy send route's core). */
-export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
+export function writeNewMessage(e: core.RecordRequestEvent, publishLater = false): core.Record {
   const me = callerOf(e);
   const body = e.requestInfo().body as Record<string, unknown>;
   refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
@@ -60,6 +64,8 @@ export function writeNewMessage(e: core.RecordRequestEvent): core.Record {
   const replyTo = message.getString("replyTo");
   message.set("author", me.id);
   message.set("type", type);
+  // realtime/publish.ts leaves it to the caller, which answers the sender first
+  if (publishLater) message.set(DEFERRED, true);
 
   const plan = planWrite(e.app, me, roomId);
   const room = plan.room;

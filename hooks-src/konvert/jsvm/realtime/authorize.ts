@@ -1,0 +1,176 @@
+// Who may hear what: decided once per connection when it subscribes, and again for the user's
+// connections whenever their rights change (leave, removal, ban, deletion, block), before the
+// response of the action that changed them.
+import {
+  allowedSubscriptions,
+  indexKey,
+  keyChanges,
+  keysFor,
+  parseTopic,
+  type Grants,
+} from "../../rules/realtime.ts";
+import { nowDate } from "../clock.ts";
+import { sqlText } from "../sql-scalar.ts";
+import { clientsOf, idsOf, join, leave } from "./index-store.ts";
+
+/** The index keys a connection is in, as it last recorded them (connection store). */
+const KEYS = "konvert.rt";
+
+const NO_GRANTS: Grants = { rooms: new Set(), people: new Set() };
+
+/**
+ * Rooms whose events the user may hear: member of a live room, and while banned only the jail
+ * (the read rules of `messages`, pb_migrations/1764050200_messages_access.js).
+ */
+function roomsOf(app: CoreApp, userId: string): Set<string> {
+  const ids = sqlText(
+    app,
+    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m " +
+      "JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user " +
+      "WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' " +
+      "AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail')",
+    { user: userId, now: nowDate() },
+  );
+  return new Set(JSON.parse(ids) as string[]);
+}
+
+/**
+ * Of `ids`, the users whose profile events the user may hear: the `users` read rule for realtime
+ * (pb_migrations/1764100000_people.js): not deleted, no block either way, a friend or a roommate.
+ */
+function peopleOf(app: CoreApp, userId: string, ids: readonly string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  const allowed = sqlText(
+    app,
+    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t " +
+      "WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (" +
+      "t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' " +
+      "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) " +
+      "OR (b.blocker = {:me} AND b.blocked = t.id)) " +
+      "AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) " +
+      "OR (f.userB = t.id AND f.userA = {:me})) " +
+      "OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room " +
+      "WHERE a.user = t.id AND b.user = {:me}))))",
+    { ids: JSON.stringify(ids), me: userId },
+  );
+  return new Set(JSON.parse(allowed) as string[]);
+}
+
+function grantsFor(app: CoreApp, userId: string, subscriptions: readonly string[]): Grants {
+  const people: string[] = [];
+  let rooms = false;
+  for (const s of subscriptions) {
+    const topic = parseTopic(s);
+    if (topic === null) continue;
+    if (topic.kind === "presence") people.push(topic.id);
+    else rooms = true;
+  }
+  return {
+    rooms: rooms ? roomsOf(app, userId) : new Set(),
+    people: peopleOf(app, userId, people),
+  };
+}
+
+function userOf(client: subscriptions.Client): string {
+  const auth = client.get("auth") as core.Record | null | undefined;
+  return auth && auth.collection().name === "users" ? auth.id : "";
+}
+
+function recordedKeys(client: subscriptions.Client): string[] {
+  const text = (client.get(KEYS) as string | null | undefined) ?? "";
+  return text === "" ? [] : text.split(" ");
+}
+
+/** Moves a connection into exactly the index keys `keys`. */
+function place(app: CoreApp, client: subscriptions.Client, keys: readonly string[]): void {
+  const { leave: gone, join: added } = keyChanges(recordedKeys(client), keys);
+  client.set(KEYS, keys.join(" "));
+  join(app, added, client);
+  leave(app, gone, [client.id()]);
+}
+
+function grantsKey(grants: Grants): string {
+  return [...grants.rooms].sort().join(",") + "|" + [...grants.people].sort().join(",");
+}
+
+/**
+ * onRealtimeSubscribeRequest: drops our topics the caller may not hear, lets PocketBase store
+ * the rest, then files the connection in the index. Other topics (collections') are left to
+ * PocketBase and its API rules.
+ */
+export function onSubscribe(e: core.RealtimeSubscribeRequestEvent): void {
+  const auth = e.auth;
+  const userId = auth && auth.collection().name === "users" ? auth.id : "";
+  const requested = e.subscriptions;
+  const ours = requested.some((s) => parseTopic(s) !== null);
+  if (!ours) {
+    e.next();
+    if (recordedKeys(e.client).length > 0) place(e.app, e.client, []);
+    return;
+  }
+  let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
+  e.subscriptions = allowedSubscriptions(requested, grants);
+  e.next();
+  if (userId === "") return;
+  place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
+  // A right revoked while the grants above were read would be missed by the revoker, which
+  // looks at the keys recorded before this connection was placed: read them again after
+  // placing, and settle on what the database says now.
+  const again = grantsFor(e.app, userId, requested);
+  if (grantsKey(again) !== grantsKey(grants)) {
+    grants = again;
+    reauthorizeClient(e.app, e.client, userId, grants);
+  }
+}
+
+/** Applies fresh grants to one connection: revoked topics are unsubscribed and unindexed. */
+function reauthorizeClient(
+  app: CoreApp,
+  client: subscriptions.Client,
+  userId: string,
+  grants?: Grants,
+): void {
+  const subscriptions = Object.keys(client.subscriptions());
+  const current = grants ?? grantsFor(app, userId, subscriptions);
+  const allowed = new Set(allowedSubscriptions(subscriptions, current));
+  const revoked = subscriptions.filter((s) => !allowed.has(s));
+  if (revoked.length > 0) client.unsubscribe(...revoked);
+  place(app, client, keysFor(userId, [...allowed], current));
+}
+
+/**
+ * Re-decides every connection of the user from the database (call after the change committed).
+ * A connection that lost a room is removed from that room's keys by id as well, whatever it
+ * recorded, so a concurrent subscribe cannot leave it behind.
+ */
+export function reauthorizeUser(
+  app: CoreApp,
+  userId: string,
+  lostRooms: readonly string[] = [],
+): void {
+  const key = indexKey.user(userId);
+  const ids = idsOf(app, key);
+  if (lostRooms.length > 0 && ids.length > 0) {
+    const keys = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
+    leave(app, keys, ids);
+  }
+  for (const client of clientsOf(app, key)) {
+    if (client.isDiscarded() || userOf(client) !== userId) continue;
+    reauthorizeClient(app, client, userId);
+  }
+}
+
+/** Re-decides every connection in a room's keys (the room was deleted). */
+export function reauthorizeRoom(app: CoreApp, roomId: string): void {
+  const keys = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
+  const users = new Set<string>();
+  for (const key of keys) {
+    const ids = idsOf(app, key);
+    for (const client of clientsOf(app, key)) {
+      const user = userOf(client);
+      if (user !== "") users.add(user);
+    }
+    leave(app, [key], ids);
+  }
+  for (const user of users) reauthorizeUser(app, user);
+}

@@ -1,0 +1,213 @@
+// Record changes become events on Konvert's topics. Bound to the record "after success" hooks,
+// so every door (records API, batch, our routes, legacy routes, the dashboard) publishes the
+// same way, after the commit, and rights change before the action's response.
+import {
+  FEED_TOPIC,
+  indexKey,
+  isListLevel,
+  PRESENCE_TOPIC,
+  ROOM_TOPIC,
+  TYPING_TOPIC,
+  type RealtimeEvent,
+} from "../../rules/realtime.ts";
+import { reauthorizeRoom, reauthorizeUser } from "./authorize.ts";
+import { idsOf, sendTo, sendToExcept } from "./index-store.ts";
+
+/** Set on a message record by a route that publishes it itself, after answering the sender. */
+export const DEFERRED = "konvert.publishLater";
+
+type Action = "create" | "update" | "delete";
+
+/**
+ * One event of a room: the full event to connections with the room open, and list-level events
+ * to the members' feeds. One JSON text and at most two messages, however many recipients.
+ */
+export function publishRoom(app: CoreApp, roomId: string, event: RealtimeEvent): number {
+  const data = JSON.stringify(event);
+  let sent = sendTo(
+    app,
+    indexKey.open(roomId),
+    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data }),
+  );
+  if (isListLevel(event)) {
+    sent += sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
+  }
+  return sent;
+}
+
+/** An event for one user's own connections. */
+export function publishToUser(app: CoreApp, userId: string, event: RealtimeEvent): void {
+  const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
+  sendTo(app, indexKey.feed(userId), message);
+}
+
+/**
+ * A typing ping: connections with the room open hear it on the room topic, older clients on
+ * `typing/`; the typist's own connections do not.
+ */
+export function publishTyping(app: CoreApp, roomId: string, userId: string, at: string): void {
+  const own = new Set(idsOf(app, indexKey.user(userId)));
+  const event: RealtimeEvent = { type: "typing", room: roomId, userId };
+  const roomMessage = new SubscriptionMessage({
+    name: ROOM_TOPIC + roomId,
+    data: JSON.stringify(event),
+  });
+  sendToExcept(app, indexKey.open(roomId), roomMessage, own);
+  const data = JSON.stringify({ userId, at });
+  const typingMessage = new SubscriptionMessage({ name: TYPING_TOPIC + roomId, data });
+  sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
+}
+
+/** A new message, published by the route that answered its sender first. */
+export function publishMessage(app: CoreApp, message: core.Record, action: Action): number {
+  const room = message.getString("room");
+  return publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+}
+
+function recordJson(record: core.Record): Record<string, unknown> {
+  // the record's public form (hidden fields left out), as the records API answers a member
+  return JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+}
+
+function changed(record: core.Record, field: string): boolean {
+  return record.getString(field) !== record.original().getString(field);
+}
+
+/** onRecordAfter{Create,Update,Delete}Success for the collections Konvert publishes. */
+export function onRecordChange(e: core.RecordEvent, action: Action): void {
+  const record = e.record!;
+  const app = e.app;
+  switch (record.collection().name) {
+    case "messages":
+      if (action !== "create" || record.get(DEFERRED) !== true) publishMessage(app, record, action);
+      break;
+    case "reactions":
+      if (action !== "update") {
+        publishRoom(app, record.getString("room"), {
+          type: "reaction",
+          action,
+          room: record.getString("room"),
+          message: record.getString("message"),
+          user: record.getString("user"),
+          emoji: record.getString("emoji"),
+        });
+      }
+      break;
+    case "pins":
+      if (action !== "update") {
+        const room = record.getString("room");
+        publishRoom(app, room, { type: "pin", action, room, message: record.getString("message") });
+      }
+      break;
+    case "polls":
+      publishPoll(app, record);
+      break;
+    case "poll_votes":
+      pollOfVote(app, record);
+      break;
+    case "rooms":
+      roomChanged(app, record, action);
+      break;
+    case "room_members":
+      membershipChanged(app, record, action);
+      break;
+    case "notifications":
+      publishToUser(app, record.getString("recipient"), {
+        type: "notification",
+        action,
+        record: recordJson(record),
+      });
+      break;
+    case "blocks":
+      // presence of each other, and typing in their DM, end with the block
+      reauthorizeUser(app, record.getString("blocker"));
+      reauthorizeUser(app, record.getString("blocked"));
+      break;
+    case "friendships":
+      friendsChanged(app, record, action, record.getString("userA"), record.getString("userB"));
+      break;
+    case "friend_requests":
+      friendsChanged(app, record, action, record.getString("from"), record.getString("to"));
+      break;
+    case "users":
+      userChanged(app, record, action);
+      break;
+  }
+  e.next();
+}
+
+function publishPoll(app: CoreApp, poll: core.Record): void {
+  const room = poll.getString("room");
+  publishRoom(app, room, { type: "poll", room, message: poll.getString("message"), poll: poll.id });
+}
+
+function pollOfVote(app: CoreApp, vote: core.Record): void {
+  let poll: core.Record;
+  try {
+    poll = app.findRecordById("polls", vote.getString("poll"));
+  } catch {
+    return; // the poll went with its message
+  }
+  publishPoll(app, poll);
+}
+
+function roomChanged(app: CoreApp, room: core.Record, action: Action): void {
+  const gone = action === "delete" || (action === "update" && room.getString("deletedAt") !== "");
+  if (gone) {
+    publishRoom(app, room.id, { type: "room", action: "delete", room: room.id });
+    reauthorizeRoom(app, room.id);
+    return;
+  }
+  if (action === "update") {
+    publishRoom(app, room.id, { type: "room", action, room: room.id, record: recordJson(room) });
+  }
+}
+
+function membershipChanged(app: CoreApp, member: core.Record, action: Action): void {
+  const room = member.getString("room");
+  const user = member.getString("user");
+  if (action === "create") reauthorizeUser(app, user);
+  if (action === "delete") reauthorizeUser(app, user, [room]);
+  if (action !== "update" || changed(member, "role")) {
+    publishRoom(app, room, { type: "member", action, room, user, role: member.getString("role") });
+  }
+  // the member's other devices follow read positions, hiding and roles
+  if (action === "update" && changed(member, "readSeq"))
+    publishToUser(app, user, { type: "read", room });
+  else publishToUser(app, user, { type: "membership", action, room });
+}
+
+function friendsChanged(
+  app: CoreApp,
+  record: core.Record,
+  action: Action,
+  a: string,
+  b: string,
+): void {
+  const event: RealtimeEvent = {
+    type: "friends",
+    action,
+    collection: record.collection().name,
+    id: record.id,
+  };
+  publishToUser(app, a, event);
+  publishToUser(app, b, event);
+}
+
+function userChanged(app: CoreApp, user: core.Record, action: Action): void {
+  if (action === "update" && (changed(user, "bannedUntil") || changed(user, "deletedAt"))) {
+    reauthorizeUser(app, user.id);
+  }
+  if (action === "delete") {
+    reauthorizeUser(app, user.id);
+    return;
+  }
+  if (action === "update") {
+    // the event names who changed; what a watcher may see of them is for the users API to say
+    const message = new SubscriptionMessage({
+      name: PRESENCE_TOPIC + user.id,
+      data: JSON.stringify({ type: "user", action, id: user.id } satisfies RealtimeEvent),
+    });
+    sendTo(app, indexKey.presence(user.id), message);
+  }
+}
