@@ -2000,14 +2000,14 @@ function emptyStats() {
   };
 }
 function applyEvent(previous, event) {
-  const stats2 = { ...previous, counters: { ...previous.counters } };
-  const c = stats2.counters;
+  const stats3 = { ...previous, counters: { ...previous.counters } };
+  const c = stats3.counters;
   const earned = [];
   switch (event.kind) {
     case "message_sent": {
-      stats2.messagesSent += 1;
-      Object.assign(stats2, nextStreak(stats2, dayOf(event.local)));
-      stats2.silentReads = 0;
+      stats3.messagesSent += 1;
+      Object.assign(stats3, nextStreak(stats3, dayOf(event.local)));
+      stats3.silentReads = 0;
       if (event.messageType === "voice") c.voice = (c.voice ?? 0) + 1;
       if (event.messageType === "image") c.photos = (c.photos ?? 0) + 1;
       if (event.messageType === "file") c.files = (c.files ?? 0) + 1;
@@ -2025,14 +2025,14 @@ function applyEvent(previous, event) {
       if (event.unseen) earned.push("ninja");
       break;
     case "reaction_given":
-      stats2.reactionsGiven = event.total;
+      stats3.reactionsGiven = event.total;
       c.reactionsByRoom = bump(c.reactionsByRoom, event.roomId, event.inRoom, true);
       if (REACTION_EMOJIS.includes(event.emoji) && !(c.emojis ?? []).includes(event.emoji)) {
         c.emojis = [...c.emojis ?? [], event.emoji];
       }
       break;
     case "reaction_received":
-      stats2.reactionsReceived = event.total;
+      stats3.reactionsReceived = event.total;
       c.bestMessage = Math.max(c.bestMessage ?? 0, event.onMessage);
       break;
     case "group_created":
@@ -2049,13 +2049,13 @@ function applyEvent(previous, event) {
       c.friends = Math.max(c.friends ?? 0, event.total);
       break;
     case "group_read":
-      stats2.silentReads += event.messages;
+      stats3.silentReads += event.messages;
       break;
     case "history_read":
       if (event.oldestAgeDays >= NOSTALGIA_DAYS) earned.push("nostalgia");
       break;
   }
-  return { stats: stats2, earned };
+  return { stats: stats3, earned };
 }
 function oneShotsOfSend(event) {
   const earned = [];
@@ -2079,13 +2079,13 @@ function crossingCounts(event, thresholds) {
 function withMessageCount(messagesSent) {
   return { ...emptyStats(), messagesSent };
 }
-function progressOf(stats2, key) {
-  const c = stats2.counters;
+function progressOf(stats3, key) {
+  const c = stats3.counters;
   switch (key) {
     case "first_message":
-      return Math.min(stats2.messagesSent, 1);
+      return Math.min(stats3.messagesSent, 1);
     case "chatterbox":
-      return stats2.messagesSent;
+      return stats3.messagesSent;
     case "voice_master":
       return c.voice ?? 0;
     case "photographer":
@@ -2115,9 +2115,9 @@ function progressOf(stats2, key) {
     case "chips_pretzel":
       return c.friends ?? 0;
     case "silent_listener":
-      return stats2.silentReads;
+      return stats3.silentReads;
     case "striker":
-      return stats2.longestStreak;
+      return stats3.longestStreak;
     default:
       return 0;
   }
@@ -2165,8 +2165,8 @@ function touchedBy(event) {
       return [];
   }
 }
-function reached(stats2, thresholds) {
-  return crossed(emptyStats(), stats2, thresholds);
+function reached(stats3, thresholds) {
+  return crossed(emptyStats(), stats3, thresholds);
 }
 function dayOf(local) {
   return local.slice(0, 10);
@@ -2189,9 +2189,9 @@ function nextStreak(prev, today) {
     lastActiveDay: today
   };
 }
-function currentStreakOn(stats2, today) {
-  if (stats2.lastActiveDay === "") return 0;
-  return daysBetween(stats2.lastActiveDay, today) <= 1 ? stats2.currentStreak : 0;
+function currentStreakOn(stats3, today) {
+  if (stats3.lastActiveDay === "") return 0;
+  return daysBetween(stats3.lastActiveDay, today) <= 1 ? stats3.currentStreak : 0;
 }
 function streaksOf(days) {
   let state = { currentStreak: 0, longestStreak: 0, lastActiveDay: "" };
@@ -2262,7 +2262,7 @@ function statsFromHistory(history, stored) {
       best: Math.max(...perDay.values())
     };
   }
-  const stats2 = {
+  const stats3 = {
     messagesSent,
     reactionsGiven: history.reactionsGiven,
     reactionsReceived: history.reactionsReceived,
@@ -2277,7 +2277,7 @@ function statsFromHistory(history, stored) {
   if (history.speedShooter) earned.push("speed_shooter");
   if (history.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
   if (history.quickDelete) earned.push("oops_all");
-  return { stats: stats2, earned };
+  return { stats: stats3, earned };
 }
 
 // hooks-src/konvert/jsvm/sql-scalar.ts
@@ -2394,8 +2394,8 @@ var NUMBER_COLUMNS = [
   "longestStreak",
   "silentReads"
 ];
-function saveStats(tx, row, stats2) {
-  const counters = JSON.stringify(stats2.counters);
+function saveStats(tx, row, stats3) {
+  const counters = JSON.stringify(stats3.counters);
   const rev = newRev();
   const now = nowDate();
   const key = ROW_KEY + row.userId;
@@ -2410,14 +2410,14 @@ function saveStats(tx, row, stats2) {
     };
     let set = "rev={:rev},updated={:now}";
     for (const column of NUMBER_COLUMNS) {
-      if (stats2[column] !== row.stats[column]) {
+      if (stats3[column] !== row.stats[column]) {
         set += `,${column}={:${column}}`;
-        params[column] = stats2[column];
+        params[column] = stats3[column];
       }
     }
-    if (stats2.lastActiveDay !== row.stats.lastActiveDay) {
+    if (stats3.lastActiveDay !== row.stats.lastActiveDay) {
       set += ",lastActiveDay={:lastActiveDay}";
-      params["lastActiveDay"] = stats2.lastActiveDay;
+      params["lastActiveDay"] = stats3.lastActiveDay;
     }
     if (counters !== row.countersText) {
       set += ",counters={:counters}";
@@ -2434,9 +2434,9 @@ function saveStats(tx, row, stats2) {
     row.id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
     tx.db().newQuery(
       "INSERT INTO user_stats (id,user,messagesSent,reactionsGiven,reactionsReceived,currentStreak,longestStreak,lastActiveDay,silentReads,counters,rev,created,updated) VALUES ({:id},{:user},{:messagesSent},{:reactionsGiven},{:reactionsReceived},{:currentStreak},{:longestStreak},{:lastActiveDay},{:silentReads},{:counters},{:rev},{:now},{:now})"
-    ).bind({ ...stats2, counters, rev, now, id: row.id, user: row.userId }).execute();
+    ).bind({ ...stats3, counters, rev, now, id: row.id, user: row.userId }).execute();
   }
-  const stored = { ...stats2, id: row.id, counters, rev, updated: now };
+  const stored = { ...stats3, id: row.id, counters, rev, updated: now };
   tx.store().set(key, JSON.stringify(stored));
   return true;
 }
@@ -5080,7 +5080,7 @@ var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new 
 function roomsOf(app, userId) {
   const ids = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail')",
+    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) WHERE o.room = m.room AND o.user != m.user))",
     { user: userId, now: nowDate() }
   );
   return new Set(JSON.parse(ids));
@@ -5162,8 +5162,15 @@ function reauthorizeUser(app, userId, lostRooms = []) {
     leave2(app, keys, ids);
   }
   for (const client of clientsOf(app, key)) {
-    if (client.isDiscarded() || userOf(client) !== userId) continue;
-    reauthorizeClient(app, client, userId);
+    if (client.isDiscarded()) place(app, client, []);
+    else if (userOf(client) === userId) reauthorizeClient(app, client, userId);
+    else {
+      const ours = Object.keys(client.subscriptions()).filter(
+        (s) => parseTopic(s) !== null
+      );
+      if (ours.length > 0) client.unsubscribe(...ours);
+      place(app, client, []);
+    }
   }
 }
 function reauthorizeRoom(app, roomId) {
@@ -6175,10 +6182,35 @@ var hooks_exports = {};
 __export(hooks_exports, {
   onRecordChange: () => onRecordChange,
   onSubscribe: () => onSubscribe,
+  stats: () => stats,
   sweepClosed: () => sweepClosed
 });
 function sweepClosed() {
   sweep($app);
+}
+function usersIn(app, key) {
+  return clientsOf(app, key).filter((c) => !c.isDiscarded()).map((c) => {
+    const auth = c.get("auth");
+    return auth ? auth.id : "";
+  }).sort();
+}
+function stats(e) {
+  const all = e.app.store().getAll();
+  let keys = 0;
+  for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys++;
+  const body = {
+    connections: e.app.subscriptionsBroker().totalClients(),
+    indexKeys: keys
+  };
+  const room = e.request.url.query().get("room");
+  if (room !== "") {
+    body["room"] = {
+      open: usersIn(e.app, indexKey.open(room)),
+      list: usersIn(e.app, indexKey.list(room)),
+      typing: usersIn(e.app, indexKey.typing(room))
+    };
+  }
+  e.json(200, body);
 }
 
 // hooks-src/konvert/jsvm/search.ts
@@ -6372,10 +6404,10 @@ function allUserIds(app) {
 }
 function recomputeUser(tx, user, entries) {
   const row = loadStats(tx, user.id);
-  const { stats: stats2, earned } = statsFromHistory(historyOf(tx, user), row.stats);
-  saveStats(tx, row, stats2);
+  const { stats: stats3, earned } = statsFromHistory(historyOf(tx, user), row.stats);
+  saveStats(tx, row, stats3);
   let unlocked = 0;
-  for (const key of /* @__PURE__ */ new Set([...earned, ...reached(stats2, thresholdsOf(entries))])) {
+  for (const key of /* @__PURE__ */ new Set([...earned, ...reached(stats3, thresholdsOf(entries))])) {
     const entry = entries.get(key);
     if (entry && unlock(tx, user.id, entry, { notify: false })) unlocked += 1;
   }
@@ -6390,7 +6422,7 @@ function recomputeUser(tx, user, entries) {
   )) {
     const entry = keyOf.get(locked.getString("achievement"));
     if (!entry) continue;
-    const progress2 = Math.min(progressOf(stats2, entry.key), entry.maxProgress);
+    const progress2 = Math.min(progressOf(stats3, entry.key), entry.maxProgress);
     if (locked.getInt("progress") !== progress2) {
       locked.set("progress", progress2);
       tx.save(locked);
@@ -6536,7 +6568,7 @@ function list5(e) {
   const requested = e.request.url.query().get("userId");
   const own = requested === "" || requested === me2.id;
   const user = own ? me2 : findActiveUser(e.app, requested);
-  const stats2 = own ? loadStats(e.app, me2.id).stats : null;
+  const stats3 = own ? loadStats(e.app, me2.id).stats : null;
   const unlockRows = new Map(
     e.app.findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id }).map((r) => [r.getString("achievement"), r])
   );
@@ -6548,12 +6580,12 @@ function list5(e) {
     if (!own && (!unlocked || secret)) continue;
     items.push({
       achievement: catalogueJson(a, secret && !unlocked),
-      progress: unlocked ? rowJson(row) : ownProgress(a, user.id, stats2, secret)
+      progress: unlocked ? rowJson(row) : ownProgress(a, user.id, stats3, secret)
     });
   }
   const body = { user: user.id, items };
   if (own)
-    body["stats"] = statsJson(stats2, localTime(new DateTime().string(), zoneOf(me2)).slice(0, 10));
+    body["stats"] = statsJson(stats3, localTime(new DateTime().string(), zoneOf(me2)).slice(0, 10));
   e.json(200, body);
 }
 function catalogueJson(a, masked) {
@@ -6581,10 +6613,10 @@ function rowJson(row) {
     updated: row.getString("updated")
   };
 }
-function ownProgress(a, userId, stats2, secret) {
-  if (stats2 === null || secret) return null;
+function ownProgress(a, userId, stats3, secret) {
+  if (stats3 === null || secret) return null;
   const progress2 = Math.min(
-    progressOf(stats2, a.getString("key")),
+    progressOf(stats3, a.getString("key")),
     a.getInt("maxProgress")
   );
   if (progress2 === 0) return null;
@@ -6599,15 +6631,15 @@ function ownProgress(a, userId, stats2, secret) {
     updated: ""
   };
 }
-function statsJson(stats2, today) {
-  const c = stats2?.counters;
+function statsJson(stats3, today) {
+  const c = stats3?.counters;
   return {
-    messagesSent: stats2?.messagesSent ?? 0,
-    reactionsGiven: stats2?.reactionsGiven ?? 0,
-    reactionsReceived: stats2?.reactionsReceived ?? 0,
-    currentStreak: stats2 ? currentStreakOn(stats2, today) : 0,
-    longestStreak: stats2?.longestStreak ?? 0,
-    lastActiveDay: stats2?.lastActiveDay ?? "",
+    messagesSent: stats3?.messagesSent ?? 0,
+    reactionsGiven: stats3?.reactionsGiven ?? 0,
+    reactionsReceived: stats3?.reactionsReceived ?? 0,
+    currentStreak: stats3 ? currentStreakOn(stats3, today) : 0,
+    longestStreak: stats3?.longestStreak ?? 0,
+    lastActiveDay: stats3?.lastActiveDay ?? "",
     voice: c?.voice ?? 0,
     photos: c?.photos ?? 0,
     files: c?.files ?? 0,
@@ -8509,7 +8541,7 @@ __export(achievements_exports, {
   activity: () => activity2,
   profile: () => profile,
   progress: () => progress,
-  stats: () => stats,
+  stats: () => stats2,
   unlock: () => unlock2
 });
 function entryOf2(item) {
@@ -8568,7 +8600,7 @@ function unlock2(e) {
     e.json(200, { success: true, newUnlock, achievement: stateOf(ownListing(e, me2), key) });
   });
 }
-function stats(e) {
+function stats2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const s = ownListing(e, me2).stats;

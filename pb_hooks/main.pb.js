@@ -734,6 +734,12 @@ onRecordAfterDeleteSuccess(
   "friend_requests",
   "users"
 );
+routerAdd(
+  "GET",
+  "/api/konvert/admin/realtime",
+  (e) => require(`${__hooks}/konvert.js`).realtime.stats(e),
+  $apis.requireSuperuserAuth()
+);
 cronAdd(
   "konvert-realtime-sweep",
   "* * * * *",

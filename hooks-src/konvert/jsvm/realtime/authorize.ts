@@ -20,7 +20,8 @@ const NO_GRANTS: Grants = { rooms: new Set(), people: new Set() };
 
 /**
  * Rooms whose events the user may hear: member of a live room, and while banned only the jail
- * (the read rules of `messages`, pb_migrations/1764050200_messages_access.js).
+ * (the read rules of `messages`, pb_migrations/1764050200_messages_access.js); a DM not while
+ * either side blocks the other (nobody may send there then).
  */
 function roomsOf(app: CoreApp, userId: string): Set<string> {
   const ids = sqlText(
@@ -28,7 +29,11 @@ function roomsOf(app: CoreApp, userId: string): Set<string> {
     "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m " +
       "JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user " +
       "WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' " +
-      "AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail')",
+      "AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') " +
+      // a DM goes quiet for both sides while either has blocked the other
+      "AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b " +
+      "ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) " +
+      "WHERE o.room = m.room AND o.user != m.user))",
     { user: userId, now: nowDate() },
   );
   return new Set(JSON.parse(ids) as string[]);
@@ -155,8 +160,17 @@ export function reauthorizeUser(
     leave(app, keys, ids);
   }
   for (const client of clientsOf(app, key)) {
-    if (client.isDiscarded() || userOf(client) !== userId) continue;
-    reauthorizeClient(app, client, userId);
+    if (client.isDiscarded()) place(app, client, []);
+    else if (userOf(client) === userId) reauthorizeClient(app, client, userId);
+    else {
+      // PocketBase signs a connection out when its user's token key changes (password change,
+      // account deletion): it keeps no topic of ours until it subscribes again, signed in
+      const ours = Object.keys(client.subscriptions() as Record<string, unknown>).filter(
+        (s) => parseTopic(s) !== null,
+      );
+      if (ours.length > 0) client.unsubscribe(...ours);
+      place(app, client, []);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // The realtime handlers main.pb.ts registers.
-import { sweep } from "./index-store.ts";
+import { INDEX_PREFIX, indexKey } from "../../rules/realtime.ts";
+import { clientsOf, sweep } from "./index-store.ts";
 
 export { onSubscribe } from "./authorize.ts";
 export { onRecordChange } from "./publish.ts";
@@ -7,4 +8,37 @@ export { onRecordChange } from "./publish.ts";
 /** Cron: closed connections leave the index. */
 export function sweepClosed(): void {
   sweep($app);
+}
+
+function usersIn(app: CoreApp, key: string): string[] {
+  return clientsOf(app, key)
+    .filter((c) => !c.isDiscarded())
+    .map((c) => {
+      const auth = c.get("auth") as core.Record | null | undefined;
+      return auth ? auth.id : "";
+    })
+    .sort();
+}
+
+/**
+ * GET /api/konvert/admin/realtime[?room=ID] (superusers): connections, index size, and who is
+ * listening to one room — what an operator asks when someone hears too much or too little.
+ */
+export function stats(e: core.RequestEvent): void {
+  const all = e.app.store().getAll() as Record<string, unknown>;
+  let keys = 0;
+  for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys++;
+  const body: Record<string, unknown> = {
+    connections: e.app.subscriptionsBroker().totalClients(),
+    indexKeys: keys,
+  };
+  const room = e.request!.url!.query().get("room");
+  if (room !== "") {
+    body["room"] = {
+      open: usersIn(e.app, indexKey.open(room)),
+      list: usersIn(e.app, indexKey.list(room)),
+      typing: usersIn(e.app, indexKey.typing(room)),
+    };
+  }
+  e.json(200, body);
 }

@@ -1,0 +1,405 @@
+// Konvert's realtime topics (room/<id>, feed, presence/<id>): who may subscribe, and rights that
+// end while a connection is open (leave, removal, ban, account deletion, block) end its events
+// before the action's response. Barriers, not sleeps: a later event on the same connection
+// proves that an earlier one was not sent (one connection's events arrive in order).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import PocketBase from "pocketbase";
+import { createPocketBaseBackend } from "../../client/index.ts";
+import type { RealtimeEvent } from "../../hooks-src/konvert/rules/realtime.ts";
+import { api } from "../support/api.ts";
+import { waitUntil } from "../support/realtime.ts";
+import { seedRoom } from "../support/rooms.ts";
+import { startPocketBase, type TestServer } from "../support/server.ts";
+import { startProxy } from "../support/tcp-proxy.ts";
+import { createUser, type TestUser } from "../support/users.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startPocketBase();
+});
+afterAll(() => server.stop());
+
+interface Heard {
+  topic: string;
+  event: RealtimeEvent;
+}
+
+/** Subscribes a client to topics, logging every event it hears. */
+async function listen(client: PocketBase, topics: string[]): Promise<Heard[]> {
+  const log: Heard[] = [];
+  for (const topic of topics) {
+    await client.realtime.subscribe(topic, (event: RealtimeEvent) => log.push({ topic, event }));
+  }
+  return log;
+}
+
+function messageIds(log: Heard[]): string[] {
+  return log.flatMap(({ event }) => (event.type === "message" ? [String(event.record["id"])] : []));
+}
+
+async function send(user: TestUser, roomId: string, content: string): Promise<string> {
+  return (await createPocketBaseBackend(user.client).messages.sendMessage(roomId, content)).id;
+}
+
+async function indexed(roomId: string): Promise<{ open: string[]; list: string[] }> {
+  const stats = await server.admin.send<{ room: { open: string[]; list: string[] } }>(
+    `/api/konvert/admin/realtime?room=${roomId}`,
+    {},
+  );
+  return { open: stats.room.open, list: stats.room.list };
+}
+
+describe("subscribing", () => {
+  it("delivers a room's events only to members who subscribed, once each", async () => {
+    const [owner, member, outsider] = await Promise.all([
+      createUser(server),
+      createUser(server),
+      createUser(server),
+    ]);
+    const room = await seedRoom(server, "private", [owner, member]);
+    const own = await seedRoom(server, "private", [outsider]);
+    const memberLog = await listen(member.client, [`room/${room.id}`, "feed"]);
+    const outsiderLog = await listen(outsider.client, [`room/${room.id}`, "feed"]);
+    const id = await send(owner, room.id, "hello");
+    await waitUntil(() => messageIds(memberLog).includes(id), "member hears the message");
+    // the outsider's own room is the barrier on the outsider's connection
+    const sentinel = await send(outsider, own.id, "mine");
+    await waitUntil(() => messageIds(outsiderLog).includes(sentinel), "outsider sentinel");
+    expect(messageIds(outsiderLog)).toEqual([sentinel]);
+    // with the room open, the member hears it on the room topic and not again on the feed
+    expect(memberLog.filter((h) => h.topic === "feed" && h.event.type === "message")).toEqual([]);
+    expect(memberLog.find((h) => h.event.type === "message")).toMatchObject({
+      topic: `room/${room.id}`,
+      event: { type: "message", action: "create", room: room.id, record: { content: "hello" } },
+    });
+    expect(memberLog[0]?.event).not.toHaveProperty("record.seq");
+    await Promise.all([member, outsider].map((u) => u.client.realtime.unsubscribe()));
+  });
+
+  it("gives the feed list-level events of every room and personal events of its user only", async () => {
+    const [a, b] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "private", [a, b]);
+    const feedA = await listen(a.client, ["feed"]);
+    const feedB = await listen(b.client, ["feed"]);
+    const id = await send(b, room.id, `hi @${a.record.username}`);
+    await waitUntil(
+      () => feedA.some((h) => h.event.type === "notification"),
+      "a's mention notification",
+    );
+    await waitUntil(() => messageIds(feedB).includes(id), "b's own message on the feed");
+    expect(messageIds(feedA)).toContain(id);
+    // b's own notifications (a first-message achievement) may come; none about a's mention
+    const mentionsToB = feedB.filter(
+      (h) => h.event.type === "notification" && h.event.record["type"] === "mention",
+    );
+    expect(mentionsToB).toEqual([]);
+    await Promise.all([a, b].map((u) => u.client.realtime.unsubscribe()));
+  });
+
+  it("refuses topics to the anonymous, banned users outside the jail, and strangers' presence", async () => {
+    const [owner, banned, stranger, friendless] = await Promise.all([
+      createUser(server),
+      createUser(server, { bannedUntil: "2999-01-01 00:00:00.000Z" }),
+      createUser(server),
+      createUser(server),
+    ]);
+    const room = await seedRoom(server, "private", [owner, banned]);
+    const shared = await seedRoom(server, "private", [owner, stranger]);
+    const anonymous = createPocketBaseBackend(server.url).pb;
+    const anonLog = await listen(anonymous, [`room/${room.id}`, "feed"]);
+    const bannedLog = await listen(banned.client, [`room/${room.id}`]);
+    const presenceLog = await listen(friendless.client, [`presence/${owner.record.id}`]);
+    const roommateLog = await listen(stranger.client, [
+      `presence/${owner.record.id}`,
+      `room/${shared.id}`,
+    ]);
+    await send(owner, room.id, "not for them");
+    await api(owner.client, "POST", "/profile", { displayName: "Renamed" });
+    // the roommate hears the presence change; a message in their room is the barrier after it
+    await waitUntil(() => roommateLog.some((h) => h.event.type === "user"), "roommate presence");
+    const sentinel = await send(owner, shared.id, "barrier");
+    await waitUntil(() => messageIds(roommateLog).includes(sentinel), "roommate barrier");
+    expect(await indexed(room.id)).toEqual({ open: [], list: [] });
+    expect(anonLog).toEqual([]);
+    expect(bannedLog).toEqual([]);
+    expect(presenceLog).toEqual([]);
+    await Promise.all(
+      [anonymous, banned.client, stranger.client, friendless.client].map((c) =>
+        c.realtime.unsubscribe(),
+      ),
+    );
+  });
+});
+
+describe("revocation before the response", () => {
+  /** owner + victim + witness in `room`; victim and witness also share `other` (the barrier). */
+  async function scene(victimFields = {}) {
+    const [owner, victim, witness] = await Promise.all([
+      createUser(server),
+      createUser(server, victimFields),
+      createUser(server),
+    ]);
+    const room = await seedRoom(server, "private", [owner, victim, witness]);
+    const other = await seedRoom(server, "private", [witness, victim]);
+    const victimLog = await listen(victim.client, [`room/${room.id}`, `typing/${room.id}`, "feed"]);
+    const witnessLog = await listen(witness.client, [`room/${room.id}`]);
+    const before = await send(owner, room.id, "before");
+    await waitUntil(() => messageIds(victimLog).includes(before), "victim hears before");
+    return { owner, victim, witness, room, other, victimLog, witnessLog };
+  }
+
+  /** After the action: a message in the room reaches the witness, never the victim. */
+  async function expectCutOff(
+    s: Awaited<ReturnType<typeof scene>>,
+    barrier: () => Promise<string>,
+  ) {
+    const after = await send(s.owner, s.room.id, "after");
+    await waitUntil(() => messageIds(s.witnessLog).includes(after), "witness hears after");
+    await api(s.owner.client, "POST", `/rooms/${s.room.id}/typing`);
+    const sentinel = await barrier();
+    await waitUntil(() => messageIds(s.victimLog).includes(sentinel), "victim barrier");
+    expect(messageIds(s.victimLog)).not.toContain(after);
+    expect(
+      s.victimLog.filter((h) => h.event.type === "typing" || h.topic.startsWith("typing/")),
+    ).toEqual([]);
+    const listening = await indexed(s.room.id);
+    expect([...listening.open, ...listening.list]).not.toContain(s.victim.record.id);
+    await Promise.all([s.victim, s.witness].map((u) => u.client.realtime.unsubscribe()));
+  }
+
+  it("on leaving", async () => {
+    const s = await scene();
+    await api(s.victim.client, "POST", `/rooms/${s.room.id}/leave`);
+    await expectCutOff(s, () => send(s.witness, s.other.id, "barrier"));
+  });
+
+  it("on removal", async () => {
+    const s = await scene();
+    await api(s.owner.client, "POST", `/rooms/${s.room.id}/remove`, { userId: s.victim.record.id });
+    expect(s.victimLog).toContainEqual({
+      topic: "feed",
+      event: { type: "membership", action: "delete", room: s.room.id },
+    });
+    await expectCutOff(s, () => send(s.witness, s.other.id, "barrier"));
+  });
+
+  it("on a ban (the jail stays audible)", async () => {
+    const s = await scene();
+    const moderator = await createUser(server, { role: "moderator" });
+    await api(moderator.client, "POST", `/users/${s.victim.record.id}/ban`, { hours: 1 });
+    const jail = await server.admin.collection("rooms").getFirstListItem("system = 'jail'");
+    await expectCutOff(s, async () => {
+      // the witness's room is out of reach too; the jail is where the victim still hears
+      const other = await send(s.witness, s.other.id, "not while banned");
+      const sentinel = (
+        await server.admin.collection("messages").create({
+          room: jail.id,
+          author: moderator.record.id,
+          type: "text",
+          content: "jail sentinel",
+        })
+      ).id;
+      await waitUntil(() => messageIds(s.victimLog).includes(sentinel), "jail sentinel");
+      expect(messageIds(s.victimLog)).not.toContain(other);
+      return sentinel;
+    });
+  });
+
+  it("on account deletion (the connection keeps no topic)", async () => {
+    const s = await scene();
+    await api(s.victim.client, "POST", "/account/delete", { password: s.victim.password });
+    const after = await send(s.owner, s.room.id, "after");
+    await waitUntil(() => messageIds(s.witnessLog).includes(after), "witness hears after");
+    const listening = await indexed(s.room.id);
+    expect([...listening.open, ...listening.list]).toEqual([s.witness.record.id]);
+    const other = await indexed(s.other.id);
+    expect([...other.open, ...other.list]).toEqual([]);
+    expect(messageIds(s.victimLog)).not.toContain(after);
+    await s.witness.client.realtime.unsubscribe();
+  });
+
+  it("on a block: presence and DM typing stop both ways", async () => {
+    const [a, b] = await Promise.all([createUser(server), createUser(server)]);
+    const dm = await api<{ id: string }>(a.client, "POST", "/dms", { userId: b.record.id });
+    const barrierRoom = await seedRoom(server, "private", [a, b]);
+    const logB = await listen(b.client, [
+      `presence/${a.record.id}`,
+      `room/${dm.id}`,
+      `room/${barrierRoom.id}`,
+    ]);
+    await api(a.client, "POST", "/profile", { displayName: "Before block" });
+    await waitUntil(() => logB.some((h) => h.event.type === "user"), "presence before the block");
+    await api(a.client, "POST", `/blocks/${b.record.id}`);
+    const heard = logB.length;
+    await api(a.client, "POST", "/profile", { displayName: "After block" });
+    await api(a.client, "POST", `/rooms/${dm.id}/typing`);
+    const sentinel = await send(a, barrierRoom.id, "barrier");
+    await waitUntil(() => messageIds(logB).includes(sentinel), "barrier after the block");
+    const since = logB.slice(heard).map((h) => h.event.type);
+    expect(since.filter((t) => t === "user" || t === "typing")).toEqual([]);
+    await b.client.realtime.unsubscribe();
+  });
+
+  it("re-authorizes a connection that subscribes again", async () => {
+    const [owner, joiner] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "public", [owner]);
+    const log = await listen(joiner.client, [`room/${room.id}`, "feed"]);
+    await api(joiner.client, "POST", `/rooms/${room.id}/join`);
+    // joined: the feed hears the room at once; the room topic after the client asks again
+    const first = await send(owner, room.id, "first");
+    await waitUntil(() => messageIds(log).includes(first), "feed after joining");
+    expect(log.find((h) => messageIds([h]).includes(first))?.topic).toBe("feed");
+    // the SDK submits a topic again only when it gains its first listener
+    await joiner.client.realtime.unsubscribe(`room/${room.id}`);
+    await joiner.client.realtime.subscribe(`room/${room.id}`, (event: RealtimeEvent) =>
+      log.push({ topic: `room/${room.id}`, event }),
+    );
+    const second = await send(owner, room.id, "second");
+    await waitUntil(() => messageIds(log).includes(second), "room topic after resubscribing");
+    expect(log.filter((h) => messageIds([h]).includes(second)).map((h) => h.topic)).toContain(
+      `room/${room.id}`,
+    );
+    await joiner.client.realtime.unsubscribe();
+  });
+});
+
+describe("catch-up", () => {
+  it("replays what was created, edited and deleted while the connection was cut, once each", async () => {
+    const [a, b] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "private", [a, b]);
+    const proxy = await startProxy(server.url);
+    const viaProxy = new PocketBase(proxy.url);
+    viaProxy.autoCancellation(false);
+    viaProxy.authStore.save(b.client.authStore.token, b.client.authStore.record);
+    const events: { action: string; content: string; deleted: boolean }[] = [];
+    const backendB = createPocketBaseBackend(viaProxy);
+    const stopRoom = await backendB.realtime.subscribeToRoom(room.id, (e) => {
+      if (e.message) {
+        events.push({
+          action: e.action,
+          content: e.message.content,
+          deleted: e.message.deletedAt !== "",
+        });
+      }
+    });
+    const upserts: string[] = [];
+    const stopList = await backendB.realtime.subscribeToRoomUpdates((r, action) =>
+      upserts.push(`${action}:${r.id}`),
+    );
+    const sender = createPocketBaseBackend(a.client).messages;
+    const kept = await sender.sendMessage(room.id, "kept");
+    const doomed = await sender.sendMessage(room.id, "doomed");
+    await waitUntil(() => events.length === 2, "two messages live");
+    proxy.cut(); // the stream drops; all of this happens while b is away
+    await sender.sendMessage(room.id, "while away");
+    await sender.editMessage(kept.id, "kept, edited");
+    await sender.deleteMessage(doomed.id);
+    await waitUntil(() => events.some((e) => e.content === "while away"), "replay", 15_000);
+    await waitUntil(() => events.some((e) => e.content === "kept, edited"), "edit replayed");
+    await waitUntil(() => events.some((e) => e.deleted), "tombstone replayed");
+    expect(events.filter((e) => e.content === "while away")).toEqual([
+      { action: "create", content: "while away", deleted: false },
+    ]);
+    expect(events.filter((e) => e.content === "kept, edited")).toHaveLength(1);
+    expect(events.filter((e) => e.deleted)).toHaveLength(1);
+    // the room list was refetched after the reconnect
+    await waitUntil(() => upserts.includes(`upsert:${room.id}`), "room list refreshed");
+    await stopRoom();
+    await stopList();
+    viaProxy.realtime.unsubscribe().catch(() => undefined);
+    await proxy.close();
+  });
+});
+
+/** A tiny deterministic PRNG so a failing walk can be replayed. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+}
+
+describe("random walk", () => {
+  it("never delivers an event of a room to a connection while its user is not a member", async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => createUser(server)));
+    const rooms = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        seedRoom(server, i % 2 ? "public" : "private", [users[i]!]),
+      ),
+    );
+    const member = new Map<string, boolean>();
+    const key = (room: string, user: string) => `${room}/${user}`;
+    rooms.forEach((r, i) => member.set(key(r.id, users[i]!.record.id), true));
+    // message ids each user may hear: sent while they were a member
+    const allowed = new Map<string, Set<string>>(users.map((u) => [u.record.id, new Set()]));
+    const logs = new Map<string, Heard[]>();
+    const topics = ["feed", ...rooms.map((r) => `room/${r.id}`)];
+    for (const u of users) logs.set(u.record.id, await listen(u.client, topics));
+    const next = random(7);
+    const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
+    for (let step = 0; step < 100; step++) {
+      const room = pick(rooms);
+      const user = pick(users);
+      const isMember = member.get(key(room.id, user.record.id)) === true;
+      const roll = next();
+      if (!isMember && roll < 0.3) {
+        if (room.type === "public") await api(user.client, "POST", `/rooms/${room.id}/join`);
+        else {
+          const inviter = users.find((u) => member.get(key(room.id, u.record.id)));
+          if (!inviter) continue;
+          await api(inviter.client, "POST", `/rooms/${room.id}/invite`, { userId: user.record.id });
+        }
+        member.set(key(room.id, user.record.id), true);
+      } else if (isMember && roll < 0.15) {
+        if (users[rooms.indexOf(room)] === user) continue; // owners stay
+        await api(user.client, "POST", `/rooms/${room.id}/leave`);
+        member.set(key(room.id, user.record.id), false);
+      } else if (isMember && roll < 0.25) {
+        // as the typed client does when its room list changes: submit its topics again
+        await user.client.realtime.unsubscribe(`room/${room.id}`);
+        await user.client.realtime.subscribe(`room/${room.id}`, (event: RealtimeEvent) =>
+          logs.get(user.record.id)!.push({ topic: `room/${room.id}`, event }),
+        );
+      } else if (isMember) {
+        const id = await send(user, room.id, `step ${step}`);
+        for (const u of users) {
+          if (member.get(key(room.id, u.record.id))) allowed.get(u.record.id)!.add(id);
+        }
+        if (roll > 0.8) await createPocketBaseBackend(user.client).messages.addReaction(id, "👍");
+        if (roll > 0.9) await api(user.client, "POST", `/rooms/${room.id}/typing`);
+      }
+    }
+    // a last message in every room reaches every member: the barrier for each connection
+    const sentinels: string[] = [];
+    for (const [i, room] of rooms.entries()) {
+      const id = await send(users[i]!, room.id, "end");
+      sentinels.push(id);
+      for (const u of users)
+        if (member.get(key(room.id, u.record.id))) allowed.get(u.record.id)!.add(id);
+    }
+    for (const u of users) {
+      const expected = sentinels.filter((id) => allowed.get(u.record.id)!.has(id));
+      await waitUntil(
+        () => expected.every((id) => messageIds(logs.get(u.record.id)!).includes(id)),
+        `sentinels for ${u.record.username}`,
+      );
+    }
+    let checked = 0;
+    for (const u of users) {
+      const mine = allowed.get(u.record.id)!;
+      for (const { event } of logs.get(u.record.id)!) {
+        checked += 1;
+        if (event.type === "message") expect(mine.has(String(event.record["id"]))).toBe(true);
+        else if (event.type === "reaction") expect(mine.has(event.message)).toBe(true);
+        else if (event.type === "membership" || event.type === "read") {
+          expect(event.room).toBeTruthy();
+        } else if (event.type === "notification") {
+          expect(event.record["recipient"]).toBe(u.record.id);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    await Promise.all(users.map((u) => u.client.realtime.unsubscribe()));
+  });
+});
