@@ -41,12 +41,19 @@ async function send(user: TestUser, roomId: string, content: string): Promise<st
   return (await createPocketBaseBackend(user.client).messages.sendMessage(roomId, content)).id;
 }
 
-async function indexed(roomId: string): Promise<{ open: string[]; list: string[] }> {
-  const stats = await server.admin.send<{ room: { open: string[]; list: string[] } }>(
+interface Listening {
+  open: string[];
+  list: string[];
+  typing: string[];
+}
+
+/** Who the server's index says listens to a room (the superuser stats route). */
+async function indexed(roomId: string): Promise<Listening> {
+  const stats = await server.admin.send<{ room: Listening }>(
     `/api/konvert/admin/realtime?room=${roomId}`,
     {},
   );
-  return { open: stats.room.open, list: stats.room.list };
+  return stats.room;
 }
 
 describe("subscribing", () => {
@@ -87,7 +94,7 @@ describe("subscribing", () => {
       "a's mention notification",
     );
     await waitUntil(() => messageIds(feedB).includes(id), "b's own message on the feed");
-    expect(messageIds(feedA)).toContain(id);
+    await waitUntil(() => messageIds(feedA).includes(id), "the message on a's feed");
     // b's own notifications (a first-message achievement) may come; none about a's mention
     const mentionsToB = feedB.filter(
       (h) => h.event.type === "notification" && h.event.record["type"] === "mention",
@@ -107,19 +114,20 @@ describe("subscribing", () => {
     const shared = await seedRoom(server, "private", [owner, stranger]);
     const anonymous = createPocketBaseBackend(server.url).pb;
     const anonLog = await listen(anonymous, [`room/${room.id}`, "feed"]);
-    const bannedLog = await listen(banned.client, [`room/${room.id}`]);
+    const bannedLog = await listen(banned.client, [`room/${room.id}`, `typing/${room.id}`]);
     const presenceLog = await listen(friendless.client, [`presence/${owner.record.id}`]);
     const roommateLog = await listen(stranger.client, [
       `presence/${owner.record.id}`,
       `room/${shared.id}`,
     ]);
     await send(owner, room.id, "not for them");
+    await api(owner.client, "POST", `/rooms/${room.id}/typing`);
     await api(owner.client, "POST", "/profile", { displayName: "Renamed" });
     // the roommate hears the presence change; a message in their room is the barrier after it
     await waitUntil(() => roommateLog.some((h) => h.event.type === "user"), "roommate presence");
     const sentinel = await send(owner, shared.id, "barrier");
     await waitUntil(() => messageIds(roommateLog).includes(sentinel), "roommate barrier");
-    expect(await indexed(room.id)).toEqual({ open: [], list: [] });
+    expect(await indexed(room.id)).toEqual({ open: [], list: [], typing: [] });
     expect(anonLog).toEqual([]);
     expect(bannedLog).toEqual([]);
     expect(presenceLog).toEqual([]);
@@ -163,7 +171,9 @@ describe("revocation before the response", () => {
       s.victimLog.filter((h) => h.event.type === "typing" || h.topic.startsWith("typing/")),
     ).toEqual([]);
     const listening = await indexed(s.room.id);
-    expect([...listening.open, ...listening.list]).not.toContain(s.victim.record.id);
+    expect([...listening.open, ...listening.list, ...listening.typing]).not.toContain(
+      s.victim.record.id,
+    );
     await Promise.all([s.victim, s.witness].map((u) => u.client.realtime.unsubscribe()));
   }
 
@@ -176,10 +186,17 @@ describe("revocation before the response", () => {
   it("on removal", async () => {
     const s = await scene();
     await api(s.owner.client, "POST", `/rooms/${s.room.id}/remove`, { userId: s.victim.record.id });
-    expect(s.victimLog).toContainEqual({
-      topic: "feed",
-      event: { type: "membership", action: "delete", room: s.room.id },
-    });
+    await waitUntil(
+      () =>
+        s.victimLog.some(
+          (h) =>
+            h.topic === "feed" &&
+            h.event.type === "membership" &&
+            h.event.action === "delete" &&
+            h.event.room === s.room.id,
+        ),
+      "the victim's feed tells the membership ended",
+    );
     await expectCutOff(s, () => send(s.witness, s.other.id, "barrier"));
   });
 
