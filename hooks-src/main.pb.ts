@@ -2,11 +2,20 @@
 // that sees no file scope, so every handler is a one-liner requiring the library at call time.
 // Only `import type` is allowed here (ESLint and the build's scope check enforce it).
 
-// SQLite's WAL checkpoint threshold for the single writer (rules/wal.ts), from the start
+// SQLite's WAL checkpoint threshold for the single writer (rules/wal.ts), from the start; the
+// test clock's starting time (jsvm/clock.ts: only with KONVERT_TEST_CLOCK=1)
 onBootstrap((e) => {
   e.next();
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
+  require(`${__hooks}/konvert.js`).clock.initClock();
 });
+// The test clock (404 unless the server was started with KONVERT_TEST_CLOCK=1; superusers only)
+routerAdd("GET", "/api/konvert/test/clock", (e) =>
+  require(`${__hooks}/konvert.js`).clock.onGetClock(e),
+);
+routerAdd("POST", "/api/konvert/test/clock", (e) =>
+  require(`${__hooks}/konvert.js`).clock.onSetClock(e),
+);
 onRecordCreateRequest((e) => require(`${__hooks}/konvert.js`).users.onSignupRequest(e), "users");
 onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),

@@ -1564,6 +1564,7 @@ __export(index_exports, {
   account: () => account_exports,
   achievements: () => routes_exports,
   blocks: () => blocks_exports,
+  clock: () => clock_exports,
   compatAchievements: () => achievements_exports,
   compatAuth: () => auth_exports,
   compatCors: () => cors_exports,
@@ -1797,14 +1798,147 @@ function dmKey(a, b) {
 }
 
 // hooks-src/konvert/jsvm/clock.ts
+var clock_exports = {};
+__export(clock_exports, {
+  clockAdjustable: () => clockAdjustable,
+  clockOffsetMs: () => clockOffsetMs,
+  initClock: () => initClock,
+  isActiveUntil: () => isActiveUntil,
+  isFuture: () => isFuture,
+  nowDate: () => nowDate,
+  nowIso: () => nowIso,
+  nowMs: () => nowMs,
+  onGetClock: () => onGetClock,
+  onSetClock: () => onSetClock,
+  realNowDate: () => realNowDate,
+  realNowMs: () => realNowMs
+});
+
+// hooks-src/konvert/jsvm/http.ts
+function bodyOf(e) {
+  return e.requestInfo().body;
+}
+function pathParam(e, name) {
+  return e.request.pathValue(name);
+}
+function requiredString(body, field) {
+  const value = body[field];
+  if (typeof value !== "string" || value === "") {
+    throw new BadRequestError(`Missing ${field}.`, {
+      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`)
+    });
+  }
+  return value;
+}
+function flag(body, field) {
+  return body[field] === true;
+}
+function requestEventOf(e) {
+  return e.requestEvent;
+}
+function utf8Length(text2) {
+  let bytes = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const next = text2.charCodeAt(i + 1);
+      if (next >= 56320 && next <= 57343) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+function answerNow(e, status, value) {
+  if (e.request.url.query().get("fields") !== "") return false;
+  const body = JSON.stringify(value);
+  const headers = e.response.header();
+  headers.set("Content-Type", "application/json");
+  headers.set("Content-Length", String(utf8Length(body)));
+  e.blob(status, "application/json", body);
+  e.flush();
+  return true;
+}
+
+// hooks-src/konvert/jsvm/clock.ts
+var OFFSET_KEY = "konvert.clock.offsetMs";
+var adjustable;
+function clockAdjustable() {
+  adjustable ??= $os.getenv("KONVERT_TEST_CLOCK") === "1";
+  return adjustable;
+}
+function clockOffsetMs() {
+  if (!clockAdjustable()) return 0;
+  const kept = $app.store().get(OFFSET_KEY);
+  return typeof kept === "number" && Number.isFinite(kept) ? kept : 0;
+}
+function nowMs() {
+  return Date.now() + clockOffsetMs();
+}
+function nowDate() {
+  return pbDate(nowMs());
+}
+function realNowMs() {
+  return Date.now();
+}
+function realNowDate() {
+  return pbDate(Date.now());
+}
+function pbDate(ms) {
+  return new Date(ms).toISOString().replace("T", " ");
+}
 function isActiveUntil(record2, field) {
   return isFuture(record2.getString(field));
 }
 function isFuture(until) {
   return until !== "" && until > nowDate();
 }
-function nowDate() {
-  return (/* @__PURE__ */ new Date()).toISOString().replace("T", " ");
+function setOffset(offsetMs) {
+  $app.store().set(OFFSET_KEY, Math.round(offsetMs));
+}
+function initClock() {
+  if (!clockAdjustable()) return;
+  const at = $os.getenv("KONVERT_TEST_CLOCK_AT");
+  const offset = $os.getenv("KONVERT_TEST_CLOCK_OFFSET_MS");
+  if (at !== "") {
+    const ms = Date.parse(at);
+    if (!Number.isFinite(ms)) throw new Error(`KONVERT_TEST_CLOCK_AT is not a date: ${at}`);
+    setOffset(ms - Date.now());
+  } else if (offset !== "") {
+    const ms = Number(offset);
+    if (!Number.isFinite(ms))
+      throw new Error(`KONVERT_TEST_CLOCK_OFFSET_MS is not a number: ${offset}`);
+    setOffset(ms);
+  }
+}
+function onGetClock(e) {
+  guardClockRoute(e);
+  e.json(200, clockState());
+}
+function onSetClock(e) {
+  guardClockRoute(e);
+  const { at, offsetMs } = bodyOf(e);
+  if (typeof at === "string" && offsetMs === void 0) {
+    const ms = Date.parse(at);
+    if (!Number.isFinite(ms)) badRequest("at", "Not a date.");
+    setOffset(ms - Date.now());
+  } else if (typeof offsetMs === "number" && Number.isFinite(offsetMs) && at === void 0) {
+    setOffset(offsetMs);
+  } else {
+    badRequest("at", "Send either {at: ISO date} or {offsetMs: number}.");
+  }
+  e.json(200, clockState());
+}
+function guardClockRoute(e) {
+  if (!clockAdjustable()) notFound("The requested resource wasn't found.");
+  if (!e.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
+}
+function clockState() {
+  const offsetMs = clockOffsetMs();
+  return { offsetMs, now: new Date(Date.now() + offsetMs).toISOString() };
 }
 function nowIso() {
   return (/* @__PURE__ */ new Date()).toISOString();
@@ -1888,55 +2022,6 @@ __export(membership_exports, {
   leave: () => leave,
   remove: () => remove2
 });
-
-// hooks-src/konvert/jsvm/http.ts
-function bodyOf(e) {
-  return e.requestInfo().body;
-}
-function pathParam(e, name) {
-  return e.request.pathValue(name);
-}
-function requiredString(body, field) {
-  const value = body[field];
-  if (typeof value !== "string" || value === "") {
-    throw new BadRequestError(`Missing ${field}.`, {
-      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`)
-    });
-  }
-  return value;
-}
-function flag(body, field) {
-  return body[field] === true;
-}
-function requestEventOf(e) {
-  return e.requestEvent;
-}
-function utf8Length(text2) {
-  let bytes = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const next = text2.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-function answerNow(e, status, value) {
-  if (e.request.url.query().get("fields") !== "") return false;
-  const body = JSON.stringify(value);
-  const headers = e.response.header();
-  headers.set("Content-Type", "application/json");
-  headers.set("Content-Length", String(utf8Length(body)));
-  e.blob(status, "application/json", body);
-  e.flush();
-  return true;
-}
 
 // hooks-src/konvert/rules/achievements.ts
 var ACHIEVEMENT_KEYS = [
@@ -2397,7 +2482,7 @@ var NUMBER_COLUMNS = [
 function saveStats(tx, row, stats3) {
   const counters = JSON.stringify(stats3.counters);
   const rev = newRev();
-  const now = nowDate();
+  const now = realNowDate();
   const key = ROW_KEY + row.userId;
   if (row.id !== "") {
     const params = {
@@ -3331,14 +3416,14 @@ function parseReason(value) {
   }
   return { value: reason, problem: null };
 }
-function untilFrom(nowMs, hours) {
+function untilFrom(nowMs2, hours) {
   if (hours === "permanent") return PERMANENT_UNTIL;
-  return new Date(nowMs + hours * 36e5).toISOString().replace("T", " ");
+  return new Date(nowMs2 + hours * 36e5).toISOString().replace("T", " ");
 }
-function isActiveAt(until, nowMs) {
+function isActiveAt(until, nowMs2) {
   if (until === "") return false;
   const ms = Date.parse(until.replace(" ", "T"));
-  return Number.isFinite(ms) && ms > nowMs;
+  return Number.isFinite(ms) && ms > nowMs2;
 }
 function lastAdminProblem(currentRole, newRole, admins) {
   return currentRole === "admin" && newRole !== "admin" && admins <= 1 ? "The last admin cannot be demoted or deleted." : null;
@@ -3455,11 +3540,11 @@ function searchPattern(query2) {
 // hooks-src/konvert/rules/presence.ts
 var HEARTBEAT_COALESCE_MS = 6e4;
 var ONLINE_WINDOW_MS = 5 * 6e4;
-function heartbeatShouldWrite(lastActiveMs, nowMs) {
-  return lastActiveMs === null || nowMs - lastActiveMs >= HEARTBEAT_COALESCE_MS;
+function heartbeatShouldWrite(lastActiveMs, nowMs2) {
+  return lastActiveMs === null || nowMs2 - lastActiveMs >= HEARTBEAT_COALESCE_MS;
 }
-function isOnline(lastActiveMs, nowMs) {
-  return lastActiveMs !== null && nowMs - lastActiveMs < ONLINE_WINDOW_MS;
+function isOnline(lastActiveMs, nowMs2) {
+  return lastActiveMs !== null && nowMs2 - lastActiveMs < ONLINE_WINDOW_MS;
 }
 
 // hooks-src/konvert/jsvm/people.ts
@@ -3479,7 +3564,7 @@ function msOf(record2, field) {
   return value.isZero() ? null : value.unix() * 1e3;
 }
 function onlineNow(user) {
-  return isOnline(msOf(user, "lastActiveAt"), Date.now());
+  return isOnline(msOf(user, "lastActiveAt"), realNowMs());
 }
 function sharesCircle(app, a, b) {
   const shared = sqlNumber(
@@ -3532,7 +3617,7 @@ function onUserEnrich(e) {
     user.unhide(...shown);
     if (shown.includes("status")) user.set("status", onlineNow(user) ? "online" : "offline");
     if (self || staff) {
-      const now = Date.now();
+      const now = nowMs();
       user.withCustomData(true);
       user.set("banned", isActiveAt(user.getString("bannedUntil"), now));
       user.set("muted", isActiveAt(user.getString("mutedUntil"), now));
@@ -3626,7 +3711,7 @@ function heartbeat(e) {
   let lastActiveAt = "";
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", caller.id);
-    if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), Date.now())) {
+    if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), realNowMs())) {
       user.set("lastActiveAt", new DateTime());
       user.set("status", "online");
       tx.save(user);
@@ -3694,7 +3779,7 @@ function ban(e) {
   const reason = parseReason(body["reason"]);
   if (reason.problem !== null) return badRequest("reason", reason.problem);
   moderate(e, "ban", ({ actor, target: target2, tx }) => {
-    const until = untilFrom(Date.now(), hours.value);
+    const until = untilFrom(nowMs(), hours.value);
     target2.set("bannedUntil", until);
     target2.set("banReason", reason.value);
     tx.save(target2);
@@ -3719,7 +3804,7 @@ function unban(e) {
   callerOf(e);
   allowOnly(e.requestInfo().body, []);
   moderate(e, "unban", ({ actor, target: target2, tx }) => {
-    if (!isActiveAt(target2.getString("bannedUntil"), Date.now())) {
+    if (!isActiveAt(target2.getString("bannedUntil"), nowMs())) {
       badRequest("id", "This user is not banned.");
     }
     target2.set("bannedUntil", "");
@@ -3739,7 +3824,7 @@ function mute(e) {
   const reason = parseReason(body["reason"]);
   if (reason.problem !== null) return badRequest("reason", reason.problem);
   moderate(e, "mute", ({ actor, target: target2, tx }) => {
-    const until = untilFrom(Date.now(), hours.value);
+    const until = untilFrom(nowMs(), hours.value);
     target2.set("mutedUntil", until);
     tx.save(target2);
     logModeration(tx, {
@@ -3755,7 +3840,7 @@ function unmute(e) {
   callerOf(e);
   allowOnly(e.requestInfo().body, []);
   moderate(e, "unmute", ({ actor, target: target2, tx }) => {
-    if (!isActiveAt(target2.getString("mutedUntil"), Date.now())) {
+    if (!isActiveAt(target2.getString("mutedUntil"), nowMs())) {
       badRequest("id", "This user is not muted.");
     }
     target2.set("mutedUntil", "");
@@ -3830,7 +3915,8 @@ function messageSent(tx, author, room, message, mentions, recentSends) {
     roomType,
     messageType: message.getString("type"),
     recentSends,
-    local: localTime(message.getString("created"), zoneOf(author)),
+    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
+    local: localTime(nowDate(), zoneOf(author)),
     newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
       me: author.id,
       to: replyTo
@@ -3841,7 +3927,7 @@ function messageSent(tx, author, room, message, mentions, recentSends) {
   };
 }
 function earlierSendsInWindow(tx, authorId) {
-  const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+  const since = new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
   const withNew = Number(
     sqlText(
       tx,
@@ -3870,7 +3956,8 @@ function messageDeleted(tx, message) {
   const seen = others.some((m) => m.getString("lastReadAt") >= created);
   return {
     kind: "message_deleted",
-    ageMs: Date.now() - dateMs(created),
+    // real time since a real-time stamp, as recompute measures deletedAt - created
+    ageMs: realNowMs() - dateMs(created),
     unseen: others.length > 0 && !seen
   };
 }
@@ -3916,7 +4003,7 @@ function groupRead(tx, room, userId, previous, now) {
 }
 function historyRead(items) {
   const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
-  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
+  const ageDays = Math.floor((realNowMs() - oldest) / DAY_MS);
   return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }
 
@@ -4078,7 +4165,7 @@ function markNotificationRead(e) {
   }
   if (row.getString("recipient") !== me2) return notFound("Notification not found.");
   if (row.getString("readAt") === "") {
-    row.set("readAt", nowDate());
+    row.set("readAt", realNowDate());
     e.app.save(row);
   }
   e.json(200, row);
@@ -4192,7 +4279,7 @@ function changeEmail(e) {
 }
 function erase(tx, user) {
   const id = user.id;
-  const now = nowDate();
+  const now = realNowDate();
   for (const message of tx.findRecordsByFilter(
     "messages",
     "author = {:id} && attachments:length > 0",
@@ -4291,7 +4378,7 @@ function exportData(e) {
   });
   const document = {
     format: "konvert-export/1",
-    exportedAt: nowDate(),
+    exportedAt: realNowDate(),
     profile: user.publicExport(),
     messages: exportAll(e.app, "messages", "author = {:id}", id),
     reactions: exportAll(e.app, "reactions", "user = {:id}", id),
@@ -5441,7 +5528,8 @@ function writeMentions(tx, message, userIds) {
     message: message.id,
     room: message.getString("room"),
     users: JSON.stringify(userIds),
-    now: nowDate()
+    now: realNowDate()
+    // autodate-like stamps, compared with mentionsReadAt (jsvm/clock.ts)
   }).all(rows);
   return rows.map((r) => r.user);
 }
@@ -5585,8 +5673,8 @@ function tally(optionCount, votes, viewer, anonymous) {
   if (!anonymous) result.voters = voters;
   return result;
 }
-function pollClosedProblem(closedAt, nowMs) {
-  if (closedAt === "" || isActiveAt(closedAt, nowMs)) return null;
+function pollClosedProblem(closedAt, nowMs2) {
+  if (closedAt === "" || isActiveAt(closedAt, nowMs2)) return null;
   return "This poll is closed.";
 }
 
@@ -5654,7 +5742,7 @@ function resultsOf(app, poll, viewer) {
   };
 }
 function castVotes(tx, poll, userId, options) {
-  refuse("poll", pollClosedProblem(poll.getString("closedAt"), Date.now()));
+  refuse("poll", pollClosedProblem(poll.getString("closedAt"), nowMs()));
   const previous = tx.findRecordsByFilter(
     "poll_votes",
     "poll = {:poll} && user = {:user}",
@@ -6584,8 +6672,7 @@ function list5(e) {
     });
   }
   const body = { user: user.id, items };
-  if (own)
-    body["stats"] = statsJson(stats3, localTime(new DateTime().string(), zoneOf(me2)).slice(0, 10));
+  if (own) body["stats"] = statsJson(stats3, localTime(nowDate(), zoneOf(me2)).slice(0, 10));
   e.json(200, body);
 }
 function catalogueJson(a, masked) {
@@ -6771,6 +6858,91 @@ function legacyStatus(status) {
   return 400;
 }
 
+// hooks-src/konvert/compat/tokens.ts
+var DEFAULT_ACCESS_TTL_SECONDS = 3600;
+function accessTtlSeconds() {
+  const raw = Number.parseInt($os.getenv("KONVERT_COMPAT_ACCESS_TTL"), 10);
+  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_ACCESS_TTL_SECONDS;
+}
+var REFRESH_TTL_MS = 60 * 24 * 3600 * 1e3;
+function accessToken(user) {
+  const collection = user.collection();
+  return $security.createJWT(
+    {
+      id: user.id,
+      sub: user.id,
+      type: "auth",
+      collectionId: collection.id,
+      refreshable: true,
+      role: "authenticated",
+      // The expiry on the clock (jsvm/clock.ts). PocketBase checks `exp` against real time;
+      // this one is checked only where the clock can move (accessExpiredOnClock).
+      clockExp: Math.floor(nowMs() / 1e3) + accessTtlSeconds()
+    },
+    user.tokenKey() + collection.authToken.secret,
+    accessTtlSeconds()
+  );
+}
+function accessExpiredOnClock(e) {
+  if (!clockAdjustable()) return false;
+  const header = e.request?.header.get("Authorization") ?? "";
+  const token = header.replace(/^Bearer\s+/i, "");
+  if (token === "") return false;
+  let exp;
+  try {
+    exp = $security.parseUnverifiedJWT(token)["clockExp"];
+  } catch {
+    return false;
+  }
+  return typeof exp === "number" && nowMs() >= exp * 1e3;
+}
+function hashOf(token) {
+  return $security.sha256(token);
+}
+function issueRefreshToken(app, userId) {
+  const token = $security.randomString(48);
+  const row = new Record(app.findCachedCollectionByNameOrId("compat_refresh_tokens"));
+  row.set("user", userId);
+  row.set("tokenHash", hashOf(token));
+  row.set("expiresAt", new DateTime(new Date(nowMs() + REFRESH_TTL_MS).toISOString()));
+  app.save(row);
+  return token;
+}
+function rotateRefreshToken(app, token) {
+  let result = null;
+  app.runInTransaction((tx) => {
+    let row;
+    try {
+      row = tx.findFirstRecordByFilter("compat_refresh_tokens", "tokenHash = {:h}", {
+        h: hashOf(token)
+      });
+    } catch {
+      return;
+    }
+    tx.delete(row);
+    if (row.getDateTime("expiresAt").unix() * 1e3 < nowMs()) return;
+    let user;
+    try {
+      user = tx.findRecordById("users", row.getString("user"));
+    } catch {
+      return;
+    }
+    if (user.getString("deletedAt") !== "") return;
+    result = { user, refreshToken: issueRefreshToken(tx, user.id) };
+  });
+  return result;
+}
+function revokeRefreshToken(app, token) {
+  try {
+    app.delete(
+      app.findFirstRecordByFilter("compat_refresh_tokens", "tokenHash = {:h}", {
+        h: hashOf(token)
+      })
+    );
+  } catch {
+  }
+}
+
 // hooks-src/konvert/compat/http.ts
 var LegacyError = class {
   constructor(status, text2, extra = {}) {
@@ -6824,14 +6996,14 @@ function hasBearer(e) {
 function legacyCaller(e, texts = DEFAULT_TEXTS) {
   if (!hasBearer(e)) legacy(401, texts.missing, texts.extraMissing);
   const user = e.auth;
-  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "") {
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "" || accessExpiredOnClock(e)) {
     return legacy(401, texts.invalid, texts.extraInvalid);
   }
   return user;
 }
 function optionalCaller(e) {
   const user = e.auth;
-  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "")
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "" || accessExpiredOnClock(e))
     return null;
   return user;
 }
@@ -6882,81 +7054,12 @@ function publicBaseUrl(e) {
   return `${proto}://${e.request.host}`;
 }
 
-// hooks-src/konvert/compat/tokens.ts
-var DEFAULT_ACCESS_TTL_SECONDS = 3600;
-function accessTtlSeconds() {
-  const raw = Number.parseInt($os.getenv("KONVERT_COMPAT_ACCESS_TTL"), 10);
-  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_ACCESS_TTL_SECONDS;
-}
-var REFRESH_TTL_MS = 60 * 24 * 3600 * 1e3;
-function accessToken(user) {
-  const collection = user.collection();
-  return $security.createJWT(
-    {
-      id: user.id,
-      sub: user.id,
-      type: "auth",
-      collectionId: collection.id,
-      refreshable: true,
-      role: "authenticated"
-    },
-    user.tokenKey() + collection.authToken.secret,
-    accessTtlSeconds()
-  );
-}
-function hashOf(token) {
-  return $security.sha256(token);
-}
-function issueRefreshToken(app, userId) {
-  const token = $security.randomString(48);
-  const row = new Record(app.findCachedCollectionByNameOrId("compat_refresh_tokens"));
-  row.set("user", userId);
-  row.set("tokenHash", hashOf(token));
-  row.set("expiresAt", new DateTime(new Date(Date.now() + REFRESH_TTL_MS).toISOString()));
-  app.save(row);
-  return token;
-}
-function rotateRefreshToken(app, token) {
-  let result = null;
-  app.runInTransaction((tx) => {
-    let row;
-    try {
-      row = tx.findFirstRecordByFilter("compat_refresh_tokens", "tokenHash = {:h}", {
-        h: hashOf(token)
-      });
-    } catch {
-      return;
-    }
-    tx.delete(row);
-    if (row.getDateTime("expiresAt").unix() * 1e3 < Date.now()) return;
-    let user;
-    try {
-      user = tx.findRecordById("users", row.getString("user"));
-    } catch {
-      return;
-    }
-    if (user.getString("deletedAt") !== "") return;
-    result = { user, refreshToken: issueRefreshToken(tx, user.id) };
-  });
-  return result;
-}
-function revokeRefreshToken(app, token) {
-  try {
-    app.delete(
-      app.findFirstRecordByFilter("compat_refresh_tokens", "tokenHash = {:h}", {
-        h: hashOf(token)
-      })
-    );
-  } catch {
-  }
-}
-
 // hooks-src/konvert/rules/compat-shapes.ts
 function isoDate(value) {
   return value === "" ? "" : value.replace(" ", "T");
 }
 var ONLINE_WINDOW_MS2 = 5 * 60 * 1e3;
-function legacyUser(u, view, nowMs) {
+function legacyUser(u, view, nowMs2, realMs = nowMs2) {
   const out = {
     id: u.id,
     username: u.username,
@@ -6973,12 +7076,12 @@ function legacyUser(u, view, nowMs) {
   if (view.self || view.presence) {
     const last = Date.parse(isoDate(u.lastActiveAt));
     out["last_activity"] = isoDate(u.lastActiveAt) || void 0;
-    out["status"] = Number.isFinite(last) && nowMs - last < ONLINE_WINDOW_MS2 ? "online" : "offline";
+    out["status"] = Number.isFinite(last) && realMs - last < ONLINE_WINDOW_MS2 ? "online" : "offline";
   }
   if (view.self || view.staff) {
     out["email"] = u.email;
-    out["banned"] = isActiveAt(u.bannedUntil, nowMs);
-    out["muted"] = isActiveAt(u.mutedUntil, nowMs);
+    out["banned"] = isActiveAt(u.bannedUntil, nowMs2);
+    out["muted"] = isActiveAt(u.mutedUntil, nowMs2);
     if (out["banned"]) out["ban_until"] = isoDate(u.bannedUntil);
     if (out["muted"]) out["mute_until"] = isoDate(u.mutedUntil);
   }
@@ -7189,14 +7292,15 @@ function selfUser(e, me2) {
   return legacyUser(
     factsOf2(e, me2),
     { self: true, staff: false, presence: true, friends, blockedUsers },
-    Date.now()
+    nowMs(),
+    realNowMs()
   );
 }
 function otherUser(e, viewer, user, withPresence = true) {
   if (viewer && viewer.id === user.id) return selfUser(e, user);
   const staff = viewer !== null && isStaff(roleOf(viewer));
   const presence = viewer !== null && withPresence && (staff || sharesCircle(e.app, viewer.id, user.id));
-  return legacyUser(factsOf2(e, user), { self: false, staff, presence }, Date.now());
+  return legacyUser(factsOf2(e, user), { self: false, staff, presence }, nowMs(), realNowMs());
 }
 
 // hooks-src/konvert/compat/auth.ts

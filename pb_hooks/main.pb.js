@@ -3,7 +3,18 @@
 onBootstrap((e) => {
   e.next();
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
+  require(`${__hooks}/konvert.js`).clock.initClock();
 });
+routerAdd(
+  "GET",
+  "/api/konvert/test/clock",
+  (e) => require(`${__hooks}/konvert.js`).clock.onGetClock(e)
+);
+routerAdd(
+  "POST",
+  "/api/konvert/test/clock",
+  (e) => require(`${__hooks}/konvert.js`).clock.onSetClock(e)
+);
 onRecordCreateRequest((e) => require(`${__hooks}/konvert.js`).users.onSignupRequest(e), "users");
 onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),

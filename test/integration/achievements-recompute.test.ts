@@ -19,6 +19,7 @@ import {
 import { api, failure } from "../support/api.ts";
 import { recordEvents, waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
+import { setClockTo } from "../support/clock.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { anonymousClient, createUser, type TestUser } from "../support/users.ts";
 
@@ -70,6 +71,8 @@ describe("who sees what", () => {
   let owner: TestUser;
   let viewer: TestUser;
   beforeAll(async () => {
+    // what these sends earn depends on the time of day (night_owl, new_year_miracle): noon
+    await setClockTo(server, "12:00");
     const who = await userIn();
     owner = who.user;
     viewer = await createUser(server);
@@ -219,6 +222,7 @@ describe("count-only sends", () => {
 
 describe("realtime", () => {
   it("an unlock reaches its owner only", async () => {
+    await setClockTo(server, "12:00"); // one unlock per send: not night_owl or new_year_miracle
     const owner = await userIn();
     const other = await userIn();
     const ownerEvents = await recordEvents<UserAchievementsResponse>(

@@ -1,7 +1,7 @@
 // Achievements decided by the server: each condition, performed through the public API, unlocks
 // its achievement, and the same action just below the threshold does not. Big thresholds start
 // from seeded stats (as an import would leave them) and are crossed through the API.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MessagesResponse, RoomsResponse } from "../../types/pocketbase-types.ts";
 import {
   importRows,
@@ -14,6 +14,7 @@ import {
   zoneWithLocalHour,
 } from "../support/achievements.ts";
 import { api } from "../support/api.ts";
+import { defaultClockAt, setClockTo } from "../support/clock.ts";
 import { seedMessage, seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { createUser, type TestUser } from "../support/users.ts";
@@ -23,12 +24,17 @@ beforeAll(async () => {
   server = await startPocketBase();
 });
 afterAll(() => server.stop());
+// tests that set the time put the clock back where the others expect it
+afterEach(async () => {
+  await server.setClock({ at: defaultClockAt() });
+});
 
 const PALETTE = ["👍", "❤️", "😂", "😮", "😢", "😡", "🔥", "🎉", "👏", "🤔"];
 const OTHER_EMOJIS = ["🍕", "🚀", "🐱", "🌈", "⚽", "🎸", "🍎", "🌙", "💡", "🧩"];
 const DAY = 86_400_000;
+/** A day on the server's clock, which is what the rules read (UTC users). */
 const utcDay = (offsetDays = 0) =>
-  new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+  new Date(server.clockNow().getTime() + offsetDays * DAY).toISOString().slice(0, 10);
 
 const send = (user: TestUser, room: string, fields: Record<string, unknown> = {}) =>
   user.client
@@ -139,6 +145,7 @@ describe("social", () => {
   });
 
   it("initiator: 10 direct conversations started in one day; later messages do not count", async () => {
+    await setClockTo(server, "12:00"); // one day: no midnight during the test
     const [starter, a, b] = await users(3);
     await seedStats(server, starter!, {
       counters: { initiator: { day: utcDay(), count: 8, best: 8 } },
@@ -171,18 +178,45 @@ describe("master", () => {
     expect((await page(u)).stats).toMatchObject({ messagesSent: 10000, currentStreak: 1 });
   });
 
-  it("night_owl: a message at 03:00 in the user's time zone, not at noon", async () => {
+  it("night_owl: a message at 03:00 local time; none at 12:00", async () => {
     const { people, room } = await groupOf(2);
     const [owl, lark] = people as [TestUser, TestUser];
+    await setClockTo(server, "03:00");
+    await send(owl, room.id);
+    await setClockTo(server, "12:00");
+    await send(lark, room.id);
+    await expectSplit(owl, lark, "night_owl");
+  });
+
+  it("night_owl: 03:00 in the user's time zone, whatever the hour in UTC", async () => {
+    const { people, room } = await groupOf(2);
+    const [owl, lark] = people as [TestUser, TestUser];
+    const at = await setClockTo(server, "12:00");
     await server.admin
       .collection("users")
-      .update(owl.record.id, { timezone: zoneWithLocalHour(3) });
+      .update(owl.record.id, { timezone: zoneWithLocalHour(3, at) });
     await server.admin
       .collection("users")
-      .update(lark.record.id, { timezone: zoneWithLocalHour(12) });
+      .update(lark.record.id, { timezone: zoneWithLocalHour(12, at) });
     await send(owl, room.id);
     await send(lark, room.id);
     await expectSplit(owl, lark, "night_owl");
+  });
+
+  it("new_year_miracle: January 1, 00:00-00:01 local time; 00:02 and December 31 are not", async () => {
+    const { people, room } = await groupOf(4);
+    const [first, late, early, moscow] = people as [TestUser, TestUser, TestUser, TestUser];
+    await server.admin.collection("users").update(moscow.record.id, { timezone: "Europe/Moscow" });
+    await setClockTo(server, "01-01T00:01:30");
+    await send(first, room.id);
+    await setClockTo(server, "01-01T00:02:00");
+    await send(late, room.id);
+    await setClockTo(server, "12-31T23:59:30");
+    await send(early, room.id);
+    await setClockTo(server, "12-31T21:00:30"); // 00:00:30 in Moscow (UTC+3)
+    await send(moscow, room.id);
+    await expectSplit(first, late, "new_year_miracle");
+    await expectSplit(moscow, early, "new_year_miracle");
   });
 
   it("speed_shooter: 10 messages within 15 s, not 9", async () => {
@@ -313,9 +347,23 @@ describe("secret", () => {
     const [quick, slow] = people as [TestUser, TestUser];
     const first = await send(quick, room.id);
     await api(quick.client, "DELETE", `/messages/${first.id}`);
-    const second = await send(slow, room.id);
-    await new Promise((r) => setTimeout(r, 2_200));
-    await api(slow.client, "DELETE", `/messages/${second.id}`);
+    // The window runs from `created`, a real-time stamp PocketBase sets (so moving the clock
+    // does not age a message, hooks-src/konvert/jsvm/clock.ts): the slow message is stored
+    // 2.5 s in the past instead of waiting.
+    const second = newId();
+    const stamp = pbDate(new Date(Date.now() - 2_500));
+    await importRows(server, "messages", [
+      {
+        id: second,
+        room: room.id,
+        author: slow.record.id,
+        content: "hi",
+        type: "text",
+        created: stamp,
+        updated: stamp,
+      },
+    ]);
+    await api(slow.client, "DELETE", `/messages/${second}`);
     await expectSplit(quick, slow, "oops_all");
   });
 
@@ -412,6 +460,7 @@ describe("secret", () => {
 
 describe("challenges", () => {
   it("striker: a 30-day streak; 29 days, or a gap, is not", async () => {
+    await setClockTo(server, "12:00"); // days are counted: no midnight during the test
     const { people, room } = await groupOf(3);
     const [keen, almost, lapsed] = people as [TestUser, TestUser, TestUser];
     const yesterday = utcDay(-1);
@@ -437,6 +486,30 @@ describe("challenges", () => {
     expect((await page(almost)).stats).toMatchObject({
       currentStreak: 29,
       lastActiveDay: utcDay(),
+    });
+  });
+});
+
+describe("streaks", () => {
+  it("a day is the user's calendar day: midnight in Tokyo continues a streak, UTC's day goes on", async () => {
+    const { people, room } = await groupOf(2);
+    const [tokyo, utc] = people as [TestUser, TestUser];
+    await server.admin.collection("users").update(tokyo.record.id, { timezone: "Asia/Tokyo" });
+    const before = await setClockTo(server, "14:59:50"); // 23:59:50 in Tokyo (UTC+9)
+    await send(tokyo, room.id);
+    await send(utc, room.id);
+    const after = new Date(before.getTime() + 20_000); // 00:00:10 the next day in Tokyo
+    await server.setClock({ at: after });
+    await send(tokyo, room.id);
+    await send(utc, room.id);
+    const tokyoDay = new Date(after.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+    expect((await page(tokyo)).stats).toMatchObject({
+      currentStreak: 2,
+      lastActiveDay: tokyoDay,
+    });
+    expect((await page(utc)).stats).toMatchObject({
+      currentStreak: 1,
+      lastActiveDay: after.toISOString().slice(0, 10),
     });
   });
 });
@@ -468,6 +541,7 @@ describe("client-claimable", () => {
 
 describe("concurrency", () => {
   it("50 concurrent messages unlock each achievement once, notify once and count 50", async () => {
+    await setClockTo(server, "12:00"); // the exact set: no night_owl or new_year_miracle
     const { people, room } = await groupOf(1);
     const u = people[0]!;
     await Promise.all(Array.from({ length: 50 }, (_, i) => send(u, room.id, { content: `m${i}` })));

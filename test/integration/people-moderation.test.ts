@@ -9,6 +9,8 @@ import type {
   UsersResponse,
 } from "../../types/pocketbase-types.ts";
 import { recordEvents, waitUntil } from "../support/realtime.ts";
+import { defaultClockAt } from "../support/clock.ts";
+import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { anonymousClient, createUser, type TestUser } from "../support/users.ts";
 
@@ -19,6 +21,7 @@ const ACTIONS: Action[] = ["ban", "unban", "mute", "unmute", "role"];
 const JAIL = "jailroom0000000";
 const PAST = "2000-01-01 00:00:00.000Z";
 const FUTURE = "2999-01-01 00:00:00.000Z";
+const HOUR = 3_600_000;
 
 /** Who may do what to whom (spec §4.1 by role; self-moderation refused, admins may change their own role). */
 const ALLOWED: Record<Action, Partial<Record<Role, Role[]>>> = {
@@ -177,6 +180,57 @@ describe("ban and mute", () => {
     await act(actors.moderator.client, "mute", target.record.id, { hours: 1 });
     await act(actors.moderator.client, "unmute", target.record.id);
     expect((await stored(target.record.id)).mutedUntil).toBe("");
+  });
+
+  // Expiry on the clock: act two hours in the past, then come back. PocketBase's API rules compare
+  // bannedUntil with @now (real time), so moving the clock forward would fool only the hooks;
+  // a deadline already past in real time is past for both.
+  it("a one-hour ban from two hours ago has expired, for the hooks and the API rules alike", async () => {
+    const target = await createUser(server);
+    const room = await seedRoom(server, "private", [target]);
+    const write = () =>
+      status(
+        target.client.collection("messages").create({ room: room.id, content: "hi", type: "text" }),
+      );
+    await server.setClock({ offsetMs: -2 * HOUR });
+    try {
+      await act(actors.admin.client, "ban", target.record.id, { hours: 1 });
+      // half an hour into it, on the clock: still banned for the hooks
+      await server.setClock({ offsetMs: -1.5 * HOUR });
+      expect(await target.client.collection("users").getOne(target.record.id)).toMatchObject({
+        banned: true,
+      });
+    } finally {
+      await server.setClock({ at: defaultClockAt() });
+    }
+    expect(await target.client.collection("users").getOne(target.record.id)).toMatchObject({
+      banned: false,
+    });
+    expect(await write()).toBe(200);
+    const rooms = await target.client.collection("rooms").getFullList({ filter: "system = ''" });
+    expect(rooms.map((r) => r.id)).toContain(room.id);
+    expect(await status(act(actors.admin.client, "unban", target.record.id))).toBe(400);
+  });
+
+  it("a one-hour mute from two hours ago has expired: the user writes again", async () => {
+    const target = await createUser(server);
+    const room = await seedRoom(server, "private", [target]);
+    const write = () =>
+      status(
+        target.client.collection("messages").create({ room: room.id, content: "hi", type: "text" }),
+      );
+    await server.setClock({ offsetMs: -2 * HOUR });
+    try {
+      await act(actors.moderator.client, "mute", target.record.id, { hours: 1 });
+      expect(await write()).toBe(403);
+    } finally {
+      await server.setClock({ at: defaultClockAt() });
+    }
+    expect(await target.client.collection("users").getOne(target.record.id)).toMatchObject({
+      muted: false,
+    });
+    expect(await write()).toBe(200);
+    expect(await status(act(actors.moderator.client, "unmute", target.record.id))).toBe(400);
   });
 
   it("a banned moderator cannot moderate until the ban expires", async () => {

@@ -1,6 +1,7 @@
 // Calling /api/konvert routes as a given client, keeping the status and message of failures so a
 // test can assert on exactly what a frontend would show.
 import type PocketBase from "pocketbase";
+import { clockAheadMs } from "./clock.ts";
 
 export interface Failure {
   status: number;
@@ -34,5 +35,9 @@ export async function failure(request: Promise<unknown>): Promise<Failure> {
 
 /** A date string PocketBase stores, `hours` from now (negative for the past). */
 export function hoursFromNow(hours: number): string {
-  return new Date(Date.now() + hours * 3_600_000).toISOString().replace("T", " ");
+  // A future deadline counts from the test server's clock, which the hooks read; a past one from
+  // real time, which PocketBase's API rules read (`@now`). The clock never runs behind real time,
+  // so either lies on the same side of now for both (test/support/clock.ts).
+  const from = hours > 0 ? Date.now() + clockAheadMs() : Date.now();
+  return new Date(from + hours * 3_600_000).toISOString().replace("T", " ");
 }

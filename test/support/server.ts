@@ -5,6 +5,7 @@ import { join } from "node:path";
 import PocketBase from "pocketbase";
 import { inject } from "vitest";
 import { startInstance } from "../../scripts/lib/instance.ts";
+import { defaultClockAt, noteClockOffset } from "./clock.ts";
 import { SUPERUSER } from "./constants.ts";
 import { HOOKS_DIR, MIGRATIONS_DIR } from "./paths.ts";
 
@@ -17,6 +18,18 @@ export interface TestServer {
   /** The server's pb_data directory. */
   dataDir: string;
   stop: () => Promise<void>;
+  /**
+   * Moves the server's clock (hooks-src/konvert/jsvm/clock.ts): `at` sets it to that moment (it
+   * runs on from there), `offsetMs` sets its distance from real time (0 = real time).
+   */
+  setClock: (to: { at: Date | string } | { offsetMs: number }) => Promise<ClockState>;
+  /** Now on the server's clock (real time plus the offset last set through this server). */
+  clockNow: () => Date;
+}
+
+export interface ClockState {
+  offsetMs: number;
+  now: string;
 }
 
 export interface StartOptions {
@@ -28,6 +41,8 @@ export interface StartOptions {
   migrationsDir?: string;
   /** Environment of the server process on top of the test runner's (e.g. `KONVERT_*` settings). */
   env?: Record<string, string>;
+  /** Where the clock starts (default: noon of an ordinary day, test/support/clock.ts). */
+  clockAt?: Date;
 }
 
 export async function startPocketBase(options: StartOptions = {}): Promise<TestServer> {
@@ -41,7 +56,11 @@ export async function startPocketBase(options: StartOptions = {}): Promise<TestS
     hooksDir: HOOKS_DIR,
     migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR,
     args: ["--hooksPool=4"],
-    env: options.env,
+    env: {
+      KONVERT_TEST_CLOCK: "1",
+      KONVERT_TEST_CLOCK_AT: (options.clockAt ?? defaultClockAt()).toISOString(),
+      ...options.env,
+    },
   }).catch((err: unknown) => {
     cleanUp();
     throw err;
@@ -57,7 +76,22 @@ export async function startPocketBase(options: StartOptions = {}): Promise<TestS
     if (!options.rateLimits) {
       await admin.settings.update({ rateLimits: { excludedIPs: ["127.0.0.1"] } });
     }
-    return { url: instance.url, admin, output: instance.output, dataDir, stop };
+    const clockRoute = async (body?: Record<string, unknown>): Promise<ClockState> =>
+      admin.send<ClockState>("/api/konvert/test/clock", {
+        method: body ? "POST" : "GET",
+        ...(body ? { body } : {}),
+      });
+    let offsetMs = (await clockRoute()).offsetMs;
+    noteClockOffset(offsetMs);
+    const setClock: TestServer["setClock"] = async (to) => {
+      const body = "at" in to ? { at: new Date(to.at).toISOString() } : { offsetMs: to.offsetMs };
+      const state = await clockRoute(body);
+      offsetMs = state.offsetMs;
+      noteClockOffset(offsetMs);
+      return state;
+    };
+    const clockNow = () => new Date(Date.now() + offsetMs);
+    return { url: instance.url, admin, output: instance.output, dataDir, stop, setClock, clockNow };
   } catch (err) {
     await stop();
     throw err;

@@ -73,6 +73,17 @@ describe("users", () => {
     expect(self).not.toHaveProperty("mute_until");
   });
 
+  it("bans follow the rules' clock, online status the real time since lastActiveAt", () => {
+    // a test clock two hours ahead: the ban (until 12:00) is over, the user is still online
+    const later = NOW + 2 * 3_600_000;
+    const self = legacyUser(USER, { self: true, staff: false, presence: true }, later, NOW);
+    expect(self).toMatchObject({ banned: false, status: "online" });
+    expect(legacyUser(USER, { self: true, staff: false, presence: true }, NOW)).toMatchObject({
+      banned: true,
+      status: "online",
+    });
+  });
+
   it("others get the public profile minus what privacy withholds", () => {
     const other = legacyUser(USER, { self: false, staff: false, presence: false }, NOW);
     expect(other).toEqual({

@@ -1,6 +1,7 @@
 // The legacy API's envelope: `{error}` bodies with the original status codes, the caller taken
 // from our access token, and a way to run an existing route handler and keep its result.
 import { legacyErrorText, legacyStatus } from "../rules/compat-errors.ts";
+import { accessExpiredOnClock } from "./tokens.ts";
 
 /** Thrown by compat code for an answer with an exact legacy text (never sentence-cased). */
 export class LegacyError {
@@ -81,7 +82,12 @@ export function legacyCaller(
 ): core.Record {
   if (!hasBearer(e)) legacy(401, texts.missing, texts.extraMissing);
   const user = e.auth;
-  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "") {
+  if (
+    !user ||
+    user.collection().name !== "users" ||
+    user.getString("deletedAt") !== "" ||
+    accessExpiredOnClock(e)
+  ) {
     return legacy(401, texts.invalid, texts.extraInvalid);
   }
   return user;
@@ -90,7 +96,12 @@ export function legacyCaller(
 /** The caller when the token resolves, otherwise null (routes where auth is optional). */
 export function optionalCaller(e: core.RequestEvent): core.Record | null {
   const user = e.auth;
-  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "")
+  if (
+    !user ||
+    user.collection().name !== "users" ||
+    user.getString("deletedAt") !== "" ||
+    accessExpiredOnClock(e)
+  )
     return null;
   return user;
 }

@@ -2,6 +2,7 @@
 import { legacyUser, type UserFacts } from "../rules/compat-shapes.ts";
 import { isStaff } from "../rules/rooms.ts";
 import { roleOf } from "../jsvm/access.ts";
+import { nowMs, realNowMs } from "../jsvm/clock.ts";
 import { sharesCircle } from "../jsvm/people.ts";
 import { publicBaseUrl } from "./http.ts";
 
@@ -62,7 +63,8 @@ export function selfUser(e: core.RequestEvent, me: core.Record): Record<string, 
   return legacyUser(
     factsOf(e, me),
     { self: true, staff: false, presence: true, friends, blockedUsers },
-    Date.now(),
+    nowMs(),
+    realNowMs(),
   );
 }
 
@@ -77,5 +79,5 @@ export function otherUser(
   const staff = viewer !== null && isStaff(roleOf(viewer));
   const presence =
     viewer !== null && withPresence && (staff || sharesCircle(e.app, viewer.id, user.id));
-  return legacyUser(factsOf(e, user), { self: false, staff, presence }, Date.now());
+  return legacyUser(factsOf(e, user), { self: false, staff, presence }, nowMs(), realNowMs());
 }

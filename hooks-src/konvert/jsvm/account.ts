@@ -4,7 +4,7 @@ import { passwordProblem } from "../rules/signup.ts";
 import { callerOf, roleOf } from "./access.ts";
 import { badRequest, forbidden } from "./errors.ts";
 import { logModeration } from "./moderation-log.ts";
-import { nowDate } from "./clock.ts";
+import { realNowDate } from "./clock.ts";
 import { allowOnly, targetOf, userResponse } from "./people.ts";
 
 function bodyOf(e: core.RequestEvent, allowed: readonly string[]): Record<string, unknown> {
@@ -68,7 +68,7 @@ export function changeEmail(e: core.RequestEvent): void {
 /** Erases a person while keeping the conversations they were part of readable. */
 function erase(tx: CoreApp, user: core.Record): void {
   const id = user.id;
-  const now = nowDate();
+  const now = realNowDate(); // event stamps are real time (jsvm/clock.ts)
   // Messages stay as tombstones; attachments go through the record so their files are removed.
   for (const message of tx.findRecordsByFilter(
     "messages",
@@ -189,7 +189,7 @@ export function exportData(e: core.RequestEvent): void {
     });
   const document = {
     format: "konvert-export/1",
-    exportedAt: nowDate(),
+    exportedAt: realNowDate(),
     profile: user.publicExport(),
     messages: exportAll(e.app, "messages", "author = {:id}", id),
     reactions: exportAll(e.app, "reactions", "user = {:id}", id),

@@ -4,7 +4,7 @@
 import { pairKey, sortedPair } from "../rules/friends.ts";
 import { callerOf, findActiveUser, isBlockedEitherWay } from "./access.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
-import { nowDate } from "./clock.ts";
+import { realNowDate } from "./clock.ts";
 import { allowOnly, targetOf } from "./people.ts";
 import { friendsOf } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
@@ -190,7 +190,7 @@ export function markNotificationRead(e: core.RequestEvent): void {
   }
   if (row.getString("recipient") !== me) return notFound("Notification not found.");
   if (row.getString("readAt") === "") {
-    row.set("readAt", nowDate());
+    row.set("readAt", realNowDate()); // an event stamp: real time (jsvm/clock.ts)
     e.app.save(row);
   }
   e.json(200, row);

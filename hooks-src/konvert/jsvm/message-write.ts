@@ -2,7 +2,7 @@
 // who may write where, whom it mentions, and what changes around it.
 import { isEncryptedEnvelope } from "../rules/messages.ts";
 import { mentionedNames, summonedRoles, type Summon } from "../rules/mentions.ts";
-import { isActiveUntil, isFuture, nowDate } from "./clock.ts";
+import { isActiveUntil, isFuture, realNowDate } from "./clock.ts";
 import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { addMember } from "./membership.ts";
@@ -167,7 +167,7 @@ export function writeMentions(
       message: message.id,
       room: message.getString("room"),
       users: JSON.stringify(userIds),
-      now: nowDate(),
+      now: realNowDate(), // autodate-like stamps, compared with mentionsReadAt (jsvm/clock.ts)
     })
     .all(rows);
   return rows.map((r) => r.user);

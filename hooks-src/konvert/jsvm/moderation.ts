@@ -12,6 +12,7 @@ import {
   type ModerationAction,
 } from "../rules/moderation.ts";
 import { callerOf, findMembership, isBanned, roleOf } from "./access.ts";
+import { nowMs } from "./clock.ts";
 import { badRequest, forbidden } from "./errors.ts";
 import { logModeration } from "./moderation-log.ts";
 import { allowOnly, targetOf, userResponse } from "./people.ts";
@@ -58,7 +59,7 @@ export function ban(e: core.RequestEvent): void {
   if (reason.problem !== null) return badRequest("reason", reason.problem);
 
   moderate(e, "ban", ({ actor, target, tx }) => {
-    const until = untilFrom(Date.now(), hours.value);
+    const until = untilFrom(nowMs(), hours.value);
     target.set("bannedUntil", until);
     target.set("banReason", reason.value);
     tx.save(target);
@@ -87,7 +88,7 @@ export function unban(e: core.RequestEvent): void {
   callerOf(e); // anonymous callers get 401 before any input check
   allowOnly(e.requestInfo().body, []);
   moderate(e, "unban", ({ actor, target, tx }) => {
-    if (!isActiveAt(target.getString("bannedUntil"), Date.now())) {
+    if (!isActiveAt(target.getString("bannedUntil"), nowMs())) {
       badRequest("id", "This user is not banned.");
     }
     target.set("bannedUntil", "");
@@ -110,7 +111,7 @@ export function mute(e: core.RequestEvent): void {
   if (reason.problem !== null) return badRequest("reason", reason.problem);
 
   moderate(e, "mute", ({ actor, target, tx }) => {
-    const until = untilFrom(Date.now(), hours.value);
+    const until = untilFrom(nowMs(), hours.value);
     target.set("mutedUntil", until);
     tx.save(target);
     logModeration(tx, {
@@ -128,7 +129,7 @@ export function unmute(e: core.RequestEvent): void {
   callerOf(e); // anonymous callers get 401 before any input check
   allowOnly(e.requestInfo().body, []);
   moderate(e, "unmute", ({ actor, target, tx }) => {
-    if (!isActiveAt(target.getString("mutedUntil"), Date.now())) {
+    if (!isActiveAt(target.getString("mutedUntil"), nowMs())) {
       badRequest("id", "This user is not muted.");
     }
     target.set("mutedUntil", "");

@@ -1,6 +1,7 @@
 // Helpers the people modules share: loading users inside a transaction, responses, the log.
 import { isOnline } from "../rules/presence.ts";
 import { findActiveUser } from "./access.ts";
+import { realNowMs } from "./clock.ts";
 import { badRequest } from "./errors.ts";
 import { sqlNumber } from "./sql-scalar.ts";
 
@@ -26,7 +27,8 @@ export function msOf(record: core.Record, field: string): number | null {
 }
 
 export function onlineNow(user: core.Record): boolean {
-  return isOnline(msOf(user, "lastActiveAt"), Date.now());
+  // lastActiveAt is a real-time stamp: time since it is real time (jsvm/clock.ts)
+  return isOnline(msOf(user, "lastActiveAt"), realNowMs());
 }
 
 /** True when the two users are friends or share a room: who may see each other's presence. */

@@ -11,6 +11,7 @@ import {
 
 export type { PollResults };
 import { assertNotConfined, callerOf, findMembership, findRoom } from "./access.ts";
+import { nowMs } from "./clock.ts";
 import { badRequest, notFound, refuse } from "./errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 
@@ -98,7 +99,7 @@ function resultsOf(app: CoreApp, poll: core.Record, viewer: string): PollResults
 
 /** Replaces the caller's votes with `options` (none = retract) and touches the poll. */
 function castVotes(tx: CoreApp, poll: core.Record, userId: string, options: number[]): void {
-  refuse("poll", pollClosedProblem(poll.getString("closedAt"), Date.now()));
+  refuse("poll", pollClosedProblem(poll.getString("closedAt"), nowMs()));
   const previous = tx.findRecordsByFilter(
     "poll_votes",
     "poll = {:poll} && user = {:user}",

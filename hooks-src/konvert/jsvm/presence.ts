@@ -1,6 +1,7 @@
 // Presence heartbeat: at most one write per user per minute, whatever the client's ping rate.
 import { heartbeatShouldWrite } from "../rules/presence.ts";
 import { callerOf } from "./access.ts";
+import { realNowMs } from "./clock.ts";
 import { msOf } from "./people.ts";
 
 /** POST /api/konvert/presence/heartbeat */
@@ -11,7 +12,7 @@ export function heartbeat(e: core.RequestEvent): void {
   // Re-reading inside the transaction serialises concurrent pings: the second sees the first's write.
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", caller.id);
-    if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), Date.now())) {
+    if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), realNowMs())) {
       user.set("lastActiveAt", new DateTime());
       user.set("status", "online");
       tx.save(user);

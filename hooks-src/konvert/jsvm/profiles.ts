@@ -8,6 +8,7 @@ import {
 } from "../rules/profile.ts";
 import { isStaff } from "../rules/rooms.ts";
 import { callerOf, roleOf } from "./access.ts";
+import { nowMs } from "./clock.ts";
 import { badRequest } from "./errors.ts";
 import { allowOnly, onlineNow, sharesCircle, userResponse } from "./people.ts";
 
@@ -62,7 +63,7 @@ export function onUserEnrich(e: core.RecordEnrichEvent): void {
     user.unhide(...shown);
     if (shown.includes("status")) user.set("status", onlineNow(user) ? "online" : "offline");
     if (self || staff) {
-      const now = Date.now();
+      const now = nowMs(); // ban and mute deadlines are on the clock
       user.withCustomData(true);
       user.set("banned", isActiveAt(user.getString("bannedUntil"), now));
       user.set("muted", isActiveAt(user.getString("mutedUntil"), now));

@@ -40,7 +40,16 @@ export interface UserView {
 /** Online means active within the last five minutes, like the rest of the backend. */
 const ONLINE_WINDOW_MS = 5 * 60 * 1000;
 
-export function legacyUser(u: UserFacts, view: UserView, nowMs: number): Record<string, unknown> {
+/**
+ * `nowMs` decides bans and mutes (deadlines); `realMs` decides online status (time since a stored
+ * real-time stamp). They differ only on a server whose test clock is moved (jsvm/clock.ts).
+ */
+export function legacyUser(
+  u: UserFacts,
+  view: UserView,
+  nowMs: number,
+  realMs: number = nowMs,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: u.id,
     username: u.username,
@@ -57,7 +66,8 @@ export function legacyUser(u: UserFacts, view: UserView, nowMs: number): Record<
   if (view.self || view.presence) {
     const last = Date.parse(isoDate(u.lastActiveAt));
     out["last_activity"] = isoDate(u.lastActiveAt) || undefined;
-    out["status"] = Number.isFinite(last) && nowMs - last < ONLINE_WINDOW_MS ? "online" : "offline";
+    out["status"] =
+      Number.isFinite(last) && realMs - last < ONLINE_WINDOW_MS ? "online" : "offline";
   }
   if (view.self || view.staff) {
     out["email"] = u.email;

@@ -8,6 +8,7 @@ import {
   SPEED_WINDOW_MS,
   type AchievementEvent,
 } from "../../rules/achievements.ts";
+import { nowDate, realNowMs } from "../clock.ts";
 import { sqlText } from "../sql-scalar.ts";
 import { localTime, zoneOf } from "./local-time.ts";
 
@@ -30,7 +31,8 @@ export function messageSent(
     roomType,
     messageType: message.getString("type"),
     recentSends,
-    local: localTime(message.getString("created"), zoneOf(author)),
+    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
+    local: localTime(nowDate(), zoneOf(author)),
     newReply:
       replyTo !== "" &&
       !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
@@ -49,10 +51,10 @@ export function messageSent(
 /**
  * The author's other messages within the speed window, counted in the write transaction right
  * after the new one is stored (so a burst of concurrent sends counts exactly), up to what the
- * rule needs.
+ * rule needs. `created` is a real-time stamp, so the window ends at real now (jsvm/clock.ts).
  */
 export function earlierSendsInWindow(tx: CoreApp, authorId: string): number {
-  const since = new Date(Date.now() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+  const since = new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
   const withNew = Number(
     sqlText(
       tx,
@@ -93,7 +95,8 @@ export function messageDeleted(tx: CoreApp, message: core.Record): AchievementEv
   const seen = others.some((m) => m!.getString("lastReadAt") >= created);
   return {
     kind: "message_deleted",
-    ageMs: Date.now() - dateMs(created),
+    // real time since a real-time stamp, as recompute measures deletedAt - created
+    ageMs: realNowMs() - dateMs(created),
     unseen: others.length > 0 && !seen,
   };
 }
@@ -163,6 +166,6 @@ export function groupRead(
 /** A history page shown to the user: only a page reaching a year back matters (nostalgia). */
 export function historyRead(items: readonly core.Record[]): AchievementEvent | null {
   const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
-  const ageDays = Math.floor((Date.now() - oldest) / DAY_MS);
+  const ageDays = Math.floor((realNowMs() - oldest) / DAY_MS); // age of a real-time stamp
   return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }

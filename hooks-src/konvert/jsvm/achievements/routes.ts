@@ -7,6 +7,7 @@ import {
   type Stats,
 } from "../../rules/achievements.ts";
 import { callerOf, findActiveUser } from "../access.ts";
+import { nowDate } from "../clock.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { bodyOf, pathParam } from "../http.ts";
 import { localTime, zoneOf } from "./local-time.ts";
@@ -58,8 +59,7 @@ export function list(e: core.RequestEvent): void {
     });
   }
   const body: Record<string, unknown> = { user: user.id, items };
-  if (own)
-    body["stats"] = statsJson(stats, localTime(new DateTime().string(), zoneOf(me)).slice(0, 10));
+  if (own) body["stats"] = statsJson(stats, localTime(nowDate(), zoneOf(me)).slice(0, 10));
   e.json(200, body);
 }
 

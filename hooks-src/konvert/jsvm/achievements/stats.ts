@@ -2,7 +2,7 @@
 // SQL: the row changes on every message, nothing hooks or subscribes to it (API rules are
 // superuser-only), and skipping the record machinery keeps tracking cheap on the send path.
 import { countersFrom, type Stats, type Thresholds } from "../../rules/achievements.ts";
-import { nowDate } from "../clock.ts";
+import { realNowDate } from "../clock.ts";
 import { sqlText } from "../sql-scalar.ts";
 
 export interface StatsRow {
@@ -114,7 +114,7 @@ const NUMBER_COLUMNS = [
 export function saveStats(tx: CoreApp, row: StatsRow, stats: Stats): boolean {
   const counters = JSON.stringify(stats.counters);
   const rev = newRev();
-  const now = nowDate();
+  const now = realNowDate(); // `updated` is an event stamp, like PocketBase's (jsvm/clock.ts)
   const key = ROW_KEY + row.userId;
   if (row.id !== "") {
     const params: Record<string, string | number> = {
