@@ -5077,6 +5077,9 @@ function keyChanges(before, after) {
 function isListLevel(event) {
   return event.type === "message" || event.type === "room" || event.type === "pin";
 }
+function batchJson(events) {
+  return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
+}
 
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
@@ -5276,17 +5279,49 @@ function reauthorizeRoom(app, roomId) {
 
 // hooks-src/konvert/jsvm/realtime/publish.ts
 var DEFERRED = "konvert.publishLater";
+var queueKey = (roomId) => `rtq:${roomId}`;
+var STALE_MS = 1e4;
 function publishRoom(app, roomId, event) {
-  const data = JSON.stringify(event);
-  let sent = sendTo(
+  const item = [JSON.stringify(event), isListLevel(event)];
+  const key = queueKey(roomId);
+  let mine = false;
+  app.store().setFunc(key, (old) => {
+    const queue = old;
+    if (!queue || Date.now() - queue[0] > STALE_MS) {
+      mine = true;
+      return [Date.now()];
+    }
+    return [...Array.from(queue), item];
+  });
+  if (!mine) return;
+  try {
+    let batch = [item];
+    while (batch.length > 0) {
+      fanOut(app, roomId, batch);
+      batch = [];
+      app.store().setFunc(key, (old) => {
+        const queue = Array.from(old ?? []);
+        batch = queue.slice(1).map((p) => Array.from(p));
+        return batch.length === 0 ? null : [Date.now()];
+      });
+    }
+  } catch (err) {
+    app.store().remove(key);
+    throw err;
+  }
+}
+function fanOut(app, roomId, batch) {
+  const all = batch.map((p) => p[0]);
+  sendTo(
     app,
     indexKey.open(roomId),
-    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data })
+    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data: batchJson(all) })
   );
-  if (isListLevel(event)) {
-    sent += sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
+  const listLevel = batch.filter((p) => p[1]).map((p) => p[0]);
+  if (listLevel.length > 0) {
+    const data = batchJson(listLevel);
+    sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
   }
-  return sent;
 }
 function publishToUser(app, userId, event) {
   const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
@@ -5306,7 +5341,7 @@ function publishTyping(app, roomId, userId, at) {
 }
 function publishMessage(app, message, action) {
   const room = message.getString("room");
-  return publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+  publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
 }
 function recordJson(record2) {
   return JSON.parse(JSON.stringify(record2));

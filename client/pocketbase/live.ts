@@ -3,11 +3,13 @@
 // `feed` otherwise, so list-level events heard on an open room are passed on to feed listeners.
 import type PocketBase from "pocketbase";
 import {
+  eventsOf,
   FEED_TOPIC,
   isListLevel,
   PRESENCE_TOPIC,
   ROOM_TOPIC,
   type RealtimeEvent,
+  type RealtimeMessage,
 } from "../../hooks-src/konvert/rules/realtime.ts";
 import type { Unsubscribe } from "../interface.ts";
 
@@ -35,9 +37,9 @@ function emitFeed(pb: PocketBase, event: RealtimeEvent): void {
 export async function onFeed(pb: PocketBase, listener: Listener): Promise<Unsubscribe> {
   const set = listenersOf(pb);
   set.add(listener);
-  const off = await pb.realtime.subscribe(FEED_TOPIC, (event: RealtimeEvent) =>
-    emitFeed(pb, event),
-  );
+  const off = await pb.realtime.subscribe(FEED_TOPIC, (message: RealtimeMessage) => {
+    for (const event of eventsOf(message)) emitFeed(pb, event);
+  });
   return async () => {
     set.delete(listener);
     await off();
@@ -50,9 +52,11 @@ export async function onRoom(
   roomId: string,
   listener: Listener,
 ): Promise<Unsubscribe> {
-  return pb.realtime.subscribe(ROOM_TOPIC + roomId, (event: RealtimeEvent) => {
-    listener(event);
-    if (isListLevel(event)) emitFeed(pb, event);
+  return pb.realtime.subscribe(ROOM_TOPIC + roomId, (message: RealtimeMessage) => {
+    for (const event of eventsOf(message)) {
+      listener(event);
+      if (isListLevel(event)) emitFeed(pb, event);
+    }
   });
 }
 

@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import PocketBase from "pocketbase";
 import { createPocketBaseBackend } from "../../client/index.ts";
-import type { RealtimeEvent } from "../../hooks-src/konvert/rules/realtime.ts";
+import {
+  eventsOf,
+  type RealtimeEvent,
+  type RealtimeMessage,
+} from "../../hooks-src/konvert/rules/realtime.ts";
 import { api } from "../support/api.ts";
 import { waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
@@ -28,7 +32,9 @@ interface Heard {
 async function listen(client: PocketBase, topics: string[]): Promise<Heard[]> {
   const log: Heard[] = [];
   for (const topic of topics) {
-    await client.realtime.subscribe(topic, (event: RealtimeEvent) => log.push({ topic, event }));
+    await client.realtime.subscribe(topic, (message: RealtimeMessage) => {
+      for (const event of eventsOf(message)) log.push({ topic, event });
+    });
   }
   return log;
 }
@@ -136,6 +142,28 @@ describe("subscribing", () => {
         c.realtime.unsubscribe(),
       ),
     );
+  });
+});
+
+describe("a busy room", () => {
+  it("delivers 60 concurrent sends once each, in one order for every member", async () => {
+    const people = await Promise.all(Array.from({ length: 4 }, () => createUser(server)));
+    const room = await seedRoom(server, "private", people);
+    const logs = await Promise.all(
+      people.map((p, i) => listen(p.client, i % 2 ? [`room/${room.id}`] : ["feed"])),
+    );
+    const ids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => send(people[i % people.length]!, room.id, `burst ${i}`)),
+    );
+    for (const log of logs) {
+      await waitUntil(() => ids.every((id) => messageIds(log).includes(id)), "every message");
+    }
+    const orders = logs.map((log) => messageIds(log).filter((id) => ids.includes(id)));
+    for (const order of orders) {
+      expect(order).toHaveLength(60);
+      expect(order).toEqual(orders[0]);
+    }
+    await Promise.all(people.map((p) => p.client.realtime.unsubscribe()));
   });
 });
 
@@ -268,9 +296,9 @@ describe("revocation before the response", () => {
     expect(log.find((h) => messageIds([h]).includes(first))?.topic).toBe("feed");
     // the SDK submits a topic again only when it gains its first listener
     await joiner.client.realtime.unsubscribe(`room/${room.id}`);
-    await joiner.client.realtime.subscribe(`room/${room.id}`, (event: RealtimeEvent) =>
-      log.push({ topic: `room/${room.id}`, event }),
-    );
+    await joiner.client.realtime.subscribe(`room/${room.id}`, (message: RealtimeMessage) => {
+      for (const event of eventsOf(message)) log.push({ topic: `room/${room.id}`, event });
+    });
     const second = await send(owner, room.id, "second");
     await waitUntil(() => messageIds(log).includes(second), "room topic after resubscribing");
     expect(log.filter((h) => messageIds([h]).includes(second)).map((h) => h.topic)).toContain(
@@ -375,9 +403,11 @@ describe("random walk", () => {
       } else if (isMember && roll < 0.25) {
         // as the typed client does when its room list changes: submit its topics again
         await user.client.realtime.unsubscribe(`room/${room.id}`);
-        await user.client.realtime.subscribe(`room/${room.id}`, (event: RealtimeEvent) =>
-          logs.get(user.record.id)!.push({ topic: `room/${room.id}`, event }),
-        );
+        await user.client.realtime.subscribe(`room/${room.id}`, (message: RealtimeMessage) => {
+          for (const event of eventsOf(message)) {
+            logs.get(user.record.id)!.push({ topic: `room/${room.id}`, event });
+          }
+        });
       } else if (isMember) {
         const id = await send(user, room.id, `step ${step}`);
         for (const u of users) {

@@ -165,3 +165,26 @@ export type RealtimeEvent =
 export function isListLevel(event: RealtimeEvent): boolean {
   return event.type === "message" || event.type === "room" || event.type === "pin";
 }
+
+/**
+ * Several events of one room in one SSE message: while a room's fan-out is running, the events
+ * that come meanwhile queue up and go out together, so a busy room costs a send per recipient
+ * per batch, not per event.
+ */
+export interface RealtimeBatch {
+  type: "batch";
+  events: RealtimeEvent[];
+}
+
+/** What one SSE message on our topics carries. */
+export type RealtimeMessage = RealtimeEvent | RealtimeBatch;
+
+/** The JSON of a batch from the JSON texts of its events (no parse and stringify again). */
+export function batchJson(events: readonly string[]): string {
+  return events.length === 1 ? events[0]! : `{"type":"batch","events":[${events.join(",")}]}`;
+}
+
+/** The events one SSE message carries, in order. */
+export function eventsOf(message: RealtimeMessage): RealtimeEvent[] {
+  return message.type === "batch" ? message.events : [message];
+}

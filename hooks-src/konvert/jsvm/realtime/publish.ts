@@ -2,6 +2,7 @@
 // so every door (records API, batch, our routes, legacy routes, the dashboard) publishes the
 // same way, after the commit, and rights change before the action's response.
 import {
+  batchJson,
   FEED_TOPIC,
   indexKey,
   isListLevel,
@@ -18,21 +19,64 @@ export const DEFERRED = "konvert.publishLater";
 
 type Action = "create" | "update" | "delete";
 
+/** The room's fan-out queue: absent while idle; `[startedMs, ...pending]` while one runs. */
+const queueKey = (roomId: string) => `rtq:${roomId}`;
+/** A fan-out older than this is taken over (its handler died without handing back). */
+const STALE_MS = 10_000;
+
+type Pending = [json: string, listLevel: boolean];
+
 /**
  * One event of a room: the full event to connections with the room open, and list-level events
- * to the members' feeds. One JSON text and at most two messages, however many recipients.
+ * to the members' feeds. One JSON text and at most two messages per batch, however many
+ * recipients. One handler at a time fans out a room's events: the others queue theirs and
+ * return, and the running one sends what queued meanwhile as one batch. So events of a room
+ * arrive in one order everywhere, a burst costs a send per recipient per batch, and a burst
+ * holds one JS VM, not one per event.
  */
-export function publishRoom(app: CoreApp, roomId: string, event: RealtimeEvent): number {
-  const data = JSON.stringify(event);
-  let sent = sendTo(
+export function publishRoom(app: CoreApp, roomId: string, event: RealtimeEvent): void {
+  const item: Pending = [JSON.stringify(event), isListLevel(event)];
+  const key = queueKey(roomId);
+  let mine = false;
+  app.store().setFunc(key, (old: unknown) => {
+    const queue = old as unknown[] | null | undefined;
+    if (!queue || Date.now() - (queue[0] as number) > STALE_MS) {
+      mine = true;
+      return [Date.now()];
+    }
+    return [...Array.from(queue), item];
+  });
+  if (!mine) return;
+  try {
+    let batch: Pending[] = [item];
+    while (batch.length > 0) {
+      fanOut(app, roomId, batch);
+      batch = [];
+      app.store().setFunc(key, (old: unknown) => {
+        const queue = Array.from((old as unknown[] | null | undefined) ?? []);
+        batch = queue.slice(1).map((p) => Array.from(p as unknown[]) as Pending);
+        // idle when nothing waits; otherwise this handler sends the waiting batch next
+        return batch.length === 0 ? null : [Date.now()];
+      });
+    }
+  } catch (err) {
+    app.store().remove(key);
+    throw err;
+  }
+}
+
+function fanOut(app: CoreApp, roomId: string, batch: readonly Pending[]): void {
+  const all = batch.map((p) => p[0]);
+  sendTo(
     app,
     indexKey.open(roomId),
-    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data }),
+    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data: batchJson(all) }),
   );
-  if (isListLevel(event)) {
-    sent += sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
+  const listLevel = batch.filter((p) => p[1]).map((p) => p[0]);
+  if (listLevel.length > 0) {
+    const data = batchJson(listLevel);
+    sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
   }
-  return sent;
 }
 
 /** An event for one user's own connections. */
@@ -59,9 +103,9 @@ export function publishTyping(app: CoreApp, roomId: string, userId: string, at: 
 }
 
 /** A new message, published by the route that answered its sender first. */
-export function publishMessage(app: CoreApp, message: core.Record, action: Action): number {
+export function publishMessage(app: CoreApp, message: core.Record, action: Action): void {
   const room = message.getString("room");
-  return publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+  publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
 }
 
 function recordJson(record: core.Record): Record<string, unknown> {
