@@ -57,8 +57,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read SDK records, whose fields are typed `any`, and assert on values they just made.
-    files: ["test/**/*.ts"],
+    // Tests (and benches) read SDK records, whose fields are typed `any`, and index values they
+    // just made.
+    files: ["test/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/no-unsafe-return": "off",

@@ -1,109 +1,1000 @@
-// `npm run bench:realtime`: what Redis would have done, done in-process by PocketBase.
-//  1. Realtime fan-out: 200 members subscribed over SSE to a room's messages; 50 messages sent;
-//     delivery latency (send -> event received) and deliveries/s, through our hooks and rules
-//     vs plain PocketBase with the same schema and rules.
-//  2. Rate limiter overhead: the same read with PocketBase's in-memory limiter on (limits too high
-//     to trigger) and off.
-import { EventSource } from "eventsource";
-import PocketBase from "pocketbase";
+// `npm run bench:realtime`: Konvert's realtime topics (issue #15) against PocketBase's own
+// collection subscriptions, on the same Konvert server in the same run (the collection rules are
+// the same; only how clients subscribe differs). The "plain" server startTargets() also starts
+// stays idle: the baseline is Konvert's server with clients on `messages/*?filter=room = '<id>'`.
+//
+//  1. 1,000 online members of one room, one SSE connection each; one sender sends messages one at
+//     a time (the next after the previous one's deliveries): server CPU per message, the sender's
+//     latency, delivery latency from the send's start, every event delivered exactly once.
+//     Konvert and baseline rounds alternate on the same connections (re-subscribed).
+//  2. Bystanders: a message in a 2-member room with 0 and with 1,000 other users online, each on
+//     their own room (`room/<own>` + `feed`; baseline: `messages/*` filtered to their room).
+//  3. Sustained: 50 messages/s into the 1,000-member room for 30 s (Konvert only: the baseline
+//     needs ~0.5 s of CPU per message and cannot keep up at this rate).
+//  4. 10,000 connections (1,000 users × 10) subscribed to `room/<own>` + `feed`: server RSS.
+//  5. The rate limiter's overhead on a read (on, with limits too high to trigger, vs off).
+//
+// Clients are raw SSE connections over node:http (a few lines of parsing, far lighter than one
+// SDK or EventSource per connection: the client shares the 2 cores with the server) and
+// subscribe with POST /api/realtime like the SDK does. Server CPU comes from /proc.
+// Run with a high open-files limit: the npm script raises the soft limit to the hard one.
+import http from "node:http";
+import { loadavg } from "node:os";
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { measure, printTable, startTargets, type Stats } from "./lib.ts";
+import { Worker } from "node:worker_threads";
+import PocketBase from "pocketbase";
+import { measure, processCpuSeconds, startTargets, type Target } from "./lib.ts";
 
-(globalThis as { EventSource?: unknown }).EventSource ??= EventSource;
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const MEMBERS = num("BENCH_MEMBERS", 1000);
+/** scenario 1: messages per kind, split over the alternating rounds */
+const MESSAGES = num("BENCH_MESSAGES", 40);
+const ROUNDS = num("BENCH_ROUNDS", 2);
+/** scenario 2: messages per Konvert phase, and per baseline phase (~0.5 s CPU each at 1,000) */
+const BYSTANDER_MESSAGES = num("BENCH_BYSTANDER_MESSAGES", 200);
+const BASELINE_BYSTANDER_MESSAGES = num("BENCH_BASELINE_BYSTANDER_MESSAGES", 20);
+const RATE = num("BENCH_RATE", 50);
+const SECONDS = num("BENCH_SECONDS", 30);
+const CLIENTS = num("BENCH_CLIENTS", 10_000);
+const SCENARIOS = new Set((process.env["BENCH_SCENARIOS"] ?? "1,2,3,4,5").split(","));
 
-const SUBSCRIBERS = Number(process.env["BENCH_SUBSCRIBERS"] ?? 200);
-const MESSAGES = Number(process.env["BENCH_MESSAGES"] ?? 50);
+const TARGETS = { cpuPerMessageMs: 30, senderP50Ms: 10, deliveryP99Ms: 50 };
+const PASSWORD = "rt-bench-password-1";
 
-const { targets, stop } = await startTargets();
-const rows: { operation: string; target: string; stats: Stats }[] = [];
-try {
-  for (const target of targets) {
-    const room = await target.admin
-      .collection("rooms")
-      .create({ name: "fan-out", type: "private", keyVersion: 0 });
-    const clients: PocketBase[] = [];
-    for (let i = 0; i <= SUBSCRIBERS; i++) {
-      const user = await target.admin.collection("users").create({
-        email: `fan${i}@bench.test`,
-        username: `fan_${i}`,
-        password: "fan-password-1",
-        passwordConfirm: "fan-password-1",
-        role: "user",
+// ---------------------------------------------------------------------------------------------
+// report
+
+interface Row {
+  scenario: string;
+  metric: string;
+  value: string;
+  target: string;
+  result: "pass" | "FAIL" | "info";
+}
+const rows: Row[] = [];
+function row(scenario: string, metric: string, value: string, target = "", ok?: boolean): void {
+  rows.push({
+    scenario,
+    metric,
+    value,
+    target,
+    result: ok === undefined ? "info" : ok ? "pass" : "FAIL",
+  });
+}
+function printRows(): void {
+  const w = [3, 62, 32, 14];
+  console.log(
+    `\n${"#".padEnd(w[0]!)} ${"metric".padEnd(w[1]!)} ${"value".padEnd(w[2]!)} ${"target".padEnd(w[3]!)} result`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.scenario.padEnd(w[0]!)} ${r.metric.padEnd(w[1]!)} ${r.value.padEnd(w[2]!)} ` +
+        `${r.target.padEnd(w[3]!)} ${r.result}`,
+    );
+  }
+}
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function procStatusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+function openFilesLimit(): number {
+  const line = /Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"));
+  return Number(line?.[1] ?? 1024);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSE connections and delivery accounting
+
+interface Conn {
+  idx: number;
+  user: number;
+  clientId: string;
+  req: http.ClientRequest;
+  /** the event name events for this connection's room arrive under */
+  topic: string;
+  closing: boolean;
+}
+
+let nextConnIdx = 0;
+let droppedConnections = 0;
+const sseAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+/** message number -> the tracker of the phase that sent it */
+const owners = new Map<number, Tracker>();
+let strayDeliveries = 0; // events of no tracked message, or to a connection not expected
+
+/** Wall-clock milliseconds, comparable between threads (the sender runs in a worker). */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+class Tracker {
+  private readonly expected: Uint8Array;
+  private readonly perMessage: number;
+  private readonly t0 = new Map<number, number>();
+  private readonly counts = new Map<number, Uint8Array>();
+  private readonly arrivals = new Map<number, number[]>();
+  private readonly waiters = new Map<number, () => void>();
+  sent = 0;
+  delivered = 0;
+  duplicates = 0;
+  wrongTopic = 0;
+
+  constructor(recipients: readonly Conn[]) {
+    this.expected = new Uint8Array(nextConnIdx + 1);
+    for (const c of recipients) this.expected[c.idx] = 1;
+    this.perMessage = recipients.length;
+  }
+
+  /** Registers message `n` before it is sent (its deliveries may beat the send's answer). */
+  expect(n: number): void {
+    owners.set(n, this);
+    this.counts.set(n, new Uint8Array(this.expected.length));
+    this.arrivals.set(n, []);
+    this.sent++;
+  }
+
+  /** When the send of `n` started (wall clock, reported by the sender). */
+  started(n: number, t0: number): void {
+    this.t0.set(n, t0);
+  }
+
+  deliver(conn: Conn, name: string, n: number, now: number): void {
+    const counts = this.counts.get(n);
+    if (!counts || this.expected[conn.idx] !== 1) {
+      strayDeliveries++;
+      return;
+    }
+    if (name !== conn.topic) this.wrongTopic++;
+    if (counts[conn.idx]!++ > 0) {
+      this.duplicates++;
+      return;
+    }
+    this.delivered++;
+    const arrivals = this.arrivals.get(n)!;
+    arrivals.push(now);
+    if (arrivals.length === this.perMessage) this.waiters.get(n)?.();
+  }
+
+  /** Resolves when every expected connection has message `n` (false after `timeout` ms). */
+  whenDelivered(n: number, timeout: number): Promise<boolean> {
+    if (this.arrivals.get(n)?.length === this.perMessage) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(n);
+        resolve(false);
+      }, timeout);
+      this.waiters.set(n, () => {
+        clearTimeout(timer);
+        this.waiters.delete(n);
+        resolve(true);
       });
-      await target.admin
-        .collection("room_members")
-        .create({ room: room.id, user: user.id, role: "member" });
-      clients.push(await target.admin.collection("users").impersonate(user.id, 3600));
-    }
-    const [sender, ...subscribers] = clients as [PocketBase, ...PocketBase[]];
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const early = new Map<string, number[]>(); // events that beat the send() promise
-    for (const client of subscribers) {
-      client.autoCancellation(false);
-      await client.collection("messages").subscribe("*", (e) => {
-        const now = performance.now();
-        const at = sentAt.get(e.record.id);
-        if (at === undefined) early.set(e.record.id, [...(early.get(e.record.id) ?? []), now]);
-        else latencies.push(now - at);
-      });
-    }
-    sender.autoCancellation(false);
-    const started = performance.now();
-    for (let i = 0; i < MESSAGES; i++) {
-      const t0 = performance.now();
-      const message = await sender
-        .collection("messages")
-        .create({ room: room.id, type: "text", content: `fan-out ${i}` });
-      sentAt.set(message.id, t0);
-      for (const t of early.get(message.id) ?? []) latencies.push(t - t0);
-    }
-    const expected = MESSAGES * SUBSCRIBERS;
-    const deadline = Date.now() + 60_000;
-    while (latencies.length < expected && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-    rows.push({
-      operation: `fan-out to ${SUBSCRIBERS} (${latencies.length}/${expected} delivered)`,
-      target: target.name,
-      stats: {
-        count: latencies.length,
-        seconds,
-        p50: at(0.5),
-        p95: at(0.95),
-        p99: at(0.99),
-        perSecond: latencies.length / seconds,
-      },
     });
-    await Promise.all(subscribers.map((c) => c.realtime.unsubscribe()));
+  }
 
-    if (target.name === "konvert") {
-      const reader = subscribers[0] ?? sender;
-      const read = () => reader.collection("rooms").getList(1, 20);
-      await target.admin.settings.update({ rateLimits: { enabled: false } });
-      rows.push({
-        operation: "list rooms, limiter off (c=8)",
-        target: target.name,
-        stats: await measure(2000, 8, read),
-      });
-      await target.admin.settings.update({
-        rateLimits: {
-          enabled: true,
-          excludedIPs: [],
-          rules: [{ label: "/api/", audience: "", duration: 1, maxRequests: 1_000_000 }],
-        },
-      });
-      rows.push({
-        operation: "list rooms, limiter on (c=8)",
-        target: target.name,
-        stats: await measure(2000, 8, read),
-      });
+  async allDelivered(timeout: number): Promise<boolean> {
+    const deadline = performance.now() + timeout;
+    while (this.delivered < this.expectedTotal && performance.now() < deadline) await sleep(10);
+    return this.delivered >= this.expectedTotal;
+  }
+
+  get expectedTotal(): number {
+    return this.sent * this.perMessage;
+  }
+
+  /** Delivery latencies (ms) of the messages whose send started in each `windowMs` window. */
+  windows(windowMs: number): { from: number; latencies: number[] }[] {
+    const starts = [...this.t0.values()];
+    const first = Math.min(...starts);
+    const out: ({ from: number; latencies: number[] } | undefined)[] = [];
+    for (const [n, arrivals] of this.arrivals) {
+      const t0 = this.t0.get(n);
+      if (t0 === undefined) continue;
+      const w = Math.floor((t0 - first) / windowMs);
+      const window = (out[w] ??= { from: (w * windowMs) / 1000, latencies: [] });
+      for (const at of arrivals) window.latencies.push(at - t0);
+    }
+    return out.filter((w) => w !== undefined);
+  }
+
+  /** Delivery latencies from the send's start, in ms, sorted. */
+  latencies(): number[] {
+    const out: number[] = [];
+    for (const [n, arrivals] of this.arrivals) {
+      const t0 = this.t0.get(n);
+      if (t0 !== undefined) for (const at of arrivals) out.push(at - t0);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  summary() {
+    const sorted = this.latencies();
+    return {
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted[sorted.length - 1] ?? NaN,
+      missing: this.expectedTotal - this.delivered,
+    };
+  }
+}
+
+const MARK = "rtb:";
+
+function onEvent(conn: Conn, name: string, data: string, now: number): void {
+  // one SSE message may carry a batch of a room's events: count every benchmark message in it
+  let at = data.indexOf(MARK);
+  while (at >= 0) {
+    const n = parseInt(data.slice(at + MARK.length, at + MARK.length + 12), 10);
+    const owner = owners.get(n);
+    if (owner) owner.deliver(conn, name, n, now);
+    else strayDeliveries++;
+    at = data.indexOf(MARK, at + MARK.length);
+  }
+}
+
+function openConn(base: string, user: number): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error("SSE connect timed out"));
+    }, 30_000);
+    const req = http.get(
+      `${base}/api/realtime`,
+      { agent: sseAgent, headers: { Accept: "text/event-stream" } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          clearTimeout(timer);
+          res.resume();
+          reject(new Error(`SSE connect answered ${res.statusCode}`));
+          return;
+        }
+        res.setEncoding("utf8");
+        let buffer = "";
+        res.on("data", (chunk: string) => {
+          const now = wallNow();
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let name = "message";
+            let data = "";
+            for (const line of block.split("\n")) {
+              if (line.startsWith("event:")) name = line.slice(6).replace(/^ /, "");
+              else if (line.startsWith("data:")) data += line.slice(5).replace(/^ /, "");
+            }
+            if (name === "PB_CONNECT") {
+              conn.clientId = (JSON.parse(data) as { clientId: string }).clientId;
+              clearTimeout(timer);
+              resolve(conn);
+            } else onEvent(conn, name, data, now);
+          }
+        });
+        res.on("close", () => {
+          if (!conn.closing) droppedConnections++;
+        });
+      },
+    );
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      if (!conn.clientId) reject(err);
+      else if (!conn.closing) droppedConnections++;
+    });
+    const conn: Conn = { idx: nextConnIdx++, user, clientId: "", req, topic: "", closing: false };
+  });
+}
+
+async function openConns(base: string, users: readonly number[]): Promise<Conn[]> {
+  const conns: Conn[] = new Array(users.length);
+  await measure(users.length, 64, async (i) => {
+    conns[i] = await openConn(base, users[i]!);
+  });
+  return conns;
+}
+
+async function closeConns(conns: readonly Conn[]): Promise<void> {
+  for (const c of conns) {
+    c.closing = true;
+    c.req.destroy();
+  }
+  await sleep(1500); // the server unregisters them as it notices
+}
+
+async function subscribe(base: string, token: string, conn: Conn, subs: string[]): Promise<void> {
+  const res = await fetch(`${base}/api/realtime`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: token },
+    body: JSON.stringify({ clientId: conn.clientId, subscriptions: subs }),
+  });
+  const body = await res.text();
+  if (res.status !== 204) throw new Error(`subscribe answered ${res.status}: ${body}`);
+}
+
+/** How clients subscribe to a room's messages, and under which event name they arrive. */
+interface Mode {
+  name: "konvert" | "baseline";
+  /** subscriptions of a connection following `room` (`feed`: as the typed client does) */
+  subs(room: string, feed: boolean): string[];
+  topic(room: string): string;
+}
+const konvert: Mode = {
+  name: "konvert",
+  subs: (room, feed) => (feed ? [`room/${room}`, "feed"] : [`room/${room}`]),
+  topic: (room) => `room/${room}`,
+};
+const baselineTopic = (room: string) =>
+  "messages/*?options=" +
+  encodeURIComponent(JSON.stringify({ query: { filter: `room = '${room}'` } }));
+const baseline: Mode = {
+  name: "baseline",
+  subs: (room) => [baselineTopic(room)],
+  topic: baselineTopic,
+};
+
+// ---------------------------------------------------------------------------------------------
+// data
+
+interface World {
+  target: Target;
+  base: string;
+  pid: number;
+  /** tokens of the members, index = user number */
+  tokens: string[];
+  userIds: string[];
+  ownRooms: string[];
+  bigRoom: string;
+  pairRoom: string;
+  sender: string;
+  partner: string;
+  bigMemberships: string[];
+}
+
+async function batchCreate(
+  admin: PocketBase,
+  collection: string,
+  bodies: Record<string, unknown>[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < bodies.length; i += 200) {
+    const batch = admin.createBatch();
+    for (const body of bodies.slice(i, i + 200)) batch.collection(collection).create(body);
+    const results = (await batch.send()) as { status: number; body: { id: string } }[];
+    for (const r of results) {
+      if (r.status < 200 || r.status > 299) throw new Error(`batch ${collection}: ${r.status}`);
+      ids.push(r.body.id);
     }
   }
+  return ids;
+}
+
+async function prepare(target: Target): Promise<World> {
+  const admin = target.admin;
+  await admin.settings.update({
+    batch: { enabled: true, maxRequests: 500, timeout: 120, maxBodySize: 0 },
+  });
+  // The bench signs users in by impersonation, never with their password: hash passwords at
+  // bcrypt's lowest cost in this throwaway data dir, or creating 1,000 users takes minutes.
+  const users = await admin.collections.getOne("users");
+  const fields = users.fields.map((f) => (f.name === "password" ? { ...f, cost: 4 } : f));
+  await admin.collections.update("users", { fields });
+  const t0 = performance.now();
+  const names = Array.from({ length: MEMBERS + 2 }, (_, i) =>
+    i === MEMBERS ? "rt_sender" : i === MEMBERS + 1 ? "rt_partner" : `rt_${i}`,
+  );
+  const userIds = await batchCreate(
+    admin,
+    "users",
+    names.map((name) => ({
+      email: `${name}@bench.test`,
+      username: name,
+      password: PASSWORD,
+      passwordConfirm: PASSWORD,
+      role: "user",
+    })),
+  );
+  const room = (name: string) => ({ name, type: "private", keyVersion: 0 });
+  const [bigRoom, pairRoom] = await batchCreate(admin, "rooms", [room("big"), room("pair")]);
+  const ownRooms = await batchCreate(
+    admin,
+    "rooms",
+    Array.from({ length: MEMBERS }, (_, i) => room(`own ${i}`)),
+  );
+  const member = (r: string, u: string) => ({ room: r, user: u, role: "member" });
+  await batchCreate(
+    admin,
+    "room_members",
+    ownRooms.map((r, i) => member(r, userIds[i]!)),
+  );
+  const sender = userIds[MEMBERS]!;
+  const partner = userIds[MEMBERS + 1]!;
+  const bigMemberships = await batchCreate(
+    admin,
+    "room_members",
+    userIds.slice(0, MEMBERS).map((u) => member(bigRoom!, u)),
+  );
+  await batchCreate(admin, "room_members", [
+    member(bigRoom!, sender),
+    member(pairRoom!, sender),
+    member(pairRoom!, partner),
+  ]);
+  const tokens: string[] = new Array(MEMBERS + 2);
+  await measure(MEMBERS + 2, 8, async (i) => {
+    tokens[i] = (await admin.collection("users").impersonate(userIds[i]!, 7200)).authStore.token;
+  });
+  console.log(
+    `prepared ${MEMBERS + 2} users, ${MEMBERS + 2} rooms, memberships in ` +
+      `${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
+  return {
+    target,
+    base: target.instance.url,
+    pid: target.instance.pid,
+    tokens,
+    userIds,
+    ownRooms,
+    bigRoom: bigRoom!,
+    pairRoom: pairRoom!,
+    sender,
+    partner,
+    bigMemberships,
+  };
+}
+
+let nextMessage = 0;
+
+/**
+ * The sender runs in a worker thread: in the main thread its answer would wait in the event loop
+ * behind the SSE events of 1,000 connections arriving at the same moment. It reports each send's
+ * start (wall clock) and latency; a burst is paced by the worker's own timer.
+ */
+const SENDER_WORKER = `
+const { parentPort } = require("node:worker_threads");
+const { performance } = require("node:perf_hooks");
+const now = () => performance.timeOrigin + performance.now();
+async function one(job) {
+  const t0 = now();
+  const p0 = performance.now();
+  let status = 0;
+  let error = "";
+  try {
+    const res = await fetch(job.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: job.token },
+      body: job.body,
+    });
+    status = res.status;
+    const text = await res.text();
+    if (!res.ok) error = text.slice(0, 200);
+  } catch (err) {
+    error = String(err);
+  }
+  parentPort.postMessage({ kind: "sent", n: job.n, t0, ms: performance.now() - p0, status, error });
+}
+parentPort.on("message", async (msg) => {
+  if (msg.kind === "one") return one(msg.job);
+  const start = performance.now();
+  let maxLag = 0;
+  for (let i = 0; i < msg.jobs.length; i++) {
+    const due = start + i * msg.intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    maxLag = Math.max(maxLag, performance.now() - due);
+    one(msg.jobs[i]);
+  }
+  parentPort.postMessage({ kind: "paced", maxLag });
+});
+`;
+
+interface SendJob {
+  n: number;
+  url: string;
+  token: string;
+  body: string;
+}
+interface SendResult {
+  kind: "sent";
+  n: number;
+  t0: number;
+  ms: number;
+  status: number;
+  error: string;
+}
+
+class Sender {
+  private readonly worker = new Worker(SENDER_WORKER, { eval: true });
+  private readonly waiting = new Map<number, (r: SendResult) => void>();
+  private onPaced: ((maxLag: number) => void) | null = null;
+
+  constructor() {
+    this.worker.on("message", (msg: SendResult | { kind: "paced"; maxLag: number }) => {
+      if (msg.kind === "paced") this.onPaced?.(msg.maxLag);
+      else {
+        this.waiting.get(msg.n)?.(msg);
+        this.waiting.delete(msg.n);
+      }
+    });
+  }
+
+  /** A job for message number `n`, registered with `tracker` before it goes out. */
+  job(world: World, room: string, tracker: Tracker): SendJob {
+    const n = nextMessage++;
+    tracker.expect(n);
+    const body = JSON.stringify({ room, type: "text", content: `${MARK}${n}: realtime benchmark` });
+    const url = `${world.base}/api/collections/messages/records`;
+    return { n, url, token: world.tokens[MEMBERS]!, body };
+  }
+
+  private result(job: SendJob, tracker: Tracker): Promise<SendResult> {
+    return new Promise((resolve) => {
+      this.waiting.set(job.n, (r) => {
+        tracker.started(r.n, r.t0);
+        resolve(r);
+      });
+    });
+  }
+
+  /** One send; resolves with the sender's latency until its 2xx answer's body was read. */
+  async send(world: World, room: string, tracker: Tracker): Promise<number> {
+    const job = this.job(world, room, tracker);
+    const done = this.result(job, tracker);
+    this.worker.postMessage({ kind: "one", job });
+    const r = await done;
+    if (r.status < 200 || r.status > 299) throw new Error(`send answered ${r.status}: ${r.error}`);
+    return r.ms;
+  }
+
+  /** `count` sends at a fixed pace, not waiting for answers. */
+  async paced(world: World, room: string, tracker: Tracker, count: number, intervalMs: number) {
+    const jobs = Array.from({ length: count }, () => this.job(world, room, tracker));
+    const results = Promise.all(jobs.map((job) => this.result(job, tracker)));
+    const lag = new Promise<number>((resolve) => (this.onPaced = resolve));
+    this.worker.postMessage({ kind: "paced", jobs, intervalMs });
+    return { maxLag: await lag, results: await results };
+  }
+
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+const sender = new Sender();
+
+async function subscribeAll(
+  world: World,
+  conns: readonly Conn[],
+  mode: Mode,
+  roomOf: (c: Conn) => string,
+  feed: boolean,
+): Promise<void> {
+  await measure(conns.length, 32, async (i) => {
+    const c = conns[i]!;
+    const room = roomOf(c);
+    await subscribe(world.base, world.tokens[c.user]!, c, mode.subs(room, feed));
+    c.topic = mode.topic(room);
+  });
+  await sleep(200);
+}
+
+interface Phase {
+  cpuMs: number;
+  sender: number[];
+  tracker: Tracker;
+}
+
+/** Sends `count` messages one at a time, each after the previous one's deliveries. */
+async function sequential(
+  world: World,
+  room: string,
+  recipients: readonly Conn[],
+  count: number,
+): Promise<Phase> {
+  const tracker = new Tracker(recipients);
+  const latencies: number[] = [];
+  const cpu0 = processCpuSeconds(world.pid);
+  for (let i = 0; i < count; i++) {
+    const n = nextMessage;
+    latencies.push(await sender.send(world, room, tracker));
+    await tracker.whenDelivered(n, 15_000);
+  }
+  const cpuMs = ((processCpuSeconds(world.pid) - cpu0) * 1000) / count;
+  return { cpuMs, sender: latencies, tracker };
+}
+
+function scenarioHeader(id: string, title: string): void {
+  console.log(`\n== scenario ${id}: ${title}\n   load average at start: ${load()}`);
+}
+function scenarioEnd(id: string): void {
+  console.log(`   load average at end of scenario ${id}: ${load()}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// scenarios
+
+/** 1: a message to a room of MEMBERS online members. Returns the connections (for scenario 3). */
+async function oneBigRoom(world: World): Promise<Conn[]> {
+  scenarioHeader("1", `${MEMBERS} online members of one room, ${MESSAGES} messages per kind`);
+  const users = Array.from({ length: MEMBERS }, (_, i) => i);
+  const conns = await openConns(world.base, users);
+  const perRound = Math.max(1, Math.round(MESSAGES / ROUNDS));
+  const merged = new Map<string, Phase[]>();
+  // warm-up (not counted): every pooled VM path of the send and the fan-out
+  await subscribeAll(world, conns, konvert, () => world.bigRoom, false);
+  await sequential(world, world.bigRoom, conns, 5);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [konvert, baseline] : [baseline, konvert];
+    for (const mode of order) {
+      await subscribeAll(world, conns, mode, () => world.bigRoom, false);
+      const phase = await sequential(world, world.bigRoom, conns, perRound);
+      merged.set(mode.name, [...(merged.get(mode.name) ?? []), phase]);
+      console.log(
+        `   round ${round + 1} ${mode.name.padEnd(8)} CPU/message ${ms(phase.cpuMs)}, ` +
+          `sender p50 ${ms(
+            percentile(
+              [...phase.sender].sort((a, b) => a - b),
+              0.5,
+            ),
+          )}, ` +
+          `delivered ${phase.tracker.delivered}/${phase.tracker.expectedTotal} (load ${load()})`,
+      );
+    }
+  }
+  for (const mode of [konvert, baseline]) {
+    const phases = merged.get(mode.name) ?? [];
+    const cpu = phases.reduce((s, p) => s + p.cpuMs, 0) / Math.max(1, phases.length);
+    const senderMs = phases.flatMap((p) => p.sender).sort((a, b) => a - b);
+    const latencies = phases.flatMap((p) => p.tracker.latencies()).sort((a, b) => a - b);
+    const expected = phases.reduce((s, p) => s + p.tracker.expectedTotal, 0);
+    const delivered = phases.reduce((s, p) => s + p.tracker.delivered, 0);
+    const dups = phases.reduce((s, p) => s + p.tracker.duplicates, 0);
+    const wrong = phases.reduce((s, p) => s + p.tracker.wrongTopic, 0);
+    const k = mode === konvert;
+    const label = k ? "konvert room/<id>" : "baseline messages/*";
+    row(
+      "1",
+      `${label}: server CPU per message`,
+      ms(cpu),
+      k ? `<= ${TARGETS.cpuPerMessageMs} ms` : "",
+      k ? cpu <= TARGETS.cpuPerMessageMs : undefined,
+    );
+    row(
+      "1",
+      `${label}: sender 2xx p50 / p99`,
+      `${ms(percentile(senderMs, 0.5))} / ${ms(percentile(senderMs, 0.99))}`,
+      k ? `p50 <= ${TARGETS.senderP50Ms} ms` : "",
+      k ? percentile(senderMs, 0.5) <= TARGETS.senderP50Ms : undefined,
+    );
+    row(
+      "1",
+      `${label}: delivery p50 / p99`,
+      `${ms(percentile(latencies, 0.5))} / ${ms(percentile(latencies, 0.99))}`,
+      k ? `p99 <= ${TARGETS.deliveryP99Ms} ms` : "",
+      k ? percentile(latencies, 0.99) <= TARGETS.deliveryP99Ms : undefined,
+    );
+    row(
+      "1",
+      `${label}: delivered once (missing, dup, wrong name)`,
+      `${delivered}/${expected} (${expected - delivered}, ${dups}, ${wrong})`,
+      "all, once",
+      delivered === expected && dups === 0 && wrong === 0,
+    );
+  }
+  const kPhases = merged.get("konvert") ?? [];
+  const bPhases = merged.get("baseline") ?? [];
+  const ratios = kPhases.map((p, i) => (bPhases[i]?.cpuMs ?? NaN) / p.cpuMs);
+  row(
+    "1",
+    "CPU per message baseline / konvert, per round",
+    ratios.map((r) => `${r.toFixed(1)}×`).join(", "),
+  );
+  scenarioEnd("1");
+  return conns;
+}
+
+/** 3: RATE messages/s for SECONDS s into the big room, Konvert topics. */
+async function sustained(world: World, conns: Conn[]): Promise<void> {
+  scenarioHeader(
+    "3",
+    `${RATE} messages/s for ${SECONDS} s into the ${conns.length}-member room (konvert only)`,
+  );
+  await subscribeAll(world, conns, konvert, () => world.bigRoom, false);
+  await sequential(world, world.bigRoom, conns, 5); // warm-up when run without scenario 1
+  const tracker = new Tracker(conns);
+  const total = Math.round(RATE * SECONDS);
+  const cpu0 = processCpuSeconds(world.pid);
+  const client0 = process.cpuUsage();
+  const start = performance.now();
+  const { maxLag, results } = await sender.paced(world, world.bigRoom, tracker, total, 1000 / RATE);
+  const failures = results.filter((r) => r.status < 200 || r.status > 299).length;
+  const senderMs = results.map((r) => r.ms).sort((a, b) => a - b);
+  const sendSeconds = (performance.now() - start) / 1000;
+  const complete = await tracker.allDelivered(30_000);
+  const wall = (performance.now() - start) / 1000;
+  const cpu = processCpuSeconds(world.pid) - cpu0;
+  const client = process.cpuUsage(client0);
+  const s = tracker.summary();
+  console.log(
+    `   sent ${total} in ${sendSeconds.toFixed(1)} s (max schedule lag ${ms(maxLag)}), all delivered ` +
+      `after ${wall.toFixed(1)} s; server CPU ${cpu.toFixed(1)} s (${(cpu / wall).toFixed(2)} cores), ` +
+      `bench client CPU ${((client.user + client.system) / 1e6).toFixed(1)} s`,
+  );
+  for (const w of tracker.windows(5000)) {
+    const sorted = w.latencies.sort((a, b) => a - b);
+    console.log(
+      `   sends from ${String(w.from).padStart(3)} s: delivery p50 ${ms(percentile(sorted, 0.5))}, ` +
+        `p99 ${ms(percentile(sorted, 0.99))}, max ${ms(sorted[sorted.length - 1] ?? NaN)}`,
+    );
+  }
+  row(
+    "3",
+    "konvert: delivered once (missing, dup, wrong name)",
+    `${tracker.delivered}/${tracker.expectedTotal} (${s.missing}, ${tracker.duplicates}, ${tracker.wrongTopic})`,
+    "all, once",
+    complete &&
+      s.missing === 0 &&
+      tracker.duplicates === 0 &&
+      tracker.wrongTopic === 0 &&
+      failures === 0,
+  );
+  row(
+    "3",
+    "konvert: delivery p50 / p99 / max",
+    `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`,
+    "p99 <= 100 ms",
+    s.p99 <= 100,
+  );
+  row(
+    "3",
+    "konvert: sender 2xx p50 / p99 (failed sends)",
+    `${ms(percentile(senderMs, 0.5))} / ${ms(percentile(senderMs, 0.99))} (${failures})`,
+  );
+  row(
+    "3",
+    "konvert: server CPU per message (cores busy)",
+    `${ms((cpu * 1000) / total)} (${(cpu / wall).toFixed(2)})`,
+  );
+  row("3", "baseline", "skipped: ~0.5 s CPU per message cannot sustain 50/s");
+  scenarioEnd("3");
+}
+
+/** 2: a message in the sender's 2-member room with 0 and MEMBERS bystanders online. */
+async function bystanders(world: World): Promise<void> {
+  scenarioHeader("2", `2-member room, 0 vs ${MEMBERS} bystanders online (own room + feed)`);
+  const [partner] = await openConns(world.base, [MEMBERS + 1]);
+  const pairOf = () => world.pairRoom;
+  const phase = async (label: string, mode: Mode, count: number) => {
+    await subscribeAll(world, [partner!], mode, pairOf, true);
+    const p = await sequential(world, world.pairRoom, [partner!], count);
+    const s = p.tracker.summary();
+    console.log(
+      `   ${label.padEnd(24)} CPU/message ${ms(p.cpuMs)}, delivery p50 ${ms(s.p50)} p99 ${ms(s.p99)}, ` +
+        `missing ${s.missing}, dup ${p.tracker.duplicates} (load ${load()})`,
+    );
+    return p;
+  };
+  const half = Math.max(1, Math.round(BYSTANDER_MESSAGES / 2));
+  // warm-up, then the 0-bystander case before and after the crowd (the machine drifts)
+  await sequential(world, world.pairRoom, [], 5);
+  const before = await phase("konvert, 0 bystanders", konvert, half);
+  const crowd = await openConns(
+    world.base,
+    Array.from({ length: MEMBERS }, (_, i) => i),
+  );
+  await subscribeAll(world, crowd, konvert, (c) => world.ownRooms[c.user]!, true);
+  const withCrowd = await phase(`konvert, ${MEMBERS} bystanders`, konvert, BYSTANDER_MESSAGES);
+  await subscribeAll(world, crowd, baseline, (c) => world.ownRooms[c.user]!, false);
+  const baseCrowd = await phase(
+    `baseline, ${MEMBERS} bystanders`,
+    baseline,
+    BASELINE_BYSTANDER_MESSAGES,
+  );
+  await closeConns(crowd);
+  const baseAlone = await phase(
+    "baseline, 0 bystanders",
+    baseline,
+    Math.max(BASELINE_BYSTANDER_MESSAGES, half),
+  );
+  const after = await phase("konvert, 0 bystanders", konvert, half);
+  await closeConns([partner!]);
+  const alone = (before.cpuMs + after.cpuMs) / 2;
+  const ratio = withCrowd.cpuMs / alone;
+  const all = [before, withCrowd, after, baseCrowd, baseAlone];
+  const missing = all.reduce((s, p) => s + p.tracker.summary().missing, 0);
+  const dups = all.reduce((s, p) => s + p.tracker.duplicates, 0);
+  row(
+    "2",
+    "konvert: CPU/message, 0 bystanders (before, after)",
+    `${ms(alone)} (${ms(before.cpuMs)}, ${ms(after.cpuMs)})`,
+  );
+  row("2", `konvert: CPU/message, ${MEMBERS} bystanders`, ms(withCrowd.cpuMs));
+  row(
+    "2",
+    `konvert: ratio ${MEMBERS} / 0 bystanders`,
+    `${ratio.toFixed(2)}×`,
+    "<= 1.5×",
+    ratio <= 1.5,
+  );
+  row(
+    "2",
+    `baseline: CPU/message, 0 / ${MEMBERS} bystanders`,
+    `${ms(baseAlone.cpuMs)} / ${ms(baseCrowd.cpuMs)}`,
+  );
+  row(
+    "2",
+    `baseline: ratio ${MEMBERS} / 0 bystanders`,
+    `${(baseCrowd.cpuMs / baseAlone.cpuMs).toFixed(1)}×`,
+  );
+  row(
+    "2",
+    "partner delivered once, all phases (missing, dup)",
+    `${missing}, ${dups}`,
+    "0, 0",
+    missing === 0 && dups === 0,
+  );
+  scenarioEnd("2");
+}
+
+/** 4: CLIENTS connections of MEMBERS users on their own room and feed: server memory. */
+async function manyClients(world: World): Promise<void> {
+  scenarioHeader("4", `${CLIENTS} connections (${MEMBERS} users) on room/<own> + feed`);
+  const limit = openFilesLimit();
+  const clients = Math.min(CLIENTS, limit - 500);
+  if (clients < CLIENTS) console.log(`   open-files limit ${limit}: ${clients} connections only`);
+  // only their own room: the scenario is "subscribed to their rooms", not a room everyone is in
+  await measure(world.bigMemberships.length, 8, (i) =>
+    world.target.admin.collection("room_members").delete(world.bigMemberships[i]!),
+  );
+  const rss0 = procStatusMb(world.pid, "VmRSS");
+  const hwm0 = procStatusMb(world.pid, "VmHWM");
+  const t0 = performance.now();
+  const users = Array.from({ length: clients }, (_, i) => i % MEMBERS);
+  const conns = await openConns(world.base, users);
+  const connected = (performance.now() - t0) / 1000;
+  await subscribeAll(world, conns, konvert, (c) => world.ownRooms[c.user]!, true);
+  const subscribed = (performance.now() - t0) / 1000 - connected;
+  await sleep(2000);
+  const rss = procStatusMb(world.pid, "VmRSS");
+  const hwm = procStatusMb(world.pid, "VmHWM");
+  const clientMb = process.memoryUsage().rss / 1048576;
+  console.log(
+    `   connected ${conns.length} in ${connected.toFixed(1)} s, subscribed in ${subscribed.toFixed(1)} s; ` +
+      `server RSS ${rss0.toFixed(0)} -> ${rss.toFixed(0)} MB (peak ${hwm0.toFixed(0)} -> ${hwm.toFixed(0)}), ` +
+      `bench client RSS ${clientMb.toFixed(0)} MB`,
+  );
+  // the bystander cost at this size, and a delivery check to one user's 10 connections
+  const [partner] = await openConns(world.base, [MEMBERS + 1]);
+  await subscribeAll(world, [partner!], konvert, () => world.pairRoom, true);
+  const pair = await sequential(world, world.pairRoom, [partner!], 50);
+  const droppedBefore = droppedConnections;
+  await closeConns([...conns, partner!]);
+  await sleep(3000);
+  const rssAfter = procStatusMb(world.pid, "VmRSS");
+  const ok = rss < 1024 && hwm < 1024;
+  row(
+    "4",
+    `server VmRSS / VmHWM with ${conns.length} connections`,
+    `${rss.toFixed(0)} / ${hwm.toFixed(0)} MB`,
+    "< 1024 MB",
+    ok,
+  );
+  row(
+    "4",
+    "server VmRSS before / after closing them",
+    `${rss0.toFixed(0)} / ${rssAfter.toFixed(0)} MB`,
+  );
+  row(
+    "4",
+    "time to connect / to subscribe all",
+    `${connected.toFixed(1)} s / ${subscribed.toFixed(1)} s`,
+  );
+  row(
+    "4",
+    `konvert: pair-room CPU/message with ${conns.length} online`,
+    `${ms(pair.cpuMs)} (missing ${pair.tracker.summary().missing})`,
+  );
+  row("4", "connections dropped by the server", String(droppedBefore), "0", droppedBefore === 0);
+  scenarioEnd("4");
+}
+
+/** 5: PocketBase's in-memory rate limiter on (limits never reached) vs off, on a read. */
+async function rateLimiter(world: World): Promise<void> {
+  scenarioHeader("5", "rate limiter overhead (list rooms, c=8)");
+  const reader = new PocketBase(world.base);
+  reader.autoCancellation(false);
+  reader.authStore.save(world.tokens[0]!);
+  const read = () => reader.collection("rooms").getList(1, 20);
+  const admin = world.target.admin;
+  const results: Record<string, number[]> = { off: [], on: [] };
+  for (let round = 0; round < 2; round++) {
+    for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
+      await admin.settings.update({
+        rateLimits: on
+          ? {
+              enabled: true,
+              excludedIPs: [],
+              rules: [{ label: "/api/", audience: "", duration: 1, maxRequests: 1_000_000 }],
+            }
+          : { enabled: false },
+      });
+      const stats = await measure(1000, 8, read);
+      results[on ? "on" : "off"]!.push(stats.p50, stats.perSecond);
+    }
+  }
+  await admin.settings.update({ rateLimits: { enabled: false } });
+  const fmt = (r: number[]) =>
+    `p50 ${ms((r[0]! + r[2]!) / 2)}, ${((r[1]! + r[3]!) / 2).toFixed(0)} req/s`;
+  row("5", "list rooms, limiter off", fmt(results["off"]!));
+  row("5", "list rooms, limiter on (never reached)", fmt(results["on"]!));
+  scenarioEnd("5");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+console.log(
+  `bench:realtime members=${MEMBERS} messages=${MESSAGES} rounds=${ROUNDS} ` +
+    `bystander messages=${BYSTANDER_MESSAGES}/${BASELINE_BYSTANDER_MESSAGES} rate=${RATE}/s×${SECONDS}s ` +
+    `clients=${CLIENTS} scenarios=${[...SCENARIOS].join(",")} open files=${openFilesLimit()}`,
+);
+console.log(`load average at start: ${load()}`);
+const { targets, stop } = await startTargets();
+const target = targets.find((t) => t.name === "konvert")!;
+try {
+  const world = await prepare(target);
+  const steps: [string, () => Promise<void>][] = [];
+  let bigRoomConns: Conn[] = [];
+  if (SCENARIOS.has("1"))
+    steps.push(["1", async () => void (bigRoomConns = await oneBigRoom(world))]);
+  if (SCENARIOS.has("3"))
+    steps.push([
+      "3",
+      async () => {
+        if (bigRoomConns.length === 0)
+          bigRoomConns = await openConns(
+            world.base,
+            Array.from({ length: MEMBERS }, (_, i) => i),
+          );
+        await sustained(world, bigRoomConns);
+      },
+    ]);
+  steps.push([
+    "-",
+    async () => {
+      if (bigRoomConns.length > 0) await closeConns(bigRoomConns);
+    },
+  ]);
+  if (SCENARIOS.has("2")) steps.push(["2", () => bystanders(world)]);
+  if (SCENARIOS.has("4")) steps.push(["4", () => manyClients(world)]);
+  if (SCENARIOS.has("5")) steps.push(["5", () => rateLimiter(world)]);
+  for (const [id, step] of steps) {
+    try {
+      await step();
+    } catch (err) {
+      console.error(`scenario ${id} failed:`, err);
+      row(id, "ERROR", String(err).slice(0, 120), "", false);
+      try {
+        process.kill(world.pid, 0);
+      } catch {
+        console.error(`the server exited:\n${target.instance.output().slice(-4000)}`);
+        break;
+      }
+    }
+  }
+  console.log(`\nstray deliveries (unexpected recipient or message): ${strayDeliveries}`);
+  console.log(
+    `server peak RSS over the whole run: ${procStatusMb(world.pid, "VmHWM").toFixed(0)} MB`,
+  );
 } finally {
+  console.log(`load average at end: ${load()}`);
   await stop();
 }
-printTable(rows);
+printRows();
+process.exit(0);

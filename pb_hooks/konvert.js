@@ -5284,16 +5284,16 @@ var STALE_MS = 1e4;
 function publishRoom(app, roomId, event) {
   const item = [JSON.stringify(event), isListLevel(event)];
   const key = queueKey(roomId);
-  let mine = false;
+  const claim2 = { mine: false };
   app.store().setFunc(key, (old) => {
     const queue = old;
     if (!queue || Date.now() - queue[0] > STALE_MS) {
-      mine = true;
+      claim2.mine = true;
       return [Date.now()];
     }
     return [...Array.from(queue), item];
   });
-  if (!mine) return;
+  if (!claim2.mine) return;
   try {
     let batch = [item];
     while (batch.length > 0) {

@@ -37,16 +37,16 @@ type Pending = [json: string, listLevel: boolean];
 export function publishRoom(app: CoreApp, roomId: string, event: RealtimeEvent): void {
   const item: Pending = [JSON.stringify(event), isListLevel(event)];
   const key = queueKey(roomId);
-  let mine = false;
+  const claim = { mine: false };
   app.store().setFunc(key, (old: unknown) => {
     const queue = old as unknown[] | null | undefined;
     if (!queue || Date.now() - (queue[0] as number) > STALE_MS) {
-      mine = true;
+      claim.mine = true;
       return [Date.now()];
     }
     return [...Array.from(queue), item];
   });
-  if (!mine) return;
+  if (!claim.mine) return;
   try {
     let batch: Pending[] = [item];
     while (batch.length > 0) {
