@@ -61,6 +61,20 @@ export const indexKey = {
 
 export const INDEX_PREFIX = "rt:";
 
+/** Connections holding a topic of PocketBase's own for the messages collection. */
+export const MESSAGES_COLLECTION_HOLDERS = "rt:c:messages";
+
+/**
+ * True for PocketBase's own topics of a collection (`name/*`, `name/<id>`, the deprecated `name`,
+ * each optionally with `?options=`), by the collection's name or id.
+ */
+export function isCollectionTopic(subscription: string, name: string, id: string): boolean {
+  const topic = subscription.split("?")[0] ?? "";
+  return (
+    topic === name || topic === id || topic.startsWith(name + "/") || topic.startsWith(id + "/")
+  );
+}
+
 /** What a connection may hear, decided from the database for its user. */
 export interface Grants {
   /** rooms whose events the user may hear (member, room live, not confined by a ban) */

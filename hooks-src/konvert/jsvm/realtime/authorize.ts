@@ -4,6 +4,8 @@
 import {
   allowedSubscriptions,
   indexKey,
+  isCollectionTopic,
+  MESSAGES_COLLECTION_HOLDERS,
   keyChanges,
   keysFor,
   parseTopic,
@@ -104,6 +106,29 @@ function grantsKey(grants: Grants): string {
  * PocketBase and its API rules.
  */
 export function onSubscribe(e: core.RealtimeSubscribeRequestEvent): void {
+  subscribe(e);
+  noteMessagesCollectionHolder(e);
+}
+
+/**
+ * Keeps the set of connections that hold a topic of the messages collection itself: while it is
+ * empty, a send skips PocketBase's record broadcast, which would walk every connection.
+ */
+function noteMessagesCollectionHolder(e: core.RealtimeSubscribeRequestEvent): void {
+  const messages = e.app.findCachedCollectionByNameOrId("messages");
+  const holds = e.subscriptions.some((s) => isCollectionTopic(s, messages.name, messages.id));
+  if (holds) join(e.app, [MESSAGES_COLLECTION_HOLDERS], e.client);
+  else if (e.app.store().has(MESSAGES_COLLECTION_HOLDERS)) {
+    leave(e.app, [MESSAGES_COLLECTION_HOLDERS], [e.client.id()]);
+  }
+}
+
+/** True when some open connection holds a topic of the messages collection itself. */
+export function messagesCollectionHeard(app: CoreApp): boolean {
+  return clientsOf(app, MESSAGES_COLLECTION_HOLDERS).some((c) => !c.isDiscarded());
+}
+
+function subscribe(e: core.RealtimeSubscribeRequestEvent): void {
   const auth = e.auth;
   const userId = auth && auth.collection().name === "users" ? auth.id : "";
   const requested = e.subscriptions;
