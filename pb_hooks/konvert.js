@@ -3705,21 +3705,528 @@ var presence_exports = {};
 __export(presence_exports, {
   heartbeat: () => heartbeat
 });
+
+// hooks-src/konvert/rules/realtime.ts
+var ROOM_TOPIC = "room/";
+var FEED_TOPIC = "feed";
+var PRESENCE_TOPIC = "presence/";
+var TYPING_TOPIC = "typing/";
+var ID = /^[a-z0-9]{15}$/;
+function parseTopic(subscription) {
+  const topic = subscription.split("?")[0] ?? "";
+  if (topic === FEED_TOPIC) return { kind: "feed" };
+  for (const [prefix, kind] of [
+    [ROOM_TOPIC, "room"],
+    [PRESENCE_TOPIC, "presence"],
+    [TYPING_TOPIC, "typing"]
+  ]) {
+    if (topic.startsWith(prefix)) {
+      const id = topic.slice(prefix.length);
+      return { kind, id: ID.test(id) ? id : "" };
+    }
+  }
+  return null;
+}
+var indexKey = {
+  /** connections with ROOM_TOPIC of the room: full room events */
+  open: (roomId) => `rt:o:${roomId}`,
+  /** feed connections of members without the room open: list-level events of the room */
+  list: (roomId) => `rt:l:${roomId}`,
+  /** connections with TYPING_TOPIC of the room */
+  typing: (roomId) => `rt:t:${roomId}`,
+  /** feed connections of the user: personal events */
+  feed: (userId) => `rt:f:${userId}`,
+  /** connections watching the user's presence */
+  presence: (userId) => `rt:p:${userId}`,
+  /** every connection of the user holding any of our topics (for re-authorization) */
+  user: (userId) => `rt:u:${userId}`
+};
+var INDEX_PREFIX = "rt:";
+var collectionHolders = (collection) => `rt:c:${collection}`;
+var QUIET_COLLECTIONS = ["messages", "users"];
+function isCollectionTopic(subscription, name, id) {
+  const topic = subscription.split("?")[0] ?? "";
+  return topic === name || topic === id || topic.startsWith(name + "/") || topic.startsWith(id + "/");
+}
+function allowedSubscriptions(subscriptions, grants) {
+  return subscriptions.filter((s) => {
+    const topic = parseTopic(s);
+    if (topic === null || topic.kind === "feed") return true;
+    if (topic.kind === "presence") return grants.people.has(topic.id);
+    return grants.rooms.has(topic.id);
+  });
+}
+function keysFor(userId, subscriptions, grants) {
+  const topics = subscriptions.map(parseTopic).filter((t) => t !== null);
+  if (topics.length === 0) return [];
+  const keys = /* @__PURE__ */ new Set([indexKey.user(userId)]);
+  const open3 = /* @__PURE__ */ new Set();
+  let feed = false;
+  for (const topic of topics) {
+    if (topic.kind === "feed") feed = true;
+    else if (topic.kind === "room" && grants.rooms.has(topic.id)) {
+      open3.add(topic.id);
+      keys.add(indexKey.open(topic.id));
+    } else if (topic.kind === "typing" && grants.rooms.has(topic.id)) {
+      keys.add(indexKey.typing(topic.id));
+    } else if (topic.kind === "presence" && grants.people.has(topic.id)) {
+      keys.add(indexKey.presence(topic.id));
+    }
+  }
+  if (feed) {
+    keys.add(indexKey.feed(userId));
+    for (const room of grants.rooms) if (!open3.has(room)) keys.add(indexKey.list(room));
+  }
+  return [...keys].sort();
+}
+function keyChanges(before, after) {
+  const was = new Set(before);
+  const is = new Set(after);
+  return {
+    leave: before.filter((k) => !is.has(k)),
+    join: after.filter((k) => !was.has(k))
+  };
+}
+function isListLevel(event) {
+  return event.type === "message" || event.type === "room" || event.type === "pin";
+}
+function batchJson(events) {
+  return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
+}
+
+// hooks-src/konvert/jsvm/realtime/index-store.ts
+function entryOf(value) {
+  return value ?? null;
+}
+function join2(app, keys, client) {
+  const id = client.id();
+  for (const key of keys) {
+    app.store().setFunc(key, (old) => {
+      const entry = entryOf(old);
+      const ids = entry ? Array.from(entry[0]) : [];
+      if (ids.includes(id)) return old;
+      const clients = entry ? Array.from(entry[1]) : [];
+      ids.push(id);
+      clients.push(client);
+      return [ids, clients];
+    });
+  }
+}
+function leave2(app, keys, clientIds) {
+  if (clientIds.length === 0) return;
+  const gone = new Set(clientIds);
+  for (const key of keys) {
+    if (!app.store().has(key)) continue;
+    app.store().setFunc(key, (old) => {
+      const entry = entryOf(old);
+      if (!entry) return old;
+      const ids = [];
+      const clients = [];
+      const n = entry[0].length;
+      for (let i = 0; i < n; i++) {
+        if (gone.has(entry[0][i])) continue;
+        ids.push(entry[0][i]);
+        clients.push(entry[1][i]);
+      }
+      return ids.length === n ? old : [ids, clients];
+    });
+  }
+}
+function clientsOf(app, key) {
+  const entry = entryOf(app.store().get(key));
+  return entry ? entry[1] : [];
+}
+function idsOf(app, key) {
+  const entry = entryOf(app.store().get(key));
+  return entry ? Array.from(entry[0]) : [];
+}
+function sendTo(app, key, message) {
+  const entry = entryOf(app.store().get(key));
+  if (!entry) return 0;
+  const clients = entry[1];
+  const n = clients.length;
+  for (let i = 0; i < n; i++) clients[i].send(message);
+  return n;
+}
+function sendToExcept(app, key, message, except) {
+  const entry = entryOf(app.store().get(key));
+  if (!entry) return 0;
+  const [ids, clients] = entry;
+  const n = clients.length;
+  let sent = 0;
+  for (let i = 0; i < n; i++) {
+    if (except.has(ids[i])) continue;
+    clients[i].send(message);
+    sent++;
+  }
+  return sent;
+}
+function sweep(app) {
+  const all = app.store().getAll();
+  let dropped = 0;
+  for (const key in all) {
+    if (!key.startsWith(INDEX_PREFIX)) continue;
+    const entry = entryOf(all[key]);
+    if (!entry) continue;
+    const closed = [];
+    const n = entry[0].length;
+    for (let i = 0; i < n; i++) if (entry[1][i].isDiscarded()) closed.push(entry[0][i]);
+    if (closed.length > 0) leave2(app, [key], closed);
+    dropped += closed.length;
+  }
+  return dropped;
+}
+
+// hooks-src/konvert/jsvm/realtime/authorize.ts
+var KEYS = "konvert.rt";
+var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
+function roomsOf(app, userId) {
+  const ids = sqlText(
+    app,
+    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) WHERE o.room = m.room AND o.user != m.user))",
+    { user: userId, now: nowDate() }
+  );
+  return new Set(JSON.parse(ids));
+}
+function peopleOf(app, userId, ids) {
+  if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const allowed = sqlText(
+    app,
+    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) OR (b.blocker = {:me} AND b.blocked = t.id)) AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) OR (f.userB = t.id AND f.userA = {:me})) OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room WHERE a.user = t.id AND b.user = {:me}))))",
+    { ids: JSON.stringify(ids), me: userId }
+  );
+  return new Set(JSON.parse(allowed));
+}
+function grantsFor(app, userId, subscriptions) {
+  const people = [];
+  let rooms = false;
+  for (const s of subscriptions) {
+    const topic = parseTopic(s);
+    if (topic === null) continue;
+    if (topic.kind === "presence") people.push(topic.id);
+    else rooms = true;
+  }
+  return {
+    rooms: rooms ? roomsOf(app, userId) : /* @__PURE__ */ new Set(),
+    people: peopleOf(app, userId, people)
+  };
+}
+function userOf(client) {
+  const auth = client.get("auth");
+  return auth && auth.collection().name === "users" ? auth.id : "";
+}
+function recordedKeys(client) {
+  const text2 = client.get(KEYS) ?? "";
+  return text2 === "" ? [] : text2.split(" ");
+}
+function place(app, client, keys) {
+  const { leave: gone, join: added } = keyChanges(recordedKeys(client), keys);
+  client.set(KEYS, keys.join(" "));
+  join2(app, added, client);
+  leave2(app, gone, [client.id()]);
+}
+function grantsKey(grants) {
+  return [...grants.rooms].sort().join(",") + "|" + [...grants.people].sort().join(",");
+}
+function onSubscribe(e) {
+  subscribe(e);
+  noteCollectionHolders(e);
+}
+function noteCollectionHolders(e) {
+  for (const name of QUIET_COLLECTIONS) {
+    const collection = e.app.findCachedCollectionByNameOrId(name);
+    const key = collectionHolders(name);
+    if (e.subscriptions.some((s) => isCollectionTopic(s, collection.name, collection.id))) {
+      join2(e.app, [key], e.client);
+    } else if (e.app.store().has(key)) leave2(e.app, [key], [e.client.id()]);
+  }
+}
+function collectionHeard(app, collection) {
+  return clientsOf(app, collectionHolders(collection)).some((c) => !c.isDiscarded());
+}
+function subscribe(e) {
+  const auth = e.auth;
+  const userId = auth && auth.collection().name === "users" ? auth.id : "";
+  const requested = e.subscriptions;
+  const ours = requested.some((s) => parseTopic(s) !== null);
+  if (!ours) {
+    e.next();
+    if (recordedKeys(e.client).length > 0) place(e.app, e.client, []);
+    return;
+  }
+  let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
+  e.subscriptions = allowedSubscriptions(requested, grants);
+  e.next();
+  if (userId === "") return;
+  place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
+  const again = grantsFor(e.app, userId, requested);
+  if (grantsKey(again) !== grantsKey(grants)) {
+    grants = again;
+    reauthorizeClient(e.app, e.client, userId, grants);
+  }
+}
+function reauthorizeClient(app, client, userId, grants) {
+  const subscriptions = Object.keys(client.subscriptions());
+  const current2 = grants ?? grantsFor(app, userId, subscriptions);
+  const allowed = new Set(allowedSubscriptions(subscriptions, current2));
+  const revoked = subscriptions.filter((s) => !allowed.has(s));
+  if (revoked.length > 0) client.unsubscribe(...revoked);
+  place(app, client, keysFor(userId, [...allowed], current2));
+}
+function reauthorizeUser(app, userId, lostRooms = []) {
+  const key = indexKey.user(userId);
+  const ids = idsOf(app, key);
+  if (lostRooms.length > 0 && ids.length > 0) {
+    const keys = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
+    leave2(app, keys, ids);
+  }
+  for (const client of clientsOf(app, key)) {
+    if (client.isDiscarded()) place(app, client, []);
+    else if (userOf(client) === userId) reauthorizeClient(app, client, userId);
+    else {
+      const ours = Object.keys(client.subscriptions()).filter(
+        (s) => parseTopic(s) !== null
+      );
+      if (ours.length > 0) client.unsubscribe(...ours);
+      place(app, client, []);
+    }
+  }
+}
+function reauthorizeRoom(app, roomId) {
+  const keys = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
+  const users = /* @__PURE__ */ new Set();
+  for (const key of keys) {
+    const ids = idsOf(app, key);
+    for (const client of clientsOf(app, key)) {
+      const user = userOf(client);
+      if (user !== "") users.add(user);
+    }
+    leave2(app, [key], ids);
+  }
+  for (const user of users) reauthorizeUser(app, user);
+}
+
+// hooks-src/konvert/jsvm/realtime/publish.ts
+var DEFERRED = "konvert.publishLater";
+var queueKey = (roomId) => `rtq:${roomId}`;
+var STALE_MS = 1e4;
+function publishRoom(app, roomId, event) {
+  const item = [JSON.stringify(event), isListLevel(event)];
+  const key = queueKey(roomId);
+  const claim2 = { mine: false };
+  app.store().setFunc(key, (old) => {
+    const queue = old;
+    if (!queue || Date.now() - queue[0] > STALE_MS) {
+      claim2.mine = true;
+      return [Date.now()];
+    }
+    return [...Array.from(queue), item];
+  });
+  if (!claim2.mine) return;
+  try {
+    let batch = [item];
+    while (batch.length > 0) {
+      fanOut(app, roomId, batch);
+      batch = [];
+      app.store().setFunc(key, (old) => {
+        const queue = Array.from(old ?? []);
+        batch = queue.slice(1).map((p) => Array.from(p));
+        return batch.length === 0 ? null : [Date.now()];
+      });
+    }
+  } catch (err) {
+    app.store().remove(key);
+    throw err;
+  }
+}
+function fanOut(app, roomId, batch) {
+  const all = batch.map((p) => p[0]);
+  sendTo(
+    app,
+    indexKey.open(roomId),
+    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data: batchJson(all) })
+  );
+  const listLevel = batch.filter((p) => p[1]).map((p) => p[0]);
+  if (listLevel.length > 0) {
+    const data = batchJson(listLevel);
+    sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
+  }
+}
+function publishToUser(app, userId, event) {
+  const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
+  sendTo(app, indexKey.feed(userId), message);
+}
+function publishTyping(app, roomId, userId, at) {
+  const own = new Set(idsOf(app, indexKey.user(userId)));
+  const event = { type: "typing", room: roomId, userId };
+  const roomMessage = new SubscriptionMessage({
+    name: ROOM_TOPIC + roomId,
+    data: JSON.stringify(event)
+  });
+  sendToExcept(app, indexKey.open(roomId), roomMessage, own);
+  const data = JSON.stringify({ userId, at });
+  const typingMessage = new SubscriptionMessage({ name: TYPING_TOPIC + roomId, data });
+  sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
+}
+function publishMessage(app, message, action) {
+  const room = message.getString("room");
+  publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+}
+function recordJson(record2) {
+  return JSON.parse(JSON.stringify(record2));
+}
+function changed(record2, field) {
+  return record2.getString(field) !== record2.original().getString(field);
+}
+function onRecordChange(e, action) {
+  const record2 = e.record;
+  const app = e.app;
+  switch (record2.collection().name) {
+    case "messages":
+      if (action !== "create" || record2.get(DEFERRED) !== true) publishMessage(app, record2, action);
+      break;
+    case "reactions":
+      if (action !== "update") {
+        publishRoom(app, record2.getString("room"), {
+          type: "reaction",
+          action,
+          room: record2.getString("room"),
+          message: record2.getString("message"),
+          user: record2.getString("user"),
+          emoji: record2.getString("emoji")
+        });
+      }
+      break;
+    case "pins":
+      if (action !== "update") {
+        const room = record2.getString("room");
+        publishRoom(app, room, { type: "pin", action, room, message: record2.getString("message") });
+      }
+      break;
+    case "polls":
+      publishPoll(app, record2);
+      break;
+    case "poll_votes":
+      pollOfVote(app, record2);
+      break;
+    case "rooms":
+      roomChanged(app, record2, action);
+      break;
+    case "room_members":
+      membershipChanged(app, record2, action);
+      break;
+    case "notifications":
+      publishToUser(app, record2.getString("recipient"), {
+        type: "notification",
+        action,
+        record: recordJson(record2)
+      });
+      break;
+    case "blocks":
+      reauthorizeUser(app, record2.getString("blocker"));
+      reauthorizeUser(app, record2.getString("blocked"));
+      break;
+    case "friendships":
+      friendsChanged(app, record2, action, record2.getString("userA"), record2.getString("userB"));
+      break;
+    case "friend_requests":
+      friendsChanged(app, record2, action, record2.getString("from"), record2.getString("to"));
+      break;
+    case "users":
+      userChanged(app, record2, action);
+      break;
+  }
+  e.next();
+}
+function publishPoll(app, poll) {
+  const room = poll.getString("room");
+  publishRoom(app, room, { type: "poll", room, message: poll.getString("message"), poll: poll.id });
+}
+function pollOfVote(app, vote3) {
+  let poll;
+  try {
+    poll = app.findRecordById("polls", vote3.getString("poll"));
+  } catch {
+    return;
+  }
+  publishPoll(app, poll);
+}
+function roomChanged(app, room, action) {
+  const gone = action === "delete" || action === "update" && room.getString("deletedAt") !== "";
+  if (gone) {
+    publishRoom(app, room.id, { type: "room", action: "delete", room: room.id });
+    reauthorizeRoom(app, room.id);
+    return;
+  }
+  if (action === "update") {
+    publishRoom(app, room.id, { type: "room", action, room: room.id, record: recordJson(room) });
+  }
+}
+function membershipChanged(app, member, action) {
+  const room = member.getString("room");
+  const user = member.getString("user");
+  if (action === "create") reauthorizeUser(app, user);
+  if (action === "delete") reauthorizeUser(app, user, [room]);
+  if (action !== "update" || changed(member, "role")) {
+    publishRoom(app, room, { type: "member", action, room, user, role: member.getString("role") });
+  }
+  if (action === "update" && changed(member, "readSeq"))
+    publishToUser(app, user, { type: "read", room });
+  else publishToUser(app, user, { type: "membership", action, room });
+}
+function friendsChanged(app, record2, action, a, b) {
+  const event = {
+    type: "friends",
+    action,
+    collection: record2.collection().name,
+    id: record2.id
+  };
+  publishToUser(app, a, event);
+  publishToUser(app, b, event);
+}
+function userChanged(app, user, action) {
+  if (action === "update" && (changed(user, "bannedUntil") || changed(user, "deletedAt"))) {
+    reauthorizeUser(app, user.id);
+  }
+  if (action === "delete") {
+    reauthorizeUser(app, user.id);
+    return;
+  }
+  if (action === "update") publishPresence(app, user.id);
+}
+function publishPresence(app, userId) {
+  const message = new SubscriptionMessage({
+    name: PRESENCE_TOPIC + userId,
+    data: JSON.stringify({ type: "user", action: "update", id: userId })
+  });
+  sendTo(app, indexKey.presence(userId), message);
+}
+
+// hooks-src/konvert/jsvm/presence.ts
 function heartbeat(e) {
   const caller = callerOf(e);
   let written = false;
   let lastActiveAt = "";
+  const quiet = !collectionHeard(e.app, "users");
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", caller.id);
     if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), realNowMs())) {
-      user.set("lastActiveAt", new DateTime());
-      user.set("status", "online");
-      tx.save(user);
+      const now = realNowDate();
+      if (quiet) {
+        tx.db().newQuery(
+          "UPDATE users SET lastActiveAt = {:now}, status = 'online', updated = {:now} WHERE id = {:id}"
+        ).bind({ now, id: user.id }).execute();
+      } else {
+        user.set("lastActiveAt", now);
+        user.set("status", "online");
+        tx.save(user);
+      }
       written = true;
-    }
-    lastActiveAt = user.getString("lastActiveAt");
+      lastActiveAt = now;
+    } else lastActiveAt = user.getString("lastActiveAt");
   });
   e.json(200, { lastActiveAt, written });
+  if (written && quiet) publishPresence(e.app, caller.id);
 }
 
 // hooks-src/konvert/jsvm/moderation.ts
@@ -4999,499 +5506,6 @@ function historyLimit(raw) {
   return Math.min(n, HISTORY_MAX);
 }
 
-// hooks-src/konvert/rules/realtime.ts
-var ROOM_TOPIC = "room/";
-var FEED_TOPIC = "feed";
-var PRESENCE_TOPIC = "presence/";
-var TYPING_TOPIC = "typing/";
-var ID = /^[a-z0-9]{15}$/;
-function parseTopic(subscription) {
-  const topic = subscription.split("?")[0] ?? "";
-  if (topic === FEED_TOPIC) return { kind: "feed" };
-  for (const [prefix, kind] of [
-    [ROOM_TOPIC, "room"],
-    [PRESENCE_TOPIC, "presence"],
-    [TYPING_TOPIC, "typing"]
-  ]) {
-    if (topic.startsWith(prefix)) {
-      const id = topic.slice(prefix.length);
-      return { kind, id: ID.test(id) ? id : "" };
-    }
-  }
-  return null;
-}
-var indexKey = {
-  /** connections with ROOM_TOPIC of the room: full room events */
-  open: (roomId) => `rt:o:${roomId}`,
-  /** feed connections of members without the room open: list-level events of the room */
-  list: (roomId) => `rt:l:${roomId}`,
-  /** connections with TYPING_TOPIC of the room */
-  typing: (roomId) => `rt:t:${roomId}`,
-  /** feed connections of the user: personal events */
-  feed: (userId) => `rt:f:${userId}`,
-  /** connections watching the user's presence */
-  presence: (userId) => `rt:p:${userId}`,
-  /** every connection of the user holding any of our topics (for re-authorization) */
-  user: (userId) => `rt:u:${userId}`
-};
-var INDEX_PREFIX = "rt:";
-var MESSAGES_COLLECTION_HOLDERS = "rt:c:messages";
-function isCollectionTopic(subscription, name, id) {
-  const topic = subscription.split("?")[0] ?? "";
-  return topic === name || topic === id || topic.startsWith(name + "/") || topic.startsWith(id + "/");
-}
-function allowedSubscriptions(subscriptions, grants) {
-  return subscriptions.filter((s) => {
-    const topic = parseTopic(s);
-    if (topic === null || topic.kind === "feed") return true;
-    if (topic.kind === "presence") return grants.people.has(topic.id);
-    return grants.rooms.has(topic.id);
-  });
-}
-function keysFor(userId, subscriptions, grants) {
-  const topics = subscriptions.map(parseTopic).filter((t) => t !== null);
-  if (topics.length === 0) return [];
-  const keys = /* @__PURE__ */ new Set([indexKey.user(userId)]);
-  const open3 = /* @__PURE__ */ new Set();
-  let feed = false;
-  for (const topic of topics) {
-    if (topic.kind === "feed") feed = true;
-    else if (topic.kind === "room" && grants.rooms.has(topic.id)) {
-      open3.add(topic.id);
-      keys.add(indexKey.open(topic.id));
-    } else if (topic.kind === "typing" && grants.rooms.has(topic.id)) {
-      keys.add(indexKey.typing(topic.id));
-    } else if (topic.kind === "presence" && grants.people.has(topic.id)) {
-      keys.add(indexKey.presence(topic.id));
-    }
-  }
-  if (feed) {
-    keys.add(indexKey.feed(userId));
-    for (const room of grants.rooms) if (!open3.has(room)) keys.add(indexKey.list(room));
-  }
-  return [...keys].sort();
-}
-function keyChanges(before, after) {
-  const was = new Set(before);
-  const is = new Set(after);
-  return {
-    leave: before.filter((k) => !is.has(k)),
-    join: after.filter((k) => !was.has(k))
-  };
-}
-function isListLevel(event) {
-  return event.type === "message" || event.type === "room" || event.type === "pin";
-}
-function batchJson(events) {
-  return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
-}
-
-// hooks-src/konvert/jsvm/realtime/index-store.ts
-function entryOf(value) {
-  return value ?? null;
-}
-function join2(app, keys, client) {
-  const id = client.id();
-  for (const key of keys) {
-    app.store().setFunc(key, (old) => {
-      const entry = entryOf(old);
-      const ids = entry ? Array.from(entry[0]) : [];
-      if (ids.includes(id)) return old;
-      const clients = entry ? Array.from(entry[1]) : [];
-      ids.push(id);
-      clients.push(client);
-      return [ids, clients];
-    });
-  }
-}
-function leave2(app, keys, clientIds) {
-  if (clientIds.length === 0) return;
-  const gone = new Set(clientIds);
-  for (const key of keys) {
-    if (!app.store().has(key)) continue;
-    app.store().setFunc(key, (old) => {
-      const entry = entryOf(old);
-      if (!entry) return old;
-      const ids = [];
-      const clients = [];
-      const n = entry[0].length;
-      for (let i = 0; i < n; i++) {
-        if (gone.has(entry[0][i])) continue;
-        ids.push(entry[0][i]);
-        clients.push(entry[1][i]);
-      }
-      return ids.length === n ? old : [ids, clients];
-    });
-  }
-}
-function clientsOf(app, key) {
-  const entry = entryOf(app.store().get(key));
-  return entry ? entry[1] : [];
-}
-function idsOf(app, key) {
-  const entry = entryOf(app.store().get(key));
-  return entry ? Array.from(entry[0]) : [];
-}
-function sendTo(app, key, message) {
-  const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const clients = entry[1];
-  const n = clients.length;
-  for (let i = 0; i < n; i++) clients[i].send(message);
-  return n;
-}
-function sendToExcept(app, key, message, except) {
-  const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const [ids, clients] = entry;
-  const n = clients.length;
-  let sent = 0;
-  for (let i = 0; i < n; i++) {
-    if (except.has(ids[i])) continue;
-    clients[i].send(message);
-    sent++;
-  }
-  return sent;
-}
-function sweep(app) {
-  const all = app.store().getAll();
-  let dropped = 0;
-  for (const key in all) {
-    if (!key.startsWith(INDEX_PREFIX)) continue;
-    const entry = entryOf(all[key]);
-    if (!entry) continue;
-    const closed = [];
-    const n = entry[0].length;
-    for (let i = 0; i < n; i++) if (entry[1][i].isDiscarded()) closed.push(entry[0][i]);
-    if (closed.length > 0) leave2(app, [key], closed);
-    dropped += closed.length;
-  }
-  return dropped;
-}
-
-// hooks-src/konvert/jsvm/realtime/authorize.ts
-var KEYS = "konvert.rt";
-var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
-function roomsOf(app, userId) {
-  const ids = sqlText(
-    app,
-    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) WHERE o.room = m.room AND o.user != m.user))",
-    { user: userId, now: nowDate() }
-  );
-  return new Set(JSON.parse(ids));
-}
-function peopleOf(app, userId, ids) {
-  if (ids.length === 0) return /* @__PURE__ */ new Set();
-  const allowed = sqlText(
-    app,
-    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) OR (b.blocker = {:me} AND b.blocked = t.id)) AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) OR (f.userB = t.id AND f.userA = {:me})) OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room WHERE a.user = t.id AND b.user = {:me}))))",
-    { ids: JSON.stringify(ids), me: userId }
-  );
-  return new Set(JSON.parse(allowed));
-}
-function grantsFor(app, userId, subscriptions) {
-  const people = [];
-  let rooms = false;
-  for (const s of subscriptions) {
-    const topic = parseTopic(s);
-    if (topic === null) continue;
-    if (topic.kind === "presence") people.push(topic.id);
-    else rooms = true;
-  }
-  return {
-    rooms: rooms ? roomsOf(app, userId) : /* @__PURE__ */ new Set(),
-    people: peopleOf(app, userId, people)
-  };
-}
-function userOf(client) {
-  const auth = client.get("auth");
-  return auth && auth.collection().name === "users" ? auth.id : "";
-}
-function recordedKeys(client) {
-  const text2 = client.get(KEYS) ?? "";
-  return text2 === "" ? [] : text2.split(" ");
-}
-function place(app, client, keys) {
-  const { leave: gone, join: added } = keyChanges(recordedKeys(client), keys);
-  client.set(KEYS, keys.join(" "));
-  join2(app, added, client);
-  leave2(app, gone, [client.id()]);
-}
-function grantsKey(grants) {
-  return [...grants.rooms].sort().join(",") + "|" + [...grants.people].sort().join(",");
-}
-function onSubscribe(e) {
-  subscribe(e);
-  noteMessagesCollectionHolder(e);
-}
-function noteMessagesCollectionHolder(e) {
-  const messages2 = e.app.findCachedCollectionByNameOrId("messages");
-  const holds = e.subscriptions.some((s) => isCollectionTopic(s, messages2.name, messages2.id));
-  if (holds) join2(e.app, [MESSAGES_COLLECTION_HOLDERS], e.client);
-  else if (e.app.store().has(MESSAGES_COLLECTION_HOLDERS)) {
-    leave2(e.app, [MESSAGES_COLLECTION_HOLDERS], [e.client.id()]);
-  }
-}
-function messagesCollectionHeard(app) {
-  return clientsOf(app, MESSAGES_COLLECTION_HOLDERS).some((c) => !c.isDiscarded());
-}
-function subscribe(e) {
-  const auth = e.auth;
-  const userId = auth && auth.collection().name === "users" ? auth.id : "";
-  const requested = e.subscriptions;
-  const ours = requested.some((s) => parseTopic(s) !== null);
-  if (!ours) {
-    e.next();
-    if (recordedKeys(e.client).length > 0) place(e.app, e.client, []);
-    return;
-  }
-  let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
-  e.subscriptions = allowedSubscriptions(requested, grants);
-  e.next();
-  if (userId === "") return;
-  place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
-  const again = grantsFor(e.app, userId, requested);
-  if (grantsKey(again) !== grantsKey(grants)) {
-    grants = again;
-    reauthorizeClient(e.app, e.client, userId, grants);
-  }
-}
-function reauthorizeClient(app, client, userId, grants) {
-  const subscriptions = Object.keys(client.subscriptions());
-  const current2 = grants ?? grantsFor(app, userId, subscriptions);
-  const allowed = new Set(allowedSubscriptions(subscriptions, current2));
-  const revoked = subscriptions.filter((s) => !allowed.has(s));
-  if (revoked.length > 0) client.unsubscribe(...revoked);
-  place(app, client, keysFor(userId, [...allowed], current2));
-}
-function reauthorizeUser(app, userId, lostRooms = []) {
-  const key = indexKey.user(userId);
-  const ids = idsOf(app, key);
-  if (lostRooms.length > 0 && ids.length > 0) {
-    const keys = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
-    leave2(app, keys, ids);
-  }
-  for (const client of clientsOf(app, key)) {
-    if (client.isDiscarded()) place(app, client, []);
-    else if (userOf(client) === userId) reauthorizeClient(app, client, userId);
-    else {
-      const ours = Object.keys(client.subscriptions()).filter(
-        (s) => parseTopic(s) !== null
-      );
-      if (ours.length > 0) client.unsubscribe(...ours);
-      place(app, client, []);
-    }
-  }
-}
-function reauthorizeRoom(app, roomId) {
-  const keys = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
-  const users = /* @__PURE__ */ new Set();
-  for (const key of keys) {
-    const ids = idsOf(app, key);
-    for (const client of clientsOf(app, key)) {
-      const user = userOf(client);
-      if (user !== "") users.add(user);
-    }
-    leave2(app, [key], ids);
-  }
-  for (const user of users) reauthorizeUser(app, user);
-}
-
-// hooks-src/konvert/jsvm/realtime/publish.ts
-var DEFERRED = "konvert.publishLater";
-var queueKey = (roomId) => `rtq:${roomId}`;
-var STALE_MS = 1e4;
-function publishRoom(app, roomId, event) {
-  const item = [JSON.stringify(event), isListLevel(event)];
-  const key = queueKey(roomId);
-  const claim2 = { mine: false };
-  app.store().setFunc(key, (old) => {
-    const queue = old;
-    if (!queue || Date.now() - queue[0] > STALE_MS) {
-      claim2.mine = true;
-      return [Date.now()];
-    }
-    return [...Array.from(queue), item];
-  });
-  if (!claim2.mine) return;
-  try {
-    let batch = [item];
-    while (batch.length > 0) {
-      fanOut(app, roomId, batch);
-      batch = [];
-      app.store().setFunc(key, (old) => {
-        const queue = Array.from(old ?? []);
-        batch = queue.slice(1).map((p) => Array.from(p));
-        return batch.length === 0 ? null : [Date.now()];
-      });
-    }
-  } catch (err) {
-    app.store().remove(key);
-    throw err;
-  }
-}
-function fanOut(app, roomId, batch) {
-  const all = batch.map((p) => p[0]);
-  sendTo(
-    app,
-    indexKey.open(roomId),
-    new SubscriptionMessage({ name: ROOM_TOPIC + roomId, data: batchJson(all) })
-  );
-  const listLevel = batch.filter((p) => p[1]).map((p) => p[0]);
-  if (listLevel.length > 0) {
-    const data = batchJson(listLevel);
-    sendTo(app, indexKey.list(roomId), new SubscriptionMessage({ name: FEED_TOPIC, data }));
-  }
-}
-function publishToUser(app, userId, event) {
-  const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
-  sendTo(app, indexKey.feed(userId), message);
-}
-function publishTyping(app, roomId, userId, at) {
-  const own = new Set(idsOf(app, indexKey.user(userId)));
-  const event = { type: "typing", room: roomId, userId };
-  const roomMessage = new SubscriptionMessage({
-    name: ROOM_TOPIC + roomId,
-    data: JSON.stringify(event)
-  });
-  sendToExcept(app, indexKey.open(roomId), roomMessage, own);
-  const data = JSON.stringify({ userId, at });
-  const typingMessage = new SubscriptionMessage({ name: TYPING_TOPIC + roomId, data });
-  sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
-}
-function publishMessage(app, message, action) {
-  const room = message.getString("room");
-  publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
-}
-function recordJson(record2) {
-  return JSON.parse(JSON.stringify(record2));
-}
-function changed(record2, field) {
-  return record2.getString(field) !== record2.original().getString(field);
-}
-function onRecordChange(e, action) {
-  const record2 = e.record;
-  const app = e.app;
-  switch (record2.collection().name) {
-    case "messages":
-      if (action !== "create" || record2.get(DEFERRED) !== true) publishMessage(app, record2, action);
-      break;
-    case "reactions":
-      if (action !== "update") {
-        publishRoom(app, record2.getString("room"), {
-          type: "reaction",
-          action,
-          room: record2.getString("room"),
-          message: record2.getString("message"),
-          user: record2.getString("user"),
-          emoji: record2.getString("emoji")
-        });
-      }
-      break;
-    case "pins":
-      if (action !== "update") {
-        const room = record2.getString("room");
-        publishRoom(app, room, { type: "pin", action, room, message: record2.getString("message") });
-      }
-      break;
-    case "polls":
-      publishPoll(app, record2);
-      break;
-    case "poll_votes":
-      pollOfVote(app, record2);
-      break;
-    case "rooms":
-      roomChanged(app, record2, action);
-      break;
-    case "room_members":
-      membershipChanged(app, record2, action);
-      break;
-    case "notifications":
-      publishToUser(app, record2.getString("recipient"), {
-        type: "notification",
-        action,
-        record: recordJson(record2)
-      });
-      break;
-    case "blocks":
-      reauthorizeUser(app, record2.getString("blocker"));
-      reauthorizeUser(app, record2.getString("blocked"));
-      break;
-    case "friendships":
-      friendsChanged(app, record2, action, record2.getString("userA"), record2.getString("userB"));
-      break;
-    case "friend_requests":
-      friendsChanged(app, record2, action, record2.getString("from"), record2.getString("to"));
-      break;
-    case "users":
-      userChanged(app, record2, action);
-      break;
-  }
-  e.next();
-}
-function publishPoll(app, poll) {
-  const room = poll.getString("room");
-  publishRoom(app, room, { type: "poll", room, message: poll.getString("message"), poll: poll.id });
-}
-function pollOfVote(app, vote3) {
-  let poll;
-  try {
-    poll = app.findRecordById("polls", vote3.getString("poll"));
-  } catch {
-    return;
-  }
-  publishPoll(app, poll);
-}
-function roomChanged(app, room, action) {
-  const gone = action === "delete" || action === "update" && room.getString("deletedAt") !== "";
-  if (gone) {
-    publishRoom(app, room.id, { type: "room", action: "delete", room: room.id });
-    reauthorizeRoom(app, room.id);
-    return;
-  }
-  if (action === "update") {
-    publishRoom(app, room.id, { type: "room", action, room: room.id, record: recordJson(room) });
-  }
-}
-function membershipChanged(app, member, action) {
-  const room = member.getString("room");
-  const user = member.getString("user");
-  if (action === "create") reauthorizeUser(app, user);
-  if (action === "delete") reauthorizeUser(app, user, [room]);
-  if (action !== "update" || changed(member, "role")) {
-    publishRoom(app, room, { type: "member", action, room, user, role: member.getString("role") });
-  }
-  if (action === "update" && changed(member, "readSeq"))
-    publishToUser(app, user, { type: "read", room });
-  else publishToUser(app, user, { type: "membership", action, room });
-}
-function friendsChanged(app, record2, action, a, b) {
-  const event = {
-    type: "friends",
-    action,
-    collection: record2.collection().name,
-    id: record2.id
-  };
-  publishToUser(app, a, event);
-  publishToUser(app, b, event);
-}
-function userChanged(app, user, action) {
-  if (action === "update" && (changed(user, "bannedUntil") || changed(user, "deletedAt"))) {
-    reauthorizeUser(app, user.id);
-  }
-  if (action === "delete") {
-    reauthorizeUser(app, user.id);
-    return;
-  }
-  if (action === "update") {
-    const message = new SubscriptionMessage({
-      name: PRESENCE_TOPIC + user.id,
-      data: JSON.stringify({ type: "user", action, id: user.id })
-    });
-    sendTo(app, indexKey.presence(user.id), message);
-  }
-}
-
 // hooks-src/konvert/jsvm/message-write.ts
 var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
@@ -5922,7 +5936,7 @@ function writeNewMessage(e, publishLater = false) {
     body["mentions"] ?? []
   );
   const speed = speedPending(e.app, me2.id);
-  const quiet = publishLater && files === 0 && !messagesCollectionHeard(e.app);
+  const quiet = publishLater && files === 0 && !collectionHeard(e.app, "messages");
   ensureWalAutocheckpoint(e.app);
   e.app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan);

@@ -145,6 +145,28 @@ describe("subscribing", () => {
   });
 });
 
+describe("presence", () => {
+  it("a heartbeat reaches the watchers of presence/<id>, without the users collection's events", async () => {
+    const [a, b] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "private", [a, b]);
+    const log = await listen(b.client, [`presence/${a.record.id}`, `room/${room.id}`]);
+    const beat = await api<{ written: boolean; lastActiveAt: string }>(
+      a.client,
+      "POST",
+      "/presence/heartbeat",
+    );
+    expect(beat.written).toBe(true);
+    await waitUntil(() => log.some((h) => h.event.type === "user"), "presence event");
+    expect(log.find((h) => h.event.type === "user")).toEqual({
+      topic: `presence/${a.record.id}`,
+      event: { type: "user", action: "update", id: a.record.id },
+    });
+    const seen = await b.client.collection("users").getOne(a.record.id);
+    expect(seen["lastActiveAt"]).toBe(beat.lastActiveAt);
+    await b.client.realtime.unsubscribe();
+  });
+});
+
 describe("a busy room", () => {
   it("delivers 60 concurrent sends once each, in one order for every member", async () => {
     const people = await Promise.all(Array.from({ length: 4 }, () => createUser(server)));

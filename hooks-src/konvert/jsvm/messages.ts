@@ -13,7 +13,7 @@ import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./acce
 import { isActiveUntil } from "./clock.ts";
 import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
 import { answerNow, bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
-import { messagesCollectionHeard } from "./realtime/authorize.ts";
+import { collectionHeard } from "./realtime/authorize.ts";
 import { DEFERRED, publishMessage } from "./realtime/publish.ts";
 import {
   afterNewMessage,
@@ -87,7 +87,7 @@ export function writeNewMessage(e: core.RecordRequestEvent, publishLater = false
   // Nobody listens to the collection itself (the typed client uses Konvert's topics): skip
   // PocketBase's record events, whose broadcast walks every open connection; this route
   // publishes the message itself. Files need PocketBase's save to store them.
-  const quiet = publishLater && files === 0 && !messagesCollectionHeard(e.app);
+  const quiet = publishLater && files === 0 && !collectionHeard(e.app, "messages");
   ensureWalAutocheckpoint(e.app);
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
   e.app.runInTransaction((tx) => {

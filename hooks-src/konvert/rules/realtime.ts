@@ -61,8 +61,13 @@ export const indexKey = {
 
 export const INDEX_PREFIX = "rt:";
 
-/** Connections holding a topic of PocketBase's own for the messages collection. */
-export const MESSAGES_COLLECTION_HOLDERS = "rt:c:messages";
+/**
+ * Connections holding a topic of PocketBase's own for a collection whose busiest writes
+ * (messages: sends; users: presence) skip PocketBase's record events while nobody holds one.
+ */
+export const collectionHolders = (collection: QuietCollection) => `rt:c:${collection}`;
+export const QUIET_COLLECTIONS = ["messages", "users"] as const;
+export type QuietCollection = (typeof QUIET_COLLECTIONS)[number];
 
 /**
  * True for PocketBase's own topics of a collection (`name/*`, `name/<id>`, the deprecated `name`,

@@ -4,8 +4,10 @@
 import {
   allowedSubscriptions,
   indexKey,
+  collectionHolders,
   isCollectionTopic,
-  MESSAGES_COLLECTION_HOLDERS,
+  QUIET_COLLECTIONS,
+  type QuietCollection,
   keyChanges,
   keysFor,
   parseTopic,
@@ -107,25 +109,27 @@ function grantsKey(grants: Grants): string {
  */
 export function onSubscribe(e: core.RealtimeSubscribeRequestEvent): void {
   subscribe(e);
-  noteMessagesCollectionHolder(e);
+  noteCollectionHolders(e);
 }
 
 /**
- * Keeps the set of connections that hold a topic of the messages collection itself: while it is
- * empty, a send skips PocketBase's record broadcast, which would walk every connection.
+ * Keeps, per collection of QUIET_COLLECTIONS, the connections that hold one of its own topics:
+ * while none does, its busiest writes skip PocketBase's record events, whose broadcast walks
+ * every open connection.
  */
-function noteMessagesCollectionHolder(e: core.RealtimeSubscribeRequestEvent): void {
-  const messages = e.app.findCachedCollectionByNameOrId("messages");
-  const holds = e.subscriptions.some((s) => isCollectionTopic(s, messages.name, messages.id));
-  if (holds) join(e.app, [MESSAGES_COLLECTION_HOLDERS], e.client);
-  else if (e.app.store().has(MESSAGES_COLLECTION_HOLDERS)) {
-    leave(e.app, [MESSAGES_COLLECTION_HOLDERS], [e.client.id()]);
+function noteCollectionHolders(e: core.RealtimeSubscribeRequestEvent): void {
+  for (const name of QUIET_COLLECTIONS) {
+    const collection = e.app.findCachedCollectionByNameOrId(name);
+    const key = collectionHolders(name);
+    if (e.subscriptions.some((s) => isCollectionTopic(s, collection.name, collection.id))) {
+      join(e.app, [key], e.client);
+    } else if (e.app.store().has(key)) leave(e.app, [key], [e.client.id()]);
   }
 }
 
-/** True when some open connection holds a topic of the messages collection itself. */
-export function messagesCollectionHeard(app: CoreApp): boolean {
-  return clientsOf(app, MESSAGES_COLLECTION_HOLDERS).some((c) => !c.isDiscarded());
+/** True when some open connection holds one of the collection's own topics. */
+export function collectionHeard(app: CoreApp, collection: QuietCollection): boolean {
+  return clientsOf(app, collectionHolders(collection)).some((c) => !c.isDiscarded());
 }
 
 function subscribe(e: core.RealtimeSubscribeRequestEvent): void {

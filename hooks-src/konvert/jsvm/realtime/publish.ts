@@ -246,12 +246,15 @@ function userChanged(app: CoreApp, user: core.Record, action: Action): void {
     reauthorizeUser(app, user.id);
     return;
   }
-  if (action === "update") {
-    // the event names who changed; what a watcher may see of them is for the users API to say
-    const message = new SubscriptionMessage({
-      name: PRESENCE_TOPIC + user.id,
-      data: JSON.stringify({ type: "user", action, id: user.id } satisfies RealtimeEvent),
-    });
-    sendTo(app, indexKey.presence(user.id), message);
-  }
+  if (action === "update") publishPresence(app, user.id);
+}
+
+/** A user's profile or presence changed: their watchers hear who, not what. */
+export function publishPresence(app: CoreApp, userId: string): void {
+  // what a watcher may see of them is for the users API to say (privacy settings, per viewer)
+  const message = new SubscriptionMessage({
+    name: PRESENCE_TOPIC + userId,
+    data: JSON.stringify({ type: "user", action: "update", id: userId } satisfies RealtimeEvent),
+  });
+  sendTo(app, indexKey.presence(userId), message);
 }
