@@ -4205,8 +4205,7 @@ function publishPresence(app, userId) {
 // hooks-src/konvert/jsvm/presence.ts
 function heartbeat(e) {
   const caller = callerOf(e);
-  let written = false;
-  let lastActiveAt = "";
+  const beat = { written: false, lastActiveAt: "" };
   const quiet = !collectionHeard(e.app, "users");
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", caller.id);
@@ -4221,12 +4220,12 @@ function heartbeat(e) {
         user.set("status", "online");
         tx.save(user);
       }
-      written = true;
-      lastActiveAt = now;
-    } else lastActiveAt = user.getString("lastActiveAt");
+      beat.written = true;
+      beat.lastActiveAt = now;
+    } else beat.lastActiveAt = user.getString("lastActiveAt");
   });
-  e.json(200, { lastActiveAt, written });
-  if (written && quiet) publishPresence(e.app, caller.id);
+  e.json(200, beat);
+  if (beat.written && quiet) publishPresence(e.app, caller.id);
 }
 
 // hooks-src/konvert/jsvm/moderation.ts

@@ -9,8 +9,7 @@ import { publishPresence } from "./realtime/publish.ts";
 /** POST /api/konvert/presence/heartbeat */
 export function heartbeat(e: core.RequestEvent): void {
   const caller = callerOf(e);
-  let written = false;
-  let lastActiveAt = "";
+  const beat = { written: false, lastActiveAt: "" };
   // Re-reading inside the transaction serialises concurrent pings: the second sees the first's write.
   // Nobody on the users collection's own topics (the typed client uses presence/<id>): write
   // without record events, whose broadcast and auth refresh walk every open connection; with
@@ -33,10 +32,10 @@ export function heartbeat(e: core.RequestEvent): void {
         user.set("status", "online");
         tx.save(user);
       }
-      written = true;
-      lastActiveAt = now;
-    } else lastActiveAt = user.getString("lastActiveAt");
+      beat.written = true;
+      beat.lastActiveAt = now;
+    } else beat.lastActiveAt = user.getString("lastActiveAt");
   });
-  e.json(200, { lastActiveAt, written });
-  if (written && quiet) publishPresence(e.app, caller.id);
+  e.json(200, beat);
+  if (beat.written && quiet) publishPresence(e.app, caller.id);
 }
