@@ -17,6 +17,8 @@ export interface Target {
   name: "plain" | "konvert";
   instance: Instance;
   admin: PocketBase;
+  /** Stops the server and starts a fresh process on the same data (a new port; `admin` follows). */
+  restart: () => Promise<void>;
 }
 
 /** Both servers share the schema; only "konvert" loads our hooks. */
@@ -52,13 +54,24 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
     cpSync(template, dataDir, { recursive: true });
     // served the way `npm start` and the deployment files serve it
     const args = [HOOKS_POOL_ARG];
-    const instance = await startInstance({ binary, dataDir, hooksDir, migrationsDir, args });
+    const options = { binary, dataDir, hooksDir, migrationsDir, args };
+    const instance = await startInstance(options);
     const admin = new PocketBase(instance.url);
     admin.autoCancellation(false);
     await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
     // One client IP plays many users here; production limits would measure the limiter instead.
     await admin.settings.update({ rateLimits: { enabled: false } });
-    targets.push({ name, instance, admin });
+    const target: Target = {
+      name,
+      instance,
+      admin,
+      restart: async () => {
+        await target.instance.stop();
+        target.instance = await startInstance(options);
+        target.admin.baseURL = target.instance.url;
+      },
+    };
+    targets.push(target);
   }
   return {
     targets,
