@@ -5244,6 +5244,7 @@ function updatePublicKey(e) {
 function roomKey(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
   const membership = requireMembership(e.app, room, me2);
   const key = membership.getString("encryptedKey");
   e.json(200, {
@@ -5255,6 +5256,7 @@ function roomKey(e) {
 function memberPublicKeys(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me2, room);
   requireMembership(e.app, room, me2);
   const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id
@@ -5274,6 +5276,7 @@ function saveRoomKeys(e) {
   refuse("encryptedKeys", wrappedKeysProblem(keys));
   e.app.runInTransaction((tx) => {
     const room = findRoom(tx, pathParam(e, "id"));
+    assertNotConfined(me2, room);
     deny(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys)) {
@@ -5994,13 +5997,14 @@ function edit(e) {
   const body = bodyOf(e);
   refuse("content", contentProblem(body["content"], true));
   refuse("mentions", mentionIdsProblem(body["mentions"]));
-  if (isActiveUntil(me2, "mutedUntil"))
-    forbidden(`You are muted until ${me2.getString("mutedUntil")}.`);
+  const original = liveMessage(e.app, pathParam(e, "id"));
+  if (original.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
+  if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+  const plan = planWrite(e.app, me2, original.getString("room"));
+  if (plan.joinFirst) forbidden("You are not a member of this room.");
   let edited;
   e.app.runInTransaction((tx) => {
-    const message = liveMessage(tx, pathParam(e, "id"));
-    if (message.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
-    if (message.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+    const message = liveMessage(tx, original.id);
     const room = findRoom(tx, message.getString("room"));
     message.set("content", body["content"]);
     message.set("editedAt", new DateTime());

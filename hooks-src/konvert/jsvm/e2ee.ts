@@ -2,6 +2,7 @@
 import { keyManagerProblem } from "../rules/rooms.ts";
 import { publicKeyProblem, wrappedKeysProblem } from "../rules/e2ee.ts";
 import {
+  assertNotConfined,
   callerOf,
   findMembership,
   findRoom,
@@ -26,6 +27,7 @@ export function updatePublicKey(e: core.RequestEvent): void {
 export function roomKey(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me, room);
   const membership = requireMembership(e.app, room, me);
   const key = membership.getString("encryptedKey");
   e.json(200, {
@@ -41,6 +43,7 @@ export function roomKey(e: core.RequestEvent): void {
 export function memberPublicKeys(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
+  assertNotConfined(me, room);
   requireMembership(e.app, room, me);
   const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id,
@@ -62,6 +65,7 @@ export function saveRoomKeys(e: core.RequestEvent): void {
   refuse("encryptedKeys", wrappedKeysProblem(keys));
   e.app.runInTransaction((tx) => {
     const room = findRoom(tx, pathParam(e, "id"));
+    assertNotConfined(me, room);
     deny(keyManagerProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys as Record<string, string>)) {

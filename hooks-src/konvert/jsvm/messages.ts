@@ -10,7 +10,6 @@ import {
   type MessageType,
 } from "../rules/messages.ts";
 import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
-import { isActiveUntil } from "./clock.ts";
 import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
 import { answerNow, bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
 import { collectionHeard } from "./realtime/authorize.ts";
@@ -167,13 +166,16 @@ export function edit(e: core.RequestEvent): void {
   const body = bodyOf(e);
   refuse("content", contentProblem(body["content"], true));
   refuse("mentions", mentionIdsProblem(body["mentions"]));
-  if (isActiveUntil(me, "mutedUntil"))
-    forbidden(`You are muted until ${me.getString("mutedUntil")}.`);
+  const original = liveMessage(e.app, pathParam(e, "id"));
+  if (original.getString("author") !== me.id) forbidden("Only the author can edit a message.");
+  if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+  // Editing is writing in the room: the checks of a send (ban confinement, global and room
+  // mutes, membership, DM blocks), except that editing never joins a public room.
+  const plan = planWrite(e.app, me, original.getString("room"));
+  if (plan.joinFirst) forbidden("You are not a member of this room.");
   let edited: core.Record | undefined;
   e.app.runInTransaction((tx) => {
-    const message = liveMessage(tx, pathParam(e, "id"));
-    if (message.getString("author") !== me.id) forbidden("Only the author can edit a message.");
-    if (message.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
+    const message = liveMessage(tx, original.id);
     const room = findRoom(tx, message.getString("room"));
     message.set("content", body["content"]);
     message.set("editedAt", new DateTime());
