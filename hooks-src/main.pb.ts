@@ -529,6 +529,9 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).realtime.stats(e),
   $apis.requireSuperuserAuth(),
 );
+cronAdd("konvert-housekeeping", "17 * * * *", () =>
+  require(`${__hooks}/konvert.js`).housekeeping.housekeeping(),
+);
 cronAdd("konvert-realtime-sweep", "* * * * *", () =>
   require(`${__hooks}/konvert.js`).realtime.sweepClosed(),
 );

@@ -1584,6 +1584,7 @@ __export(index_exports, {
   favorites: () => favorites_exports,
   friends: () => friends_exports,
   history: () => history_exports,
+  housekeeping: () => housekeeping_exports,
   importBulk: () => import_bulk_exports,
   importer: () => import_exports,
   memberPrivacy: () => member_privacy_exports,
@@ -6383,6 +6384,43 @@ function stats(e) {
     };
   }
   e.json(200, body);
+}
+
+// hooks-src/konvert/jsvm/housekeeping.ts
+var housekeeping_exports = {};
+__export(housekeeping_exports, {
+  housekeeping: () => housekeeping
+});
+var STORE_KEYS = [
+  // typing throttles: the time of the last ping (jsvm/typing.ts)
+  { prefix: "typing:", maxAgeMs: 6e4, stampOf: (v) => typeof v === "number" ? v : 0 },
+  // unlocked-achievement sets: "<ms>|ids" (jsvm/achievements/track.ts)
+  {
+    prefix: "konvert.achievements.unlocked.",
+    maxAgeMs: 36e5,
+    stampOf: (v) => typeof v === "string" ? Number(v.slice(0, v.indexOf("|"))) || 0 : 0
+  },
+  // remembered stats rows (JSON with `updated`, jsvm/achievements/stats.ts)
+  {
+    prefix: "konvert.stats.row.",
+    maxAgeMs: 36e5,
+    stampOf: (v) => {
+      if (typeof v !== "string") return 0;
+      const updated = /"updated":"([^"]*)"/.exec(v)?.[1] ?? "";
+      const ms = Date.parse(updated.replace(" ", "T"));
+      return Number.isFinite(ms) ? ms : 0;
+    }
+  }
+];
+function housekeeping() {
+  const app = $app;
+  app.db().newQuery("DELETE FROM compat_refresh_tokens WHERE expiresAt != '' AND expiresAt < {:now}").bind({ now: nowDate() }).execute();
+  const now = Date.now();
+  const all = app.store().getAll();
+  for (const key in all) {
+    const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
+    if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
+  }
 }
 
 // hooks-src/konvert/jsvm/search.ts

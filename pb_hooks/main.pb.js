@@ -752,6 +752,11 @@ routerAdd(
   $apis.requireSuperuserAuth()
 );
 cronAdd(
+  "konvert-housekeeping",
+  "17 * * * *",
+  () => require(`${__hooks}/konvert.js`).housekeeping.housekeeping()
+);
+cronAdd(
   "konvert-realtime-sweep",
   "* * * * *",
   () => require(`${__hooks}/konvert.js`).realtime.sweepClosed()
