@@ -5645,6 +5645,7 @@ function afterNewMessage(tx, room) {
 var polls_exports = {};
 __export(polls_exports, {
   createPollFor: () => createPollFor,
+  findPoll: () => findPoll,
   results: () => results,
   retract: () => retract,
   vote: () => vote
@@ -5767,11 +5768,22 @@ function createPollFor(tx, message, input) {
   return poll;
 }
 var NOT_FOUND = "Poll not found.";
+function findPoll(app, id) {
+  try {
+    return app.findRecordById("polls", id);
+  } catch {
+  }
+  try {
+    return app.findFirstRecordByFilter("polls", "message = {:id}", { id });
+  } catch {
+    return null;
+  }
+}
 function visiblePoll(app, caller, id) {
-  let poll;
+  const poll = findPoll(app, id);
   let message;
   try {
-    poll = app.findRecordById("polls", id);
+    if (!poll) return notFound(NOT_FOUND);
     message = app.findRecordById("messages", poll.getString("message"));
   } catch {
     return notFound(NOT_FOUND);
@@ -7741,8 +7753,8 @@ __export(polls_exports2, {
 });
 function pollFor(e, me2, id) {
   const results2 = invoke(e, results, { caller: me2, params: { id } });
-  const record2 = e.app.findRecordById("polls", id);
-  return legacyPoll({ ...results2, created: record2.getString("created") }, me2.id);
+  const record2 = findPoll(e.app, id);
+  return legacyPoll({ ...results2, created: record2?.getString("created") ?? "" }, me2.id);
 }
 function get(e) {
   handle(e, () => {

@@ -1,5 +1,6 @@
-// R45–R46 (and polls sent through R36): the backend's poll routes in the legacy shape. Poll id
-// = message id, as the original client assumes. Votes can be changed (the original refused a
+// R45–R46 (and polls sent through R36): the backend's poll routes in the legacy shape. The
+// original client addresses a poll by its message's id; an imported poll has an id of its own,
+// so polls are found by either (jsvm/polls.ts findPoll). Votes can be changed (the original refused a
 // second vote; the client never offers one, so nothing it does changes).
 import { legacyPoll, type PollResultFacts } from "../rules/compat-polls.ts";
 import * as polls from "../jsvm/polls.ts";
@@ -12,8 +13,8 @@ export function pollFor(
   id: string,
 ): Record<string, unknown> {
   const results = invoke(e, polls.results, { caller: me, params: { id } }) as PollResultFacts;
-  const record = e.app.findRecordById("polls", id);
-  return legacyPoll({ ...results, created: record.getString("created") }, me.id);
+  const record = polls.findPoll(e.app, id);
+  return legacyPoll({ ...results, created: record?.getString("created") ?? "" }, me.id);
 }
 
 /** GET /polls/{pollId} -> {poll}; 404 for missing polls and for polls of others' rooms. */

@@ -41,11 +41,29 @@ const NOT_FOUND = "Poll not found.";
  * A poll the caller may see: its message is live, its room exists and the caller is a member
  * (others get the same 404 as a poll that does not exist); while banned only in the jail room.
  */
+/**
+ * A poll by its own id or by its message's id. A poll sent here shares its message's id; an
+ * imported one keeps the id it had (docs/compat.md), while clients (the original app among
+ * them) address a poll by the message they show.
+ */
+export function findPoll(app: CoreApp, id: string): core.Record | null {
+  try {
+    return app.findRecordById("polls", id);
+  } catch {
+    // not a poll id: perhaps its message's
+  }
+  try {
+    return app.findFirstRecordByFilter("polls", "message = {:id}", { id });
+  } catch {
+    return null;
+  }
+}
+
 function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record {
-  let poll: core.Record;
+  const poll = findPoll(app, id);
   let message: core.Record;
   try {
-    poll = app.findRecordById("polls", id);
+    if (!poll) return notFound(NOT_FOUND);
     message = app.findRecordById("messages", poll.getString("message"));
   } catch {
     return notFound(NOT_FOUND);

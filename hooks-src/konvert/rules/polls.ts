@@ -121,7 +121,7 @@ export interface PollTally {
 
 /** A poll as a member of its room sees it (the server builds it, the typed client receives it). */
 export interface PollResults extends PollTally {
-  /** The poll's id, which is also its message's id. */
+  /** The poll's id: its message's id for polls sent here; imported polls keep their own. */
   id: string;
   message: string;
   room: string;
