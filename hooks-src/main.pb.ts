@@ -529,6 +529,12 @@ routerAdd(
   (e) => require(`${__hooks}/konvert.js`).realtime.stats(e),
   $apis.requireSuperuserAuth(),
 );
+routerAdd(
+  "GET",
+  "/api/konvert/admin/users-without-password",
+  (e) => require(`${__hooks}/konvert.js`).passwordResets.list(e),
+  $apis.requireSuperuserAuth(),
+);
 cronAdd("konvert-housekeeping", "17 * * * *", () =>
   require(`${__hooks}/konvert.js`).housekeeping.housekeeping(),
 );

@@ -1592,6 +1592,7 @@ __export(index_exports, {
   messages: () => messages_exports,
   moderation: () => moderation_exports,
   notifications: () => notifications_exports,
+  passwordResets: () => password_resets_exports,
   polls: () => polls_exports,
   presence: () => presence_exports,
   profiles: () => profiles_exports,
@@ -1622,8 +1623,8 @@ function unexpectedFields(body, allowed) {
 function unexpectedFieldsProblem(body, allowed) {
   const extra = unexpectedFields(body, allowed);
   if (extra.length === 0) return null;
-  const list9 = extra.map((key) => `'${key}'`).join(", ");
-  return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list9}.`;
+  const list10 = extra.map((key) => `'${key}'`).join(", ");
+  return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list10}.`;
 }
 
 // hooks-src/konvert/rules/roles.ts
@@ -3149,11 +3150,11 @@ function parseIndex(sql) {
     where: where?.[1]?.trim() ?? ""
   };
 }
-function splitTopLevel(list9) {
+function splitTopLevel(list10) {
   const parts = [];
   let depth = 0;
   let current2 = "";
-  for (const ch of list9) {
+  for (const ch of list10) {
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if (ch === "," && depth === 0) {
@@ -6435,6 +6436,27 @@ function housekeeping() {
   }
 }
 
+// hooks-src/konvert/jsvm/password-resets.ts
+var password_resets_exports = {};
+__export(password_resets_exports, {
+  list: () => list5,
+  needsPasswordReset: () => needsPasswordReset
+});
+var UNUSABLE = "(password = '' OR password NOT LIKE '$2_$%')";
+function needsPasswordReset(app, userId) {
+  return sqlRows(app, { id: "" }, `SELECT id FROM users WHERE id = {:id} AND ${UNUSABLE}`, {
+    id: userId
+  }).length > 0;
+}
+function list5(e) {
+  const users = sqlRows(
+    e.app,
+    { id: "", email: "", username: "" },
+    `SELECT id, email, username FROM users WHERE deletedAt = '' AND email != '' AND ${UNUSABLE} ORDER BY created, id`
+  );
+  e.json(200, { users });
+}
+
 // hooks-src/konvert/jsvm/search.ts
 var search_exports = {};
 __export(search_exports, {
@@ -6602,7 +6624,7 @@ function search2(e) {
 var routes_exports = {};
 __export(routes_exports, {
   claim: () => claim,
-  list: () => list5,
+  list: () => list6,
   recompute: () => recompute
 });
 
@@ -6785,7 +6807,7 @@ var CATALOGUE_FIELDS = [
   "sortOrder"
 ];
 var MASKED = /* @__PURE__ */ new Set(["key", "title", "description", "icon"]);
-function list5(e) {
+function list6(e) {
   const me2 = callerOf(e);
   const requested = e.request.url.query().get("userId");
   const own = requested === "" || requested === me2.id;
@@ -7438,6 +7460,7 @@ function otherUser(e, viewer, user, withPresence = true) {
 }
 
 // hooks-src/konvert/compat/auth.ts
+var RESET_NEEDED = "Пароль этого аккаунта не удалось перенести при переезде. Задайте новый по ссылке из письма для сброса пароля — проверьте почту.";
 var BAD_CREDENTIALS = "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
 function text(value) {
   return typeof value === "string" ? value.trim() : "";
@@ -7494,6 +7517,9 @@ function signin(e) {
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
     const user = findByEmail(e.app, email);
+    if (user && needsPasswordReset(e.app, user.id)) {
+      legacy(400, RESET_NEEDED, { code: "PASSWORD_RESET_REQUIRED" });
+    }
     if (!user || !user.validatePassword(password)) {
       legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
     }
@@ -7570,7 +7596,7 @@ __export(rooms_exports2, {
   invite: () => invite2,
   join: () => join3,
   leave: () => leave3,
-  list: () => list8,
+  list: () => list9,
   markRead: () => markRead,
   openFavorites: () => openFavorites,
   pin: () => pin2,
@@ -7589,8 +7615,8 @@ function inList(ids) {
 }
 function rowsFor(app, zero, sql, ids) {
   if (ids.length === 0) return [];
-  const list9 = inList(ids);
-  return sqlRows(app, zero, sql.replace("(:ids)", `(${list9.sql})`), list9.params);
+  const list10 = inList(ids);
+  return sqlRows(app, zero, sql.replace("(:ids)", `(${list10.sql})`), list10.params);
 }
 
 // hooks-src/konvert/compat/room-shape.ts
@@ -7677,7 +7703,7 @@ var dms_exports2 = {};
 __export(dms_exports2, {
   create: () => create,
   dmRoomOf: () => dmRoomOf,
-  list: () => list7,
+  list: () => list8,
   messages: () => messages,
   openAsRoom: () => openAsRoom,
   read: () => read,
@@ -7691,7 +7717,7 @@ __export(messages_exports2, {
   createPoll: () => createPoll,
   edit: () => edit2,
   lastMessages: () => lastMessages,
-  list: () => list6,
+  list: () => list7,
   messagesByIds: () => messagesByIds,
   oneMessage: () => oneMessage,
   react: () => react,
@@ -7980,7 +8006,7 @@ function roomToRead(e, me2) {
   }
   return room;
 }
-function list6(e) {
+function list7(e) {
   handle(e, () => {
     const me2 = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
     const room = roomToRead(e, me2);
@@ -8134,7 +8160,7 @@ function openAsRoom(e) {
     });
   });
 }
-function list7(e) {
+function list8(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, VISIBLE_DMS) });
@@ -8191,7 +8217,7 @@ var MEMBER = "mem.id IS NOT NULL";
 function godModeOf(e, me2) {
   return queryParam(e, "godMode") === "true" && roleOf(me2) === "admin";
 }
-function list8(e) {
+function list9(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     if (isBanned(me2)) {
@@ -8794,13 +8820,13 @@ function entryOf2(item) {
 }
 function ownListing(e, me2) {
   if (e.request.pathValue("userId") !== me2.id) legacy(403, "Нет доступа");
-  return invoke(e, list5, { caller: me2 });
+  return invoke(e, list6, { caller: me2 });
 }
 function profile(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const userId = e.request.pathValue("userId");
-    const listing = invoke(e, list5, {
+    const listing = invoke(e, list6, {
       caller: me2,
       query: { userId }
     });

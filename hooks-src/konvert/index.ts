@@ -25,6 +25,7 @@ export * as reactions from "./jsvm/reactions.ts";
 export * as typing from "./jsvm/typing.ts";
 export * as realtime from "./jsvm/realtime/hooks.ts";
 export * as housekeeping from "./jsvm/housekeeping.ts";
+export * as passwordResets from "./jsvm/password-resets.ts";
 export * as notifications from "./jsvm/notifications.ts";
 export * as search from "./jsvm/search.ts";
 export * as polls from "./jsvm/polls.ts";

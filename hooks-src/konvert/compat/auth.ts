@@ -13,8 +13,12 @@ import {
 import { selfUser } from "./user-shape.ts";
 import { heartbeat } from "../jsvm/presence.ts";
 import { usernameTaken } from "../jsvm/users.ts";
+import { needsPasswordReset } from "../jsvm/password-resets.ts";
 import { legacyErrorText } from "../rules/compat-errors.ts";
 
+const RESET_NEEDED =
+  "Пароль этого аккаунта не удалось перенести при переезде. Задайте новый по ссылке из письма " +
+  "для сброса пароля — проверьте почту.";
 const BAD_CREDENTIALS =
   "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
 
@@ -86,6 +90,10 @@ export function signin(e: core.RequestEvent): void {
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
     const user = findByEmail(e.app, email);
+    if (user && needsPasswordReset(e.app, user.id)) {
+      // moved without a usable password: "wrong password" would send them guessing
+      legacy(400, RESET_NEEDED, { code: "PASSWORD_RESET_REQUIRED" });
+    }
     if (!user || !user.validatePassword(password)) {
       legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
     }
