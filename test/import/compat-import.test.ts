@@ -18,6 +18,7 @@ const ROOM = "cccccccc-0000-4000-8000-000000000001";
 const DM = [U.ana, U.ben].sort().join(":");
 const msg = (n: number) => `dddddddd-0000-4000-8000-00000000000${n}`;
 const PASSWORD = "old-password";
+const NOTE = "notification:1730459520000:abcdefghi";
 
 function kvRows(): [string, unknown][] {
   const user = (id: string, name: string): [string, unknown] => [
@@ -60,11 +61,57 @@ function kvRows(): [string, unknown][] {
         created_by: U.ana,
         created_at: "2025-11-01T10:00:00Z",
         members: [U.ana, U.ben],
+        pinned_message_id: msg(1),
       },
     ],
     message(msg(1), ROOM, 1, U.ana, "привет всем"),
     message(msg(2), ROOM, 2, U.ben, "и тебе"),
-    [`room_messages:${ROOM}`, [msg(1), msg(2)]],
+    [`message:${msg(4)}`, { ...message(msg(4), ROOM, 4, U.ana, "Обед?")[1], type: "poll" }],
+    [
+      `poll:${msg(4)}`,
+      {
+        id: msg(4),
+        message_id: msg(4),
+        question: "Обед?",
+        options: ["суп", "салат"],
+        votes: { "0": [U.ben] },
+        anonymous: false,
+        created_by: U.ana,
+        created_at: "2025-11-01T11:04:00Z",
+      },
+    ],
+    [`poll_message:${msg(4)}`, msg(4)],
+    [`room_messages:${ROOM}`, [msg(1), msg(2), msg(4)]],
+    [
+      NOTE,
+      {
+        id: NOTE,
+        userId: U.ana,
+        type: "mention",
+        fromUserId: U.ben,
+        roomId: ROOM,
+        messageId: msg(2),
+        content: "и тебе",
+        read: false,
+        createdAt: "2025-11-01T11:02:00Z",
+      },
+    ],
+    [`user_notifications:${U.ana}`, [NOTE]],
+    [
+      `achievements:${U.ana}`,
+      {
+        userId: U.ana,
+        achievements: {
+          first_message: {
+            achievementId: "first_message",
+            progress: 1,
+            isUnlocked: true,
+            unlockedAt: "2025-11-01T11:01:00Z",
+          },
+        },
+        lastUpdated: "2025-11-01T11:01:00Z",
+      },
+    ],
     [
       `dm:${DM}`,
       { id: DM, participants: DM.split(":"), created_at: "2025-11-01T10:00:00Z", unread_count: {} },
@@ -154,7 +201,11 @@ describe("imported data through the legacy API", () => {
       ben.token,
     );
     expect(history.status).toBe(200);
-    expect(history.body.messages.map((m) => [m["sender_username"], m["content"]])).toEqual([
+    expect(
+      history.body.messages
+        .filter((m) => m["type"] !== "poll")
+        .map((m) => [m["sender_username"], m["content"]]),
+    ).toEqual([
       ["ana", "привет всем"],
       ["ben", "и тебе"],
     ]);
@@ -192,5 +243,84 @@ describe("imported data through the legacy API", () => {
       ana.token,
     );
     expect(accept).toMatchObject({ status: 200, body: { message: "Запрос принят" } });
+  });
+
+  it("every route the app calls takes the ids it was given for imported records", async () => {
+    const ana = await signIn("ana");
+    const ben = await signIn("ben");
+    const rooms = await legacyFetch<{ rooms: Record<string, unknown>[] }>(
+      server,
+      "GET",
+      "/rooms",
+      ana.token,
+    );
+    const room = rooms.body.rooms.find((r) => r["name"] === "Общая")!;
+    const roomId = String(room["id"]);
+    const history = await legacyFetch<{ messages: Record<string, unknown>[] }>(
+      server,
+      "GET",
+      `/messages/${roomId}?limit=100`,
+      ana.token,
+    );
+    const byContent = (c: string) =>
+      String(history.body.messages.find((m) => m["content"] === c)!["id"]);
+    const first = byContent("привет всем");
+    const poll = String(history.body.messages.find((m) => m["type"] === "poll")!["id"]);
+    // the pin came along and can be moved
+    expect(room["pinned_message_id"]).toBe(first);
+    const ok = (res: { status: number }) => expect(res.status).toBe(200);
+    ok(await legacyFetch(server, "DELETE", `/rooms/${roomId}/pin`, ana.token));
+    ok(await legacyFetch(server, "POST", `/rooms/${roomId}/pin`, ana.token, { messageId: first }));
+    // reactions, edits, read marks on imported messages
+    ok(await legacyFetch(server, "POST", `/messages/${first}/react`, ana.token, { emoji: "🔥" }));
+    ok(await legacyFetch(server, "DELETE", `/messages/${first}/react`, ben.token, { emoji: "👍" }));
+    ok(await legacyFetch(server, "PUT", `/messages/${first}`, ana.token, { content: "привет!" }));
+    ok(await legacyFetch(server, "POST", `/rooms/${roomId}/mark-read`, ben.token));
+    const after = await legacyFetch<{ messages: Record<string, unknown>[] }>(
+      server,
+      "GET",
+      `/messages/${roomId}?limit=100`,
+      ben.token,
+    );
+    const edited = after.body.messages.find((m) => m["id"] === first)!;
+    expect(edited["content"]).toBe("привет!");
+    expect(edited["reactions"]).toEqual({ "🔥": [ana.id] });
+    // the imported poll, asked by its message's id as the app does, with its imported vote
+    const shown = await legacyFetch<{ poll: { votes: Record<string, string[]> } }>(
+      server,
+      "GET",
+      `/polls/${poll}`,
+      ana.token,
+    );
+    expect(shown.status).toBe(200);
+    expect(shown.body.poll.votes).toEqual({ "0": [ben.id], "1": [] });
+    const voted = await legacyFetch<{ votes: Record<string, string[]> }>(
+      server,
+      "POST",
+      `/polls/${poll}/vote`,
+      ana.token,
+      { optionIndex: 1 },
+    );
+    expect(voted.body.votes).toEqual({ "0": [ben.id], "1": [ana.id] });
+    // the imported notification: listed, marked read, deleted by the id the list gave
+    const notes = await legacyFetch<{ notifications: Record<string, unknown>[] }>(
+      server,
+      "GET",
+      "/notifications",
+      ana.token,
+    );
+    const note = notes.body.notifications.find((n) => n["type"] === "mention")!;
+    expect(note).toMatchObject({ read: false });
+    ok(await legacyFetch(server, "POST", `/notifications/${String(note["id"])}/read`, ana.token));
+    ok(await legacyFetch(server, "DELETE", `/notifications/${String(note["id"])}`, ana.token));
+    // imported achievements under the account's new id
+    const achievements = await legacyFetch<{
+      achievements: Record<string, { isUnlocked: boolean }>;
+    }>(server, "GET", `/achievements/${ana.id}`, ana.token);
+    expect(achievements.body.achievements["first_message"]?.isUnlocked).toBe(true);
+    // the imported DM takes new messages and read marks
+    const pair = [ana.id, ben.id].sort().join(":");
+    ok(await legacyFetch(server, "POST", `/dm/${pair}/messages`, ben.token, { content: "ещё" }));
+    ok(await legacyFetch(server, "POST", `/dm/${pair}/read`, ana.token));
   });
 });
