@@ -7383,6 +7383,7 @@ function legacyNotification(n) {
   if (n.actorId !== "") {
     out["fromUserId"] = n.actorId;
     out["fromUsername"] = n.actorName;
+    out["from_user_id"] = n.actorId;
   }
   if (n.roomId !== "") {
     out["roomId"] = n.roomId;
@@ -7909,7 +7910,7 @@ function nobleOpen(key, iv, sealed) {
   return gcm2(key, iv).decrypt(sealed);
 }
 function decodingSessionContent() {
-  return $os.getenv("KONVERT_DECODE_SESSION_CONTENT") === "on";
+  return $os.getenv("KONVERT_DECODE_SESSION_CONTENT") !== "off";
 }
 function storedContent(content) {
   if (typeof content !== "string" || !decodingSessionContent()) return content;

@@ -66,7 +66,10 @@ function kvRows(): [string, unknown][] {
     ],
     message(msg(1), ROOM, 1, U.ana, "привет всем"),
     message(msg(2), ROOM, 2, U.ben, "и тебе"),
-    [`message:${msg(4)}`, { ...message(msg(4), ROOM, 4, U.ana, "Обед?")[1], type: "poll" }],
+    [
+      `message:${msg(4)}`,
+      { ...(message(msg(4), ROOM, 4, U.ana, "Обед?")[1] as object), type: "poll" },
+    ],
     [
       `poll:${msg(4)}`,
       {

@@ -59,6 +59,8 @@ describe("friend requests", () => {
       userId: ben.id,
       type: "friend_request",
       fromUserId: ann.id,
+      // what the app's friend-request popup reads (spec B7)
+      from_user_id: ann.id,
       fromUsername: "ann",
       read: false,
       content: "ann хочет добавить вас в друзья",

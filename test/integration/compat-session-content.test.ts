@@ -65,10 +65,10 @@ async function mentionNotices(chat: Chat, user: LegacyUser): Promise<Record<stri
   return res.body.notifications.filter((n) => n["type"] === "mention");
 }
 
-describe("KONVERT_DECODE_SESSION_CONTENT=on", () => {
+describe("by default (KONVERT_DECODE_SESSION_CONTENT unset) content is decoded", () => {
   let chat: Chat;
   beforeAll(async () => {
-    chat = await chatOn({ KONVERT_DECODE_SESSION_CONTENT: "on" });
+    chat = await chatOn();
   });
   afterAll(() => chat.server.stop());
 
@@ -150,10 +150,10 @@ describe("KONVERT_DECODE_SESSION_CONTENT=on", () => {
   });
 });
 
-describe("by default content stays opaque", () => {
+describe("KONVERT_DECODE_SESSION_CONTENT=off: content stays opaque", () => {
   let chat: Chat;
   beforeAll(async () => {
-    chat = await chatOn();
+    chat = await chatOn({ KONVERT_DECODE_SESSION_CONTENT: "off" });
   });
   afterAll(() => chat.server.stop());
 

@@ -1,7 +1,9 @@
-// Owner setting `KONVERT_DECODE_SESSION_CONTENT=on`: content the original client sealed with its
-// app-wide constant key (spec §4.13) is stored as its plaintext, so mentions, room previews and
-// search work on it. Off by default: content then stays exactly as sent. The unchanged client
-// shows content that is no envelope as it is, so it reads the decoded text like before.
+// Owner setting `KONVERT_DECODE_SESSION_CONTENT` (on unless `off`): content the original client
+// sealed with its app-wide constant key (spec §4.13) is stored as its plaintext, so mentions, room
+// previews and search work on it. The key ships in every copy of the app, so the seal hides
+// nothing from anyone; without decoding, the unchanged app's mentions notified nobody. With
+// `off`, content stays exactly as sent. The unchanged client shows content that is no envelope
+// as it is, so it reads the decoded text like before.
 // PocketBase's `$security.decrypt` cannot take a raw 32-byte key from JS, hence @noble/ciphers
 // (pure JS, bundled into konvert.js; BigInt and DataView's 64-bit setters, which goja has).
 import type { gcm as Gcm } from "@noble/ciphers/aes.js";
@@ -19,7 +21,7 @@ function nobleOpen(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array): Uint8Ar
 }
 
 export function decodingSessionContent(): boolean {
-  return $os.getenv("KONVERT_DECODE_SESSION_CONTENT") === "on";
+  return $os.getenv("KONVERT_DECODE_SESSION_CONTENT") !== "off";
 }
 
 /** What to store for content the legacy client sent: decoded when on and it opens, else as is. */

@@ -302,6 +302,9 @@ export function legacyNotification(n: NotificationFacts): Record<string, unknown
   if (n.actorId !== "") {
     out["fromUserId"] = n.actorId;
     out["fromUsername"] = n.actorName;
+    // the app's friend-request popup reads `from_user_id` (spec B7); without it, it asked for
+    // GET /users/undefined and never showed
+    out["from_user_id"] = n.actorId;
   }
   if (n.roomId !== "") {
     out["roomId"] = n.roomId;
