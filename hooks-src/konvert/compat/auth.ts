@@ -2,7 +2,16 @@
 // legacy API, over the same accounts, rules and presence as the rest of the backend.
 import { roleForNewAccount } from "../rules/roles.ts";
 import { passwordProblem, usernameProblem } from "../rules/signup.ts";
-import { invoke, handle, legacy, legacyBody, legacyCaller, optionalCaller } from "./http.ts";
+import {
+  invoke,
+  handle,
+  legacy,
+  legacyBody,
+  legacyCaller,
+  legacyField,
+  optionalCaller,
+} from "./http.ts";
+import { unexpectedFields, unexpectedFieldsProblem } from "../rules/fields.ts";
 import {
   accessToken,
   accessTtlSeconds,
@@ -14,6 +23,8 @@ import { selfUser } from "./user-shape.ts";
 import { heartbeat } from "../jsvm/presence.ts";
 import { usernameTaken } from "../jsvm/users.ts";
 import { legacyErrorText } from "../rules/compat-errors.ts";
+
+const LEGACY_SIGNUP_FIELDS: readonly string[] = ["email", "password", "username"];
 
 const BAD_CREDENTIALS =
   "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
@@ -39,6 +50,11 @@ function session(app: CoreApp, user: core.Record): { access_token: string; refre
 export function signup(e: core.RequestEvent): void {
   handle(e, () => {
     const body = legacyBody(e);
+    // the original read only these three; a role, ban or legacy id sent beside them is refused
+    // (as on the records API sign-up) rather than silently dropped
+    const extra = unexpectedFields(body, LEGACY_SIGNUP_FIELDS)[0];
+    if (extra !== undefined)
+      legacyField(extra, unexpectedFieldsProblem(body, LEGACY_SIGNUP_FIELDS)!);
     const email = text(body["email"]);
     const username = text(body["username"]);
     const password = typeof body["password"] === "string" ? body["password"] : "";
