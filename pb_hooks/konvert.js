@@ -1626,6 +1626,16 @@ function unexpectedFieldsProblem(body, allowed) {
   const list10 = extra.map((key) => `'${key}'`).join(", ");
   return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list10}.`;
 }
+var RECORD_ID = /^[a-z0-9]{15}$/;
+function isRecordId(value) {
+  return typeof value === "string" && RECORD_ID.test(value);
+}
+function nonTextField(body, fields) {
+  for (const field of fields) {
+    if (field in body && typeof body[field] !== "string") return field;
+  }
+  return null;
+}
 
 // hooks-src/konvert/rules/roles.ts
 var ROLES = ["admin", "moderator", "vip", "user"];
@@ -1667,6 +1677,9 @@ var SIGNUP_FIELDS = [
   "displayName",
   "timezone"
 ];
+var SIGNUP_TEXT_FIELDS = SIGNUP_FIELDS.filter(
+  (f) => f !== "emailVisibility"
+);
 
 // hooks-src/konvert/jsvm/errors.ts
 function badRequest(field, message) {
@@ -1688,6 +1701,73 @@ function deny(problem) {
   if (problem !== null) forbidden(problem);
 }
 
+// hooks-src/konvert/jsvm/http.ts
+function bodyOf(e) {
+  return e.requestInfo().body;
+}
+function pathParam(e, name) {
+  return e.request.pathValue(name);
+}
+function requiredString(body, field) {
+  const value = body[field];
+  if (typeof value !== "string" || value === "") {
+    throw new BadRequestError(`Missing ${field}.`, {
+      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`)
+    });
+  }
+  return value;
+}
+function flag(body, field) {
+  return body[field] === true;
+}
+function requestEventOf(e) {
+  return e.requestEvent;
+}
+function utf8Length(text2) {
+  let bytes = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const next = text2.charCodeAt(i + 1);
+      if (next >= 56320 && next <= 57343) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+function answerNow(e, status, value) {
+  if (e.request.url.query().get("fields") !== "") return false;
+  const body = JSON.stringify(value);
+  const headers = e.response.header();
+  headers.set("Content-Type", "application/json");
+  headers.set("Content-Length", String(utf8Length(body)));
+  e.blob(status, "application/json", body);
+  e.flush();
+  return true;
+}
+
+// hooks-src/konvert/jsvm/raw-body.ts
+function bodyAsSent(e) {
+  const inner = requestEventOf(e);
+  const request = inner?.request;
+  if (!request) return e.requestInfo().body;
+  const type = request.header.get("Content-Type").toLowerCase();
+  let text2 = "";
+  if (type.startsWith("multipart/")) text2 = request.formValue("@jsonPayload");
+  else if (type === "" || type.startsWith("application/json")) text2 = toString(request.body, 0);
+  if (text2.trim() === "") return null;
+  try {
+    const parsed = JSON.parse(text2);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 // hooks-src/konvert/jsvm/users.ts
 function onSignupRequest(e) {
   if (e.hasSuperuserAuth()) {
@@ -1695,8 +1775,14 @@ function onSignupRequest(e) {
     return;
   }
   const body = e.requestInfo().body;
-  const extra = unexpectedFieldsProblem(body, SIGNUP_FIELDS);
-  if (extra) badRequest(Object.keys(body).find((k) => !SIGNUP_FIELDS.includes(k)) ?? "body", extra);
+  const sent = bodyAsSent(e) ?? body;
+  const extra = unexpectedFieldsProblem(sent, SIGNUP_FIELDS);
+  if (extra) badRequest(unexpectedFields(sent, SIGNUP_FIELDS)[0] ?? "body", extra);
+  const nonText = nonTextField(sent, SIGNUP_TEXT_FIELDS);
+  if (nonText !== null) badRequest(nonText, `${nonText} must be text.`);
+  if ("emailVisibility" in sent && typeof sent["emailVisibility"] !== "boolean") {
+    badRequest("emailVisibility", "emailVisibility must be true or false.");
+  }
   const record2 = e.record;
   const username = record2.getString("username");
   const usernameIssue = usernameProblem(username);
@@ -1737,8 +1823,8 @@ function roomCreateProblem(name, type, callerRole) {
   return null;
 }
 function initialMembersProblem(memberIds) {
-  if (memberIds === void 0 || memberIds === null) return null;
-  if (!Array.isArray(memberIds) || memberIds.some((id) => typeof id !== "string" || id === "")) {
+  if (memberIds === void 0) return null;
+  if (!Array.isArray(memberIds) || memberIds.some((id) => !isRecordId(id))) {
     return "Members must be given as a list of user ids.";
   }
   if (memberIds.length > INITIAL_MEMBERS_MAX) {
@@ -1815,57 +1901,6 @@ __export(clock_exports, {
   realNowDate: () => realNowDate,
   realNowMs: () => realNowMs
 });
-
-// hooks-src/konvert/jsvm/http.ts
-function bodyOf(e) {
-  return e.requestInfo().body;
-}
-function pathParam(e, name) {
-  return e.request.pathValue(name);
-}
-function requiredString(body, field) {
-  const value = body[field];
-  if (typeof value !== "string" || value === "") {
-    throw new BadRequestError(`Missing ${field}.`, {
-      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`)
-    });
-  }
-  return value;
-}
-function flag(body, field) {
-  return body[field] === true;
-}
-function requestEventOf(e) {
-  return e.requestEvent;
-}
-function utf8Length(text2) {
-  let bytes = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const next = text2.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-function answerNow(e, status, value) {
-  if (e.request.url.query().get("fields") !== "") return false;
-  const body = JSON.stringify(value);
-  const headers = e.response.header();
-  headers.set("Content-Type", "application/json");
-  headers.set("Content-Length", String(utf8Length(body)));
-  e.blob(status, "application/json", body);
-  e.flush();
-  return true;
-}
-
-// hooks-src/konvert/jsvm/clock.ts
 var OFFSET_KEY = "konvert.clock.offsetMs";
 var adjustable;
 function clockAdjustable() {
@@ -2905,6 +2940,8 @@ function onRoomCreateRequest(e) {
   if (isBanned(caller)) forbidden("Banned users cannot create rooms.");
   const body = e.requestInfo().body;
   refuse("body", unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS));
+  const nonText = nonTextField(bodyAsSent(e) ?? {}, ["name", "type"]);
+  if (nonText !== null) badRequest(nonText, `${nonText} must be text.`);
   const type = body["type"];
   const problem = roomCreateProblem(body["name"], type, roleOf(caller));
   if (problem) badRequest(type === "public" || type === "private" ? "name" : "type", problem);
@@ -3403,7 +3440,7 @@ function wholeHours(value, min, max, what) {
   return { value, problem: null };
 }
 function parseBanHours(value) {
-  if (value === void 0 || value === null) return { value: "permanent", problem: null };
+  if (value === void 0) return { value: "permanent", problem: null };
   return wholeHours(value, 1, BAN_HOURS_MAX, "Ban duration");
 }
 function parseMuteHours(value) {
@@ -5227,7 +5264,8 @@ function wrappedKeysProblem(value) {
   const entries = Object.entries(value);
   if (entries.length === 0) return "No wrapped keys were given.";
   for (const [userId, key] of entries) {
-    if (typeof key !== "string" || key === "" || key.length > KEY_MAX || !KEY_TEXT.test(key)) {
+    if (!isRecordId(userId)) return `${JSON.stringify(userId)} is not a user id.`;
+    if (typeof key !== "string" || key.trim() === "" || key.length > KEY_MAX || !KEY_TEXT.test(key)) {
       return `The wrapped key for ${userId} must be base64 text of at most ${KEY_MAX} characters.`;
     }
   }
@@ -5450,8 +5488,8 @@ function summonedRoles(names) {
   return roles;
 }
 function mentionIdsProblem(ids) {
-  if (ids === void 0 || ids === null) return null;
-  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string") || ids.length > 50) {
+  if (ids === void 0) return null;
+  if (!Array.isArray(ids) || ids.some((id) => !isRecordId(id)) || ids.length > 50) {
     return "Mentions must be a list of at most 50 user ids.";
   }
   return null;
@@ -5927,6 +5965,7 @@ function writeNewMessage(e, publishLater = false) {
   const me2 = callerOf(e);
   const body = e.requestInfo().body;
   refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
+  refuseNonText(e, body);
   const type = body["type"] ?? "text";
   refuse("type", typeProblem(type));
   const message = e.record;
@@ -5966,6 +6005,13 @@ function writeNewMessage(e, publishLater = false) {
     track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent));
   });
   return message;
+}
+var CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
+var MESSAGE_TEXT_FIELDS = ["room", "content", "type", "replyTo"];
+function refuseNonText(e, body) {
+  if (!MESSAGE_TEXT_FIELDS.some((f) => f in body && CAST_LOOKING.test(String(body[f])))) return;
+  const field = nonTextField(bodyAsSent(e) ?? {}, MESSAGE_TEXT_FIELDS);
+  if (field !== null) badRequest(field, `${field} must be text.`);
 }
 var ID_ALPHABET2 = "abcdefghijklmnopqrstuvwxyz0123456789";
 function insertQuietly(tx, message) {
@@ -7113,6 +7159,11 @@ var LegacyError = class {
 function legacy(status, text2, extra = {}) {
   throw new LegacyError(status, text2, extra);
 }
+function legacyField(field, text2) {
+  throw new LegacyError(400, text2, {
+    data: { [field]: { code: "invalid_" + field, message: text2 } }
+  });
+}
 function describe(err) {
   const t = err ?? {};
   const inner = t.value ?? {};
@@ -7163,13 +7214,18 @@ function optionalCaller(e) {
     return null;
   return user;
 }
-function legacyBody(e) {
+function legacyBody(e, required = false) {
+  let body;
   try {
-    const body = e.requestInfo().body;
-    return body ?? {};
+    body = e.requestInfo().body;
   } catch {
-    return {};
+    return legacyField("body", "Некорректное тело запроса: ожидается JSON-объект");
   }
+  if ((body === null || body === void 0) && !required) return {};
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return legacyField("body", "Некорректное тело запроса: ожидается JSON-объект");
+  }
+  return body;
 }
 function queryParam(e, name) {
   return e.request.url.query().get(name);
@@ -7462,6 +7518,7 @@ function otherUser(e, viewer, user, withPresence = true) {
 
 // hooks-src/konvert/compat/auth.ts
 var RESET_NEEDED = "Пароль этого аккаунта не удалось перенести при переезде. Задайте новый по ссылке из письма для сброса пароля — проверьте почту.";
+var LEGACY_SIGNUP_FIELDS = ["email", "password", "username"];
 var BAD_CREDENTIALS = "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
 function text(value) {
   return typeof value === "string" ? value.trim() : "";
@@ -7479,6 +7536,9 @@ function session(app, user) {
 function signup(e) {
   handle(e, () => {
     const body = legacyBody(e);
+    const extra = unexpectedFields(body, LEGACY_SIGNUP_FIELDS)[0];
+    if (extra !== void 0)
+      legacyField(extra, unexpectedFieldsProblem(body, LEGACY_SIGNUP_FIELDS));
     const email = text(body["email"]);
     const username = text(body["username"]);
     const password = typeof body["password"] === "string" ? body["password"] : "";
@@ -8672,13 +8732,16 @@ var FIELD_MAP = {
 function update2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    const body = legacyBody(e);
+    const body = legacyBody(e, true);
     const input = {};
     for (const [legacyName, name] of Object.entries(FIELD_MAP)) {
       if (body[legacyName] !== void 0) input[name] = body[legacyName];
     }
     const parsed = parseProfileUpdate(input);
-    if (parsed.problem !== null) legacy(400, legacyErrorText(parsed.problem));
+    if (parsed.problem !== null) {
+      const field = Object.keys(FIELD_MAP).find((k) => FIELD_MAP[k] === parsed.field);
+      legacyField(field ?? parsed.field, legacyErrorText(parsed.problem));
+    }
     const user = e.app.findRecordById("users", me2.id);
     for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
     e.app.save(user);
@@ -8759,7 +8822,11 @@ function moderate2(e, handler, body) {
 }
 function hoursOf(e) {
   const hours = legacyBody(e)["hours"];
-  return typeof hours === "number" && hours > 0 ? { hours } : {};
+  if (hours === void 0 || hours === null || hours === 0) return {};
+  if (typeof hours !== "number") {
+    return legacyField("hours", "Ban duration must be a whole number of hours.");
+  }
+  return { hours };
 }
 function ban2(e) {
   handle(e, () => moderate2(e, ban, hoursOf(e)));

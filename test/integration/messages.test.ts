@@ -53,11 +53,19 @@ describe("send", () => {
   it("refuses bad input with a readable 400 and writes nothing", async () => {
     const room = await seedRoom(server, "private", [owner]);
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ room: room.id, content: "x", author: member.record.id }, /'author'/],
-      [{ room: room.id, content: "x", deletedAt: "2020-01-01" }, /'deletedAt'/],
+      [{ room: room.id, content: "x", author: owner.record.id }, /'author'/],
+      // forged fields: the create rule refuses them before the hook (1764800000_create_rules_guard)
+      [{ room: room.id, content: "x", author: member.record.id }, /Failed to create record/],
+      [{ room: room.id, content: "x", deletedAt: "2020-01-01" }, /Failed to create record/],
       [{ room: room.id, content: "   " }, /cannot be empty/],
       [{ room: room.id, content: "x".repeat(10_001) }, /at most 10000/],
-      [{ room: room.id, content: "x", type: "system" }, /type must be one of/],
+      [{ room: room.id, content: "x", type: "system" }, /Failed to create record/],
+      [{ room: room.id, content: "x", type: "sticker" }, /type must be one of/],
+      [{ room: room.id, content: 5 }, /content must be text/i],
+      [{ room: room.id, content: true }, /content must be text/i],
+      [{ room: room.id, content: null }, /content must be text/i],
+      [{ room: room.id, content: "x", mentions: ["not an id"] }, /list of at most 50/],
+      [{ room: room.id, content: "x", mentions: null }, /list of at most 50/],
       [{ room: room.id, content: "x", type: "poll" }, /needs a poll/],
       [{ content: "x" }, /Missing room/],
       [{ room: room.id, content: "x", mentions: "everyone" }, /list of at most 50/],

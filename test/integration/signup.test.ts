@@ -80,38 +80,69 @@ describe("signup", () => {
     expect(result.message).toMatch(/at least 8/);
   });
 
-  it.each([["role"], ["nonsense"]])(
-    "refuses the unknown or server-owned field %s",
-    async (field) => {
-      const result = await rawSignup({
-        email: `${field}@konvert.test`,
-        password: "long-enough",
-        passwordConfirm: "long-enough",
-        username: `field_${field}`,
-        [field]: field === "role" ? "admin" : "x",
-      });
-      expect(result).toMatchObject({ status: 400, fields: [field] });
-      expect(result.message).toMatch(new RegExp(`'${field}'`));
-    },
-  );
+  it("refuses a forged role in the create rule itself, before the hook", async () => {
+    const result = await rawSignup({
+      email: "forged-role@konvert.test",
+      password: "long-enough",
+      passwordConfirm: "long-enough",
+      username: "forged_role",
+      role: "admin",
+    });
+    expect(result).toMatchObject({ status: 400, message: "Failed to create record." });
+    await expect(
+      server.admin.collection("users").getFirstListItem(`username = "forged_role"`),
+    ).rejects.toMatchObject({ status: 404 });
+  });
 
-  it.each([["bannedUntil"], ["legacyId"]])(
-    "never stores the hidden server-owned field %s from a client",
-    async (field) => {
-      const username = `hidden_${field}`;
-      await rawSignup({
-        email: `${field}@konvert.test`,
-        password: "long-enough",
-        passwordConfirm: "long-enough",
-        username,
-        [field]: field === "bannedUntil" ? "2999-01-01 00:00:00.000Z" : "forged",
-      });
-      const stored = await server.admin
-        .collection("users")
-        .getFirstListItem<UsersResponse>(`username = "${username}"`);
-      expect(stored[field as "bannedUntil" | "legacyId"]).toBe("");
-    },
-  );
+  it.each([["nonsense"]])("refuses the unknown or server-owned field %s", async (field) => {
+    const result = await rawSignup({
+      email: `${field}@konvert.test`,
+      password: "long-enough",
+      passwordConfirm: "long-enough",
+      username: `field_${field}`,
+      [field]: field === "role" ? "admin" : "x",
+    });
+    expect(result).toMatchObject({ status: 400, fields: [field] });
+    expect(result.message).toMatch(new RegExp(`'${field}'`));
+  });
+
+  it.each([
+    ["bannedUntil"],
+    ["legacyId"],
+    ["deletedAt"],
+    ["status"],
+    ["searchText"],
+    ["mutedUntil"],
+  ])("refuses the server-owned field %s with a 400 naming it and stores nothing", async (field) => {
+    const username = `hidden_${field}`;
+    const result = await rawSignup({
+      email: `${field}@konvert.test`,
+      password: "long-enough",
+      passwordConfirm: "long-enough",
+      username,
+      [field]: field.endsWith("At") || field.endsWith("Until") ? "2999-01-01 00:00:00.000Z" : "x",
+    });
+    expect(result).toMatchObject({ status: 400, fields: [field] });
+    await expect(
+      server.admin.collection("users").getFirstListItem<UsersResponse>(`username = "${username}"`),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it.each([
+    ["username", 12345],
+    ["displayName", true],
+    ["email", null],
+    ["emailVisibility", "yes"],
+  ])("refuses %s sent as %j", async (field, value) => {
+    const result = await rawSignup({
+      email: `typed_${field}@konvert.test`,
+      password: "long-enough",
+      passwordConfirm: "long-enough",
+      username: `typed_${field}`,
+      [field]: value,
+    });
+    expect(result).toMatchObject({ status: 400, fields: [field] });
+  });
 
   it("checks in the client before sending", async () => {
     await expect(backend().auth.signup("a@konvert.test", "short", "okname")).rejects.toMatchObject({

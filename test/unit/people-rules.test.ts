@@ -38,7 +38,7 @@ describe("durations and expiry", () => {
   it("accepts whole hours in range and treats a missing ban length as permanent", () => {
     expect(parseBanHours(undefined)).toEqual({ value: "permanent", problem: null });
     expect(parseBanHours(24).value).toBe(24);
-    for (const bad of [0, -1, 1e9, "abc", 1.5, "2"])
+    for (const bad of [null, 0, -1, 1e9, "abc", 1.5, "2"])
       expect(parseBanHours(bad).problem).toMatch(/hours/);
     expect(parseMuteHours(720).value).toBe(720);
     for (const bad of [undefined, 0, 721, "abc"])

@@ -2,7 +2,16 @@
 // legacy API, over the same accounts, rules and presence as the rest of the backend.
 import { roleForNewAccount } from "../rules/roles.ts";
 import { passwordProblem, usernameProblem } from "../rules/signup.ts";
-import { invoke, handle, legacy, legacyBody, legacyCaller, optionalCaller } from "./http.ts";
+import {
+  invoke,
+  handle,
+  legacy,
+  legacyBody,
+  legacyCaller,
+  legacyField,
+  optionalCaller,
+} from "./http.ts";
+import { unexpectedFields, unexpectedFieldsProblem } from "../rules/fields.ts";
 import {
   accessToken,
   accessTtlSeconds,
@@ -19,6 +28,8 @@ import { legacyErrorText } from "../rules/compat-errors.ts";
 const RESET_NEEDED =
   "Пароль этого аккаунта не удалось перенести при переезде. Задайте новый по ссылке из письма " +
   "для сброса пароля — проверьте почту.";
+const LEGACY_SIGNUP_FIELDS: readonly string[] = ["email", "password", "username"];
+
 const BAD_CREDENTIALS =
   "Неверный email или пароль. Если у вас еще нет аккаунта, зарегистрируйтесь.";
 
@@ -43,6 +54,11 @@ function session(app: CoreApp, user: core.Record): { access_token: string; refre
 export function signup(e: core.RequestEvent): void {
   handle(e, () => {
     const body = legacyBody(e);
+    // the original read only these three; a role, ban or legacy id sent beside them is refused
+    // (as on the records API sign-up) rather than silently dropped
+    const extra = unexpectedFields(body, LEGACY_SIGNUP_FIELDS)[0];
+    if (extra !== undefined)
+      legacyField(extra, unexpectedFieldsProblem(body, LEGACY_SIGNUP_FIELDS)!);
     const email = text(body["email"]);
     const username = text(body["username"]);
     const password = typeof body["password"] === "string" ? body["password"] : "";

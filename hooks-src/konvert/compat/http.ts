@@ -16,6 +16,13 @@ export function legacy(status: number, text: string, extra: Record<string, unkno
   throw new LegacyError(status, text, extra);
 }
 
+/** A 400 for bad input: the legacy `{error}` plus PocketBase's `data` naming the field. */
+export function legacyField(field: string, text: string): never {
+  throw new LegacyError(400, text, {
+    data: { [field]: { code: "invalid_" + field, message: text } },
+  });
+}
+
 interface Thrown {
   status?: unknown;
   message?: unknown;
@@ -106,13 +113,23 @@ export function optionalCaller(e: core.RequestEvent): core.Record | null {
   return user;
 }
 
-export function legacyBody(e: core.RequestEvent): Record<string, unknown> {
+/**
+ * The JSON body; no body counts as `{}` (the original frontend sends none on some calls). A body
+ * PocketBase cannot read (malformed JSON, a lone surrogate, a number or list instead of an
+ * object) is a 400: treating it as `{}` answered 200 to requests that changed nothing.
+ */
+export function legacyBody(e: core.RequestEvent, required = false): Record<string, unknown> {
+  let body: unknown;
   try {
-    const body = e.requestInfo().body as Record<string, unknown> | null;
-    return body ?? {};
+    body = e.requestInfo().body;
   } catch {
-    return {};
+    return legacyField("body", "Некорректное тело запроса: ожидается JSON-объект");
   }
+  if ((body === null || body === undefined) && !required) return {};
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return legacyField("body", "Некорректное тело запроса: ожидается JSON-объект");
+  }
+  return body as Record<string, unknown>;
 }
 
 export function queryParam(e: core.RequestEvent, name: string): string {

@@ -4,7 +4,7 @@ import { isStaff } from "../rules/rooms.ts";
 import { roleOf } from "../jsvm/access.ts";
 import * as account from "../jsvm/account.ts";
 import * as moderation from "../jsvm/moderation.ts";
-import { handle, invoke, legacy, legacyBody, legacyCaller } from "./http.ts";
+import { handle, invoke, legacy, legacyBody, legacyCaller, legacyField } from "./http.ts";
 import { otherUser } from "./user-shape.ts";
 
 /**
@@ -31,9 +31,14 @@ function moderate(
   e.json(200, otherUser(e, me, e.app.findRecordById("users", id)));
 }
 
+/** The original banned for ever when `hours` was falsy; any other non-number is refused. */
 function hoursOf(e: core.RequestEvent): Record<string, unknown> {
   const hours = legacyBody(e)["hours"];
-  return typeof hours === "number" && hours > 0 ? { hours } : {};
+  if (hours === undefined || hours === null || hours === 0) return {};
+  if (typeof hours !== "number") {
+    return legacyField("hours", "Ban duration must be a whole number of hours.");
+  }
+  return { hours };
 }
 
 /** POST /users/{userId}/ban {hours?} -> the user (bare) */

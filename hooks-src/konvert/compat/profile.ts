@@ -3,7 +3,7 @@
 import { legacyErrorText } from "../rules/compat-errors.ts";
 import { parseProfileUpdate } from "../rules/profile.ts";
 import { passwordProblem } from "../rules/signup.ts";
-import { handle, legacy, legacyBody, legacyCaller } from "./http.ts";
+import { handle, legacy, legacyBody, legacyCaller, legacyField } from "./http.ts";
 import { selfUser } from "./user-shape.ts";
 
 const FIELD_MAP: Readonly<Record<string, string>> = {
@@ -18,13 +18,16 @@ const FIELD_MAP: Readonly<Record<string, string>> = {
 export function update(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    const body = legacyBody(e);
+    const body = legacyBody(e, true);
     const input: Record<string, unknown> = {};
     for (const [legacyName, name] of Object.entries(FIELD_MAP)) {
       if (body[legacyName] !== undefined) input[name] = body[legacyName];
     }
     const parsed = parseProfileUpdate(input);
-    if (parsed.problem !== null) legacy(400, legacyErrorText(parsed.problem));
+    if (parsed.problem !== null) {
+      const field = Object.keys(FIELD_MAP).find((k) => FIELD_MAP[k] === parsed.field);
+      legacyField(field ?? parsed.field, legacyErrorText(parsed.problem));
+    }
     const user = e.app.findRecordById("users", me.id);
     for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
     e.app.save(user);

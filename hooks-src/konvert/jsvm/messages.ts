@@ -1,5 +1,5 @@
 // Sending (records API create), editing, deleting and forwarding messages.
-import { unexpectedFieldsProblem } from "../rules/fields.ts";
+import { nonTextField, unexpectedFieldsProblem } from "../rules/fields.ts";
 import { mentionIdsProblem } from "../rules/mentions.ts";
 import {
   bodyProblem,
@@ -12,6 +12,7 @@ import {
 import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
 import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
 import { answerNow, bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
+import { bodyAsSent } from "./raw-body.ts";
 import { collectionHeard } from "./realtime/authorize.ts";
 import { DEFERRED, publishMessage } from "./realtime/publish.ts";
 import {
@@ -54,6 +55,7 @@ export function writeNewMessage(e: core.RecordRequestEvent, publishLater = false
   const me = callerOf(e);
   const body = e.requestInfo().body as Record<string, unknown>;
   refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
+  refuseNonText(e, body);
   const type = (body["type"] ?? "text") as MessageType;
   refuse("type", typeProblem(type));
   const message = e.record!;
@@ -103,6 +105,20 @@ export function writeNewMessage(e: core.RecordRequestEvent, publishLater = false
     track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recent));
   });
   return message;
+}
+
+/** What PocketBase makes of a number, boolean or null sent for a text field. */
+const CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
+const MESSAGE_TEXT_FIELDS = ["room", "content", "type", "replyTo"] as const;
+
+/**
+ * A number, boolean or null where text belongs is refused, not stored as its text. The body is
+ * read again as sent only when a value looks like such a cast (most sends: never).
+ */
+function refuseNonText(e: core.RecordRequestEvent, body: Record<string, unknown>): void {
+  if (!MESSAGE_TEXT_FIELDS.some((f) => f in body && CAST_LOOKING.test(String(body[f])))) return;
+  const field = nonTextField(bodyAsSent(e) ?? {}, MESSAGE_TEXT_FIELDS);
+  if (field !== null) badRequest(field, `${field} must be text.`);
 }
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -1,10 +1,11 @@
 // Room creation through the records API: the caller becomes the owner member and the invited
 // members join, all in the insert's transaction.
-import { unexpectedFieldsProblem } from "../rules/fields.ts";
+import { nonTextField, unexpectedFieldsProblem } from "../rules/fields.ts";
 import { initialMembersProblem, ROOM_CREATE_FIELDS, roomCreateProblem } from "../rules/rooms.ts";
 import { callerOf, findActiveUser, isBanned, isBlockedEitherWay, roleOf } from "./access.ts";
 import { badRequest, forbidden, refuse } from "./errors.ts";
 import { addMember } from "./membership.ts";
+import { bodyAsSent } from "./raw-body.ts";
 import { track } from "./achievements/track.ts";
 
 export function onRoomCreateRequest(e: core.RecordRequestEvent): void {
@@ -17,6 +18,9 @@ export function onRoomCreateRequest(e: core.RecordRequestEvent): void {
 
   const body = e.requestInfo().body as Record<string, unknown>;
   refuse("body", unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS));
+  // PocketBase turns a number or boolean sent as the name into its text
+  const nonText = nonTextField(bodyAsSent(e) ?? {}, ["name", "type"]);
+  if (nonText !== null) badRequest(nonText, `${nonText} must be text.`);
   const type = body["type"];
   const problem = roomCreateProblem(body["name"], type, roleOf(caller));
   if (problem) badRequest(type === "public" || type === "private" ? "name" : "type", problem);

@@ -1,8 +1,14 @@
 // Account lifecycle hooks for the `users` auth collection.
-import { unexpectedFieldsProblem } from "../rules/fields.ts";
+import { nonTextField, unexpectedFields, unexpectedFieldsProblem } from "../rules/fields.ts";
 import { roleForNewAccount } from "../rules/roles.ts";
-import { SIGNUP_FIELDS, passwordProblem, usernameProblem } from "../rules/signup.ts";
+import {
+  SIGNUP_FIELDS,
+  SIGNUP_TEXT_FIELDS,
+  passwordProblem,
+  usernameProblem,
+} from "../rules/signup.ts";
 import { badRequest } from "./errors.ts";
+import { bodyAsSent } from "./raw-body.ts";
 
 /** Public signup: validate what the client sent, then assign the role inside the insert's transaction. */
 export function onSignupRequest(e: core.RecordRequestEvent): void {
@@ -11,8 +17,16 @@ export function onSignupRequest(e: core.RecordRequestEvent): void {
     return;
   }
   const body = e.requestInfo().body;
-  const extra = unexpectedFieldsProblem(body, SIGNUP_FIELDS);
-  if (extra) badRequest(Object.keys(body).find((k) => !SIGNUP_FIELDS.includes(k)) ?? "body", extra);
+  // As sent: PocketBase drops hidden fields (bannedUntil, searchText, …) from the body it hands
+  // the hook and turns numbers into text; both are refused rather than silently ignored.
+  const sent = bodyAsSent(e) ?? body;
+  const extra = unexpectedFieldsProblem(sent, SIGNUP_FIELDS);
+  if (extra) badRequest(unexpectedFields(sent, SIGNUP_FIELDS)[0] ?? "body", extra);
+  const nonText = nonTextField(sent, SIGNUP_TEXT_FIELDS);
+  if (nonText !== null) badRequest(nonText, `${nonText} must be text.`);
+  if ("emailVisibility" in sent && typeof sent["emailVisibility"] !== "boolean") {
+    badRequest("emailVisibility", "emailVisibility must be true or false.");
+  }
 
   const record = e.record!;
   const username = record.getString("username");

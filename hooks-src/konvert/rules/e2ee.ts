@@ -1,3 +1,5 @@
+import { isRecordId } from "./fields.ts";
+
 // Shapes of E2EE material the server stores without understanding: public keys and room keys
 // wrapped for one member. Only sizes and alphabets are checked; the server never sees plaintext.
 
@@ -19,7 +21,13 @@ export function wrappedKeysProblem(value: unknown): string | null {
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return "No wrapped keys were given.";
   for (const [userId, key] of entries) {
-    if (typeof key !== "string" || key === "" || key.length > KEY_MAX || !KEY_TEXT.test(key)) {
+    if (!isRecordId(userId)) return `${JSON.stringify(userId)} is not a user id.`;
+    if (
+      typeof key !== "string" ||
+      key.trim() === "" ||
+      key.length > KEY_MAX ||
+      !KEY_TEXT.test(key)
+    ) {
       return `The wrapped key for ${userId} must be base64 text of at most ${KEY_MAX} characters.`;
     }
   }

@@ -13,3 +13,25 @@ export function unexpectedFieldsProblem(body: object, allowed: readonly string[]
   const list = extra.map((key) => `'${key}'`).join(", ");
   return `Unknown or read-only field${extra.length > 1 ? "s" : ""}: ${list}.`;
 }
+
+/** PocketBase record ids: 15 characters of a-z and 0-9. */
+export const RECORD_ID = /^[a-z0-9]{15}$/;
+
+export function isRecordId(value: unknown): value is string {
+  return typeof value === "string" && RECORD_ID.test(value);
+}
+
+/**
+ * The first of `fields` whose value in `body` is present but not text, or null. PocketBase turns
+ * a number or boolean sent for a text field into its decimal text, so the hooks read the body as
+ * sent (see jsvm/raw-body.ts) and refuse those here.
+ */
+export function nonTextField(
+  body: Record<string, unknown>,
+  fields: readonly string[],
+): string | null {
+  for (const field of fields) {
+    if (field in body && typeof body[field] !== "string") return field;
+  }
+  return null;
+}

@@ -1,3 +1,5 @@
+import { isRecordId } from "./fields.ts";
+
 // Mentions in plaintext: `@name` where name is a username (letters of any script, digits, '_' and
 // '-'). The original matched up to the next space *and beyond*, swallowing following words; here
 // a mention ends at the first character that cannot be part of a username, and trailing '-' or
@@ -30,8 +32,8 @@ export function summonedRoles(names: readonly string[]): Summon[] {
 
 /** Explicit mention ids sent beside encrypted content: a list of distinct strings. */
 export function mentionIdsProblem(ids: unknown): string | null {
-  if (ids === undefined || ids === null) return null;
-  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string") || ids.length > 50) {
+  if (ids === undefined) return null;
+  if (!Array.isArray(ids) || ids.some((id) => !isRecordId(id)) || ids.length > 50) {
     return "Mentions must be a list of at most 50 user ids.";
   }
   return null;

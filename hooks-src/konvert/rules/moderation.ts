@@ -62,9 +62,13 @@ function wholeHours(value: unknown, min: number, max: number, what: string): Par
   return { value, problem: null };
 }
 
-/** Ban length: absent or null means permanent (the original's contract), else 1..BAN_HOURS_MAX. */
+/**
+ * Ban length: absent means permanent, else 1..BAN_HOURS_MAX. `null` is refused: a client that
+ * meant a length and sent nothing usable must not ban for ever (the legacy route keeps the
+ * original's "no hours = permanent" by leaving the field out).
+ */
 export function parseBanHours(value: unknown): Parsed<number | "permanent"> {
-  if (value === undefined || value === null) return { value: "permanent", problem: null };
+  if (value === undefined) return { value: "permanent", problem: null };
   return wholeHours(value, 1, BAN_HOURS_MAX, "Ban duration");
 }
 

@@ -1,4 +1,5 @@
 // Who may do what with a room. Pure decisions: the JSVM shell loads the records and asks here.
+import { isRecordId } from "./fields.ts";
 import type { Role } from "./roles.ts";
 
 export const ROOM_NAME_MAX = 100;
@@ -33,8 +34,8 @@ export function roomCreateProblem(name: unknown, type: unknown, callerRole: Role
 
 /** Validates `memberIds` of a create request: a list of distinct user ids other than the creator. */
 export function initialMembersProblem(memberIds: unknown): string | null {
-  if (memberIds === undefined || memberIds === null) return null;
-  if (!Array.isArray(memberIds) || memberIds.some((id) => typeof id !== "string" || id === "")) {
+  if (memberIds === undefined) return null;
+  if (!Array.isArray(memberIds) || memberIds.some((id) => !isRecordId(id))) {
     return "Members must be given as a list of user ids.";
   }
   if (memberIds.length > INITIAL_MEMBERS_MAX) {

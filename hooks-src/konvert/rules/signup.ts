@@ -36,3 +36,8 @@ export const SIGNUP_FIELDS: readonly string[] = [
   "displayName",
   "timezone",
 ];
+
+/** Signup fields that must be sent as text (emailVisibility is the one boolean). */
+export const SIGNUP_TEXT_FIELDS: readonly string[] = SIGNUP_FIELDS.filter(
+  (f) => f !== "emailVisibility",
+);
