@@ -1,6 +1,8 @@
 // Konvert's realtime topics on one SDK client (hooks-src/konvert/rules/realtime.ts). The server
 // sends each event once per connection: a room's events go to `room/<id>` when it is open and to
 // `feed` otherwise, so list-level events heard on an open room are passed on to feed listeners.
+// Each topic is subscribed on the SDK once, however many listeners it has here, so an event is
+// handled once per topic.
 import type PocketBase from "pocketbase";
 import {
   eventsOf,
@@ -17,56 +19,74 @@ export type { RealtimeEvent };
 
 type Listener = (event: RealtimeEvent) => void;
 
-/** Feed listeners per SDK client. */
-const feedListeners = new WeakMap<PocketBase, Set<Listener>>();
+interface Topic {
+  listeners: Set<Listener>;
+  /** the SDK subscription, once made */
+  ready: Promise<Unsubscribe>;
+}
 
-function listenersOf(pb: PocketBase): Set<Listener> {
-  let set = feedListeners.get(pb);
-  if (!set) {
-    set = new Set();
-    feedListeners.set(pb, set);
+/** Per SDK client: topic -> its listeners and SDK subscription. */
+const topicsOf = new WeakMap<PocketBase, Map<string, Topic>>();
+
+function emit(pb: PocketBase, topic: string, event: RealtimeEvent): void {
+  for (const listener of topicsOf.get(pb)?.get(topic)?.listeners ?? []) listener(event);
+}
+
+/** Adds a listener to a topic, subscribing the SDK when it is the topic's first. */
+async function listen(pb: PocketBase, topic: string, listener: Listener): Promise<Unsubscribe> {
+  let topics = topicsOf.get(pb);
+  if (!topics) {
+    topics = new Map();
+    topicsOf.set(pb, topics);
   }
-  return set;
-}
-
-function emitFeed(pb: PocketBase, event: RealtimeEvent): void {
-  for (const listener of listenersOf(pb)) listener(event);
-}
-
-/** Listens to the caller's feed (and to list-level events of rooms open on this client). */
-export async function onFeed(pb: PocketBase, listener: Listener): Promise<Unsubscribe> {
-  const set = listenersOf(pb);
-  set.add(listener);
-  const off = await pb.realtime.subscribe(FEED_TOPIC, (message: RealtimeMessage) => {
-    for (const event of eventsOf(message)) emitFeed(pb, event);
-  });
+  let entry = topics.get(topic);
+  if (!entry) {
+    const created: Topic = { listeners: new Set(), ready: Promise.resolve(async () => {}) };
+    created.ready = pb.realtime.subscribe(topic, (message: RealtimeMessage) => {
+      for (const event of eventsOf(message)) {
+        emit(pb, topic, event);
+        if (topic !== FEED_TOPIC && isListLevel(event)) emit(pb, FEED_TOPIC, event);
+      }
+    });
+    topics.set(topic, created);
+    entry = created;
+  }
+  const current = entry;
+  current.listeners.add(listener);
+  try {
+    await current.ready;
+  } catch (err) {
+    current.listeners.delete(listener);
+    if (topics.get(topic) === current && current.listeners.size === 0) topics.delete(topic);
+    throw err;
+  }
   return async () => {
-    set.delete(listener);
-    await off();
+    current.listeners.delete(listener);
+    if (current.listeners.size > 0 || topics.get(topic) !== current) return;
+    topics.delete(topic);
+    await (
+      await current.ready
+    )();
   };
 }
 
+/** Listens to the caller's feed (and to list-level events of rooms open on this client). */
+export function onFeed(pb: PocketBase, listener: Listener): Promise<Unsubscribe> {
+  return listen(pb, FEED_TOPIC, listener);
+}
+
 /** Listens to every event of one room (the caller must be a member, or nothing arrives). */
-export async function onRoom(
-  pb: PocketBase,
-  roomId: string,
-  listener: Listener,
-): Promise<Unsubscribe> {
-  return pb.realtime.subscribe(ROOM_TOPIC + roomId, (message: RealtimeMessage) => {
-    for (const event of eventsOf(message)) {
-      listener(event);
-      if (isListLevel(event)) emitFeed(pb, event);
-    }
-  });
+export function onRoom(pb: PocketBase, roomId: string, listener: Listener): Promise<Unsubscribe> {
+  return listen(pb, ROOM_TOPIC + roomId, listener);
 }
 
 /** Listens to profile and presence changes of one user. */
-export async function onPresence(
+export function onPresence(
   pb: PocketBase,
   userId: string,
-  listener: (event: RealtimeEvent) => void,
+  listener: Listener,
 ): Promise<Unsubscribe> {
-  return pb.realtime.subscribe(PRESENCE_TOPIC + userId, listener);
+  return listen(pb, PRESENCE_TOPIC + userId, listener);
 }
 
 /** Calls `listener` after each reconnect (not on the first connection). */
