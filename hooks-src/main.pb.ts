@@ -116,6 +116,7 @@ onRecordEnrich(
   (e) => require(`${__hooks}/konvert.js`).memberPrivacy.onMembershipEnrich(e),
   "room_members",
 );
+onRecordsListRequest((e) => require(`${__hooks}/konvert.js`).listGuard.onRecordsList(e));
 routerAdd("GET", "/api/konvert/rooms", (e) => require(`${__hooks}/konvert.js`).roomList.list(e));
 routerAdd("GET", "/api/konvert/rooms/{id}", (e) =>
   require(`${__hooks}/konvert.js`).roomList.one(e),

@@ -1587,6 +1587,7 @@ __export(index_exports, {
   housekeeping: () => housekeeping_exports,
   importBulk: () => import_bulk_exports,
   importer: () => import_exports,
+  listGuard: () => list_guard_exports,
   memberPrivacy: () => member_privacy_exports,
   membership: () => membership_exports,
   messages: () => messages_exports,
@@ -2059,6 +2060,32 @@ __export(membership_exports, {
   leave: () => leave,
   remove: () => remove2
 });
+
+// hooks-src/konvert/jsvm/member-privacy.ts
+var member_privacy_exports = {};
+__export(member_privacy_exports, {
+  MEMBERSHIP_OWNER_FIELDS: () => MEMBERSHIP_OWNER_FIELDS,
+  onMembershipEnrich: () => onMembershipEnrich
+});
+var MEMBERSHIP_OWNER_FIELDS = [
+  "encryptedKey",
+  "keyVersion",
+  "lastReadAt",
+  "readSeq",
+  "mentionsReadAt",
+  "reactionsReadAt",
+  "hidden",
+  "mutedUntil",
+  "updated"
+];
+function onMembershipEnrich(e) {
+  const viewer = e.requestInfo?.auth;
+  const record2 = e.record;
+  if (viewer && viewer.collection().name === "users" && viewer.id === record2.getString("user")) {
+    record2.unhide(...MEMBERSHIP_OWNER_FIELDS);
+  }
+  e.next();
+}
 
 // hooks-src/konvert/rules/achievements.ts
 var ACHIEVEMENT_KEYS = [
@@ -2868,6 +2895,7 @@ function join(e) {
   assertNotConfined(me2, room);
   refuse("room", joinProblem(factsOf(room)));
   const membership = addMember(e.app, room.id, me2.id, "member");
+  membership.unhide(...MEMBERSHIP_OWNER_FIELDS);
   e.json(200, membership);
 }
 function leave(e) {
@@ -3626,7 +3654,9 @@ var PRIVATE_FIELDS = [
   "interests",
   "privacy",
   "timezone",
-  "deletedAt"
+  "deletedAt",
+  // moves with every presence heartbeat and profile change: the owner's and staff's only
+  "updated"
 ];
 var PROFILE_FIELDS2 = ["gender", "age", "interests"];
 var PRESENCE_FIELDS = ["lastActiveAt", "status"];
@@ -3651,7 +3681,7 @@ function onUserEnrich(e) {
       if (presenceAllowed && (staff || sharesCircle(e.app, viewer.id, user.id))) {
         shown.push(...PRESENCE_FIELDS);
       }
-      if (staff) shown.push(...MODERATION_FIELDS);
+      if (staff) shown.push(...MODERATION_FIELDS, "updated");
     }
     user.unhide(...shown);
     if (shown.includes("status")) user.set("status", onlineNow(user) ? "online" : "offline");
@@ -4903,8 +4933,8 @@ function deleteByAdmin(e) {
   if (roleOf(caller) !== "admin") forbidden("Only admins can delete accounts.");
   deleteAccount(e, caller.id, targetOf(e));
 }
-function exportAll(app, collection, filter, id) {
-  return app.findRecordsByFilter(collection, filter, "created", 0, 0, { id }).map((row) => row.publicExport());
+function exportAll(app, collection, filter, id, ownFields = []) {
+  return app.findRecordsByFilter(collection, filter, "created", 0, 0, { id }).map((row) => row.unhide(...ownFields).publicExport());
 }
 function exportData(e) {
   const user = e.app.findRecordById("users", callerOf(e).id);
@@ -4928,7 +4958,8 @@ function exportData(e) {
     messages: exportAll(e.app, "messages", "author = {:id}", id),
     reactions: exportAll(e.app, "reactions", "user = {:id}", id),
     pollVotes: exportAll(e.app, "poll_votes", "user = {:id}", id),
-    memberships: exportAll(e.app, "room_members", "user = {:id}", id),
+    // the schema hides these from everyone but their owner, who is asking
+    memberships: exportAll(e.app, "room_members", "user = {:id}", id, [...MEMBERSHIP_OWNER_FIELDS]),
     friends: exportAll(e.app, "friendships", "userA = {:id} || userB = {:id}", id),
     friendRequests: exportAll(e.app, "friend_requests", "from = {:id} || to = {:id}", id),
     blocks: exportAll(e.app, "blocks", "blocker = {:id}", id),
@@ -4940,25 +4971,30 @@ function exportData(e) {
   e.json(200, document);
 }
 
-// hooks-src/konvert/jsvm/member-privacy.ts
-var member_privacy_exports = {};
-__export(member_privacy_exports, {
-  onMembershipEnrich: () => onMembershipEnrich
+// hooks-src/konvert/jsvm/list-guard.ts
+var list_guard_exports = {};
+__export(list_guard_exports, {
+  onRecordsList: () => onRecordsList
 });
-var PRIVATE_FIELDS2 = [
-  "encryptedKey",
-  "lastReadAt",
-  "readSeq",
-  "mentionsReadAt",
-  "reactionsReadAt",
-  "hidden",
-  "mutedUntil"
-];
-function onMembershipEnrich(e) {
-  const viewer = e.requestInfo?.auth;
-  const record2 = e.record;
-  if (!viewer?.isSuperuser() && viewer?.id !== record2.getString("user")) {
-    record2.hide(...PRIVATE_FIELDS2);
+
+// hooks-src/konvert/rules/list-sort.ts
+function emailSortTerm(sort) {
+  for (const raw of sort.split(",")) {
+    const term = raw.trim().replace(/^[-+]/, "");
+    const path = term.split(".").map((part) => part.replace(/:.*$/, "").trim().toLowerCase());
+    if (path.includes("email")) return term;
+  }
+  return null;
+}
+function emailSortProblem(sort) {
+  return emailSortTerm(sort) === null ? null : "Lists cannot be sorted by e-mail address.";
+}
+
+// hooks-src/konvert/jsvm/list-guard.ts
+function onRecordsList(e) {
+  if (!e.hasSuperuserAuth()) {
+    const sort = e.requestInfo().query["sort"];
+    refuse("sort", emailSortProblem(typeof sort === "string" ? sort : ""));
   }
   e.next();
 }

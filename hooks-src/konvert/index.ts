@@ -10,6 +10,7 @@ export * as friends from "./jsvm/friends.ts";
 export * as blocks from "./jsvm/blocks.ts";
 export * as account from "./jsvm/account.ts";
 export * as memberPrivacy from "./jsvm/member-privacy.ts";
+export * as listGuard from "./jsvm/list-guard.ts";
 export * as roomList from "./jsvm/room-list.ts";
 export * as roomAdmin from "./jsvm/room-admin.ts";
 export * as membership from "./jsvm/membership.ts";

@@ -3,6 +3,7 @@ import { lastAdminProblem } from "../rules/moderation.ts";
 import { passwordProblem } from "../rules/signup.ts";
 import { callerOf, roleOf } from "./access.ts";
 import { badRequest, forbidden } from "./errors.ts";
+import { MEMBERSHIP_OWNER_FIELDS } from "./member-privacy.ts";
 import { logModeration } from "./moderation-log.ts";
 import { realNowDate } from "./clock.ts";
 import { allowOnly, targetOf, userResponse } from "./people.ts";
@@ -160,10 +161,16 @@ export function deleteByAdmin(e: core.RequestEvent): void {
   deleteAccount(e, caller.id, targetOf(e));
 }
 
-function exportAll(app: CoreApp, collection: string, filter: string, id: string): unknown[] {
+function exportAll(
+  app: CoreApp,
+  collection: string,
+  filter: string,
+  id: string,
+  ownFields: string[] = [],
+): unknown[] {
   return app
     .findRecordsByFilter(collection, filter, "created", 0, 0, { id })
-    .map((row) => row!.publicExport());
+    .map((row) => row!.unhide(...ownFields).publicExport());
 }
 
 /** GET /api/konvert/account/export — everything of the caller's, as one JSON document. */
@@ -194,7 +201,8 @@ export function exportData(e: core.RequestEvent): void {
     messages: exportAll(e.app, "messages", "author = {:id}", id),
     reactions: exportAll(e.app, "reactions", "user = {:id}", id),
     pollVotes: exportAll(e.app, "poll_votes", "user = {:id}", id),
-    memberships: exportAll(e.app, "room_members", "user = {:id}", id),
+    // the schema hides these from everyone but their owner, who is asking
+    memberships: exportAll(e.app, "room_members", "user = {:id}", id, [...MEMBERSHIP_OWNER_FIELDS]),
     friends: exportAll(e.app, "friendships", "userA = {:id} || userB = {:id}", id),
     friendRequests: exportAll(e.app, "friend_requests", "from = {:id} || to = {:id}", id),
     blocks: exportAll(e.app, "blocks", "blocker = {:id}", id),

@@ -22,6 +22,7 @@ import {
 } from "./access.ts";
 import { badRequest, conflict, deny, forbidden, refuse } from "./errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
+import { MEMBERSHIP_OWNER_FIELDS } from "./member-privacy.ts";
 import { track } from "./achievements/track.ts";
 import { markAllRead } from "./room-seq.ts";
 
@@ -66,6 +67,7 @@ export function join(e: core.RequestEvent): void {
   assertNotConfined(me, room);
   refuse("room", joinProblem(factsOf(room)));
   const membership = addMember(e.app, room.id, me.id, "member");
+  membership.unhide(...MEMBERSHIP_OWNER_FIELDS); // the caller's own row
   e.json(200, membership);
 }
 

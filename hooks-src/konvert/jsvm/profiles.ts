@@ -25,6 +25,8 @@ const PRIVATE_FIELDS = [
   "privacy",
   "timezone",
   "deletedAt",
+  // moves with every presence heartbeat and profile change: the owner's and staff's only
+  "updated",
 ];
 const PROFILE_FIELDS = ["gender", "age", "interests"];
 const PRESENCE_FIELDS = ["lastActiveAt", "status"];
@@ -58,7 +60,7 @@ export function onUserEnrich(e: core.RecordEnrichEvent): void {
       if (presenceAllowed && (staff || sharesCircle(e.app, viewer.id, user.id))) {
         shown.push(...PRESENCE_FIELDS);
       }
-      if (staff) shown.push(...MODERATION_FIELDS);
+      if (staff) shown.push(...MODERATION_FIELDS, "updated");
     }
     user.unhide(...shown);
     if (shown.includes("status")) user.set("status", onlineNow(user) ? "online" : "offline");
