@@ -4736,6 +4736,66 @@ __export(account_exports, {
   deleteOwn: () => deleteOwn,
   exportData: () => exportData
 });
+
+// hooks-src/konvert/jsvm/tombstone.ts
+var LIVE = { id: "", room: "", files: 0 };
+function tombstone(tx, selection, now) {
+  const where = "id" in selection ? "id = {:key}" : "author = {:key}";
+  const key = "id" in selection ? selection.id : selection.author;
+  const live = sqlRows(
+    tx,
+    LIVE,
+    `SELECT id, room, json_array_length(CASE WHEN json_valid(attachments) THEN attachments ELSE '[]' END) AS files FROM messages WHERE ${where} AND deletedAt = ''`,
+    { key }
+  );
+  if (live.length === 0) return [];
+  const ids = JSON.stringify(live.map((m) => m.id));
+  const heard = collectionHeard(tx, "messages");
+  const viaRecords = live.filter((m) => heard || m.files > 0).map((m) => m.id);
+  for (const message of viaRecords.length > 0 ? tx.findRecordsByIds("messages", viaRecords) : []) {
+    message.set("content", "");
+    message.set("attachments", []);
+    message.set("deletedAt", now);
+    tx.saveNoValidate(message);
+  }
+  const viaSql = live.filter((m) => !(heard || m.files > 0)).map((m) => m.id);
+  const exec2 = (sql, list9) => tx.db().newQuery(sql).bind({ ids: list9, now }).execute();
+  const IN = "IN (SELECT value FROM json_each({:ids}))";
+  if (viaSql.length > 0) {
+    exec2(
+      `UPDATE messages SET content = '', deletedAt = {:now}, updated = {:now} WHERE id ${IN}`,
+      JSON.stringify(viaSql)
+    );
+  }
+  exec2(`DELETE FROM poll_votes WHERE poll IN (SELECT id FROM polls WHERE message ${IN})`, ids);
+  for (const table of ["mentions", "reactions", "polls"]) {
+    exec2(`DELETE FROM ${table} WHERE message ${IN}`, ids);
+  }
+  exec2(`DELETE FROM notifications WHERE readAt = '' AND message ${IN}`, ids);
+  const pinned2 = sqlRows(tx, { id: "" }, `SELECT id FROM rooms WHERE pinnedMessage ${IN}`, {
+    ids
+  });
+  exec2(`DELETE FROM pins WHERE message ${IN}`, ids);
+  for (const { id } of pinned2) {
+    const room = tx.findRecordById("rooms", id);
+    const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+      room: id
+    });
+    room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+    tx.save(room);
+  }
+  return viaSql;
+}
+function publishTombstones(app, ids) {
+  const CHUNK = 200;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const message of app.findRecordsByIds("messages", ids.slice(i, i + CHUNK))) {
+      publishMessage(app, message, "update");
+    }
+  }
+}
+
+// hooks-src/konvert/jsvm/account.ts
 function bodyOf2(e, allowed) {
   const body = e.requestInfo().body;
   allowOnly(body, allowed);
@@ -4786,22 +4846,7 @@ function changeEmail(e) {
 function erase(tx, user) {
   const id = user.id;
   const now = realNowDate();
-  for (const message of tx.findRecordsByFilter(
-    "messages",
-    "author = {:id} && attachments:length > 0",
-    "",
-    0,
-    0,
-    { id }
-  )) {
-    message.set("attachments", []);
-    message.set("content", "");
-    message.set("deletedAt", now);
-    tx.saveNoValidate(message);
-  }
-  tx.db().newQuery(
-    "UPDATE messages SET content = '', deletedAt = {:now} WHERE author = {:id} AND deletedAt = ''"
-  ).bind({ id, now }).execute();
+  const quiet = tombstone(tx, { author: id }, now);
   const owned = [
     ["friendships", "userA = {:id} || userB = {:id}"],
     ["friend_requests", "from = {:id} || to = {:id}"],
@@ -4839,8 +4884,10 @@ function erase(tx, user) {
   user.set("status", "offline");
   user.set("deletedAt", now);
   tx.save(user);
+  return quiet;
 }
 function deleteAccount(e, actor, target2) {
+  let quiet = [];
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", target2.id);
     if (user.getString("deletedAt") !== "") badRequest("id", "This account is already deleted.");
@@ -4848,9 +4895,10 @@ function deleteAccount(e, actor, target2) {
     const problem = lastAdminProblem(roleOf(user), "deleted", admins);
     if (problem) forbidden(problem);
     const username = user.getString("username");
-    erase(tx, user);
+    quiet = erase(tx, user);
     logModeration(tx, { actor, target: user.id, action: "delete_user", data: { username } });
   });
+  publishTombstones(e.app, quiet);
   e.json(200, { deleted: true });
 }
 function deleteOwn(e) {
@@ -6035,31 +6083,14 @@ function edit(e) {
 }
 function remove4(e) {
   const me2 = callerOf(e);
+  let quiet = [];
   e.app.runInTransaction((tx) => {
     const message = liveMessage(tx, pathParam(e, "id"));
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me2.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
     deny(deleteProblem2(isAuthor, roleOf(me2), isOwner));
-    message.set("content", "");
-    message.set("attachments", []);
-    message.set("deletedAt", new DateTime());
-    tx.save(message);
-    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
-      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
-        id: message.id
-      })) {
-        tx.delete(row);
-      }
-    }
-    withdraw(tx, "message = {:id}", { id: message.id });
-    if (room.getString("pinnedMessage") === message.id) {
-      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
-        room: room.id
-      });
-      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
-      tx.save(room);
-    }
+    quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
     if (!isAuthor) {
       logModeration(tx, {
@@ -6071,6 +6102,7 @@ function remove4(e) {
       });
     }
   });
+  publishTombstones(e.app, quiet);
   e.noContent(204);
 }
 function forward(e) {
