@@ -27,6 +27,7 @@ import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
 import { publishTombstones, tombstone } from "./tombstone.ts";
 import { realNowDate } from "./clock.ts";
+import { chargeSend } from "./rate-limit.ts";
 import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
 import { speedPending, track } from "./achievements/track.ts";
@@ -43,8 +44,10 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     e.next();
     return;
   }
-  const message = writeNewMessage(e, true);
   const request = requestEventOf(e);
+  // here and not in writeNewMessage, which the legacy routes call with a stand-in event
+  chargeSend(request, callerOf(e).id);
+  const message = writeNewMessage(e, true);
   $apis.enrichRecord(request, message);
   // the sender has its answer before the message fans out to the room
   if (!answerNow(request, 200, message)) e.json(200, message);
@@ -240,6 +243,7 @@ export function remove(e: core.RequestEvent): void {
 /** POST /api/konvert/messages/{id}/forward {roomId} — a copy, files included, marked forwarded. */
 export function forward(e: core.RequestEvent): void {
   const me = callerOf(e);
+  chargeSend(e, me.id);
   const targetId = requiredString(bodyOf(e), "roomId");
   let copy: core.Record | undefined;
   e.app.runInTransaction((tx) => {
