@@ -39,6 +39,11 @@ routerAdd(
 );
 // People (issue #5): profile visibility and search text, profiles, presence, moderation,
 // friends, blocks, account lifecycle. Routes answer 401 to anonymous callers themselves (callerOf).
+// One failure budget per account and per IP for both sign-in routes (docs/operations.md)
+onRecordAuthWithPasswordRequest(
+  (e) => require(`${__hooks}/konvert.js`).rateLimit.onPasswordSignIn(e),
+  "users",
+);
 onRecordEnrich((e) => require(`${__hooks}/konvert.js`).profiles.onUserEnrich(e), "users");
 onRecordCreate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
 onRecordUpdate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");

@@ -1438,10 +1438,10 @@ var init_aes = __esm({
         abytes(data);
         let pos = 0;
         if (this.pos) {
-          const take = Math.min(BLOCK_SIZE2 - this.pos, data.length);
-          this.buffer.set(data.subarray(0, take), this.pos);
-          this.pos += take;
-          pos = take;
+          const take2 = Math.min(BLOCK_SIZE2 - this.pos, data.length);
+          this.buffer.set(data.subarray(0, take2), this.pos);
+          this.pos += take2;
+          pos = take2;
           if (this.pos === BLOCK_SIZE2 && pos < data.length) {
             this.process(this.buffer, 0);
             this.pos = 0;
@@ -1597,6 +1597,7 @@ __export(index_exports, {
   polls: () => polls_exports,
   presence: () => presence_exports,
   profiles: () => profiles_exports,
+  rateLimit: () => rate_limit_exports,
   reactions: () => reactions_exports,
   readState: () => read_state_exports,
   realtime: () => hooks_exports,
@@ -1784,16 +1785,16 @@ function onSignupRequest(e) {
   if ("emailVisibility" in sent && typeof sent["emailVisibility"] !== "boolean") {
     badRequest("emailVisibility", "emailVisibility must be true or false.");
   }
-  const record2 = e.record;
-  const username = record2.getString("username");
+  const record3 = e.record;
+  const username = record3.getString("username");
   const usernameIssue = usernameProblem(username);
   if (usernameIssue) badRequest("username", usernameIssue);
   const passwordIssue = passwordProblem(body["password"]);
   if (passwordIssue) badRequest("password", passwordIssue);
   if (usernameTaken(e.app, username)) badRequest("username", "This username is already taken.");
   e.app.runInTransaction((tx) => {
-    record2.set("role", roleForNewAccount(tx.countRecords("users")));
-    record2.set("status", "offline");
+    record3.set("role", roleForNewAccount(tx.countRecords("users")));
+    record3.set("status", "offline");
     e.app = tx;
     e.next();
   });
@@ -1928,8 +1929,8 @@ function realNowDate() {
 function pbDate(ms) {
   return new Date(ms).toISOString().replace("T", " ");
 }
-function isActiveUntil(record2, field) {
-  return isFuture(record2.getString(field));
+function isActiveUntil(record3, field) {
+  return isFuture(record3.getString(field));
 }
 function isFuture(until) {
   return until !== "" && until > nowDate();
@@ -2080,9 +2081,9 @@ var MEMBERSHIP_OWNER_FIELDS = [
 ];
 function onMembershipEnrich(e) {
   const viewer = e.requestInfo?.auth;
-  const record2 = e.record;
-  if (viewer && viewer.collection().name === "users" && viewer.id === record2.getString("user")) {
-    record2.unhide(...MEMBERSHIP_OWNER_FIELDS);
+  const record3 = e.record;
+  if (viewer && viewer.collection().name === "users" && viewer.id === record3.getString("user")) {
+    record3.unhide(...MEMBERSHIP_OWNER_FIELDS);
   }
   e.next();
 }
@@ -2219,10 +2220,10 @@ function isCountOnlySend(event) {
   return !event.newReply && !event.startsDm && !event.savedToFavorites && !COUNTED_TYPES.includes(event.messageType);
 }
 function crossingCounts(event, thresholds) {
-  const keys = touchedBy(event);
-  const candidates = /* @__PURE__ */ new Set([1, ...keys.map((key) => thresholds.get(key) ?? 0)]);
+  const keys2 = touchedBy(event);
+  const candidates = /* @__PURE__ */ new Set([1, ...keys2.map((key) => thresholds.get(key) ?? 0)]);
   return [...candidates].filter(
-    (n) => n >= 1 && crossed(withMessageCount(n - 1), withMessageCount(n), thresholds, keys).length > 0
+    (n) => n >= 1 && crossed(withMessageCount(n - 1), withMessageCount(n), thresholds, keys2).length > 0
   );
 }
 function withMessageCount(messagesSent) {
@@ -2271,8 +2272,8 @@ function progressOf(stats3, key) {
       return 0;
   }
 }
-function crossed(before, after, thresholds, keys = ACHIEVEMENT_KEYS) {
-  return keys.filter((key) => {
+function crossed(before, after, thresholds, keys2 = ACHIEVEMENT_KEYS) {
+  return keys2.filter((key) => {
     const next = progressOf(after, key);
     if (next === 0) return false;
     const max = thresholds.get(key);
@@ -2282,7 +2283,7 @@ function crossed(before, after, thresholds, keys = ACHIEVEMENT_KEYS) {
 function touchedBy(event) {
   switch (event.kind) {
     case "message_sent": {
-      const keys = ["first_message", "chatterbox", "striker"];
+      const keys2 = ["first_message", "chatterbox", "striker"];
       const byType = {
         voice: "voice_master",
         image: "photographer",
@@ -2290,11 +2291,11 @@ function touchedBy(event) {
         video: "self_director"
       };
       const typed = byType[event.messageType];
-      if (typed) keys.push(typed);
-      if (event.newReply) keys.push("quote_king");
-      if (event.savedToFavorites) keys.push("collector");
-      if (event.startsDm) keys.push("initiator");
-      return keys;
+      if (typed) keys2.push(typed);
+      if (event.newReply) keys2.push("quote_king");
+      if (event.savedToFavorites) keys2.push("collector");
+      if (event.startsDm) keys2.push("initiator");
+      return keys2;
     }
     case "reaction_given":
       return ["reaction_brain", "reactor"];
@@ -2458,10 +2459,10 @@ function asJsonRows(zero, sql) {
   return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
 }
 function rowsFrom(zero, text2) {
-  const keys = Object.keys(zero);
+  const keys2 = Object.keys(zero);
   return JSON.parse(text2).map((raw) => {
     const row = {};
-    for (const k of keys) {
+    for (const k of keys2) {
       const fallback = zero[k];
       const value = raw[k] ?? fallback;
       row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
@@ -2807,10 +2808,10 @@ function track(tx, userId, event) {
 }
 function trackIn(inner, userId, event) {
   const thresholds = cachedThresholds(inner);
-  const keys = countedOnly(inner, userId, event, thresholds) ?? earnedByRow(inner, userId, event, thresholds);
-  if (keys.length === 0) return;
+  const keys2 = countedOnly(inner, userId, event, thresholds) ?? earnedByRow(inner, userId, event, thresholds);
+  if (keys2.length === 0) return;
   const unlocked = knownUnlocked(inner, userId);
-  for (const key of new Set(keys)) {
+  for (const key of new Set(keys2)) {
     const entry = cachedEntry(inner, key);
     if (!entry || unlocked.ids.has(entry.id)) continue;
     unlock(inner, userId, entry, { notify: true });
@@ -2920,10 +2921,10 @@ function handOver(app, room) {
       joined: m.getString("created")
     }))
   );
-  const record2 = heir && remaining.find((m) => m.getString("user") === heir.userId);
-  if (record2) {
-    record2.set("role", "owner");
-    app.save(record2);
+  const record3 = heir && remaining.find((m) => m.getString("user") === heir.userId);
+  if (record3) {
+    record3.set("role", "owner");
+    app.save(record3);
   }
 }
 function invite(e) {
@@ -3626,8 +3627,8 @@ function allowOnly(body, allowed) {
   const extra = Object.keys(body).find((key) => !allowed.includes(key));
   if (extra !== void 0) badRequest(extra, `Unknown field: '${extra}'.`);
 }
-function msOf(record2, field) {
-  const value = record2.getDateTime(field);
+function msOf(record3, field) {
+  const value = record3.getDateTime(field);
   return value.isZero() ? null : value.unix() * 1e3;
 }
 function onlineNow(user) {
@@ -3828,25 +3829,25 @@ function allowedSubscriptions(subscriptions, grants) {
 function keysFor(userId, subscriptions, grants) {
   const topics = subscriptions.map(parseTopic).filter((t) => t !== null);
   if (topics.length === 0) return [];
-  const keys = /* @__PURE__ */ new Set([indexKey.user(userId)]);
+  const keys2 = /* @__PURE__ */ new Set([indexKey.user(userId)]);
   const open3 = /* @__PURE__ */ new Set();
   let feed = false;
   for (const topic of topics) {
     if (topic.kind === "feed") feed = true;
     else if (topic.kind === "room" && grants.rooms.has(topic.id)) {
       open3.add(topic.id);
-      keys.add(indexKey.open(topic.id));
+      keys2.add(indexKey.open(topic.id));
     } else if (topic.kind === "typing" && grants.rooms.has(topic.id)) {
-      keys.add(indexKey.typing(topic.id));
+      keys2.add(indexKey.typing(topic.id));
     } else if (topic.kind === "presence" && grants.people.has(topic.id)) {
-      keys.add(indexKey.presence(topic.id));
+      keys2.add(indexKey.presence(topic.id));
     }
   }
   if (feed) {
-    keys.add(indexKey.feed(userId));
-    for (const room of grants.rooms) if (!open3.has(room)) keys.add(indexKey.list(room));
+    keys2.add(indexKey.feed(userId));
+    for (const room of grants.rooms) if (!open3.has(room)) keys2.add(indexKey.list(room));
   }
-  return [...keys].sort();
+  return [...keys2].sort();
 }
 function keyChanges(before, after) {
   const was = new Set(before);
@@ -3867,9 +3868,9 @@ function batchJson(events) {
 function entryOf(value) {
   return value ?? null;
 }
-function join2(app, keys, client) {
+function join2(app, keys2, client) {
   const id = client.id();
-  for (const key of keys) {
+  for (const key of keys2) {
     app.store().setFunc(key, (old) => {
       const entry = entryOf(old);
       const ids = entry ? Array.from(entry[0]) : [];
@@ -3881,10 +3882,10 @@ function join2(app, keys, client) {
     });
   }
 }
-function leave2(app, keys, clientIds) {
+function leave2(app, keys2, clientIds) {
   if (clientIds.length === 0) return;
   const gone = new Set(clientIds);
-  for (const key of keys) {
+  for (const key of keys2) {
     if (!app.store().has(key)) continue;
     app.store().setFunc(key, (old) => {
       const entry = entryOf(old);
@@ -3988,9 +3989,9 @@ function recordedKeys(client) {
   const text2 = client.get(KEYS) ?? "";
   return text2 === "" ? [] : text2.split(" ");
 }
-function place(app, client, keys) {
-  const { leave: gone, join: added } = keyChanges(recordedKeys(client), keys);
-  client.set(KEYS, keys.join(" "));
+function place(app, client, keys2) {
+  const { leave: gone, join: added } = keyChanges(recordedKeys(client), keys2);
+  client.set(KEYS, keys2.join(" "));
   join2(app, added, client);
   leave2(app, gone, [client.id()]);
 }
@@ -4046,8 +4047,8 @@ function reauthorizeUser(app, userId, lostRooms = []) {
   const key = indexKey.user(userId);
   const ids = idsOf(app, key);
   if (lostRooms.length > 0 && ids.length > 0) {
-    const keys = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
-    leave2(app, keys, ids);
+    const keys2 = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
+    leave2(app, keys2, ids);
   }
   for (const client of clientsOf(app, key)) {
     if (client.isDiscarded()) place(app, client, []);
@@ -4062,9 +4063,9 @@ function reauthorizeUser(app, userId, lostRooms = []) {
   }
 }
 function reauthorizeRoom(app, roomId) {
-  const keys = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
+  const keys2 = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
   const users = /* @__PURE__ */ new Set();
-  for (const key of keys) {
+  for (const key of keys2) {
     const ids = idsOf(app, key);
     for (const client of clientsOf(app, key)) {
       const user = userOf(client);
@@ -4141,68 +4142,68 @@ function publishMessage(app, message, action) {
   const room = message.getString("room");
   publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
 }
-function recordJson(record2) {
-  return JSON.parse(JSON.stringify(record2));
+function recordJson(record3) {
+  return JSON.parse(JSON.stringify(record3));
 }
-function changed(record2, field) {
-  return record2.getString(field) !== record2.original().getString(field);
+function changed(record3, field) {
+  return record3.getString(field) !== record3.original().getString(field);
 }
 function onRecordChange(e, action) {
-  const record2 = e.record;
+  const record3 = e.record;
   const app = e.app;
-  switch (record2.collection().name) {
+  switch (record3.collection().name) {
     case "messages":
-      if (action !== "create" || record2.get(DEFERRED) !== true) publishMessage(app, record2, action);
+      if (action !== "create" || record3.get(DEFERRED) !== true) publishMessage(app, record3, action);
       break;
     case "reactions":
       if (action !== "update") {
-        publishRoom(app, record2.getString("room"), {
+        publishRoom(app, record3.getString("room"), {
           type: "reaction",
           action,
-          room: record2.getString("room"),
-          message: record2.getString("message"),
-          user: record2.getString("user"),
-          emoji: record2.getString("emoji")
+          room: record3.getString("room"),
+          message: record3.getString("message"),
+          user: record3.getString("user"),
+          emoji: record3.getString("emoji")
         });
       }
       break;
     case "pins":
       if (action !== "update") {
-        const room = record2.getString("room");
-        publishRoom(app, room, { type: "pin", action, room, message: record2.getString("message") });
+        const room = record3.getString("room");
+        publishRoom(app, room, { type: "pin", action, room, message: record3.getString("message") });
       }
       break;
     case "polls":
-      publishPoll(app, record2);
+      publishPoll(app, record3);
       break;
     case "poll_votes":
-      pollOfVote(app, record2);
+      pollOfVote(app, record3);
       break;
     case "rooms":
-      roomChanged(app, record2, action);
+      roomChanged(app, record3, action);
       break;
     case "room_members":
-      membershipChanged(app, record2, action);
+      membershipChanged(app, record3, action);
       break;
     case "notifications":
-      publishToUser(app, record2.getString("recipient"), {
+      publishToUser(app, record3.getString("recipient"), {
         type: "notification",
         action,
-        record: recordJson(record2)
+        record: recordJson(record3)
       });
       break;
     case "blocks":
-      reauthorizeUser(app, record2.getString("blocker"));
-      reauthorizeUser(app, record2.getString("blocked"));
+      reauthorizeUser(app, record3.getString("blocker"));
+      reauthorizeUser(app, record3.getString("blocked"));
       break;
     case "friendships":
-      friendsChanged(app, record2, action, record2.getString("userA"), record2.getString("userB"));
+      friendsChanged(app, record3, action, record3.getString("userA"), record3.getString("userB"));
       break;
     case "friend_requests":
-      friendsChanged(app, record2, action, record2.getString("from"), record2.getString("to"));
+      friendsChanged(app, record3, action, record3.getString("from"), record3.getString("to"));
       break;
     case "users":
-      userChanged(app, record2, action);
+      userChanged(app, record3, action);
       break;
   }
   e.next();
@@ -4243,12 +4244,12 @@ function membershipChanged(app, member, action) {
     publishToUser(app, user, { type: "read", room });
   else publishToUser(app, user, { type: "membership", action, room });
 }
-function friendsChanged(app, record2, action, a, b) {
+function friendsChanged(app, record3, action, a, b) {
   const event = {
     type: "friends",
     action,
-    collection: record2.collection().name,
-    id: record2.id
+    collection: record3.collection().name,
+    id: record3.id
   };
   publishToUser(app, a, event);
   publishToUser(app, b, event);
@@ -4309,8 +4310,8 @@ __export(moderation_exports, {
 
 // hooks-src/konvert/jsvm/moderation-log.ts
 function logModeration(app, entry) {
-  const record2 = new Record(app.findCachedCollectionByNameOrId("moderation_log"));
-  record2.load({
+  const record3 = new Record(app.findCachedCollectionByNameOrId("moderation_log"));
+  record3.load({
     actor: entry.actor,
     action: entry.action,
     target: entry.target ?? "",
@@ -4318,8 +4319,8 @@ function logModeration(app, entry) {
     reason: entry.reason ?? "",
     data: entry.data ?? null
   });
-  if (entry.until !== void 0) record2.set("until", entry.until);
-  app.save(record2);
+  if (entry.until !== void 0) record3.set("until", entry.until);
+  app.save(record3);
 }
 
 // hooks-src/konvert/jsvm/moderation.ts
@@ -4805,6 +4806,66 @@ __export(account_exports, {
   deleteOwn: () => deleteOwn,
   exportData: () => exportData
 });
+
+// hooks-src/konvert/jsvm/tombstone.ts
+var LIVE = { id: "", room: "", files: 0 };
+function tombstone(tx, selection, now) {
+  const where = "id" in selection ? "id = {:key}" : "author = {:key}";
+  const key = "id" in selection ? selection.id : selection.author;
+  const live = sqlRows(
+    tx,
+    LIVE,
+    `SELECT id, room, json_array_length(CASE WHEN json_valid(attachments) THEN attachments ELSE '[]' END) AS files FROM messages WHERE ${where} AND deletedAt = ''`,
+    { key }
+  );
+  if (live.length === 0) return [];
+  const ids = JSON.stringify(live.map((m) => m.id));
+  const heard = collectionHeard(tx, "messages");
+  const viaRecords = live.filter((m) => heard || m.files > 0).map((m) => m.id);
+  for (const message of viaRecords.length > 0 ? tx.findRecordsByIds("messages", viaRecords) : []) {
+    message.set("content", "");
+    message.set("attachments", []);
+    message.set("deletedAt", now);
+    tx.saveNoValidate(message);
+  }
+  const viaSql = live.filter((m) => !(heard || m.files > 0)).map((m) => m.id);
+  const exec2 = (sql, list10) => tx.db().newQuery(sql).bind({ ids: list10, now }).execute();
+  const IN = "IN (SELECT value FROM json_each({:ids}))";
+  if (viaSql.length > 0) {
+    exec2(
+      `UPDATE messages SET content = '', deletedAt = {:now}, updated = {:now} WHERE id ${IN}`,
+      JSON.stringify(viaSql)
+    );
+  }
+  exec2(`DELETE FROM poll_votes WHERE poll IN (SELECT id FROM polls WHERE message ${IN})`, ids);
+  for (const table of ["mentions", "reactions", "polls"]) {
+    exec2(`DELETE FROM ${table} WHERE message ${IN}`, ids);
+  }
+  exec2(`DELETE FROM notifications WHERE readAt = '' AND message ${IN}`, ids);
+  const pinned2 = sqlRows(tx, { id: "" }, `SELECT id FROM rooms WHERE pinnedMessage ${IN}`, {
+    ids
+  });
+  exec2(`DELETE FROM pins WHERE message ${IN}`, ids);
+  for (const { id } of pinned2) {
+    const room = tx.findRecordById("rooms", id);
+    const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
+      room: id
+    });
+    room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
+    tx.save(room);
+  }
+  return viaSql;
+}
+function publishTombstones(app, ids) {
+  const CHUNK = 200;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const message of app.findRecordsByIds("messages", ids.slice(i, i + CHUNK))) {
+      publishMessage(app, message, "update");
+    }
+  }
+}
+
+// hooks-src/konvert/jsvm/account.ts
 function bodyOf2(e, allowed) {
   const body = e.requestInfo().body;
   allowOnly(body, allowed);
@@ -4855,22 +4916,7 @@ function changeEmail(e) {
 function erase(tx, user) {
   const id = user.id;
   const now = realNowDate();
-  for (const message of tx.findRecordsByFilter(
-    "messages",
-    "author = {:id} && attachments:length > 0",
-    "",
-    0,
-    0,
-    { id }
-  )) {
-    message.set("attachments", []);
-    message.set("content", "");
-    message.set("deletedAt", now);
-    tx.saveNoValidate(message);
-  }
-  tx.db().newQuery(
-    "UPDATE messages SET content = '', deletedAt = {:now} WHERE author = {:id} AND deletedAt = ''"
-  ).bind({ id, now }).execute();
+  const quiet = tombstone(tx, { author: id }, now);
   const owned = [
     ["friendships", "userA = {:id} || userB = {:id}"],
     ["friend_requests", "from = {:id} || to = {:id}"],
@@ -4908,8 +4954,10 @@ function erase(tx, user) {
   user.set("status", "offline");
   user.set("deletedAt", now);
   tx.save(user);
+  return quiet;
 }
 function deleteAccount(e, actor, target2) {
+  let quiet = [];
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", target2.id);
     if (user.getString("deletedAt") !== "") badRequest("id", "This account is already deleted.");
@@ -4917,9 +4965,10 @@ function deleteAccount(e, actor, target2) {
     const problem = lastAdminProblem(roleOf(user), "deleted", admins);
     if (problem) forbidden(problem);
     const username = user.getString("username");
-    erase(tx, user);
+    quiet = erase(tx, user);
     logModeration(tx, { actor, target: user.id, action: "delete_user", data: { username } });
   });
+  publishTombstones(e.app, quiet);
   e.json(200, { deleted: true });
 }
 function deleteOwn(e) {
@@ -5348,14 +5397,14 @@ function memberPublicKeys(e) {
 }
 function saveRoomKeys(e) {
   const me2 = callerOf(e);
-  const keys = bodyOf(e)["encryptedKeys"];
-  refuse("encryptedKeys", wrappedKeysProblem(keys));
+  const keys2 = bodyOf(e)["encryptedKeys"];
+  refuse("encryptedKeys", wrappedKeysProblem(keys2));
   e.app.runInTransaction((tx) => {
     const room = findRoom(tx, pathParam(e, "id"));
     assertNotConfined(me2, room);
     deny(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
     const version = room.getInt("keyVersion");
-    for (const [userId, key] of Object.entries(keys)) {
+    for (const [userId, key] of Object.entries(keys2)) {
       const membership = findMembership(tx, room.id, userId);
       if (!membership) badRequest("encryptedKeys", `${userId} is not a member of this room.`);
       membership.set("encryptedKey", key);
@@ -5716,6 +5765,131 @@ function afterNewMessage(tx, room) {
   }
 }
 
+// hooks-src/konvert/jsvm/rate-limit.ts
+var rate_limit_exports = {};
+__export(rate_limit_exports, {
+  ACCOUNT_FAILURES: () => ACCOUNT_FAILURES,
+  IP_FAILURES: () => IP_FAILURES,
+  SEND: () => SEND,
+  chargeSend: () => chargeSend,
+  onPasswordSignIn: () => onPasswordSignIn,
+  signInAllowed: () => signInAllowed,
+  signInFailed: () => signInFailed,
+  signInSucceeded: () => signInSucceeded
+});
+
+// hooks-src/konvert/rules/rate-limit.ts
+function wait(ms) {
+  const seconds = Math.max(1, Math.ceil(ms / 1e3));
+  if (seconds < 120) return `${seconds} s`;
+  return `${Math.ceil(seconds / 60)} min`;
+}
+function sendLimitText(budget, waitMs) {
+  return `Too many messages: at most ${budget.limit} every ${budget.windowMs / 1e3} seconds. Try again in ${wait(waitMs)}.`;
+}
+function signInLimitText(scope, waitMs) {
+  const who = scope === "account" ? "for this account" : "from your network";
+  return `Too many failed sign-in attempts ${who}. Try again in ${wait(waitMs)}.`;
+}
+function ipMatches(entry, ip) {
+  if (!entry.includes("/")) return entry === ip;
+  const [net = "", bits = ""] = entry.split("/");
+  const a = ipv4(net);
+  const b = ipv4(ip);
+  const n = Number(bits);
+  if (a === null || b === null || !Number.isInteger(n) || n < 0 || n > 32) return false;
+  const mask = n === 0 ? 0 : ~0 << 32 - n >>> 0;
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
+}
+function ipv4(text2) {
+  const parts = text2.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    return null;
+  }
+  return parts.reduce((acc, p) => acc * 256 + p, 0);
+}
+
+// hooks-src/konvert/jsvm/rate-limit.ts
+var SEND = { limit: 60, windowMs: 1e4 };
+var ACCOUNT_FAILURES = { limit: 10, windowMs: 15 * 6e4 };
+var IP_FAILURES = { limit: 100, windowMs: 15 * 6e4 };
+var keys = {
+  send: (userId) => `rl:send:${userId}`,
+  account: (userId) => `rl:signin:user:${userId}`,
+  ip: (ip) => `rl:signin:ip:${ip}`
+};
+function limited(e) {
+  const settings = e.app.settings().rateLimits;
+  if (!settings.enabled || e.hasSuperuserAuth()) return false;
+  const ip = e.realIP();
+  return !Array.from(settings.excludedIPs).some((entry) => ipMatches(entry, ip));
+}
+function recent(value, budget, now) {
+  return Array.from(value ?? []).map(Number).filter((t) => t > now - budget.windowMs);
+}
+function take(app, key, budget) {
+  const now = Date.now();
+  let waitMs = 0;
+  app.store().setFunc(key, (old) => {
+    const log = recent(old, budget, now);
+    if (log.length >= budget.limit) {
+      waitMs = log[0] + budget.windowMs - now;
+      return log;
+    }
+    log.push(now);
+    return log;
+  });
+  return waitMs;
+}
+function waitFor(app, key, budget) {
+  const now = Date.now();
+  const log = recent(app.store().get(key), budget, now);
+  return log.length >= budget.limit ? log[0] + budget.windowMs - now : 0;
+}
+function record2(app, key, budget) {
+  const now = Date.now();
+  app.store().setFunc(key, (old) => [...recent(old, budget, now), now]);
+}
+function chargeSend(e, userId) {
+  if (!limited(e)) return;
+  const waitMs = take(e.app, keys.send(userId), SEND);
+  if (waitMs > 0) throw new TooManyRequestsError(sendLimitText(SEND, waitMs), null);
+}
+function signInAllowed(e, userId) {
+  if (!limited(e)) return;
+  const byAccount = userId === null ? 0 : waitFor(e.app, keys.account(userId), ACCOUNT_FAILURES);
+  if (byAccount > 0) {
+    throw new TooManyRequestsError(signInLimitText("account", byAccount), null);
+  }
+  const byIp = waitFor(e.app, keys.ip(e.realIP()), IP_FAILURES);
+  if (byIp > 0) throw new TooManyRequestsError(signInLimitText("ip", byIp), null);
+}
+function signInFailed(e, userId) {
+  if (!limited(e)) return;
+  record2(e.app, keys.ip(e.realIP()), IP_FAILURES);
+  if (userId !== null) record2(e.app, keys.account(userId), ACCOUNT_FAILURES);
+}
+function signInSucceeded(e, userId) {
+  if (!limited(e)) return;
+  e.app.store().remove(keys.account(userId));
+}
+function onPasswordSignIn(e) {
+  const request = e;
+  const userId = e.record ? e.record.id : null;
+  signInAllowed(request, userId);
+  try {
+    e.next();
+  } catch (err) {
+    if (statusOf(err) === 400) signInFailed(request, userId);
+    throw err;
+  }
+  if (userId !== null) signInSucceeded(request, userId);
+}
+function statusOf(err) {
+  const e = err;
+  return Number(e.status ?? e.value?.status ?? 0);
+}
+
 // hooks-src/konvert/jsvm/polls.ts
 var polls_exports = {};
 __export(polls_exports, {
@@ -5991,8 +6165,9 @@ function onMessageCreateRequest(e) {
     e.next();
     return;
   }
-  const message = writeNewMessage(e, true);
   const request = requestEventOf(e);
+  chargeSend(request, callerOf(e).id);
+  const message = writeNewMessage(e, true);
   $apis.enrichRecord(request, message);
   if (!answerNow(request, 200, message)) e.json(200, message);
   publishMessage(e.app, message, "create");
@@ -6037,8 +6212,8 @@ function writeNewMessage(e, publishLater = false) {
     const added = writeMentions(tx, message, mentions.users);
     notifyMentions(tx, message, me2, added, mentions.summons);
     afterNewMessage(tx, room);
-    const recent = speed ? earlierSendsInWindow(tx, me2.id) : 0;
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent));
+    const recent2 = speed ? earlierSendsInWindow(tx, me2.id) : 0;
+    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent2));
   });
   return message;
 }
@@ -6131,31 +6306,14 @@ function edit(e) {
 }
 function remove4(e) {
   const me2 = callerOf(e);
+  let quiet = [];
   e.app.runInTransaction((tx) => {
     const message = liveMessage(tx, pathParam(e, "id"));
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me2.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
     deny(deleteProblem2(isAuthor, roleOf(me2), isOwner));
-    message.set("content", "");
-    message.set("attachments", []);
-    message.set("deletedAt", new DateTime());
-    tx.save(message);
-    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
-      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
-        id: message.id
-      })) {
-        tx.delete(row);
-      }
-    }
-    withdraw(tx, "message = {:id}", { id: message.id });
-    if (room.getString("pinnedMessage") === message.id) {
-      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
-        room: room.id
-      });
-      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
-      tx.save(room);
-    }
+    quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
     if (!isAuthor) {
       logModeration(tx, {
@@ -6167,10 +6325,12 @@ function remove4(e) {
       });
     }
   });
+  publishTombstones(e.app, quiet);
   e.noContent(204);
 }
 function forward(e) {
   const me2 = callerOf(e);
+  chargeSend(e, me2.id);
   const targetId = requiredString(bodyOf(e), "roomId");
   let copy;
   e.app.runInTransaction((tx) => {
@@ -6197,8 +6357,8 @@ function forward(e) {
       fsys.close();
     }
     afterNewMessage(tx, room);
-    const recent = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
-    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent));
+    const recent2 = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
+    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent2));
     copy = message;
   });
   e.json(200, copy);
@@ -6464,11 +6624,11 @@ function usersIn(app, key) {
 }
 function stats(e) {
   const all = e.app.store().getAll();
-  let keys = 0;
-  for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys++;
+  let keys2 = 0;
+  for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys2++;
   const body = {
     connections: e.app.subscriptionsBroker().totalClients(),
-    indexKeys: keys
+    indexKeys: keys2
   };
   const room = e.request.url.query().get("room");
   if (room !== "") {
@@ -6680,24 +6840,24 @@ function search2(e) {
   const { page, perPage } = paging.ok;
   const { hits, hasMore } = findMessages(e.app, me2, query2.ok, paging.ok);
   const byId = /* @__PURE__ */ new Map();
-  for (const record2 of e.app.findRecordsByIds(
+  for (const record3 of e.app.findRecordsByIds(
     "messages",
     hits.map((hit) => hit.id)
   )) {
-    if (record2) byId.set(record2.id, record2);
+    if (record3) byId.set(record3.id, record3);
   }
   const items = [];
   const snippets = [];
   for (const hit of hits) {
-    const record2 = byId.get(hit.id);
-    if (!record2) continue;
-    items.push(record2);
+    const record3 = byId.get(hit.id);
+    if (!record3) continue;
+    items.push(record3);
     snippets.push(hit.snippet);
   }
   $apis.enrichRecords(e, items);
-  items.forEach((record2, i) => {
-    record2.withCustomData(true);
-    record2.set("snippet", snippetParts(snippets[i] ?? ""));
+  items.forEach((record3, i) => {
+    record3.withCustomData(true);
+    record3.set("snippet", snippetParts(snippets[i] ?? ""));
   });
   e.json(200, { page, perPage, hasMore, items });
 }
@@ -7491,17 +7651,17 @@ function legacyNotification(n) {
 }
 
 // hooks-src/konvert/compat/user-shape.ts
-function jsonOf(record2, field) {
-  const raw = record2.getString(field);
+function jsonOf(record3, field) {
+  const raw = record3.getString(field);
   try {
     return raw === "" ? null : JSON.parse(raw);
   } catch {
     return null;
   }
 }
-function fileUrl(e, record2, name) {
+function fileUrl(e, record3, name) {
   if (name === "") return "";
-  return `${publicBaseUrl(e)}/api/files/${record2.collection().name}/${record2.id}/${encodeURIComponent(name)}`;
+  return `${publicBaseUrl(e)}/api/files/${record3.collection().name}/${record3.id}/${encodeURIComponent(name)}`;
 }
 function factsOf2(e, u) {
   return {
@@ -7614,12 +7774,15 @@ function signin(e) {
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
     const user = findByEmail(e.app, email);
+    signInAllowed(e, user ? user.id : null);
     if (user && needsPasswordReset(e.app, user.id)) {
       legacy(400, RESET_NEEDED, { code: "PASSWORD_RESET_REQUIRED" });
     }
     if (!user || !user.validatePassword(password)) {
+      signInFailed(e, user ? user.id : null);
       legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
     }
+    signInSucceeded(e, user.id);
     if (user.getString("deletedAt") !== "") legacy(403, "Ваш аккаунт был удален");
     let tokens = { access_token: "", refresh_token: "" };
     e.app.runInTransaction((tx) => {
@@ -7785,14 +7948,14 @@ function legacyRoomById(app, me2, roomId) {
 }
 function legacyDms(app, me2, condition, params = {}) {
   const summaries = roomSummaries(app, me2, condition, params);
-  const keys = new Map(
+  const keys2 = new Map(
     pairs(
       app,
       "SELECT id AS a, dmKey AS b FROM rooms WHERE id IN (:ids)",
       summaries.map((s) => s.id)
     ).map((row) => [row.a, row.b])
   );
-  return factsFor(app, summaries).map((r) => legacyDm(r, keys.get(r.id) ?? r.id, me2));
+  return factsFor(app, summaries).map((r) => legacyDm(r, keys2.get(r.id) ?? r.id, me2));
 }
 
 // hooks-src/konvert/compat/dms.ts
@@ -7876,8 +8039,8 @@ __export(polls_exports2, {
 });
 function pollFor(e, me2, id) {
   const results2 = invoke(e, results, { caller: me2, params: { id } });
-  const record2 = findPoll(e.app, id);
-  return legacyPoll({ ...results2, created: record2?.getString("created") ?? "" }, me2.id);
+  const record3 = findPoll(e.app, id);
+  return legacyPoll({ ...results2, created: record3?.getString("created") ?? "" }, me2.id);
 }
 function get(e) {
   handle(e, () => {
@@ -8121,6 +8284,7 @@ function list7(e) {
   });
 }
 function sendTo2(e, me2, roomId, body) {
+  chargeSend(e, me2.id);
   const type = legacyMessageType(body["type"]);
   const content = storedContent(body["content"]);
   const request = { room: roomId, content, type };
@@ -8132,14 +8296,14 @@ function sendTo2(e, me2, roomId, body) {
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
-  const record2 = new Record(e.app.findCachedCollectionByNameOrId("messages"));
-  record2.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
+  const record3 = new Record(e.app.findCachedCollectionByNameOrId("messages"));
+  record3.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
   invoke(e, writeNewMessage, {
     caller: me2,
     body: request,
-    record: record2
+    record: record3
   });
-  return record2.id;
+  return record3.id;
 }
 function send(e) {
   handle(e, () => {
@@ -8719,16 +8883,16 @@ function upload(e) {
     const file = uploadedFile(e);
     if (file.size > UPLOAD_MAX_BYTES)
       legacy(400, "Файл слишком большой. Максимальный размер: 50 МБ");
-    const record2 = new Record(e.app.findCachedCollectionByNameOrId("compat_uploads"));
-    record2.set("owner", me2.id);
-    record2.set("file", file);
+    const record3 = new Record(e.app.findCachedCollectionByNameOrId("compat_uploads"));
+    record3.set("owner", me2.id);
+    record3.set("file", file);
     try {
-      e.app.save(record2);
+      e.app.save(record3);
     } catch (err) {
       legacy(400, "Ошибка загрузки: " + String(err));
     }
-    const name = record2.getString("file");
-    e.json(200, { url: fileUrl(e, record2, name), path: `${record2.id}/${name}` });
+    const name = record3.getString("file");
+    e.json(200, { url: fileUrl(e, record3, name), path: `${record3.id}/${name}` });
   });
 }
 function avatar(e) {

@@ -42,6 +42,10 @@ routerAdd(
   $apis.bodyLimit(62914560)
   // 60 MiB: Supabase objects may be 50 MB, the default limit is 32 MB
 );
+onRecordAuthWithPasswordRequest(
+  (e) => require(`${__hooks}/konvert.js`).rateLimit.onPasswordSignIn(e),
+  "users"
+);
 onRecordEnrich((e) => require(`${__hooks}/konvert.js`).profiles.onUserEnrich(e), "users");
 onRecordCreate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
 onRecordUpdate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");

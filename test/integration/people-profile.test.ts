@@ -3,8 +3,18 @@
 // changes, account deletion and data export.
 import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ModerationLogResponse, UsersResponse } from "../../types/pocketbase-types.ts";
+import {
+  eventsOf,
+  type RealtimeEvent,
+  type RealtimeMessage,
+} from "../../hooks-src/konvert/rules/realtime.ts";
+import type {
+  MessagesResponse,
+  ModerationLogResponse,
+  UsersResponse,
+} from "../../types/pocketbase-types.ts";
 import { recordEvents, waitUntil } from "../support/realtime.ts";
+import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { anonymousClient, createUser, type TestUser } from "../support/users.ts";
 
@@ -351,6 +361,60 @@ describe("account", () => {
       .collection("moderation_log")
       .getFullList<ModerationLogResponse>({ filter: `target = "${user.record.id}"` });
     expect(log.map((l) => [l.action, l.actor])).toEqual([["delete_user", user.record.id]]);
+  });
+
+  it("deleting an account tombstones its messages for everyone at once", async () => {
+    const [owner, gone, mentioned] = await Promise.all([
+      createUser(server),
+      createUser(server),
+      createUser(server),
+    ]);
+    const room = await seedRoom(server, "private", [owner, gone, mentioned]);
+    const send = (body: object) =>
+      gone.client.collection("messages").create<MessagesResponse>({ room: room.id, ...body });
+    const hello = await send({
+      content: `@${mentioned.record.username} look`,
+      mentions: [mentioned.record.id],
+    });
+    const plain = await send({ content: "plain" });
+    const poll = await send({ type: "poll", poll: { question: "Q?", options: ["a", "b"] } });
+    await api(mentioned.client, "POST", `/messages/${plain.id}/reactions`, { emoji: "👍" });
+    await api(owner.client, "POST", `/rooms/${room.id}/pin`, { messageId: plain.id });
+    const mentionsOf = async (u: TestUser) =>
+      (await api<{ mentionCount: number }>(u.client, "GET", `/rooms/${room.id}`)).mentionCount;
+    expect(await mentionsOf(mentioned)).toBe(1);
+
+    const heard: RealtimeEvent[] = [];
+    await owner.client.realtime.subscribe(`room/${room.id}`, (message: RealtimeMessage) => {
+      heard.push(...eventsOf(message));
+    });
+    await api(gone.client, "POST", "/account/delete", { password: gone.password });
+
+    const tombstones = () =>
+      heard.flatMap((e) =>
+        e.type === "message" && e.action === "update" && e.record["deletedAt"] !== ""
+          ? [e.record]
+          : [],
+      );
+    await waitUntil(() => tombstones().length === 3, "three tombstones on the room topic");
+    expect(tombstones().map((r) => [r["id"], r["content"]])).toEqual(
+      expect.arrayContaining([
+        [hello.id, ""],
+        [plain.id, ""],
+        [poll.id, ""],
+      ]),
+    );
+    expect(await mentionsOf(mentioned)).toBe(0);
+    const ids = [hello.id, plain.id, poll.id].map((id) => `message = "${id}"`).join(" || ");
+    for (const collection of ["mentions", "reactions", "pins", "polls"]) {
+      expect(await server.admin.collection(collection).getFullList({ filter: ids })).toEqual([]);
+    }
+    const unread = await server.admin.collection("notifications").getFullList({
+      filter: `recipient = "${mentioned.record.id}" && readAt = ""`,
+    });
+    expect(unread.filter((n) => n["type"] === "mention")).toEqual([]);
+    expect((await server.admin.collection("rooms").getOne(room.id))["pinnedMessage"]).toBe("");
+    await owner.client.realtime.unsubscribe();
   });
 
   it("an admin deletes an account; the last admin cannot be deleted", async () => {

@@ -1,5 +1,6 @@
 // R2–R7: sign-up, sign-in, session restore, refresh, sign-out and the presence ping of the
 // legacy API, over the same accounts, rules and presence as the rest of the backend.
+import { signInAllowed, signInFailed, signInSucceeded } from "../jsvm/rate-limit.ts";
 import { roleForNewAccount } from "../rules/roles.ts";
 import { passwordProblem, usernameProblem } from "../rules/signup.ts";
 import {
@@ -106,13 +107,17 @@ export function signin(e: core.RequestEvent): void {
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
     const user = findByEmail(e.app, email);
+    // the same failure budgets as the records API's sign-in (jsvm/rate-limit.ts)
+    signInAllowed(e, user ? user.id : null);
     if (user && needsPasswordReset(e.app, user.id)) {
       // moved without a usable password: "wrong password" would send them guessing
       legacy(400, RESET_NEEDED, { code: "PASSWORD_RESET_REQUIRED" });
     }
     if (!user || !user.validatePassword(password)) {
+      signInFailed(e, user ? user.id : null);
       legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
     }
+    signInSucceeded(e, user.id);
     if (user.getString("deletedAt") !== "") legacy(403, "Ваш аккаунт был удален");
     let tokens = { access_token: "", refresh_token: "" };
     e.app.runInTransaction((tx) => {

@@ -21,6 +21,7 @@ import { pollFor } from "./polls.ts";
 import { storedContent } from "./session-content.ts";
 import { rowsFor } from "./sql.ts";
 import { sqlRows } from "../jsvm/sql-scalar.ts";
+import { chargeSend } from "../jsvm/rate-limit.ts";
 
 /** One row per message with its sender's current names (deleted senders keep only the id). */
 const MESSAGE_ROW = {
@@ -172,6 +173,7 @@ export function sendTo(
   roomId: string,
   body: Record<string, unknown>,
 ): string {
+  chargeSend(e, me.id);
   const type = legacyMessageType(body["type"]);
   const content = storedContent(body["content"]);
   const request: Record<string, unknown> = { room: roomId, content, type };

@@ -6,6 +6,7 @@ import { badRequest, forbidden } from "./errors.ts";
 import { MEMBERSHIP_OWNER_FIELDS } from "./member-privacy.ts";
 import { logModeration } from "./moderation-log.ts";
 import { realNowDate } from "./clock.ts";
+import { publishTombstones, tombstone } from "./tombstone.ts";
 import { allowOnly, targetOf, userResponse } from "./people.ts";
 
 function bodyOf(e: core.RequestEvent, allowed: readonly string[]): Record<string, unknown> {
@@ -67,30 +68,12 @@ export function changeEmail(e: core.RequestEvent): void {
 }
 
 /** Erases a person while keeping the conversations they were part of readable. */
-function erase(tx: CoreApp, user: core.Record): void {
+function erase(tx: CoreApp, user: core.Record): string[] {
   const id = user.id;
   const now = realNowDate(); // event stamps are real time (jsvm/clock.ts)
-  // Messages stay as tombstones; attachments go through the record so their files are removed.
-  for (const message of tx.findRecordsByFilter(
-    "messages",
-    "author = {:id} && attachments:length > 0",
-    "",
-    0,
-    0,
-    { id },
-  )) {
-    message!.set("attachments", []);
-    message!.set("content", "");
-    message!.set("deletedAt", now);
-    tx.saveNoValidate(message!);
-  }
-  tx.db()
-    .newQuery(
-      "UPDATE messages SET content = '', deletedAt = {:now} WHERE author = {:id} AND deletedAt = ''",
-    )
-    .bind({ id, now })
-    .execute();
-
+  // Messages stay as tombstones, the same as a deleted message leaves; the caller publishes the
+  // ones written with SQL after the commit.
+  const quiet = tombstone(tx, { author: id }, now);
   const owned: [string, string][] = [
     ["friendships", "userA = {:id} || userB = {:id}"],
     ["friend_requests", "from = {:id} || to = {:id}"],
@@ -130,9 +113,11 @@ function erase(tx: CoreApp, user: core.Record): void {
   user.set("status", "offline");
   user.set("deletedAt", now);
   tx.save(user);
+  return quiet;
 }
 
 function deleteAccount(e: core.RequestEvent, actor: string, target: core.Record): void {
+  let quiet: string[] = [];
   e.app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", target.id);
     if (user.getString("deletedAt") !== "") badRequest("id", "This account is already deleted.");
@@ -140,9 +125,10 @@ function deleteAccount(e: core.RequestEvent, actor: string, target: core.Record)
     const problem = lastAdminProblem(roleOf(user), "deleted", admins);
     if (problem) forbidden(problem);
     const username = user.getString("username");
-    erase(tx, user);
+    quiet = erase(tx, user);
     logModeration(tx, { actor, target: user.id, action: "delete_user", data: { username } });
   });
+  publishTombstones(e.app, quiet);
   e.json(200, { deleted: true });
 }
 

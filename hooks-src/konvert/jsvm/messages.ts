@@ -26,6 +26,9 @@ import {
 } from "./message-write.ts";
 import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
+import { publishTombstones, tombstone } from "./tombstone.ts";
+import { realNowDate } from "./clock.ts";
+import { chargeSend } from "./rate-limit.ts";
 import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
 import { speedPending, track } from "./achievements/track.ts";
@@ -42,8 +45,10 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     e.next();
     return;
   }
-  const message = writeNewMessage(e, true);
   const request = requestEventOf(e);
+  // here and not in writeNewMessage, which the legacy routes call with a stand-in event
+  chargeSend(request, callerOf(e).id);
+  const message = writeNewMessage(e, true);
   $apis.enrichRecord(request, message);
   // the sender has its answer before the message fans out to the room
   if (!answerNow(request, 200, message)) e.json(200, message);
@@ -223,36 +228,19 @@ export function edit(e: core.RequestEvent): void {
 }
 
 /**
- * DELETE /api/konvert/messages/{id} — a tombstone: content and files go, and with them the
- * message's mentions, reactions, poll and pins, so derived counters drop at once.
+ * DELETE /api/konvert/messages/{id} — a tombstone (tombstone.ts): content and files go, and with
+ * them the message's mentions, reactions, poll and pins, so derived counters drop at once.
  */
 export function remove(e: core.RequestEvent): void {
   const me = callerOf(e);
+  let quiet: string[] = [];
   e.app.runInTransaction((tx) => {
     const message = liveMessage(tx, pathParam(e, "id"));
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me.id)) === "owner";
     deny(deleteProblem(isAuthor, roleOf(me), isOwner));
-    message.set("content", "");
-    message.set("attachments", []);
-    message.set("deletedAt", new DateTime());
-    tx.save(message);
-    for (const collection of ["mentions", "reactions", "polls", "pins"]) {
-      for (const row of tx.findRecordsByFilter(collection, "message = {:id}", "", 0, 0, {
-        id: message.id,
-      })) {
-        tx.delete(row!);
-      }
-    }
-    withdraw(tx, "message = {:id}", { id: message.id });
-    if (room.getString("pinnedMessage") === message.id) {
-      const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
-        room: room.id,
-      });
-      room.set("pinnedMessage", newest[0]?.getString("message") ?? "");
-      tx.save(room);
-    }
+    quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me.id, messageDeleted(tx, message));
     if (!isAuthor) {
       logModeration(tx, {
@@ -264,12 +252,14 @@ export function remove(e: core.RequestEvent): void {
       });
     }
   });
+  publishTombstones(e.app, quiet);
   e.noContent(204);
 }
 
 /** POST /api/konvert/messages/{id}/forward {roomId} — a copy, files included, marked forwarded. */
 export function forward(e: core.RequestEvent): void {
   const me = callerOf(e);
+  chargeSend(e, me.id);
   const targetId = requiredString(bodyOf(e), "roomId");
   let copy: core.Record | undefined;
   e.app.runInTransaction((tx) => {
