@@ -6647,6 +6647,16 @@ __export(housekeeping_exports, {
   housekeeping: () => housekeeping
 });
 var STORE_KEYS = [
+  // rate-limit logs: times of the last sends or failed sign-ins, newest last (jsvm/rate-limit.ts;
+  // the longest window is 15 minutes)
+  {
+    prefix: "rl:",
+    maxAgeMs: 36e5,
+    stampOf: (v) => {
+      const log = Array.from(v ?? []);
+      return Number(log[log.length - 1] ?? 0) || 0;
+    }
+  },
   // typing throttles: the time of the last ping (jsvm/typing.ts)
   { prefix: "typing:", maxAgeMs: 6e4, stampOf: (v) => typeof v === "number" ? v : 0 },
   // unlocked-achievement sets: "<ms>|ids" (jsvm/achievements/track.ts)

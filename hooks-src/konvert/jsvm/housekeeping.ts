@@ -1,10 +1,21 @@
 // Hourly housekeeping: what would otherwise only grow. Expired legacy refresh tokens, and the
-// per-user and per-room keys hooks keep in the app store (throttles and caches, all safe to
-// drop: a dropped cache costs one read, a dropped throttle at most one extra typing ping).
+// per-user, per-IP and per-room keys hooks keep in the app store (throttles, rate-limit logs and
+// caches, all safe to drop once old: a dropped cache costs one read, a log older than its window
+// holds nothing that still counts).
 import { nowDate } from "./clock.ts";
 
 /** Store keys by prefix, and how long each may live unused. */
 const STORE_KEYS: { prefix: string; maxAgeMs: number; stampOf: (value: unknown) => number }[] = [
+  // rate-limit logs: times of the last sends or failed sign-ins, newest last (jsvm/rate-limit.ts;
+  // the longest window is 15 minutes)
+  {
+    prefix: "rl:",
+    maxAgeMs: 3_600_000,
+    stampOf: (v) => {
+      const log = Array.from((v as unknown[] | null | undefined) ?? []);
+      return Number(log[log.length - 1] ?? 0) || 0;
+    },
+  },
   // typing throttles: the time of the last ping (jsvm/typing.ts)
   { prefix: "typing:", maxAgeMs: 60_000, stampOf: (v) => (typeof v === "number" ? v : 0) },
   // unlocked-achievement sets: "<ms>|ids" (jsvm/achievements/track.ts)
