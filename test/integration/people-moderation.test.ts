@@ -127,6 +127,14 @@ describe("the capability matrix", () => {
   });
 });
 
+/** Sends a message as `user` into the room and answers the status. */
+function writer(user: TestUser, roomId: string): () => Promise<number> {
+  return () =>
+    status(
+      user.client.collection("messages").create({ room: roomId, content: "hi", type: "text" }),
+    );
+}
+
 describe("ban and mute", () => {
   it("a ban without hours is permanent, records the reason and joins the jail room", async () => {
     const target = await createUser(server);
@@ -188,10 +196,7 @@ describe("ban and mute", () => {
   it("a one-hour ban from two hours ago has expired, for the hooks and the API rules alike", async () => {
     const target = await createUser(server);
     const room = await seedRoom(server, "private", [target]);
-    const write = () =>
-      status(
-        target.client.collection("messages").create({ room: room.id, content: "hi", type: "text" }),
-      );
+    const write = writer(target, room.id);
     await server.setClock({ offsetMs: -2 * HOUR });
     try {
       await act(actors.admin.client, "ban", target.record.id, { hours: 1 });
@@ -215,10 +220,7 @@ describe("ban and mute", () => {
   it("a one-hour mute from two hours ago has expired: the user writes again", async () => {
     const target = await createUser(server);
     const room = await seedRoom(server, "private", [target]);
-    const write = () =>
-      status(
-        target.client.collection("messages").create({ room: room.id, content: "hi", type: "text" }),
-      );
+    const write = writer(target, room.id);
     await server.setClock({ offsetMs: -2 * HOUR });
     try {
       await act(actors.moderator.client, "mute", target.record.id, { hours: 1 });

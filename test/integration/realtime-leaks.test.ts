@@ -6,6 +6,7 @@ import PocketBase, { type RecordSubscription } from "pocketbase";
 import { createPocketBaseBackend } from "../../client/index.ts";
 import type { MessagesResponse, RoomMembersResponse } from "../../types/pocketbase-types.ts";
 import { api, failure } from "../support/api.ts";
+import { seededRandom as random } from "../support/random.ts";
 import { waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
@@ -17,15 +18,6 @@ beforeAll(async () => {
   server = await startPocketBase();
 });
 afterAll(() => server.stop());
-
-/** A tiny deterministic PRNG so a failing walk can be replayed. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s / 2_147_483_648;
-  };
-}
 
 describe("realtime", () => {
   it("never delivers a message, reaction or membership event of a room the user is not in", async () => {

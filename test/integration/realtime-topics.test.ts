@@ -11,6 +11,7 @@ import {
   type RealtimeMessage,
 } from "../../hooks-src/konvert/rules/realtime.ts";
 import { api } from "../support/api.ts";
+import { seededRandom as random } from "../support/random.ts";
 import { waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
@@ -377,15 +378,6 @@ describe("catch-up", () => {
     await proxy.close();
   });
 });
-
-/** A tiny deterministic PRNG so a failing walk can be replayed. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s / 2_147_483_648;
-  };
-}
 
 describe("random walk", () => {
   it("never delivers an event of a room to a connection while its user is not a member", async () => {
