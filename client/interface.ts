@@ -133,6 +133,8 @@ export interface MessagesApi {
   removeReaction(id: string, emoji: string): Promise<void>;
   forwardMessage(id: string, targetRoomId: string): Promise<Message>;
   searchMessages(query: string): Promise<Message[]>;
+  /** Tells the room's members the caller is typing (the server passes on one ping per 2 s). */
+  sendTyping(roomId: string): Promise<void>;
 }
 
 export interface DirectMessagesApi {
