@@ -19,7 +19,7 @@ const CHROMIUM = process.env.KONVERT_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(
-    `test/browser skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KONVERT_CHROMIUM)`,
+    `test/browser: the Chromium tests are skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set KONVERT_CHROMIUM)`,
   );
 }
 const rootPackage = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
@@ -151,37 +151,56 @@ async function send(page: Page, text: string): Promise<void> {
 const messages = (page: Page, text: string) =>
   page.locator("#messages li .content", { hasText: new RegExp(`^${text}$`) });
 
+let dist: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "konvert-browser-"));
+  cleanUps.push(() => {
+    rmSync(work, { recursive: true, force: true });
+    return Promise.resolve();
+  });
+  dist = buildApp();
+});
+
+afterAll(async () => {
+  // in reverse, and only what got started
+  for (const cleanUp of cleanUps.reverse()) await cleanUp().catch(() => undefined);
+});
+
+describe("the packed client", () => {
+  it("stands alone: one ES module importing only the pocketbase SDK, with declarations", () => {
+    const installed = join(work, "app/node_modules/@konvert/client");
+    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+      peerDependencies: Record<string, string>;
+      dependencies?: Record<string, string>;
+    };
+    expect(manifest.dependencies).toBeUndefined();
+    expect(Object.keys(manifest.peerDependencies)).toEqual(["pocketbase"]);
+    const bundle = readFileSync(join(installed, "dist/index.js"), "utf8");
+    const imported = [...bundle.matchAll(/^import\b[^"]*"([^"]+)"/gm)].map((m) => m[1]);
+    expect(new Set(imported)).toEqual(new Set(["pocketbase"]));
+    expect(existsSync(join(installed, "dist/index.d.ts"))).toBe(true);
+    // the page built (buildApp type-checked it against the package's declarations first)
+    expect(readFileSync(join(dist, "index.html"), "utf8")).toMatch(/<script type="module"/);
+  });
+});
+
 describe.skipIf(!hasChromium)("the packed client in Chromium", () => {
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "konvert-browser-"));
-    cleanUps.push(() => {
-      rmSync(work, { recursive: true, force: true });
-      return Promise.resolve();
-    });
-    const [dist] = await Promise.all([
-      Promise.resolve().then(buildApp),
-      (async () => {
-        server = await startPocketBase();
-        cleanUps.push(() => server.stop());
-        [alice, bob] = await Promise.all([createUser(server), createUser(server)]);
-        general = (await seedRoom(server, "private", [alice], "general")).id;
-        other = (await seedRoom(server, "private", [alice], "other")).id;
-        await seedMembership(server, general, bob);
-        await seedMembership(server, other, bob);
-        proxy = await startProxy(server.url);
-        cleanUps.push(() => proxy.close());
-      })(),
-    ]);
+    server = await startPocketBase();
+    cleanUps.push(() => server.stop());
+    [alice, bob] = await Promise.all([createUser(server), createUser(server)]);
+    general = (await seedRoom(server, "private", [alice], "general")).id;
+    other = (await seedRoom(server, "private", [alice], "other")).id;
+    await seedMembership(server, general, bob);
+    await seedMembership(server, other, bob);
+    proxy = await startProxy(server.url);
+    cleanUps.push(() => proxy.close());
     ({ server: site, url: siteUrl } = await serve(dist));
     cleanUps.push(() => new Promise((resolve) => site.close(resolve)));
     // root runs without a user namespace to sandbox in
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     cleanUps.push(() => browser.close());
-  });
-
-  afterAll(async () => {
-    // in reverse, and only what beforeAll got to start
-    for (const cleanUp of cleanUps.reverse()) await cleanUp().catch(() => undefined);
   });
 
   it("carries messages, reactions, typing and unread counts live; survives reloads and outages", async () => {
