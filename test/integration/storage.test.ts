@@ -91,6 +91,21 @@ describe("storage", () => {
     expect(() => storage.getFileUrl("nope")).toThrow(/file path/);
   });
 
+  it("refuses an upload without a file or over 50 MB with a 400 naming the field", async () => {
+    const uploads = owner.client.collection("compat_uploads");
+    const bare = new FormData();
+    bare.append("owner", owner.record.id);
+    const noFile = await uploads.create(bare).catch((err: unknown) => err);
+    expect(noFile).toMatchObject({ status: 400, response: { data: { file: {} } } });
+    const big = new FormData();
+    big.append("owner", owner.record.id);
+    big.append("file", new File([new Uint8Array(52428800 + 1)], "big.bin"));
+    const tooBig = await uploads.create(big).catch((err: unknown) => err);
+    expect(tooBig).toMatchObject({ status: 400, response: { data: { file: {} } } });
+    const mine = await uploads.getFullList();
+    expect(mine.every((r) => r.file !== "")).toBe(true);
+  });
+
   it("refuses uploads from a deleted account", async () => {
     const gone = await createUser(server);
     await server.admin
