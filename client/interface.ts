@@ -173,8 +173,13 @@ export interface RealtimeApi {
   ): Promise<Unsubscribe>;
 }
 
+/**
+ * The caller's files. A path is `<id>/<name>` as uploadFile returned it (the server picks it; a
+ * `path` given to uploadFile only names a nameless Blob). URLs are public and never expire.
+ */
 export interface StorageApi {
   uploadFile(file: Blob, path?: string): Promise<{ path: string; url: string }>;
+  /** Someone else's file, or one already gone, is a 404. */
   deleteFile(path: string): Promise<void>;
   getFileUrl(path: string): string;
 }
