@@ -10,7 +10,17 @@ const noAsync = [
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "pb_hooks/", "pb_data/", ".pocketbase/", "types/", "coverage/"],
+    ignores: [
+      "node_modules/",
+      "pb_hooks/",
+      "pb_data/",
+      ".pocketbase/",
+      "types/",
+      "coverage/",
+      "client/dist/",
+      // type-checked against the packed package by test/browser/client.test.ts
+      "client/example/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

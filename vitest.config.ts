@@ -23,6 +23,16 @@ export default defineConfig({
       },
       {
         test: {
+          // the packed typed client built into a Vite app and driven in Chromium (playwright-core)
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           // Supabase import: a real PostgreSQL cluster per file plus the real PocketBase
           name: "import",
           include: ["test/import/**/*.test.ts"],

@@ -133,6 +133,8 @@ export interface MessagesApi {
   removeReaction(id: string, emoji: string): Promise<void>;
   forwardMessage(id: string, targetRoomId: string): Promise<Message>;
   searchMessages(query: string): Promise<Message[]>;
+  /** Tells the room's members the caller is typing (the server passes on one ping per 2 s). */
+  sendTyping(roomId: string): Promise<void>;
 }
 
 export interface DirectMessagesApi {
@@ -171,8 +173,13 @@ export interface RealtimeApi {
   ): Promise<Unsubscribe>;
 }
 
+/**
+ * The caller's files. A path is `<id>/<name>` as uploadFile returned it (the server picks it; a
+ * `path` given to uploadFile only names a nameless Blob). URLs are public and never expire.
+ */
 export interface StorageApi {
   uploadFile(file: Blob, path?: string): Promise<{ path: string; url: string }>;
+  /** Someone else's file, or one already gone, is a 404. */
   deleteFile(path: string): Promise<void>;
   getFileUrl(path: string): string;
 }

@@ -1,11 +1,12 @@
 // The PocketBase implementation of the Backend interface.
 import PocketBase from "pocketbase";
-import type { Backend, MessagesApi, RealtimeApi, StorageApi } from "../interface.ts";
-import { pocketBaseAuth } from "./auth.ts";
+import type { Backend, MessagesApi, RealtimeApi } from "../interface.ts";
+import { keepSessionFresh, pocketBaseAuth } from "./auth.ts";
 import { pocketBaseFriends, pocketBaseNotifications } from "./friends.ts";
 import { pocketBaseUsers, subscribeToUserStatus } from "./users.ts";
 import { pocketBaseMessages, subscribeToRoom } from "./messages.ts";
 import { pendingModule } from "./pending.ts";
+import { pocketBaseStorage } from "./storage.ts";
 import { pocketBaseAchievements } from "./achievements.ts";
 import { pocketBasePolls, pocketBaseSearch } from "./search-polls.ts";
 import {
@@ -24,6 +25,7 @@ export interface PocketBaseBackend extends Backend {
 export function createPocketBaseBackend(urlOrClient: string | PocketBase): PocketBaseBackend {
   const pb = typeof urlOrClient === "string" ? new PocketBase(urlOrClient) : urlOrClient;
   const messages = pocketBaseMessages(pb);
+  keepSessionFresh(pb);
   return {
     pb,
     auth: pocketBaseAuth(pb),
@@ -51,6 +53,6 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
         callback: Parameters<RealtimeApi["subscribeToUserStatus"]>[1],
       ) => subscribeToUserStatus(pb, userId, callback),
     }) as RealtimeApi,
-    storage: pendingModule("storage") as StorageApi,
+    storage: pocketBaseStorage(pb),
   };
 }

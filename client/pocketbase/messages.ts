@@ -63,6 +63,9 @@ export function pocketBaseMessages(pb: PocketBase) {
     removeReaction: async (id: string, emoji: string) => {
       await send("DELETE", `/messages/${seg(id)}/reactions?emoji=${seg(emoji)}`);
     },
+    sendTyping: async (roomId: string) => {
+      await send("POST", `/rooms/${seg(roomId)}/typing`);
+    },
     forwardMessage: (id: string, targetRoomId: string) =>
       send<Message>("POST", `/messages/${seg(id)}/forward`, { roomId: targetRoomId }),
     getDMMessages: async (dmId: string, limit?: number, before?: string) =>

@@ -6,13 +6,20 @@ export interface Proxy {
   url: string;
   /** Destroys every open connection (new ones are still accepted). */
   cut: () => void;
+  /** While down, every connection is cut and new ones are dropped at once (an outage, not a blip). */
+  setDown: (down: boolean) => void;
   close: () => Promise<void>;
 }
 
 export async function startProxy(targetUrl: string): Promise<Proxy> {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
+  let down = false;
   const server = createServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(Number(target.port), target.hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -28,6 +35,10 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
     url: `http://127.0.0.1:${port}`,
     cut: () => {
       for (const s of sockets) s.destroy();
+    },
+    setDown: (value) => {
+      down = value;
+      if (down) for (const s of sockets) s.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
