@@ -1,5 +1,5 @@
 // User files over the records API of `compat_uploads`, the store the legacy
-// `POST /storage/upload` writes too (pb_migrations/1764800100_uploads_records_api.js): each user
+// `POST /storage/upload` writes too (pb_migrations/1764800300_uploads_records_api.js): each user
 // uploads, lists and deletes their own files. The files are not protected, so a URL never expires
 // and can go into message text; it is unguessable (random record id and file-name suffix).
 import type PocketBase from "pocketbase";
