@@ -171,6 +171,12 @@ export interface RealtimeApi {
   subscribeToRoomUpdates(
     callback: (room: RoomSummary | { id: string }, action: "upsert" | "remove") => void,
   ): Promise<Unsubscribe>;
+  /** The caller's notifications as they come, are read or go (mentions, friends, achievements). */
+  subscribeToNotifications(
+    callback: (action: "create" | "update" | "delete", notification: NotificationsResponse) => void,
+  ): Promise<Unsubscribe>;
+  /** Called when the caller's friends or friend requests change (then read them with getFriends). */
+  subscribeToFriends(callback: () => void): Promise<Unsubscribe>;
 }
 
 /**

@@ -7,8 +7,9 @@ import type {
   UsersResponse,
 } from "../../types/pocketbase-types.ts";
 import { call } from "../errors.ts";
-import type { Friends, FriendsApi, NotificationsApi } from "../interface.ts";
+import type { Friends, FriendsApi, NotificationsApi, Unsubscribe } from "../interface.ts";
 import { konvertApi, seg } from "./konvert-api.ts";
+import { onFeed } from "./live.ts";
 
 type FriendshipWithUsers = FriendshipsResponse<{ userA?: UsersResponse; userB?: UsersResponse }>;
 
@@ -75,4 +76,23 @@ export function pocketBaseNotifications(pb: PocketBase): NotificationsApi {
       await call(() => pb.collection("notifications").delete(id));
     },
   };
+}
+
+/** The caller's notifications as they come, are read or go: the `notification` events of the feed. */
+export function subscribeToNotifications(
+  pb: PocketBase,
+  callback: (action: "create" | "update" | "delete", notification: NotificationsResponse) => void,
+): Promise<Unsubscribe> {
+  return onFeed(pb, (event) => {
+    if (event.type === "notification") {
+      callback(event.action, event.record as unknown as NotificationsResponse);
+    }
+  });
+}
+
+/** A change of the caller's friendships or friend requests (the event says which record, not how). */
+export function subscribeToFriends(pb: PocketBase, callback: () => void): Promise<Unsubscribe> {
+  return onFeed(pb, (event) => {
+    if (event.type === "friends") callback();
+  });
 }

@@ -2,7 +2,12 @@
 import PocketBase from "pocketbase";
 import type { Backend, MessagesApi, RealtimeApi } from "../interface.ts";
 import { keepSessionFresh, pocketBaseAuth } from "./auth.ts";
-import { pocketBaseFriends, pocketBaseNotifications } from "./friends.ts";
+import {
+  pocketBaseFriends,
+  pocketBaseNotifications,
+  subscribeToFriends,
+  subscribeToNotifications,
+} from "./friends.ts";
 import { pocketBaseUsers, subscribeToUserStatus } from "./users.ts";
 import { pocketBaseMessages, subscribeToRoom } from "./messages.ts";
 import { pendingModule } from "./pending.ts";
@@ -52,6 +57,10 @@ export function createPocketBaseBackend(urlOrClient: string | PocketBase): Pocke
         userId: string,
         callback: Parameters<RealtimeApi["subscribeToUserStatus"]>[1],
       ) => subscribeToUserStatus(pb, userId, callback),
+      subscribeToNotifications: (
+        callback: Parameters<RealtimeApi["subscribeToNotifications"]>[0],
+      ) => subscribeToNotifications(pb, callback),
+      subscribeToFriends: (callback: () => void) => subscribeToFriends(pb, callback),
     }) as RealtimeApi,
     storage: pocketBaseStorage(pb),
   };
