@@ -308,6 +308,28 @@ describe("revocation before the response", () => {
     await b.client.realtime.unsubscribe();
   });
 
+  it("a subscribe racing a leave never leaves the connection listening", async () => {
+    const [owner, racer] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "public", [owner]);
+    const topic = `room/${room.id}`;
+    await listen(racer.client, ["feed"]);
+    for (let round = 0; round < 12; round++) {
+      await api(racer.client, "POST", `/rooms/${room.id}/join`);
+      // the SDK submits the whole topic set again when a topic gains its first listener
+      const resubscribe = async () => {
+        await racer.client.realtime.unsubscribe(topic);
+        await racer.client.realtime.subscribe(topic, () => undefined);
+      };
+      await Promise.all([resubscribe(), api(racer.client, "POST", `/rooms/${room.id}/leave`)]);
+      const listening = await indexed(room.id);
+      expect(
+        [...listening.open, ...listening.list, ...listening.typing],
+        `round ${round}`,
+      ).not.toContain(racer.record.id);
+    }
+    await racer.client.realtime.unsubscribe();
+  });
+
   it("re-authorizes a connection that subscribes again", async () => {
     const [owner, joiner] = await Promise.all([createUser(server), createUser(server)]);
     const room = await seedRoom(server, "public", [owner]);
