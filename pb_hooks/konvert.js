@@ -1725,31 +1725,15 @@ function flag(body, field) {
 function requestEventOf(e) {
   return e.requestEvent;
 }
-function utf8Length(text2) {
-  let bytes = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const next = text2.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 function answerNow(e, status, value) {
-  if (e.request.url.query().get("fields") !== "") return false;
+  if (e.request.url.query().get("fields") !== "") return null;
   const body = JSON.stringify(value);
   const headers = e.response.header();
   headers.set("Content-Type", "application/json");
-  headers.set("Content-Length", String(utf8Length(body)));
+  headers.set("Content-Length", String(toBytes(body).length));
   e.blob(status, "application/json", body);
   e.flush();
-  return true;
+  return body;
 }
 
 // hooks-src/konvert/jsvm/raw-body.ts
@@ -4081,7 +4065,14 @@ var DEFERRED = "konvert.publishLater";
 var queueKey = (roomId) => `rtq:${roomId}`;
 var STALE_MS = 1e4;
 function publishRoom(app, roomId, event) {
-  const item = [JSON.stringify(event), isListLevel(event)];
+  publishRoomJson(app, roomId, isListLevel(event), () => JSON.stringify(event));
+}
+function heard(app, roomId, listLevel) {
+  return clientsOf(app, indexKey.open(roomId)).length > 0 || listLevel && clientsOf(app, indexKey.list(roomId)).length > 0;
+}
+function publishRoomJson(app, roomId, listLevel, json) {
+  if (!heard(app, roomId, listLevel)) return;
+  const item = [json(), listLevel];
   const key = queueKey(roomId);
   const claim2 = { mine: false };
   app.store().setFunc(key, (old) => {
@@ -4138,9 +4129,12 @@ function publishTyping(app, roomId, userId, at) {
   const typingMessage = new SubscriptionMessage({ name: TYPING_TOPIC + roomId, data });
   sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
 }
-function publishMessage(app, message, action) {
+function publishMessage(app, message, action, recordText) {
   const room = message.getString("room");
-  publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+  publishRoomJson(app, room, true, () => {
+    const head = JSON.stringify({ type: "message", action, room });
+    return `${head.slice(0, -1)},"record":${recordText ?? JSON.stringify(message)}}`;
+  });
 }
 function recordJson(record3) {
   return JSON.parse(JSON.stringify(record3));
@@ -4820,15 +4814,15 @@ function tombstone(tx, selection, now) {
   );
   if (live.length === 0) return [];
   const ids = JSON.stringify(live.map((m) => m.id));
-  const heard = collectionHeard(tx, "messages");
-  const viaRecords = live.filter((m) => heard || m.files > 0).map((m) => m.id);
+  const heard2 = collectionHeard(tx, "messages");
+  const viaRecords = live.filter((m) => heard2 || m.files > 0).map((m) => m.id);
   for (const message of viaRecords.length > 0 ? tx.findRecordsByIds("messages", viaRecords) : []) {
     message.set("content", "");
     message.set("attachments", []);
     message.set("deletedAt", now);
     tx.saveNoValidate(message);
   }
-  const viaSql = live.filter((m) => !(heard || m.files > 0)).map((m) => m.id);
+  const viaSql = live.filter((m) => !(heard2 || m.files > 0)).map((m) => m.id);
   const exec2 = (sql, list10) => tx.db().newQuery(sql).bind({ ids: list10, now }).execute();
   const IN = "IN (SELECT value FROM json_each({:ids}))";
   if (viaSql.length > 0) {
@@ -6169,8 +6163,9 @@ function onMessageCreateRequest(e) {
   chargeSend(request, callerOf(e).id);
   const message = writeNewMessage(e, true);
   $apis.enrichRecord(request, message);
-  if (!answerNow(request, 200, message)) e.json(200, message);
-  publishMessage(e.app, message, "create");
+  const answered = answerNow(request, 200, message);
+  if (answered === null) e.json(200, message);
+  publishMessage(e.app, message, "create", answered ?? void 0);
 }
 function writeNewMessage(e, publishLater = false) {
   const me2 = callerOf(e);

@@ -176,7 +176,9 @@ describe("a busy room", () => {
       people.map((p, i) => listen(p.client, i % 2 ? [`room/${room.id}`] : ["feed"])),
     );
     const ids = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => send(people[i % people.length]!, room.id, `burst ${i}`)),
+      Array.from({ length: 60 }, (_, i) =>
+        send(people[i % people.length]!, room.id, `burst ${i}: привет 👋`),
+      ),
     );
     for (const log of logs) {
       await waitUntil(() => ids.every((id) => messageIds(log).includes(id)), "every message");

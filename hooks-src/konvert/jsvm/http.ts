@@ -35,37 +35,21 @@ export function requestEventOf(e: core.RecordRequestEvent): core.RequestEvent {
   return (e as unknown as { requestEvent: core.RequestEvent }).requestEvent;
 }
 
-/** Bytes of `text` in UTF-8 (JS strings count UTF-16 units). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /**
  * Answers with `value` as JSON and hands the answer to the client now, so work after this call
  * (realtime fan-out) does not hold the caller. The exact Content-Length is what lets the client
  * see the response as complete: without it the body is chunked and ends when the handler returns.
- * Returns false (nothing written) when the request asks for `?fields=`, which only e.json() honours.
+ * Returns the JSON written, or null (nothing written) when the request asks for `?fields=`, which
+ * only e.json() honours.
  */
-export function answerNow(e: core.RequestEvent, status: number, value: unknown): boolean {
-  if (e.request!.url!.query().get("fields") !== "") return false;
+export function answerNow(e: core.RequestEvent, status: number, value: unknown): string | null {
+  if (e.request!.url!.query().get("fields") !== "") return null;
   const body = JSON.stringify(value);
   const headers = e.response.header();
   headers.set("Content-Type", "application/json");
-  headers.set("Content-Length", String(utf8Length(body)));
+  // the bytes Go will write: the same string-to-bytes conversion as e.blob's, done in Go
+  headers.set("Content-Length", String(toBytes(body).length));
   e.blob(status, "application/json", body);
   e.flush();
-  return true;
+  return body;
 }

@@ -51,8 +51,9 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   const message = writeNewMessage(e, true);
   $apis.enrichRecord(request, message);
   // the sender has its answer before the message fans out to the room
-  if (!answerNow(request, 200, message)) e.json(200, message);
-  publishMessage(e.app, message, "create");
+  const answered = answerNow(request, 200, message);
+  if (answered === null) e.json(200, message);
+  publishMessage(e.app, message, "create", answered ?? undefined);
 }
 
 /** Checks and writes a new message from a create request (also the legacy send route's core). */

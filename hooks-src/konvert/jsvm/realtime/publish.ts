@@ -12,7 +12,7 @@ import {
   type RealtimeEvent,
 } from "../../rules/realtime.ts";
 import { reauthorizeRoom, reauthorizeUser } from "./authorize.ts";
-import { idsOf, sendTo, sendToExcept } from "./index-store.ts";
+import { clientsOf, idsOf, sendTo, sendToExcept } from "./index-store.ts";
 
 /** Set on a message record by a route that publishes it itself, after answering the sender. */
 export const DEFERRED = "konvert.publishLater";
@@ -35,7 +35,29 @@ type Pending = [json: string, listLevel: boolean];
  * holds one JS VM, not one per event.
  */
 export function publishRoom(app: CoreApp, roomId: string, event: RealtimeEvent): void {
-  const item: Pending = [JSON.stringify(event), isListLevel(event)];
+  publishRoomJson(app, roomId, isListLevel(event), () => JSON.stringify(event));
+}
+
+/** True when some connection listens to the room (full events, or list-level ones too). */
+function heard(app: CoreApp, roomId: string, listLevel: boolean): boolean {
+  return (
+    clientsOf(app, indexKey.open(roomId)).length > 0 ||
+    (listLevel && clientsOf(app, indexKey.list(roomId)).length > 0)
+  );
+}
+
+/**
+ * publishRoom() for an event whose JSON is made only if someone listens: a room nobody has open
+ * or on a feed costs two store reads per event, and no serialization.
+ */
+function publishRoomJson(
+  app: CoreApp,
+  roomId: string,
+  listLevel: boolean,
+  json: () => string,
+): void {
+  if (!heard(app, roomId, listLevel)) return;
+  const item: Pending = [json(), listLevel];
   const key = queueKey(roomId);
   const claim = { mine: false };
   app.store().setFunc(key, (old: unknown) => {
@@ -102,10 +124,22 @@ export function publishTyping(app: CoreApp, roomId: string, userId: string, at: 
   sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
 }
 
-/** A new message, published by the route that answered its sender first. */
-export function publishMessage(app: CoreApp, message: core.Record, action: Action): void {
+/**
+ * A message event. `recordText` is the record's JSON when the caller has it already (the send
+ * route answered its sender with it): the event is built around it, not serialized again.
+ */
+export function publishMessage(
+  app: CoreApp,
+  message: core.Record,
+  action: Action,
+  recordText?: string,
+): void {
   const room = message.getString("room");
-  publishRoom(app, room, { type: "message", action, room, record: recordJson(message) });
+  publishRoomJson(app, room, true, () => {
+    // the shape of a `message` RealtimeEvent, its record as the records API answers a member
+    const head = JSON.stringify({ type: "message", action, room });
+    return `${head.slice(0, -1)},"record":${recordText ?? JSON.stringify(message)}}`;
+  });
 }
 
 function recordJson(record: core.Record): Record<string, unknown> {
