@@ -14,7 +14,11 @@ import { HOOKS_POOL_ARG } from "../scripts/lib/serve.ts";
 const SUPERUSER = { email: "bench@konvert.test", password: "bench-password-1" };
 
 export interface Target {
-  name: "plain" | "konvert";
+  /**
+   * konvert: our migrations and hooks; plain: our migrations (schema, triggers, rules) without
+   * hooks; bare: PocketBase as shipped, with equivalent collections and rules (startBareTarget).
+   */
+  name: "plain" | "konvert" | "bare";
   instance: Instance;
   admin: PocketBase;
   /** Stops the server and starts a fresh process on the same data (a new port; `admin` follows). */
@@ -77,6 +81,100 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
     targets,
     stop: async () => {
       await Promise.all(targets.map((t) => t.instance.stop()));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The floor to compare a send against: the same binary with no project migrations, no hooks and no
+ * triggers, and `rooms`, `room_members`, `messages` created with an equivalent create rule (the
+ * author is the caller and a member of the room), served the way `npm start` serves Konvert.
+ */
+export async function startBareTarget(): Promise<{ target: Target; stop: () => Promise<void> }> {
+  const binary = await ensurePocketBase();
+  const root = mkdtempSync(join(tmpdir(), "konvert-bench-bare-"));
+  const dataDir = join(root, "pb_data");
+  const emptyHooks = join(root, "no-hooks");
+  const emptyMigrations = join(root, "no-migrations");
+  mkdirSync(emptyHooks);
+  mkdirSync(emptyMigrations);
+  const common = [`--dir=${dataDir}`, `--migrationsDir=${emptyMigrations}`, "--hooksWatch=false"];
+  execFileSync(binary, ["migrate", "up", `--hooksDir=${emptyHooks}`, ...common], { stdio: "pipe" });
+  execFileSync(
+    binary,
+    [
+      "superuser",
+      "upsert",
+      SUPERUSER.email,
+      SUPERUSER.password,
+      `--hooksDir=${emptyHooks}`,
+      ...common,
+    ],
+    { stdio: "pipe" },
+  );
+  const options = {
+    binary,
+    dataDir,
+    hooksDir: emptyHooks,
+    migrationsDir: emptyMigrations,
+    args: [HOOKS_POOL_ARG],
+  };
+  const instance = await startInstance(options);
+  const admin = new PocketBase(instance.url);
+  admin.autoCancellation(false);
+  await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
+  await admin.settings.update({ rateLimits: { enabled: false } });
+  const users = await admin.collections.getOne("users");
+  const rooms = await admin.collections.create({
+    name: "rooms",
+    type: "base",
+    fields: [
+      { name: "name", type: "text" },
+      { name: "type", type: "text" },
+      { name: "keyVersion", type: "number" },
+    ],
+  });
+  await admin.collections.create({
+    name: "room_members",
+    type: "base",
+    fields: [
+      { name: "room", type: "relation", collectionId: rooms.id, required: true, maxSelect: 1 },
+      { name: "user", type: "relation", collectionId: users.id, required: true, maxSelect: 1 },
+      { name: "role", type: "text" },
+    ],
+    indexes: ["CREATE UNIQUE INDEX idx_bare_members ON room_members (room, user)"],
+  });
+  await admin.collections.create({
+    name: "messages",
+    type: "base",
+    fields: [
+      { name: "room", type: "relation", collectionId: rooms.id, required: true, maxSelect: 1 },
+      { name: "author", type: "relation", collectionId: users.id, required: true, maxSelect: 1 },
+      { name: "content", type: "text" },
+      { name: "type", type: "text" },
+      { name: "created", type: "autodate", onCreate: true },
+      { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+    ],
+    createRule:
+      "@request.auth.id != '' && @request.body.author = @request.auth.id && " +
+      "room.room_members_via_room.user ?= @request.auth.id",
+    indexes: ["CREATE INDEX idx_bare_messages_room ON messages (room, created)"],
+  });
+  const target: Target = {
+    name: "bare",
+    instance,
+    admin,
+    restart: async () => {
+      await target.instance.stop();
+      target.instance = await startInstance(options);
+      target.admin.baseURL = target.instance.url;
+    },
+  };
+  return {
+    target,
+    stop: async () => {
+      await target.instance.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -151,12 +249,17 @@ export function printTable(rows: { operation: string; target: string; stats: Sta
   }
 }
 
-/** The benchmarks' message: every tenth mentions the other sender. */
+/**
+ * The benchmarks' message: every tenth mentions the other sender. Konvert's hook sets the author;
+ * a bare PocketBase needs it in the body, where its create rule checks it.
+ */
 export function sendBenchMessage(client: PocketBase, room: string, n: number): Promise<unknown> {
+  const author = (client as PocketBase & { benchAuthor?: string }).benchAuthor;
   return client.collection("messages").create({
     room,
     type: "text",
     content: n % 10 === 0 ? `hey @sender_b, message ${n}` : `message ${n} of the benchmark`,
+    ...(author ? { author } : {}),
   });
 }
 
@@ -193,7 +296,11 @@ export async function prepareSenders(
   }
   const client = new PocketBase(target.instance.url);
   client.autoCancellation(false);
-  await client.collection("users").authWithPassword("sender_a", password);
+  // by e-mail: a bare PocketBase's users have no username
+  const auth = await client.collection("users").authWithPassword("sender_a@bench.test", password);
+  if (target.name === "bare") {
+    (client as PocketBase & { benchAuthor?: string }).benchAuthor = auth.record.id;
+  }
   await measure(WARM_UP.count, WARM_UP.concurrency, (n) => sendBenchMessage(client, room.id, n));
   return { client, room: room.id };
 }
