@@ -6,7 +6,7 @@ import PocketBase, { type RecordSubscription } from "pocketbase";
 import { createPocketBaseBackend } from "../../client/index.ts";
 import type { MessagesResponse, RoomMembersResponse } from "../../types/pocketbase-types.ts";
 import { api, failure } from "../support/api.ts";
-import { seededRandom as random } from "../support/random.ts";
+import { RoomWalk } from "../support/room-walk.ts";
 import { waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
@@ -21,16 +21,8 @@ afterAll(() => server.stop());
 
 describe("realtime", () => {
   it("never delivers a message, reaction or membership event of a room the user is not in", async () => {
-    const users = await Promise.all(Array.from({ length: 6 }, () => createUser(server)));
-    const rooms = await Promise.all(
-      Array.from({ length: 4 }, (_, i) =>
-        seedRoom(server, i % 2 ? "public" : "private", [users[i]!]),
-      ),
-    );
-    // membership timeline per (room, user): intervals during which events may arrive
-    const member = new Map<string, boolean>();
-    const key = (room: string, user: string) => `${room}/${user}`;
-    rooms.forEach((r, i) => member.set(key(r.id, users[i]!.record.id), true));
+    const walk = await RoomWalk.seed(server);
+    const { users } = walk;
     const received = new Map<
       string,
       { collection: string; e: RecordSubscription<{ id: string; room: string }> }[]
@@ -48,50 +40,31 @@ describe("realtime", () => {
     const allowedMessages = new Map<string, Set<string>>(
       users.map((u) => [u.record.id, new Set()]),
     );
-    const next = random(42);
-    const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
-    for (let step = 0; step < 120; step++) {
-      const room = pick(rooms);
-      const user = pick(users);
-      const isMember = member.get(key(room.id, user.record.id)) === true;
-      const roll = next();
-      if (!isMember && roll < 0.3) {
-        if (room.type === "public") {
-          await api(user.client, "POST", `/rooms/${room.id}/join`);
-        } else {
-          const inviter = users.find((u) => member.get(key(room.id, u.record.id)));
-          if (!inviter) continue;
-          await api(inviter.client, "POST", `/rooms/${room.id}/invite`, { userId: user.record.id });
-        }
-        member.set(key(room.id, user.record.id), true);
-      } else if (isMember && roll < 0.15) {
-        const owner = rooms.indexOf(room);
-        if (users[owner] === user) continue; // owners stay, so every room keeps someone to invite
-        await api(user.client, "POST", `/rooms/${room.id}/leave`);
-        member.set(key(room.id, user.record.id), false);
-      } else if (isMember) {
+    const allow = (roomId: string, id: string) => {
+      for (const u of walk.membersOf(roomId)) allowedMessages.get(u.record.id)!.add(id);
+    };
+    await walk.run(42, 120, {
+      // joining twice must change nothing
+      joinPublic: async (room, user) => {
+        await api(user.client, "POST", `/rooms/${room.id}/join`);
+        await api(user.client, "POST", `/rooms/${room.id}/join`);
+      },
+      act: async ({ step, room, user, roll }) => {
         const sent = await createPocketBaseBackend(user.client).messages.sendMessage(
           room.id,
           `step ${step}`,
         );
-        for (const u of users) {
-          if (member.get(key(room.id, u.record.id))) allowedMessages.get(u.record.id)!.add(sent.id);
-        }
+        allow(room.id, sent.id);
         if (roll > 0.8)
           await createPocketBaseBackend(user.client).messages.addReaction(sent.id, "👍");
-      }
-    }
+      },
+    });
     // a final message in every room to every member flushes the streams
-    const sentinels: string[] = [];
-    for (const [i, room] of rooms.entries()) {
-      const sent = await createPocketBaseBackend(users[i]!.client).messages.sendMessage(
-        room.id,
-        "end",
-      );
-      sentinels.push(sent.id);
-      for (const u of users)
-        if (member.get(key(room.id, u.record.id))) allowedMessages.get(u.record.id)!.add(sent.id);
-    }
+    const sentinels = await walk.sentinels(
+      async (owner, roomId) =>
+        (await createPocketBaseBackend(owner.client).messages.sendMessage(roomId, "end")).id,
+    );
+    walk.rooms.forEach((room, i) => allow(room.id, sentinels[i]!));
     for (const u of users) {
       const log = received.get(u.record.id)!;
       const expected = sentinels.filter((id) => allowedMessages.get(u.record.id)!.has(id));

@@ -11,7 +11,7 @@ import {
   type RealtimeMessage,
 } from "../../hooks-src/konvert/rules/realtime.ts";
 import { api } from "../support/api.ts";
-import { seededRandom as random } from "../support/random.ts";
+import { RoomWalk } from "../support/room-walk.ts";
 import { waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
@@ -405,69 +405,44 @@ describe("catch-up", () => {
 
 describe("random walk", () => {
   it("never delivers an event of a room to a connection while its user is not a member", async () => {
-    const users = await Promise.all(Array.from({ length: 6 }, () => createUser(server)));
-    const rooms = await Promise.all(
-      Array.from({ length: 4 }, (_, i) =>
-        seedRoom(server, i % 2 ? "public" : "private", [users[i]!]),
-      ),
-    );
-    const member = new Map<string, boolean>();
-    const key = (room: string, user: string) => `${room}/${user}`;
-    rooms.forEach((r, i) => member.set(key(r.id, users[i]!.record.id), true));
+    const walk = await RoomWalk.seed(server);
+    const { users, rooms } = walk;
     // message ids each user may hear: sent while they were a member
     const allowed = new Map<string, Set<string>>(users.map((u) => [u.record.id, new Set()]));
+    const allow = (roomId: string, id: string) => {
+      for (const u of walk.membersOf(roomId)) allowed.get(u.record.id)!.add(id);
+    };
     const sentIn = new Map<string, string[]>();
     const logs = new Map<string, Heard[]>();
     const topics = ["feed", ...rooms.map((r) => `room/${r.id}`)];
     for (const u of users) logs.set(u.record.id, await listen(u.client, topics));
-    const next = random(7);
-    const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
-    for (let step = 0; step < 100; step++) {
-      const room = pick(rooms);
-      const user = pick(users);
-      const isMember = member.get(key(room.id, user.record.id)) === true;
-      const roll = next();
-      if (!isMember && roll < 0.3) {
-        if (room.type === "public") await api(user.client, "POST", `/rooms/${room.id}/join`);
-        else {
-          const inviter = users.find((u) => member.get(key(room.id, u.record.id)));
-          if (!inviter) continue;
-          await api(inviter.client, "POST", `/rooms/${room.id}/invite`, { userId: user.record.id });
-        }
-        member.set(key(room.id, user.record.id), true);
-        // a message is fanned out after its sender has the answer, so one sent just before the
-        // join may still reach the newcomer, who may read the room's history anyway
+    await walk.run(7, 100, {
+      // a message is fanned out after its sender has the answer, so one sent just before the
+      // join may still reach the newcomer, who may read the room's history anyway
+      joined: (room, user) => {
         for (const id of sentIn.get(room.id) ?? []) allowed.get(user.record.id)!.add(id);
-      } else if (isMember && roll < 0.15) {
-        if (users[rooms.indexOf(room)] === user) continue; // owners stay
-        await api(user.client, "POST", `/rooms/${room.id}/leave`);
-        member.set(key(room.id, user.record.id), false);
-      } else if (isMember && roll < 0.25) {
-        // as the typed client does when its room list changes: submit its topics again
-        await user.client.realtime.unsubscribe(`room/${room.id}`);
-        await user.client.realtime.subscribe(`room/${room.id}`, (message: RealtimeMessage) => {
-          for (const event of eventsOf(message)) {
-            logs.get(user.record.id)!.push({ topic: `room/${room.id}`, event });
-          }
-        });
-      } else if (isMember) {
+      },
+      act: async ({ step, room, user, roll }) => {
+        if (roll < 0.25) {
+          // as the typed client does when its room list changes: submit its topics again
+          await user.client.realtime.unsubscribe(`room/${room.id}`);
+          await user.client.realtime.subscribe(`room/${room.id}`, (message: RealtimeMessage) => {
+            for (const event of eventsOf(message)) {
+              logs.get(user.record.id)!.push({ topic: `room/${room.id}`, event });
+            }
+          });
+          return;
+        }
         const id = await send(user, room.id, `step ${step}`);
         sentIn.set(room.id, [...(sentIn.get(room.id) ?? []), id]);
-        for (const u of users) {
-          if (member.get(key(room.id, u.record.id))) allowed.get(u.record.id)!.add(id);
-        }
+        allow(room.id, id);
         if (roll > 0.8) await createPocketBaseBackend(user.client).messages.addReaction(id, "👍");
         if (roll > 0.9) await api(user.client, "POST", `/rooms/${room.id}/typing`);
-      }
-    }
+      },
+    });
     // a last message in every room reaches every member: the barrier for each connection
-    const sentinels: string[] = [];
-    for (const [i, room] of rooms.entries()) {
-      const id = await send(users[i]!, room.id, "end");
-      sentinels.push(id);
-      for (const u of users)
-        if (member.get(key(room.id, u.record.id))) allowed.get(u.record.id)!.add(id);
-    }
+    const sentinels = await walk.sentinels((owner, roomId) => send(owner, roomId, "end"));
+    rooms.forEach((room, i) => allow(room.id, sentinels[i]!));
     for (const u of users) {
       const expected = sentinels.filter((id) => allowed.get(u.record.id)!.has(id));
       await waitUntil(
