@@ -34,20 +34,7 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
   const emptyHooks = join(root, "no-hooks");
   mkdirSync(emptyHooks);
   const migrationsDir = join(REPO_ROOT, "pb_migrations");
-  const common = [`--dir=${template}`, `--migrationsDir=${migrationsDir}`, "--hooksWatch=false"];
-  execFileSync(binary, ["migrate", "up", `--hooksDir=${emptyHooks}`, ...common], { stdio: "pipe" });
-  execFileSync(
-    binary,
-    [
-      "superuser",
-      "upsert",
-      SUPERUSER.email,
-      SUPERUSER.password,
-      `--hooksDir=${emptyHooks}`,
-      ...common,
-    ],
-    { stdio: "pipe" },
-  );
+  prepareDataDir(binary, template, emptyHooks, migrationsDir);
 
   const targets: Target[] = [];
   for (const [name, hooksDir] of [
@@ -56,26 +43,7 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
   ] as const) {
     const dataDir = join(root, name);
     cpSync(template, dataDir, { recursive: true });
-    // served the way `npm start` and the deployment files serve it
-    const args = [HOOKS_POOL_ARG];
-    const options = { binary, dataDir, hooksDir, migrationsDir, args };
-    const instance = await startInstance(options);
-    const admin = new PocketBase(instance.url);
-    admin.autoCancellation(false);
-    await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
-    // One client IP plays many users here; production limits would measure the limiter instead.
-    await admin.settings.update({ rateLimits: { enabled: false } });
-    const target: Target = {
-      name,
-      instance,
-      admin,
-      restart: async () => {
-        await target.instance.stop();
-        target.instance = await startInstance(options);
-        target.admin.baseURL = target.instance.url;
-      },
-    };
-    targets.push(target);
+    targets.push(await startTarget(name, { binary, dataDir, hooksDir, migrationsDir }));
   }
   return {
     targets,
@@ -84,6 +52,50 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Applies the migrations of `migrationsDir` to a new data dir and adds the bench superuser. */
+function prepareDataDir(
+  binary: string,
+  dataDir: string,
+  hooksDir: string,
+  migrationsDir: string,
+): void {
+  const common = [
+    `--dir=${dataDir}`,
+    `--migrationsDir=${migrationsDir}`,
+    `--hooksDir=${hooksDir}`,
+    "--hooksWatch=false",
+  ];
+  execFileSync(binary, ["migrate", "up", ...common], { stdio: "pipe" });
+  execFileSync(binary, ["superuser", "upsert", SUPERUSER.email, SUPERUSER.password, ...common], {
+    stdio: "pipe",
+  });
+}
+
+/** Serves a data dir the way `npm start` and the deployment files do, signed in as superuser. */
+async function startTarget(
+  name: Target["name"],
+  dirs: { binary: string; dataDir: string; hooksDir: string; migrationsDir: string },
+): Promise<Target> {
+  const options = { ...dirs, args: [HOOKS_POOL_ARG] };
+  const instance = await startInstance(options);
+  const admin = new PocketBase(instance.url);
+  admin.autoCancellation(false);
+  await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
+  // One client IP plays many users here; production limits would measure the limiter instead.
+  await admin.settings.update({ rateLimits: { enabled: false } });
+  const target: Target = {
+    name,
+    instance,
+    admin,
+    restart: async () => {
+      await target.instance.stop();
+      target.instance = await startInstance(options);
+      target.admin.baseURL = target.instance.url;
+    },
+  };
+  return target;
 }
 
 /**
@@ -99,32 +111,14 @@ export async function startBareTarget(): Promise<{ target: Target; stop: () => P
   const emptyMigrations = join(root, "no-migrations");
   mkdirSync(emptyHooks);
   mkdirSync(emptyMigrations);
-  const common = [`--dir=${dataDir}`, `--migrationsDir=${emptyMigrations}`, "--hooksWatch=false"];
-  execFileSync(binary, ["migrate", "up", `--hooksDir=${emptyHooks}`, ...common], { stdio: "pipe" });
-  execFileSync(
-    binary,
-    [
-      "superuser",
-      "upsert",
-      SUPERUSER.email,
-      SUPERUSER.password,
-      `--hooksDir=${emptyHooks}`,
-      ...common,
-    ],
-    { stdio: "pipe" },
-  );
-  const options = {
+  prepareDataDir(binary, dataDir, emptyHooks, emptyMigrations);
+  const target = await startTarget("bare", {
     binary,
     dataDir,
     hooksDir: emptyHooks,
     migrationsDir: emptyMigrations,
-    args: [HOOKS_POOL_ARG],
-  };
-  const instance = await startInstance(options);
-  const admin = new PocketBase(instance.url);
-  admin.autoCancellation(false);
-  await admin.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
-  await admin.settings.update({ rateLimits: { enabled: false } });
+  });
+  const admin = target.admin;
   const users = await admin.collections.getOne("users");
   const rooms = await admin.collections.create({
     name: "rooms",
@@ -161,16 +155,6 @@ export async function startBareTarget(): Promise<{ target: Target; stop: () => P
       "room.room_members_via_room.user ?= @request.auth.id",
     indexes: ["CREATE INDEX idx_bare_messages_room ON messages (room, created)"],
   });
-  const target: Target = {
-    name: "bare",
-    instance,
-    admin,
-    restart: async () => {
-      await target.instance.stop();
-      target.instance = await startInstance(options);
-      target.admin.baseURL = target.instance.url;
-    },
-  };
   return {
     target,
     stop: async () => {
