@@ -4114,8 +4114,16 @@ function fanOut(app, roomId, batch) {
   }
 }
 function publishToUser(app, userId, event) {
-  const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
-  sendTo(app, indexKey.feed(userId), message);
+  publishToUserJson(app, userId, () => JSON.stringify(event));
+}
+function publishToUserJson(app, userId, json) {
+  const key = indexKey.feed(userId);
+  if (clientsOf(app, key).length === 0) return;
+  sendTo(app, key, new SubscriptionMessage({ name: FEED_TOPIC, data: json() }));
+}
+function withRecord(head, record3) {
+  const text2 = typeof record3 === "string" ? record3 : JSON.stringify(record3);
+  return `${JSON.stringify(head).slice(0, -1)},"record":${text2}}`;
 }
 function publishTyping(app, roomId, userId, at) {
   const own = new Set(idsOf(app, indexKey.user(userId)));
@@ -4131,13 +4139,12 @@ function publishTyping(app, roomId, userId, at) {
 }
 function publishMessage(app, message, action, recordText) {
   const room = message.getString("room");
-  publishRoomJson(app, room, true, () => {
-    const head = JSON.stringify({ type: "message", action, room });
-    return `${head.slice(0, -1)},"record":${recordText ?? JSON.stringify(message)}}`;
-  });
-}
-function recordJson(record3) {
-  return JSON.parse(JSON.stringify(record3));
+  publishRoomJson(
+    app,
+    room,
+    true,
+    () => withRecord({ type: "message", action, room }, recordText ?? message)
+  );
 }
 function changed(record3, field) {
   return record3.getString(field) !== record3.original().getString(field);
@@ -4180,11 +4187,11 @@ function onRecordChange(e, action) {
       membershipChanged(app, record3, action);
       break;
     case "notifications":
-      publishToUser(app, record3.getString("recipient"), {
-        type: "notification",
-        action,
-        record: recordJson(record3)
-      });
+      publishToUserJson(
+        app,
+        record3.getString("recipient"),
+        () => withRecord({ type: "notification", action }, record3)
+      );
       break;
     case "blocks":
       reauthorizeUser(app, record3.getString("blocker"));
@@ -4223,7 +4230,12 @@ function roomChanged(app, room, action) {
     return;
   }
   if (action === "update") {
-    publishRoom(app, room.id, { type: "room", action, room: room.id, record: recordJson(room) });
+    publishRoomJson(
+      app,
+      room.id,
+      true,
+      () => withRecord({ type: "room", action, room: room.id }, room)
+    );
   }
 }
 function membershipChanged(app, member, action) {

@@ -103,8 +103,32 @@ function fanOut(app: CoreApp, roomId: string, batch: readonly Pending[]): void {
 
 /** An event for one user's own connections. */
 export function publishToUser(app: CoreApp, userId: string, event: RealtimeEvent): void {
-  const message = new SubscriptionMessage({ name: FEED_TOPIC, data: JSON.stringify(event) });
-  sendTo(app, indexKey.feed(userId), message);
+  publishToUserJson(app, userId, () => JSON.stringify(event));
+}
+
+/** publishToUser() with the event's JSON made only if the user has a feed connection. */
+function publishToUserJson(app: CoreApp, userId: string, json: () => string): void {
+  const key = indexKey.feed(userId);
+  if (clientsOf(app, key).length === 0) return;
+  sendTo(app, key, new SubscriptionMessage({ name: FEED_TOPIC, data: json() }));
+}
+
+/** The events that carry a record, without it (each member of the union on its own). */
+type RecordEventHead =
+  Extract<RealtimeEvent, { record?: unknown }> extends infer E
+    ? E extends unknown
+      ? Omit<E, "record">
+      : never
+    : never;
+
+/**
+ * The JSON of an event carrying a record in its public form (hidden fields left out, as the
+ * records API answers a member), built around the record's JSON instead of parsing it back into
+ * an object to serialize the whole event again. `record` may be that JSON already.
+ */
+function withRecord(head: RecordEventHead, record: core.Record | string): string {
+  const text = typeof record === "string" ? record : JSON.stringify(record);
+  return `${JSON.stringify(head).slice(0, -1)},"record":${text}}`;
 }
 
 /**
@@ -135,16 +159,9 @@ export function publishMessage(
   recordText?: string,
 ): void {
   const room = message.getString("room");
-  publishRoomJson(app, room, true, () => {
-    // the shape of a `message` RealtimeEvent, its record as the records API answers a member
-    const head = JSON.stringify({ type: "message", action, room });
-    return `${head.slice(0, -1)},"record":${recordText ?? JSON.stringify(message)}}`;
-  });
-}
-
-function recordJson(record: core.Record): Record<string, unknown> {
-  // the record's public form (hidden fields left out), as the records API answers a member
-  return JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+  publishRoomJson(app, room, true, () =>
+    withRecord({ type: "message", action, room }, recordText ?? message),
+  );
 }
 
 function changed(record: core.Record, field: string): boolean {
@@ -190,11 +207,9 @@ export function onRecordChange(e: core.RecordEvent, action: Action): void {
       membershipChanged(app, record, action);
       break;
     case "notifications":
-      publishToUser(app, record.getString("recipient"), {
-        type: "notification",
-        action,
-        record: recordJson(record),
-      });
+      publishToUserJson(app, record.getString("recipient"), () =>
+        withRecord({ type: "notification", action }, record),
+      );
       break;
     case "blocks":
       // presence of each other, and typing in their DM, end with the block
@@ -237,7 +252,9 @@ function roomChanged(app: CoreApp, room: core.Record, action: Action): void {
     return;
   }
   if (action === "update") {
-    publishRoom(app, room.id, { type: "room", action, room: room.id, record: recordJson(room) });
+    publishRoomJson(app, room.id, true, () =>
+      withRecord({ type: "room", action, room: room.id }, room),
+    );
   }
 }
 
