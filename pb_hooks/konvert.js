@@ -3793,7 +3793,13 @@ var indexKey = {
   /** connections watching the user's presence */
   presence: (userId) => `rt:p:${userId}`,
   /** every connection of the user holding any of our topics (for re-authorization) */
-  user: (userId) => `rt:u:${userId}`
+  user: (userId) => `rt:u:${userId}`,
+  /** every key of a room: what a connection that loses the room must leave */
+  ofRoom: (roomId) => [
+    indexKey.open(roomId),
+    indexKey.list(roomId),
+    indexKey.typing(roomId)
+  ]
 };
 var INDEX_PREFIX = "rt:";
 var collectionHolders = (collection) => `rt:c:${collection}`;
@@ -4031,8 +4037,7 @@ function reauthorizeUser(app, userId, lostRooms = []) {
   const key = indexKey.user(userId);
   const ids = idsOf(app, key);
   if (lostRooms.length > 0 && ids.length > 0) {
-    const keys2 = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
-    leave2(app, keys2, ids);
+    leave2(app, lostRooms.flatMap(indexKey.ofRoom), ids);
   }
   for (const client of clientsOf(app, key)) {
     if (client.isDiscarded()) place(app, client, []);
@@ -4047,9 +4052,8 @@ function reauthorizeUser(app, userId, lostRooms = []) {
   }
 }
 function reauthorizeRoom(app, roomId) {
-  const keys2 = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
   const users = /* @__PURE__ */ new Set();
-  for (const key of keys2) {
+  for (const key of indexKey.ofRoom(roomId)) {
     const ids = idsOf(app, key);
     for (const client of clientsOf(app, key)) {
       const user = userOf(client);

@@ -57,6 +57,12 @@ export const indexKey = {
   presence: (userId: string) => `rt:p:${userId}`,
   /** every connection of the user holding any of our topics (for re-authorization) */
   user: (userId: string) => `rt:u:${userId}`,
+  /** every key of a room: what a connection that loses the room must leave */
+  ofRoom: (roomId: string): string[] => [
+    indexKey.open(roomId),
+    indexKey.list(roomId),
+    indexKey.typing(roomId),
+  ],
 };
 
 export const INDEX_PREFIX = "rt:";

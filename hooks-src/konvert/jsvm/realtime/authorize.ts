@@ -185,8 +185,7 @@ export function reauthorizeUser(
   const key = indexKey.user(userId);
   const ids = idsOf(app, key);
   if (lostRooms.length > 0 && ids.length > 0) {
-    const keys = lostRooms.flatMap((r) => [indexKey.open(r), indexKey.list(r), indexKey.typing(r)]);
-    leave(app, keys, ids);
+    leave(app, lostRooms.flatMap(indexKey.ofRoom), ids);
   }
   for (const client of clientsOf(app, key)) {
     if (client.isDiscarded()) place(app, client, []);
@@ -205,9 +204,8 @@ export function reauthorizeUser(
 
 /** Re-decides every connection in a room's keys (the room was deleted). */
 export function reauthorizeRoom(app: CoreApp, roomId: string): void {
-  const keys = [indexKey.open(roomId), indexKey.list(roomId), indexKey.typing(roomId)];
   const users = new Set<string>();
-  for (const key of keys) {
+  for (const key of indexKey.ofRoom(roomId)) {
     const ids = idsOf(app, key);
     for (const client of clientsOf(app, key)) {
       const user = userOf(client);
