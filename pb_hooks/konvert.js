@@ -2843,9 +2843,11 @@ function speedPending(app, userId) {
 
 // hooks-src/konvert/jsvm/room-seq.ts
 function latestSeq(app, roomId) {
-  return sqlNumber(app, "SELECT COALESCE(MAX(seq), 0) AS v FROM messages WHERE room = {:room}", {
-    room: roomId
-  });
+  return sqlNumber(
+    app,
+    "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = {:room}), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = {:room})) AS v",
+    { room: roomId }
+  );
 }
 function markAllRead2(tx, membership, roomId) {
   membership.set("readSeq", latestSeq(tx, roomId));
@@ -5114,7 +5116,8 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
   CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
-    COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0) - mem.readSeq
+    MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
+      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0)) - mem.readSeq
     - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
     - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
         AND d.author != {:me})
