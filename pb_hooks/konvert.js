@@ -4018,9 +4018,9 @@ function subscribe(e) {
   }
   let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
   e.subscriptions = allowedSubscriptions(requested, grants);
+  if (userId !== "") place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
   e.next();
   if (userId === "") return;
-  place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
   const again = grantsFor(e.app, userId, requested);
   if (grantsKey(again) !== grantsKey(grants)) {
     grants = again;

@@ -144,9 +144,11 @@ function subscribe(e: core.RealtimeSubscribeRequestEvent): void {
   }
   let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
   e.subscriptions = allowedSubscriptions(requested, grants);
+  // filed before PocketBase answers the subscribe request: a client that sends right after
+  // its subscription was confirmed must hear the answer's events
+  if (userId !== "") place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
   e.next();
   if (userId === "") return;
-  place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
   // A right revoked while the grants above were read would be missed by the revoker, which
   // looks at the keys recorded before this connection was placed: read them again after
   // placing, and settle on what the database says now.
