@@ -8,8 +8,8 @@ var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
     return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
+  } catch (e2) {
+    throw err = [e2], e2;
   }
 };
 var __export = (target2, all) => {
@@ -341,13 +341,13 @@ var init_polyval = __esm({
         abytes(data);
         data = copyBytes(data);
         const b32 = u32(data);
-        const blocks = Math.floor(data.length / BLOCK_SIZE);
+        const blocks2 = Math.floor(data.length / BLOCK_SIZE);
         const left = data.length % BLOCK_SIZE;
-        for (let i = 0; i < blocks; i++) {
+        for (let i = 0; i < blocks2; i++) {
           this._updateBlock(swap8IfBE(b32[i * 4 + 0]), swap8IfBE(b32[i * 4 + 1]), swap8IfBE(b32[i * 4 + 2]), swap8IfBE(b32[i * 4 + 3]));
         }
         if (left) {
-          ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
+          ZEROS16.set(data.subarray(blocks2 * BLOCK_SIZE));
           this._updateBlock(swap8IfBE(ZEROS32[0]), swap8IfBE(ZEROS32[1]), swap8IfBE(ZEROS32[2]), swap8IfBE(ZEROS32[3]));
           clean(ZEROS32);
         }
@@ -393,12 +393,12 @@ var init_polyval = __esm({
         data = copyBytes(data);
         const b32 = u32(data);
         const left = data.length % BLOCK_SIZE;
-        const blocks = Math.floor(data.length / BLOCK_SIZE);
-        for (let i = 0; i < blocks; i++) {
+        const blocks2 = Math.floor(data.length / BLOCK_SIZE);
+        for (let i = 0; i < blocks2; i++) {
           this._updateBlock(swap8IfLE(b32[i * 4 + 3]), swap8IfLE(b32[i * 4 + 2]), swap8IfLE(b32[i * 4 + 1]), swap8IfLE(b32[i * 4 + 0]));
         }
         if (left) {
-          ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
+          ZEROS16.set(data.subarray(blocks2 * BLOCK_SIZE));
           this._updateBlock(swap8IfLE(ZEROS32[3]), swap8IfLE(ZEROS32[2]), swap8IfLE(ZEROS32[1]), swap8IfLE(ZEROS32[0]));
           clean(ZEROS32);
         }
@@ -1561,60 +1561,293 @@ var init_aes = __esm({
 // hooks-src/konvert/index.ts
 var index_exports = {};
 __export(index_exports, {
-  account: () => account_exports,
-  achievements: () => routes_exports,
-  blocks: () => blocks_exports,
-  clock: () => clock_exports,
-  compatAchievements: () => achievements_exports,
-  compatAuth: () => auth_exports,
-  compatCors: () => cors_exports,
-  compatDms: () => dms_exports2,
-  compatKeys: () => keys_exports,
-  compatMessages: () => messages_exports2,
-  compatModeration: () => moderation_exports2,
-  compatPeople: () => people_exports,
-  compatPolls: () => polls_exports2,
-  compatProfile: () => profile_exports,
-  compatRooms: () => rooms_exports2,
-  compatSearch: () => search_exports2,
-  compatStorage: () => storage_exports,
-  compatUsers: () => users_exports2,
-  dms: () => dms_exports,
-  e2ee: () => e2ee_exports,
-  favorites: () => favorites_exports,
-  friends: () => friends_exports,
-  history: () => history_exports,
-  housekeeping: () => housekeeping_exports,
-  importBulk: () => import_bulk_exports,
-  importer: () => import_exports,
-  listGuard: () => list_guard_exports,
-  memberPrivacy: () => member_privacy_exports,
-  membership: () => membership_exports,
-  messages: () => messages_exports,
-  moderation: () => moderation_exports,
-  notifications: () => notifications_exports,
-  passwordResets: () => password_resets_exports,
-  polls: () => polls_exports,
-  presence: () => presence_exports,
-  profiles: () => profiles_exports,
-  rateLimit: () => rate_limit_exports,
-  reactions: () => reactions_exports,
-  readState: () => read_state_exports,
-  realtime: () => hooks_exports,
-  roomAdmin: () => room_admin_exports,
-  roomList: () => room_list_exports,
-  rooms: () => rooms_exports,
-  search: () => search_exports,
-  typing: () => typing_exports,
-  users: () => users_exports,
-  wal: () => wal_exports
+  account: () => account,
+  achievements: () => achievements,
+  blocks: () => blocks,
+  clock: () => clock,
+  compatAchievements: () => compatAchievements,
+  compatAuth: () => compatAuth,
+  compatCors: () => compatCors,
+  compatDms: () => compatDms,
+  compatKeys: () => compatKeys,
+  compatMessages: () => compatMessages,
+  compatModeration: () => compatModeration,
+  compatPeople: () => compatPeople,
+  compatPolls: () => compatPolls,
+  compatProfile: () => compatProfile,
+  compatRooms: () => compatRooms,
+  compatSearch: () => compatSearch,
+  compatStorage: () => compatStorage,
+  compatUsers: () => compatUsers,
+  dms: () => dms,
+  e2ee: () => e2ee,
+  favorites: () => favorites,
+  friends: () => friends,
+  history: () => history,
+  housekeeping: () => housekeeping2,
+  importBulk: () => importBulk,
+  importer: () => importer,
+  listGuard: () => listGuard,
+  memberPrivacy: () => memberPrivacy,
+  membership: () => membership,
+  messages: () => messages2,
+  moderation: () => moderation,
+  notifications: () => notifications,
+  passwordResets: () => passwordResets,
+  polls: () => polls,
+  presence: () => presence,
+  profiles: () => profiles,
+  rateLimit: () => rateLimit,
+  reactions: () => reactions,
+  readState: () => readState,
+  realtime: () => realtime,
+  roomAdmin: () => roomAdmin,
+  roomList: () => roomList,
+  rooms: () => rooms,
+  search: () => search4,
+  typing: () => typing,
+  users: () => users,
+  wal: () => wal
 });
 module.exports = __toCommonJS(index_exports);
+
+// hooks-src/konvert/rules/error-codes.ts
+var e = (status, field, message) => ({ status, field, message });
+var ERRORS = {
+  // the caller
+  "auth.required": e(401, "", "Sign in to continue."),
+  "user.not_found": e(404, "", "User not found."),
+  "user.banned": e(403, "", "While banned you can only use the jail room."),
+  "user.muted": e(403, "", "You are muted."),
+  // generic input problems (the message names the problem; the field is the one sent)
+  "input.invalid": e(400, "body", "The request is not valid."),
+  "input.required": e(400, "body", "A required field is missing."),
+  // rooms
+  "room.not_found": e(404, "", "Room not found."),
+  "room.not_member": e(403, "", "You are not a member of this room."),
+  "room.muted": e(403, "", "You are muted in this room."),
+  "room.create.banned": e(403, "", "Banned users cannot create rooms."),
+  "room.create.type": e(
+    400,
+    "type",
+    "Room type must be 'public' or 'private'; direct messages and favorites have their own actions."
+  ),
+  "room.create.public_admin_only": e(400, "type", "Only admins can create public rooms."),
+  "room.name.required": e(400, "name", "Room name is required."),
+  "room.name.too_long": e(400, "name", "Room name is too long."),
+  "room.members.invalid": e(400, "memberIds", "Members must be given as a list of user ids."),
+  "room.members.blocked": e(400, "memberIds", "You cannot invite this user."),
+  "room.join.private": e(
+    400,
+    "room",
+    "Only public rooms can be joined; private rooms need an invitation from a member."
+  ),
+  "room.invite.not_shared": e(400, "userId", "Nobody can be invited into this room."),
+  "room.invite.self": e(400, "userId", "You cannot invite yourself."),
+  "room.invite.not_member": e(403, "", "You are not a member of this room."),
+  "room.invite.blocked": e(403, "userId", "You cannot invite this user."),
+  "room.invite.already_member": e(409, "userId", "This user is already a member."),
+  "room.leave.favorites": e(400, "room", "Favorites cannot be left."),
+  "room.leave.dm": e(400, "room", "Hide a direct conversation instead of leaving it."),
+  "room.leave.jail": e(400, "room", "The jail room cannot be left while banned."),
+  "room.remove.not_member": e(400, "userId", "This user is not a member of the room."),
+  "room.remove.self": e(400, "userId", "Use leave to remove yourself."),
+  "room.remove.owner": e(403, "userId", "The room owner cannot be removed."),
+  "room.remove.forbidden": e(
+    403,
+    "",
+    "Only the room owner, room admins, moderators and admins can remove members."
+  ),
+  "room.delete.system": e(403, "", "This room cannot be deleted."),
+  "room.delete.forbidden": e(
+    403,
+    "",
+    "Only the room owner, moderators and admins can delete a room."
+  ),
+  "room.pin.not_member": e(403, "", "Only members can pin messages in this room."),
+  "room.pin.forbidden": e(
+    403,
+    "",
+    "Only the room owner, VIPs, moderators and admins can pin messages."
+  ),
+  "room.pin.not_in_room": e(400, "messageId", "The message is not in this room."),
+  "room.unpin.nothing_pinned": e(400, "messageId", "Nothing is pinned in this room."),
+  "room.unpin.not_pinned": e(400, "messageId", "This message is not pinned."),
+  // messages
+  "message.not_found": e(404, "", "Message not found."),
+  "message.content.empty": e(400, "content", "A message cannot be empty."),
+  "message.content.invalid": e(400, "content", "Message content must be text."),
+  "message.invalid": e(400, "body", "The message is not valid."),
+  "message.reply.other_room": e(
+    400,
+    "replyTo",
+    "You can only reply to a message of the same room."
+  ),
+  "message.edit.not_author": e(403, "", "Only the author can edit a message."),
+  "message.edit.poll": e(400, "content", "Polls cannot be edited."),
+  "message.delete.forbidden": e(
+    403,
+    "",
+    "Only the author, the room owner, moderators and admins can delete this message."
+  ),
+  "message.forward.poll": e(400, "id", "Polls cannot be forwarded."),
+  "reaction.emoji.invalid": e(400, "emoji", "Reactions must be a single emoji."),
+  // direct messages
+  "dm.blocked": e(403, "", "You cannot write to this user."),
+  "dm.open.self": e(400, "userId", "You cannot start a conversation with yourself."),
+  "dm.open.forbidden": e(403, "", "You cannot start a conversation with this user."),
+  "dm.hide.not_yours": e(400, "id", "This is not one of your conversations."),
+  // polls
+  "poll.not_found": e(404, "", "Poll not found."),
+  "poll.closed": e(400, "poll", "This poll is closed."),
+  "poll.option.invalid": e(400, "options", "There is no such option."),
+  "poll.invalid": e(400, "poll", "The poll is not valid."),
+  // people
+  "friend.self": e(400, "userId", "You cannot send a friend request to yourself."),
+  "friend.forbidden": e(403, "", "You cannot send a friend request to this user."),
+  "friend.blocked": e(403, "", "You cannot become friends with this user."),
+  "friend.already": e(400, "userId", "You are already friends."),
+  "friend.request.pending": e(
+    400,
+    "userId",
+    "You have already sent a friend request to this user."
+  ),
+  "friend.request.not_found": e(404, "", "Friend request not found."),
+  "friend.request.not_recipient": e(403, "", "Only the recipient can answer this request."),
+  "friend.request.handled": e(400, "id", "This request was already handled."),
+  "friend.not_friends": e(400, "id", "You are not friends with this user."),
+  "notification.not_found": e(404, "", "Notification not found."),
+  "block.self": e(400, "id", "You cannot block yourself."),
+  "block.already": e(400, "id", "You have already blocked this user."),
+  "block.not_blocked": e(400, "id", "This user is not blocked."),
+  // moderation and accounts
+  "moderation.banned": e(403, "", "While banned you cannot moderate."),
+  "moderation.staff_only": e(403, "", "Only moderators and admins can do this."),
+  "moderation.admin_only": e(403, "", "Only admins can change roles."),
+  "moderation.self": e(403, "", "You cannot moderate yourself."),
+  "moderation.admin_target": e(403, "", "Moderators cannot moderate admins."),
+  "moderation.vip": e(403, "", "VIP users cannot be banned."),
+  "moderation.not_banned": e(400, "id", "This user is not banned."),
+  "moderation.not_muted": e(400, "id", "This user is not muted."),
+  "moderation.hours.invalid": e(400, "hours", "The duration must be a whole number of hours."),
+  "moderation.reason.invalid": e(400, "reason", "Reason must be text."),
+  "moderation.role.invalid": e(400, "role", "Role must be one of: user, vip, moderator, admin."),
+  "moderation.last_admin": e(400, "role", "The last admin cannot be demoted or deleted."),
+  "account.delete.admin_only": e(403, "", "Only admins can delete accounts."),
+  "account.delete.last_admin": e(403, "", "The last admin cannot be demoted or deleted."),
+  "account.already_deleted": e(400, "id", "This account is already deleted."),
+  // achievements
+  "achievement.not_found": e(404, "", "Achievement not found."),
+  "achievement.not_claimable": e(
+    403,
+    "",
+    "This achievement is awarded by the server and cannot be claimed."
+  ),
+  // end-to-end encryption material
+  "e2ee.public_key.required": e(400, "publicKey", "A public key is required."),
+  "e2ee.public_key.invalid": e(400, "publicKey", "The public key must be base64, PEM or JWK text."),
+  "e2ee.keys.invalid": e(400, "encryptedKeys", "Wrapped keys must map member ids to keys."),
+  "e2ee.keys.empty": e(400, "encryptedKeys", "No wrapped keys were given."),
+  "e2ee.keys.not_member": e(400, "encryptedKeys", "A key is for someone who is not a member."),
+  "e2ee.keys.forbidden": e(
+    403,
+    "",
+    "Only the room owner, moderators and admins can distribute room keys."
+  ),
+  // sign-up
+  "signup.username.required": e(400, "username", "Username is required."),
+  "signup.username.length": e(400, "username", "Username must be 3–32 characters long."),
+  "signup.username.chars": e(
+    400,
+    "username",
+    "Username may contain only Latin letters, digits, '_' and '-'."
+  ),
+  "signup.username.taken": e(400, "username", "This username is already taken."),
+  "signup.password.required": e(400, "password", "Password is required."),
+  "signup.password.short": e(400, "password", "Password must be at least 8 characters long.")
+};
+var ERROR_CODES = Object.keys(ERRORS);
+function problem(code, message, field) {
+  const p = { code, message: message ?? ERRORS[code].message };
+  return field === void 0 ? p : { ...p, field };
+}
+
+// hooks-src/konvert/actions/errors.ts
+var ActionError = class {
+  constructor(code, status, message, field) {
+    this.code = code;
+    this.status = status;
+    this.message = message;
+    this.field = field;
+  }
+  code;
+  status;
+  message;
+  field;
+  /** A brand, so the check below does not depend on which VM's class made the error. */
+  konvertAction = true;
+};
+function fail(code, message, field) {
+  const p = typeof code === "string" ? { code, message, field } : code;
+  const entry = ERRORS[p.code];
+  throw new ActionError(p.code, entry.status, p.message ?? entry.message, p.field ?? entry.field);
+}
+function refuseIf(p) {
+  if (p !== null) fail(p);
+}
+function asActionError(err) {
+  if (err instanceof ActionError) return err;
+  const e2 = err;
+  return typeof e2 === "object" && e2 !== null && e2.konvertAction === true ? err : null;
+}
+function typedErrorBody(err) {
+  const data = err.field === "" ? {} : { [err.field]: { code: err.code, message: err.message } };
+  return { status: err.status, message: err.message, code: err.code, data };
+}
+
+// hooks-src/konvert/actions/typed.ts
+function isRequestEvent(value) {
+  return typeof value?.json === "function";
+}
+function inBatch(e2) {
+  try {
+    return e2.requestInfo().context === "batch";
+  } catch {
+    return false;
+  }
+}
+function answering(fn) {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      const failure = asActionError(err);
+      const e2 = args[0];
+      if (failure === null || !isRequestEvent(e2)) throw err;
+      if (inBatch(e2)) {
+        const key = failure.field === "" ? "code" : failure.field;
+        throw new ApiError(failure.status, failure.message, {
+          [key]: new ValidationError(failure.code, failure.message)
+        });
+      }
+      e2.json(failure.status, typedErrorBody(failure));
+      return void 0;
+    }
+  };
+}
+function typedRoutes(module2) {
+  const wrapped = {};
+  for (const [name, value] of Object.entries(module2)) {
+    wrapped[name] = typeof value === "function" ? answering(value) : value;
+  }
+  return wrapped;
+}
 
 // hooks-src/konvert/jsvm/users.ts
 var users_exports = {};
 __export(users_exports, {
   onSignupRequest: () => onSignupRequest,
+  signUp: () => signUp,
   usernameTaken: () => usernameTaken
 });
 
@@ -1653,22 +1886,33 @@ var USERNAME_MIN = 3;
 var USERNAME_MAX = 32;
 var PASSWORD_MIN = 8;
 var USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
-function usernameProblem(username) {
-  if (typeof username !== "string" || username.length === 0) return "Username is required.";
-  if (username.length < USERNAME_MIN || username.length > USERNAME_MAX) {
-    return `Username must be ${USERNAME_MIN}–${USERNAME_MAX} characters long.`;
+function usernameCheck(username) {
+  if (typeof username !== "string" || username.length === 0) {
+    return problem("signup.username.required");
   }
-  if (!USERNAME_PATTERN.test(username)) {
-    return "Username may contain only Latin letters, digits, '_' and '-'.";
+  if (username.length < USERNAME_MIN || username.length > USERNAME_MAX) {
+    return problem(
+      "signup.username.length",
+      `Username must be ${USERNAME_MIN}–${USERNAME_MAX} characters long.`
+    );
+  }
+  if (!USERNAME_PATTERN.test(username)) return problem("signup.username.chars");
+  return null;
+}
+function passwordCheck(password) {
+  if (typeof password !== "string" || password.length === 0) {
+    return problem("signup.password.required");
+  }
+  if (password.length < PASSWORD_MIN) {
+    return problem(
+      "signup.password.short",
+      `Password must be at least ${PASSWORD_MIN} characters long.`
+    );
   }
   return null;
 }
 function passwordProblem(password) {
-  if (typeof password !== "string" || password.length === 0) return "Password is required.";
-  if (password.length < PASSWORD_MIN) {
-    return `Password must be at least ${PASSWORD_MIN} characters long.`;
-  }
-  return null;
+  return passwordCheck(password)?.message ?? null;
 }
 var SIGNUP_FIELDS = [
   "email",
@@ -1683,104 +1927,86 @@ var SIGNUP_TEXT_FIELDS = SIGNUP_FIELDS.filter(
   (f) => f !== "emailVisibility"
 );
 
-// hooks-src/konvert/jsvm/errors.ts
-function badRequest(field, message) {
-  throw new BadRequestError(message, { [field]: new ValidationError("invalid_" + field, message) });
-}
-function forbidden(message) {
-  throw new ForbiddenError(message);
-}
-function notFound(message) {
-  throw new NotFoundError(message);
-}
-function conflict(message) {
-  throw new ApiError(409, message);
-}
-function refuse(field, problem) {
-  if (problem !== null) badRequest(field, problem);
-}
-function deny(problem) {
-  if (problem !== null) forbidden(problem);
-}
-
 // hooks-src/konvert/jsvm/http.ts
-function bodyOf(e) {
-  return e.requestInfo().body;
+function bodyOf(e2) {
+  return e2.requestInfo().body;
 }
-function pathParam(e, name) {
-  return e.request.pathValue(name);
+function pathParam(e2, name) {
+  return e2.request.pathValue(name);
 }
 function requiredString(body, field) {
   const value = body[field];
-  if (typeof value !== "string" || value === "") {
-    throw new BadRequestError(`Missing ${field}.`, {
-      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`)
-    });
-  }
+  if (typeof value !== "string" || value === "") fail("input.required", `Missing ${field}.`, field);
   return value;
 }
 function flag(body, field) {
   return body[field] === true;
 }
-function requestEventOf(e) {
-  return e.requestEvent;
+function requestEventOf(e2) {
+  return e2.requestEvent;
 }
-function answerNow(e, status, value) {
-  if (e.request.url.query().get("fields") !== "") return null;
+function answerNow(e2, status, value) {
+  if (e2.request.url.query().get("fields") !== "") return null;
   const body = JSON.stringify(value);
-  const headers = e.response.header();
+  const headers = e2.response.header();
   headers.set("Content-Type", "application/json");
   headers.set("Content-Length", String(toBytes(body).length));
-  e.blob(status, "application/json", body);
-  e.flush();
+  e2.blob(status, "application/json", body);
+  e2.flush();
   return body;
 }
 
 // hooks-src/konvert/jsvm/raw-body.ts
-function bodyAsSent(e) {
-  const inner = requestEventOf(e);
+function bodyAsSent(e2) {
+  const inner = requestEventOf(e2);
   const request = inner?.request;
-  if (!request) return e.requestInfo().body;
+  if (!request) return e2.requestInfo().body;
   const type = request.header.get("Content-Type").toLowerCase();
   let text2 = "";
   if (type.startsWith("multipart/")) text2 = request.formValue("@jsonPayload");
   else if (type === "" || type.startsWith("application/json")) text2 = toString(request.body, 0);
   if (text2.trim() === "") return null;
   try {
-    const parsed = JSON.parse(text2);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : null;
+    const parsed2 = JSON.parse(text2);
+    return typeof parsed2 === "object" && parsed2 !== null && !Array.isArray(parsed2) ? parsed2 : null;
   } catch {
     return null;
   }
 }
 
 // hooks-src/konvert/jsvm/users.ts
-function onSignupRequest(e) {
-  if (e.hasSuperuserAuth()) {
-    e.next();
+function signUp(app, input, save) {
+  const { record: record3 } = input;
+  const username = record3.getString("username");
+  refuseIf(usernameCheck(username));
+  refuseIf(passwordCheck(input.password));
+  if (usernameTaken(app, username)) fail("signup.username.taken");
+  app.runInTransaction((tx) => {
+    record3.set("role", roleForNewAccount(tx.countRecords("users")));
+    record3.set("status", input.startsSession ? "online" : "offline");
+    if (input.startsSession) record3.set("lastActiveAt", new DateTime());
+    save(tx);
+  });
+}
+function onSignupRequest(e2) {
+  if (e2.hasSuperuserAuth()) {
+    e2.next();
     return;
   }
-  const body = e.requestInfo().body;
-  const sent = bodyAsSent(e) ?? body;
+  const body = e2.requestInfo().body;
+  const sent = bodyAsSent(e2) ?? body;
   const extra = unexpectedFieldsProblem(sent, SIGNUP_FIELDS);
-  if (extra) badRequest(unexpectedFields(sent, SIGNUP_FIELDS)[0] ?? "body", extra);
+  if (extra) fail("input.invalid", extra, unexpectedFields(sent, SIGNUP_FIELDS)[0] ?? "body");
   const nonText = nonTextField(sent, SIGNUP_TEXT_FIELDS);
-  if (nonText !== null) badRequest(nonText, `${nonText} must be text.`);
+  if (nonText !== null) fail("input.invalid", `${nonText} must be text.`, nonText);
   if ("emailVisibility" in sent && typeof sent["emailVisibility"] !== "boolean") {
-    badRequest("emailVisibility", "emailVisibility must be true or false.");
+    fail("input.invalid", "emailVisibility must be true or false.", "emailVisibility");
   }
-  const record3 = e.record;
-  const username = record3.getString("username");
-  const usernameIssue = usernameProblem(username);
-  if (usernameIssue) badRequest("username", usernameIssue);
-  const passwordIssue = passwordProblem(body["password"]);
-  if (passwordIssue) badRequest("password", passwordIssue);
-  if (usernameTaken(e.app, username)) badRequest("username", "This username is already taken.");
-  e.app.runInTransaction((tx) => {
-    record3.set("role", roleForNewAccount(tx.countRecords("users")));
-    record3.set("status", "offline");
-    e.app = tx;
-    e.next();
+  const password = body["password"];
+  const input = { record: e2.record, password, startsSession: false };
+  signUp(e2.app, input, (tx) => {
+    e2.app = tx;
+    e2.next();
   });
 }
 function usernameTaken(app, username) {
@@ -1790,6 +2016,7 @@ function usernameTaken(app, username) {
 // hooks-src/konvert/jsvm/rooms.ts
 var rooms_exports = {};
 __export(rooms_exports, {
+  createRoom: () => createRoom,
   onRoomCreateRequest: () => onRoomCreateRequest
 });
 
@@ -1798,23 +2025,27 @@ var ROOM_NAME_MAX = 100;
 var INITIAL_MEMBERS_MAX = 100;
 var ROOM_CREATE_FIELDS = ["name", "type", "memberIds"];
 function roomCreateProblem(name, type, callerRole) {
-  if (type !== "public" && type !== "private") {
-    return "Room type must be 'public' or 'private'; direct messages and favorites have their own actions.";
-  }
-  if (type === "public" && callerRole !== "admin") return "Only admins can create public rooms.";
-  if (typeof name !== "string" || name.trim().length === 0) return "Room name is required.";
+  if (type !== "public" && type !== "private") return problem("room.create.type");
+  if (type === "public" && callerRole !== "admin") return problem("room.create.public_admin_only");
+  if (typeof name !== "string" || name.trim().length === 0) return problem("room.name.required");
   if (name.trim().length > ROOM_NAME_MAX) {
-    return `Room name must be at most ${ROOM_NAME_MAX} characters long.`;
+    return problem(
+      "room.name.too_long",
+      `Room name must be at most ${ROOM_NAME_MAX} characters long.`
+    );
   }
   return null;
 }
 function initialMembersProblem(memberIds) {
   if (memberIds === void 0) return null;
   if (!Array.isArray(memberIds) || memberIds.some((id) => !isRecordId(id))) {
-    return "Members must be given as a list of user ids.";
+    return problem("room.members.invalid");
   }
   if (memberIds.length > INITIAL_MEMBERS_MAX) {
-    return `A room can be created with at most ${INITIAL_MEMBERS_MAX} invited members.`;
+    return problem(
+      "room.members.invalid",
+      `A room can be created with at most ${INITIAL_MEMBERS_MAX} invited members.`
+    );
   }
   return null;
 }
@@ -1822,46 +2053,43 @@ function isSharedRoom(room) {
   return (room.type === "public" || room.type === "private") && room.system === "";
 }
 function joinProblem(room) {
-  if (room.type !== "public" || room.system !== "") {
-    return "Only public rooms can be joined; private rooms need an invitation from a member.";
-  }
-  return null;
+  return room.type !== "public" || room.system !== "" ? problem("room.join.private") : null;
 }
 function inviteProblem(room, callerId, targetId) {
-  if (!isSharedRoom(room)) return "Nobody can be invited into this room.";
-  if (callerId === targetId) return "You cannot invite yourself.";
+  if (!isSharedRoom(room)) return problem("room.invite.not_shared");
+  if (callerId === targetId) return problem("room.invite.self");
   return null;
 }
 function leaveProblem(room) {
-  if (room.type === "favorites") return "Favorites cannot be left.";
-  if (room.type === "dm") return "Hide a direct conversation instead of leaving it.";
-  if (room.system === "jail") return "The jail room cannot be left while banned.";
+  if (room.type === "favorites") return problem("room.leave.favorites");
+  if (room.type === "dm") return problem("room.leave.dm");
+  if (room.system === "jail") return problem("room.leave.jail");
   return null;
 }
 function isStaff(role) {
   return role === "admin" || role === "moderator";
 }
 function deleteProblem(room, callerRole, memberRole) {
-  if (!isSharedRoom(room)) return "This room cannot be deleted.";
+  if (!isSharedRoom(room)) return problem("room.delete.system");
   if (memberRole === "owner" || isStaff(callerRole)) return null;
-  return "Only the room owner, moderators and admins can delete a room.";
+  return problem("room.delete.forbidden");
 }
 function pinProblem(callerRole, memberRole) {
   if (isStaff(callerRole)) return null;
-  if (memberRole === null) return "Only members can pin messages in this room.";
+  if (memberRole === null) return problem("room.pin.not_member");
   if (callerRole === "vip" || memberRole === "owner") return null;
-  return "Only the room owner, VIPs, moderators and admins can pin messages.";
+  return problem("room.pin.forbidden");
 }
 function removeProblem(callerRole, callerMemberRole, targetMemberRole) {
-  if (targetMemberRole === "owner") return "The room owner cannot be removed.";
+  if (targetMemberRole === "owner") return problem("room.remove.owner");
   if (isStaff(callerRole)) return null;
   if (callerMemberRole === "owner") return null;
   if (callerMemberRole === "admin" && targetMemberRole === "member") return null;
-  return "Only the room owner, room admins, moderators and admins can remove members.";
+  return problem("room.remove.forbidden");
 }
 function keyManagerProblem(callerRole, memberRole) {
   if (isStaff(callerRole) || memberRole === "owner") return null;
-  return "Only the room owner, moderators and admins can distribute room keys.";
+  return problem("e2ee.keys.forbidden");
 }
 function nextOwner(remaining) {
   const byAge = [...remaining].sort((a, b) => a.joined.localeCompare(b.joined));
@@ -1887,6 +2115,22 @@ __export(clock_exports, {
   realNowDate: () => realNowDate,
   realNowMs: () => realNowMs
 });
+
+// hooks-src/konvert/jsvm/errors.ts
+function badRequest(field, message) {
+  throw new BadRequestError(message, { [field]: new ValidationError("invalid_" + field, message) });
+}
+function forbidden(message) {
+  throw new ForbiddenError(message);
+}
+function notFound(message) {
+  throw new NotFoundError(message);
+}
+function refuse(field, problem2) {
+  if (problem2 !== null) badRequest(field, problem2);
+}
+
+// hooks-src/konvert/jsvm/clock.ts
 var OFFSET_KEY = "konvert.clock.offsetMs";
 var adjustable;
 function clockAdjustable() {
@@ -1937,13 +2181,13 @@ function initClock() {
     setOffset(ms);
   }
 }
-function onGetClock(e) {
-  guardClockRoute(e);
-  e.json(200, clockState());
+function onGetClock(e2) {
+  guardClockRoute(e2);
+  e2.json(200, clockState());
 }
-function onSetClock(e) {
-  guardClockRoute(e);
-  const { at, offsetMs } = bodyOf(e);
+function onSetClock(e2) {
+  guardClockRoute(e2);
+  const { at, offsetMs } = bodyOf(e2);
   if (typeof at === "string" && offsetMs === void 0) {
     const ms = Date.parse(at);
     if (!Number.isFinite(ms)) badRequest("at", "Not a date.");
@@ -1953,11 +2197,11 @@ function onSetClock(e) {
   } else {
     badRequest("at", "Send either {at: ISO date} or {offsetMs: number}.");
   }
-  e.json(200, clockState());
+  e2.json(200, clockState());
 }
-function guardClockRoute(e) {
+function guardClockRoute(e2) {
   if (!clockAdjustable()) notFound("The requested resource wasn't found.");
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
+  if (!e2.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
 }
 function clockState() {
   const offsetMs = clockOffsetMs();
@@ -1968,11 +2212,11 @@ function nowIso() {
 }
 
 // hooks-src/konvert/jsvm/access.ts
-function callerOf(e) {
-  if (!e.auth || e.auth.collection().name !== "users") {
-    throw new UnauthorizedError("Sign in to continue.");
+function callerOf(e2) {
+  if (!e2.auth || e2.auth.collection().name !== "users") {
+    return fail("auth.required");
   }
-  return e.auth;
+  return e2.auth;
 }
 function roleOf(user) {
   return asRole(user.getString("role"));
@@ -1985,9 +2229,9 @@ function findRoom(app, roomId) {
   try {
     room = app.findRecordById("rooms", roomId);
   } catch {
-    return notFound("Room not found.");
+    return fail("room.not_found");
   }
-  if (room.getString("deletedAt") !== "") notFound("Room not found.");
+  if (room.getString("deletedAt") !== "") fail("room.not_found");
   return room;
 }
 function factsOf(room) {
@@ -2003,30 +2247,30 @@ function findMembership(app, roomId, userId) {
     return null;
   }
 }
-function memberRoleOf(membership) {
-  return membership ? membership.getString("role") : null;
+function memberRoleOf(membership2) {
+  return membership2 ? membership2.getString("role") : null;
 }
 function assertNotConfined(user, room) {
   assertNotConfinedTo(user, room.getString("system"));
 }
 function assertNotConfinedTo(user, system) {
   if (isBanned(user) && system !== "jail") {
-    forbidden("While banned you can only use the jail room.");
+    fail("user.banned");
   }
 }
 function requireMembership(app, room, user) {
-  const membership = findMembership(app, room.id, user.id);
-  if (!membership) forbidden("You are not a member of this room.");
-  return membership;
+  const membership2 = findMembership(app, room.id, user.id);
+  if (!membership2) fail("room.not_member");
+  return membership2;
 }
 function findActiveUser(app, userId) {
   let user;
   try {
     user = app.findRecordById("users", userId);
   } catch {
-    return notFound("User not found.");
+    return fail("user.not_found");
   }
-  if (user.getString("deletedAt") !== "") notFound("User not found.");
+  if (user.getString("deletedAt") !== "") fail("user.not_found");
   return user;
 }
 function isBlockedEitherWay(app, a, b) {
@@ -2041,9 +2285,13 @@ var membership_exports = {};
 __export(membership_exports, {
   addMember: () => addMember,
   invite: () => invite,
+  inviteToRoom: () => inviteToRoom,
   join: () => join,
+  joinRoom: () => joinRoom,
   leave: () => leave,
-  remove: () => remove2
+  leaveRoom: () => leaveRoom,
+  remove: () => remove2,
+  removeFromRoom: () => removeFromRoom
 });
 
 // hooks-src/konvert/jsvm/member-privacy.ts
@@ -2063,13 +2311,13 @@ var MEMBERSHIP_OWNER_FIELDS = [
   "mutedUntil",
   "updated"
 ];
-function onMembershipEnrich(e) {
-  const viewer = e.requestInfo?.auth;
-  const record3 = e.record;
+function onMembershipEnrich(e2) {
+  const viewer = e2.requestInfo?.auth;
+  const record3 = e2.record;
   if (viewer && viewer.collection().name === "users" && viewer.id === record3.getString("user")) {
     record3.unhide(...MEMBERSHIP_OWNER_FIELDS);
   }
-  e.next();
+  e2.next();
 }
 
 // hooks-src/konvert/rules/achievements.ts
@@ -2367,27 +2615,27 @@ function maxOf(map) {
 function countersFrom(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
 }
-function statsFromHistory(history, stored) {
-  const days = [...new Set(history.localMinutes.map(dayOf))].sort();
-  const messagesSent = Object.values(history.messagesByType).reduce((a, b) => a + b, 0);
-  const dmDays = [...history.dmStartDays].sort();
+function statsFromHistory(history2, stored) {
+  const days = [...new Set(history2.localMinutes.map(dayOf))].sort();
+  const messagesSent = Object.values(history2.messagesByType).reduce((a, b) => a + b, 0);
+  const dmDays = [...history2.dmStartDays].sort();
   const perDay = /* @__PURE__ */ new Map();
   for (const day of dmDays) perDay.set(day, (perDay.get(day) ?? 0) + 1);
   const lastDmDay = dmDays[dmDays.length - 1];
   const counters = {
-    voice: history.messagesByType["voice"] ?? 0,
-    photos: history.messagesByType["image"] ?? 0,
-    files: history.messagesByType["file"] ?? 0,
-    replies: history.repliedTo,
-    pins: history.pins,
-    invited: Math.max(stored.counters.invited ?? 0, history.invitedAtLeast),
-    favorites: history.savedToFavorites,
-    groups: history.groups,
-    friends: history.friends,
-    bestMessage: history.bestMessage,
-    videosByRoom: topRooms({ ...history.videosByRoom }),
-    reactionsByRoom: topRooms(history.reactionsByRoom),
-    emojis: REACTION_EMOJIS.filter((e) => history.emojis.includes(e))
+    voice: history2.messagesByType["voice"] ?? 0,
+    photos: history2.messagesByType["image"] ?? 0,
+    files: history2.messagesByType["file"] ?? 0,
+    replies: history2.repliedTo,
+    pins: history2.pins,
+    invited: Math.max(stored.counters.invited ?? 0, history2.invitedAtLeast),
+    favorites: history2.savedToFavorites,
+    groups: history2.groups,
+    friends: history2.friends,
+    bestMessage: history2.bestMessage,
+    videosByRoom: topRooms({ ...history2.videosByRoom }),
+    reactionsByRoom: topRooms(history2.reactionsByRoom),
+    emojis: REACTION_EMOJIS.filter((e2) => history2.emojis.includes(e2))
   };
   if (lastDmDay !== void 0) {
     counters.initiator = {
@@ -2398,19 +2646,19 @@ function statsFromHistory(history, stored) {
   }
   const stats3 = {
     messagesSent,
-    reactionsGiven: history.reactionsGiven,
-    reactionsReceived: history.reactionsReceived,
+    reactionsGiven: history2.reactionsGiven,
+    reactionsReceived: history2.reactionsReceived,
     ...streaksOf(days),
     silentReads: stored.silentReads,
     // history cannot tell reads without writing
     counters
   };
   const earned = [];
-  if (history.localMinutes.some(isNightOwl)) earned.push("night_owl");
-  if (history.localMinutes.some(isNewYearMiracle)) earned.push("new_year_miracle");
-  if (history.speedShooter) earned.push("speed_shooter");
-  if (history.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
-  if (history.quickDelete) earned.push("oops_all");
+  if (history2.localMinutes.some(isNightOwl)) earned.push("night_owl");
+  if (history2.localMinutes.some(isNewYearMiracle)) earned.push("new_year_miracle");
+  if (history2.speedShooter) earned.push("speed_shooter");
+  if (history2.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
+  if (history2.quickDelete) earned.push("oops_all");
   return { stats: stats3, earned };
 }
 
@@ -2627,6 +2875,7 @@ function thresholdsOf(entries) {
 var notifications_exports = {};
 __export(notifications_exports, {
   KEPT_PER_USER: () => KEPT_PER_USER,
+  deleteNotification: () => deleteNotification,
   list: () => list,
   markAllRead: () => markAllRead,
   notify: () => notify,
@@ -2667,12 +2916,12 @@ function withdraw(app, filter, params) {
     app.delete(row);
   }
 }
-function list(e) {
-  const me2 = callerOf(e);
-  const query2 = e.request.url.query();
+function list(e2) {
+  const me2 = callerOf(e2);
+  const query2 = e2.request.url.query();
   const perPage = Math.min(Math.max(Number.parseInt(query2.get("perPage"), 10) || 30, 1), PAGE_MAX);
   const page = Math.max(Number.parseInt(query2.get("page"), 10) || 1, 1);
-  const rows = e.app.findRecordsByFilter(
+  const rows = e2.app.findRecordsByFilter(
     "notifications",
     "recipient = {:me}",
     "readAt,-created,-id",
@@ -2680,18 +2929,18 @@ function list(e) {
     (page - 1) * perPage,
     { me: me2.id }
   );
-  const total = e.app.countRecords("notifications", $dbx.hashExp({ recipient: me2.id }));
-  const unread = e.app.countRecords(
+  const total = e2.app.countRecords("notifications", $dbx.hashExp({ recipient: me2.id }));
+  const unread = e2.app.countRecords(
     "notifications",
     $dbx.hashExp({ recipient: me2.id, readAt: "" })
   );
-  $apis.enrichRecords(e, rows);
-  e.json(200, { page, perPage, totalItems: total, unreadItems: unread, items: rows });
+  $apis.enrichRecords(e2, rows);
+  e2.json(200, { page, perPage, totalItems: total, unreadItems: unread, items: rows });
 }
-function markAllRead(e) {
-  const me2 = callerOf(e);
+function markAllRead(e2) {
+  const me2 = callerOf(e2);
   const now = new DateTime();
-  e.app.runInTransaction((tx) => {
+  e2.app.runInTransaction((tx) => {
     for (const row of tx.findRecordsByFilter(
       "notifications",
       "recipient = {:me} && readAt = ''",
@@ -2706,18 +2955,20 @@ function markAllRead(e) {
       tx.save(row);
     }
   });
-  e.noContent(204);
+  e2.noContent(204);
 }
-function remove(e) {
-  const me2 = callerOf(e);
+function deleteNotification(app, me2, id) {
   let row = null;
   try {
-    row = e.app.findRecordById("notifications", pathParam(e, "id"));
+    row = app.findRecordById("notifications", id);
   } catch {
   }
-  if (!row || row.getString("recipient") !== me2.id) return notFound("Notification not found.");
-  e.app.delete(row);
-  e.noContent(204);
+  if (!row || row.getString("recipient") !== me2.id) return fail("notification.not_found");
+  app.delete(row);
+}
+function remove(e2) {
+  deleteNotification(e2.app, callerOf(e2), pathParam(e2, "id"));
+  e2.noContent(204);
 }
 
 // hooks-src/konvert/jsvm/achievements/unlock.ts
@@ -2849,52 +3100,56 @@ function latestSeq(app, roomId) {
     { room: roomId }
   );
 }
-function markAllRead2(tx, membership, roomId) {
-  membership.set("readSeq", latestSeq(tx, roomId));
+function markAllRead2(tx, membership2, roomId) {
+  membership2.set("readSeq", latestSeq(tx, roomId));
 }
 
 // hooks-src/konvert/jsvm/membership.ts
 function addMember(app, roomId, userId, role) {
   const now = new DateTime();
-  const membership = new Record(app.findCachedCollectionByNameOrId("room_members"));
-  membership.load({ room: roomId, user: userId, role, keyVersion: 0 });
-  membership.set("lastReadAt", now);
-  membership.set("mentionsReadAt", now);
-  membership.set("reactionsReadAt", now);
-  markAllRead2(app, membership, roomId);
+  const membership2 = new Record(app.findCachedCollectionByNameOrId("room_members"));
+  membership2.load({ room: roomId, user: userId, role, keyVersion: 0 });
+  membership2.set("lastReadAt", now);
+  membership2.set("mentionsReadAt", now);
+  membership2.set("reactionsReadAt", now);
+  markAllRead2(app, membership2, roomId);
   try {
-    app.save(membership);
-    return membership;
+    app.save(membership2);
+    return membership2;
   } catch (err) {
     const existing = findMembership(app, roomId, userId);
     if (existing) return existing;
     throw err;
   }
 }
-function dropMember(app, room, membership) {
-  app.delete(membership);
+function dropMember(app, room, membership2) {
+  app.delete(membership2);
   room.set("keyVersion", room.getInt("keyVersion") + 1);
   app.save(room);
 }
-function join(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+function joinRoom(app, me2, roomId) {
+  const room = findRoom(app, roomId);
   assertNotConfined(me2, room);
-  refuse("room", joinProblem(factsOf(room)));
-  const membership = addMember(e.app, room.id, me2.id, "member");
-  membership.unhide(...MEMBERSHIP_OWNER_FIELDS);
-  e.json(200, membership);
+  refuseIf(joinProblem(factsOf(room)));
+  return addMember(app, room.id, me2.id, "member");
 }
-function leave(e) {
-  const me2 = callerOf(e);
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
-    refuse("room", leaveProblem(factsOf(room)));
-    const membership = requireMembership(tx, room, me2);
-    dropMember(tx, room, membership);
-    if (membership.getString("role") === "owner") handOver(tx, room);
+function join(e2) {
+  const membership2 = joinRoom(e2.app, callerOf(e2), pathParam(e2, "id"));
+  membership2.unhide(...MEMBERSHIP_OWNER_FIELDS);
+  e2.json(200, membership2);
+}
+function leaveRoom(app, me2, roomId) {
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, roomId);
+    refuseIf(leaveProblem(factsOf(room)));
+    const membership2 = requireMembership(tx, room, me2);
+    dropMember(tx, room, membership2);
+    if (membership2.getString("role") === "owner") handOver(tx, room);
   });
-  e.noContent(204);
+}
+function leave(e2) {
+  leaveRoom(e2.app, callerOf(e2), pathParam(e2, "id"));
+  e2.noContent(204);
 }
 function handOver(app, room) {
   const remaining = app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
@@ -2913,70 +3168,89 @@ function handOver(app, room) {
     app.save(record3);
   }
 }
-function invite(e) {
-  const me2 = callerOf(e);
-  const targetId = requiredString(bodyOf(e), "userId");
-  const room = findRoom(e.app, pathParam(e, "id"));
+function inviteToRoom(app, me2, input) {
+  const targetId = input.userId;
+  const room = findRoom(app, input.roomId);
   assertNotConfined(me2, room);
-  refuse("userId", inviteProblem(factsOf(room), me2.id, targetId));
-  requireMembership(e.app, room, me2);
-  findActiveUser(e.app, targetId);
-  if (isBlockedEitherWay(e.app, me2.id, targetId)) forbidden("You cannot invite this user.");
-  if (findMembership(e.app, room.id, targetId)) conflict("This user is already a member.");
+  refuseIf(inviteProblem(factsOf(room), me2.id, targetId));
+  if (!findMembership(app, room.id, me2.id)) fail("room.invite.not_member");
+  findActiveUser(app, targetId);
+  if (isBlockedEitherWay(app, me2.id, targetId)) fail("room.invite.blocked");
+  if (findMembership(app, room.id, targetId)) fail("room.invite.already_member");
   let added;
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     added = addMember(tx, room.id, targetId, "member");
     track(tx, me2.id, { kind: "members_invited", count: 1 });
   });
-  e.json(200, added);
+  return added;
 }
-function remove2(e) {
-  const me2 = callerOf(e);
-  const targetId = requiredString(bodyOf(e), "userId");
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
-    const target2 = findMembership(tx, room.id, targetId);
-    if (!target2) return badRequest("userId", "This user is not a member of the room.");
-    if (targetId === me2.id) badRequest("userId", "Use leave to remove yourself.");
+function invite(e2) {
+  const me2 = callerOf(e2);
+  const userId = requiredString(bodyOf(e2), "userId");
+  e2.json(200, inviteToRoom(e2.app, me2, { roomId: pathParam(e2, "id"), userId }));
+}
+function removeFromRoom(app, me2, input) {
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, input.roomId);
+    const target2 = findMembership(tx, room.id, input.userId);
+    if (!target2) return fail("room.remove.not_member");
+    if (input.userId === me2.id) fail("room.remove.self");
     const mine = findMembership(tx, room.id, me2.id);
-    deny(removeProblem(roleOf(me2), memberRoleOf(mine), target2.getString("role")));
+    refuseIf(removeProblem(roleOf(me2), memberRoleOf(mine), target2.getString("role")));
     dropMember(tx, room, target2);
   });
-  e.noContent(204);
+}
+function remove2(e2) {
+  const me2 = callerOf(e2);
+  const userId = requiredString(bodyOf(e2), "userId");
+  removeFromRoom(e2.app, me2, { roomId: pathParam(e2, "id"), userId });
+  e2.noContent(204);
 }
 
 // hooks-src/konvert/jsvm/rooms.ts
-function onRoomCreateRequest(e) {
-  if (e.hasSuperuserAuth()) {
-    e.next();
-    return;
-  }
-  const caller = callerOf(e);
-  if (isBanned(caller)) forbidden("Banned users cannot create rooms.");
-  const body = e.requestInfo().body;
-  refuse("body", unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS));
-  const nonText = nonTextField(bodyAsSent(e) ?? {}, ["name", "type"]);
-  if (nonText !== null) badRequest(nonText, `${nonText} must be text.`);
-  const type = body["type"];
-  const problem = roomCreateProblem(body["name"], type, roleOf(caller));
-  if (problem) badRequest(type === "public" || type === "private" ? "name" : "type", problem);
-  refuse("memberIds", initialMembersProblem(body["memberIds"]));
-  const invited = distinctOthers(body["memberIds"], caller.id);
+function createRoom(app, caller, input, save) {
+  if (isBanned(caller)) fail("room.create.banned");
+  refuseIf(roomCreateProblem(input.name, input.type, roleOf(caller)));
+  refuseIf(initialMembersProblem(input.memberIds));
+  const invited = distinctOthers(input.memberIds, caller.id);
   for (const id of invited) {
-    findActiveUser(e.app, id);
-    if (isBlockedEitherWay(e.app, caller.id, id))
-      badRequest("memberIds", "You cannot invite this user.");
+    findActiveUser(app, id);
+    if (isBlockedEitherWay(app, caller.id, id)) fail("room.members.blocked");
   }
-  const room = e.record;
-  room.set("name", String(body["name"]).trim());
+  const room = input.record;
+  room.set("name", String(input.name).trim());
+  room.set("type", input.type);
   room.set("createdBy", caller.id);
   room.set("keyVersion", 0);
-  e.app.runInTransaction((tx) => {
-    e.app = tx;
-    e.next();
+  app.runInTransaction((tx) => {
+    save(tx);
     addMember(tx, room.id, caller.id, "owner");
     for (const id of invited) addMember(tx, room.id, id, "member");
     track(tx, caller.id, { kind: "group_created", invited: invited.length });
+  });
+  return room;
+}
+function onRoomCreateRequest(e2) {
+  if (e2.hasSuperuserAuth()) {
+    e2.next();
+    return;
+  }
+  const caller = callerOf(e2);
+  if (isBanned(caller)) fail("room.create.banned");
+  const body = e2.requestInfo().body;
+  const extra = unexpectedFieldsProblem(body, ROOM_CREATE_FIELDS);
+  if (extra !== null) fail("input.invalid", extra, "body");
+  const nonText = nonTextField(bodyAsSent(e2) ?? {}, ["name", "type"]);
+  if (nonText !== null) fail("input.invalid", `${nonText} must be text.`, nonText);
+  const input = {
+    record: e2.record,
+    name: body["name"],
+    type: body["type"],
+    memberIds: body["memberIds"]
+  };
+  createRoom(e2.app, caller, input, (tx) => {
+    e2.app = tx;
+    e2.next();
   });
 }
 function distinctOthers(ids, callerId) {
@@ -2995,10 +3269,10 @@ __export(import_exports, {
 });
 
 // hooks-src/konvert/rules/import-rows.ts
-function upsertStatement(table, columns, conflict2, insertOnly, rows) {
+function upsertStatement(table, columns, conflict, insertOnly, rows) {
   const values = columns.map((_, i) => `coalesce(value ->> ${i}, '')`);
-  const updates = columns.filter((c) => !conflict2.includes(c) && !insertOnly.includes(c)).map((c) => `\`${c}\` = excluded.\`${c}\``);
-  const target2 = conflict2.map((c) => `\`${c}\``).join(",");
+  const updates = columns.filter((c) => !conflict.includes(c) && !insertOnly.includes(c)).map((c) => `\`${c}\` = excluded.\`${c}\``);
+  const target2 = conflict.map((c) => `\`${c}\``).join(",");
   const onConflict = updates.length > 0 ? `ON CONFLICT (${target2}) DO UPDATE SET ${updates.join(", ")}` : `ON CONFLICT (${target2}) DO NOTHING`;
   return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(",")}) SELECT ${values.join(", ")} FROM json_each(${rows}) WHERE true ${onConflict}`;
 }
@@ -3008,26 +3282,26 @@ function sqlString(text2) {
 
 // hooks-src/konvert/jsvm/import.ts
 var MAX_ROWS = 1e4;
-function onImportRows(e) {
-  requireSuperuser(e);
-  const body = e.requestInfo().body;
-  const collection = findCollection(e.app, body["collection"]);
+function onImportRows(e2) {
+  requireSuperuser(e2);
+  const body = e2.requestInfo().body;
+  const collection = findCollection(e2.app, body["collection"]);
   const fields = collection.fields.fieldNames();
-  const conflict2 = columnList(body["conflict"] ?? ["id"], fields, "conflict");
+  const conflict = columnList(body["conflict"] ?? ["id"], fields, "conflict");
   const insertOnly = columnList(body["insertOnly"] ?? [], fields, "insertOnly");
-  const statement = (columns) => upsertStatement(collection.name, columns, conflict2, insertOnly, "{:rows}");
+  const statement = (columns) => upsertStatement(collection.name, columns, conflict, insertOnly, "{:rows}");
   const failed = [];
   let written = 0;
   const rows = body["rows"];
   if (typeof rows === "string") {
     const columns = columnList(body["columns"], fields, "columns");
     if (columns.length === 0) badRequest("columns", "columns must name at least one field.");
-    const count2 = jsonArrayLength(e.app, rows);
+    const count2 = jsonArrayLength(e2.app, rows);
     if (count2 < 1 || count2 > MAX_ROWS) {
       badRequest("rows", `rows must be a JSON array of 1..${MAX_ROWS} arrays.`);
     }
     const sql = statement(columns);
-    e.app.runInTransaction((tx) => {
+    e2.app.runInTransaction((tx) => {
       const result = writeBatch(tx, sql, rows, count2, () => JSON.parse(rows), 0);
       written += result.written;
       failed.push(...result.failed);
@@ -3036,7 +3310,7 @@ function onImportRows(e) {
     if (!Array.isArray(rows) || rows.length === 0 || rows.length > MAX_ROWS) {
       badRequest("rows", `rows must be an array of 1..${MAX_ROWS} objects.`);
     }
-    e.app.runInTransaction((tx) => {
+    e2.app.runInTransaction((tx) => {
       let start = 0;
       while (start < rows.length) {
         const columns = rowColumns(rows[start], fields, start);
@@ -3051,7 +3325,7 @@ function onImportRows(e) {
       }
     });
   }
-  e.json(200, { written, failed });
+  e2.json(200, { written, failed });
 }
 function writeBatch(tx, sql, json, count2, parse, offset) {
   try {
@@ -3082,10 +3356,10 @@ function jsonArrayLength(app, json) {
   }
   return result.n;
 }
-function onImportRead(e) {
-  requireSuperuser(e);
-  const body = e.requestInfo().body;
-  const collection = findCollection(e.app, body["collection"]);
+function onImportRead(e2) {
+  requireSuperuser(e2);
+  const body = e2.requestInfo().body;
+  const collection = findCollection(e2.app, body["collection"]);
   const ids = body["ids"];
   if (!Array.isArray(ids) || ids.length > 5e3 || ids.some((id) => typeof id !== "string")) {
     badRequest("ids", "ids must be an array of at most 5000 strings.");
@@ -3100,17 +3374,17 @@ function onImportRead(e) {
   const rows = [];
   if (holders.length > 0) {
     const found = arrayOf(new DynamicModel({ j: "" }));
-    e.app.db().newQuery(
+    e2.app.db().newQuery(
       `SELECT json_object(${pairs2}) AS j FROM \`${collection.name}\` WHERE id IN (${holders.join(",")})`
     ).bind(params).all(found);
     for (const row of found) rows.push(JSON.parse(row.j));
   }
-  e.json(200, { rows });
+  e2.json(200, { rows });
 }
-function onImportFile(e) {
-  requireSuperuser(e);
-  const body = e.requestInfo().body;
-  const collection = findCollection(e.app, body["collection"]);
+function onImportFile(e2) {
+  requireSuperuser(e2);
+  const body = e2.requestInfo().body;
+  const collection = findCollection(e2.app, body["collection"]);
   const field = String(body["field"] ?? "");
   if (!collection.fields.fieldNames().includes(field) || collection.fields.getByName(field).type() !== "file") {
     badRequest("field", "Not a file field.");
@@ -3121,13 +3395,13 @@ function onImportFile(e) {
   if (!/^[a-z0-9_]{1,120}(\.[a-z0-9]{1,10})?$/.test(name)) badRequest("name", "Invalid file name.");
   let files = [];
   try {
-    files = e.findUploadedFiles("file");
+    files = e2.findUploadedFiles("file");
   } catch {
   }
   const file = files[0];
   if (!file) return badRequest("file", "The file is missing.");
   const key = `${collection.baseFilesPath()}/${id}/${name}`;
-  const fs = e.app.newFilesystem();
+  const fs = e2.app.newFilesystem();
   let stored = false;
   try {
     if (!fs.exists(key)) {
@@ -3137,10 +3411,10 @@ function onImportFile(e) {
   } finally {
     fs.close();
   }
-  e.json(200, { name, stored });
+  e2.json(200, { name, stored });
 }
-function requireSuperuser(e) {
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers may import data.");
+function requireSuperuser(e2) {
+  if (!e2.hasSuperuserAuth()) forbidden("Only superusers may import data.");
 }
 function findCollection(app, name) {
   if (typeof name !== "string" || !/^[a-z_]{1,64}$/.test(name) || name.startsWith("_")) {
@@ -3366,25 +3640,25 @@ function searchRebuild(insertTriggerSql) {
 }
 
 // hooks-src/konvert/jsvm/import-bulk.ts
-function onImportBulk(e) {
-  requireSuperuser(e);
-  const body = e.requestInfo().body;
+function onImportBulk(e2) {
+  requireSuperuser(e2);
+  const body = e2.requestInfo().body;
   const phase = body["phase"];
   if (phase === "begin") {
     const names = body["collections"];
     if (!Array.isArray(names) || names.length === 0) {
       badRequest("collections", "collections must list at least one collection.");
     }
-    const collections = names.map((name) => findCollection(e.app, name).name);
+    const collections = names.map((name) => findCollection(e2.app, name).name);
     const force = body["force"] === true;
-    e.json(
+    e2.json(
       200,
-      inTransaction(e.app, () => beginSteps(collections, force))
+      inTransaction(e2.app, () => beginSteps(collections, force))
     );
   } else if (phase === "end") {
-    e.json(
+    e2.json(
       200,
-      inTransaction(e.app, () => endSteps())
+      inTransaction(e2.app, () => endSteps())
     );
   } else {
     badRequest("phase", 'phase must be "begin" or "end".');
@@ -3431,15 +3705,15 @@ var MUTE_HOURS_MAX = 720;
 var PERMANENT_UNTIL = "9999-12-31 23:59:59.000Z";
 var REASON_MAX = 500;
 function moderationProblem(actorRole, targetRole, action, self) {
-  if (action === "role") return actorRole === "admin" ? null : "Only admins can change roles.";
+  if (action === "role") return actorRole === "admin" ? null : problem("moderation.admin_only");
   if (actorRole !== "admin" && actorRole !== "moderator") {
-    return "Only moderators and admins can do this.";
+    return problem("moderation.staff_only");
   }
-  if (self) return "You cannot moderate yourself.";
+  if (self) return problem("moderation.self");
   if (actorRole === "moderator" && targetRole === "admin") {
-    return "Moderators cannot moderate admins.";
+    return problem("moderation.admin_target");
   }
-  if (action === "ban" && targetRole === "vip") return "VIP users cannot be banned.";
+  if (action === "ban" && targetRole === "vip") return problem("moderation.vip");
   return null;
 }
 function parseRole(value) {
@@ -3480,7 +3754,8 @@ function isActiveAt(until, nowMs2) {
   return Number.isFinite(ms) && ms > nowMs2;
 }
 function lastAdminProblem(currentRole, newRole, admins) {
-  return currentRole === "admin" && newRole !== "admin" && admins <= 1 ? "The last admin cannot be demoted or deleted." : null;
+  if (currentRole !== "admin" || newRole === "admin" || admins > 1) return null;
+  return problem(newRole === "deleted" ? "account.delete.last_admin" : "moderation.last_admin");
 }
 
 // hooks-src/konvert/rules/profile.ts
@@ -3530,8 +3805,8 @@ function parseProfileUpdate(body) {
   for (const [key, value] of Object.entries(body)) {
     const max = limits[key];
     if (max !== void 0) {
-      const problem = textProblem(key, value, max);
-      if (problem) return { field: key, problem };
+      const problem2 = textProblem(key, value, max);
+      if (problem2) return { field: key, problem: problem2 };
       changes[key] = value.trim();
     } else if (key === "age") {
       if (value === null || value === 0) changes[key] = 0;
@@ -3602,12 +3877,9 @@ function isOnline(lastActiveMs, nowMs2) {
 }
 
 // hooks-src/konvert/jsvm/people.ts
-function targetOf(e, app = e.app) {
-  return findActiveUser(app, e.request.pathValue("id"));
-}
-function userResponse(e, user) {
-  $apis.enrichRecord(e, user);
-  e.json(200, user);
+function userResponse(e2, user) {
+  $apis.enrichRecord(e2, user);
+  e2.json(200, user);
 }
 function allowOnly(body, allowed) {
   const extra = Object.keys(body).find((key) => !allowed.includes(key));
@@ -3648,14 +3920,14 @@ var PRIVATE_FIELDS = [
 var PROFILE_FIELDS2 = ["gender", "age", "interests"];
 var PRESENCE_FIELDS = ["lastActiveAt", "status"];
 var MODERATION_FIELDS = ["bannedUntil", "banReason", "mutedUntil"];
-function onUserSave(e) {
-  const user = e.record;
+function onUserSave(e2) {
+  const user = e2.record;
   user.set("searchText", searchTextFor(user.getString("username"), user.getString("displayName")));
-  e.next();
+  e2.next();
 }
-function onUserEnrich(e) {
-  const user = e.record;
-  const viewer = e.requestInfo?.auth;
+function onUserEnrich(e2) {
+  const user = e2.record;
+  const viewer = e2.requestInfo?.auth;
   if (viewer && !viewer.isSuperuser()) {
     const self = viewer.collection().name === "users" && viewer.id === user.id;
     const staff = self ? false : isStaff(roleOf(viewer));
@@ -3665,7 +3937,7 @@ function onUserEnrich(e) {
       const withheld = fieldsHiddenByPrivacy(privacyOf(user));
       shown.push(...PROFILE_FIELDS2.filter((f) => !withheld.includes(f)));
       const presenceAllowed = !withheld.includes("lastActiveAt") || staff;
-      if (presenceAllowed && (staff || sharesCircle(e.app, viewer.id, user.id))) {
+      if (presenceAllowed && (staff || sharesCircle(e2.app, viewer.id, user.id))) {
         shown.push(...PRESENCE_FIELDS);
       }
       if (staff) shown.push(...MODERATION_FIELDS, "updated");
@@ -3679,7 +3951,7 @@ function onUserEnrich(e) {
       user.set("muted", isActiveAt(user.getString("mutedUntil"), now));
     }
   }
-  e.next();
+  e2.next();
 }
 function privacyOf(user) {
   const raw = user.getString("privacy");
@@ -3690,23 +3962,23 @@ function privacyOf(user) {
   }
 }
 var SEARCH_PAGE_MAX = 50;
-function search(e) {
-  const caller = callerOf(e);
-  const query2 = e.requestInfo().query;
-  const parsed = searchPattern(query2["q"]);
-  if ("problem" in parsed) return badRequest("q", parsed.problem);
+function search(e2) {
+  const caller = callerOf(e2);
+  const query2 = e2.requestInfo().query;
+  const parsed2 = searchPattern(query2["q"]);
+  if ("problem" in parsed2) return badRequest("q", parsed2.problem);
   const page = positiveInt(query2["page"], 1, "page", 1e6);
   const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
-  const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
-  e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id })).andWhere(
+  const records = arrayOf(new Record(e2.app.findCachedCollectionByNameOrId("users")));
+  e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id })).andWhere(
     $dbx.exp(
       "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
       { me: caller.id }
     )
   ).orderBy("searchText ASC").limit(perPage + 1).offset((page - 1) * perPage).all(records);
   const items = records.slice(0, perPage);
-  $apis.enrichRecords(e, items);
-  e.json(200, { page, perPage, hasMore: records.length > perPage, items });
+  $apis.enrichRecords(e2, items);
+  e2.json(200, { page, perPage, hasMore: records.length > perPage, items });
 }
 function positiveInt(raw, fallback, field, max) {
   if (raw === void 0 || raw === "") return fallback;
@@ -3716,49 +3988,50 @@ function positiveInt(raw, fallback, field, max) {
   }
   return value;
 }
-function update(e) {
-  const caller = callerOf(e);
-  const parsed = parseProfileUpdate(e.requestInfo().body);
-  if (parsed.problem !== null) return badRequest(parsed.field, parsed.problem);
-  const user = e.app.findRecordById("users", caller.id);
-  for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
-  e.app.save(user);
-  userResponse(e, user);
+function update(e2) {
+  const caller = callerOf(e2);
+  const parsed2 = parseProfileUpdate(e2.requestInfo().body);
+  if (parsed2.problem !== null) return badRequest(parsed2.field, parsed2.problem);
+  const user = e2.app.findRecordById("users", caller.id);
+  for (const [key, value] of Object.entries(parsed2.changes)) user.set(key, value);
+  e2.app.save(user);
+  userResponse(e2, user);
 }
 var AVATAR_PROBLEM = "The avatar must be a JPEG, PNG, WebP or GIF image of at most 5 MB.";
-function uploadAvatar(e) {
-  const caller = callerOf(e);
+function uploadAvatar(e2) {
+  const caller = callerOf(e2);
   let files;
   try {
-    files = e.findUploadedFiles("avatar");
+    files = e2.findUploadedFiles("avatar");
   } catch {
     return badRequest("avatar", "Attach the image as the multipart field 'avatar'.");
   }
   const file = files[0];
   if (!file || files.length !== 1) return badRequest("avatar", "Attach exactly one image.");
-  const field = e.app.findCachedCollectionByNameOrId("users").fields.getByName("avatar");
+  const field = e2.app.findCachedCollectionByNameOrId("users").fields.getByName("avatar");
   if (file.size > field.maxSize) return badRequest("avatar", AVATAR_PROBLEM);
-  const user = e.app.findRecordById("users", caller.id);
+  const user = e2.app.findRecordById("users", caller.id);
   user.set("avatar", file);
   try {
-    e.app.save(user);
+    e2.app.save(user);
   } catch {
     return badRequest("avatar", AVATAR_PROBLEM);
   }
-  userResponse(e, user);
+  userResponse(e2, user);
 }
-function removeAvatar(e) {
-  const caller = callerOf(e);
-  allowOnly(e.requestInfo().body, []);
-  const user = e.app.findRecordById("users", caller.id);
+function removeAvatar(e2) {
+  const caller = callerOf(e2);
+  allowOnly(e2.requestInfo().body, []);
+  const user = e2.app.findRecordById("users", caller.id);
   user.set("avatar", null);
-  e.app.save(user);
-  userResponse(e, user);
+  e2.app.save(user);
+  userResponse(e2, user);
 }
 
 // hooks-src/konvert/jsvm/presence.ts
 var presence_exports = {};
 __export(presence_exports, {
+  beat: () => beat,
   heartbeat: () => heartbeat
 });
 
@@ -3961,15 +4234,15 @@ function peopleOf(app, userId, ids) {
 }
 function grantsFor(app, userId, subscriptions) {
   const people = [];
-  let rooms = false;
+  let rooms2 = false;
   for (const s of subscriptions) {
     const topic = parseTopic(s);
     if (topic === null) continue;
     if (topic.kind === "presence") people.push(topic.id);
-    else rooms = true;
+    else rooms2 = true;
   }
   return {
-    rooms: rooms ? roomsOf(app, userId) : /* @__PURE__ */ new Set(),
+    rooms: rooms2 ? roomsOf(app, userId) : /* @__PURE__ */ new Set(),
     people: peopleOf(app, userId, people)
   };
 }
@@ -3990,41 +4263,41 @@ function place(app, client, keys2) {
 function grantsKey(grants) {
   return [...grants.rooms].sort().join(",") + "|" + [...grants.people].sort().join(",");
 }
-function onSubscribe(e) {
-  subscribe(e);
-  noteCollectionHolders(e);
+function onSubscribe(e2) {
+  subscribe(e2);
+  noteCollectionHolders(e2);
 }
-function noteCollectionHolders(e) {
+function noteCollectionHolders(e2) {
   for (const name of QUIET_COLLECTIONS) {
-    const collection = e.app.findCachedCollectionByNameOrId(name);
+    const collection = e2.app.findCachedCollectionByNameOrId(name);
     const key = collectionHolders(name);
-    if (e.subscriptions.some((s) => isCollectionTopic(s, collection.name, collection.id))) {
-      join2(e.app, [key], e.client);
-    } else if (e.app.store().has(key)) leave2(e.app, [key], [e.client.id()]);
+    if (e2.subscriptions.some((s) => isCollectionTopic(s, collection.name, collection.id))) {
+      join2(e2.app, [key], e2.client);
+    } else if (e2.app.store().has(key)) leave2(e2.app, [key], [e2.client.id()]);
   }
 }
 function collectionHeard(app, collection) {
   return clientsOf(app, collectionHolders(collection)).some((c) => !c.isDiscarded());
 }
-function subscribe(e) {
-  const auth = e.auth;
+function subscribe(e2) {
+  const auth = e2.auth;
   const userId = auth && auth.collection().name === "users" ? auth.id : "";
-  const requested = e.subscriptions;
+  const requested = e2.subscriptions;
   const ours = requested.some((s) => parseTopic(s) !== null);
   if (!ours) {
-    e.next();
-    if (recordedKeys(e.client).length > 0) place(e.app, e.client, []);
+    e2.next();
+    if (recordedKeys(e2.client).length > 0) place(e2.app, e2.client, []);
     return;
   }
-  let grants = userId === "" ? NO_GRANTS : grantsFor(e.app, userId, requested);
-  e.subscriptions = allowedSubscriptions(requested, grants);
-  if (userId !== "") place(e.app, e.client, keysFor(userId, e.subscriptions, grants));
-  e.next();
+  let grants = userId === "" ? NO_GRANTS : grantsFor(e2.app, userId, requested);
+  e2.subscriptions = allowedSubscriptions(requested, grants);
+  if (userId !== "") place(e2.app, e2.client, keysFor(userId, e2.subscriptions, grants));
+  e2.next();
   if (userId === "") return;
-  const again = grantsFor(e.app, userId, requested);
+  const again = grantsFor(e2.app, userId, requested);
   if (grantsKey(again) !== grantsKey(grants)) {
     grants = again;
-    reauthorizeClient(e.app, e.client, userId, grants);
+    reauthorizeClient(e2.app, e2.client, userId, grants);
   }
 }
 function reauthorizeClient(app, client, userId, grants) {
@@ -4054,16 +4327,16 @@ function reauthorizeUser(app, userId, lostRooms = []) {
   }
 }
 function reauthorizeRoom(app, roomId) {
-  const users = /* @__PURE__ */ new Set();
+  const users2 = /* @__PURE__ */ new Set();
   for (const key of indexKey.ofRoom(roomId)) {
     const ids = idsOf(app, key);
     for (const client of clientsOf(app, key)) {
       const user = userOf(client);
-      if (user !== "") users.add(user);
+      if (user !== "") users2.add(user);
     }
     leave2(app, [key], ids);
   }
-  for (const user of users) reauthorizeUser(app, user);
+  for (const user of users2) reauthorizeUser(app, user);
 }
 
 // hooks-src/konvert/jsvm/realtime/publish.ts
@@ -4155,9 +4428,9 @@ function publishMessage(app, message, action, recordText) {
 function changed(record3, field) {
   return record3.getString(field) !== record3.original().getString(field);
 }
-function onRecordChange(e, action) {
-  const record3 = e.record;
-  const app = e.app;
+function onRecordChange(e2, action) {
+  const record3 = e2.record;
+  const app = e2.app;
   switch (record3.collection().name) {
     case "messages":
       if (action !== "create" || record3.get(DEFERRED) !== true) publishMessage(app, record3, action);
@@ -4213,7 +4486,7 @@ function onRecordChange(e, action) {
       userChanged(app, record3, action);
       break;
   }
-  e.next();
+  e2.next();
 }
 function publishPoll(app, poll) {
   const room = poll.getString("room");
@@ -4285,11 +4558,10 @@ function publishPresence(app, userId) {
 }
 
 // hooks-src/konvert/jsvm/presence.ts
-function heartbeat(e) {
-  const caller = callerOf(e);
-  const beat = { written: false, lastActiveAt: "" };
-  const quiet = !collectionHeard(e.app, "users");
-  e.app.runInTransaction((tx) => {
+function beat(app, caller) {
+  const beat2 = { written: false, lastActiveAt: "" };
+  const quiet = !collectionHeard(app, "users");
+  app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", caller.id);
     if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), realNowMs())) {
       const now = realNowDate();
@@ -4302,22 +4574,30 @@ function heartbeat(e) {
         user.set("status", "online");
         tx.save(user);
       }
-      beat.written = true;
-      beat.lastActiveAt = now;
-    } else beat.lastActiveAt = user.getString("lastActiveAt");
+      beat2.written = true;
+      beat2.lastActiveAt = now;
+    } else beat2.lastActiveAt = user.getString("lastActiveAt");
   });
-  e.json(200, beat);
-  if (beat.written && quiet) publishPresence(e.app, caller.id);
+  if (beat2.written && quiet) publishPresence(app, caller.id);
+  return beat2;
+}
+function heartbeat(e2) {
+  e2.json(200, beat(e2.app, callerOf(e2)));
 }
 
 // hooks-src/konvert/jsvm/moderation.ts
 var moderation_exports = {};
 __export(moderation_exports, {
   ban: () => ban,
+  banUser: () => banUser,
   changeRole: () => changeRole,
   mute: () => mute,
+  muteUser: () => muteUser,
+  setRole: () => setRole,
   unban: () => unban,
-  unmute: () => unmute
+  unbanUser: () => unbanUser,
+  unmute: () => unmute,
+  unmuteUser: () => unmuteUser
 });
 
 // hooks-src/konvert/jsvm/moderation-log.ts
@@ -4336,40 +4616,32 @@ function logModeration(app, entry) {
 }
 
 // hooks-src/konvert/jsvm/moderation.ts
-function moderate(e, action, write) {
-  const callerId = callerOf(e).id;
+function moderate(app, caller, targetId, action, write) {
   let result = null;
-  e.app.runInTransaction((tx) => {
-    const actor = tx.findRecordById("users", callerId);
-    const target2 = targetOf(e, tx);
-    if (isBanned(actor)) forbidden("While banned you cannot moderate.");
-    const problem = moderationProblem(
-      roleOf(actor),
-      roleOf(target2),
-      action,
-      actor.id === target2.id
-    );
-    if (problem) forbidden(problem);
+  app.runInTransaction((tx) => {
+    const actor = tx.findRecordById("users", caller.id);
+    const target2 = findActiveUser(tx, targetId);
+    if (isBanned(actor)) fail("moderation.banned");
+    refuseIf(moderationProblem(roleOf(actor), roleOf(target2), action, actor.id === target2.id));
     write({ actor, target: target2, tx });
     result = target2;
   });
-  userResponse(e, result);
+  return result;
+}
+function parsed(code, p) {
+  if (p.problem !== null) return fail(code, p.problem);
+  return p.value;
 }
 function jailOf(tx) {
   return tx.findFirstRecordByFilter("rooms", "system = 'jail'");
 }
-function ban(e) {
-  callerOf(e);
-  const body = e.requestInfo().body;
-  allowOnly(body, ["hours", "reason"]);
-  const hours = parseBanHours(body["hours"]);
-  if (hours.problem !== null) return badRequest("hours", hours.problem);
-  const reason = parseReason(body["reason"]);
-  if (reason.problem !== null) return badRequest("reason", reason.problem);
-  moderate(e, "ban", ({ actor, target: target2, tx }) => {
-    const until = untilFrom(nowMs(), hours.value);
+function banUser(app, caller, input) {
+  const hours = parsed("moderation.hours.invalid", parseBanHours(input.hours));
+  const reason = parsed("moderation.reason.invalid", parseReason(input.reason));
+  return moderate(app, caller, input.id, "ban", ({ actor, target: target2, tx }) => {
+    const until = untilFrom(nowMs(), hours);
     target2.set("bannedUntil", until);
-    target2.set("banReason", reason.value);
+    target2.set("banReason", reason);
     tx.save(target2);
     const jail = jailOf(tx);
     if (!findMembership(tx, jail.id, target2.id)) {
@@ -4379,75 +4651,46 @@ function ban(e) {
       member.set("role", "member");
       tx.save(member);
     }
-    logModeration(tx, {
-      actor: actor.id,
-      target: target2.id,
-      action: "ban",
-      reason: reason.value,
-      until
-    });
+    logModeration(tx, { actor: actor.id, target: target2.id, action: "ban", reason, until });
   });
 }
-function unban(e) {
-  callerOf(e);
-  allowOnly(e.requestInfo().body, []);
-  moderate(e, "unban", ({ actor, target: target2, tx }) => {
-    if (!isActiveAt(target2.getString("bannedUntil"), nowMs())) {
-      badRequest("id", "This user is not banned.");
-    }
+function unbanUser(app, caller, id) {
+  return moderate(app, caller, id, "unban", ({ actor, target: target2, tx }) => {
+    if (!isActiveAt(target2.getString("bannedUntil"), nowMs())) fail("moderation.not_banned");
     target2.set("bannedUntil", "");
     target2.set("banReason", "");
     tx.save(target2);
-    const membership = findMembership(tx, jailOf(tx).id, target2.id);
-    if (membership) tx.delete(membership);
+    const membership2 = findMembership(tx, jailOf(tx).id, target2.id);
+    if (membership2) tx.delete(membership2);
     logModeration(tx, { actor: actor.id, target: target2.id, action: "unban" });
   });
 }
-function mute(e) {
-  callerOf(e);
-  const body = e.requestInfo().body;
-  allowOnly(body, ["hours", "reason"]);
-  const hours = parseMuteHours(body["hours"]);
-  if (hours.problem !== null) return badRequest("hours", hours.problem);
-  const reason = parseReason(body["reason"]);
-  if (reason.problem !== null) return badRequest("reason", reason.problem);
-  moderate(e, "mute", ({ actor, target: target2, tx }) => {
-    const until = untilFrom(nowMs(), hours.value);
+function muteUser(app, caller, input) {
+  const hours = parsed("moderation.hours.invalid", parseMuteHours(input.hours));
+  const reason = parsed("moderation.reason.invalid", parseReason(input.reason));
+  return moderate(app, caller, input.id, "mute", ({ actor, target: target2, tx }) => {
+    const until = untilFrom(nowMs(), hours);
     target2.set("mutedUntil", until);
     tx.save(target2);
-    logModeration(tx, {
-      actor: actor.id,
-      target: target2.id,
-      action: "mute",
-      reason: reason.value,
-      until
-    });
+    logModeration(tx, { actor: actor.id, target: target2.id, action: "mute", reason, until });
   });
 }
-function unmute(e) {
-  callerOf(e);
-  allowOnly(e.requestInfo().body, []);
-  moderate(e, "unmute", ({ actor, target: target2, tx }) => {
-    if (!isActiveAt(target2.getString("mutedUntil"), nowMs())) {
-      badRequest("id", "This user is not muted.");
-    }
+function unmuteUser(app, caller, id) {
+  return moderate(app, caller, id, "unmute", ({ actor, target: target2, tx }) => {
+    if (!isActiveAt(target2.getString("mutedUntil"), nowMs())) fail("moderation.not_muted");
     target2.set("mutedUntil", "");
     tx.save(target2);
     logModeration(tx, { actor: actor.id, target: target2.id, action: "unmute" });
   });
 }
-function changeRole(e) {
-  callerOf(e);
-  const body = e.requestInfo().body;
-  allowOnly(body, ["role"]);
-  const role = parseRole(body["role"]);
-  if (role === null) return badRequest("role", "Role must be one of: user, vip, moderator, admin.");
-  moderate(e, "role", ({ actor, target: target2, tx }) => {
+function setRole(app, caller, input) {
+  const role = parseRole(input.role);
+  if (role === null) return fail("moderation.role.invalid");
+  return moderate(app, caller, input.id, "role", ({ actor, target: target2, tx }) => {
     const from = roleOf(target2);
     if (from === role) return;
     const admins = tx.countRecords("users", $dbx.hashExp({ role: "admin", deletedAt: "" }));
-    const problem = lastAdminProblem(from, role, admins);
-    if (problem) badRequest("role", problem);
+    refuseIf(lastAdminProblem(from, role, admins));
     target2.set("role", role);
     tx.save(target2);
     logModeration(tx, {
@@ -4458,18 +4701,52 @@ function changeRole(e) {
     });
   });
 }
+function bodyOnly(e2, allowed) {
+  callerOf(e2);
+  const body = e2.requestInfo().body;
+  allowOnly(body, allowed);
+  return body;
+}
+var idOf = (e2) => e2.request.pathValue("id");
+function ban(e2) {
+  const body = bodyOnly(e2, ["hours", "reason"]);
+  const input = { id: idOf(e2), hours: body["hours"], reason: body["reason"] };
+  userResponse(e2, banUser(e2.app, callerOf(e2), input));
+}
+function unban(e2) {
+  bodyOnly(e2, []);
+  userResponse(e2, unbanUser(e2.app, callerOf(e2), idOf(e2)));
+}
+function mute(e2) {
+  const body = bodyOnly(e2, ["hours", "reason"]);
+  const input = { id: idOf(e2), hours: body["hours"], reason: body["reason"] };
+  userResponse(e2, muteUser(e2.app, callerOf(e2), input));
+}
+function unmute(e2) {
+  bodyOnly(e2, []);
+  userResponse(e2, unmuteUser(e2.app, callerOf(e2), idOf(e2)));
+}
+function changeRole(e2) {
+  const body = bodyOnly(e2, ["role"]);
+  userResponse(e2, setRole(e2.app, callerOf(e2), { id: idOf(e2), role: body["role"] }));
+}
 
 // hooks-src/konvert/jsvm/friends.ts
 var friends_exports = {};
 __export(friends_exports, {
   accept: () => accept,
+  acceptFriendRequest: () => acceptFriendRequest,
   cancel: () => cancel,
+  closeFriendRequest: () => closeFriendRequest,
+  endFriendship: () => endFriendship,
   findFriendship: () => findFriendship,
   forgetFriendNotifications: () => forgetFriendNotifications,
   markNotificationRead: () => markNotificationRead,
   pendingRequest: () => pendingRequest,
+  readNotification: () => readNotification,
   reject: () => reject,
   remove: () => remove3,
+  requestFriendship: () => requestFriendship,
   sendRequest: () => sendRequest
 });
 
@@ -4580,14 +4857,14 @@ function friendsOf(tx, userId) {
 function groupRead(tx, room, userId, previous, now) {
   const type = room.getString("type");
   if (type !== "public" && type !== "private") return null;
-  const messages2 = tx.countRecords(
+  const messages3 = tx.countRecords(
     "messages",
     $dbx.exp(
       "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
       { room: room.id, from: previous, to: now, me: userId }
     )
   );
-  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+  return messages3 > 0 ? { kind: "group_read", messages: messages3 } : null;
 }
 function historyRead(items) {
   const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
@@ -4642,7 +4919,7 @@ function forgetFriendNotifications(app, a, b) {
 function acceptInTx(tx, request) {
   const from = request.getString("from");
   const to = request.getString("to");
-  if (isBlockedEitherWay(tx, from, to)) forbidden("You cannot become friends with this user.");
+  if (isBlockedEitherWay(tx, from, to)) fail("friend.blocked");
   request.set("status", "accepted");
   tx.save(request);
   if (!findFriendship(tx, from, to)) {
@@ -4656,24 +4933,19 @@ function acceptInTx(tx, request) {
   notify2(tx, from, "friend_accepted", to, { requestId: request.id });
   for (const user of [from, to]) track(tx, user, friendsOf(tx, user));
 }
-function sendRequest(e) {
-  const me2 = callerOf(e).id;
-  const body = e.requestInfo().body;
-  allowOnly(body, ["userId"]);
-  const userId = body["userId"];
-  if (typeof userId !== "string" || userId === "")
-    return badRequest("userId", "userId is required.");
-  if (userId === me2) return badRequest("userId", "You cannot send a friend request to yourself.");
-  let outcome = { status: "", request: null };
-  e.app.runInTransaction((tx) => {
+function requestFriendship(app, caller, userId) {
+  const me2 = caller.id;
+  if (typeof userId !== "string" || userId === "") {
+    return fail("input.required", "userId is required.", "userId");
+  }
+  if (userId === me2) return fail("friend.self");
+  let outcome = { status: "pending", request: null };
+  app.runInTransaction((tx) => {
     const target2 = findActiveUser(tx, userId);
-    if (isBlockedEitherWay(tx, me2, target2.id))
-      forbidden("You cannot send a friend request to this user.");
-    if (findFriendship(tx, me2, target2.id)) badRequest("userId", "You are already friends.");
+    if (isBlockedEitherWay(tx, me2, target2.id)) fail("friend.forbidden");
+    if (findFriendship(tx, me2, target2.id)) fail("friend.already");
     const pending = pendingRequest(tx, me2, target2.id);
-    if (pending && pending.getString("from") === me2) {
-      badRequest("userId", "You have already sent a friend request to this user.");
-    }
+    if (pending && pending.getString("from") === me2) fail("friend.request.pending");
     if (pending) {
       acceptInTx(tx, pending);
       outcome = { status: "accepted", request: pending };
@@ -4688,83 +4960,100 @@ function sendRequest(e) {
     notify2(tx, target2.id, "friend_request", me2, { requestId: request.id });
     outcome = { status: "pending", request };
   });
-  e.json(200, outcome);
+  return outcome;
 }
-function requestFor(tx, e, side) {
-  const me2 = callerOf(e).id;
+function sendRequest(e2) {
+  const me2 = callerOf(e2);
+  const body = e2.requestInfo().body;
+  allowOnly(body, ["userId"]);
+  e2.json(200, requestFriendship(e2.app, me2, body["userId"]));
+}
+function requestFor(tx, me2, id, side) {
   let request;
   try {
-    request = tx.findRecordById("friend_requests", e.request.pathValue("id"));
+    request = tx.findRecordById("friend_requests", id);
   } catch {
-    return notFound("Friend request not found.");
+    return fail("friend.request.not_found");
   }
   if (request.getString("from") !== me2 && request.getString("to") !== me2) {
-    notFound("Friend request not found.");
+    fail("friend.request.not_found");
   }
   if (request.getString(side) !== me2) {
-    forbidden(
+    fail(
+      "friend.request.not_recipient",
       side === "to" ? "Only the recipient can answer this request." : "Only the sender can cancel this request."
     );
   }
-  if (request.getString("status") !== "pending")
-    badRequest("id", "This request was already handled.");
+  if (request.getString("status") !== "pending") fail("friend.request.handled");
   return request;
 }
-function accept(e) {
-  callerOf(e);
-  allowOnly(e.requestInfo().body, []);
-  e.app.runInTransaction((tx) => acceptInTx(tx, requestFor(tx, e, "to")));
-  e.json(200, { status: "accepted" });
+function acceptFriendRequest(app, me2, requestId) {
+  app.runInTransaction((tx) => acceptInTx(tx, requestFor(tx, me2.id, requestId, "to")));
 }
-function close(e, side, status) {
-  callerOf(e);
-  allowOnly(e.requestInfo().body, []);
-  e.app.runInTransaction((tx) => {
-    const request = requestFor(tx, e, side);
+function accept(e2) {
+  const me2 = callerOf(e2);
+  allowOnly(e2.requestInfo().body, []);
+  acceptFriendRequest(e2.app, me2, e2.request.pathValue("id"));
+  e2.json(200, { status: "accepted" });
+}
+function closeFriendRequest(app, me2, requestId, status) {
+  app.runInTransaction((tx) => {
+    const request = requestFor(tx, me2.id, requestId, status === "rejected" ? "to" : "from");
     request.set("status", status);
     tx.save(request);
     forgetFriendNotifications(tx, request.getString("from"), request.getString("to"));
   });
-  e.json(200, { status });
 }
-function reject(e) {
-  close(e, "to", "rejected");
+function close(e2, status) {
+  const me2 = callerOf(e2);
+  allowOnly(e2.requestInfo().body, []);
+  closeFriendRequest(e2.app, me2, e2.request.pathValue("id"), status);
+  e2.json(200, { status });
 }
-function cancel(e) {
-  close(e, "from", "cancelled");
+function reject(e2) {
+  close(e2, "rejected");
 }
-function remove3(e) {
-  const me2 = callerOf(e).id;
-  e.app.runInTransaction((tx) => {
-    const other = targetOf(e, tx);
-    const friendship = findFriendship(tx, me2, other.id);
-    if (!friendship) badRequest("id", "You are not friends with this user.");
+function cancel(e2) {
+  close(e2, "cancelled");
+}
+function endFriendship(app, me2, userId) {
+  app.runInTransaction((tx) => {
+    const other = findActiveUser(tx, userId);
+    const friendship = findFriendship(tx, me2.id, other.id);
+    if (!friendship) return fail("friend.not_friends");
     tx.delete(friendship);
   });
-  e.json(200, { friends: false });
 }
-function markNotificationRead(e) {
-  const me2 = callerOf(e).id;
+function remove3(e2) {
+  endFriendship(e2.app, callerOf(e2), e2.request.pathValue("id"));
+  e2.json(200, { friends: false });
+}
+function readNotification(app, me2, id) {
   let row;
   try {
-    row = e.app.findRecordById("notifications", e.request.pathValue("id"));
+    row = app.findRecordById("notifications", id);
   } catch {
-    return notFound("Notification not found.");
+    return fail("notification.not_found");
   }
-  if (row.getString("recipient") !== me2) return notFound("Notification not found.");
+  if (row.getString("recipient") !== me2.id) return fail("notification.not_found");
   if (row.getString("readAt") === "") {
     row.set("readAt", realNowDate());
-    e.app.save(row);
+    app.save(row);
   }
-  e.json(200, row);
+  return row;
+}
+function markNotificationRead(e2) {
+  e2.json(200, readNotification(e2.app, callerOf(e2), e2.request.pathValue("id")));
 }
 
 // hooks-src/konvert/jsvm/blocks.ts
 var blocks_exports = {};
 __export(blocks_exports, {
   block: () => block,
+  blockUser: () => blockUser,
   isBlockedEitherWay: () => isBlockedEitherWay,
-  unblock: () => unblock
+  unblock: () => unblock,
+  unblockUser: () => unblockUser
 });
 function findBlock(app, blocker, blocked) {
   try {
@@ -4776,13 +5065,12 @@ function findBlock(app, blocker, blocked) {
     return null;
   }
 }
-function block(e) {
-  const me2 = callerOf(e).id;
-  allowOnly(e.requestInfo().body, []);
-  e.app.runInTransaction((tx) => {
-    const target2 = targetOf(e, tx);
-    if (target2.id === me2) badRequest("id", "You cannot block yourself.");
-    if (findBlock(tx, me2, target2.id)) badRequest("id", "You have already blocked this user.");
+function blockUser(app, caller, userId) {
+  const me2 = caller.id;
+  app.runInTransaction((tx) => {
+    const target2 = findActiveUser(tx, userId);
+    if (target2.id === me2) fail("block.self");
+    if (findBlock(tx, me2, target2.id)) fail("block.already");
     const row = new Record(tx.findCachedCollectionByNameOrId("blocks"));
     row.set("blocker", me2);
     row.set("blocked", target2.id);
@@ -4796,17 +5084,23 @@ function block(e) {
     }
     forgetFriendNotifications(tx, me2, target2.id);
   });
-  e.json(200, { blocked: true });
 }
-function unblock(e) {
-  const me2 = callerOf(e).id;
-  const targetId = e.request.pathValue("id");
-  e.app.runInTransaction((tx) => {
-    const row = findBlock(tx, me2, targetId);
-    if (!row) badRequest("id", "This user is not blocked.");
+function block(e2) {
+  const me2 = callerOf(e2);
+  allowOnly(e2.requestInfo().body, []);
+  blockUser(e2.app, me2, e2.request.pathValue("id"));
+  e2.json(200, { blocked: true });
+}
+function unblockUser(app, caller, userId) {
+  app.runInTransaction((tx) => {
+    const row = findBlock(tx, caller.id, userId);
+    if (!row) return fail("block.not_blocked");
     tx.delete(row);
   });
-  e.json(200, { blocked: false });
+}
+function unblock(e2) {
+  unblockUser(e2.app, callerOf(e2), e2.request.pathValue("id"));
+  e2.json(200, { blocked: false });
 }
 
 // hooks-src/konvert/jsvm/account.ts
@@ -4816,6 +5110,7 @@ __export(account_exports, {
   changePassword: () => changePassword,
   deleteByAdmin: () => deleteByAdmin,
   deleteOwn: () => deleteOwn,
+  deleteUserByAdmin: () => deleteUserByAdmin,
   exportData: () => exportData
 });
 
@@ -4878,40 +5173,40 @@ function publishTombstones(app, ids) {
 }
 
 // hooks-src/konvert/jsvm/account.ts
-function bodyOf2(e, allowed) {
-  const body = e.requestInfo().body;
+function bodyOf2(e2, allowed) {
+  const body = e2.requestInfo().body;
   allowOnly(body, allowed);
   return body;
 }
-function confirmedCaller(e, password, field) {
-  const user = e.app.findRecordById("users", callerOf(e).id);
+function confirmedCaller(e2, password, field) {
+  const user = e2.app.findRecordById("users", callerOf(e2).id);
   if (typeof password !== "string" || !user.validatePassword(password)) {
     badRequest(field, "The password is incorrect.");
   }
   return user;
 }
-function changePassword(e) {
-  callerOf(e);
-  const body = bodyOf2(e, ["oldPassword", "newPassword"]);
-  const user = confirmedCaller(e, body["oldPassword"], "oldPassword");
-  const problem = passwordProblem(body["newPassword"]);
-  if (problem) return badRequest("newPassword", problem);
+function changePassword(e2) {
+  callerOf(e2);
+  const body = bodyOf2(e2, ["oldPassword", "newPassword"]);
+  const user = confirmedCaller(e2, body["oldPassword"], "oldPassword");
+  const problem2 = passwordProblem(body["newPassword"]);
+  if (problem2) return badRequest("newPassword", problem2);
   user.setPassword(body["newPassword"]);
-  e.app.save(user);
-  $apis.recordAuthResponse(e, user, "password");
+  e2.app.save(user);
+  $apis.recordAuthResponse(e2, user, "password");
 }
 var EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-function changeEmail(e) {
-  callerOf(e);
-  const body = bodyOf2(e, ["newEmail", "password"]);
-  const user = confirmedCaller(e, body["password"], "password");
+function changeEmail(e2) {
+  callerOf(e2);
+  const body = bodyOf2(e2, ["newEmail", "password"]);
+  const user = confirmedCaller(e2, body["password"], "password");
   const email = typeof body["newEmail"] === "string" ? body["newEmail"].trim() : "";
   if (!EMAIL_PATTERN.test(email) || email.length > 254) {
     return badRequest("newEmail", "Enter a valid e-mail address.");
   }
   let taken;
   try {
-    taken = e.app.findAuthRecordByEmail("users", email).id !== user.id;
+    taken = e2.app.findAuthRecordByEmail("users", email).id !== user.id;
   } catch {
     taken = false;
   }
@@ -4919,11 +5214,11 @@ function changeEmail(e) {
   user.setEmail(email);
   user.setVerified(false);
   try {
-    e.app.save(user);
+    e2.app.save(user);
   } catch {
     return badRequest("newEmail", "This e-mail address is already in use.");
   }
-  userResponse(e, user);
+  userResponse(e2, user);
 }
 function erase(tx, user) {
   const id = user.id;
@@ -4968,44 +5263,46 @@ function erase(tx, user) {
   tx.save(user);
   return quiet;
 }
-function deleteAccount(e, actor, target2) {
+function deleteAccount(app, actor, targetId) {
   let quiet = [];
-  e.app.runInTransaction((tx) => {
-    const user = tx.findRecordById("users", target2.id);
-    if (user.getString("deletedAt") !== "") badRequest("id", "This account is already deleted.");
+  app.runInTransaction((tx) => {
+    const user = tx.findRecordById("users", targetId);
+    if (user.getString("deletedAt") !== "") fail("account.already_deleted");
     const admins = tx.countRecords("users", $dbx.hashExp({ role: "admin", deletedAt: "" }));
-    const problem = lastAdminProblem(roleOf(user), "deleted", admins);
-    if (problem) forbidden(problem);
+    refuseIf(lastAdminProblem(roleOf(user), "deleted", admins));
     const username = user.getString("username");
     quiet = erase(tx, user);
     logModeration(tx, { actor, target: user.id, action: "delete_user", data: { username } });
   });
-  publishTombstones(e.app, quiet);
-  e.json(200, { deleted: true });
+  publishTombstones(app, quiet);
 }
-function deleteOwn(e) {
-  callerOf(e);
-  const body = bodyOf2(e, ["password"]);
-  const user = confirmedCaller(e, body["password"], "password");
-  deleteAccount(e, user.id, user);
+function deleteOwn(e2) {
+  callerOf(e2);
+  const body = bodyOf2(e2, ["password"]);
+  const user = confirmedCaller(e2, body["password"], "password");
+  deleteAccount(e2.app, user.id, user.id);
+  e2.json(200, { deleted: true });
 }
-function deleteByAdmin(e) {
-  const caller = callerOf(e);
-  if (roleOf(caller) !== "admin") forbidden("Only admins can delete accounts.");
-  deleteAccount(e, caller.id, targetOf(e));
+function deleteUserByAdmin(app, caller, userId) {
+  if (roleOf(caller) !== "admin") fail("account.delete.admin_only");
+  deleteAccount(app, caller.id, findActiveUser(app, userId).id);
+}
+function deleteByAdmin(e2) {
+  deleteUserByAdmin(e2.app, callerOf(e2), e2.request.pathValue("id"));
+  e2.json(200, { deleted: true });
 }
 function exportAll(app, collection, filter, id, ownFields = []) {
   return app.findRecordsByFilter(collection, filter, "created", 0, 0, { id }).map((row) => row.unhide(...ownFields).publicExport());
 }
-function exportData(e) {
-  const user = e.app.findRecordById("users", callerOf(e).id);
+function exportData(e2) {
+  const user = e2.app.findRecordById("users", callerOf(e2).id);
   user.unhide(
     ...user.collection().fields.fieldNames().filter((f) => f !== "searchText" && f !== "tokenKey" && f !== "password")
   );
   user.ignoreEmailVisibility(true);
   const id = user.id;
-  const achievements = e.app.findRecordsByFilter("user_achievements", "user = {:id}", "created", 0, 0, { id }).map((row) => {
-    const achievement = e.app.findRecordById("achievements", row.getString("achievement"));
+  const achievements2 = e2.app.findRecordsByFilter("user_achievements", "user = {:id}", "created", 0, 0, { id }).map((row) => {
+    const achievement = e2.app.findRecordById("achievements", row.getString("achievement"));
     return {
       ...row.publicExport(),
       key: achievement.getString("key"),
@@ -5016,20 +5313,20 @@ function exportData(e) {
     format: "konvert-export/1",
     exportedAt: realNowDate(),
     profile: user.publicExport(),
-    messages: exportAll(e.app, "messages", "author = {:id}", id),
-    reactions: exportAll(e.app, "reactions", "user = {:id}", id),
-    pollVotes: exportAll(e.app, "poll_votes", "user = {:id}", id),
+    messages: exportAll(e2.app, "messages", "author = {:id}", id),
+    reactions: exportAll(e2.app, "reactions", "user = {:id}", id),
+    pollVotes: exportAll(e2.app, "poll_votes", "user = {:id}", id),
     // the schema hides these from everyone but their owner, who is asking
-    memberships: exportAll(e.app, "room_members", "user = {:id}", id, [...MEMBERSHIP_OWNER_FIELDS]),
-    friends: exportAll(e.app, "friendships", "userA = {:id} || userB = {:id}", id),
-    friendRequests: exportAll(e.app, "friend_requests", "from = {:id} || to = {:id}", id),
-    blocks: exportAll(e.app, "blocks", "blocker = {:id}", id),
-    notifications: exportAll(e.app, "notifications", "recipient = {:id}", id),
-    achievements,
-    stats: exportAll(e.app, "user_stats", "user = {:id}", id)
+    memberships: exportAll(e2.app, "room_members", "user = {:id}", id, [...MEMBERSHIP_OWNER_FIELDS]),
+    friends: exportAll(e2.app, "friendships", "userA = {:id} || userB = {:id}", id),
+    friendRequests: exportAll(e2.app, "friend_requests", "from = {:id} || to = {:id}", id),
+    blocks: exportAll(e2.app, "blocks", "blocker = {:id}", id),
+    notifications: exportAll(e2.app, "notifications", "recipient = {:id}", id),
+    achievements: achievements2,
+    stats: exportAll(e2.app, "user_stats", "user = {:id}", id)
   };
-  e.response.header().set("Content-Disposition", 'attachment; filename="konvert-export.json"');
-  e.json(200, document);
+  e2.response.header().set("Content-Disposition", 'attachment; filename="konvert-export.json"');
+  e2.json(200, document);
 }
 
 // hooks-src/konvert/jsvm/list-guard.ts
@@ -5052,12 +5349,12 @@ function emailSortProblem(sort) {
 }
 
 // hooks-src/konvert/jsvm/list-guard.ts
-function onRecordsList(e) {
-  if (!e.hasSuperuserAuth()) {
-    const sort = e.requestInfo().query["sort"];
+function onRecordsList(e2) {
+  if (!e2.hasSuperuserAuth()) {
+    const sort = e2.requestInfo().query["sort"];
     refuse("sort", emailSortProblem(typeof sort === "string" ? sort : ""));
   }
-  e.next();
+  e2.next();
 }
 
 // hooks-src/konvert/jsvm/room-list.ts
@@ -5156,9 +5453,9 @@ function roomSummariesJson(app, me2, condition, params = {}) {
     { ...params, me: me2 }
   );
 }
-function sendJson(e, body) {
-  e.response.header().set("Content-Type", "application/json");
-  e.string(200, body);
+function sendJson(e2, body) {
+  e2.response.header().set("Content-Type", "application/json");
+  e2.string(200, body);
 }
 function toSummary(row) {
   return {
@@ -5191,57 +5488,61 @@ function toSummary(row) {
 }
 var MEMBER_OF = "mem.id IS NOT NULL";
 var SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
-function list2(e) {
-  const me2 = callerOf(e);
+function list2(e2) {
+  const me2 = callerOf(e2);
   if (isBanned(me2)) {
-    sendJson(e, roomSummariesJson(e.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
+    sendJson(e2, roomSummariesJson(e2.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
     return;
   }
-  const withPublic = e.request.url.query().get("include") === "public";
+  const withPublic = e2.request.url.query().get("include") === "public";
   const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')` : MY_ROOMS;
-  sendJson(e, roomSummariesJson(e.app, me2.id, which));
+  sendJson(e2, roomSummariesJson(e2.app, me2.id, which));
 }
-function one(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+function one(e2) {
+  const me2 = callerOf(e2);
+  const room = findRoom(e2.app, pathParam(e2, "id"));
   const visible = isBanned(me2) ? `${MEMBER_OF} AND r.system = 'jail'` : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
-  const [summary2] = roomSummaries(e.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  const [summary2] = roomSummaries(e2.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
   if (!summary2) notFound("Room not found.");
-  e.json(200, summary2);
+  e2.json(200, summary2);
 }
 
 // hooks-src/konvert/jsvm/room-admin.ts
 var room_admin_exports = {};
 __export(room_admin_exports, {
   deleteRoom: () => deleteRoom,
+  deleteRoomAction: () => deleteRoomAction,
   pin: () => pin,
-  unpin: () => unpin
+  pinMessage: () => pinMessage,
+  unpin: () => unpin,
+  unpinMessage: () => unpinMessage
 });
-function deleteRoom(e) {
-  const me2 = callerOf(e);
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
-    const membership = findMembership(tx, room.id, me2.id);
-    deny(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership)));
+function deleteRoomAction(app, me2, roomId) {
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, roomId);
+    const membership2 = findMembership(tx, room.id, me2.id);
+    refuseIf(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership2)));
     room.set("deletedAt", new DateTime());
     tx.save(room);
-    for (const membership2 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
+    for (const membership3 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
       room: room.id
     })) {
-      tx.save(membership2);
+      tx.save(membership3);
     }
-    if (memberRoleOf(membership) !== "owner") {
+    if (memberRoleOf(membership2) !== "owner") {
       logModeration(tx, { actor: me2.id, room: room.id, action: "delete_room" });
     }
   });
-  e.noContent(204);
 }
-function pin(e) {
-  const me2 = callerOf(e);
-  const messageId = requiredString(bodyOf(e), "messageId");
+function deleteRoom(e2) {
+  deleteRoomAction(e2.app, callerOf(e2), pathParam(e2, "id"));
+  e2.noContent(204);
+}
+function pinMessage(app, me2, input) {
+  const messageId = input.messageId;
   let room;
-  e.app.runInTransaction((tx) => {
-    room = prepare(tx, e, me2);
+  app.runInTransaction((tx) => {
+    room = prepare(tx, input.roomId, me2);
     const message = messageOf(tx, room, messageId);
     for (const old of tx.findRecordsByFilter(
       "pins",
@@ -5263,17 +5564,21 @@ function pin(e) {
     tx.save(room);
     track(tx, me2.id, pinned(tx, me2.id));
   });
-  e.json(200, room);
+  return room;
 }
-function unpin(e) {
-  const me2 = callerOf(e);
-  const requested = bodyOf(e)["messageId"];
+function pin(e2) {
+  const me2 = callerOf(e2);
+  const messageId = requiredString(bodyOf(e2), "messageId");
+  e2.json(200, pinMessage(e2.app, me2, { roomId: pathParam(e2, "id"), messageId }));
+}
+function unpinMessage(app, me2, input) {
+  const requested = input.messageId;
   let room;
-  e.app.runInTransaction((tx) => {
-    const current2 = prepare(tx, e, me2);
+  app.runInTransaction((tx) => {
+    const current2 = prepare(tx, input.roomId, me2);
     room = current2;
     const messageId = typeof requested === "string" && requested !== "" ? requested : current2.getString("pinnedMessage");
-    if (messageId === "") badRequest("messageId", "Nothing is pinned in this room.");
+    if (messageId === "") fail("room.unpin.nothing_pinned");
     const pins = tx.findRecordsByFilter(
       "pins",
       "room = {:room} && message = {:message}",
@@ -5285,7 +5590,7 @@ function unpin(e) {
         message: messageId
       }
     );
-    if (pins.length === 0) badRequest("messageId", "This message is not pinned.");
+    if (pins.length === 0) fail("room.unpin.not_pinned");
     for (const p of pins) tx.delete(p);
     const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
       room: current2.id
@@ -5293,12 +5598,17 @@ function unpin(e) {
     current2.set("pinnedMessage", newest[0]?.getString("message") ?? "");
     tx.save(current2);
   });
-  e.json(200, room);
+  return room;
 }
-function prepare(tx, e, me2) {
-  const room = findRoom(tx, pathParam(e, "id"));
+function unpin(e2) {
+  const me2 = callerOf(e2);
+  const input = { roomId: pathParam(e2, "id"), messageId: bodyOf(e2)["messageId"] };
+  e2.json(200, unpinMessage(e2.app, me2, input));
+}
+function prepare(tx, roomId, me2) {
+  const room = findRoom(tx, roomId);
   assertNotConfined(me2, room);
-  deny(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+  refuseIf(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
   return room;
 }
 function messageOf(tx, room, messageId) {
@@ -5308,7 +5618,7 @@ function messageOf(tx, room, messageId) {
   } catch {
   }
   if (!message || message.getString("room") !== room.id || message.getString("deletedAt") !== "") {
-    return badRequest("messageId", "The message is not in this room.");
+    return fail("room.pin.not_in_room");
   }
   return message;
 }
@@ -5316,33 +5626,43 @@ function messageOf(tx, room, messageId) {
 // hooks-src/konvert/jsvm/read-state.ts
 var read_state_exports = {};
 __export(read_state_exports, {
-  markAsRead: () => markAsRead
+  markAsRead: () => markAsRead,
+  markRoomRead: () => markRoomRead
 });
-function markAsRead(e) {
-  const me2 = callerOf(e);
-  const body = bodyOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+function markRoomRead(app, me2, input) {
+  const room = findRoom(app, input.roomId);
   assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
+  const membership2 = requireMembership(app, room, me2);
   const now = new DateTime();
-  const previous = membership.getString("lastReadAt");
-  membership.set("lastReadAt", now);
-  if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
-  if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
-  e.app.runInTransaction((tx) => {
-    markAllRead2(tx, membership, room.id);
-    tx.save(membership);
-    track(tx, me2.id, groupRead(tx, room, me2.id, previous, membership.getString("lastReadAt")));
+  const previous = membership2.getString("lastReadAt");
+  membership2.set("lastReadAt", now);
+  if (input.clearMentions === true) membership2.set("mentionsReadAt", now);
+  if (input.clearReactions === true) membership2.set("reactionsReadAt", now);
+  app.runInTransaction((tx) => {
+    markAllRead2(tx, membership2, room.id);
+    tx.save(membership2);
+    track(tx, me2.id, groupRead(tx, room, me2.id, previous, membership2.getString("lastReadAt")));
   });
-  e.noContent(204);
+}
+function markAsRead(e2) {
+  const body = bodyOf(e2);
+  markRoomRead(e2.app, callerOf(e2), {
+    roomId: pathParam(e2, "id"),
+    clearMentions: flag(body, "clearMentions"),
+    clearReactions: flag(body, "clearReactions")
+  });
+  e2.noContent(204);
 }
 
 // hooks-src/konvert/jsvm/e2ee.ts
 var e2ee_exports = {};
 __export(e2ee_exports, {
+  distributeRoomKeys: () => distributeRoomKeys,
   memberPublicKeys: () => memberPublicKeys,
+  myRoomKey: () => myRoomKey,
   roomKey: () => roomKey,
   saveRoomKeys: () => saveRoomKeys,
+  setPublicKey: () => setPublicKey,
   updatePublicKey: () => updatePublicKey
 });
 
@@ -5350,82 +5670,98 @@ __export(e2ee_exports, {
 var KEY_MAX = 8192;
 var KEY_TEXT = /^[A-Za-z0-9+/=_\-.:,{}"\s]+$/;
 function publicKeyProblem(value) {
-  if (typeof value !== "string" || value.trim() === "") return "A public key is required.";
-  if (value.length > KEY_MAX) return `The public key must be at most ${KEY_MAX} characters.`;
-  if (!KEY_TEXT.test(value)) return "The public key must be base64, PEM or JWK text.";
+  if (typeof value !== "string" || value.trim() === "") return problem("e2ee.public_key.required");
+  if (value.length > KEY_MAX) {
+    return problem(
+      "e2ee.public_key.invalid",
+      `The public key must be at most ${KEY_MAX} characters.`
+    );
+  }
+  if (!KEY_TEXT.test(value)) return problem("e2ee.public_key.invalid");
   return null;
 }
 function wrappedKeysProblem(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return "Wrapped keys must map member ids to keys.";
+    return problem("e2ee.keys.invalid");
   }
   const entries = Object.entries(value);
-  if (entries.length === 0) return "No wrapped keys were given.";
+  if (entries.length === 0) return problem("e2ee.keys.empty");
   for (const [userId, key] of entries) {
-    if (!isRecordId(userId)) return `${JSON.stringify(userId)} is not a user id.`;
+    if (!isRecordId(userId)) {
+      return problem("e2ee.keys.invalid", `${JSON.stringify(userId)} is not a user id.`);
+    }
     if (typeof key !== "string" || key.trim() === "" || key.length > KEY_MAX || !KEY_TEXT.test(key)) {
-      return `The wrapped key for ${userId} must be base64 text of at most ${KEY_MAX} characters.`;
+      return problem(
+        "e2ee.keys.invalid",
+        `The wrapped key for ${userId} must be base64 text of at most ${KEY_MAX} characters.`
+      );
     }
   }
   return null;
 }
 
 // hooks-src/konvert/jsvm/e2ee.ts
-function updatePublicKey(e) {
-  const me2 = callerOf(e);
-  const publicKey = bodyOf(e)["publicKey"];
-  refuse("publicKey", publicKeyProblem(publicKey));
+function setPublicKey(app, me2, publicKey) {
+  refuseIf(publicKeyProblem(publicKey));
   me2.set("publicKey", publicKey);
-  e.app.save(me2);
-  e.noContent(204);
+  app.save(me2);
 }
-function roomKey(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+function updatePublicKey(e2) {
+  setPublicKey(e2.app, callerOf(e2), bodyOf(e2)["publicKey"]);
+  e2.noContent(204);
+}
+function myRoomKey(app, me2, roomId) {
+  const room = findRoom(app, roomId);
   assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
-  const key = membership.getString("encryptedKey");
-  e.json(200, {
+  const membership2 = requireMembership(app, room, me2);
+  const key = membership2.getString("encryptedKey");
+  return {
     encryptedKey: key === "" ? null : key,
-    keyVersion: membership.getInt("keyVersion"),
+    keyVersion: membership2.getInt("keyVersion"),
     roomKeyVersion: room.getInt("keyVersion")
-  });
+  };
 }
-function memberPublicKeys(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+function roomKey(e2) {
+  e2.json(200, myRoomKey(e2.app, callerOf(e2), pathParam(e2, "id")));
+}
+function memberPublicKeys(e2) {
+  const me2 = callerOf(e2);
+  const room = findRoom(e2.app, pathParam(e2, "id"));
   assertNotConfined(me2, room);
-  requireMembership(e.app, room, me2);
-  const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
+  requireMembership(e2.app, room, me2);
+  const members = e2.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id
   });
-  const users = e.app.findRecordsByIds(
+  const users2 = e2.app.findRecordsByIds(
     "users",
     members.map((m) => m.getString("user"))
   );
-  e.json(
+  e2.json(
     200,
-    users.map((u) => ({ userId: u.id, publicKey: u.getString("publicKey") || null }))
+    users2.map((u) => ({ userId: u.id, publicKey: u.getString("publicKey") || null }))
   );
 }
-function saveRoomKeys(e) {
-  const me2 = callerOf(e);
-  const keys2 = bodyOf(e)["encryptedKeys"];
-  refuse("encryptedKeys", wrappedKeysProblem(keys2));
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
+function distributeRoomKeys(app, me2, input) {
+  const keys2 = input.encryptedKeys;
+  refuseIf(wrappedKeysProblem(keys2));
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, input.roomId);
     assertNotConfined(me2, room);
-    deny(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+    refuseIf(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys2)) {
-      const membership = findMembership(tx, room.id, userId);
-      if (!membership) badRequest("encryptedKeys", `${userId} is not a member of this room.`);
-      membership.set("encryptedKey", key);
-      membership.set("keyVersion", version);
-      tx.save(membership);
+      const membership2 = findMembership(tx, room.id, userId);
+      if (!membership2) fail("e2ee.keys.not_member", `${userId} is not a member of this room.`);
+      membership2.set("encryptedKey", key);
+      membership2.set("keyVersion", version);
+      tx.save(membership2);
     }
   });
-  e.noContent(204);
+}
+function saveRoomKeys(e2) {
+  const input = { roomId: pathParam(e2, "id"), encryptedKeys: bodyOf(e2)["encryptedKeys"] };
+  distributeRoomKeys(e2.app, callerOf(e2), input);
+  e2.noContent(204);
 }
 
 // hooks-src/konvert/jsvm/dms.ts
@@ -5433,24 +5769,26 @@ var dms_exports = {};
 __export(dms_exports, {
   VISIBLE_DMS: () => VISIBLE_DMS,
   hide: () => hide,
+  hideDm: () => hideDm,
   list: () => list3,
-  open: () => open
+  open: () => open,
+  openDm: () => openDm
 });
 var PEER_FIELDS = ["id", "username", "displayName", "avatar", "lastActiveAt"];
-function list3(e) {
-  const me2 = callerOf(e);
+function list3(e2) {
+  const me2 = callerOf(e2);
   if (isBanned(me2)) {
-    e.json(200, []);
+    e2.json(200, []);
     return;
   }
-  const rooms = roomSummaries(e.app, me2.id, VISIBLE_DMS);
-  e.json(200, withPeers(e.app, rooms));
+  const rooms2 = roomSummaries(e2.app, me2.id, VISIBLE_DMS);
+  e2.json(200, withPeers(e2.app, rooms2));
 }
 var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
       SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
         SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
-function withPeers(app, rooms) {
-  const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
+function withPeers(app, rooms2) {
+  const ids = rooms2.map((r) => r.otherUser).filter((id) => id !== "");
   const peers = /* @__PURE__ */ new Map();
   for (const user of app.findRecordsByIds("users", ids)) {
     const profile2 = {};
@@ -5458,19 +5796,15 @@ function withPeers(app, rooms) {
     if (user.getString("deletedAt") !== "") profile2["deleted"] = true;
     peers.set(user.id, profile2);
   }
-  return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
+  return rooms2.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
 }
-function open(e) {
-  const me2 = callerOf(e);
-  const otherId = requiredString(bodyOf(e), "userId");
-  if (otherId === me2.id) badRequest("userId", "You cannot start a conversation with yourself.");
-  if (isBanned(me2)) forbidden("While banned you can only use the jail room.");
-  findActiveUser(e.app, otherId);
-  if (isBlockedEitherWay(e.app, me2.id, otherId)) {
-    forbidden("You cannot start a conversation with this user.");
-  }
+function openDm(app, me2, otherId) {
+  if (otherId === me2.id) fail("dm.open.self");
+  if (isBanned(me2)) fail("user.banned");
+  findActiveUser(app, otherId);
+  if (isBlockedEitherWay(app, me2.id, otherId)) fail("dm.open.forbidden");
   let roomId = "";
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     const room = findOrCreateDm(tx, dmKey(me2.id, otherId), me2.id);
     roomId = room.id;
     addMember(tx, room.id, me2.id, "member");
@@ -5481,11 +5815,16 @@ function open(e) {
       tx.save(mine);
     }
   });
+  return roomId;
+}
+function open(e2) {
+  const me2 = callerOf(e2);
+  const roomId = openDm(e2.app, me2, requiredString(bodyOf(e2), "userId"));
   const [summary2] = withPeers(
-    e.app,
-    roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId })
+    e2.app,
+    roomSummaries(e2.app, me2.id, "r.id = {:room}", { room: roomId })
   );
-  e.json(200, summary2);
+  e2.json(200, summary2);
 }
 function findOrCreateDm(tx, key, creator) {
   const existing = findDm(tx, key);
@@ -5508,31 +5847,38 @@ function findDm(app, key) {
     return null;
   }
 }
-function hide(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
-  const membership = room.getString("type") === "dm" ? findMembership(e.app, room.id, me2.id) : null;
-  if (!membership) badRequest("id", "This is not one of your conversations.");
-  membership.set("hidden", true);
-  e.app.save(membership);
-  e.noContent(204);
+function hideDm(app, me2, roomId) {
+  const room = findRoom(app, roomId);
+  const membership2 = room.getString("type") === "dm" ? findMembership(app, room.id, me2.id) : null;
+  if (!membership2) return fail("dm.hide.not_yours");
+  membership2.set("hidden", true);
+  app.save(membership2);
+}
+function hide(e2) {
+  hideDm(e2.app, callerOf(e2), pathParam(e2, "id"));
+  e2.noContent(204);
 }
 
 // hooks-src/konvert/jsvm/favorites.ts
 var favorites_exports = {};
 __export(favorites_exports, {
-  open: () => open2
+  open: () => open2,
+  openFavorites: () => openFavorites
 });
-function open2(e) {
-  const me2 = callerOf(e);
+function openFavorites(app, me2) {
   let roomId = "";
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     const room = findFavorites(tx, me2.id) ?? createFavorites(tx, me2.id);
     roomId = room.id;
     addMember(tx, room.id, me2.id, "owner");
   });
-  const [summary2] = roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId });
-  e.json(200, summary2);
+  return roomId;
+}
+function open2(e2) {
+  const me2 = callerOf(e2);
+  const roomId = openFavorites(e2.app, me2);
+  const [summary2] = roomSummaries(e2.app, me2.id, "r.id = {:room}", { room: roomId });
+  e2.json(200, summary2);
 }
 function findFavorites(app, owner) {
   try {
@@ -5559,11 +5905,15 @@ function createFavorites(tx, owner) {
 // hooks-src/konvert/jsvm/messages.ts
 var messages_exports = {};
 __export(messages_exports, {
+  deleteMessage: () => deleteMessage,
   edit: () => edit,
+  editMessage: () => editMessage,
   forward: () => forward,
+  forwardMessage: () => forwardMessage,
+  liveMessage: () => liveMessage,
   onMessageCreateRequest: () => onMessageCreateRequest,
   remove: () => remove4,
-  writeNewMessage: () => writeNewMessage
+  sendMessage: () => sendMessage
 });
 
 // hooks-src/konvert/rules/mentions.ts
@@ -5611,34 +5961,44 @@ var MESSAGE_CREATE_FIELDS = [
 function isEncryptedEnvelope(content) {
   if (!content.startsWith("{") || !content.includes('"ciphertext"')) return false;
   try {
-    const parsed = JSON.parse(content);
-    return typeof parsed === "object" && parsed !== null && "ciphertext" in parsed;
+    const parsed2 = JSON.parse(content);
+    return typeof parsed2 === "object" && parsed2 !== null && "ciphertext" in parsed2;
   } catch {
     return false;
   }
 }
 function contentProblem(content, required) {
-  if (content !== void 0 && typeof content !== "string") return "Message content must be text.";
+  if (content !== void 0 && typeof content !== "string")
+    return problem("message.content.invalid");
   const text2 = content ?? "";
-  if (required && text2.trim() === "") return "A message cannot be empty.";
+  if (required && text2.trim() === "") return problem("message.content.empty");
   const max = isEncryptedEnvelope(text2) ? ENCRYPTED_CONTENT_MAX : CONTENT_MAX;
-  if (text2.length > max) return `A message can be at most ${CONTENT_MAX} characters long.`;
+  if (text2.length > max) {
+    return problem(
+      "message.content.invalid",
+      `A message can be at most ${CONTENT_MAX} characters long.`
+    );
+  }
   return null;
 }
 function typeProblem(type) {
   if (MESSAGE_TYPES.includes(type)) return null;
-  return `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`;
+  return problem(
+    "message.invalid",
+    `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`,
+    "type"
+  );
 }
 function bodyProblem(type, content, hasFiles, poll) {
   if (type === "poll") {
-    return poll === void 0 || poll === null ? "A poll message needs a poll." : contentProblem(content, false);
+    return poll === void 0 || poll === null ? problem("poll.invalid", "A poll message needs a poll.") : contentProblem(content, false);
   }
   if (type === "text") return contentProblem(content, true);
   return contentProblem(content, !hasFiles);
 }
 function deleteProblem2(isAuthor, callerRole, isRoomOwner) {
   if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
-  return "Only the author, the room owner, moderators and admins can delete this message.";
+  return problem("message.delete.forbidden");
 }
 function historyLimit(raw) {
   const n = Number.parseInt(raw, 10);
@@ -5650,21 +6010,21 @@ function historyLimit(raw) {
 var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
   const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
-  if (found === "") notFound("Room not found.");
+  if (found === "") fail("room.not_found");
   const { member, mutedUntil, ...facts } = JSON.parse(found);
   const room = { id: roomId, ...facts };
   assertNotConfinedTo(author, room.system);
   if (isActiveUntil(author, "mutedUntil")) {
-    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
+    fail("user.muted", `You are muted until ${author.getString("mutedUntil")}.`);
   }
   if (!member && (room.type !== "public" || room.system !== "")) {
-    forbidden("You are not a member of this room.");
+    fail("room.not_member");
   }
-  if (member && isFuture(mutedUntil)) forbidden("You are muted in this room.");
+  if (member && isFuture(mutedUntil)) fail("room.muted");
   if (room.type === "dm") {
     const other = otherMember(app, room.id, author.id);
     if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      forbidden("You cannot write to this user.");
+      fail("dm.blocked");
     }
   }
   return { room, joinFirst: !member };
@@ -5742,9 +6102,9 @@ function writeMentions(tx, message, userIds) {
   }).all(rows);
   return rows.map((r) => r.user);
 }
-function notifyMentions(tx, message, author, users, summons) {
+function notifyMentions(tx, message, author, users2, summons) {
   const base = { actor: author.id, room: message.getString("room"), message: message.id };
-  for (const recipient of users) notify(tx, { ...base, recipient, type: "mention" });
+  for (const recipient of users2) notify(tx, { ...base, recipient, type: "mention" });
   for (const role of summons) {
     const staff = tx.findRecordsByFilter(
       "users",
@@ -5831,10 +6191,10 @@ var keys = {
   account: (userId) => `rl:signin:user:${userId}`,
   ip: (ip) => `rl:signin:ip:${ip}`
 };
-function limited(e) {
-  const settings = e.app.settings().rateLimits;
-  if (!settings.enabled || e.hasSuperuserAuth()) return false;
-  const ip = e.realIP();
+function limited(e2) {
+  const settings = e2.app.settings().rateLimits;
+  if (!settings.enabled || e2.hasSuperuserAuth()) return false;
+  const ip = e2.realIP();
   return !Array.from(settings.excludedIPs).some((entry) => ipMatches(entry, ip));
 }
 function recent(value, budget, now) {
@@ -5863,35 +6223,35 @@ function record2(app, key, budget) {
   const now = Date.now();
   app.store().setFunc(key, (old) => [...recent(old, budget, now), now]);
 }
-function chargeSend(e, userId) {
-  if (!limited(e)) return;
-  const waitMs = take(e.app, keys.send(userId), SEND);
+function chargeSend(e2, userId) {
+  if (!limited(e2)) return;
+  const waitMs = take(e2.app, keys.send(userId), SEND);
   if (waitMs > 0) throw new TooManyRequestsError(sendLimitText(SEND, waitMs), null);
 }
-function signInAllowed(e, userId) {
-  if (!limited(e)) return;
-  const byAccount = userId === null ? 0 : waitFor(e.app, keys.account(userId), ACCOUNT_FAILURES);
+function signInAllowed(e2, userId) {
+  if (!limited(e2)) return;
+  const byAccount = userId === null ? 0 : waitFor(e2.app, keys.account(userId), ACCOUNT_FAILURES);
   if (byAccount > 0) {
     throw new TooManyRequestsError(signInLimitText("account", byAccount), null);
   }
-  const byIp = waitFor(e.app, keys.ip(e.realIP()), IP_FAILURES);
+  const byIp = waitFor(e2.app, keys.ip(e2.realIP()), IP_FAILURES);
   if (byIp > 0) throw new TooManyRequestsError(signInLimitText("ip", byIp), null);
 }
-function signInFailed(e, userId) {
-  if (!limited(e)) return;
-  record2(e.app, keys.ip(e.realIP()), IP_FAILURES);
-  if (userId !== null) record2(e.app, keys.account(userId), ACCOUNT_FAILURES);
+function signInFailed(e2, userId) {
+  if (!limited(e2)) return;
+  record2(e2.app, keys.ip(e2.realIP()), IP_FAILURES);
+  if (userId !== null) record2(e2.app, keys.account(userId), ACCOUNT_FAILURES);
 }
-function signInSucceeded(e, userId) {
-  if (!limited(e)) return;
-  e.app.store().remove(keys.account(userId));
+function signInSucceeded(e2, userId) {
+  if (!limited(e2)) return;
+  e2.app.store().remove(keys.account(userId));
 }
-function onPasswordSignIn(e) {
-  const request = e;
-  const userId = e.record ? e.record.id : null;
+function onPasswordSignIn(e2) {
+  const request = e2;
+  const userId = e2.record ? e2.record.id : null;
   signInAllowed(request, userId);
   try {
-    e.next();
+    e2.next();
   } catch (err) {
     if (statusOf(err) === 400) signInFailed(request, userId);
     throw err;
@@ -5899,8 +6259,8 @@ function onPasswordSignIn(e) {
   if (userId !== null) signInSucceeded(request, userId);
 }
 function statusOf(err) {
-  const e = err;
-  return Number(e.status ?? e.value?.status ?? 0);
+  const e2 = err;
+  return Number(e2.status ?? e2.value?.status ?? 0);
 }
 
 // hooks-src/konvert/jsvm/polls.ts
@@ -5908,9 +6268,12 @@ var polls_exports = {};
 __export(polls_exports, {
   createPollFor: () => createPollFor,
   findPoll: () => findPoll,
+  pollResults: () => pollResults,
   results: () => results,
   retract: () => retract,
-  vote: () => vote
+  retractVote: () => retractVote,
+  vote: () => vote,
+  votePoll: () => votePoll
 });
 
 // hooks-src/konvert/rules/polls.ts
@@ -5919,7 +6282,7 @@ var POLL_OPTION_MAX = 200;
 var POLL_OPTIONS_MIN = 2;
 var POLL_OPTIONS_MAX = 10;
 var POLL_FIELDS = ["question", "options", "anonymous", "multiple"];
-var refused = (field, problem) => ({ field, problem });
+var refused = (field, problem2) => ({ field, problem: problem2 });
 function parsePoll(input) {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return refused("poll", "A poll needs a question and its options.");
@@ -6010,26 +6373,25 @@ function tally(optionCount, votes, viewer, anonymous) {
 }
 function pollClosedProblem(closedAt, nowMs2) {
   if (closedAt === "" || isActiveAt(closedAt, nowMs2)) return null;
-  return "This poll is closed.";
+  return problem("poll.closed");
 }
 
 // hooks-src/konvert/jsvm/polls.ts
 function createPollFor(tx, message, input) {
-  const parsed = parsePoll(input);
-  if ("problem" in parsed) return badRequest(parsed.field, parsed.problem);
+  const parsed2 = parsePoll(input);
+  if ("problem" in parsed2) return fail("poll.invalid", parsed2.problem, parsed2.field);
   const poll = new Record(tx.findCachedCollectionByNameOrId("polls"));
   poll.set("id", message.id);
   poll.set("message", message.id);
   poll.set("room", message.getString("room"));
-  poll.set("question", parsed.ok.question);
-  poll.set("options", parsed.ok.options);
-  poll.set("anonymous", parsed.ok.anonymous);
-  poll.set("multiple", parsed.ok.multiple);
+  poll.set("question", parsed2.ok.question);
+  poll.set("options", parsed2.ok.options);
+  poll.set("anonymous", parsed2.ok.anonymous);
+  poll.set("multiple", parsed2.ok.multiple);
   poll.set("createdBy", message.getString("author"));
   tx.save(poll);
   return poll;
 }
-var NOT_FOUND = "Poll not found.";
 function findPoll(app, id) {
   try {
     return app.findRecordById("polls", id);
@@ -6043,16 +6405,16 @@ function findPoll(app, id) {
 }
 function visiblePoll(app, caller, id) {
   const poll = findPoll(app, id);
+  if (!poll) return fail("poll.not_found");
   let message;
   try {
-    if (!poll) return notFound(NOT_FOUND);
     message = app.findRecordById("messages", poll.getString("message"));
   } catch {
-    return notFound(NOT_FOUND);
+    return fail("poll.not_found");
   }
-  if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
+  if (message.getString("deletedAt") !== "") fail("poll.not_found");
   const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
+  if (!findMembership(app, room.id, caller.id)) fail("poll.not_found");
   assertNotConfined(caller, room);
   return poll;
 }
@@ -6088,7 +6450,7 @@ function resultsOf(app, poll, viewer) {
   };
 }
 function castVotes(tx, poll, userId, options) {
-  refuse("poll", pollClosedProblem(poll.getString("closedAt"), nowMs()));
+  refuseIf(pollClosedProblem(poll.getString("closedAt"), nowMs()));
   const previous = tx.findRecordsByFilter(
     "poll_votes",
     "poll = {:poll} && user = {:user}",
@@ -6109,40 +6471,46 @@ function castVotes(tx, poll, userId, options) {
   }
   tx.save(poll);
 }
-function results(e) {
-  const me2 = callerOf(e);
-  const poll = visiblePoll(e.app, me2, pathParam(e, "id"));
-  e.json(200, resultsOf(e.app, poll, me2.id));
+function pollResults(app, caller, id) {
+  return resultsOf(app, visiblePoll(app, caller, id), caller.id);
 }
-function voteBody(e) {
+function votePoll(app, caller, input) {
+  let answer2;
+  app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, caller, input.id);
+    const chosen = parseVote(input.options, optionsOf(poll).length, poll.getBool("multiple"));
+    if ("problem" in chosen) fail("poll.option.invalid", chosen.problem, chosen.field);
+    castVotes(tx, poll, caller.id, chosen.ok);
+    answer2 = resultsOf(tx, poll, caller.id);
+  });
+  return answer2;
+}
+function retractVote(app, caller, id) {
+  let answer2;
+  app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, caller, id);
+    castVotes(tx, poll, caller.id, []);
+    answer2 = resultsOf(tx, poll, caller.id);
+  });
+  return answer2;
+}
+function results(e2) {
+  e2.json(200, pollResults(e2.app, callerOf(e2), pathParam(e2, "id")));
+}
+function voteBody(e2) {
   try {
-    return bodyOf(e);
+    return bodyOf(e2);
   } catch {
-    return badRequest("options", 'Send a JSON object such as {"options": [0]}.');
+    return fail("poll.option.invalid", 'Send a JSON object such as {"options": [0]}.');
   }
 }
-function vote(e) {
-  const me2 = callerOf(e);
-  const body = voteBody(e);
-  let answer2;
-  e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
-    const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
-    if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
-    castVotes(tx, poll, me2.id, chosen.ok);
-    answer2 = resultsOf(tx, poll, me2.id);
-  });
-  e.json(200, answer2);
+function vote(e2) {
+  const me2 = callerOf(e2);
+  const body = voteBody(e2);
+  e2.json(200, votePoll(e2.app, me2, { id: pathParam(e2, "id"), options: body["options"] }));
 }
-function retract(e) {
-  const me2 = callerOf(e);
-  let answer2;
-  e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
-    castVotes(tx, poll, me2.id, []);
-    answer2 = resultsOf(tx, poll, me2.id);
-  });
-  e.json(200, answer2);
+function retract(e2) {
+  e2.json(200, retractVote(e2.app, callerOf(e2), pathParam(e2, "id")));
 }
 
 // hooks-src/konvert/jsvm/wal.ts
@@ -6173,52 +6541,58 @@ function ensureWalAutocheckpoint(app) {
 }
 
 // hooks-src/konvert/jsvm/messages.ts
-function onMessageCreateRequest(e) {
-  if (e.hasSuperuserAuth()) {
-    e.next();
+function onMessageCreateRequest(e2) {
+  if (e2.hasSuperuserAuth()) {
+    e2.next();
     return;
   }
-  const request = requestEventOf(e);
-  chargeSend(request, callerOf(e).id);
-  const message = writeNewMessage(e, true);
+  const request = requestEventOf(e2);
+  const me2 = callerOf(e2);
+  chargeSend(request, me2.id);
+  const body = e2.requestInfo().body;
+  refuseNonText(e2, body);
+  const message = sendMessage(e2.app, me2, {
+    body,
+    record: e2.record,
+    files: uploadedFiles(e2),
+    publishLater: true
+  });
   $apis.enrichRecord(request, message);
   const answered = answerNow(request, 200, message);
-  if (answered === null) e.json(200, message);
-  publishMessage(e.app, message, "create", answered ?? void 0);
+  if (answered === null) e2.json(200, message);
+  publishMessage(e2.app, message, "create", answered ?? void 0);
 }
-function writeNewMessage(e, publishLater = false) {
-  const me2 = callerOf(e);
-  const body = e.requestInfo().body;
-  refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
-  refuseNonText(e, body);
+function sendMessage(app, me2, input) {
+  const { body, record: message, files } = input;
+  const extra = unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS);
+  if (extra !== null) fail("input.invalid", extra, "body");
   const type = body["type"] ?? "text";
-  refuse("type", typeProblem(type));
-  const message = e.record;
-  const files = uploadedFiles(e);
-  refuse("content", bodyProblem(type, body["content"], files > 0, body["poll"]));
-  refuse("mentions", mentionIdsProblem(body["mentions"]));
-  const roomId = requiredString(body, "room");
+  refuseIf(typeProblem(type));
+  refuseIf(bodyProblem(type, body["content"], files > 0, body["poll"]));
+  const mentionsProblem = mentionIdsProblem(body["mentions"]);
+  if (mentionsProblem !== null) fail("message.invalid", mentionsProblem, "mentions");
+  const roomId = body["room"];
+  if (typeof roomId !== "string" || roomId === "")
+    return fail("input.required", "Missing room.", "room");
   const replyTo = message.getString("replyTo");
   message.set("author", me2.id);
   message.set("type", type);
-  if (publishLater) message.set(DEFERRED, true);
-  const plan = planWrite(e.app, me2, roomId);
+  if (input.publishLater) message.set(DEFERRED, true);
+  const plan = planWrite(app, me2, roomId);
   const room = plan.room;
-  if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
-    badRequest("replyTo", "You can only reply to a message of the same room.");
-  }
-  if (files > 0 || "attachments" in body) validateRecord(e.app, message);
+  if (replyTo !== "" && !replyTargetOk(app, room.id, replyTo)) fail("message.reply.other_room");
+  if (files > 0 || "attachments" in body) validateRecord(app, message);
   const mentions = resolveMentions(
-    e.app,
+    app,
     room.id,
     me2.id,
     message.getString("content"),
     body["mentions"] ?? []
   );
-  const speed = speedPending(e.app, me2.id);
-  const quiet = publishLater && files === 0 && !collectionHeard(e.app, "messages");
-  ensureWalAutocheckpoint(e.app);
-  e.app.runInTransaction((tx) => {
+  const speed = speedPending(app, me2.id);
+  const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
+  ensureWalAutocheckpoint(app);
+  app.runInTransaction((tx) => {
     prepareWrite(tx, me2, plan);
     if (quiet) insertQuietly(tx, message);
     else tx.saveNoValidate(message);
@@ -6233,10 +6607,10 @@ function writeNewMessage(e, publishLater = false) {
 }
 var CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
 var MESSAGE_TEXT_FIELDS = ["room", "content", "type", "replyTo"];
-function refuseNonText(e, body) {
+function refuseNonText(e2, body) {
   if (!MESSAGE_TEXT_FIELDS.some((f) => f in body && CAST_LOOKING.test(String(body[f])))) return;
-  const field = nonTextField(bodyAsSent(e) ?? {}, MESSAGE_TEXT_FIELDS);
-  if (field !== null) badRequest(field, `${field} must be text.`);
+  const field = nonTextField(bodyAsSent(e2) ?? {}, MESSAGE_TEXT_FIELDS);
+  if (field !== null) fail("input.invalid", `${field} must be text.`, field);
 }
 var ID_ALPHABET2 = "abcdefghijklmnopqrstuvwxyz0123456789";
 function insertQuietly(tx, message) {
@@ -6255,13 +6629,13 @@ function validateRecord(app, message) {
     throw new BadRequestError("Failed to create record.", err);
   }
 }
-function uploadedFiles(e) {
-  const headers = e.requestInfo().headers;
+function uploadedFiles(e2) {
+  const headers = e2.requestInfo().headers;
   if (!(headers["content_type"] ?? "").toLowerCase().startsWith("multipart/")) return 0;
   let count2 = 0;
   for (const key of ["attachments", "attachments+"]) {
     try {
-      count2 += e.findUploadedFiles(key).length;
+      count2 += e2.findUploadedFiles(key).length;
     } catch {
     }
   }
@@ -6272,34 +6646,34 @@ function liveMessage(app, id) {
   try {
     message = app.findRecordById("messages", id);
   } catch {
-    return notFound("Message not found.");
+    return fail("message.not_found");
   }
-  if (message.getString("deletedAt") !== "") notFound("Message not found.");
+  if (message.getString("deletedAt") !== "") fail("message.not_found");
   return message;
 }
-function edit(e) {
-  const me2 = callerOf(e);
-  const body = bodyOf(e);
-  refuse("content", contentProblem(body["content"], true));
-  refuse("mentions", mentionIdsProblem(body["mentions"]));
-  const original = liveMessage(e.app, pathParam(e, "id"));
-  if (original.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
-  if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
-  const plan = planWrite(e.app, me2, original.getString("room"));
-  if (plan.joinFirst) forbidden("You are not a member of this room.");
+function editMessage(app, me2, input) {
+  refuseIf(contentProblem(input.content, true));
+  const mentionsProblem = mentionIdsProblem(input.mentions);
+  if (mentionsProblem !== null) fail("message.invalid", mentionsProblem, "mentions");
+  const original = liveMessage(app, input.id);
+  if (original.getString("author") !== me2.id) fail("message.edit.not_author");
+  if (original.getString("type") === "poll") fail("message.edit.poll");
+  const plan = planWrite(app, me2, original.getString("room"));
+  if (plan.joinFirst) fail("room.not_member");
+  const content = input.content;
   let edited;
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     const message = liveMessage(tx, original.id);
     const room = findRoom(tx, message.getString("room"));
-    message.set("content", body["content"]);
+    message.set("content", content);
     message.set("editedAt", new DateTime());
     tx.save(message);
     const mentions = resolveMentions(
       tx,
       room.id,
       me2.id,
-      String(body["content"]),
-      body["mentions"] ?? []
+      content,
+      input.mentions ?? []
     );
     for (const old of tx.findRecordsByFilter("mentions", "message = {:id}", "", 0, 0, {
       id: message.id
@@ -6316,17 +6690,22 @@ function edit(e) {
     notifyMentions(tx, message, me2, added, []);
     edited = message;
   });
-  e.json(200, edited);
+  return edited;
 }
-function remove4(e) {
-  const me2 = callerOf(e);
+function edit(e2) {
+  const me2 = callerOf(e2);
+  const body = bodyOf(e2);
+  const input = { id: pathParam(e2, "id"), content: body["content"], mentions: body["mentions"] };
+  e2.json(200, editMessage(e2.app, me2, input));
+}
+function deleteMessage(app, me2, id) {
   let quiet = [];
-  e.app.runInTransaction((tx) => {
-    const message = liveMessage(tx, pathParam(e, "id"));
+  app.runInTransaction((tx) => {
+    const message = liveMessage(tx, id);
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me2.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
-    deny(deleteProblem2(isAuthor, roleOf(me2), isOwner));
+    refuseIf(deleteProblem2(isAuthor, roleOf(me2), isOwner));
     quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
     if (!isAuthor) {
@@ -6339,20 +6718,20 @@ function remove4(e) {
       });
     }
   });
-  publishTombstones(e.app, quiet);
-  e.noContent(204);
+  publishTombstones(app, quiet);
 }
-function forward(e) {
-  const me2 = callerOf(e);
-  chargeSend(e, me2.id);
-  const targetId = requiredString(bodyOf(e), "roomId");
+function remove4(e2) {
+  deleteMessage(e2.app, callerOf(e2), pathParam(e2, "id"));
+  e2.noContent(204);
+}
+function forwardMessage(app, me2, input) {
   let copy;
-  e.app.runInTransaction((tx) => {
-    const source = liveMessage(tx, pathParam(e, "id"));
+  app.runInTransaction((tx) => {
+    const source = liveMessage(tx, input.id);
     const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me2.id)) notFound("Message not found.");
-    if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
-    const plan = planWrite(tx, me2, targetId);
+    if (!findMembership(tx, sourceRoom.id, me2.id)) fail("message.not_found");
+    if (source.getString("type") === "poll") fail("message.forward.poll");
+    const plan = planWrite(tx, me2, input.roomId);
     const room = plan.room;
     const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
     prepareWrite(tx, me2, plan);
@@ -6375,7 +6754,16 @@ function forward(e) {
     track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent2));
     copy = message;
   });
-  e.json(200, copy);
+  return copy;
+}
+function forward(e2) {
+  const me2 = callerOf(e2);
+  chargeSend(e2, me2.id);
+  const roomId = bodyOf(e2)["roomId"];
+  if (typeof roomId !== "string" || roomId === "") {
+    return fail("input.required", "Missing roomId.", "roomId");
+  }
+  e2.json(200, forwardMessage(e2.app, me2, { id: pathParam(e2, "id"), roomId }));
 }
 function copiesOf(fsys, source) {
   return source.getStringSlice("attachments").map((name) => fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false));
@@ -6386,32 +6774,32 @@ var history_exports = {};
 __export(history_exports, {
   list: () => list4
 });
-function list4(e) {
-  const me2 = callerOf(e);
-  const query2 = e.request.url.query();
-  const room = findRoom(e.app, pathParam(e, "id"));
+function list4(e2) {
+  const me2 = callerOf(e2);
+  const query2 = e2.request.url.query();
+  const room = findRoom(e2.app, pathParam(e2, "id"));
   assertNotConfined(me2, room);
-  if (!findMembership(e.app, room.id, me2.id)) {
+  if (!findMembership(e2.app, room.id, me2.id)) {
     if (query2.get("as") !== "admin" || roleOf(me2) !== "admin") {
       forbidden("You are not a member of this room.");
     }
-    logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
+    logModeration(e2.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
   const limit2 = historyLimit(query2.get("limit"));
   const params = { room: room.id };
   let filter = "room = {:room}";
   const before = query2.get("before");
   if (before !== "") {
-    const cursor = cursorOf(e.app, room.id, before);
+    const cursor = cursorOf(e2.app, room.id, before);
     filter += " && (created < {:created} || (created = {:created} && id < {:id}))";
     params["created"] = cursor.getString("created");
     params["id"] = cursor.id;
   }
-  const page = e.app.findRecordsByFilter("messages", filter, "-created,-id", limit2 + 1, 0, params);
+  const page = e2.app.findRecordsByFilter("messages", filter, "-created,-id", limit2 + 1, 0, params);
   const items = page.slice(0, limit2);
-  track(e.app, me2.id, historyRead(items));
-  $apis.enrichRecords(e, items);
-  e.json(200, { items, hasMore: page.length > limit2 });
+  track(e2.app, me2.id, historyRead(items));
+  $apis.enrichRecords(e2, items);
+  e2.json(200, { items, hasMore: page.length > limit2 });
 }
 function cursorOf(app, roomId, id) {
   try {
@@ -6426,7 +6814,9 @@ function cursorOf(app, roomId, id) {
 var reactions_exports = {};
 __export(reactions_exports, {
   add: () => add,
-  remove: () => remove5
+  addReaction: () => addReaction,
+  remove: () => remove5,
+  removeReaction: () => removeReaction
 });
 
 // hooks-src/konvert/rules/emoji.ts
@@ -6493,19 +6883,21 @@ function isSingleEmoji(value) {
 }
 
 // hooks-src/konvert/jsvm/reactions.ts
-function emojiOf(e) {
-  const fromBody = bodyOf(e)["emoji"];
-  const emoji = typeof fromBody === "string" ? fromBody : e.request.url.query().get("emoji");
-  if (!isSingleEmoji(emoji)) badRequest("emoji", "Reactions must be a single emoji.");
+function emojiOf(e2) {
+  const fromBody = bodyOf(e2)["emoji"];
+  return typeof fromBody === "string" ? fromBody : e2.request.url.query().get("emoji");
+}
+function checkedEmoji(emoji) {
+  if (typeof emoji !== "string" || !isSingleEmoji(emoji)) return fail("reaction.emoji.invalid");
   return emoji;
 }
-function target(tx, e, me2) {
+function target(tx, messageId, me2) {
   let message = null;
   try {
-    message = tx.findRecordById("messages", pathParam(e, "id"));
+    message = tx.findRecordById("messages", messageId);
   } catch {
   }
-  if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
+  if (!message || message.getString("deletedAt") !== "") return fail("message.not_found");
   const room = findRoom(tx, message.getString("room"));
   assertNotConfined(me2, room);
   requireMembership(tx, room, me2);
@@ -6537,12 +6929,11 @@ function findReaction(app, message, user, emoji) {
     return null;
   }
 }
-function add(e) {
-  const me2 = callerOf(e);
-  const emoji = emojiOf(e);
+function addReaction(app, me2, input) {
+  const emoji = checkedEmoji(input.emoji);
   let messageId = "";
-  e.app.runInTransaction((tx) => {
-    const message = target(tx, e, me2);
+  app.runInTransaction((tx) => {
+    const message = target(tx, input.messageId, me2);
     messageId = message.id;
     if (findReaction(tx, message.id, me2.id, emoji)) return;
     const author = message.getString("author");
@@ -6568,14 +6959,17 @@ function add(e) {
       });
     }
   });
-  e.json(200, summary(e.app, messageId, me2.id));
+  return summary(app, messageId, me2.id);
 }
-function remove5(e) {
-  const me2 = callerOf(e);
-  const emoji = emojiOf(e);
+function add(e2) {
+  const me2 = callerOf(e2);
+  e2.json(200, addReaction(e2.app, me2, { messageId: pathParam(e2, "id"), emoji: emojiOf(e2) }));
+}
+function removeReaction(app, me2, input) {
+  const emoji = checkedEmoji(input.emoji);
   let messageId = "";
-  e.app.runInTransaction((tx) => {
-    const message = target(tx, e, me2);
+  app.runInTransaction((tx) => {
+    const message = target(tx, input.messageId, me2);
     messageId = message.id;
     const reaction = findReaction(tx, message.id, me2.id, emoji);
     if (!reaction) return;
@@ -6590,7 +6984,11 @@ function remove5(e) {
       }
     );
   });
-  e.json(200, summary(e.app, messageId, me2.id));
+  return summary(app, messageId, me2.id);
+}
+function remove5(e2) {
+  const me2 = callerOf(e2);
+  e2.json(200, removeReaction(e2.app, me2, { messageId: pathParam(e2, "id"), emoji: emojiOf(e2) }));
 }
 function authorBlocked(app, author, reactor) {
   return app.countRecords("blocks", $dbx.hashExp({ blocker: author, blocked: reactor })) > 0;
@@ -6602,21 +7000,21 @@ __export(typing_exports, {
   ping: () => ping
 });
 var THROTTLE_MS = 2e3;
-function ping(e) {
-  const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+function ping(e2) {
+  const me2 = callerOf(e2);
+  const room = findRoom(e2.app, pathParam(e2, "id"));
   assertNotConfined(me2, room);
-  requireMembership(e.app, room, me2);
+  requireMembership(e2.app, room, me2);
   const key = `typing:${room.id}:${me2.id}`;
   const now = Date.now();
-  const last = e.app.store().get(key);
+  const last = e2.app.store().get(key);
   if (last !== void 0 && now - last < THROTTLE_MS) {
-    e.noContent(204);
+    e2.noContent(204);
     return;
   }
-  e.app.store().set(key, now);
-  e.noContent(204);
-  publishTyping(e.app, room.id, me2.id, nowIso());
+  e2.app.store().set(key, now);
+  e2.noContent(204);
+  publishTyping(e2.app, room.id, me2.id, nowIso());
 }
 
 // hooks-src/konvert/jsvm/realtime/hooks.ts
@@ -6636,23 +7034,23 @@ function usersIn(app, key) {
     return auth ? auth.id : "";
   }).sort();
 }
-function stats(e) {
-  const all = e.app.store().getAll();
+function stats(e2) {
+  const all = e2.app.store().getAll();
   let keys2 = 0;
   for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys2++;
   const body = {
-    connections: e.app.subscriptionsBroker().totalClients(),
+    connections: e2.app.subscriptionsBroker().totalClients(),
     indexKeys: keys2
   };
-  const room = e.request.url.query().get("room");
+  const room = e2.request.url.query().get("room");
   if (room !== "") {
     body["room"] = {
-      open: usersIn(e.app, indexKey.open(room)),
-      list: usersIn(e.app, indexKey.list(room)),
-      typing: usersIn(e.app, indexKey.typing(room))
+      open: usersIn(e2.app, indexKey.open(room)),
+      list: usersIn(e2.app, indexKey.list(room)),
+      typing: usersIn(e2.app, indexKey.typing(room))
     };
   }
-  e.json(200, body);
+  e2.json(200, body);
 }
 
 // hooks-src/konvert/jsvm/housekeeping.ts
@@ -6714,13 +7112,13 @@ function needsPasswordReset(app, userId) {
     id: userId
   }).length > 0;
 }
-function list5(e) {
-  const users = sqlRows(
-    e.app,
+function list5(e2) {
+  const users2 = sqlRows(
+    e2.app,
     { id: "", email: "", username: "" },
     `SELECT id, email, username FROM users WHERE deletedAt = '' AND email != '' AND ${UNUSABLE} ORDER BY created, id`
   );
-  e.json(200, { users });
+  e2.json(200, { users: users2 });
 }
 
 // hooks-src/konvert/jsvm/search.ts
@@ -6840,13 +7238,13 @@ function searchableRooms(app, me2, banned) {
 }
 function findMessages(app, me2, query2, page, onlyRoom) {
   const banned = isBanned(me2);
-  const rooms = searchableRooms(app, me2.id, banned).filter(
+  const rooms2 = searchableRooms(app, me2.id, banned).filter(
     (room) => onlyRoom === void 0 || room === onlyRoom
   );
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
-  if (rooms.length > 0) {
+  if (rooms2.length > 0) {
     app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query2, rooms),
+      query: inRooms(query2, rooms2),
       me: me2.id,
       limit: page.perPage + 1,
       offset: (page.page - 1) * page.perPage
@@ -6854,17 +7252,17 @@ function findMessages(app, me2, query2, page, onlyRoom) {
   }
   return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
 }
-function search2(e) {
-  const me2 = callerOf(e);
-  const params = e.requestInfo().query;
+function search2(e2) {
+  const me2 = callerOf(e2);
+  const params = e2.requestInfo().query;
   const query2 = ftsQuery(params["q"]);
   if ("problem" in query2) return badRequest("q", query2.problem);
   const paging = pageRequest(params["page"], params["perPage"]);
   if ("problem" in paging) return badRequest(paging.field, paging.problem);
   const { page, perPage } = paging.ok;
-  const { hits, hasMore } = findMessages(e.app, me2, query2.ok, paging.ok);
+  const { hits, hasMore } = findMessages(e2.app, me2, query2.ok, paging.ok);
   const byId = /* @__PURE__ */ new Map();
-  for (const record3 of e.app.findRecordsByIds(
+  for (const record3 of e2.app.findRecordsByIds(
     "messages",
     hits.map((hit) => hit.id)
   )) {
@@ -6878,19 +7276,21 @@ function search2(e) {
     items.push(record3);
     snippets.push(hit.snippet);
   }
-  $apis.enrichRecords(e, items);
+  $apis.enrichRecords(e2, items);
   items.forEach((record3, i) => {
     record3.withCustomData(true);
     record3.set("snippet", snippetParts(snippets[i] ?? ""));
   });
-  e.json(200, { page, perPage, hasMore, items });
+  e2.json(200, { page, perPage, hasMore, items });
 }
 
 // hooks-src/konvert/jsvm/achievements/routes.ts
 var routes_exports = {};
 __export(routes_exports, {
   claim: () => claim,
+  claimAchievement: () => claimAchievement,
   list: () => list6,
+  listAchievements: () => listAchievements,
   recompute: () => recompute
 });
 
@@ -6921,7 +7321,7 @@ function recomputeUser(tx, user, entries) {
     const entry = entries.get(key);
     if (entry && unlock(tx, user.id, entry, { notify: false })) unlocked += 1;
   }
-  const keyOf = new Map([...entries.values()].map((e) => [e.id, e]));
+  const keyOf = new Map([...entries.values()].map((e2) => [e2.id, e2]));
   for (const locked of tx.findRecordsByFilter(
     "user_achievements",
     "user = {:user} && unlockedAt = ''",
@@ -7073,17 +7473,15 @@ var CATALOGUE_FIELDS = [
   "sortOrder"
 ];
 var MASKED = /* @__PURE__ */ new Set(["key", "title", "description", "icon"]);
-function list6(e) {
-  const me2 = callerOf(e);
-  const requested = e.request.url.query().get("userId");
+function listAchievements(app, me2, requested) {
   const own = requested === "" || requested === me2.id;
-  const user = own ? me2 : findActiveUser(e.app, requested);
-  const stats3 = own ? loadStats(e.app, me2.id).stats : null;
+  const user = own ? me2 : findActiveUser(app, requested);
+  const stats3 = own ? loadStats(app, me2.id).stats : null;
   const unlockRows = new Map(
-    e.app.findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id }).map((r) => [r.getString("achievement"), r])
+    app.findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id }).map((r) => [r.getString("achievement"), r])
   );
   const items = [];
-  for (const a of e.app.findRecordsByFilter("achievements", "", "sortOrder,key", 0, 0)) {
+  for (const a of app.findRecordsByFilter("achievements", "", "sortOrder,key", 0, 0)) {
     const row = unlockRows.get(a.id);
     const unlocked = row !== void 0 && row.getString("unlockedAt") !== "";
     const secret = a.getBool("secret");
@@ -7095,7 +7493,11 @@ function list6(e) {
   }
   const body = { user: user.id, items };
   if (own) body["stats"] = statsJson(stats3, localTime(nowDate(), zoneOf(me2)).slice(0, 10));
-  e.json(200, body);
+  return body;
+}
+function list6(e2) {
+  const me2 = callerOf(e2);
+  e2.json(200, listAchievements(e2.app, me2, e2.request.url.query().get("userId")));
 }
 function catalogueJson(a, masked) {
   const out = {
@@ -7156,20 +7558,19 @@ function statsJson(stats3, today) {
     replies: c?.replies ?? 0
   };
 }
-function claim(e) {
-  const me2 = callerOf(e);
-  const ref = pathParam(e, "id");
+function claim(e2) {
+  e2.json(200, claimAchievement(e2.app, callerOf(e2), pathParam(e2, "id")));
+}
+function claimAchievement(app, me2, ref) {
   let achievement = null;
   try {
-    achievement = e.app.findFirstRecordByFilter("achievements", "key = {:ref} || id = {:ref}", {
+    achievement = app.findFirstRecordByFilter("achievements", "key = {:ref} || id = {:ref}", {
       ref
     });
   } catch {
   }
-  if (!achievement) return notFound("Achievement not found.");
-  if (!achievement.getBool("clientClaimable")) {
-    forbidden("This achievement is awarded by the server and cannot be claimed.");
-  }
+  if (!achievement) return fail("achievement.not_found");
+  if (!achievement.getBool("clientClaimable")) fail("achievement.not_claimable");
   const entry = {
     id: achievement.id,
     key: achievement.getString("key"),
@@ -7178,22 +7579,18 @@ function claim(e) {
     maxProgress: Math.max(1, achievement.getInt("maxProgress"))
   };
   let newUnlock = false;
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     newUnlock = unlock(tx, me2.id, entry, { notify: true });
   });
-  const row = findUnlockRow(e.app, me2.id, achievement.id);
-  e.json(200, {
-    newUnlock,
-    achievement: catalogueJson(achievement, false),
-    progress: rowJson(row)
-  });
+  const row = findUnlockRow(app, me2.id, achievement.id);
+  return { newUnlock, achievement: catalogueJson(achievement, false), progress: rowJson(row) };
 }
-function recompute(e) {
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers can recompute achievements.");
-  const userId = bodyOf(e)["userId"];
+function recompute(e2) {
+  if (!e2.hasSuperuserAuth()) forbidden("Only superusers can recompute achievements.");
+  const userId = bodyOf(e2)["userId"];
   let only = null;
-  if (typeof userId === "string" && userId !== "") only = findActiveUser(e.app, userId).id;
-  e.json(200, recomputeAll(e.app, only));
+  if (typeof userId === "string" && userId !== "") only = findActiveUser(e2.app, userId).id;
+  e2.json(200, recomputeAll(e2.app, only));
 }
 
 // hooks-src/konvert/compat/auth.ts
@@ -7209,71 +7606,112 @@ __export(auth_exports, {
 });
 
 // hooks-src/konvert/rules/compat-errors.ts
-var EXACT = {
-  "Room not found.": "Комната не найдена",
-  "Message not found.": "Сообщение не найдено",
-  "User not found.": "Пользователь не найден",
-  "Sign in to continue.": "Требуется авторизация",
-  "While banned you can only use the jail room.": "Забаненные пользователи могут находиться только в Азкабане",
-  "Banned users cannot create rooms.": "Вы заблокированы",
-  "You are not a member of this room.": "Вы не являетесь участником комнаты",
-  "You are muted in this room.": "Вы в муте",
-  "Only the author can edit a message.": "Только автор может редактировать сообщение",
-  "Only the author, the room owner, moderators and admins can delete this message.": "Недостаточно прав для удаления",
-  "A message cannot be empty.": "Контент сообщения не может быть пустым",
-  "You cannot write to this user.": "Невозможно отправить сообщение этому пользователю",
-  "You cannot start a conversation with this user.": "Невозможно создать чат с этим пользователем",
-  "You cannot start a conversation with yourself.": "Нельзя создать чат с самим собой",
-  "Only admins can create public rooms.": "Только администратор может создавать публичные комнаты",
-  "Room name is required.": "Название и тип комнаты обязательны",
-  "Only public rooms can be joined; private rooms need an invitation from a member.": "Вы не являетесь участником комнаты",
-  "Nobody can be invited into this room.": 'Нельзя добавить пользователей в комнату "Избранное"',
-  "You cannot invite this user.": "Невозможно пригласить этого пользователя",
-  "Favorites cannot be left.": "Нельзя покинуть Избранное",
-  "The jail room cannot be left while banned.": "Забаненные пользователи не могут покинуть Азкабан",
-  "Only the room owner, moderators and admins can delete a room.": "Недостаточно прав для удаления комнаты",
-  "This room cannot be deleted.": "Недостаточно прав для удаления комнаты",
-  "Only members can pin messages in this room.": "Недостаточно прав для закрепления",
-  "Only the room owner, VIPs, moderators and admins can pin messages.": "Недостаточно прав для закрепления",
-  "Reactions must be a single emoji.": "Эмодзи не указано",
-  "Username must be 3–32 characters long.": "Имя пользователя должно содержать минимум 3 символа",
-  "Username may contain only Latin letters, digits, '_' and '-'.": "Имя пользователя может содержать только латинские буквы, цифры, '_' и '-'",
-  "Password must be at least 8 characters long.": "Пароль должен содержать минимум 8 символов",
-  "You cannot send a friend request to yourself.": "Нельзя добавить самого себя в друзья",
-  "You cannot send a friend request to this user.": "Невозможно добавить этого пользователя в друзья",
-  "You are already friends.": "Пользователь уже в друзьях",
-  "You have already sent a friend request to this user.": "Запрос уже отправлен",
-  "You are not friends with this user.": "Пользователь не в друзьях",
-  "This request was already handled.": "Запрос уже обработан",
-  "Only the recipient can answer this request.": "Нет доступа к этому запросу",
-  "Friend request not found.": "Запрос не найден",
-  "Notification not found.": "Уведомление не найдено",
-  "Poll not found.": "Опрос не найден",
-  "Only admins can delete accounts.": "Только администратор может удалять пользователей",
-  "This account is already deleted.": "Пользователь уже удален",
-  "You cannot block yourself.": "Нельзя заблокировать самого себя",
-  "You have already blocked this user.": "Пользователь уже заблокирован",
-  "This user is not blocked.": "Пользователь не в списке заблокированных",
-  "While banned you cannot moderate.": "Недостаточно прав",
-  "Only moderators and admins can do this.": "Недостаточно прав",
-  "You cannot moderate yourself.": "Недостаточно прав",
-  "Moderators cannot moderate admins.": "Модераторы не могут банить администраторов",
-  "VIP users cannot be banned.": "VIP пользователи защищены от банов",
-  "This poll is closed.": "Опрос закрыт",
-  "A public key is required.": "Публичный ключ обязателен",
-  "Wrapped keys must map member ids to keys.": "Зашифрованные ключи обязательны",
-  "No wrapped keys were given.": "Зашифрованные ключи обязательны",
-  "Only the room owner, moderators and admins can distribute room keys.": "Недостаточно прав для управления ключами комнаты"
+var NO_RIGHTS_TO_DELETE_ROOM = "Недостаточно прав для удаления комнаты";
+var NO_RIGHTS_TO_PIN = "Недостаточно прав для закрепления";
+var NO_RIGHTS = "Недостаточно прав";
+var NOT_A_MEMBER = "Вы не являетесь участником комнаты";
+var MUTED = "Вы в муте";
+var KEYS_REQUIRED = "Зашифрованные ключи обязательны";
+var LEGACY_TEXTS = {
+  "auth.required": "Требуется авторизация",
+  "user.not_found": "Пользователь не найден",
+  "user.banned": "Забаненные пользователи могут находиться только в Азкабане",
+  "user.muted": MUTED,
+  "input.invalid": "Некорректный запрос",
+  "input.required": "Не заполнено обязательное поле",
+  "room.not_found": "Комната не найдена",
+  "room.not_member": NOT_A_MEMBER,
+  "room.muted": MUTED,
+  "room.create.banned": "Вы заблокированы",
+  "room.create.type": "Название и тип комнаты обязательны",
+  "room.create.public_admin_only": "Только администратор может создавать публичные комнаты",
+  "room.name.required": "Название и тип комнаты обязательны",
+  "room.name.too_long": "Название комнаты слишком длинное",
+  "room.members.invalid": "Некорректный список участников",
+  "room.members.blocked": "Невозможно пригласить этого пользователя",
+  "room.join.private": NOT_A_MEMBER,
+  "room.invite.not_shared": 'Нельзя добавить пользователей в комнату "Избранное"',
+  "room.invite.self": "Невозможно пригласить этого пользователя",
+  "room.invite.not_member": "Вы не являетесь участником этой комнаты",
+  "room.invite.blocked": "Невозможно пригласить этого пользователя",
+  "room.invite.already_member": "Пользователь уже в комнате",
+  "room.leave.favorites": "Нельзя покинуть Избранное",
+  "room.leave.dm": "Нельзя покинуть личный чат",
+  "room.leave.jail": "Забаненные пользователи не могут покинуть Азкабан",
+  "room.remove.not_member": "Пользователь не является участником комнаты",
+  "room.remove.self": "Нельзя удалить самого себя",
+  "room.remove.owner": "Нельзя удалить владельца комнаты",
+  "room.remove.forbidden": NO_RIGHTS,
+  "room.delete.system": NO_RIGHTS_TO_DELETE_ROOM,
+  "room.delete.forbidden": NO_RIGHTS_TO_DELETE_ROOM,
+  "room.pin.not_member": NO_RIGHTS_TO_PIN,
+  "room.pin.forbidden": NO_RIGHTS_TO_PIN,
+  "room.pin.not_in_room": "Сообщение не найдено или удалено",
+  "room.unpin.nothing_pinned": "Нет закреплённого сообщения",
+  "room.unpin.not_pinned": "Сообщение не закреплено",
+  "message.not_found": "Сообщение не найдено",
+  "message.content.empty": "Контент сообщения не может быть пустым",
+  "message.content.invalid": "Некорректный контент сообщения",
+  "message.invalid": "Некорректное сообщение",
+  "message.reply.other_room": "Можно ответить только на сообщение из этой же комнаты",
+  "message.edit.not_author": "Только автор может редактировать сообщение",
+  "message.edit.poll": "Опрос нельзя редактировать",
+  "message.delete.forbidden": "Недостаточно прав для удаления",
+  "message.forward.poll": "Опрос нельзя переслать",
+  "reaction.emoji.invalid": "Эмодзи не указано",
+  "dm.blocked": "Невозможно отправить сообщение этому пользователю",
+  "dm.open.self": "Нельзя создать чат с самим собой",
+  "dm.open.forbidden": "Невозможно создать чат с этим пользователем",
+  "dm.hide.not_yours": "Чат не найден",
+  "poll.not_found": "Опрос не найден",
+  "poll.closed": "Опрос закрыт",
+  "poll.option.invalid": "Недействительный вариант",
+  "poll.invalid": "Неверный формат опроса",
+  "friend.self": "Нельзя добавить самого себя в друзья",
+  "friend.forbidden": "Невозможно добавить этого пользователя в друзья",
+  "friend.blocked": "Невозможно добавить этого пользователя в друзья",
+  "friend.already": "Пользователь уже в друзьях",
+  "friend.request.pending": "Запрос уже отправлен",
+  "friend.request.not_found": "Запрос не найден",
+  "friend.request.not_recipient": "Нет доступа к этому запросу",
+  "friend.request.handled": "Запрос уже обработан",
+  "friend.not_friends": "Пользователь не в друзьях",
+  "notification.not_found": "Уведомление не найдено",
+  "block.self": "Нельзя заблокировать самого себя",
+  "block.already": "Пользователь уже заблокирован",
+  "block.not_blocked": "Пользователь не в списке заблокированных",
+  "moderation.banned": NO_RIGHTS,
+  "moderation.staff_only": NO_RIGHTS,
+  "moderation.admin_only": "Только администратор может менять роли",
+  "moderation.self": NO_RIGHTS,
+  "moderation.admin_target": "Модераторы не могут банить администраторов",
+  "moderation.vip": "VIP пользователи защищены от банов",
+  "moderation.not_banned": "Пользователь не забанен",
+  "moderation.not_muted": "Пользователь не в муте",
+  "moderation.hours.invalid": "Некорректная длительность",
+  "moderation.reason.invalid": "Некорректная причина",
+  "moderation.role.invalid": "Недопустимая роль",
+  "moderation.last_admin": "Нельзя понизить последнего администратора",
+  "account.delete.admin_only": "Только администратор может удалять пользователей",
+  "account.delete.last_admin": "Нельзя удалить последнего администратора",
+  "account.already_deleted": "Пользователь уже удален",
+  "achievement.not_found": "Достижение не найдено",
+  "achievement.not_claimable": "Это достижение выдаёт сервер",
+  "e2ee.public_key.required": "Публичный ключ обязателен",
+  "e2ee.public_key.invalid": "Некорректный публичный ключ",
+  "e2ee.keys.invalid": KEYS_REQUIRED,
+  "e2ee.keys.empty": KEYS_REQUIRED,
+  "e2ee.keys.not_member": "Ключ предназначен не участнику комнаты",
+  "e2ee.keys.forbidden": "Недостаточно прав для управления ключами комнаты",
+  "signup.username.required": "Имя пользователя обязательно",
+  "signup.username.length": "Имя пользователя должно содержать минимум 3 символа",
+  "signup.username.chars": "Имя пользователя может содержать только латинские буквы, цифры, '_' и '-'",
+  "signup.username.taken": "Имя пользователя уже занято. Выберите другое имя.",
+  "signup.password.required": "Пароль обязателен",
+  "signup.password.short": "Пароль должен содержать минимум 8 символов"
 };
-var PREFIXES = [
-  ["You are muted until", "Вы в муте"],
-  ["There is no option", "Недействительный вариант"]
-];
-function legacyErrorText(message) {
-  const exact = EXACT[message];
-  if (exact !== void 0) return exact;
-  for (const [prefix, text2] of PREFIXES) if (message.startsWith(prefix)) return text2;
-  return message;
+function legacyErrorText(code) {
+  return LEGACY_TEXTS[code];
 }
 function legacyStatus(status) {
   if (status === 401 || status === 429 || status >= 500) return status;
@@ -7305,9 +7743,9 @@ function accessToken(user) {
     accessTtlSeconds()
   );
 }
-function accessExpiredOnClock(e) {
+function accessExpiredOnClock(e2) {
   if (!clockAdjustable()) return false;
-  const header = e.request?.header.get("Authorization") ?? "";
+  const header = e2.request?.header.get("Authorization") ?? "";
   const token = header.replace(/^Bearer\s+/i, "");
   if (token === "") return false;
   let exp;
@@ -7366,6 +7804,7 @@ function revokeRefreshToken(app, token) {
 }
 
 // hooks-src/konvert/compat/http.ts
+var LEGACY_CODE_HEADER = "X-Konvert-Error-Code";
 var LegacyError = class {
   constructor(status, text2, extra = {}) {
     this.status = status;
@@ -7384,60 +7823,58 @@ function legacyField(field, text2) {
     data: { [field]: { code: "invalid_" + field, message: text2 } }
   });
 }
-function describe(err) {
-  const t = err ?? {};
-  const inner = t.value ?? {};
-  const status = typeof t.status === "number" ? t.status : inner.status;
-  const message = typeof t.message === "string" ? t.message : inner.message;
-  const text2 = typeof message === "string" ? message : String(err);
-  if (typeof status === "number") return { status, message: text2 };
-  if (/no rows in result set/.test(text2)) return { status: 404, message: "Not found." };
-  return { status: 500, message: text2 };
-}
-function handle(e, body) {
+function handle(e2, body) {
   try {
     body();
   } catch (err) {
     if (err instanceof LegacyError) {
-      e.json(err.status, { error: err.text, ...err.extra });
+      e2.json(err.status, { error: err.text, ...err.extra });
       return;
     }
-    const { status, message } = describe(err);
+    const failure = asActionError(err);
+    if (failure !== null) {
+      e2.response.header().set(LEGACY_CODE_HEADER, failure.code);
+      e2.json(legacyStatus(failure.status), { error: legacyErrorText(failure.code) });
+      return;
+    }
+    const t = err ?? {};
+    const status = typeof t.status === "number" ? t.status : 500;
+    const message = typeof t.message === "string" ? t.message : String(err);
     if (status >= 500) {
-      e.app.logger().error("compat route failed", "path", e.request.url.path, "error", message);
-      e.json(500, { error: "Ошибка сервера: " + message });
+      e2.app.logger().error("compat route failed", "path", e2.request.url.path, "error", message);
+      e2.json(500, { error: "Ошибка сервера: " + message });
       return;
     }
-    e.json(legacyStatus(status), { error: legacyErrorText(message) });
+    e2.json(legacyStatus(status), { error: message });
   }
 }
 var DEFAULT_TEXTS = {
   missing: "Требуется авторизация",
   invalid: "Недействительный токен"
 };
-function hasBearer(e) {
-  const header = e.request.header.get("Authorization").trim();
+function hasBearer(e2) {
+  const header = e2.request.header.get("Authorization").trim();
   const token = header.split(/\s+/)[1] ?? header;
   return token !== "" && token !== "undefined" && token !== "null";
 }
-function legacyCaller(e, texts = DEFAULT_TEXTS) {
-  if (!hasBearer(e)) legacy(401, texts.missing, texts.extraMissing);
-  const user = e.auth;
-  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "" || accessExpiredOnClock(e)) {
+function legacyCaller(e2, texts = DEFAULT_TEXTS) {
+  if (!hasBearer(e2)) legacy(401, texts.missing, texts.extraMissing);
+  const user = e2.auth;
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "" || accessExpiredOnClock(e2)) {
     return legacy(401, texts.invalid, texts.extraInvalid);
   }
   return user;
 }
-function optionalCaller(e) {
-  const user = e.auth;
-  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "" || accessExpiredOnClock(e))
+function optionalCaller(e2) {
+  const user = e2.auth;
+  if (!user || user.collection().name !== "users" || user.getString("deletedAt") !== "" || accessExpiredOnClock(e2))
     return null;
   return user;
 }
-function legacyBody(e, required = false) {
+function legacyBody(e2, required = false) {
   let body;
   try {
-    body = e.requestInfo().body;
+    body = e2.requestInfo().body;
   } catch {
     return legacyField("body", "Некорректное тело запроса: ожидается JSON-объект");
   }
@@ -7447,43 +7884,15 @@ function legacyBody(e, required = false) {
   }
   return body;
 }
-function queryParam(e, name) {
-  return e.request.url.query().get(name);
-}
-function invoke(e, handler, call) {
-  let result = null;
-  const params = call.params ?? {};
-  const query2 = call.query ?? {};
-  const facade = {
-    app: e.app,
-    auth: call.caller,
-    request: {
-      pathValue: (name) => params[name] ?? "",
-      url: { query: () => ({ get: (name) => query2[name] ?? "" }) },
-      header: e.request.header
-    },
-    requestInfo: () => ({ body: call.body ?? {}, query: query2, auth: call.caller, headers: {} }),
-    json: (_status, data) => {
-      result = data;
-    },
-    noContent: () => {
-      result = null;
-    },
-    hasSuperuserAuth: () => false,
-    record: call.record,
-    next: () => {
-      if (call.record) facade.app.save(call.record);
-    }
-  };
-  handler(facade);
-  return result;
+function queryParam(e2, name) {
+  return e2.request.url.query().get(name);
 }
 var DEFAULT_APP_URL = "http://localhost:8090";
-function publicBaseUrl(e) {
-  const configured = e.app.settings().meta.appURL.replace(/\/+$/, "");
+function publicBaseUrl(e2) {
+  const configured = e2.app.settings().meta.appURL.replace(/\/+$/, "");
   if (configured !== "" && configured !== DEFAULT_APP_URL) return configured;
-  const proto = e.request.header.get("X-Forwarded-Proto") || (e.request.tls ? "https" : "http");
-  return `${proto}://${e.request.host}`;
+  const proto = e2.request.header.get("X-Forwarded-Proto") || (e2.request.tls ? "https" : "http");
+  return `${proto}://${e2.request.host}`;
 }
 
 // hooks-src/konvert/rules/compat-shapes.ts
@@ -7534,11 +7943,11 @@ function privacySettings(privacy) {
 }
 var JAIL_NAME = "🔒 Азкабан";
 function legacyRoom(r, me2, godMode) {
-  const favorites = r.type === "favorites";
+  const favorites2 = r.type === "favorites";
   const out = {
     id: r.id,
     name: r.system === "jail" ? JAIL_NAME : r.name,
-    type: favorites ? "private" : r.type,
+    type: favorites2 ? "private" : r.type,
     created_by: r.createdBy,
     created_at: isoDate(r.created),
     members: r.members,
@@ -7549,7 +7958,7 @@ function legacyRoom(r, me2, godMode) {
     last_read: r.isMember && r.lastReadAt !== "" ? { [me2]: isoDate(r.lastReadAt) } : {}
   };
   if (r.pinnedMessage !== "") out["pinned_message_id"] = r.pinnedMessage;
-  if (favorites) out["is_favorites"] = true;
+  if (favorites2) out["is_favorites"] = true;
   if (r.lastMessage) {
     out["last_activity"] = isoDate(r.lastMessage.created);
     out["last_message"] = {
@@ -7586,8 +7995,8 @@ function isDmId(id) {
   return /^[a-z0-9]+:[a-z0-9]+$/.test(id);
 }
 function legacyMessage(m) {
-  const reactions = {};
-  for (const r of m.reactions) (reactions[r.emoji] ??= []).push(r.user);
+  const reactions2 = {};
+  for (const r of m.reactions) (reactions2[r.emoji] ??= []).push(r.user);
   const out = {
     id: m.id,
     room_id: m.roomId,
@@ -7596,7 +8005,7 @@ function legacyMessage(m) {
     content: m.content,
     type: m.type,
     created_at: isoDate(m.created),
-    reactions
+    reactions: reactions2
   };
   if (m.authorDisplayName !== "") out["sender_display_name"] = m.authorDisplayName;
   if (m.authorAvatar !== "") out["sender_avatar"] = m.authorAvatar;
@@ -7683,11 +8092,11 @@ function jsonOf(record3, field) {
     return null;
   }
 }
-function fileUrl(e, record3, name) {
+function fileUrl(e2, record3, name) {
   if (name === "") return "";
-  return `${publicBaseUrl(e)}/api/files/${record3.collection().name}/${record3.id}/${encodeURIComponent(name)}`;
+  return `${publicBaseUrl(e2)}/api/files/${record3.collection().name}/${record3.id}/${encodeURIComponent(name)}`;
 }
-function factsOf2(e, u) {
+function factsOf2(e2, u) {
   return {
     id: u.id,
     email: u.email(),
@@ -7698,7 +8107,7 @@ function factsOf2(e, u) {
     created: u.getString("created"),
     bannedUntil: u.getString("bannedUntil"),
     mutedUntil: u.getString("mutedUntil"),
-    avatarUrl: fileUrl(e, u, u.getString("avatar")),
+    avatarUrl: fileUrl(e2, u, u.getString("avatar")),
     gender: u.getString("gender"),
     age: u.getInt("age"),
     interests: u.getString("interests"),
@@ -7711,29 +8120,29 @@ function idsOf2(app, sql, me2) {
   app.db().newQuery(sql).bind({ me: me2 }).all(rows);
   return rows.map((r) => r.id);
 }
-function selfUser(e, me2) {
-  const friends = idsOf2(
-    e.app,
+function selfUser(e2, me2) {
+  const friends2 = idsOf2(
+    e2.app,
     "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
     me2.id
   );
   const blockedUsers = idsOf2(
-    e.app,
+    e2.app,
     "SELECT blocked AS id FROM blocks WHERE blocker = {:me}",
     me2.id
   );
   return legacyUser(
-    factsOf2(e, me2),
-    { self: true, staff: false, presence: true, friends, blockedUsers },
+    factsOf2(e2, me2),
+    { self: true, staff: false, presence: true, friends: friends2, blockedUsers },
     nowMs(),
     realNowMs()
   );
 }
-function otherUser(e, viewer, user, withPresence = true) {
-  if (viewer && viewer.id === user.id) return selfUser(e, user);
+function otherUser(e2, viewer, user, withPresence = true) {
+  if (viewer && viewer.id === user.id) return selfUser(e2, user);
   const staff = viewer !== null && isStaff(roleOf(viewer));
-  const presence = viewer !== null && withPresence && (staff || sharesCircle(e.app, viewer.id, user.id));
-  return legacyUser(factsOf2(e, user), { self: false, staff, presence }, nowMs(), realNowMs());
+  const presence2 = viewer !== null && withPresence && (staff || sharesCircle(e2.app, viewer.id, user.id));
+  return legacyUser(factsOf2(e2, user), { self: false, staff, presence: presence2 }, nowMs(), realNowMs());
 }
 
 // hooks-src/konvert/compat/auth.ts
@@ -7753,9 +8162,9 @@ function findByEmail(app, email) {
 function session(app, user) {
   return { access_token: accessToken(user), refresh_token: issueRefreshToken(app, user.id) };
 }
-function signup(e) {
-  handle(e, () => {
-    const body = legacyBody(e);
+function signup(e2) {
+  handle(e2, () => {
+    const body = legacyBody(e2);
     const extra = unexpectedFields(body, LEGACY_SIGNUP_FIELDS)[0];
     if (extra !== void 0)
       legacyField(extra, unexpectedFieldsProblem(body, LEGACY_SIGNUP_FIELDS));
@@ -7763,60 +8172,52 @@ function signup(e) {
     const username = text(body["username"]);
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || username === "" || password === "") legacy(400, "Все поля обязательны");
-    const nameIssue = usernameProblem(username);
-    if (nameIssue) legacy(400, legacyErrorText(nameIssue));
-    const passwordIssue = passwordProblem(password);
-    if (passwordIssue) legacy(400, legacyErrorText(passwordIssue));
-    if (usernameTaken(e.app, username)) {
-      legacy(400, "Имя пользователя уже занято. Выберите другое имя.");
-    }
-    if (findByEmail(e.app, email)) {
-      legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
-    }
-    const user = new Record(e.app.findCachedCollectionByNameOrId("users"));
+    const user = new Record(e2.app.findCachedCollectionByNameOrId("users"));
+    user.load({ email, username });
     let tokens = { access_token: "", refresh_token: "" };
     try {
-      e.app.runInTransaction((tx) => {
-        user.load({ email, username, role: roleForNewAccount(tx.countRecords("users")) });
-        user.set("status", "online");
-        user.set("lastActiveAt", new DateTime());
+      signUp(e2.app, { record: user, password, startsSession: true }, (tx) => {
+        if (findByEmail(tx, email)) {
+          legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
+        }
         user.setPassword(password);
         tx.save(user);
         tokens = session(tx, user);
       });
     } catch (err) {
-      const taken = findByEmail(e.app, email) ? "Пользователь с таким email уже существует. Попробуйте войти в систему." : usernameTaken(e.app, username) ? "Имя пользователя уже занято. Выберите другое имя." : null;
+      if (err instanceof LegacyError || asActionError(err) !== null) throw err;
+      const taken = findByEmail(e2.app, email) ? "Пользователь с таким email уже существует. Попробуйте войти в систему." : usernameTaken(e2.app, username) ? "Имя пользователя уже занято. Выберите другое имя." : null;
       legacy(400, taken ?? "Ошибка создания пользователя: " + String(err));
     }
-    e.json(200, { user: selfUser(e, user), ...tokens });
+    e2.json(200, { user: selfUser(e2, user), ...tokens });
   });
 }
-function signin(e) {
-  handle(e, () => {
-    const body = legacyBody(e);
+function signin(e2) {
+  handle(e2, () => {
+    const body = legacyBody(e2);
     const email = text(body["email"]);
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || password === "") legacy(400, "Email и пароль обязательны");
-    const user = findByEmail(e.app, email);
-    signInAllowed(e, user ? user.id : null);
-    if (user && needsPasswordReset(e.app, user.id)) {
+    const user = findByEmail(e2.app, email);
+    signInAllowed(e2, user ? user.id : null);
+    if (user && needsPasswordReset(e2.app, user.id)) {
       legacy(400, RESET_NEEDED, { code: "PASSWORD_RESET_REQUIRED" });
     }
     if (!user || !user.validatePassword(password)) {
-      signInFailed(e, user ? user.id : null);
+      signInFailed(e2, user ? user.id : null);
       legacy(400, BAD_CREDENTIALS, { code: "INVALID_CREDENTIALS" });
     }
-    signInSucceeded(e, user.id);
+    signInSucceeded(e2, user.id);
     if (user.getString("deletedAt") !== "") legacy(403, "Ваш аккаунт был удален");
     let tokens = { access_token: "", refresh_token: "" };
-    e.app.runInTransaction((tx) => {
+    e2.app.runInTransaction((tx) => {
       const fresh2 = tx.findRecordById("users", user.id);
       fresh2.set("lastActiveAt", new DateTime());
       fresh2.set("status", "online");
       tx.save(fresh2);
       tokens = session(tx, fresh2);
     });
-    e.json(200, { user: selfUser(e, user), ...tokens });
+    e2.json(200, { user: selfUser(e2, user), ...tokens });
   });
 }
 var ME_TEXTS = {
@@ -7825,47 +8226,47 @@ var ME_TEXTS = {
   invalid: "Недействительный токен - пожалуйста, войдите снова",
   extraInvalid: { code: "INVALID_TOKEN" }
 };
-function me(e) {
-  handle(e, () => {
-    const caller = legacyCaller(e, ME_TEXTS);
-    invoke(e, heartbeat, { caller });
-    e.json(200, { user: selfUser(e, e.app.findRecordById("users", caller.id)) });
+function me(e2) {
+  handle(e2, () => {
+    const caller = legacyCaller(e2, ME_TEXTS);
+    beat(e2.app, caller);
+    e2.json(200, { user: selfUser(e2, e2.app.findRecordById("users", caller.id)) });
   });
 }
-function signout(e) {
-  handle(e, () => {
-    const token = legacyBody(e)["refresh_token"];
-    if (typeof token === "string" && token !== "") revokeRefreshToken(e.app, token);
-    optionalCaller(e);
-    e.json(200, { success: true });
+function signout(e2) {
+  handle(e2, () => {
+    const token = legacyBody(e2)["refresh_token"];
+    if (typeof token === "string" && token !== "") revokeRefreshToken(e2.app, token);
+    optionalCaller(e2);
+    e2.json(200, { success: true });
   });
 }
-function refresh(e) {
-  handle(e, () => {
-    const token = legacyBody(e)["refresh_token"];
+function refresh(e2) {
+  handle(e2, () => {
+    const token = legacyBody(e2)["refresh_token"];
     if (typeof token !== "string" || token === "") legacy(401, "Refresh token не предоставлен");
-    const rotated = rotateRefreshToken(e.app, token);
+    const rotated = rotateRefreshToken(e2.app, token);
     if (!rotated) legacy(401, "Не удалось обновить сессию");
-    e.json(200, {
+    e2.json(200, {
       access_token: accessToken(rotated.user),
       refresh_token: rotated.refreshToken,
       expires_in: accessTtlSeconds()
     });
   });
 }
-function activity(e) {
-  handle(e, () => {
-    const caller = legacyCaller(e, {
+function activity(e2) {
+  handle(e2, () => {
+    const caller = legacyCaller(e2, {
       missing: "Токен не предоставлен",
       invalid: "Недействительный токен",
       extraInvalid: { code: "TOKEN_EXPIRED" }
     });
-    invoke(e, heartbeat, { caller });
-    e.json(200, { success: true });
+    beat(e2.app, caller);
+    e2.json(200, { success: true });
   });
 }
-function health(e) {
-  e.json(200, {
+function health(e2) {
+  e2.json(200, {
     status: "ok",
     timestamp: (/* @__PURE__ */ new Date()).toISOString(),
     service: "Конверт Chat API",
@@ -7882,7 +8283,7 @@ __export(rooms_exports2, {
   leave: () => leave3,
   list: () => list9,
   markRead: () => markRead,
-  openFavorites: () => openFavorites,
+  openFavorites: () => openFavorites2,
   pin: () => pin2,
   remove: () => remove8,
   unpin: () => unpin2
@@ -8061,33 +8462,34 @@ __export(polls_exports2, {
   pollFor: () => pollFor,
   vote: () => vote2
 });
-function pollFor(e, me2, id) {
-  const results2 = invoke(e, results, { caller: me2, params: { id } });
-  const record3 = findPoll(e.app, id);
+function pollFor(e2, me2, id) {
+  const results2 = pollResults(e2.app, me2, id);
+  const record3 = findPoll(e2.app, id);
   return legacyPoll({ ...results2, created: record3?.getString("created") ?? "" }, me2.id);
 }
-function get(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
+function get(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
     let poll;
     try {
-      poll = pollFor(e, me2, e.request.pathValue("pollId"));
-    } catch {
-      return legacy(404, "Опрос не найден");
+      poll = pollFor(e2, me2, e2.request.pathValue("pollId"));
+    } catch (err) {
+      if (asActionError(err) !== null) return legacy(404, "Опрос не найден");
+      throw err;
     }
-    e.json(200, { poll });
+    e2.json(200, { poll });
   });
 }
-function vote2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const id = e.request.pathValue("pollId");
-    const index = legacyBody(e)["optionIndex"];
+function vote2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const id = e2.request.pathValue("pollId");
+    const index = legacyBody(e2)["optionIndex"];
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
       legacy(400, "Недействительный вариант");
     }
-    invoke(e, vote, { caller: me2, params: { id }, body: { options: [index] } });
-    e.json(200, pollFor(e, me2, id));
+    votePoll(e2.app, me2, { id, options: [index] });
+    e2.json(200, pollFor(e2, me2, id));
   });
 }
 
@@ -8220,21 +8622,21 @@ var MESSAGE_SELECT = `SELECT m.id, m.room, m.author, m.content, m.type, m.replyT
   CASE WHEN u.deletedAt = '' THEN u.displayName ELSE '' END AS displayName,
   CASE WHEN u.deletedAt = '' THEN u.avatar ELSE '' END AS avatar
 FROM messages m LEFT JOIN users u ON u.id = m.author`;
-function legacyMessages(e, rows, roomIdShown) {
+function legacyMessages(e2, rows, roomIdShown) {
   const ids = rows.map((m) => m.id);
   const reactionRows = rowsFor(
-    e.app,
+    e2.app,
     { message: "", emoji: "", user: "" },
     "SELECT message, emoji, user FROM reactions WHERE message IN (:ids) ORDER BY created, id",
     ids
   );
   const mentionRows = rowsFor(
-    e.app,
+    e2.app,
     { message: "", user: "" },
     "SELECT message, user FROM mentions WHERE message IN (:ids)",
     ids
   );
-  const base = publicBaseUrl(e);
+  const base = publicBaseUrl(e2);
   return rows.map(
     (m) => legacyMessage({
       id: m.id,
@@ -8257,29 +8659,29 @@ function legacyMessages(e, rows, roomIdShown) {
 function messageRows(app, where, params) {
   return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
 }
-function oneMessage(e, id, roomIdShown) {
-  return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0];
+function oneMessage(e2, id, roomIdShown) {
+  return legacyMessages(e2, messageRows(e2.app, "m.id = {:id}", { id }), roomIdShown)[0];
 }
-function lastMessages(e, roomId, limit2, roomIdShown) {
+function lastMessages(e2, roomId, limit2, roomIdShown) {
   const rows = messageRows(
-    e.app,
+    e2.app,
     "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
     { room: roomId, limit: limit2 }
   );
-  return legacyMessages(e, rows.reverse(), roomIdShown);
+  return legacyMessages(e2, rows.reverse(), roomIdShown);
 }
-function messagesByIds(e, ids) {
-  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+function messagesByIds(e2, ids) {
+  const rows = rowsFor(e2.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return legacyMessages(
-    e,
+    e2,
     ids.flatMap((id) => byId.get(id) ?? [])
   );
 }
-function roomToRead(e, me2) {
+function roomToRead(e2, me2) {
   let room;
   try {
-    room = findRoom(e.app, e.request.pathValue("roomId"));
+    room = findRoom(e2.app, e2.request.pathValue("roomId"));
   } catch {
     return legacy(404, "Комната не найдена");
   }
@@ -8290,25 +8692,25 @@ function roomToRead(e, me2) {
   }
   return room;
 }
-function list7(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e, { missing: "Требуется авторизация", invalid: "Неверный токен" });
-    const room = roomToRead(e, me2);
-    if (!findMembership(e.app, room.id, me2.id)) {
-      if (queryParam(e, "godMode") === "true" && roleOf(me2) === "admin") {
-        logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
+function list7(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2, { missing: "Требуется авторизация", invalid: "Неверный токен" });
+    const room = roomToRead(e2, me2);
+    if (!findMembership(e2.app, room.id, me2.id)) {
+      if (queryParam(e2, "godMode") === "true" && roleOf(me2) === "admin") {
+        logModeration(e2.app, { actor: me2.id, room: room.id, action: "room_read" });
       } else if (room.getString("type") === "public" && room.getString("system") === "") {
-        addMember(e.app, room.id, me2.id, "member");
+        addMember(e2.app, room.id, me2.id, "member");
       } else {
         legacy(403, "Вы не являетесь участником комнаты");
       }
     }
-    const limit2 = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: lastMessages(e, room.id, limit2) });
+    const limit2 = legacyLimit(queryParam(e2, "limit"));
+    e2.json(200, { messages: lastMessages(e2, room.id, limit2) });
   });
 }
-function sendTo2(e, me2, roomId, body) {
-  chargeSend(e, me2.id);
+function sendTo2(e2, me2, roomId, body) {
+  chargeSend(e2, me2.id);
   const type = legacyMessageType(body["type"]);
   const content = storedContent(body["content"]);
   const request = { room: roomId, content, type };
@@ -8320,85 +8722,74 @@ function sendTo2(e, me2, roomId, body) {
     if ("problem" in poll) legacy(400, poll.problem);
     request["poll"] = poll;
   }
-  const record3 = new Record(e.app.findCachedCollectionByNameOrId("messages"));
+  const record3 = new Record(e2.app.findCachedCollectionByNameOrId("messages"));
   record3.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
-  invoke(e, writeNewMessage, {
-    caller: me2,
-    body: request,
-    record: record3
-  });
-  return record3.id;
+  return sendMessage(e2.app, me2, { body: request, record: record3, files: 0 }).id;
 }
-function send(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e);
+function send(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2);
     const roomId = body["roomId"];
-    if (typeof roomId !== "string" || roomId === "") legacy(400, "Комната не найдена");
+    if (typeof roomId !== "string" || roomId === "") return fail("room.not_found");
     if (typeof body["content"] !== "string" || body["content"].trim() === "") {
-      legacy(400, "Контент сообщения не может быть пустым");
+      fail("message.content.empty");
     }
-    const id = sendTo2(e, me2, roomId, body);
-    const message = oneMessage(e, id);
-    e.json(200, message["type"] === "poll" ? { message, poll: pollFor(e, me2, id) } : message);
+    const id = sendTo2(e2, me2, roomId, body);
+    const message = oneMessage(e2, id);
+    e2.json(200, message["type"] === "poll" ? { message, poll: pollFor(e2, me2, id) } : message);
   });
 }
-function edit2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const id = e.request.pathValue("messageId");
-    const content = legacyBody(e)["content"];
-    if (typeof content !== "string" || content.trim() === "") {
-      legacy(400, "Контент сообщения не может быть пустым");
-    }
-    invoke(e, edit, {
-      caller: me2,
-      params: { id },
-      body: { content: storedContent(content) }
-    });
-    e.json(200, oneMessage(e, id));
+function edit2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const id = e2.request.pathValue("messageId");
+    const content = legacyBody(e2)["content"];
+    if (typeof content !== "string" || content.trim() === "") fail("message.content.empty");
+    editMessage(e2.app, me2, { id, content: storedContent(content) });
+    e2.json(200, oneMessage(e2, id));
   });
 }
-function remove6(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    invoke(e, remove4, { caller: me2, params: { id: e.request.pathValue("messageId") } });
-    e.json(200, { success: true });
+function remove6(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    deleteMessage(e2.app, me2, e2.request.pathValue("messageId"));
+    e2.json(200, { success: true });
   });
 }
-function emojiOf2(e) {
-  const fromBody = legacyBody(e)["emoji"];
-  const emoji = typeof fromBody === "string" && fromBody !== "" ? fromBody : queryParam(e, "emoji");
-  if (emoji === "") legacy(400, "Эмодзи не указано");
+function emojiOf2(e2) {
+  const fromBody = legacyBody(e2)["emoji"];
+  const emoji = typeof fromBody === "string" && fromBody !== "" ? fromBody : queryParam(e2, "emoji");
+  if (emoji === "") fail("reaction.emoji.invalid");
   return emoji;
 }
-function react(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const id = e.request.pathValue("messageId");
-    invoke(e, add, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
-    e.json(200, oneMessage(e, id));
+function react(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const id = e2.request.pathValue("messageId");
+    addReaction(e2.app, me2, { messageId: id, emoji: emojiOf2(e2) });
+    e2.json(200, oneMessage(e2, id));
   });
 }
-function unreact(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const id = e.request.pathValue("messageId");
-    invoke(e, remove5, { caller: me2, params: { id }, body: { emoji: emojiOf2(e) } });
-    e.json(200, oneMessage(e, id));
+function unreact(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const id = e2.request.pathValue("messageId");
+    removeReaction(e2.app, me2, { messageId: id, emoji: emojiOf2(e2) });
+    e2.json(200, oneMessage(e2, id));
   });
 }
-function createPoll(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e);
+function createPoll(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2);
     const { roomId, question, options } = body;
     if (typeof roomId !== "string" || typeof question !== "string" || !Array.isArray(options) || options.some((o) => typeof o !== "string")) {
       return legacy(400, "Неверный формат опроса");
     }
     const content = legacyPollText(question, options, body["anonymous"] === true);
-    const id = sendTo2(e, me2, roomId, { content, type: "poll" });
-    e.json(200, { message: oneMessage(e, id), poll: pollFor(e, me2, id) });
+    const id = sendTo2(e2, me2, roomId, { content, type: "poll" });
+    e2.json(200, { message: oneMessage(e2, id), poll: pollFor(e2, me2, id) });
   });
 }
 
@@ -8419,222 +8810,221 @@ function myDm(app, me2, dmId) {
   if (!findMembership(app, room.id, me2.id)) legacy(400, "Вы не являетесь участником чата");
   return room;
 }
-function create(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const userId = legacyBody(e)["userId"];
+function create(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const userId = legacyBody(e2)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
-    const summary2 = invoke(e, open, { caller: me2, body: { userId } });
-    const [dm] = legacyDms(e.app, me2.id, "r.id = {:room}", { room: summary2.id });
-    e.json(200, dm);
+    const roomId = openDm(e2.app, me2, userId);
+    const [dm] = legacyDms(e2.app, me2.id, "r.id = {:room}", { room: roomId });
+    e2.json(200, dm);
   });
 }
-function openAsRoom(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const userId = legacyBody(e)["userId"];
+function openAsRoom(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const userId = legacyBody(e2)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
     if (userId === me2.id) legacy(400, "Нельзя создать DM с самим собой");
-    const summary2 = invoke(e, open, { caller: me2, body: { userId } });
-    const other = e.app.findRecordById("users", userId);
-    const room = legacyRoomById(e.app, me2.id, summary2.id);
-    e.json(200, {
+    const roomId = openDm(e2.app, me2, userId);
+    const other = e2.app.findRecordById("users", userId);
+    const room = legacyRoomById(e2.app, me2.id, roomId);
+    e2.json(200, {
       ...room,
       name: `DM: ${me2.getString("username")} & ${other.getString("username")}`,
       dm_participants: me2.id < userId ? [me2.id, userId] : [userId, me2.id]
     });
   });
 }
-function list8(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, VISIBLE_DMS) });
+function list8(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    e2.json(200, { dms: isBanned(me2) ? [] : legacyDms(e2.app, me2.id, VISIBLE_DMS) });
   });
 }
-function messages(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const dmId = e.request.pathValue("dmId");
+function messages(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const dmId = e2.request.pathValue("dmId");
     let room;
     try {
-      room = myDm(e.app, me2, dmId);
+      room = myDm(e2.app, me2, dmId);
     } catch {
-      e.json(200, { messages: [] });
+      e2.json(200, { messages: [] });
       return;
     }
-    const limit2 = legacyLimit(queryParam(e, "limit"));
-    e.json(200, { messages: lastMessages(e, room.id, limit2, dmId) });
+    const limit2 = legacyLimit(queryParam(e2, "limit"));
+    e2.json(200, { messages: lastMessages(e2, room.id, limit2, dmId) });
   });
 }
-function send2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const dmId = e.request.pathValue("dmId");
-    const body = legacyBody(e);
+function send2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const dmId = e2.request.pathValue("dmId");
+    const body = legacyBody(e2);
     if (typeof body["content"] !== "string" || body["content"].trim() === "") {
       legacy(400, "Некорректные параметры");
     }
     if (isBanned(me2)) legacy(400, "Вы заблокированы и не можете отправлять сообщения");
-    const room = myDm(e.app, me2, dmId);
-    const id = sendTo2(e, me2, room.id, body);
-    e.json(200, oneMessage(e, id, dmId));
+    const room = myDm(e2.app, me2, dmId);
+    const id = sendTo2(e2, me2, room.id, body);
+    e2.json(200, oneMessage(e2, id, dmId));
   });
 }
-function read(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const room = myDm(e.app, me2, e.request.pathValue("dmId"));
-    invoke(e, markAsRead, { caller: me2, params: { id: room.id } });
-    e.json(200, { success: true });
+function read(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const room = myDm(e2.app, me2, e2.request.pathValue("dmId"));
+    markRoomRead(e2.app, me2, { roomId: room.id });
+    e2.json(200, { success: true });
   });
 }
-function remove7(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const room = myDm(e.app, me2, e.request.pathValue("dmId"));
-    invoke(e, hide, { caller: me2, params: { id: room.id } });
-    e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
+function remove7(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const room = myDm(e2.app, me2, e2.request.pathValue("dmId"));
+    hideDm(e2.app, me2, room.id);
+    e2.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
   });
 }
 
 // hooks-src/konvert/compat/rooms.ts
 var MEMBER = "mem.id IS NOT NULL";
-function godModeOf(e, me2) {
-  return queryParam(e, "godMode") === "true" && roleOf(me2) === "admin";
+function godModeOf(e2, me2) {
+  return queryParam(e2, "godMode") === "true" && roleOf(me2) === "admin";
 }
-function list9(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
+function list9(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
     if (isBanned(me2)) {
-      e.json(200, { rooms: legacyRooms(e.app, me2.id, `${MEMBER} AND r.system = 'jail'`) });
+      e2.json(200, { rooms: legacyRooms(e2.app, me2.id, `${MEMBER} AND r.system = 'jail'`) });
       return;
     }
-    if (godModeOf(e, me2)) {
+    if (godModeOf(e2, me2)) {
       const all = "r.type IN ('public', 'private')";
-      e.json(200, { rooms: legacyRooms(e.app, me2.id, all, {}, true) });
+      e2.json(200, { rooms: legacyRooms(e2.app, me2.id, all, {}, true) });
       return;
     }
     const visible = `r.system = '' AND r.type IN ('public', 'private', 'favorites') AND (${MEMBER} OR r.type = 'public')`;
-    e.json(200, { rooms: legacyRooms(e.app, me2.id, visible) });
+    e2.json(200, { rooms: legacyRooms(e2.app, me2.id, visible) });
   });
 }
-function create2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e);
+function create2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2);
     if (typeof body["name"] !== "string" || body["name"].trim() === "" || !body["type"]) {
-      legacy(400, "Название и тип комнаты обязательны");
+      fail("room.name.required");
     }
-    const room = new Record(e.app.findCachedCollectionByNameOrId("rooms"));
-    room.load({ name: body["name"], type: body["type"] });
-    invoke(e, onRoomCreateRequest, {
-      caller: me2,
-      body: { name: body["name"], type: body["type"] },
-      record: room
-    });
-    e.json(200, legacyRoomById(e.app, me2.id, room.id));
+    const room = new Record(e2.app.findCachedCollectionByNameOrId("rooms"));
+    createRoom(
+      e2.app,
+      me2,
+      { record: room, name: body["name"], type: body["type"] },
+      (tx) => tx.save(room)
+    );
+    e2.json(200, legacyRoomById(e2.app, me2.id, room.id));
   });
 }
-function join3(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
-    const room = findRoom(e.app, roomId);
-    if (!godModeOf(e, me2) && !findMembership(e.app, room.id, me2.id)) {
-      invoke(e, join, { caller: me2, params: { id: room.id } });
+function join3(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
+    const room = findRoom(e2.app, roomId);
+    if (!godModeOf(e2, me2) && !findMembership(e2.app, room.id, me2.id)) {
+      joinRoom(e2.app, me2, room.id);
     }
-    e.json(200, legacyRoomById(e.app, me2.id, room.id));
+    e2.json(200, legacyRoomById(e2.app, me2.id, room.id));
   });
 }
-function leave3(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
-    invoke(e, leave, { caller: me2, params: { id: roomId } });
-    e.json(200, legacyRoomById(e.app, me2.id, roomId));
+function leave3(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
+    leaveRoom(e2.app, me2, roomId);
+    e2.json(200, legacyRoomById(e2.app, me2.id, roomId));
   });
 }
-function invite2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
-    const userId = legacyBody(e)["userId"];
-    if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
-    const room = findRoom(e.app, roomId);
+function invite2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
+    const userId = legacyBody(e2)["userId"];
+    if (typeof userId !== "string" || userId === "") return fail("user.not_found");
+    const room = findRoom(e2.app, roomId);
     if (room.getString("type") === "favorites") {
-      legacy(400, 'Нельзя добавить пользователей в комнату "Избранное"');
+      fail("room.invite.not_shared");
     }
-    if (!findMembership(e.app, room.id, me2.id)) {
-      legacy(400, "Вы не являетесь участником этой комнаты");
+    if (!findMembership(e2.app, room.id, me2.id)) {
+      fail("room.invite.not_member");
     }
-    if (!findMembership(e.app, room.id, userId)) {
-      invoke(e, invite, { caller: me2, params: { id: room.id }, body: { userId } });
+    if (!findMembership(e2.app, room.id, userId)) {
+      inviteToRoom(e2.app, me2, { roomId: room.id, userId });
     }
-    e.json(200, legacyRoomById(e.app, me2.id, room.id));
+    e2.json(200, legacyRoomById(e2.app, me2.id, room.id));
   });
 }
-function pin2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
-    const messageId = legacyBody(e)["messageId"];
+function pin2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
+    const messageId = legacyBody(e2)["messageId"];
     if (typeof messageId !== "string" || messageId === "") {
-      legacy(400, "Сообщение не найдено или удалено");
+      fail("room.pin.not_in_room");
     }
-    invoke(e, pin, { caller: me2, params: { id: roomId }, body: { messageId } });
-    e.json(200, legacyRoomById(e.app, me2.id, roomId));
+    pinMessage(e2.app, me2, { roomId, messageId });
+    e2.json(200, legacyRoomById(e2.app, me2.id, roomId));
   });
 }
-function unpin2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
-    const messageId = e.request.pathValue("messageId");
-    const room = findRoom(e.app, roomId);
+function unpin2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
+    const messageId = e2.request.pathValue("messageId");
+    const room = findRoom(e2.app, roomId);
     const pinned2 = messageId !== "" || room.getString("pinnedMessage") !== "";
     if (!pinned2 && !isStaff(roleOf(me2))) legacy(400, "Недостаточно прав для открепления");
     try {
-      invoke(e, unpin, { caller: me2, params: { id: roomId }, body: { messageId } });
+      unpinMessage(e2.app, me2, { roomId, messageId });
     } catch (err) {
-      if (!/not pinned|Nothing is pinned/.test(String(err.message))) {
-        throw err;
-      }
+      const code = asActionError(err)?.code;
+      if (code !== "room.unpin.not_pinned" && code !== "room.unpin.nothing_pinned") throw err;
     }
-    e.json(200, legacyRoomById(e.app, me2.id, roomId));
+    e2.json(200, legacyRoomById(e2.app, me2.id, roomId));
   });
 }
-function markRead(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
-    const room = isDmId(roomId) ? dmRoomOf(e.app, roomId) : findRoom(e.app, roomId);
-    if (findMembership(e.app, room.id, me2.id)) {
-      invoke(e, markAsRead, {
-        caller: me2,
-        params: { id: room.id },
-        body: legacyBody(e)
+function markRead(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
+    const room = isDmId(roomId) ? dmRoomOf(e2.app, roomId) : findRoom(e2.app, roomId);
+    if (findMembership(e2.app, room.id, me2.id)) {
+      const body = legacyBody(e2);
+      markRoomRead(e2.app, me2, {
+        roomId: room.id,
+        clearMentions: body["clearMentions"] === true,
+        clearReactions: body["clearReactions"] === true
       });
     }
-    e.json(200, { success: true });
+    e2.json(200, { success: true });
   });
 }
-function remove8(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const roomId = e.request.pathValue("roomId");
+function remove8(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const roomId = e2.request.pathValue("roomId");
     if (isDmId(roomId)) {
-      invoke(e, hide, { caller: me2, params: { id: dmRoomOf(e.app, roomId).id } });
+      hideDm(e2.app, me2, dmRoomOf(e2.app, roomId).id);
     } else {
-      invoke(e, deleteRoom, { caller: me2, params: { id: roomId } });
+      deleteRoomAction(e2.app, me2, roomId);
     }
-    e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
+    e2.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
   });
 }
-function openFavorites(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const summary2 = invoke(e, open2, { caller: me2 });
-    e.json(200, legacyRoomById(e.app, me2.id, summary2.id));
+function openFavorites2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    e2.json(200, legacyRoomById(e2.app, me2.id, openFavorites(e2.app, me2)));
   });
 }
 
@@ -8645,14 +9035,14 @@ __export(users_exports2, {
   search: () => search3
 });
 var SEARCH_LIMIT = 50;
-function search3(e) {
-  handle(e, () => {
-    const me2 = optionalCaller(e);
-    const q = queryParam(e, "q");
-    const parsed = q.trim() === "" ? { pattern: "%" } : searchPattern(q);
-    if ("problem" in parsed) legacy(400, parsed.problem);
-    const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
-    const query2 = e.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern })).andWhere($dbx.exp("deletedAt = ''"));
+function search3(e2) {
+  handle(e2, () => {
+    const me2 = optionalCaller(e2);
+    const q = queryParam(e2, "q");
+    const parsed2 = q.trim() === "" ? { pattern: "%" } : searchPattern(q);
+    if ("problem" in parsed2) legacy(400, parsed2.problem);
+    const records = arrayOf(new Record(e2.app.findCachedCollectionByNameOrId("users")));
+    const query2 = e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("deletedAt = ''"));
     if (me2) {
       query2.andWhere(
         $dbx.exp(
@@ -8662,19 +9052,19 @@ function search3(e) {
       );
     }
     query2.orderBy("searchText ASC").limit(SEARCH_LIMIT).all(records);
-    e.json(200, { users: records.map((u) => otherUser(e, me2, u, false)) });
+    e2.json(200, { users: records.map((u) => otherUser(e2, me2, u, false)) });
   });
 }
-function one2(e) {
-  handle(e, () => {
-    const me2 = optionalCaller(e);
+function one2(e2) {
+  handle(e2, () => {
+    const me2 = optionalCaller(e2);
     let user;
     try {
-      user = findActiveUser(e.app, e.request.pathValue("userId"));
+      user = findActiveUser(e2.app, e2.request.pathValue("userId"));
     } catch {
       return legacy(404, "Пользователь не найден");
     }
-    e.json(200, { user: otherUser(e, me2, user) });
+    e2.json(200, { user: otherUser(e2, me2, user) });
   });
 }
 
@@ -8685,116 +9075,116 @@ __export(people_exports, {
   addFriend: () => addFriend,
   block: () => block2,
   check: () => check,
-  deleteNotification: () => deleteNotification,
+  deleteNotification: () => deleteNotification2,
   friendList: () => friendList,
   listNotifications: () => listNotifications,
-  readNotification: () => readNotification,
+  readNotification: () => readNotification2,
   reject: () => reject2,
   sendRequest: () => sendRequest2,
   unblock: () => unblock2,
   unfriend: () => unfriend
 });
-function sendRequest2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const userId = e.request.pathValue("userId");
-    const outcome = invoke(e, sendRequest, { caller: me2, body: { userId } });
-    e.json(200, {
+function sendRequest2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const userId = e2.request.pathValue("userId");
+    const outcome = requestFriendship(e2.app, me2, userId);
+    e2.json(200, {
       message: outcome.status === "accepted" ? "Запрос автоматически принят (встречный запрос)" : "Запрос в друзья отправлен"
     });
   });
 }
-function addFriend(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const userId = e.request.pathValue("userId");
+function addFriend(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const userId = e2.request.pathValue("userId");
     if (userId === me2.id) legacy(400, "Нельзя добавить себя в друзья");
-    const pending = pendingRequest(e.app, me2.id, userId);
+    const pending = pendingRequest(e2.app, me2.id, userId);
     if (!pending || pending.getString("from") !== me2.id) {
-      invoke(e, sendRequest, { caller: me2, body: { userId } });
+      requestFriendship(e2.app, me2, userId);
     }
-    e.json(200, { success: true });
+    e2.json(200, { success: true });
   });
 }
-function check(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const userId = e.request.pathValue("userId");
-    const pending = pendingRequest(e.app, me2.id, userId);
+function check(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const userId = e2.request.pathValue("userId");
+    const pending = pendingRequest(e2.app, me2.id, userId);
     if (pending && pending.getString("from") === me2.id) {
-      e.json(200, { pending: true, requestKey: friendRequestKey(me2.id, userId) });
+      e2.json(200, { pending: true, requestKey: friendRequestKey(me2.id, userId) });
       return;
     }
-    e.json(200, { pending: false });
+    e2.json(200, { pending: false });
   });
 }
 function requestOf(app, key) {
-  const parsed = parseFriendRequestKey(key);
-  if (!parsed) return null;
-  const pending = pendingRequest(app, parsed.from, parsed.to);
-  return pending && pending.getString("from") === parsed.from ? pending : null;
+  const parsed2 = parseFriendRequestKey(key);
+  if (!parsed2) return null;
+  const pending = pendingRequest(app, parsed2.from, parsed2.to);
+  return pending && pending.getString("from") === parsed2.from ? pending : null;
 }
-function accept2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const key = e.request.pathValue("requestKey");
-    const request = requestOf(e.app, key);
+function accept2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const key = e2.request.pathValue("requestKey");
+    const request = requestOf(e2.app, key);
     if (!request) {
-      const parsed = parseFriendRequestKey(key);
-      if (parsed && findFriendship(e.app, parsed.from, parsed.to)) {
-        e.json(200, { message: "Запрос уже обработан" });
+      const parsed2 = parseFriendRequestKey(key);
+      if (parsed2 && findFriendship(e2.app, parsed2.from, parsed2.to)) {
+        e2.json(200, { message: "Запрос уже обработан" });
         return;
       }
       legacy(400, "Запрос не найден");
     }
     if (request.getString("to") !== me2.id) legacy(400, "Нет доступа к этому запросу");
-    invoke(e, accept, { caller: me2, params: { id: request.id } });
-    e.json(200, { message: "Запрос принят" });
+    acceptFriendRequest(e2.app, me2, request.id);
+    e2.json(200, { message: "Запрос принят" });
   });
 }
-function reject2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const request = requestOf(e.app, e.request.pathValue("requestKey"));
+function reject2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const request = requestOf(e2.app, e2.request.pathValue("requestKey"));
     if (request) {
       if (request.getString("to") !== me2.id) legacy(400, "Нет доступа к этому запросу");
-      invoke(e, reject, { caller: me2, params: { id: request.id } });
+      closeFriendRequest(e2.app, me2, request.id, "rejected");
     }
-    e.json(200, { message: "Запрос отклонен" });
+    e2.json(200, { message: "Запрос отклонен" });
   });
 }
-function unfriend(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    invoke(e, remove3, { caller: me2, params: { id: e.request.pathValue("userId") } });
-    e.json(200, { success: true });
+function unfriend(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    endFriendship(e2.app, me2, e2.request.pathValue("userId"));
+    e2.json(200, { success: true });
   });
 }
-function block2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    invoke(e, block, { caller: me2, params: { id: e.request.pathValue("userId") } });
-    e.json(200, { success: true });
+function block2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    blockUser(e2.app, me2, e2.request.pathValue("userId"));
+    e2.json(200, { success: true });
   });
 }
-function unblock2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    invoke(e, unblock, { caller: me2, params: { id: e.request.pathValue("userId") } });
-    e.json(200, { success: true });
+function unblock2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    unblockUser(e2.app, me2, e2.request.pathValue("userId"));
+    e2.json(200, { success: true });
   });
 }
-function friendList(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
+function friendList(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
     const ids = rowsFor(
-      e.app,
+      e2.app,
       { id: "" },
       "SELECT CASE WHEN userA = {:p0} THEN userB ELSE userA END AS id FROM friendships WHERE userA IN (:ids) OR userB = {:p0}",
       [me2.id]
     ).map((r) => r.id);
-    const users = e.app.findRecordsByIds("users", ids).filter((u) => u.getString("deletedAt") === "");
-    e.json(200, { friends: users.map((u) => otherUser(e, me2, u, true)) });
+    const users2 = e2.app.findRecordsByIds("users", ids).filter((u) => u.getString("deletedAt") === "");
+    e2.json(200, { friends: users2.map((u) => otherUser(e2, me2, u, true)) });
   });
 }
 var NOTIFICATION_ROW = {
@@ -8810,14 +9200,14 @@ var NOTIFICATION_ROW = {
   created: "",
   data: ""
 };
-function listNotifications(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e, {
+function listNotifications(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2, {
       missing: "Missing authorization header",
       invalid: "Недействительный токен"
     });
     const rows = rowsFor(
-      e.app,
+      e2.app,
       NOTIFICATION_ROW,
       `SELECT n.id, n.recipient, n.type, n.actor, n.room, n.message, n.readAt, n.created,
          COALESCE(CAST(n.data AS TEXT), '') AS data,
@@ -8830,7 +9220,7 @@ function listNotifications(e) {
        ORDER BY n.created DESC, n.id DESC LIMIT 100`,
       [me2.id]
     );
-    e.json(200, {
+    e2.json(200, {
       notifications: rows.map(
         (n) => legacyNotification({
           id: n.id,
@@ -8857,29 +9247,24 @@ function parseData(raw) {
     return {};
   }
 }
-function readNotification(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    invoke(e, markNotificationRead, {
-      caller: me2,
-      params: { id: e.request.pathValue("notificationId") }
-    });
-    e.json(200, { message: "Уведомление отмечено как прочитанное" });
+function readNotification2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    readNotification(e2.app, me2, e2.request.pathValue("notificationId"));
+    e2.json(200, { message: "Уведомление отмечено как прочитанное" });
   });
 }
-function deleteNotification(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
+function deleteNotification2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
     try {
-      invoke(e, remove, {
-        caller: me2,
-        params: { id: e.request.pathValue("notificationId") }
-      });
-    } catch {
-      e.json(200, { message: "Уведомление уже удалено" });
+      deleteNotification(e2.app, me2, e2.request.pathValue("notificationId"));
+    } catch (err) {
+      if (asActionError(err)?.code !== "notification.not_found") throw err;
+      e2.json(200, { message: "Уведомление уже удалено" });
       return;
     }
-    e.json(200, { message: "Уведомление удалено" });
+    e2.json(200, { message: "Уведомление удалено" });
   });
 }
 
@@ -8891,50 +9276,50 @@ __export(storage_exports, {
 });
 var UPLOAD_MAX_BYTES = 52428800;
 var AVATAR_MAX_BYTES = 5242880;
-function uploadedFile(e) {
+function uploadedFile(e2) {
   let files = [];
   try {
-    files = e.findUploadedFiles("file");
+    files = e2.findUploadedFiles("file");
   } catch {
   }
   const file = files[0];
   if (!file) return legacy(400, "Файл не предоставлен");
   return file;
 }
-function upload(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const file = uploadedFile(e);
+function upload(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const file = uploadedFile(e2);
     if (file.size > UPLOAD_MAX_BYTES)
       legacy(400, "Файл слишком большой. Максимальный размер: 50 МБ");
-    const record3 = new Record(e.app.findCachedCollectionByNameOrId("compat_uploads"));
+    const record3 = new Record(e2.app.findCachedCollectionByNameOrId("compat_uploads"));
     record3.set("owner", me2.id);
     record3.set("file", file);
     try {
-      e.app.save(record3);
+      e2.app.save(record3);
     } catch (err) {
       legacy(400, "Ошибка загрузки: " + String(err));
     }
     const name = record3.getString("file");
-    e.json(200, { url: fileUrl(e, record3, name), path: `${record3.id}/${name}` });
+    e2.json(200, { url: fileUrl(e2, record3, name), path: `${record3.id}/${name}` });
   });
 }
-function avatar(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const file = uploadedFile(e);
+function avatar(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const file = uploadedFile(e2);
     if (file.size > AVATAR_MAX_BYTES)
       legacy(400, "Файл слишком большой. Максимальный размер: 5 МБ");
-    const user = e.app.findRecordById("users", me2.id);
+    const user = e2.app.findRecordById("users", me2.id);
     user.set("avatar", file);
     try {
-      e.app.save(user);
+      e2.app.save(user);
     } catch {
       legacy(400, "Можно загружать только изображения");
     }
-    e.json(200, {
-      user: selfUser(e, user),
-      avatarUrl: fileUrl(e, user, user.getString("avatar"))
+    e2.json(200, {
+      user: selfUser(e2, user),
+      avatarUrl: fileUrl(e2, user, user.getString("avatar"))
     });
   });
 }
@@ -8953,58 +9338,57 @@ var FIELD_MAP = {
   interests: "interests",
   privacySettings: "privacy"
 };
-function update2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e, true);
+function update2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2, true);
     const input = {};
     for (const [legacyName, name] of Object.entries(FIELD_MAP)) {
       if (body[legacyName] !== void 0) input[name] = body[legacyName];
     }
-    const parsed = parseProfileUpdate(input);
-    if (parsed.problem !== null) {
-      const field = Object.keys(FIELD_MAP).find((k) => FIELD_MAP[k] === parsed.field);
-      legacyField(field ?? parsed.field, legacyErrorText(parsed.problem));
+    const parsed2 = parseProfileUpdate(input);
+    if (parsed2.problem !== null) {
+      const field = Object.keys(FIELD_MAP).find((k) => FIELD_MAP[k] === parsed2.field);
+      legacyField(field ?? parsed2.field, parsed2.problem);
     }
-    const user = e.app.findRecordById("users", me2.id);
-    for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
-    e.app.save(user);
-    e.json(200, { user: selfUser(e, user) });
+    const user = e2.app.findRecordById("users", me2.id);
+    for (const [key, value] of Object.entries(parsed2.changes)) user.set(key, value);
+    e2.app.save(user);
+    e2.json(200, { user: selfUser(e2, user) });
   });
 }
-function changePassword2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e);
+function changePassword2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2);
     const oldPassword = body["oldPassword"];
     const newPassword = body["newPassword"];
     if (typeof oldPassword !== "string" || typeof newPassword !== "string" || !oldPassword) {
       legacy(400, "Требуются оба пароля");
     }
-    const problem = passwordProblem(newPassword);
-    if (problem) legacy(400, legacyErrorText(problem));
-    const user = e.app.findRecordById("users", me2.id);
+    refuseIf(passwordCheck(newPassword));
+    const user = e2.app.findRecordById("users", me2.id);
     if (!user.validatePassword(oldPassword)) legacy(400, "Неверный текущий пароль");
     user.setPassword(newPassword);
-    e.app.save(user);
-    e.json(200, { message: "Пароль успешно изменен" });
+    e2.app.save(user);
+    e2.json(200, { message: "Пароль успешно изменен" });
   });
 }
 var EMAIL_PATTERN2 = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-function changeEmail2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e);
+function changeEmail2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2);
     const email = typeof body["newEmail"] === "string" ? body["newEmail"].trim() : "";
     const password = body["password"];
     if (email === "" || typeof password !== "string" || password === "") {
       legacy(400, "Требуются email и пароль");
     }
-    const user = e.app.findRecordById("users", me2.id);
+    const user = e2.app.findRecordById("users", me2.id);
     if (!user.validatePassword(password)) legacy(400, "Неверный пароль");
     if (!EMAIL_PATTERN2.test(email)) legacy(400, "Ошибка обновления email: некорректный адрес");
     try {
-      if (e.app.findAuthRecordByEmail("users", email).id !== user.id) {
+      if (e2.app.findAuthRecordByEmail("users", email).id !== user.id) {
         legacy(400, "Email уже используется");
       }
     } catch (err) {
@@ -9012,11 +9396,11 @@ function changeEmail2(e) {
     }
     user.setEmail(email);
     try {
-      e.app.save(user);
+      e2.app.save(user);
     } catch {
       legacy(400, "Email уже используется");
     }
-    e.json(200, { message: "Email успешно изменен", user: selfUser(e, user) });
+    e2.json(200, { message: "Email успешно изменен", user: selfUser(e2, user) });
   });
 }
 
@@ -9031,63 +9415,58 @@ __export(moderation_exports2, {
   unban: () => unban2,
   unmute: () => unmute2
 });
-function moderate2(e, handler, body) {
-  const me2 = legacyCaller(e);
-  if (!isStaff(roleOf(me2))) legacy(400, "Недостаточно прав");
-  const id = e.request.pathValue("userId");
-  try {
-    invoke(e, handler, { caller: me2, params: { id }, body });
-  } catch (err) {
-    if (!/enrich|convert|RequestEvent/i.test(String(err.message ?? err))) {
-      throw err;
-    }
-  }
-  e.json(200, otherUser(e, me2, e.app.findRecordById("users", id)));
+function moderate2(e2, action) {
+  const me2 = legacyCaller(e2);
+  const target2 = action(e2.app, me2);
+  e2.json(200, otherUser(e2, me2, target2));
 }
-function hoursOf(e) {
-  const hours = legacyBody(e)["hours"];
-  if (hours === void 0 || hours === null || hours === 0) return {};
+var userIdOf = (e2) => e2.request.pathValue("userId");
+function hoursOf(e2) {
+  const hours = legacyBody(e2)["hours"];
+  if (hours === void 0 || hours === null || hours === 0) return void 0;
   if (typeof hours !== "number") {
     return legacyField("hours", "Ban duration must be a whole number of hours.");
   }
-  return { hours };
+  return hours;
 }
-function ban2(e) {
-  handle(e, () => moderate2(e, ban, hoursOf(e)));
+function ban2(e2) {
+  handle(e2, () => {
+    const input = { id: userIdOf(e2), hours: hoursOf(e2) };
+    moderate2(e2, (app, me2) => banUser(app, me2, input));
+  });
 }
-function unban2(e) {
-  handle(e, () => moderate2(e, unban, {}));
+function unban2(e2) {
+  handle(e2, () => moderate2(e2, (app, me2) => unbanUser(app, me2, userIdOf(e2))));
 }
-function mute2(e) {
-  handle(e, () => {
-    const hours = legacyBody(e)["hours"];
+function mute2(e2) {
+  handle(e2, () => {
+    const hours = legacyBody(e2)["hours"];
     const clamped = typeof hours === "number" ? Math.min(24, Math.max(1, Math.round(hours))) : 24;
-    moderate2(e, mute, { hours: clamped });
+    const input = { id: userIdOf(e2), hours: clamped };
+    moderate2(e2, (app, me2) => muteUser(app, me2, input));
   });
 }
-function unmute2(e) {
-  handle(e, () => moderate2(e, unmute, {}));
+function unmute2(e2) {
+  handle(e2, () => moderate2(e2, (app, me2) => unmuteUser(app, me2, userIdOf(e2))));
 }
-function changeRole2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    if (roleOf(me2) !== "admin") legacy(400, "Только администратор может менять роли");
-    moderate2(e, changeRole, { role: legacyBody(e)["role"] });
+function changeRole2(e2) {
+  handle(e2, () => {
+    const input = { id: userIdOf(e2), role: legacyBody(e2)["role"] };
+    moderate2(e2, (app, me2) => setRole(app, me2, input));
   });
 }
-function cleanupAzkaban(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
+function cleanupAzkaban(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
     if (roleOf(me2) !== "admin") legacy(403, "Только администратор может выполнять очистку");
-    e.json(200, { message: "Нет дублирующих комнат" });
+    e2.json(200, { message: "Нет дублирующих комнат" });
   });
 }
-function deleteUser(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const id = e.request.pathValue("userId");
-    invoke(e, deleteByAdmin, { caller: me2, params: { id } });
-    e.json(200, { success: true });
+function deleteUser(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    deleteUserByAdmin(e2.app, me2, userIdOf(e2));
+    e2.json(200, { success: true });
   });
 }
 
@@ -9110,57 +9489,54 @@ function entryOf2(item) {
   if (unlockedAt !== "") entry["unlockedAt"] = unlockedAt.replace(" ", "T");
   return entry;
 }
-function ownListing(e, me2) {
-  if (e.request.pathValue("userId") !== me2.id) legacy(403, "Нет доступа");
-  return invoke(e, list6, { caller: me2 });
+function ownListing(e2, me2) {
+  if (e2.request.pathValue("userId") !== me2.id) legacy(403, "Нет доступа");
+  return listAchievements(e2.app, me2, "");
 }
-function profile(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const userId = e.request.pathValue("userId");
-    const listing = invoke(e, list6, {
-      caller: me2,
-      query: { userId }
-    });
+function profile(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const userId = e2.request.pathValue("userId");
+    const listing = listAchievements(e2.app, me2, userId);
     const map = {};
     for (const item of listing.items) {
       if (item.achievement.key !== "") map[item.achievement.key] = entryOf2(item);
     }
-    e.json(200, { userId, achievements: map, lastUpdated: (/* @__PURE__ */ new Date()).toISOString() });
+    e2.json(200, { userId, achievements: map, lastUpdated: (/* @__PURE__ */ new Date()).toISOString() });
   });
 }
 function stateOf(listing, key) {
   const item = listing.items.find((i) => i.achievement.key === key);
   return item ? entryOf2(item) : { achievementId: String(key), progress: 0, isUnlocked: false };
 }
-function progress(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const body = legacyBody(e);
-    e.json(200, { success: true, achievement: stateOf(ownListing(e, me2), body["achievementId"]) });
+function progress(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const body = legacyBody(e2);
+    e2.json(200, { success: true, achievement: stateOf(ownListing(e2, me2), body["achievementId"]) });
   });
 }
-function unlock2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const key = legacyBody(e)["achievementId"];
+function unlock2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const key = legacyBody(e2)["achievementId"];
     let newUnlock = false;
-    ownListing(e, me2);
+    ownListing(e2, me2);
     if (typeof key === "string" && key !== "") {
       try {
-        const claimed = invoke(e, claim, { caller: me2, params: { id: key } });
-        newUnlock = claimed.newUnlock;
-      } catch {
+        newUnlock = claimAchievement(e2.app, me2, key).newUnlock;
+      } catch (err) {
+        if (asActionError(err) === null) throw err;
       }
     }
-    e.json(200, { success: true, newUnlock, achievement: stateOf(ownListing(e, me2), key) });
+    e2.json(200, { success: true, newUnlock, achievement: stateOf(ownListing(e2, me2), key) });
   });
 }
-function stats2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const s = ownListing(e, me2).stats;
-    e.json(200, {
+function stats2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const s = ownListing(e2, me2).stats;
+    e2.json(200, {
       totalMessages: s?.messagesSent ?? 0,
       voiceMessages: s?.voice ?? 0,
       videoMessages: s?.videos ?? 0,
@@ -9170,11 +9546,11 @@ function stats2(e) {
     });
   });
 }
-function activity2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const s = ownListing(e, me2).stats;
-    e.json(200, {
+function activity2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const s = ownListing(e2, me2).stats;
+    e2.json(200, {
       currentStreak: s?.currentStreak ?? 0,
       lastActivityDate: s?.lastActiveDay ?? "",
       longestStreak: s?.longestStreak ?? 0
@@ -9188,9 +9564,9 @@ __export(cors_exports, {
   preflightMaxAge: () => preflightMaxAge
 });
 var PREFLIGHT_MAX_AGE = "600";
-function preflightMaxAge(e) {
-  e.response.header().set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
-  e.next();
+function preflightMaxAge(e2) {
+  e2.response.header().set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
+  e2.next();
 }
 
 // hooks-src/konvert/compat/search.ts
@@ -9198,24 +9574,24 @@ var search_exports2 = {};
 __export(search_exports2, {
   inRoom: () => inRoom
 });
-function inRoom(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const room = roomToRead(e, me2);
-    if (!findMembership(e.app, room.id, me2.id)) legacy(403, "Вы не являетесь участником комнаты");
-    const query2 = ftsQuery(queryParam(e, "q"));
+function inRoom(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const room = roomToRead(e2, me2);
+    if (!findMembership(e2.app, room.id, me2.id)) legacy(403, "Вы не являетесь участником комнаты");
+    const query2 = ftsQuery(queryParam(e2, "q"));
     if ("problem" in query2) {
-      e.json(200, { messages: [] });
+      e2.json(200, { messages: [] });
       return;
     }
     const { hits } = findMessages(
-      e.app,
+      e2.app,
       me2,
       query2.ok,
       { page: 1, perPage: SEARCH_PER_PAGE_MAX },
       room.id
     );
-    e.json(200, { messages: messagesByIds(e, hits.map((hit) => hit.id).reverse()) });
+    e2.json(200, { messages: messagesByIds(e2, hits.map((hit) => hit.id).reverse()) });
   });
 }
 
@@ -9226,30 +9602,76 @@ __export(keys_exports, {
   savePublicKey: () => savePublicKey,
   saveRoomKeys: () => saveRoomKeys2
 });
-function savePublicKey(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const publicKey = legacyBody(e)["publicKey"];
-    invoke(e, updatePublicKey, { caller: me2, body: { publicKey } });
-    e.json(200, { success: true });
+function savePublicKey(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    setPublicKey(e2.app, me2, legacyBody(e2)["publicKey"]);
+    e2.json(200, { success: true });
   });
 }
-function roomKey2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    const params = { id: e.request.pathValue("roomId") };
-    const answer2 = invoke(e, roomKey, { caller: me2, params });
-    e.json(200, { encryptedKey: answer2.encryptedKey });
+function roomKey2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    const answer2 = myRoomKey(e2.app, me2, e2.request.pathValue("roomId"));
+    e2.json(200, { encryptedKey: answer2.encryptedKey });
   });
 }
-function saveRoomKeys2(e) {
-  handle(e, () => {
-    const me2 = legacyCaller(e);
-    invoke(e, saveRoomKeys, {
-      caller: me2,
-      params: { id: e.request.pathValue("roomId") },
-      body: { encryptedKeys: legacyBody(e)["encryptedKeys"] }
+function saveRoomKeys2(e2) {
+  handle(e2, () => {
+    const me2 = legacyCaller(e2);
+    distributeRoomKeys(e2.app, me2, {
+      roomId: e2.request.pathValue("roomId"),
+      encryptedKeys: legacyBody(e2)["encryptedKeys"]
     });
-    e.json(200, { success: true });
+    e2.json(200, { success: true });
   });
 }
+
+// hooks-src/konvert/index.ts
+var users = typedRoutes(users_exports);
+var rooms = typedRoutes(rooms_exports);
+var importer = typedRoutes(import_exports);
+var importBulk = typedRoutes(import_bulk_exports);
+var profiles = typedRoutes(profiles_exports);
+var presence = typedRoutes(presence_exports);
+var moderation = typedRoutes(moderation_exports);
+var friends = typedRoutes(friends_exports);
+var blocks = typedRoutes(blocks_exports);
+var account = typedRoutes(account_exports);
+var memberPrivacy = typedRoutes(member_privacy_exports);
+var listGuard = typedRoutes(list_guard_exports);
+var roomList = typedRoutes(room_list_exports);
+var roomAdmin = typedRoutes(room_admin_exports);
+var membership = typedRoutes(membership_exports);
+var readState = typedRoutes(read_state_exports);
+var e2ee = typedRoutes(e2ee_exports);
+var dms = typedRoutes(dms_exports);
+var favorites = typedRoutes(favorites_exports);
+var messages2 = typedRoutes(messages_exports);
+var wal = typedRoutes(wal_exports);
+var rateLimit = typedRoutes(rate_limit_exports);
+var clock = typedRoutes(clock_exports);
+var history = typedRoutes(history_exports);
+var reactions = typedRoutes(reactions_exports);
+var typing = typedRoutes(typing_exports);
+var realtime = typedRoutes(hooks_exports);
+var housekeeping2 = typedRoutes(housekeeping_exports);
+var passwordResets = typedRoutes(password_resets_exports);
+var notifications = typedRoutes(notifications_exports);
+var search4 = typedRoutes(search_exports);
+var polls = typedRoutes(polls_exports);
+var achievements = typedRoutes(routes_exports);
+var compatAuth = typedRoutes(auth_exports);
+var compatRooms = typedRoutes(rooms_exports2);
+var compatMessages = typedRoutes(messages_exports2);
+var compatDms = typedRoutes(dms_exports2);
+var compatUsers = typedRoutes(users_exports2);
+var compatPeople = typedRoutes(people_exports);
+var compatPolls = typedRoutes(polls_exports2);
+var compatStorage = typedRoutes(storage_exports);
+var compatProfile = typedRoutes(profile_exports);
+var compatModeration = typedRoutes(moderation_exports2);
+var compatAchievements = typedRoutes(achievements_exports);
+var compatCors = typedRoutes(cors_exports);
+var compatSearch = typedRoutes(search_exports2);
+var compatKeys = typedRoutes(keys_exports);

@@ -1,4 +1,4 @@
-// The legacy API's pure mapping: error texts, shapes, keys and the poll text format.
+// The legacy API's pure mapping: error texts by code, shapes, keys and the poll text format.
 import { describe, expect, it } from "vitest";
 import { legacyErrorText, legacyStatus } from "../../hooks-src/konvert/rules/compat-errors.ts";
 import {
@@ -20,10 +20,10 @@ import {
 } from "../../hooks-src/konvert/rules/compat-shapes.ts";
 
 describe("errors", () => {
-  it("translates rule messages, including ones with a variable tail", () => {
-    expect(legacyErrorText("Room not found.")).toBe("Комната не найдена");
-    expect(legacyErrorText("You are muted until 2030-01-01 00:00:00.000Z.")).toBe("Вы в муте");
-    expect(legacyErrorText("Something new.")).toBe("Something new.");
+  it("gives the original text for an action's code, whatever the English message says", () => {
+    expect(legacyErrorText("room.not_found")).toBe("Комната не найдена");
+    expect(legacyErrorText("user.muted")).toBe("Вы в муте");
+    expect(legacyErrorText("room.muted")).toBe("Вы в муте");
   });
 
   it("answers business errors with 400 like the original, keeps 401/429/5xx", () => {

@@ -58,7 +58,8 @@ describe("durations and expiry", () => {
   it("parses roles and protects the last admin", () => {
     expect(parseRole("vip")).toBe("vip");
     expect(parseRole("god")).toBeNull();
-    expect(lastAdminProblem("admin", "user", 1)).toMatch(/last admin/);
+    expect(lastAdminProblem("admin", "user", 1)?.code).toBe("moderation.last_admin");
+    expect(lastAdminProblem("admin", "deleted", 1)?.code).toBe("account.delete.last_admin");
     expect(lastAdminProblem("admin", "deleted", 2)).toBeNull();
     expect(lastAdminProblem("moderator", "user", 1)).toBeNull();
   });

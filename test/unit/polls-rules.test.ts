@@ -98,7 +98,7 @@ describe("pollClosedProblem", () => {
     const now = Date.parse("2026-05-01T12:00:00Z");
     expect(pollClosedProblem("", now)).toBeNull();
     expect(pollClosedProblem("2026-05-01 13:00:00.000Z", now)).toBeNull();
-    expect(pollClosedProblem("2026-05-01 11:00:00.000Z", now)).toBe("This poll is closed.");
-    expect(pollClosedProblem("2026-05-01 12:00:00.000Z", now)).toBe("This poll is closed.");
+    expect(pollClosedProblem("2026-05-01 11:00:00.000Z", now)?.code).toBe("poll.closed");
+    expect(pollClosedProblem("2026-05-01 12:00:00.000Z", now)?.code).toBe("poll.closed");
   });
 });

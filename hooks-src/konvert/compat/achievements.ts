@@ -3,7 +3,8 @@
 // progress reports are answered with the server's state, and only client-claimable achievements
 // can be unlocked on request. Each user reads and reports only for themselves.
 import * as achievements from "../jsvm/achievements/routes.ts";
-import { handle, invoke, legacy, legacyBody, legacyCaller } from "./http.ts";
+import { asActionError } from "../actions/errors.ts";
+import { handle, legacy, legacyBody, legacyCaller } from "./http.ts";
 
 interface Item {
   achievement: { key: string };
@@ -38,7 +39,7 @@ function entryOf(item: Item): Record<string, unknown> {
 /** The caller's own listing; other users' ids are refused (the original let anyone write). */
 function ownListing(e: core.RequestEvent, me: core.Record): Listing {
   if (e.request!.pathValue("userId") !== me.id) legacy(403, "Нет доступа");
-  return invoke(e, achievements.list, { caller: me }) as Listing;
+  return achievements.listAchievements(e.app, me, "") as unknown as Listing;
 }
 
 /** GET /achievements/{userId} -> AchievementProfile; others see unlocked, non-secret ones. */
@@ -46,10 +47,7 @@ export function profile(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const userId = e.request!.pathValue("userId");
-    const listing = invoke(e, achievements.list, {
-      caller: me,
-      query: { userId },
-    }) as Listing;
+    const listing = achievements.listAchievements(e.app, me, userId) as unknown as Listing;
     const map: Record<string, unknown> = {};
     for (const item of listing.items) {
       if (item.achievement.key !== "") map[item.achievement.key] = entryOf(item);
@@ -81,12 +79,10 @@ export function unlock(e: core.RequestEvent): void {
     ownListing(e, me);
     if (typeof key === "string" && key !== "") {
       try {
-        const claimed = invoke(e, achievements.claim, { caller: me, params: { id: key } }) as {
-          newUnlock: boolean;
-        };
-        newUnlock = claimed.newUnlock;
-      } catch {
+        newUnlock = achievements.claimAchievement(e.app, me, key).newUnlock;
+      } catch (err) {
         // decided by the server (or unknown): nothing to claim, the state below says where it is
+        if (asActionError(err) === null) throw err;
       }
     }
     e.json(200, { success: true, newUnlock, achievement: stateOf(ownListing(e, me), key) });

@@ -1,18 +1,17 @@
 // R2–R7: sign-up, sign-in, session restore, refresh, sign-out and the presence ping of the
 // legacy API, over the same accounts, rules and presence as the rest of the backend.
 import { signInAllowed, signInFailed, signInSucceeded } from "../jsvm/rate-limit.ts";
-import { roleForNewAccount } from "../rules/roles.ts";
-import { passwordProblem, usernameProblem } from "../rules/signup.ts";
 import {
-  invoke,
   handle,
   legacy,
+  LegacyError,
   legacyBody,
   legacyCaller,
   legacyField,
   optionalCaller,
 } from "./http.ts";
 import { unexpectedFields, unexpectedFieldsProblem } from "../rules/fields.ts";
+import { asActionError } from "../actions/errors.ts";
 import {
   accessToken,
   accessTtlSeconds,
@@ -21,10 +20,9 @@ import {
   rotateRefreshToken,
 } from "./tokens.ts";
 import { selfUser } from "./user-shape.ts";
-import { heartbeat } from "../jsvm/presence.ts";
-import { usernameTaken } from "../jsvm/users.ts";
+import { beat } from "../jsvm/presence.ts";
+import { signUp, usernameTaken } from "../jsvm/users.ts";
 import { needsPasswordReset } from "../jsvm/password-resets.ts";
-import { legacyErrorText } from "../rules/compat-errors.ts";
 
 const RESET_NEEDED =
   "Пароль этого аккаунта не удалось перенести при переезде. Задайте новый по ссылке из письма " +
@@ -64,29 +62,20 @@ export function signup(e: core.RequestEvent): void {
     const username = text(body["username"]);
     const password = typeof body["password"] === "string" ? body["password"] : "";
     if (email === "" || username === "" || password === "") legacy(400, "Все поля обязательны");
-    const nameIssue = usernameProblem(username);
-    if (nameIssue) legacy(400, legacyErrorText(nameIssue));
-    const passwordIssue = passwordProblem(password);
-    if (passwordIssue) legacy(400, legacyErrorText(passwordIssue));
-    if (usernameTaken(e.app, username)) {
-      legacy(400, "Имя пользователя уже занято. Выберите другое имя.");
-    }
-    if (findByEmail(e.app, email)) {
-      legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
-    }
     const user = new Record(e.app.findCachedCollectionByNameOrId("users"));
+    user.load({ email, username });
     let tokens = { access_token: "", refresh_token: "" };
     try {
-      // Counting and inserting in one transaction: two first sign-ups cannot both become admin.
-      e.app.runInTransaction((tx) => {
-        user.load({ email, username, role: roleForNewAccount(tx.countRecords("users")) });
-        user.set("status", "online");
-        user.set("lastActiveAt", new DateTime());
+      signUp(e.app, { record: user, password, startsSession: true }, (tx) => {
+        if (findByEmail(tx, email)) {
+          legacy(400, "Пользователь с таким email уже существует. Попробуйте войти в систему.");
+        }
         user.setPassword(password);
         tx.save(user);
         tokens = session(tx, user);
       });
     } catch (err) {
+      if (err instanceof LegacyError || asActionError(err) !== null) throw err;
       // The unique indexes catch a parallel sign-up with the same name or e-mail.
       const taken = findByEmail(e.app, email)
         ? "Пользователь с таким email уже существует. Попробуйте войти в систему."
@@ -142,7 +131,7 @@ const ME_TEXTS = {
 export function me(e: core.RequestEvent): void {
   handle(e, () => {
     const caller = legacyCaller(e, ME_TEXTS);
-    invoke(e, heartbeat, { caller });
+    beat(e.app, caller);
     e.json(200, { user: selfUser(e, e.app.findRecordById("users", caller.id)) });
   });
 }
@@ -180,7 +169,7 @@ export function activity(e: core.RequestEvent): void {
       invalid: "Недействительный токен",
       extraInvalid: { code: "TOKEN_EXPIRED" },
     });
-    invoke(e, heartbeat, { caller });
+    beat(e.app, caller);
     e.json(200, { success: true });
   });
 }

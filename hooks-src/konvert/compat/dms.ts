@@ -3,7 +3,7 @@
 import { findMembership, isBanned } from "../jsvm/access.ts";
 import * as dms from "../jsvm/dms.ts";
 import * as readState from "../jsvm/read-state.ts";
-import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
+import { handle, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
 import { lastMessages, oneMessage, sendTo } from "./messages.ts";
 import { legacyDms, legacyRoomById } from "./room-shape.ts";
 import { legacyLimit } from "../rules/compat-shapes.ts";
@@ -34,8 +34,8 @@ export function create(e: core.RequestEvent): void {
     const me = legacyCaller(e);
     const userId = legacyBody(e)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
-    const summary = invoke(e, dms.open, { caller: me, body: { userId } }) as { id: string };
-    const [dm] = legacyDms(e.app, me.id, "r.id = {:room}", { room: summary.id });
+    const roomId = dms.openDm(e.app, me, userId);
+    const [dm] = legacyDms(e.app, me.id, "r.id = {:room}", { room: roomId });
     e.json(200, dm);
   });
 }
@@ -51,9 +51,9 @@ export function openAsRoom(e: core.RequestEvent): void {
     const userId = legacyBody(e)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
     if (userId === me.id) legacy(400, "Нельзя создать DM с самим собой");
-    const summary = invoke(e, dms.open, { caller: me, body: { userId } }) as { id: string };
+    const roomId = dms.openDm(e.app, me, userId);
     const other = e.app.findRecordById("users", userId);
-    const room = legacyRoomById(e.app, me.id, summary.id);
+    const room = legacyRoomById(e.app, me.id, roomId);
     e.json(200, {
       ...room,
       name: `DM: ${me.getString("username")} & ${other.getString("username")}`,
@@ -108,7 +108,7 @@ export function read(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const room = myDm(e.app, me, e.request!.pathValue("dmId"));
-    invoke(e, readState.markAsRead, { caller: me, params: { id: room.id } });
+    readState.markRoomRead(e.app, me, { roomId: room.id });
     e.json(200, { success: true });
   });
 }
@@ -118,7 +118,7 @@ export function remove(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const room = myDm(e.app, me, e.request!.pathValue("dmId"));
-    invoke(e, dms.hide, { caller: me, params: { id: room.id } });
+    dms.hideDm(e.app, me, room.id);
     e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
   });
 }

@@ -1,7 +1,12 @@
-// The legacy API's envelope: `{error}` bodies with the original status codes, the caller taken
-// from our access token, and a way to run an existing route handler and keep its result.
+// The legacy API's envelope: `{error}` bodies with the original status codes and texts, and the
+// caller taken from our access token. Legacy routes call the same actions as the typed routes;
+// an action's error code picks the original text (rules/compat-errors.ts).
+import { asActionError } from "../actions/errors.ts";
 import { legacyErrorText, legacyStatus } from "../rules/compat-errors.ts";
 import { accessExpiredOnClock } from "./tokens.ts";
+
+/** The response header that names an action error's code on the legacy API. */
+export const LEGACY_CODE_HEADER = "X-Konvert-Error-Code";
 
 /** Thrown by compat code for an answer with an exact legacy text (never sentence-cased). */
 export class LegacyError {
@@ -26,19 +31,6 @@ export function legacyField(field: string, text: string): never {
 interface Thrown {
   status?: unknown;
   message?: unknown;
-  value?: { status?: unknown; message?: unknown; error?: () => string };
-}
-
-/** Status and message of whatever a handler threw: our errors, PocketBase ApiErrors, Go errors. */
-function describe(err: unknown): { status: number; message: string } {
-  const t = (err ?? {}) as Thrown;
-  const inner = t.value ?? {};
-  const status = typeof t.status === "number" ? t.status : inner.status;
-  const message = typeof t.message === "string" ? t.message : inner.message;
-  const text = typeof message === "string" ? message : String(err);
-  if (typeof status === "number") return { status, message: text };
-  if (/no rows in result set/.test(text)) return { status: 404, message: "Not found." };
-  return { status: 500, message: text };
 }
 
 /** Runs a legacy route body and turns anything it throws into the legacy error envelope. */
@@ -50,13 +42,23 @@ export function handle(e: core.RequestEvent, body: () => void): void {
       e.json(err.status, { error: err.text, ...err.extra });
       return;
     }
-    const { status, message } = describe(err);
+    const failure = asActionError(err);
+    if (failure !== null) {
+      // the body stays the original's; the stable code goes beside it for logs and tests
+      e.response.header().set(LEGACY_CODE_HEADER, failure.code);
+      e.json(legacyStatus(failure.status), { error: legacyErrorText(failure.code) });
+      return;
+    }
+    // PocketBase's own errors (a record it refused to save, a rate limit) keep their status
+    const t = (err ?? {}) as Thrown;
+    const status = typeof t.status === "number" ? t.status : 500;
+    const message = typeof t.message === "string" ? t.message : String(err);
     if (status >= 500) {
       e.app.logger().error("compat route failed", "path", e.request!.url!.path, "error", message);
       e.json(500, { error: "Ошибка сервера: " + message });
       return;
     }
-    e.json(legacyStatus(status), { error: legacyErrorText(message) });
+    e.json(legacyStatus(status), { error: message });
   }
 }
 
@@ -134,54 +136,6 @@ export function legacyBody(e: core.RequestEvent, required = false): Record<strin
 
 export function queryParam(e: core.RequestEvent, name: string): string {
   return e.request!.url!.query().get(name);
-}
-
-export interface Invocation {
-  caller: core.Record;
-  params?: Record<string, string>;
-  body?: Record<string, unknown>;
-  query?: Record<string, string>;
-  /** For record-create hooks: the new record; `next()` saves it, as PocketBase's default does. */
-  record?: core.Record;
-}
-
-/**
- * Runs one of the backend's own route handlers for the legacy route and returns what it would
- * have answered, so each rule lives in one place. The handler sees only what it uses: the app,
- * the caller, path parameters, the body, the query, the response writers and, for record-create
- * hooks, the record and `next()`.
- */
-export function invoke(
-  e: core.RequestEvent,
-  handler: (e: core.RequestEvent) => void,
-  call: Invocation,
-): unknown {
-  let result: unknown = null;
-  const params = call.params ?? {};
-  const query = call.query ?? {};
-  const facade = {
-    app: e.app,
-    auth: call.caller,
-    request: {
-      pathValue: (name: string) => params[name] ?? "",
-      url: { query: () => ({ get: (name: string) => query[name] ?? "" }) },
-      header: e.request!.header,
-    },
-    requestInfo: () => ({ body: call.body ?? {}, query, auth: call.caller, headers: {} }),
-    json: (_status: number, data: unknown) => {
-      result = data;
-    },
-    noContent: () => {
-      result = null;
-    },
-    hasSuperuserAuth: () => false,
-    record: call.record,
-    next: () => {
-      if (call.record) facade.app.save(call.record);
-    },
-  };
-  handler(facade as unknown as core.RequestEvent);
-  return result;
 }
 
 /** PocketBase's placeholder application URL, which says nothing about this deployment. */

@@ -1,16 +1,15 @@
 // R67–R69: the original's per-user E2EE key routes (dead in its UI: CryptoProvider is never
-// mounted). They map onto the backend's E2EE storage: the public key on the user, room keys
+// mounted). They map onto the backend's E2EE actions: the public key on the user, room keys
 // wrapped per member on memberships. Unlike the original, only members read a room's key and
 // keys are stored only for members.
 import * as e2ee from "../jsvm/e2ee.ts";
-import { handle, invoke, legacyBody, legacyCaller } from "./http.ts";
+import { handle, legacyBody, legacyCaller } from "./http.ts";
 
 /** PUT /users/public-key {publicKey} -> {success:true} */
 export function savePublicKey(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    const publicKey = legacyBody(e)["publicKey"];
-    invoke(e, e2ee.updatePublicKey, { caller: me, body: { publicKey } });
+    e2ee.setPublicKey(e.app, me, legacyBody(e)["publicKey"]);
     e.json(200, { success: true });
   });
 }
@@ -19,8 +18,7 @@ export function savePublicKey(e: core.RequestEvent): void {
 export function roomKey(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    const params = { id: e.request!.pathValue("roomId") };
-    const answer = invoke(e, e2ee.roomKey, { caller: me, params }) as { encryptedKey: unknown };
+    const answer = e2ee.myRoomKey(e.app, me, e.request!.pathValue("roomId"));
     e.json(200, { encryptedKey: answer.encryptedKey });
   });
 }
@@ -29,10 +27,9 @@ export function roomKey(e: core.RequestEvent): void {
 export function saveRoomKeys(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    invoke(e, e2ee.saveRoomKeys, {
-      caller: me,
-      params: { id: e.request!.pathValue("roomId") },
-      body: { encryptedKeys: legacyBody(e)["encryptedKeys"] },
+    e2ee.distributeRoomKeys(e.app, me, {
+      roomId: e.request!.pathValue("roomId"),
+      encryptedKeys: legacyBody(e)["encryptedKeys"],
     });
     e.json(200, { success: true });
   });

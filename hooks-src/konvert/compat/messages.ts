@@ -1,6 +1,6 @@
-// R36–R41: messages over the legacy API. Sending runs the records-API create hook itself (the
-// same checks, mentions, polls and notifications); edits, deletes and reactions run the
-// backend's routes. Lists are polled every 3 s: four indexed queries, whatever the page size.
+// R36–R41: messages over the legacy API, adapters over the same actions as the typed routes
+// (send, edit, delete, react: jsvm/messages.ts, jsvm/reactions.ts). Lists are polled every 3 s:
+// four indexed queries, whatever the page size.
 import { legacyLimit, legacyMessage, legacyMessageType } from "../rules/compat-shapes.ts";
 import { legacyPollText, parseLegacyPoll } from "../rules/compat-polls.ts";
 import { assertNotConfined, findMembership, findRoom, roleOf } from "../jsvm/access.ts";
@@ -8,15 +8,8 @@ import * as messages from "../jsvm/messages.ts";
 import * as reactions from "../jsvm/reactions.ts";
 import { addMember } from "../jsvm/membership.ts";
 import { logModeration } from "../jsvm/moderation-log.ts";
-import {
-  handle,
-  invoke,
-  legacy,
-  legacyBody,
-  legacyCaller,
-  publicBaseUrl,
-  queryParam,
-} from "./http.ts";
+import { handle, legacy, legacyBody, legacyCaller, publicBaseUrl, queryParam } from "./http.ts";
+import { fail } from "../actions/errors.ts";
 import { pollFor } from "./polls.ts";
 import { storedContent } from "./session-content.ts";
 import { rowsFor } from "./sql.ts";
@@ -187,12 +180,7 @@ export function sendTo(
   }
   const record = new Record(e.app.findCachedCollectionByNameOrId("messages"));
   record.load({ room: roomId, content, type, replyTo: request["replyTo"] ?? "" });
-  invoke(e, messages.writeNewMessage as unknown as (e: core.RequestEvent) => void, {
-    caller: me,
-    body: request,
-    record,
-  });
-  return record.id;
+  return messages.sendMessage(e.app, me, { body: request, record, files: 0 }).id;
 }
 
 /** POST /messages {roomId, content, type?, replyTo?} -> the message (bare). */
@@ -201,9 +189,9 @@ export function send(e: core.RequestEvent): void {
     const me = legacyCaller(e);
     const body = legacyBody(e);
     const roomId = body["roomId"];
-    if (typeof roomId !== "string" || roomId === "") legacy(400, "Комната не найдена");
+    if (typeof roomId !== "string" || roomId === "") return fail("room.not_found");
     if (typeof body["content"] !== "string" || body["content"].trim() === "") {
-      legacy(400, "Контент сообщения не может быть пустым");
+      fail("message.content.empty");
     }
     const id = sendTo(e, me, roomId, body);
     const message = oneMessage(e, id);
@@ -218,14 +206,8 @@ export function edit(e: core.RequestEvent): void {
     const me = legacyCaller(e);
     const id = e.request!.pathValue("messageId");
     const content = legacyBody(e)["content"];
-    if (typeof content !== "string" || content.trim() === "") {
-      legacy(400, "Контент сообщения не может быть пустым");
-    }
-    invoke(e, messages.edit, {
-      caller: me,
-      params: { id },
-      body: { content: storedContent(content) },
-    });
+    if (typeof content !== "string" || content.trim() === "") fail("message.content.empty");
+    messages.editMessage(e.app, me, { id, content: storedContent(content) });
     e.json(200, oneMessage(e, id));
   });
 }
@@ -234,7 +216,7 @@ export function edit(e: core.RequestEvent): void {
 export function remove(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    invoke(e, messages.remove, { caller: me, params: { id: e.request!.pathValue("messageId") } });
+    messages.deleteMessage(e.app, me, e.request!.pathValue("messageId"));
     e.json(200, { success: true });
   });
 }
@@ -242,7 +224,7 @@ export function remove(e: core.RequestEvent): void {
 function emojiOf(e: core.RequestEvent): string {
   const fromBody = legacyBody(e)["emoji"];
   const emoji = typeof fromBody === "string" && fromBody !== "" ? fromBody : queryParam(e, "emoji");
-  if (emoji === "") legacy(400, "Эмодзи не указано");
+  if (emoji === "") fail("reaction.emoji.invalid");
   return emoji;
 }
 
@@ -251,7 +233,7 @@ export function react(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const id = e.request!.pathValue("messageId");
-    invoke(e, reactions.add, { caller: me, params: { id }, body: { emoji: emojiOf(e) } });
+    reactions.addReaction(e.app, me, { messageId: id, emoji: emojiOf(e) });
     e.json(200, oneMessage(e, id));
   });
 }
@@ -261,7 +243,7 @@ export function unreact(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const id = e.request!.pathValue("messageId");
-    invoke(e, reactions.remove, { caller: me, params: { id }, body: { emoji: emojiOf(e) } });
+    reactions.removeReaction(e.app, me, { messageId: id, emoji: emojiOf(e) });
     e.json(200, oneMessage(e, id));
   });
 }

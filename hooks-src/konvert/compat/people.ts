@@ -1,5 +1,6 @@
 // R13–R14, R47–R53: friends, friend requests and notifications over the legacy API. Requests
-// keep their legacy key `friend_request:<from>:<to>`; the backend's friend routes do the work.
+// keep their legacy key `friend_request:<from>:<to>`; the friend, block and notification actions
+// (jsvm/friends.ts, blocks.ts, notifications.ts) do the work.
 import {
   friendRequestKey,
   legacyNotification,
@@ -8,7 +9,8 @@ import {
 import * as blocks from "../jsvm/blocks.ts";
 import * as friends from "../jsvm/friends.ts";
 import * as notifications from "../jsvm/notifications.ts";
-import { handle, invoke, legacy, legacyCaller } from "./http.ts";
+import { asActionError } from "../actions/errors.ts";
+import { handle, legacy, legacyCaller } from "./http.ts";
 import { rowsFor } from "./sql.ts";
 import { otherUser } from "./user-shape.ts";
 
@@ -17,9 +19,7 @@ export function sendRequest(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const userId = e.request!.pathValue("userId");
-    const outcome = invoke(e, friends.sendRequest, { caller: me, body: { userId } }) as {
-      status: string;
-    };
+    const outcome = friends.requestFriendship(e.app, me, userId);
     e.json(200, {
       message:
         outcome.status === "accepted"
@@ -41,7 +41,7 @@ export function addFriend(e: core.RequestEvent): void {
     if (userId === me.id) legacy(400, "Нельзя добавить себя в друзья");
     const pending = friends.pendingRequest(e.app, me.id, userId);
     if (!pending || pending.getString("from") !== me.id) {
-      invoke(e, friends.sendRequest, { caller: me, body: { userId } });
+      friends.requestFriendship(e.app, me, userId);
     }
     e.json(200, { success: true });
   });
@@ -84,7 +84,7 @@ export function accept(e: core.RequestEvent): void {
       legacy(400, "Запрос не найден");
     }
     if (request.getString("to") !== me.id) legacy(400, "Нет доступа к этому запросу");
-    invoke(e, friends.accept, { caller: me, params: { id: request.id } });
+    friends.acceptFriendRequest(e.app, me, request.id);
     e.json(200, { message: "Запрос принят" });
   });
 }
@@ -96,7 +96,7 @@ export function reject(e: core.RequestEvent): void {
     const request = requestOf(e.app, e.request!.pathValue("requestKey"));
     if (request) {
       if (request.getString("to") !== me.id) legacy(400, "Нет доступа к этому запросу");
-      invoke(e, friends.reject, { caller: me, params: { id: request.id } });
+      friends.closeFriendRequest(e.app, me, request.id, "rejected");
     }
     e.json(200, { message: "Запрос отклонен" });
   });
@@ -106,7 +106,7 @@ export function reject(e: core.RequestEvent): void {
 export function unfriend(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    invoke(e, friends.remove, { caller: me, params: { id: e.request!.pathValue("userId") } });
+    friends.endFriendship(e.app, me, e.request!.pathValue("userId"));
     e.json(200, { success: true });
   });
 }
@@ -115,7 +115,7 @@ export function unfriend(e: core.RequestEvent): void {
 export function block(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    invoke(e, blocks.block, { caller: me, params: { id: e.request!.pathValue("userId") } });
+    blocks.blockUser(e.app, me, e.request!.pathValue("userId"));
     e.json(200, { success: true });
   });
 }
@@ -124,7 +124,7 @@ export function block(e: core.RequestEvent): void {
 export function unblock(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    invoke(e, blocks.unblock, { caller: me, params: { id: e.request!.pathValue("userId") } });
+    blocks.unblockUser(e.app, me, e.request!.pathValue("userId"));
     e.json(200, { success: true });
   });
 }
@@ -214,10 +214,7 @@ function parseData(raw: string): Record<string, unknown> {
 export function readNotification(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    invoke(e, friends.markNotificationRead, {
-      caller: me,
-      params: { id: e.request!.pathValue("notificationId") },
-    });
+    friends.readNotification(e.app, me, e.request!.pathValue("notificationId"));
     e.json(200, { message: "Уведомление отмечено как прочитанное" });
   });
 }
@@ -227,11 +224,9 @@ export function deleteNotification(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     try {
-      invoke(e, notifications.remove, {
-        caller: me,
-        params: { id: e.request!.pathValue("notificationId") },
-      });
-    } catch {
+      notifications.deleteNotification(e.app, me, e.request!.pathValue("notificationId"));
+    } catch (err) {
+      if (asActionError(err)?.code !== "notification.not_found") throw err;
       e.json(200, { message: "Уведомление уже удалено" });
       return;
     }

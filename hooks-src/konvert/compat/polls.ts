@@ -2,9 +2,10 @@
 // original client addresses a poll by its message's id; an imported poll has an id of its own,
 // so polls are found by either (jsvm/polls.ts findPoll). Votes can be changed (the original refused a
 // second vote; the client never offers one, so nothing it does changes).
-import { legacyPoll, type PollResultFacts } from "../rules/compat-polls.ts";
+import { legacyPoll } from "../rules/compat-polls.ts";
 import * as polls from "../jsvm/polls.ts";
-import { handle, invoke, legacy, legacyBody, legacyCaller } from "./http.ts";
+import { asActionError } from "../actions/errors.ts";
+import { handle, legacy, legacyBody, legacyCaller } from "./http.ts";
 
 /** The legacy poll for the caller, from the backend's results (null when not visible). */
 export function pollFor(
@@ -12,7 +13,7 @@ export function pollFor(
   me: core.Record,
   id: string,
 ): Record<string, unknown> {
-  const results = invoke(e, polls.results, { caller: me, params: { id } }) as PollResultFacts;
+  const results = polls.pollResults(e.app, me, id);
   const record = polls.findPoll(e.app, id);
   return legacyPoll({ ...results, created: record?.getString("created") ?? "" }, me.id);
 }
@@ -24,8 +25,10 @@ export function get(e: core.RequestEvent): void {
     let poll: Record<string, unknown>;
     try {
       poll = pollFor(e, me, e.request!.pathValue("pollId"));
-    } catch {
-      return legacy(404, "Опрос не найден");
+    } catch (err) {
+      // a poll the caller may not see answers as one that does not exist, with the route's 404
+      if (asActionError(err) !== null) return legacy(404, "Опрос не найден");
+      throw err;
     }
     e.json(200, { poll });
   });
@@ -40,7 +43,7 @@ export function vote(e: core.RequestEvent): void {
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
       legacy(400, "Недействительный вариант");
     }
-    invoke(e, polls.vote, { caller: me, params: { id }, body: { options: [index] } });
+    polls.votePoll(e.app, me, { id, options: [index] });
     e.json(200, pollFor(e, me, id));
   });
 }

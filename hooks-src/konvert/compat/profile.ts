@@ -1,8 +1,8 @@
 // R54–R56: profile edits over the legacy API, validated by the backend's profile and password
 // rules. The legacy field names map onto ours; anything else in the body is ignored, as before.
-import { legacyErrorText } from "../rules/compat-errors.ts";
+import { refuseIf } from "../actions/errors.ts";
 import { parseProfileUpdate } from "../rules/profile.ts";
-import { passwordProblem } from "../rules/signup.ts";
+import { passwordCheck } from "../rules/signup.ts";
 import { handle, legacy, legacyBody, legacyCaller, legacyField } from "./http.ts";
 import { selfUser } from "./user-shape.ts";
 
@@ -26,7 +26,8 @@ export function update(e: core.RequestEvent): void {
     const parsed = parseProfileUpdate(input);
     if (parsed.problem !== null) {
       const field = Object.keys(FIELD_MAP).find((k) => FIELD_MAP[k] === parsed.field);
-      legacyField(field ?? parsed.field, legacyErrorText(parsed.problem));
+      // the original had no such checks, so no text of its own: the rule's message, as before
+      legacyField(field ?? parsed.field, parsed.problem);
     }
     const user = e.app.findRecordById("users", me.id);
     for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
@@ -48,8 +49,7 @@ export function changePassword(e: core.RequestEvent): void {
     if (typeof oldPassword !== "string" || typeof newPassword !== "string" || !oldPassword) {
       legacy(400, "Требуются оба пароля");
     }
-    const problem = passwordProblem(newPassword);
-    if (problem) legacy(400, legacyErrorText(problem));
+    refuseIf(passwordCheck(newPassword));
     const user = e.app.findRecordById("users", me.id);
     if (!user.validatePassword(oldPassword)) legacy(400, "Неверный текущий пароль");
     user.setPassword(newPassword);

@@ -1,15 +1,16 @@
-// R24–R30, R32, R35, R43: rooms over the legacy API. Every action runs the backend's own route
-// handler (so the rules are the same ones) and answers with the room in the legacy shape.
+// R24–R30, R32, R35, R43: rooms over the legacy API. Every route calls the same action as its
+// typed route (so the rules are the same ones) and answers with the room in the legacy shape.
 import { isStaff } from "../rules/rooms.ts";
 import { isDmId } from "../rules/compat-shapes.ts";
+import { asActionError, fail } from "../actions/errors.ts";
 import { findMembership, findRoom, isBanned, roleOf } from "../jsvm/access.ts";
 import * as dms from "../jsvm/dms.ts";
 import * as favorites from "../jsvm/favorites.ts";
 import * as membership from "../jsvm/membership.ts";
 import * as readState from "../jsvm/read-state.ts";
 import * as roomAdmin from "../jsvm/room-admin.ts";
-import { onRoomCreateRequest } from "../jsvm/rooms.ts";
-import { handle, invoke, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
+import { createRoom } from "../jsvm/rooms.ts";
+import { handle, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
 import { legacyRoomById, legacyRooms } from "./room-shape.ts";
 import { dmRoomOf } from "./dms.ts";
 
@@ -47,15 +48,12 @@ export function create(e: core.RequestEvent): void {
     const me = legacyCaller(e);
     const body = legacyBody(e);
     if (typeof body["name"] !== "string" || body["name"].trim() === "" || !body["type"]) {
-      legacy(400, "Название и тип комнаты обязательны");
+      fail("room.name.required");
     }
     const room = new Record(e.app.findCachedCollectionByNameOrId("rooms"));
-    room.load({ name: body["name"], type: body["type"] });
-    invoke(e, onRoomCreateRequest as (e: core.RequestEvent) => void, {
-      caller: me,
-      body: { name: body["name"], type: body["type"] },
-      record: room,
-    });
+    createRoom(e.app, me, { record: room, name: body["name"], type: body["type"] }, (tx) =>
+      tx.save(room),
+    );
     e.json(200, legacyRoomById(e.app, me.id, room.id));
   });
 }
@@ -67,7 +65,7 @@ export function join(e: core.RequestEvent): void {
     const roomId = e.request!.pathValue("roomId");
     const room = findRoom(e.app, roomId);
     if (!godModeOf(e, me) && !findMembership(e.app, room.id, me.id)) {
-      invoke(e, membership.join, { caller: me, params: { id: room.id } });
+      membership.joinRoom(e.app, me, room.id);
     }
     e.json(200, legacyRoomById(e.app, me.id, room.id));
   });
@@ -78,7 +76,7 @@ export function leave(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
     const roomId = e.request!.pathValue("roomId");
-    invoke(e, membership.leave, { caller: me, params: { id: roomId } });
+    membership.leaveRoom(e.app, me, roomId);
     e.json(200, legacyRoomById(e.app, me.id, roomId));
   });
 }
@@ -89,16 +87,16 @@ export function invite(e: core.RequestEvent): void {
     const me = legacyCaller(e);
     const roomId = e.request!.pathValue("roomId");
     const userId = legacyBody(e)["userId"];
-    if (typeof userId !== "string" || userId === "") legacy(400, "Пользователь не найден");
+    if (typeof userId !== "string" || userId === "") return fail("user.not_found");
     const room = findRoom(e.app, roomId);
     if (room.getString("type") === "favorites") {
-      legacy(400, 'Нельзя добавить пользователей в комнату "Избранное"');
+      fail("room.invite.not_shared");
     }
     if (!findMembership(e.app, room.id, me.id)) {
-      legacy(400, "Вы не являетесь участником этой комнаты");
+      fail("room.invite.not_member");
     }
     if (!findMembership(e.app, room.id, userId)) {
-      invoke(e, membership.invite, { caller: me, params: { id: room.id }, body: { userId } });
+      membership.inviteToRoom(e.app, me, { roomId: room.id, userId });
     }
     e.json(200, legacyRoomById(e.app, me.id, room.id));
   });
@@ -111,9 +109,9 @@ export function pin(e: core.RequestEvent): void {
     const roomId = e.request!.pathValue("roomId");
     const messageId = legacyBody(e)["messageId"];
     if (typeof messageId !== "string" || messageId === "") {
-      legacy(400, "Сообщение не найдено или удалено");
+      fail("room.pin.not_in_room");
     }
-    invoke(e, roomAdmin.pin, { caller: me, params: { id: roomId }, body: { messageId } });
+    roomAdmin.pinMessage(e.app, me, { roomId, messageId });
     e.json(200, legacyRoomById(e.app, me.id, roomId));
   });
 }
@@ -131,11 +129,11 @@ export function unpin(e: core.RequestEvent): void {
     const pinned = messageId !== "" || room.getString("pinnedMessage") !== "";
     if (!pinned && !isStaff(roleOf(me))) legacy(400, "Недостаточно прав для открепления");
     try {
-      invoke(e, roomAdmin.unpin, { caller: me, params: { id: roomId }, body: { messageId } });
+      roomAdmin.unpinMessage(e.app, me, { roomId, messageId });
     } catch (err) {
-      if (!/not pinned|Nothing is pinned/.test(String((err as { message?: unknown }).message))) {
-        throw err;
-      }
+      // unpinning what is not pinned changed nothing in the original, and answered the room
+      const code = asActionError(err)?.code;
+      if (code !== "room.unpin.not_pinned" && code !== "room.unpin.nothing_pinned") throw err;
     }
     e.json(200, legacyRoomById(e.app, me.id, roomId));
   });
@@ -149,10 +147,11 @@ export function markRead(e: core.RequestEvent): void {
     const room = isDmId(roomId) ? dmRoomOf(e.app, roomId) : findRoom(e.app, roomId);
     // Not a member (god mode, anyone else): nothing to mark, as in the original.
     if (findMembership(e.app, room.id, me.id)) {
-      invoke(e, readState.markAsRead, {
-        caller: me,
-        params: { id: room.id },
-        body: legacyBody(e),
+      const body = legacyBody(e);
+      readState.markRoomRead(e.app, me, {
+        roomId: room.id,
+        clearMentions: body["clearMentions"] === true,
+        clearReactions: body["clearReactions"] === true,
       });
     }
     e.json(200, { success: true });
@@ -166,9 +165,9 @@ export function remove(e: core.RequestEvent): void {
     const roomId = e.request!.pathValue("roomId");
     if (isDmId(roomId)) {
       // The DM list deletes conversations through this route (B10): hide it for the caller.
-      invoke(e, dms.hide, { caller: me, params: { id: dmRoomOf(e.app, roomId).id } });
+      dms.hideDm(e.app, me, dmRoomOf(e.app, roomId).id);
     } else {
-      invoke(e, roomAdmin.deleteRoom, { caller: me, params: { id: roomId } });
+      roomAdmin.deleteRoomAction(e.app, me, roomId);
     }
     e.json(200, { success: true, deletedMessages: 0, deletedNotifications: 0 });
   });
@@ -178,7 +177,6 @@ export function remove(e: core.RequestEvent): void {
 export function openFavorites(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    const summary = invoke(e, favorites.open, { caller: me }) as { id: string };
-    e.json(200, legacyRoomById(e.app, me.id, summary.id));
+    e.json(200, legacyRoomById(e.app, me.id, favorites.openFavorites(e.app, me)));
   });
 }

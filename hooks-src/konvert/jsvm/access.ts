@@ -2,11 +2,11 @@
 import { asRole, type Role } from "../rules/roles.ts";
 import type { MemberRole, RoomFacts, RoomType } from "../rules/rooms.ts";
 import { isActiveUntil } from "./clock.ts";
-import { forbidden, notFound } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 
 export function callerOf(e: core.RequestEvent): core.Record {
   if (!e.auth || e.auth.collection().name !== "users") {
-    throw new UnauthorizedError("Sign in to continue.");
+    return fail("auth.required");
   }
   return e.auth;
 }
@@ -25,9 +25,9 @@ export function findRoom(app: CoreApp, roomId: string): core.Record {
   try {
     room = app.findRecordById("rooms", roomId);
   } catch {
-    return notFound("Room not found.");
+    return fail("room.not_found");
   }
-  if (room.getString("deletedAt") !== "") notFound("Room not found.");
+  if (room.getString("deletedAt") !== "") fail("room.not_found");
   return room;
 }
 
@@ -58,14 +58,14 @@ export function assertNotConfined(user: core.Record, room: core.Record): void {
 /** The same check for a room known by its `system` value. */
 export function assertNotConfinedTo(user: core.Record, system: string): void {
   if (isBanned(user) && system !== "jail") {
-    forbidden("While banned you can only use the jail room.");
+    fail("user.banned");
   }
 }
 
 /** The caller's membership of the room, or a 403. */
 export function requireMembership(app: CoreApp, room: core.Record, user: core.Record): core.Record {
   const membership = findMembership(app, room.id, user.id);
-  if (!membership) forbidden("You are not a member of this room.");
+  if (!membership) fail("room.not_member");
   return membership;
 }
 
@@ -75,9 +75,9 @@ export function findActiveUser(app: CoreApp, userId: string): core.Record {
   try {
     user = app.findRecordById("users", userId);
   } catch {
-    return notFound("User not found.");
+    return fail("user.not_found");
   }
-  if (user.getString("deletedAt") !== "") notFound("User not found.");
+  if (user.getString("deletedAt") !== "") fail("user.not_found");
   return user;
 }
 

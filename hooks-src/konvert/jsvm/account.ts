@@ -1,13 +1,14 @@
 // Account security and lifecycle: password and e-mail changes, deletion, data export.
 import { lastAdminProblem } from "../rules/moderation.ts";
 import { passwordProblem } from "../rules/signup.ts";
-import { callerOf, roleOf } from "./access.ts";
-import { badRequest, forbidden } from "./errors.ts";
+import { callerOf, findActiveUser, roleOf } from "./access.ts";
+import { badRequest } from "./errors.ts";
+import { fail, refuseIf } from "../actions/errors.ts";
 import { MEMBERSHIP_OWNER_FIELDS } from "./member-privacy.ts";
 import { logModeration } from "./moderation-log.ts";
 import { realNowDate } from "./clock.ts";
 import { publishTombstones, tombstone } from "./tombstone.ts";
-import { allowOnly, targetOf, userResponse } from "./people.ts";
+import { allowOnly, userResponse } from "./people.ts";
 
 function bodyOf(e: core.RequestEvent, allowed: readonly string[]): Record<string, unknown> {
   const body = e.requestInfo().body as Record<string, unknown>;
@@ -116,20 +117,18 @@ function erase(tx: CoreApp, user: core.Record): string[] {
   return quiet;
 }
 
-function deleteAccount(e: core.RequestEvent, actor: string, target: core.Record): void {
+function deleteAccount(app: CoreApp, actor: string, targetId: string): void {
   let quiet: string[] = [];
-  e.app.runInTransaction((tx) => {
-    const user = tx.findRecordById("users", target.id);
-    if (user.getString("deletedAt") !== "") badRequest("id", "This account is already deleted.");
+  app.runInTransaction((tx) => {
+    const user = tx.findRecordById("users", targetId);
+    if (user.getString("deletedAt") !== "") fail("account.already_deleted");
     const admins = tx.countRecords("users", $dbx.hashExp({ role: "admin", deletedAt: "" }));
-    const problem = lastAdminProblem(roleOf(user), "deleted", admins);
-    if (problem) forbidden(problem);
+    refuseIf(lastAdminProblem(roleOf(user), "deleted", admins));
     const username = user.getString("username");
     quiet = erase(tx, user);
     logModeration(tx, { actor, target: user.id, action: "delete_user", data: { username } });
   });
-  publishTombstones(e.app, quiet);
-  e.json(200, { deleted: true });
+  publishTombstones(app, quiet);
 }
 
 /** POST /api/konvert/account/delete {password} — the caller deletes their own account. */
@@ -137,14 +136,20 @@ export function deleteOwn(e: core.RequestEvent): void {
   callerOf(e); // anonymous callers get 401 before any input check
   const body = bodyOf(e, ["password"]);
   const user = confirmedCaller(e, body["password"], "password");
-  deleteAccount(e, user.id, user);
+  deleteAccount(e.app, user.id, user.id);
+  e.json(200, { deleted: true });
 }
 
-/** DELETE /api/konvert/users/{id} — an admin deletes someone's account. */
+/** The delete-account action of an admin: someone's account is erased (not the last admin's). */
+export function deleteUserByAdmin(app: CoreApp, caller: core.Record, userId: string): void {
+  if (roleOf(caller) !== "admin") fail("account.delete.admin_only");
+  deleteAccount(app, caller.id, findActiveUser(app, userId).id);
+}
+
+/** DELETE /api/konvert/users/{id} */
 export function deleteByAdmin(e: core.RequestEvent): void {
-  const caller = callerOf(e);
-  if (roleOf(caller) !== "admin") forbidden("Only admins can delete accounts.");
-  deleteAccount(e, caller.id, targetOf(e));
+  deleteUserByAdmin(e.app, callerOf(e), e.request!.pathValue("id"));
+  e.json(200, { deleted: true });
 }
 
 function exportAll(

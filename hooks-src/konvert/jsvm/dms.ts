@@ -9,7 +9,7 @@ import {
   isBanned,
   isBlockedEitherWay,
 } from "./access.ts";
-import { badRequest, forbidden } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
 import { addMember } from "./membership.ts";
 import { roomSummaries, type RoomSummary } from "./room-list.ts";
@@ -45,18 +45,14 @@ function withPeers(app: CoreApp, rooms: RoomSummary[]): (RoomSummary & { peer: u
   return rooms.map((r) => ({ ...r, peer: peers.get(r.otherUser) ?? null }));
 }
 
-/** POST /api/konvert/dms {userId} — the conversation with that user, created on first use. */
-export function open(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const otherId = requiredString(bodyOf(e), "userId");
-  if (otherId === me.id) badRequest("userId", "You cannot start a conversation with yourself.");
-  if (isBanned(me)) forbidden("While banned you can only use the jail room.");
-  findActiveUser(e.app, otherId);
-  if (isBlockedEitherWay(e.app, me.id, otherId)) {
-    forbidden("You cannot start a conversation with this user.");
-  }
+/** The open-DM action: the conversation's room id, the room created on first use. */
+export function openDm(app: CoreApp, me: core.Record, otherId: string): string {
+  if (otherId === me.id) fail("dm.open.self");
+  if (isBanned(me)) fail("user.banned");
+  findActiveUser(app, otherId);
+  if (isBlockedEitherWay(app, me.id, otherId)) fail("dm.open.forbidden");
   let roomId = "";
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     const room = findOrCreateDm(tx, dmKey(me.id, otherId), me.id);
     roomId = room.id;
     addMember(tx, room.id, me.id, "member");
@@ -67,6 +63,13 @@ export function open(e: core.RequestEvent): void {
       tx.save(mine);
     }
   });
+  return roomId;
+}
+
+/** POST /api/konvert/dms {userId} */
+export function open(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const roomId = openDm(e.app, me, requiredString(bodyOf(e), "userId"));
   const [summary] = withPeers(
     e.app,
     roomSummaries(e.app, me.id, "r.id = {:room}", { room: roomId }),
@@ -97,13 +100,17 @@ function findDm(app: CoreApp, key: string): core.Record | null {
   }
 }
 
-/** DELETE /api/konvert/dms/{id} — hides the conversation for the caller until a new message. */
-export function hide(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
-  const membership = room.getString("type") === "dm" ? findMembership(e.app, room.id, me.id) : null;
-  if (!membership) badRequest("id", "This is not one of your conversations.");
+/** The hide-DM action: the conversation is hidden for the caller until a new message. */
+export function hideDm(app: CoreApp, me: core.Record, roomId: string): void {
+  const room = findRoom(app, roomId);
+  const membership = room.getString("type") === "dm" ? findMembership(app, room.id, me.id) : null;
+  if (!membership) return fail("dm.hide.not_yours");
   membership.set("hidden", true);
-  e.app.save(membership);
+  app.save(membership);
+}
+
+/** DELETE /api/konvert/dms/{id} */
+export function hide(e: core.RequestEvent): void {
+  hideDm(e.app, callerOf(e), pathParam(e, "id"));
   e.noContent(204);
 }

@@ -10,31 +10,44 @@ import {
   requireMembership,
   roleOf,
 } from "./access.ts";
-import { badRequest, deny, refuse } from "./errors.ts";
+import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
+
+/** The set-public-key action. */
+export function setPublicKey(app: CoreApp, me: core.Record, publicKey: unknown): void {
+  refuseIf(publicKeyProblem(publicKey));
+  me.set("publicKey", publicKey);
+  app.save(me);
+}
 
 /** PUT /api/konvert/me/public-key {publicKey} */
 export function updatePublicKey(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const publicKey = bodyOf(e)["publicKey"];
-  refuse("publicKey", publicKeyProblem(publicKey));
-  me.set("publicKey", publicKey);
-  e.app.save(me);
+  setPublicKey(e.app, callerOf(e), bodyOf(e)["publicKey"]);
   e.noContent(204);
 }
 
-/** GET /api/konvert/rooms/{id}/key — the caller's own wrapped key (null when none yet). */
-export function roomKey(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+export interface RoomKey {
+  encryptedKey: string | null;
+  keyVersion: number;
+  roomKeyVersion: number;
+}
+
+/** The caller's own wrapped key of a room (null when none yet). */
+export function myRoomKey(app: CoreApp, me: core.Record, roomId: string): RoomKey {
+  const room = findRoom(app, roomId);
   assertNotConfined(me, room);
-  const membership = requireMembership(e.app, room, me);
+  const membership = requireMembership(app, room, me);
   const key = membership.getString("encryptedKey");
-  e.json(200, {
+  return {
     encryptedKey: key === "" ? null : key,
     keyVersion: membership.getInt("keyVersion"),
     roomKeyVersion: room.getInt("keyVersion"),
-  });
+  };
+}
+
+/** GET /api/konvert/rooms/{id}/key */
+export function roomKey(e: core.RequestEvent): void {
+  e.json(200, myRoomKey(e.app, callerOf(e), pathParam(e, "id")));
 }
 
 /**
@@ -58,23 +71,32 @@ export function memberPublicKeys(e: core.RequestEvent): void {
   );
 }
 
-/** PUT /api/konvert/rooms/{id}/keys {encryptedKeys: {userId: wrappedKey}} — owner and staff. */
-export function saveRoomKeys(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const keys = bodyOf(e)["encryptedKeys"];
-  refuse("encryptedKeys", wrappedKeysProblem(keys));
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
+/** The distribute-room-keys action: wrapped keys per member; the owner and staff only. */
+export function distributeRoomKeys(
+  app: CoreApp,
+  me: core.Record,
+  input: { roomId: string; encryptedKeys: unknown },
+): void {
+  const keys = input.encryptedKeys;
+  refuseIf(wrappedKeysProblem(keys));
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, input.roomId);
     assertNotConfined(me, room);
-    deny(keyManagerProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
+    refuseIf(keyManagerProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys as Record<string, string>)) {
       const membership = findMembership(tx, room.id, userId);
-      if (!membership) badRequest("encryptedKeys", `${userId} is not a member of this room.`);
+      if (!membership) fail("e2ee.keys.not_member", `${userId} is not a member of this room.`);
       membership.set("encryptedKey", key);
       membership.set("keyVersion", version);
       tx.save(membership);
     }
   });
+}
+
+/** PUT /api/konvert/rooms/{id}/keys {encryptedKeys: {userId: wrappedKey}} */
+export function saveRoomKeys(e: core.RequestEvent): void {
+  const input = { roomId: pathParam(e, "id"), encryptedKeys: bodyOf(e)["encryptedKeys"] };
+  distributeRoomKeys(e.app, callerOf(e), input);
   e.noContent(204);
 }

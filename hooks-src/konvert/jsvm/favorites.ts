@@ -3,15 +3,21 @@ import { callerOf } from "./access.ts";
 import { addMember } from "./membership.ts";
 import { roomSummaries } from "./room-list.ts";
 
-/** POST /api/konvert/favorites — the caller's favorites room, created if missing. */
-export function open(e: core.RequestEvent): void {
-  const me = callerOf(e);
+/** The open-favorites action: the caller's favorites room id, the room created if missing. */
+export function openFavorites(app: CoreApp, me: core.Record): string {
   let roomId = "";
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     const room = findFavorites(tx, me.id) ?? createFavorites(tx, me.id);
     roomId = room.id;
     addMember(tx, room.id, me.id, "owner");
   });
+  return roomId;
+}
+
+/** POST /api/konvert/favorites */
+export function open(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const roomId = openFavorites(e.app, me);
   const [summary] = roomSummaries(e.app, me.id, "r.id = {:room}", { room: roomId });
   e.json(200, summary);
 }

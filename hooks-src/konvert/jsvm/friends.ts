@@ -3,9 +3,9 @@
 // second one finds the first's request and accepts it. The unique pending-pair index backs this.
 import { pairKey, sortedPair } from "../rules/friends.ts";
 import { callerOf, findActiveUser, isBlockedEitherWay } from "./access.ts";
-import { badRequest, forbidden, notFound } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { realNowDate } from "./clock.ts";
-import { allowOnly, targetOf } from "./people.ts";
+import { allowOnly } from "./people.ts";
 import { friendsOf } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
 
@@ -61,7 +61,7 @@ export function forgetFriendNotifications(app: CoreApp, a: string, b: string): v
 function acceptInTx(tx: CoreApp, request: core.Record): void {
   const from = request.getString("from");
   const to = request.getString("to");
-  if (isBlockedEitherWay(tx, from, to)) forbidden("You cannot become friends with this user.");
+  if (isBlockedEitherWay(tx, from, to)) fail("friend.blocked");
   request.set("status", "accepted");
   tx.save(request);
   if (!findFriendship(tx, from, to)) {
@@ -76,26 +76,29 @@ function acceptInTx(tx: CoreApp, request: core.Record): void {
   for (const user of [from, to]) track(tx, user, friendsOf(tx, user));
 }
 
-/** POST /api/konvert/friends/requests {userId} */
-export function sendRequest(e: core.RequestEvent): void {
-  const me = callerOf(e).id;
-  const body = e.requestInfo().body as Record<string, unknown>;
-  allowOnly(body, ["userId"]);
-  const userId = body["userId"];
-  if (typeof userId !== "string" || userId === "")
-    return badRequest("userId", "userId is required.");
-  if (userId === me) return badRequest("userId", "You cannot send a friend request to yourself.");
+export interface FriendRequestOutcome {
+  status: "pending" | "accepted";
+  request: core.Record | null;
+}
 
-  let outcome: { status: string; request: core.Record | null } = { status: "", request: null };
-  e.app.runInTransaction((tx) => {
+/** The friend-request action: asking back someone who asked first is accepting. */
+export function requestFriendship(
+  app: CoreApp,
+  caller: core.Record,
+  userId: unknown,
+): FriendRequestOutcome {
+  const me = caller.id;
+  if (typeof userId !== "string" || userId === "") {
+    return fail("input.required", "userId is required.", "userId");
+  }
+  if (userId === me) return fail("friend.self");
+  let outcome: FriendRequestOutcome = { status: "pending", request: null };
+  app.runInTransaction((tx) => {
     const target = findActiveUser(tx, userId);
-    if (isBlockedEitherWay(tx, me, target.id))
-      forbidden("You cannot send a friend request to this user.");
-    if (findFriendship(tx, me, target.id)) badRequest("userId", "You are already friends.");
+    if (isBlockedEitherWay(tx, me, target.id)) fail("friend.forbidden");
+    if (findFriendship(tx, me, target.id)) fail("friend.already");
     const pending = pendingRequest(tx, me, target.id);
-    if (pending && pending.getString("from") === me) {
-      badRequest("userId", "You have already sent a friend request to this user.");
-    }
+    if (pending && pending.getString("from") === me) fail("friend.request.pending");
     if (pending) {
       acceptInTx(tx, pending); // they asked first: asking back is accepting
       outcome = { status: "accepted", request: pending };
@@ -110,88 +113,118 @@ export function sendRequest(e: core.RequestEvent): void {
     notify(tx, target.id, "friend_request", me, { requestId: request.id });
     outcome = { status: "pending", request };
   });
-  e.json(200, outcome);
+  return outcome;
 }
 
-/** The `{id}` request, pending, and addressed to (or sent by) the caller. */
-function requestFor(tx: CoreApp, e: core.RequestEvent, side: "from" | "to"): core.Record {
-  const me = callerOf(e).id;
+/** POST /api/konvert/friends/requests {userId} */
+export function sendRequest(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const body = e.requestInfo().body as Record<string, unknown>;
+  allowOnly(body, ["userId"]);
+  e.json(200, requestFriendship(e.app, me, body["userId"]));
+}
+
+/** The request `id`, pending, and addressed to (or sent by) the caller. */
+function requestFor(tx: CoreApp, me: string, id: string, side: "from" | "to"): core.Record {
   let request: core.Record;
   try {
-    request = tx.findRecordById("friend_requests", e.request!.pathValue("id"));
+    request = tx.findRecordById("friend_requests", id);
   } catch {
-    return notFound("Friend request not found.");
+    return fail("friend.request.not_found");
   }
   if (request.getString("from") !== me && request.getString("to") !== me) {
-    notFound("Friend request not found.");
+    fail("friend.request.not_found");
   }
   if (request.getString(side) !== me) {
-    forbidden(
+    fail(
+      "friend.request.not_recipient",
       side === "to"
         ? "Only the recipient can answer this request."
         : "Only the sender can cancel this request.",
     );
   }
-  if (request.getString("status") !== "pending")
-    badRequest("id", "This request was already handled.");
+  if (request.getString("status") !== "pending") fail("friend.request.handled");
   return request;
+}
+
+/** The accept action: the recipient accepts a pending request. */
+export function acceptFriendRequest(app: CoreApp, me: core.Record, requestId: string): void {
+  app.runInTransaction((tx) => acceptInTx(tx, requestFor(tx, me.id, requestId, "to")));
 }
 
 /** POST /api/konvert/friends/requests/{id}/accept */
 export function accept(e: core.RequestEvent): void {
-  callerOf(e); // anonymous callers get 401 before any input check
+  const me = callerOf(e); // anonymous callers get 401 before any input check
   allowOnly(e.requestInfo().body, []);
-  e.app.runInTransaction((tx) => acceptInTx(tx, requestFor(tx, e, "to")));
+  acceptFriendRequest(e.app, me, e.request!.pathValue("id"));
   e.json(200, { status: "accepted" });
 }
 
-function close(e: core.RequestEvent, side: "from" | "to", status: string): void {
-  callerOf(e);
-  allowOnly(e.requestInfo().body, []);
-  e.app.runInTransaction((tx) => {
-    const request = requestFor(tx, e, side);
+/** Closes a pending request: the recipient rejects it, or the sender cancels it. */
+export function closeFriendRequest(
+  app: CoreApp,
+  me: core.Record,
+  requestId: string,
+  status: "rejected" | "cancelled",
+): void {
+  app.runInTransaction((tx) => {
+    const request = requestFor(tx, me.id, requestId, status === "rejected" ? "to" : "from");
     request.set("status", status);
     tx.save(request);
     forgetFriendNotifications(tx, request.getString("from"), request.getString("to"));
   });
+}
+
+function close(e: core.RequestEvent, status: "rejected" | "cancelled"): void {
+  const me = callerOf(e);
+  allowOnly(e.requestInfo().body, []);
+  closeFriendRequest(e.app, me, e.request!.pathValue("id"), status);
   e.json(200, { status });
 }
 
 /** POST /api/konvert/friends/requests/{id}/reject */
 export function reject(e: core.RequestEvent): void {
-  close(e, "to", "rejected");
+  close(e, "rejected");
 }
 
 /** POST /api/konvert/friends/requests/{id}/cancel */
 export function cancel(e: core.RequestEvent): void {
-  close(e, "from", "cancelled");
+  close(e, "cancelled");
 }
 
-/** DELETE /api/konvert/friends/{id} — ends the friendship for both. */
-export function remove(e: core.RequestEvent): void {
-  const me = callerOf(e).id;
-  e.app.runInTransaction((tx) => {
-    const other = targetOf(e, tx);
-    const friendship = findFriendship(tx, me, other.id);
-    if (!friendship) badRequest("id", "You are not friends with this user.");
+/** The unfriend action: ends the friendship for both. */
+export function endFriendship(app: CoreApp, me: core.Record, userId: string): void {
+  app.runInTransaction((tx) => {
+    const other = findActiveUser(tx, userId);
+    const friendship = findFriendship(tx, me.id, other.id);
+    if (!friendship) return fail("friend.not_friends");
     tx.delete(friendship);
   });
+}
+
+/** DELETE /api/konvert/friends/{id} */
+export function remove(e: core.RequestEvent): void {
+  endFriendship(e.app, callerOf(e), e.request!.pathValue("id"));
   e.json(200, { friends: false });
+}
+
+/** The read-notification action: one of the caller's own notifications is read now. */
+export function readNotification(app: CoreApp, me: core.Record, id: string): core.Record {
+  let row: core.Record;
+  try {
+    row = app.findRecordById("notifications", id);
+  } catch {
+    return fail("notification.not_found");
+  }
+  if (row.getString("recipient") !== me.id) return fail("notification.not_found");
+  if (row.getString("readAt") === "") {
+    row.set("readAt", realNowDate()); // an event stamp: real time (jsvm/clock.ts)
+    app.save(row);
+  }
+  return row;
 }
 
 /** POST /api/konvert/notifications/{id}/read */
 export function markNotificationRead(e: core.RequestEvent): void {
-  const me = callerOf(e).id;
-  let row: core.Record;
-  try {
-    row = e.app.findRecordById("notifications", e.request!.pathValue("id"));
-  } catch {
-    return notFound("Notification not found.");
-  }
-  if (row.getString("recipient") !== me) return notFound("Notification not found.");
-  if (row.getString("readAt") === "") {
-    row.set("readAt", realNowDate()); // an event stamp: real time (jsvm/clock.ts)
-    e.app.save(row);
-  }
-  e.json(200, row);
+  e.json(200, readNotification(e.app, callerOf(e), e.request!.pathValue("id")));
 }

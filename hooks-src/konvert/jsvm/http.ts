@@ -1,4 +1,5 @@
 // Reading custom-route requests.
+import { fail } from "../actions/errors.ts";
 
 /** The parsed JSON (or form) body as a plain object. */
 export function bodyOf(e: core.RequestEvent): Record<string, unknown> {
@@ -13,12 +14,7 @@ export function pathParam(e: core.RequestEvent, name: string): string {
 /** A string field of the body; a 400 naming the field when it is missing or not a string. */
 export function requiredString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== "string" || value === "") {
-    // PocketBase capitalises messages, so lead with a word that stays readable.
-    throw new BadRequestError(`Missing ${field}.`, {
-      [field]: new ValidationError("invalid_" + field, `Missing ${field}.`),
-    });
-  }
+  if (typeof value !== "string" || value === "") fail("input.required", `Missing ${field}.`, field);
   return value;
 }
 

@@ -20,7 +20,7 @@ import {
   requireMembership,
   roleOf,
 } from "./access.ts";
-import { badRequest, conflict, deny, forbidden, refuse } from "./errors.ts";
+import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
 import { MEMBERSHIP_OWNER_FIELDS } from "./member-privacy.ts";
 import { track } from "./achievements/track.ts";
@@ -60,27 +60,35 @@ function dropMember(app: CoreApp, room: core.Record, membership: core.Record): v
   app.save(room);
 }
 
-/** POST /api/konvert/rooms/{id}/join — public rooms only; idempotent. */
-export function join(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+/** The join action: public rooms only; idempotent. Returns the caller's membership. */
+export function joinRoom(app: CoreApp, me: core.Record, roomId: string): core.Record {
+  const room = findRoom(app, roomId);
   assertNotConfined(me, room);
-  refuse("room", joinProblem(factsOf(room)));
-  const membership = addMember(e.app, room.id, me.id, "member");
+  refuseIf(joinProblem(factsOf(room)));
+  return addMember(app, room.id, me.id, "member");
+}
+
+/** POST /api/konvert/rooms/{id}/join */
+export function join(e: core.RequestEvent): void {
+  const membership = joinRoom(e.app, callerOf(e), pathParam(e, "id"));
   membership.unhide(...MEMBERSHIP_OWNER_FIELDS); // the caller's own row
   e.json(200, membership);
 }
 
-/** POST /api/konvert/rooms/{id}/leave — an owner leaving hands the room on. */
-export function leave(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
-    refuse("room", leaveProblem(factsOf(room)));
+/** The leave action: an owner leaving hands the room on. */
+export function leaveRoom(app: CoreApp, me: core.Record, roomId: string): void {
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, roomId);
+    refuseIf(leaveProblem(factsOf(room)));
     const membership = requireMembership(tx, room, me);
     dropMember(tx, room, membership);
     if (membership.getString("role") === "owner") handOver(tx, room);
   });
+}
+
+/** POST /api/konvert/rooms/{id}/leave */
+export function leave(e: core.RequestEvent): void {
+  leaveRoom(e.app, callerOf(e), pathParam(e, "id"));
   e.noContent(204);
 }
 
@@ -102,37 +110,56 @@ function handOver(app: CoreApp, room: core.Record): void {
   }
 }
 
-/** POST /api/konvert/rooms/{id}/invite {userId} — any member adds someone to a shared room. */
-export function invite(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const targetId = requiredString(bodyOf(e), "userId");
-  const room = findRoom(e.app, pathParam(e, "id"));
+/** The invite action: any member adds someone to a shared room. Returns the new membership. */
+export function inviteToRoom(
+  app: CoreApp,
+  me: core.Record,
+  input: { roomId: string; userId: string },
+): core.Record {
+  const targetId = input.userId;
+  const room = findRoom(app, input.roomId);
   assertNotConfined(me, room);
-  refuse("userId", inviteProblem(factsOf(room), me.id, targetId));
-  requireMembership(e.app, room, me);
-  findActiveUser(e.app, targetId);
-  if (isBlockedEitherWay(e.app, me.id, targetId)) forbidden("You cannot invite this user.");
-  if (findMembership(e.app, room.id, targetId)) conflict("This user is already a member.");
+  refuseIf(inviteProblem(factsOf(room), me.id, targetId));
+  if (!findMembership(app, room.id, me.id)) fail("room.invite.not_member");
+  findActiveUser(app, targetId);
+  if (isBlockedEitherWay(app, me.id, targetId)) fail("room.invite.blocked");
+  if (findMembership(app, room.id, targetId)) fail("room.invite.already_member");
   let added: core.Record | undefined;
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     added = addMember(tx, room.id, targetId, "member");
     track(tx, me.id, { kind: "members_invited", count: 1 });
   });
-  e.json(200, added);
+  return added!;
 }
 
-/** POST /api/konvert/rooms/{id}/remove {userId} — owner, room admins (members only) and staff. */
-export function remove(e: core.RequestEvent): void {
+/** POST /api/konvert/rooms/{id}/invite {userId} */
+export function invite(e: core.RequestEvent): void {
   const me = callerOf(e);
-  const targetId = requiredString(bodyOf(e), "userId");
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
-    const target = findMembership(tx, room.id, targetId);
-    if (!target) return badRequest("userId", "This user is not a member of the room.");
-    if (targetId === me.id) badRequest("userId", "Use leave to remove yourself.");
+  const userId = requiredString(bodyOf(e), "userId");
+  e.json(200, inviteToRoom(e.app, me, { roomId: pathParam(e, "id"), userId }));
+}
+
+/** The remove action: owner, room admins (plain members only) and staff remove someone else. */
+export function removeFromRoom(
+  app: CoreApp,
+  me: core.Record,
+  input: { roomId: string; userId: string },
+): void {
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, input.roomId);
+    const target = findMembership(tx, room.id, input.userId);
+    if (!target) return fail("room.remove.not_member");
+    if (input.userId === me.id) fail("room.remove.self");
     const mine = findMembership(tx, room.id, me.id);
-    deny(removeProblem(roleOf(me), memberRoleOf(mine), target.getString("role") as MemberRole));
+    refuseIf(removeProblem(roleOf(me), memberRoleOf(mine), target.getString("role") as MemberRole));
     dropMember(tx, room, target);
   });
+}
+
+/** POST /api/konvert/rooms/{id}/remove {userId} */
+export function remove(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const userId = requiredString(bodyOf(e), "userId");
+  removeFromRoom(e.app, me, { roomId: pathParam(e, "id"), userId });
   e.noContent(204);
 }

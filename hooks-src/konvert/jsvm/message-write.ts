@@ -4,7 +4,7 @@ import { isEncryptedEnvelope } from "../rules/messages.ts";
 import { mentionedNames, summonedRoles, type Summon } from "../rules/mentions.ts";
 import { isActiveUntil, isFuture, realNowDate } from "./clock.ts";
 import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
-import { forbidden, notFound } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
 import { sqlRowsPrepared, sqlTextPrepared } from "./sql-scalar.ts";
@@ -36,7 +36,7 @@ const ROOM_AND_MEMBERSHIP =
  */
 export function planWrite(app: CoreApp, author: core.Record, roomId: string): WritePlan {
   const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
-  if (found === "") notFound("Room not found.");
+  if (found === "") fail("room.not_found");
   const { member, mutedUntil, ...facts } = JSON.parse(found) as Omit<WriteRoom, "id"> & {
     member: number;
     mutedUntil: string;
@@ -44,16 +44,16 @@ export function planWrite(app: CoreApp, author: core.Record, roomId: string): Wr
   const room: WriteRoom = { id: roomId, ...facts };
   assertNotConfinedTo(author, room.system);
   if (isActiveUntil(author, "mutedUntil")) {
-    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
+    fail("user.muted", `You are muted until ${author.getString("mutedUntil")}.`);
   }
   if (!member && (room.type !== "public" || room.system !== "")) {
-    forbidden("You are not a member of this room.");
+    fail("room.not_member");
   }
-  if (member && isFuture(mutedUntil)) forbidden("You are muted in this room.");
+  if (member && isFuture(mutedUntil)) fail("room.muted");
   if (room.type === "dm") {
     const other = otherMember(app, room.id, author.id);
     if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      forbidden("You cannot write to this user.");
+      fail("dm.blocked");
     }
   }
   return { room, joinFirst: !member };

@@ -10,8 +10,8 @@ import {
   type MessageType,
 } from "../rules/messages.ts";
 import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
-import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
-import { answerNow, bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
+import { fail, refuseIf } from "../actions/errors.ts";
+import { answerNow, bodyOf, pathParam, requestEventOf } from "./http.ts";
 import { bodyAsSent } from "./raw-body.ts";
 import { collectionHeard } from "./realtime/authorize.ts";
 import { DEFERRED, publishMessage } from "./realtime/publish.ts";
@@ -46,9 +46,16 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     return;
   }
   const request = requestEventOf(e);
-  // here and not in writeNewMessage, which the legacy routes call with a stand-in event
-  chargeSend(request, callerOf(e).id);
-  const message = writeNewMessage(e, true);
+  const me = callerOf(e);
+  chargeSend(request, me.id);
+  const body = e.requestInfo().body as Record<string, unknown>;
+  refuseNonText(e, body);
+  const message = sendMessage(e.app, me, {
+    body,
+    record: e.record!,
+    files: uploadedFiles(e),
+    publishLater: true,
+  });
   $apis.enrichRecord(request, message);
   // the sender has its answer before the message fans out to the room
   const answered = answerNow(request, 200, message);
@@ -56,48 +63,62 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   publishMessage(e.app, message, "create", answered ?? undefined);
 }
 
-/** Checks and writes a new message from a create request (also the legacy send route's core). */
-export function writeNewMessage(e: core.RecordRequestEvent, publishLater = false): core.Record {
-  const me = callerOf(e);
-  const body = e.requestInfo().body as Record<string, unknown>;
-  refuse("body", unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS));
-  refuseNonText(e, body);
+/** What a new message is made of. */
+export interface NewMessage {
+  /** The fields as sent: room, content, type, replyTo, mentions, poll, attachments. */
+  body: Record<string, unknown>;
+  /** The record to save, loaded from the body (the typed route's also carries the uploads). */
+  record: core.Record;
+  /** How many files were uploaded with it. */
+  files: number;
+  /** Leave the realtime event to the caller, which answers the sender first. */
+  publishLater?: boolean;
+}
+
+/**
+ * The send action: checks and writes a new message by `me` (the typed create hook and the
+ * legacy send route call it). Reads and checks happen before the write transaction; inside it
+ * only writes.
+ */
+export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): core.Record {
+  const { body, record: message, files } = input;
+  const extra = unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS);
+  if (extra !== null) fail("input.invalid", extra, "body");
   const type = (body["type"] ?? "text") as MessageType;
-  refuse("type", typeProblem(type));
-  const message = e.record!;
-  const files = uploadedFiles(e);
-  refuse("content", bodyProblem(type, body["content"], files > 0, body["poll"]));
-  refuse("mentions", mentionIdsProblem(body["mentions"]));
-  const roomId = requiredString(body, "room");
+  refuseIf(typeProblem(type));
+  refuseIf(bodyProblem(type, body["content"], files > 0, body["poll"]));
+  const mentionsProblem = mentionIdsProblem(body["mentions"]);
+  if (mentionsProblem !== null) fail("message.invalid", mentionsProblem, "mentions");
+  const roomId = body["room"];
+  if (typeof roomId !== "string" || roomId === "")
+    return fail("input.required", "Missing room.", "room");
   const replyTo = message.getString("replyTo");
   message.set("author", me.id);
   message.set("type", type);
   // realtime/publish.ts leaves it to the caller, which answers the sender first
-  if (publishLater) message.set(DEFERRED, true);
+  if (input.publishLater) message.set(DEFERRED, true);
 
-  const plan = planWrite(e.app, me, roomId);
+  const plan = planWrite(app, me, roomId);
   const room = plan.room;
-  if (replyTo !== "" && !replyTargetOk(e.app, room.id, replyTo)) {
-    badRequest("replyTo", "You can only reply to a message of the same room.");
-  }
+  if (replyTo !== "" && !replyTargetOk(app, room.id, replyTo)) fail("message.reply.other_room");
   // Files (their types, sizes and count) are PocketBase's to check; every other field the body
   // may carry was checked above. Either way this runs before the writer is taken.
-  if (files > 0 || "attachments" in body) validateRecord(e.app, message);
+  if (files > 0 || "attachments" in body) validateRecord(app, message);
   const mentions = resolveMentions(
-    e.app,
+    app,
     room.id,
     me.id,
     message.getString("content"),
     (body["mentions"] as string[] | undefined) ?? [],
   );
-  const speed = speedPending(e.app, me.id);
+  const speed = speedPending(app, me.id);
   // Nobody listens to the collection itself (the typed client uses Konvert's topics): skip
   // PocketBase's record events, whose broadcast walks every open connection; this route
   // publishes the message itself. Files need PocketBase's save to store them.
-  const quiet = publishLater && files === 0 && !collectionHeard(e.app, "messages");
-  ensureWalAutocheckpoint(e.app);
+  const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
+  ensureWalAutocheckpoint(app);
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     prepareWrite(tx, me, plan);
     if (quiet) insertQuietly(tx, message);
     else tx.saveNoValidate(message);
@@ -124,7 +145,7 @@ const MESSAGE_TEXT_FIELDS = ["room", "content", "type", "replyTo"] as const;
 function refuseNonText(e: core.RecordRequestEvent, body: Record<string, unknown>): void {
   if (!MESSAGE_TEXT_FIELDS.some((f) => f in body && CAST_LOOKING.test(String(body[f])))) return;
   const field = nonTextField(bodyAsSent(e) ?? {}, MESSAGE_TEXT_FIELDS);
-  if (field !== null) badRequest(field, `${field} must be text.`);
+  if (field !== null) fail("input.invalid", `${field} must be text.`, field);
 }
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -171,43 +192,49 @@ function uploadedFiles(e: core.RecordRequestEvent): number {
 }
 
 /** A live (not deleted) message, or a 404. */
-function liveMessage(app: CoreApp, id: string): core.Record {
+export function liveMessage(app: CoreApp, id: string): core.Record {
   let message: core.Record;
   try {
     message = app.findRecordById("messages", id);
   } catch {
-    return notFound("Message not found.");
+    return fail("message.not_found");
   }
-  if (message.getString("deletedAt") !== "") notFound("Message not found.");
+  if (message.getString("deletedAt") !== "") fail("message.not_found");
   return message;
 }
 
-/** PATCH /api/konvert/messages/{id} {content, mentions?} — the author edits; mentions follow. */
-export function edit(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const body = bodyOf(e);
-  refuse("content", contentProblem(body["content"], true));
-  refuse("mentions", mentionIdsProblem(body["mentions"]));
-  const original = liveMessage(e.app, pathParam(e, "id"));
-  if (original.getString("author") !== me.id) forbidden("Only the author can edit a message.");
-  if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
-  // Editing is writing in the room: the checks of a send (ban confinement, global and room
-  // mutes, membership, DM blocks), except that editing never joins a public room.
-  const plan = planWrite(e.app, me, original.getString("room"));
-  if (plan.joinFirst) forbidden("You are not a member of this room.");
+/**
+ * The edit action: the author changes the text; mentions follow. Editing is writing in the room:
+ * the checks of a send (ban confinement, global and room mutes, membership, DM blocks), except
+ * that editing never joins a public room.
+ */
+export function editMessage(
+  app: CoreApp,
+  me: core.Record,
+  input: { id: string; content: unknown; mentions?: unknown },
+): core.Record {
+  refuseIf(contentProblem(input.content, true));
+  const mentionsProblem = mentionIdsProblem(input.mentions);
+  if (mentionsProblem !== null) fail("message.invalid", mentionsProblem, "mentions");
+  const original = liveMessage(app, input.id);
+  if (original.getString("author") !== me.id) fail("message.edit.not_author");
+  if (original.getString("type") === "poll") fail("message.edit.poll");
+  const plan = planWrite(app, me, original.getString("room"));
+  if (plan.joinFirst) fail("room.not_member");
+  const content = input.content as string;
   let edited: core.Record | undefined;
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     const message = liveMessage(tx, original.id);
     const room = findRoom(tx, message.getString("room"));
-    message.set("content", body["content"]);
+    message.set("content", content);
     message.set("editedAt", new DateTime());
     tx.save(message);
     const mentions = resolveMentions(
       tx,
       room.id,
       me.id,
-      String(body["content"]),
-      (body["mentions"] as string[] | undefined) ?? [],
+      content,
+      (input.mentions as string[] | undefined) ?? [],
     );
     // Mentions no longer in the text go (with their unread notification); new ones are told once.
     for (const old of tx.findRecordsByFilter("mentions", "message = {:id}", "", 0, 0, {
@@ -225,22 +252,29 @@ export function edit(e: core.RequestEvent): void {
     notifyMentions(tx, message, me, added, []);
     edited = message;
   });
-  e.json(200, edited);
+  return edited!;
+}
+
+/** PATCH /api/konvert/messages/{id} {content, mentions?} */
+export function edit(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const body = bodyOf(e);
+  const input = { id: pathParam(e, "id"), content: body["content"], mentions: body["mentions"] };
+  e.json(200, editMessage(e.app, me, input));
 }
 
 /**
- * DELETE /api/konvert/messages/{id} — a tombstone (tombstone.ts): content and files go, and with
- * them the message's mentions, reactions, poll and pins, so derived counters drop at once.
+ * The delete action: a tombstone (tombstone.ts): content and files go, and with them the
+ * message's mentions, reactions, poll and pins, so derived counters drop at once.
  */
-export function remove(e: core.RequestEvent): void {
-  const me = callerOf(e);
+export function deleteMessage(app: CoreApp, me: core.Record, id: string): void {
   let quiet: string[] = [];
-  e.app.runInTransaction((tx) => {
-    const message = liveMessage(tx, pathParam(e, "id"));
+  app.runInTransaction((tx) => {
+    const message = liveMessage(tx, id);
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me.id)) === "owner";
-    deny(deleteProblem(isAuthor, roleOf(me), isOwner));
+    refuseIf(deleteProblem(isAuthor, roleOf(me), isOwner));
     quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me.id, messageDeleted(tx, message));
     if (!isAuthor) {
@@ -253,22 +287,28 @@ export function remove(e: core.RequestEvent): void {
       });
     }
   });
-  publishTombstones(e.app, quiet);
+  publishTombstones(app, quiet);
+}
+
+/** DELETE /api/konvert/messages/{id} */
+export function remove(e: core.RequestEvent): void {
+  deleteMessage(e.app, callerOf(e), pathParam(e, "id"));
   e.noContent(204);
 }
 
-/** POST /api/konvert/messages/{id}/forward {roomId} — a copy, files included, marked forwarded. */
-export function forward(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  chargeSend(e, me.id);
-  const targetId = requiredString(bodyOf(e), "roomId");
+/** The forward action: a copy of a message into `roomId`, files included, marked forwarded. */
+export function forwardMessage(
+  app: CoreApp,
+  me: core.Record,
+  input: { id: string; roomId: string },
+): core.Record {
   let copy: core.Record | undefined;
-  e.app.runInTransaction((tx) => {
-    const source = liveMessage(tx, pathParam(e, "id"));
+  app.runInTransaction((tx) => {
+    const source = liveMessage(tx, input.id);
     const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me.id)) notFound("Message not found.");
-    if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
-    const plan = planWrite(tx, me, targetId);
+    if (!findMembership(tx, sourceRoom.id, me.id)) fail("message.not_found");
+    if (source.getString("type") === "poll") fail("message.forward.poll");
+    const plan = planWrite(tx, me, input.roomId);
     const room = plan.room;
     const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
     prepareWrite(tx, me, plan);
@@ -292,7 +332,18 @@ export function forward(e: core.RequestEvent): void {
     track(tx, me.id, messageSent(tx, me, room, message, 0, recent));
     copy = message;
   });
-  e.json(200, copy);
+  return copy!;
+}
+
+/** POST /api/konvert/messages/{id}/forward {roomId} */
+export function forward(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  chargeSend(e, me.id);
+  const roomId = bodyOf(e)["roomId"];
+  if (typeof roomId !== "string" || roomId === "") {
+    return fail("input.required", "Missing roomId.", "roomId");
+  }
+  e.json(200, forwardMessage(e.app, me, { id: pathParam(e, "id"), roomId }));
 }
 
 function copiesOf(fsys: filesystem.System, source: core.Record): unknown[] {

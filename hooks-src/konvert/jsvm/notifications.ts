@@ -1,7 +1,7 @@
 // Notifications: written inside the transaction of the action that causes them, capped at the
 // newest 100 per recipient. Recipients read (and hear about) only their own, by API rule.
 import { callerOf } from "./access.ts";
-import { notFound } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { pathParam } from "./http.ts";
 
 export const KEPT_PER_USER = 100;
@@ -109,16 +109,20 @@ export function markAllRead(e: core.RequestEvent): void {
   e.noContent(204);
 }
 
-/** DELETE /api/konvert/notifications/{id} — own notifications only (others look missing). */
-export function remove(e: core.RequestEvent): void {
-  const me = callerOf(e);
+/** The delete-notification action: own notifications only (others look missing). */
+export function deleteNotification(app: CoreApp, me: core.Record, id: string): void {
   let row: core.Record | null = null;
   try {
-    row = e.app.findRecordById("notifications", pathParam(e, "id"));
+    row = app.findRecordById("notifications", id);
   } catch {
     // reported below
   }
-  if (!row || row.getString("recipient") !== me.id) return notFound("Notification not found.");
-  e.app.delete(row);
+  if (!row || row.getString("recipient") !== me.id) return fail("notification.not_found");
+  app.delete(row);
+}
+
+/** DELETE /api/konvert/notifications/{id} */
+export function remove(e: core.RequestEvent): void {
+  deleteNotification(e.app, callerOf(e), pathParam(e, "id"));
   e.noContent(204);
 }

@@ -12,7 +12,7 @@ import {
 export type { PollResults };
 import { assertNotConfined, callerOf, findMembership, findRoom } from "./access.ts";
 import { nowMs } from "./clock.ts";
-import { badRequest, notFound, refuse } from "./errors.ts";
+import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 
 /**
@@ -21,7 +21,7 @@ import { bodyOf, pathParam } from "./http.ts";
  */
 export function createPollFor(tx: CoreApp, message: core.Record, input: unknown): core.Record {
   const parsed = parsePoll(input);
-  if ("problem" in parsed) return badRequest(parsed.field, parsed.problem);
+  if ("problem" in parsed) return fail("poll.invalid", parsed.problem, parsed.field);
   const poll = new Record(tx.findCachedCollectionByNameOrId("polls"));
   poll.set("id", message.id);
   poll.set("message", message.id);
@@ -35,12 +35,6 @@ export function createPollFor(tx: CoreApp, message: core.Record, input: unknown)
   return poll;
 }
 
-const NOT_FOUND = "Poll not found.";
-
-/**
- * A poll the caller may see: its message is live, its room exists and the caller is a member
- * (others get the same 404 as a poll that does not exist); while banned only in the jail room.
- */
 /**
  * A poll by its own id or by its message's id. A poll sent here shares its message's id; an
  * imported one keeps the id it had (docs/compat.md), while clients (the original app among
@@ -59,18 +53,22 @@ export function findPoll(app: CoreApp, id: string): core.Record | null {
   }
 }
 
+/**
+ * A poll the caller may see: its message is live, its room exists and the caller is a member
+ * (others get the same 404 as a poll that does not exist); while banned only in the jail room.
+ */
 function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record {
   const poll = findPoll(app, id);
+  if (!poll) return fail("poll.not_found");
   let message: core.Record;
   try {
-    if (!poll) return notFound(NOT_FOUND);
     message = app.findRecordById("messages", poll.getString("message"));
   } catch {
-    return notFound(NOT_FOUND);
+    return fail("poll.not_found");
   }
-  if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
+  if (message.getString("deletedAt") !== "") fail("poll.not_found");
   const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
+  if (!findMembership(app, room.id, caller.id)) fail("poll.not_found");
   assertNotConfined(caller, room);
   return poll;
 }
@@ -117,7 +115,7 @@ function resultsOf(app: CoreApp, poll: core.Record, viewer: string): PollResults
 
 /** Replaces the caller's votes with `options` (none = retract) and touches the poll. */
 function castVotes(tx: CoreApp, poll: core.Record, userId: string, options: number[]): void {
-  refuse("poll", pollClosedProblem(poll.getString("closedAt"), nowMs()));
+  refuseIf(pollClosedProblem(poll.getString("closedAt"), nowMs()));
   const previous = tx.findRecordsByFilter(
     "poll_votes",
     "poll = {:poll} && user = {:user}",
@@ -139,11 +137,45 @@ function castVotes(tx: CoreApp, poll: core.Record, userId: string, options: numb
   tx.save(poll); // bumps `updated`: an update event for the room's members, without voter ids
 }
 
+/** A poll's results as the caller sees them (an action: the typed and legacy routes call it). */
+export function pollResults(app: CoreApp, caller: core.Record, id: string): PollResults {
+  return resultsOf(app, visiblePoll(app, caller, id), caller.id);
+}
+
+/**
+ * Votes `options`, or changes the caller's vote. Muted users may vote: muting silences writing,
+ * and a vote is a reaction, not a message.
+ */
+export function votePoll(
+  app: CoreApp,
+  caller: core.Record,
+  input: { id: string; options: unknown },
+): PollResults {
+  let answer: PollResults | undefined;
+  app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, caller, input.id);
+    const chosen = parseVote(input.options, optionsOf(poll).length, poll.getBool("multiple"));
+    if ("problem" in chosen) fail("poll.option.invalid", chosen.problem, chosen.field);
+    castVotes(tx, poll, caller.id, chosen.ok);
+    answer = resultsOf(tx, poll, caller.id);
+  });
+  return answer!;
+}
+
+/** Takes the caller's vote back (nothing to take: no-op). */
+export function retractVote(app: CoreApp, caller: core.Record, id: string): PollResults {
+  let answer: PollResults | undefined;
+  app.runInTransaction((tx) => {
+    const poll = visiblePoll(tx, caller, id);
+    castVotes(tx, poll, caller.id, []);
+    answer = resultsOf(tx, poll, caller.id);
+  });
+  return answer!;
+}
+
 /** GET /api/konvert/polls/{id} — question, options, counts, the caller's own choice. */
 export function results(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const poll = visiblePoll(e.app, me, pathParam(e, "id"));
-  e.json(200, resultsOf(e.app, poll, me.id));
+  e.json(200, pollResults(e.app, callerOf(e), pathParam(e, "id")));
 }
 
 /** The request body as an object; PocketBase cannot read a JSON array or scalar body at all. */
@@ -151,36 +183,18 @@ function voteBody(e: core.RequestEvent): Record<string, unknown> {
   try {
     return bodyOf(e);
   } catch {
-    return badRequest("options", 'Send a JSON object such as {"options": [0]}.');
+    return fail("poll.option.invalid", 'Send a JSON object such as {"options": [0]}.');
   }
 }
 
-/**
- * POST /api/konvert/polls/{id}/vote {options: number[]} — votes, or changes the caller's vote.
- * Muted users may vote: muting silences writing, and a vote is a reaction, not a message.
- */
+/** POST /api/konvert/polls/{id}/vote {options: number[]} */
 export function vote(e: core.RequestEvent): void {
   const me = callerOf(e);
   const body = voteBody(e);
-  let answer: PollResults | undefined;
-  e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me, pathParam(e, "id"));
-    const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
-    if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
-    castVotes(tx, poll, me.id, chosen.ok);
-    answer = resultsOf(tx, poll, me.id);
-  });
-  e.json(200, answer);
+  e.json(200, votePoll(e.app, me, { id: pathParam(e, "id"), options: body["options"] }));
 }
 
-/** DELETE /api/konvert/polls/{id}/vote — takes the caller's vote back (nothing to take: no-op). */
+/** DELETE /api/konvert/polls/{id}/vote */
 export function retract(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  let answer: PollResults | undefined;
-  e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me, pathParam(e, "id"));
-    castVotes(tx, poll, me.id, []);
-    answer = resultsOf(tx, poll, me.id);
-  });
-  e.json(200, answer);
+  e.json(200, retractVote(e.app, callerOf(e), pathParam(e, "id")));
 }

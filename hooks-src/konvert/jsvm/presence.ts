@@ -6,16 +6,18 @@ import { msOf } from "./people.ts";
 import { collectionHeard } from "./realtime/authorize.ts";
 import { publishPresence } from "./realtime/publish.ts";
 
-/** POST /api/konvert/presence/heartbeat */
-export function heartbeat(e: core.RequestEvent): void {
-  const caller = callerOf(e);
+/** The heartbeat action: the caller is online now (written at most once a minute). */
+export function beat(
+  app: CoreApp,
+  caller: core.Record,
+): { written: boolean; lastActiveAt: string } {
   const beat = { written: false, lastActiveAt: "" };
   // Re-reading inside the transaction serialises concurrent pings: the second sees the first's write.
   // Nobody on the users collection's own topics (the typed client uses presence/<id>): write
   // without record events, whose broadcast and auth refresh walk every open connection; with
   // thousands online, one presence write a minute each made those walks most of the CPU.
-  const quiet = !collectionHeard(e.app, "users");
-  e.app.runInTransaction((tx) => {
+  const quiet = !collectionHeard(app, "users");
+  app.runInTransaction((tx) => {
     const user = tx.findRecordById("users", caller.id);
     if (heartbeatShouldWrite(msOf(user, "lastActiveAt"), realNowMs())) {
       const now = realNowDate();
@@ -36,6 +38,11 @@ export function heartbeat(e: core.RequestEvent): void {
       beat.lastActiveAt = now;
     } else beat.lastActiveAt = user.getString("lastActiveAt");
   });
-  e.json(200, beat);
-  if (beat.written && quiet) publishPresence(e.app, caller.id);
+  if (beat.written && quiet) publishPresence(app, caller.id);
+  return beat;
+}
+
+/** POST /api/konvert/presence/heartbeat */
+export function heartbeat(e: core.RequestEvent): void {
+  e.json(200, beat(e.app, callerOf(e)));
 }

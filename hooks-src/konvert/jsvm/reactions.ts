@@ -2,28 +2,31 @@
 // author hears about new reactions unless they blocked the reactor.
 import { isSingleEmoji } from "../rules/emoji.ts";
 import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
-import { badRequest, notFound } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 import { notify, withdraw } from "./notifications.ts";
 import { reactionGiven, reactionReceived } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
 
-function emojiOf(e: core.RequestEvent): string {
+function emojiOf(e: core.RequestEvent): unknown {
   const fromBody = bodyOf(e)["emoji"];
-  const emoji = typeof fromBody === "string" ? fromBody : e.request!.url!.query().get("emoji");
-  if (!isSingleEmoji(emoji)) badRequest("emoji", "Reactions must be a single emoji.");
+  return typeof fromBody === "string" ? fromBody : e.request!.url!.query().get("emoji");
+}
+
+function checkedEmoji(emoji: unknown): string {
+  if (typeof emoji !== "string" || !isSingleEmoji(emoji)) return fail("reaction.emoji.invalid");
   return emoji;
 }
 
 /** The message (live, in a room the caller may read) and its room. */
-function target(tx: CoreApp, e: core.RequestEvent, me: core.Record): core.Record {
+function target(tx: CoreApp, messageId: string, me: core.Record): core.Record {
   let message: core.Record | null = null;
   try {
-    message = tx.findRecordById("messages", pathParam(e, "id"));
+    message = tx.findRecordById("messages", messageId);
   } catch {
     // reported below
   }
-  if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
+  if (!message || message.getString("deletedAt") !== "") return fail("message.not_found");
   const room = findRoom(tx, message.getString("room"));
   assertNotConfined(me, room);
   requireMembership(tx, room, me);
@@ -73,13 +76,17 @@ function findReaction(
   }
 }
 
-/** POST /api/konvert/messages/{id}/reactions {emoji} */
-export function add(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const emoji = emojiOf(e);
+export interface ReactionInput {
+  messageId: string;
+  emoji: unknown;
+}
+
+/** The react action: adds the caller's emoji (adding it twice changes nothing). */
+export function addReaction(app: CoreApp, me: core.Record, input: ReactionInput): ReactionCount[] {
+  const emoji = checkedEmoji(input.emoji);
   let messageId = "";
-  e.app.runInTransaction((tx) => {
-    const message = target(tx, e, me);
+  app.runInTransaction((tx) => {
+    const message = target(tx, input.messageId, me);
     messageId = message.id;
     if (findReaction(tx, message.id, me.id, emoji)) return;
     const author = message.getString("author");
@@ -105,16 +112,25 @@ export function add(e: core.RequestEvent): void {
       });
     }
   });
-  e.json(200, summary(e.app, messageId, me.id));
+  return summary(app, messageId, me.id);
 }
 
-/** DELETE /api/konvert/messages/{id}/reactions?emoji=… (or {emoji} in the body) */
-export function remove(e: core.RequestEvent): void {
+/** POST /api/konvert/messages/{id}/reactions {emoji} */
+export function add(e: core.RequestEvent): void {
   const me = callerOf(e);
-  const emoji = emojiOf(e);
+  e.json(200, addReaction(e.app, me, { messageId: pathParam(e, "id"), emoji: emojiOf(e) }));
+}
+
+/** The unreact action: takes the caller's emoji back (nothing to take: no-op). */
+export function removeReaction(
+  app: CoreApp,
+  me: core.Record,
+  input: ReactionInput,
+): ReactionCount[] {
+  const emoji = checkedEmoji(input.emoji);
   let messageId = "";
-  e.app.runInTransaction((tx) => {
-    const message = target(tx, e, me);
+  app.runInTransaction((tx) => {
+    const message = target(tx, input.messageId, me);
     messageId = message.id;
     const reaction = findReaction(tx, message.id, me.id, emoji);
     if (!reaction) return;
@@ -129,7 +145,13 @@ export function remove(e: core.RequestEvent): void {
       },
     );
   });
-  e.json(200, summary(e.app, messageId, me.id));
+  return summary(app, messageId, me.id);
+}
+
+/** DELETE /api/konvert/messages/{id}/reactions?emoji=… (or {emoji} in the body) */
+export function remove(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  e.json(200, removeReaction(e.app, me, { messageId: pathParam(e, "id"), emoji: emojiOf(e) }));
 }
 
 function authorBlocked(app: CoreApp, author: string, reactor: string): boolean {

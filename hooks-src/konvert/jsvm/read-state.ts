@@ -5,22 +5,34 @@ import { groupRead } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
 import { markAllRead } from "./room-seq.ts";
 
-/** POST /api/konvert/rooms/{id}/read {clearMentions?, clearReactions?} */
-export function markAsRead(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const body = bodyOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
+/** The mark-read action: the caller's watermarks move to now. */
+export function markRoomRead(
+  app: CoreApp,
+  me: core.Record,
+  input: { roomId: string; clearMentions?: boolean; clearReactions?: boolean },
+): void {
+  const room = findRoom(app, input.roomId);
   assertNotConfined(me, room);
-  const membership = requireMembership(e.app, room, me);
+  const membership = requireMembership(app, room, me);
   const now = new DateTime();
   const previous = membership.getString("lastReadAt");
   membership.set("lastReadAt", now);
-  if (flag(body, "clearMentions")) membership.set("mentionsReadAt", now);
-  if (flag(body, "clearReactions")) membership.set("reactionsReadAt", now);
-  e.app.runInTransaction((tx) => {
+  if (input.clearMentions === true) membership.set("mentionsReadAt", now);
+  if (input.clearReactions === true) membership.set("reactionsReadAt", now);
+  app.runInTransaction((tx) => {
     markAllRead(tx, membership, room.id);
     tx.save(membership);
     track(tx, me.id, groupRead(tx, room, me.id, previous, membership.getString("lastReadAt")));
+  });
+}
+
+/** POST /api/konvert/rooms/{id}/read {clearMentions?, clearReactions?} */
+export function markAsRead(e: core.RequestEvent): void {
+  const body = bodyOf(e);
+  markRoomRead(e.app, callerOf(e), {
+    roomId: pathParam(e, "id"),
+    clearMentions: flag(body, "clearMentions"),
+    clearReactions: flag(body, "clearReactions"),
   });
   e.noContent(204);
 }

@@ -9,19 +9,18 @@ import {
   memberRoleOf,
   roleOf,
 } from "./access.ts";
-import { badRequest, deny } from "./errors.ts";
+import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
 import { logModeration } from "./moderation-log.ts";
 import { pinned } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
 
-/** DELETE /api/konvert/rooms/{id} — soft delete: the room leaves every list, read and search. */
-export function deleteRoom(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  e.app.runInTransaction((tx) => {
-    const room = findRoom(tx, pathParam(e, "id"));
+/** The delete-room action: a soft delete; the room leaves every list, read and search. */
+export function deleteRoomAction(app: CoreApp, me: core.Record, roomId: string): void {
+  app.runInTransaction((tx) => {
+    const room = findRoom(tx, roomId);
     const membership = findMembership(tx, room.id, me.id);
-    deny(deleteProblem(factsOf(room), roleOf(me), memberRoleOf(membership)));
+    refuseIf(deleteProblem(factsOf(room), roleOf(me), memberRoleOf(membership)));
     room.set("deletedAt", new DateTime());
     tx.save(room);
     // Members can no longer see the room, so its update event does not reach them; touching
@@ -35,16 +34,24 @@ export function deleteRoom(e: core.RequestEvent): void {
       logModeration(tx, { actor: me.id, room: room.id, action: "delete_room" });
     }
   });
+}
+
+/** DELETE /api/konvert/rooms/{id} */
+export function deleteRoom(e: core.RequestEvent): void {
+  deleteRoomAction(e.app, callerOf(e), pathParam(e, "id"));
   e.noContent(204);
 }
 
-/** POST /api/konvert/rooms/{id}/pin {messageId} — the message becomes the current pin. */
-export function pin(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const messageId = requiredString(bodyOf(e), "messageId");
+/** The pin action: the message becomes the room's current pin. Returns the room. */
+export function pinMessage(
+  app: CoreApp,
+  me: core.Record,
+  input: { roomId: string; messageId: string },
+): core.Record {
+  const messageId = input.messageId;
   let room: core.Record | undefined;
-  e.app.runInTransaction((tx) => {
-    room = prepare(tx, e, me);
+  app.runInTransaction((tx) => {
+    room = prepare(tx, input.roomId, me);
     const message = messageOf(tx, room, messageId);
     // Re-pinning moves the pin to the top of the history: drop the old row, add a new one.
     for (const old of tx.findRecordsByFilter(
@@ -67,25 +74,35 @@ export function pin(e: core.RequestEvent): void {
     tx.save(room);
     track(tx, me.id, pinned(tx, me.id));
   });
-  e.json(200, room);
+  return room!;
+}
+
+/** POST /api/konvert/rooms/{id}/pin {messageId} */
+export function pin(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const messageId = requiredString(bodyOf(e), "messageId");
+  e.json(200, pinMessage(e.app, me, { roomId: pathParam(e, "id"), messageId }));
 }
 
 /**
- * POST /api/konvert/rooms/{id}/unpin {messageId?} — without a message id the current pin is
- * removed; the newest remaining pin becomes current.
+ * The unpin action: without a message id the current pin is removed; the newest remaining pin
+ * becomes current. Returns the room.
  */
-export function unpin(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const requested = bodyOf(e)["messageId"];
+export function unpinMessage(
+  app: CoreApp,
+  me: core.Record,
+  input: { roomId: string; messageId?: unknown },
+): core.Record {
+  const requested = input.messageId;
   let room: core.Record | undefined;
-  e.app.runInTransaction((tx) => {
-    const current = prepare(tx, e, me);
+  app.runInTransaction((tx) => {
+    const current = prepare(tx, input.roomId, me);
     room = current;
     const messageId =
       typeof requested === "string" && requested !== ""
         ? requested
         : current.getString("pinnedMessage");
-    if (messageId === "") badRequest("messageId", "Nothing is pinned in this room.");
+    if (messageId === "") fail("room.unpin.nothing_pinned");
     const pins = tx.findRecordsByFilter(
       "pins",
       "room = {:room} && message = {:message}",
@@ -97,7 +114,7 @@ export function unpin(e: core.RequestEvent): void {
         message: messageId,
       },
     );
-    if (pins.length === 0) badRequest("messageId", "This message is not pinned.");
+    if (pins.length === 0) fail("room.unpin.not_pinned");
     for (const p of pins) tx.delete(p!);
     const newest = tx.findRecordsByFilter("pins", "room = {:room}", "-created,-id", 1, 0, {
       room: current.id,
@@ -105,13 +122,20 @@ export function unpin(e: core.RequestEvent): void {
     current.set("pinnedMessage", newest[0]?.getString("message") ?? "");
     tx.save(current);
   });
-  e.json(200, room);
+  return room!;
 }
 
-function prepare(tx: CoreApp, e: core.RequestEvent, me: core.Record): core.Record {
-  const room = findRoom(tx, pathParam(e, "id"));
+/** POST /api/konvert/rooms/{id}/unpin {messageId?} */
+export function unpin(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  const input = { roomId: pathParam(e, "id"), messageId: bodyOf(e)["messageId"] };
+  e.json(200, unpinMessage(e.app, me, input));
+}
+
+function prepare(tx: CoreApp, roomId: string, me: core.Record): core.Record {
+  const room = findRoom(tx, roomId);
   assertNotConfined(me, room);
-  deny(pinProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
+  refuseIf(pinProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
   return room;
 }
 
@@ -123,7 +147,7 @@ function messageOf(tx: CoreApp, room: core.Record, messageId: string): core.Reco
     // reported below
   }
   if (!message || message.getString("room") !== room.id || message.getString("deletedAt") !== "") {
-    return badRequest("messageId", "The message is not in this room.");
+    return fail("room.pin.not_in_room");
   }
   return message;
 }

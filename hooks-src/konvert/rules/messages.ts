@@ -1,4 +1,5 @@
 // What a message may contain and who may change it.
+import { problem, type Problem } from "./error-codes.ts";
 import type { Role } from "./roles.ts";
 
 export const CONTENT_MAX = 10_000;
@@ -32,18 +33,28 @@ export function isEncryptedEnvelope(content: string): boolean {
   }
 }
 
-export function contentProblem(content: unknown, required: boolean): string | null {
-  if (content !== undefined && typeof content !== "string") return "Message content must be text.";
+export function contentProblem(content: unknown, required: boolean): Problem | null {
+  if (content !== undefined && typeof content !== "string")
+    return problem("message.content.invalid");
   const text = content ?? "";
-  if (required && text.trim() === "") return "A message cannot be empty.";
+  if (required && text.trim() === "") return problem("message.content.empty");
   const max = isEncryptedEnvelope(text) ? ENCRYPTED_CONTENT_MAX : CONTENT_MAX;
-  if (text.length > max) return `A message can be at most ${CONTENT_MAX} characters long.`;
+  if (text.length > max) {
+    return problem(
+      "message.content.invalid",
+      `A message can be at most ${CONTENT_MAX} characters long.`,
+    );
+  }
   return null;
 }
 
-export function typeProblem(type: unknown): string | null {
+export function typeProblem(type: unknown): Problem | null {
   if ((MESSAGE_TYPES as readonly unknown[]).includes(type)) return null;
-  return `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`;
+  return problem(
+    "message.invalid",
+    `Message type must be one of: ${MESSAGE_TYPES.join(", ")}.`,
+    "type",
+  );
 }
 
 /** Text needs content; media needs a file or a link in the content; polls need a poll. */
@@ -52,10 +63,10 @@ export function bodyProblem(
   content: unknown,
   hasFiles: boolean,
   poll: unknown,
-): string | null {
+): Problem | null {
   if (type === "poll") {
     return poll === undefined || poll === null
-      ? "A poll message needs a poll."
+      ? problem("poll.invalid", "A poll message needs a poll.")
       : contentProblem(content, false);
   }
   if (type === "text") return contentProblem(content, true);
@@ -66,9 +77,9 @@ export function deleteProblem(
   isAuthor: boolean,
   callerRole: Role,
   isRoomOwner: boolean,
-): string | null {
+): Problem | null {
   if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
-  return "Only the author, the room owner, moderators and admins can delete this message.";
+  return problem("message.delete.forbidden");
 }
 
 /** `limit` query value → a page size within bounds (bad values fall back to the default). */

@@ -1,5 +1,6 @@
 // Who may moderate whom, and for how long. Rights come from roles only (never from a username),
 // so the rooms code can reuse the same matrix for its own moderator actions.
+import { problem, type Problem } from "./error-codes.ts";
 import { ROLES, type Role } from "./roles.ts";
 
 export type ModerationAction = "ban" | "unban" | "mute" | "unmute" | "role";
@@ -16,23 +17,23 @@ export const REASON_MAX = 500;
  * admins may do everything except ban VIPs; moderators may ban, unban, mute and unmute anyone
  * below admin (VIPs cannot be banned, only muted); nobody may moderate themselves; only admins
  * change roles, themselves included (the last-admin guard lives with the data).
- * Returns a message a frontend can show, or null when allowed.
+ * Returns the refusal, or null when allowed.
  */
 export function moderationProblem(
   actorRole: Role,
   targetRole: Role,
   action: ModerationAction,
   self: boolean,
-): string | null {
-  if (action === "role") return actorRole === "admin" ? null : "Only admins can change roles.";
+): Problem | null {
+  if (action === "role") return actorRole === "admin" ? null : problem("moderation.admin_only");
   if (actorRole !== "admin" && actorRole !== "moderator") {
-    return "Only moderators and admins can do this.";
+    return problem("moderation.staff_only");
   }
-  if (self) return "You cannot moderate yourself.";
+  if (self) return problem("moderation.self");
   if (actorRole === "moderator" && targetRole === "admin") {
-    return "Moderators cannot moderate admins.";
+    return problem("moderation.admin_target");
   }
-  if (action === "ban" && targetRole === "vip") return "VIP users cannot be banned.";
+  if (action === "ban" && targetRole === "vip") return problem("moderation.vip");
   return null;
 }
 
@@ -100,8 +101,11 @@ export function isActiveAt(until: string, nowMs: number): boolean {
 }
 
 /** Removing the last admin would leave nobody able to change roles. */
-export function lastAdminProblem(currentRole: Role, newRole: Role | "deleted", admins: number) {
-  return currentRole === "admin" && newRole !== "admin" && admins <= 1
-    ? "The last admin cannot be demoted or deleted."
-    : null;
+export function lastAdminProblem(
+  currentRole: Role,
+  newRole: Role | "deleted",
+  admins: number,
+): Problem | null {
+  if (currentRole !== "admin" || newRole === "admin" || admins > 1) return null;
+  return problem(newRole === "deleted" ? "account.delete.last_admin" : "moderation.last_admin");
 }

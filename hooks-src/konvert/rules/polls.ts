@@ -1,4 +1,5 @@
 // Polls: what a valid poll and a valid vote are, and how results are shown to a given voter.
+import { problem, type Problem } from "./error-codes.ts";
 import { isActiveAt } from "./moderation.ts";
 
 export const POLL_QUESTION_MAX = 500;
@@ -159,7 +160,7 @@ export function tally(
 }
 
 /** Why nobody may vote on this poll now, or null. A future `closedAt` schedules the closing. */
-export function pollClosedProblem(closedAt: string, nowMs: number): string | null {
+export function pollClosedProblem(closedAt: string, nowMs: number): Problem | null {
   if (closedAt === "" || isActiveAt(closedAt, nowMs)) return null;
-  return "This poll is closed.";
+  return problem("poll.closed");
 }

@@ -1,4 +1,5 @@
 // Who may do what with a room. Pure decisions: the JSVM shell loads the records and asks here.
+import { problem, type Problem } from "./error-codes.ts";
 import { isRecordId } from "./fields.ts";
 import type { Role } from "./roles.ts";
 
@@ -19,27 +20,31 @@ export interface RoomFacts {
 /** Fields a client may send when creating a room; the rest are set by the server. */
 export const ROOM_CREATE_FIELDS: readonly string[] = ["name", "type", "memberIds"];
 
-/** Returns a message a frontend can show, or null when the caller may create this room. */
-export function roomCreateProblem(name: unknown, type: unknown, callerRole: Role): string | null {
-  if (type !== "public" && type !== "private") {
-    return "Room type must be 'public' or 'private'; direct messages and favorites have their own actions.";
-  }
-  if (type === "public" && callerRole !== "admin") return "Only admins can create public rooms.";
-  if (typeof name !== "string" || name.trim().length === 0) return "Room name is required.";
+/** Why the caller may not create this room, or null. */
+export function roomCreateProblem(name: unknown, type: unknown, callerRole: Role): Problem | null {
+  if (type !== "public" && type !== "private") return problem("room.create.type");
+  if (type === "public" && callerRole !== "admin") return problem("room.create.public_admin_only");
+  if (typeof name !== "string" || name.trim().length === 0) return problem("room.name.required");
   if (name.trim().length > ROOM_NAME_MAX) {
-    return `Room name must be at most ${ROOM_NAME_MAX} characters long.`;
+    return problem(
+      "room.name.too_long",
+      `Room name must be at most ${ROOM_NAME_MAX} characters long.`,
+    );
   }
   return null;
 }
 
 /** Validates `memberIds` of a create request: a list of distinct user ids other than the creator. */
-export function initialMembersProblem(memberIds: unknown): string | null {
+export function initialMembersProblem(memberIds: unknown): Problem | null {
   if (memberIds === undefined) return null;
   if (!Array.isArray(memberIds) || memberIds.some((id) => !isRecordId(id))) {
-    return "Members must be given as a list of user ids.";
+    return problem("room.members.invalid");
   }
   if (memberIds.length > INITIAL_MEMBERS_MAX) {
-    return `A room can be created with at most ${INITIAL_MEMBERS_MAX} invited members.`;
+    return problem(
+      "room.members.invalid",
+      `A room can be created with at most ${INITIAL_MEMBERS_MAX} invited members.`,
+    );
   }
   return null;
 }
@@ -49,23 +54,20 @@ export function isSharedRoom(room: RoomFacts): boolean {
   return (room.type === "public" || room.type === "private") && room.system === "";
 }
 
-export function joinProblem(room: RoomFacts): string | null {
-  if (room.type !== "public" || room.system !== "") {
-    return "Only public rooms can be joined; private rooms need an invitation from a member.";
-  }
+export function joinProblem(room: RoomFacts): Problem | null {
+  return room.type !== "public" || room.system !== "" ? problem("room.join.private") : null;
+}
+
+export function inviteProblem(room: RoomFacts, callerId: string, targetId: string): Problem | null {
+  if (!isSharedRoom(room)) return problem("room.invite.not_shared");
+  if (callerId === targetId) return problem("room.invite.self");
   return null;
 }
 
-export function inviteProblem(room: RoomFacts, callerId: string, targetId: string): string | null {
-  if (!isSharedRoom(room)) return "Nobody can be invited into this room.";
-  if (callerId === targetId) return "You cannot invite yourself.";
-  return null;
-}
-
-export function leaveProblem(room: RoomFacts): string | null {
-  if (room.type === "favorites") return "Favorites cannot be left.";
-  if (room.type === "dm") return "Hide a direct conversation instead of leaving it.";
-  if (room.system === "jail") return "The jail room cannot be left while banned.";
+export function leaveProblem(room: RoomFacts): Problem | null {
+  if (room.type === "favorites") return problem("room.leave.favorites");
+  if (room.type === "dm") return problem("room.leave.dm");
+  if (room.system === "jail") return problem("room.leave.jail");
   return null;
 }
 
@@ -78,17 +80,17 @@ export function deleteProblem(
   room: RoomFacts,
   callerRole: Role,
   memberRole: MemberRole | null,
-): string | null {
-  if (!isSharedRoom(room)) return "This room cannot be deleted.";
+): Problem | null {
+  if (!isSharedRoom(room)) return problem("room.delete.system");
   if (memberRole === "owner" || isStaff(callerRole)) return null;
-  return "Only the room owner, moderators and admins can delete a room.";
+  return problem("room.delete.forbidden");
 }
 
-export function pinProblem(callerRole: Role, memberRole: MemberRole | null): string | null {
+export function pinProblem(callerRole: Role, memberRole: MemberRole | null): Problem | null {
   if (isStaff(callerRole)) return null;
-  if (memberRole === null) return "Only members can pin messages in this room.";
+  if (memberRole === null) return problem("room.pin.not_member");
   if (callerRole === "vip" || memberRole === "owner") return null;
-  return "Only the room owner, VIPs, moderators and admins can pin messages.";
+  return problem("room.pin.forbidden");
 }
 
 /** Removing someone else: staff anywhere; the owner or a room admin for plain members. */
@@ -96,18 +98,18 @@ export function removeProblem(
   callerRole: Role,
   callerMemberRole: MemberRole | null,
   targetMemberRole: MemberRole,
-): string | null {
-  if (targetMemberRole === "owner") return "The room owner cannot be removed.";
+): Problem | null {
+  if (targetMemberRole === "owner") return problem("room.remove.owner");
   if (isStaff(callerRole)) return null;
   if (callerMemberRole === "owner") return null;
   if (callerMemberRole === "admin" && targetMemberRole === "member") return null;
-  return "Only the room owner, room admins, moderators and admins can remove members.";
+  return problem("room.remove.forbidden");
 }
 
 /** Who stores wrapped room keys for members: the owner and global staff. */
-export function keyManagerProblem(callerRole: Role, memberRole: MemberRole | null): string | null {
+export function keyManagerProblem(callerRole: Role, memberRole: MemberRole | null): Problem | null {
   if (isStaff(callerRole) || memberRole === "owner") return null;
-  return "Only the room owner, moderators and admins can distribute room keys.";
+  return problem("e2ee.keys.forbidden");
 }
 
 export interface Successor {

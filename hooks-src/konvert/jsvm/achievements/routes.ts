@@ -8,7 +8,8 @@ import {
 } from "../../rules/achievements.ts";
 import { callerOf, findActiveUser } from "../access.ts";
 import { nowDate } from "../clock.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { forbidden } from "../errors.ts";
+import { fail } from "../../actions/errors.ts";
 import { bodyOf, pathParam } from "../http.ts";
 import { localTime, zoneOf } from "./local-time.ts";
 import { recomputeAll } from "./recompute.ts";
@@ -35,20 +36,22 @@ interface Item {
   progress: Record<string, unknown> | null;
 }
 
-/** GET /api/konvert/achievements?userId= — the caller's own when userId is empty or theirs. */
-export function list(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const requested = e.request!.url!.query().get("userId");
+/** The achievements action: the caller's own listing when `requested` is empty or theirs. */
+export function listAchievements(
+  app: CoreApp,
+  me: core.Record,
+  requested: string,
+): Record<string, unknown> {
   const own = requested === "" || requested === me.id;
-  const user = own ? me : findActiveUser(e.app, requested);
-  const stats = own ? loadStats(e.app, me.id).stats : null;
+  const user = own ? me : findActiveUser(app, requested);
+  const stats = own ? loadStats(app, me.id).stats : null;
   const unlockRows = new Map(
-    e.app
+    app
       .findRecordsByFilter("user_achievements", "user = {:user}", "", 0, 0, { user: user.id })
       .map((r) => [r!.getString("achievement"), r!]),
   );
   const items: Item[] = [];
-  for (const a of e.app.findRecordsByFilter("achievements", "", "sortOrder,key", 0, 0)) {
+  for (const a of app.findRecordsByFilter("achievements", "", "sortOrder,key", 0, 0)) {
     const row = unlockRows.get(a!.id);
     const unlocked = row !== undefined && row.getString("unlockedAt") !== "";
     const secret = a!.getBool("secret");
@@ -60,7 +63,13 @@ export function list(e: core.RequestEvent): void {
   }
   const body: Record<string, unknown> = { user: user.id, items };
   if (own) body["stats"] = statsJson(stats, localTime(nowDate(), zoneOf(me)).slice(0, 10));
-  e.json(200, body);
+  return body;
+}
+
+/** GET /api/konvert/achievements?userId= */
+export function list(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  e.json(200, listAchievements(e.app, me, e.request!.url!.query().get("userId")));
 }
 
 function catalogueJson(a: core.Record, masked: boolean): Record<string, unknown> {
@@ -138,20 +147,25 @@ function statsJson(stats: Stats | null, today: string): Record<string, unknown> 
  * everything else is decided by the server and refused with 403.
  */
 export function claim(e: core.RequestEvent): void {
-  const me = callerOf(e);
-  const ref = pathParam(e, "id");
+  e.json(200, claimAchievement(e.app, callerOf(e), pathParam(e, "id")));
+}
+
+/** The claim action: a client-claimable achievement unlocks for the caller. */
+export function claimAchievement(
+  app: CoreApp,
+  me: core.Record,
+  ref: string,
+): { newUnlock: boolean; achievement: Record<string, unknown>; progress: Record<string, unknown> } {
   let achievement: core.Record | null = null;
   try {
-    achievement = e.app.findFirstRecordByFilter("achievements", "key = {:ref} || id = {:ref}", {
+    achievement = app.findFirstRecordByFilter("achievements", "key = {:ref} || id = {:ref}", {
       ref,
     });
   } catch {
     // reported below
   }
-  if (!achievement) return notFound("Achievement not found.");
-  if (!achievement.getBool("clientClaimable")) {
-    forbidden("This achievement is awarded by the server and cannot be claimed.");
-  }
+  if (!achievement) return fail("achievement.not_found");
+  if (!achievement.getBool("clientClaimable")) fail("achievement.not_claimable");
   const entry: CatalogueEntry = {
     id: achievement.id,
     key: achievement.getString("key"),
@@ -160,15 +174,11 @@ export function claim(e: core.RequestEvent): void {
     maxProgress: Math.max(1, achievement.getInt("maxProgress")),
   };
   let newUnlock = false;
-  e.app.runInTransaction((tx) => {
+  app.runInTransaction((tx) => {
     newUnlock = unlock(tx, me.id, entry, { notify: true });
   });
-  const row = findUnlockRow(e.app, me.id, achievement.id)!;
-  e.json(200, {
-    newUnlock,
-    achievement: catalogueJson(achievement, false),
-    progress: rowJson(row),
-  });
+  const row = findUnlockRow(app, me.id, achievement.id)!;
+  return { newUnlock, achievement: catalogueJson(achievement, false), progress: rowJson(row) };
 }
 
 /** POST /api/konvert/admin/achievements/recompute {userId?} — superusers only. */
