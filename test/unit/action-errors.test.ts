@@ -111,3 +111,21 @@ describe("the legacy layer", () => {
     }
   });
 });
+
+describe("the docs", () => {
+  const rows = (path: string) =>
+    [...readFileSync(path, "utf8").matchAll(/^\| `([a-z0-9_.]+)`\s*\| ([^|]+)\|/gm)].map((m) => [
+      m[1]!,
+      m[2]!.trim(),
+    ]);
+
+  it("docs/api.md lists every code with its status", () => {
+    const documented = rows("docs/api.md").filter(([code]) => code!.includes("."));
+    expect(documented).toEqual(ERROR_CODES.map((code) => [code, String(ERRORS[code].status)]));
+  });
+
+  it("docs/compat.md lists every code with its legacy text", () => {
+    const documented = rows("docs/compat.md").filter(([code]) => code!.includes("."));
+    expect(documented).toEqual(ERROR_CODES.map((code) => [code, LEGACY_TEXTS[code]]));
+  });
+});
