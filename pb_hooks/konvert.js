@@ -1622,6 +1622,8 @@ var ERRORS = {
   // generic input problems (the message names the problem; the field is the one sent)
   "input.invalid": e(400, "body", "The request is not valid."),
   "input.required": e(400, "body", "A required field is missing."),
+  "superuser.required": e(403, "", "Only superusers may do this."),
+  "route.not_found": e(404, "", "The requested resource wasn't found."),
   // rooms
   "room.not_found": e(404, "", "Room not found."),
   "room.not_member": e(403, "", "You are not a member of this room."),
@@ -1691,6 +1693,7 @@ var ERRORS = {
     "Only the author, the room owner, moderators and admins can delete this message."
   ),
   "message.forward.poll": e(400, "id", "Polls cannot be forwarded."),
+  "message.cursor.invalid": e(400, "before", "The cursor message is not in this room."),
   "reaction.emoji.invalid": e(400, "emoji", "Reactions must be a single emoji."),
   // direct messages
   "dm.blocked": e(403, "", "You cannot write to this user."),
@@ -1736,6 +1739,15 @@ var ERRORS = {
   "account.delete.admin_only": e(403, "", "Only admins can delete accounts."),
   "account.delete.last_admin": e(403, "", "The last admin cannot be demoted or deleted."),
   "account.already_deleted": e(400, "id", "This account is already deleted."),
+  "account.password.incorrect": e(400, "password", "The password is incorrect."),
+  "account.email.invalid": e(400, "newEmail", "Enter a valid e-mail address."),
+  "account.email.taken": e(400, "newEmail", "This e-mail address is already in use."),
+  "profile.invalid": e(400, "body", "The profile is not valid."),
+  "profile.avatar.invalid": e(
+    400,
+    "avatar",
+    "The avatar must be a JPEG, PNG, WebP or GIF image of at most 5 MB."
+  ),
   // achievements
   "achievement.not_found": e(404, "", "Achievement not found."),
   "achievement.not_claimable": e(
@@ -1910,9 +1922,6 @@ function passwordCheck(password) {
     );
   }
   return null;
-}
-function passwordProblem(password) {
-  return passwordCheck(password)?.message ?? null;
 }
 var SIGNUP_FIELDS = [
   "email",
@@ -2118,13 +2127,7 @@ __export(clock_exports, {
 
 // hooks-src/konvert/jsvm/errors.ts
 function badRequest(field, message) {
-  throw new BadRequestError(message, { [field]: new ValidationError("invalid_" + field, message) });
-}
-function forbidden(message) {
-  throw new ForbiddenError(message);
-}
-function notFound(message) {
-  throw new NotFoundError(message);
+  return fail("input.invalid", message, field);
 }
 function refuse(field, problem2) {
   if (problem2 !== null) badRequest(field, problem2);
@@ -2200,8 +2203,8 @@ function onSetClock(e2) {
   e2.json(200, clockState());
 }
 function guardClockRoute(e2) {
-  if (!clockAdjustable()) notFound("The requested resource wasn't found.");
-  if (!e2.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
+  if (!clockAdjustable()) fail("route.not_found");
+  if (!e2.hasSuperuserAuth()) fail("superuser.required", "Only superusers may move the clock.");
 }
 function clockState() {
   const offsetMs = clockOffsetMs();
@@ -3414,7 +3417,7 @@ function onImportFile(e2) {
   e2.json(200, { name, stored });
 }
 function requireSuperuser(e2) {
-  if (!e2.hasSuperuserAuth()) forbidden("Only superusers may import data.");
+  if (!e2.hasSuperuserAuth()) fail("superuser.required", "Only superusers may import data.");
 }
 function findCollection(app, name) {
   if (typeof name !== "string" || !/^[a-z_]{1,64}$/.test(name) || name.startsWith("_")) {
@@ -3991,31 +3994,31 @@ function positiveInt(raw, fallback, field, max) {
 function update(e2) {
   const caller = callerOf(e2);
   const parsed2 = parseProfileUpdate(e2.requestInfo().body);
-  if (parsed2.problem !== null) return badRequest(parsed2.field, parsed2.problem);
+  if (parsed2.problem !== null) return fail("profile.invalid", parsed2.problem, parsed2.field);
   const user = e2.app.findRecordById("users", caller.id);
   for (const [key, value] of Object.entries(parsed2.changes)) user.set(key, value);
   e2.app.save(user);
   userResponse(e2, user);
 }
-var AVATAR_PROBLEM = "The avatar must be a JPEG, PNG, WebP or GIF image of at most 5 MB.";
 function uploadAvatar(e2) {
   const caller = callerOf(e2);
   let files;
   try {
     files = e2.findUploadedFiles("avatar");
   } catch {
-    return badRequest("avatar", "Attach the image as the multipart field 'avatar'.");
+    return fail("profile.avatar.invalid", "Attach the image as the multipart field 'avatar'.");
   }
   const file = files[0];
-  if (!file || files.length !== 1) return badRequest("avatar", "Attach exactly one image.");
+  if (!file || files.length !== 1)
+    return fail("profile.avatar.invalid", "Attach exactly one image.");
   const field = e2.app.findCachedCollectionByNameOrId("users").fields.getByName("avatar");
-  if (file.size > field.maxSize) return badRequest("avatar", AVATAR_PROBLEM);
+  if (file.size > field.maxSize) return fail("profile.avatar.invalid");
   const user = e2.app.findRecordById("users", caller.id);
   user.set("avatar", file);
   try {
     e2.app.save(user);
   } catch {
-    return badRequest("avatar", AVATAR_PROBLEM);
+    return fail("profile.avatar.invalid");
   }
   userResponse(e2, user);
 }
@@ -5181,7 +5184,7 @@ function bodyOf2(e2, allowed) {
 function confirmedCaller(e2, password, field) {
   const user = e2.app.findRecordById("users", callerOf(e2).id);
   if (typeof password !== "string" || !user.validatePassword(password)) {
-    badRequest(field, "The password is incorrect.");
+    fail("account.password.incorrect", void 0, field);
   }
   return user;
 }
@@ -5189,8 +5192,8 @@ function changePassword(e2) {
   callerOf(e2);
   const body = bodyOf2(e2, ["oldPassword", "newPassword"]);
   const user = confirmedCaller(e2, body["oldPassword"], "oldPassword");
-  const problem2 = passwordProblem(body["newPassword"]);
-  if (problem2) return badRequest("newPassword", problem2);
+  const problem2 = passwordCheck(body["newPassword"]);
+  if (problem2) return fail(problem2.code, problem2.message, "newPassword");
   user.setPassword(body["newPassword"]);
   e2.app.save(user);
   $apis.recordAuthResponse(e2, user, "password");
@@ -5202,7 +5205,7 @@ function changeEmail(e2) {
   const user = confirmedCaller(e2, body["password"], "password");
   const email = typeof body["newEmail"] === "string" ? body["newEmail"].trim() : "";
   if (!EMAIL_PATTERN.test(email) || email.length > 254) {
-    return badRequest("newEmail", "Enter a valid e-mail address.");
+    return fail("account.email.invalid");
   }
   let taken;
   try {
@@ -5210,13 +5213,13 @@ function changeEmail(e2) {
   } catch {
     taken = false;
   }
-  if (taken) return badRequest("newEmail", "This e-mail address is already in use.");
+  if (taken) return fail("account.email.taken");
   user.setEmail(email);
   user.setVerified(false);
   try {
     e2.app.save(user);
   } catch {
-    return badRequest("newEmail", "This e-mail address is already in use.");
+    return fail("account.email.taken");
   }
   userResponse(e2, user);
 }
@@ -5503,7 +5506,7 @@ function one(e2) {
   const room = findRoom(e2.app, pathParam(e2, "id"));
   const visible = isBanned(me2) ? `${MEMBER_OF} AND r.system = 'jail'` : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
   const [summary2] = roomSummaries(e2.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
-  if (!summary2) notFound("Room not found.");
+  if (!summary2) fail("room.not_found");
   e2.json(200, summary2);
 }
 
@@ -6781,7 +6784,7 @@ function list4(e2) {
   assertNotConfined(me2, room);
   if (!findMembership(e2.app, room.id, me2.id)) {
     if (query2.get("as") !== "admin" || roleOf(me2) !== "admin") {
-      forbidden("You are not a member of this room.");
+      fail("room.not_member");
     }
     logModeration(e2.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
@@ -6807,7 +6810,7 @@ function cursorOf(app, roomId, id) {
     if (cursor.getString("room") === roomId) return cursor;
   } catch {
   }
-  return badRequest("before", "The cursor message is not in this room.");
+  return fail("message.cursor.invalid");
 }
 
 // hooks-src/konvert/jsvm/reactions.ts
@@ -7586,7 +7589,9 @@ function claimAchievement(app, me2, ref) {
   return { newUnlock, achievement: catalogueJson(achievement, false), progress: rowJson(row) };
 }
 function recompute(e2) {
-  if (!e2.hasSuperuserAuth()) forbidden("Only superusers can recompute achievements.");
+  if (!e2.hasSuperuserAuth()) {
+    fail("superuser.required", "Only superusers can recompute achievements.");
+  }
   const userId = bodyOf(e2)["userId"];
   let only = null;
   if (typeof userId === "string" && userId !== "") only = findActiveUser(e2.app, userId).id;
@@ -7619,6 +7624,8 @@ var LEGACY_TEXTS = {
   "user.muted": MUTED,
   "input.invalid": "Некорректный запрос",
   "input.required": "Не заполнено обязательное поле",
+  "superuser.required": "Недостаточно прав",
+  "route.not_found": "Не найдено",
   "room.not_found": "Комната не найдена",
   "room.not_member": NOT_A_MEMBER,
   "room.muted": MUTED,
@@ -7658,6 +7665,7 @@ var LEGACY_TEXTS = {
   "message.edit.poll": "Опрос нельзя редактировать",
   "message.delete.forbidden": "Недостаточно прав для удаления",
   "message.forward.poll": "Опрос нельзя переслать",
+  "message.cursor.invalid": "Сообщение не найдено",
   "reaction.emoji.invalid": "Эмодзи не указано",
   "dm.blocked": "Невозможно отправить сообщение этому пользователю",
   "dm.open.self": "Нельзя создать чат с самим собой",
@@ -7695,6 +7703,11 @@ var LEGACY_TEXTS = {
   "account.delete.admin_only": "Только администратор может удалять пользователей",
   "account.delete.last_admin": "Нельзя удалить последнего администратора",
   "account.already_deleted": "Пользователь уже удален",
+  "account.password.incorrect": "Неверный текущий пароль",
+  "account.email.invalid": "Некорректный email",
+  "account.email.taken": "Пользователь с таким email уже существует",
+  "profile.invalid": "Некорректные данные профиля",
+  "profile.avatar.invalid": "Аватар должен быть изображением JPEG, PNG, WebP или GIF до 5 МБ",
   "achievement.not_found": "Достижение не найдено",
   "achievement.not_claimable": "Это достижение выдаёт сервер",
   "e2ee.public_key.required": "Публичный ключ обязателен",

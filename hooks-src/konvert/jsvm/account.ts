@@ -1,8 +1,7 @@
 // Account security and lifecycle: password and e-mail changes, deletion, data export.
 import { lastAdminProblem } from "../rules/moderation.ts";
-import { passwordProblem } from "../rules/signup.ts";
+import { passwordCheck } from "../rules/signup.ts";
 import { callerOf, findActiveUser, roleOf } from "./access.ts";
-import { badRequest } from "./errors.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
 import { MEMBERSHIP_OWNER_FIELDS } from "./member-privacy.ts";
 import { logModeration } from "./moderation-log.ts";
@@ -20,7 +19,7 @@ function bodyOf(e: core.RequestEvent, allowed: readonly string[]): Record<string
 function confirmedCaller(e: core.RequestEvent, password: unknown, field: string): core.Record {
   const user = e.app.findRecordById("users", callerOf(e).id);
   if (typeof password !== "string" || !user.validatePassword(password)) {
-    badRequest(field, "The password is incorrect.");
+    fail("account.password.incorrect", undefined, field);
   }
   return user;
 }
@@ -33,8 +32,8 @@ export function changePassword(e: core.RequestEvent): void {
   callerOf(e); // anonymous callers get 401 before any input check
   const body = bodyOf(e, ["oldPassword", "newPassword"]);
   const user = confirmedCaller(e, body["oldPassword"], "oldPassword");
-  const problem = passwordProblem(body["newPassword"]);
-  if (problem) return badRequest("newPassword", problem);
+  const problem = passwordCheck(body["newPassword"]);
+  if (problem) return fail(problem.code, problem.message, "newPassword");
   user.setPassword(body["newPassword"] as string);
   e.app.save(user);
   $apis.recordAuthResponse(e, user, "password");
@@ -49,7 +48,7 @@ export function changeEmail(e: core.RequestEvent): void {
   const user = confirmedCaller(e, body["password"], "password");
   const email = typeof body["newEmail"] === "string" ? body["newEmail"].trim() : "";
   if (!EMAIL_PATTERN.test(email) || email.length > 254) {
-    return badRequest("newEmail", "Enter a valid e-mail address.");
+    return fail("account.email.invalid");
   }
   let taken: boolean;
   try {
@@ -57,13 +56,13 @@ export function changeEmail(e: core.RequestEvent): void {
   } catch {
     taken = false;
   }
-  if (taken) return badRequest("newEmail", "This e-mail address is already in use.");
+  if (taken) return fail("account.email.taken");
   user.setEmail(email);
   user.setVerified(false);
   try {
     e.app.save(user); // the unique e-mail index settles a race with another account
   } catch {
-    return badRequest("newEmail", "This e-mail address is already in use.");
+    return fail("account.email.taken");
   }
   userResponse(e, user);
 }

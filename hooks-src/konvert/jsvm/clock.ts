@@ -20,7 +20,8 @@
 //   expiry by acting in the past (offset -2 h, ban for 1 h, offset back to 0: expired for the
 //   rules and the hooks alike) rather than by moving the clock forward.
 
-import { badRequest, forbidden, notFound } from "./errors.ts";
+import { badRequest } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { bodyOf } from "./http.ts";
 
 const OFFSET_KEY = "konvert.clock.offsetMs";
@@ -127,8 +128,8 @@ export function onSetClock(e: core.RequestEvent): void {
 
 function guardClockRoute(e: core.RequestEvent): void {
   // absent, not forbidden, on servers started without it
-  if (!clockAdjustable()) notFound("The requested resource wasn't found.");
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
+  if (!clockAdjustable()) fail("route.not_found");
+  if (!e.hasSuperuserAuth()) fail("superuser.required", "Only superusers may move the clock.");
 }
 
 function clockState(): { offsetMs: number; now: string } {

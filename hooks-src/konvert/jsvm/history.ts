@@ -2,7 +2,7 @@
 // as tombstones (their content and files were cleared when they were deleted).
 import { historyLimit } from "../rules/messages.ts";
 import { assertNotConfined, callerOf, findMembership, findRoom, roleOf } from "./access.ts";
-import { badRequest, forbidden } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { pathParam } from "./http.ts";
 import { logModeration } from "./moderation-log.ts";
 import { historyRead } from "./achievements/events.ts";
@@ -19,7 +19,7 @@ export function list(e: core.RequestEvent): void {
   assertNotConfined(me, room);
   if (!findMembership(e.app, room.id, me.id)) {
     if (query.get("as") !== "admin" || roleOf(me) !== "admin") {
-      forbidden("You are not a member of this room.");
+      fail("room.not_member");
     }
     logModeration(e.app, { actor: me.id, room: room.id, action: "room_read" });
   }
@@ -47,5 +47,5 @@ function cursorOf(app: CoreApp, roomId: string, id: string): core.Record {
   } catch {
     // reported below
   }
-  return badRequest("before", "The cursor message is not in this room.");
+  return fail("message.cursor.invalid");
 }

@@ -3,7 +3,8 @@
 // achievements) and no realtime events fire per imported row, and a failed request leaves nothing
 // half-written. Column names are checked against the collection's fields before they reach SQL.
 import { upsertStatement } from "../rules/import-rows.ts";
-import { badRequest, forbidden } from "./errors.ts";
+import { badRequest } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 
 type Row = Record<string, unknown>;
 
@@ -202,7 +203,7 @@ export function onImportFile(e: core.RequestEvent): void {
 }
 
 export function requireSuperuser(e: core.RequestEvent): void {
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers may import data.");
+  if (!e.hasSuperuserAuth()) fail("superuser.required", "Only superusers may import data.");
 }
 
 export function findCollection(app: CoreApp, name: unknown): core.Collection {

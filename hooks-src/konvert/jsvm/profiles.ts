@@ -10,6 +10,7 @@ import { isStaff } from "../rules/rooms.ts";
 import { callerOf, roleOf } from "./access.ts";
 import { nowMs } from "./clock.ts";
 import { badRequest } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { allowOnly, onlineNow, sharesCircle, userResponse } from "./people.ts";
 
 /** Fields the schema hides from everyone; unhidden here per viewer. */
@@ -129,14 +130,12 @@ function positiveInt(raw: unknown, fallback: number, field: string, max: number)
 export function update(e: core.RequestEvent): void {
   const caller = callerOf(e);
   const parsed = parseProfileUpdate(e.requestInfo().body);
-  if (parsed.problem !== null) return badRequest(parsed.field, parsed.problem);
+  if (parsed.problem !== null) return fail("profile.invalid", parsed.problem, parsed.field);
   const user = e.app.findRecordById("users", caller.id);
   for (const [key, value] of Object.entries(parsed.changes)) user.set(key, value);
   e.app.save(user);
   userResponse(e, user);
 }
-
-const AVATAR_PROBLEM = "The avatar must be a JPEG, PNG, WebP or GIF image of at most 5 MB.";
 
 /** POST /api/konvert/profile/avatar (multipart, field `avatar`) — replaces the avatar. */
 export function uploadAvatar(e: core.RequestEvent): void {
@@ -145,21 +144,22 @@ export function uploadAvatar(e: core.RequestEvent): void {
   try {
     files = e.findUploadedFiles("avatar");
   } catch {
-    return badRequest("avatar", "Attach the image as the multipart field 'avatar'.");
+    return fail("profile.avatar.invalid", "Attach the image as the multipart field 'avatar'.");
   }
   const file = files[0];
-  if (!file || files.length !== 1) return badRequest("avatar", "Attach exactly one image.");
+  if (!file || files.length !== 1)
+    return fail("profile.avatar.invalid", "Attach exactly one image.");
   const field = e.app
     .findCachedCollectionByNameOrId("users")
     .fields.getByName("avatar") as core.FileField;
-  if (file.size > field.maxSize) return badRequest("avatar", AVATAR_PROBLEM);
+  if (file.size > field.maxSize) return fail("profile.avatar.invalid");
   const user = e.app.findRecordById("users", caller.id);
   user.set("avatar", file);
   try {
     // The file field sniffs the content type itself (an SVG renamed .png is still refused).
     e.app.save(user);
   } catch {
-    return badRequest("avatar", AVATAR_PROBLEM);
+    return fail("profile.avatar.invalid");
   }
   userResponse(e, user);
 }

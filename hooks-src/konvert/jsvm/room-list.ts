@@ -4,7 +4,7 @@
 // (pb_migrations/1764050300_message_seq.js): newest seq − read seq, less the member's own, the
 // deleted and the hard-deleted messages after it — index probes and small ranges only.
 import { callerOf, findRoom, isBanned } from "./access.ts";
-import { notFound } from "./errors.ts";
+import { fail } from "../actions/errors.ts";
 import { pathParam } from "./http.ts";
 import { sqlRows, sqlText } from "./sql-scalar.ts";
 import type { MemberRole, RoomType } from "../rules/rooms.ts";
@@ -202,6 +202,6 @@ export function one(e: core.RequestEvent): void {
     ? `${MEMBER_OF} AND r.system = 'jail'`
     : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
   const [summary] = roomSummaries(e.app, me.id, `r.id = {:room} AND ${visible}`, { room: room.id });
-  if (!summary) notFound("Room not found.");
+  if (!summary) fail("room.not_found");
   e.json(200, summary);
 }

@@ -22,6 +22,8 @@ export const ERRORS = {
   // generic input problems (the message names the problem; the field is the one sent)
   "input.invalid": e(400, "body", "The request is not valid."),
   "input.required": e(400, "body", "A required field is missing."),
+  "superuser.required": e(403, "", "Only superusers may do this."),
+  "route.not_found": e(404, "", "The requested resource wasn't found."),
   // rooms
   "room.not_found": e(404, "", "Room not found."),
   "room.not_member": e(403, "", "You are not a member of this room."),
@@ -91,6 +93,7 @@ export const ERRORS = {
     "Only the author, the room owner, moderators and admins can delete this message.",
   ),
   "message.forward.poll": e(400, "id", "Polls cannot be forwarded."),
+  "message.cursor.invalid": e(400, "before", "The cursor message is not in this room."),
   "reaction.emoji.invalid": e(400, "emoji", "Reactions must be a single emoji."),
   // direct messages
   "dm.blocked": e(403, "", "You cannot write to this user."),
@@ -136,6 +139,15 @@ export const ERRORS = {
   "account.delete.admin_only": e(403, "", "Only admins can delete accounts."),
   "account.delete.last_admin": e(403, "", "The last admin cannot be demoted or deleted."),
   "account.already_deleted": e(400, "id", "This account is already deleted."),
+  "account.password.incorrect": e(400, "password", "The password is incorrect."),
+  "account.email.invalid": e(400, "newEmail", "Enter a valid e-mail address."),
+  "account.email.taken": e(400, "newEmail", "This e-mail address is already in use."),
+  "profile.invalid": e(400, "body", "The profile is not valid."),
+  "profile.avatar.invalid": e(
+    400,
+    "avatar",
+    "The avatar must be a JPEG, PNG, WebP or GIF image of at most 5 MB.",
+  ),
   // achievements
   "achievement.not_found": e(404, "", "Achievement not found."),
   "achievement.not_claimable": e(

@@ -8,7 +8,6 @@ import {
 } from "../../rules/achievements.ts";
 import { callerOf, findActiveUser } from "../access.ts";
 import { nowDate } from "../clock.ts";
-import { forbidden } from "../errors.ts";
 import { fail } from "../../actions/errors.ts";
 import { bodyOf, pathParam } from "../http.ts";
 import { localTime, zoneOf } from "./local-time.ts";
@@ -183,7 +182,9 @@ export function claimAchievement(
 
 /** POST /api/konvert/admin/achievements/recompute {userId?} — superusers only. */
 export function recompute(e: core.RequestEvent): void {
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers can recompute achievements.");
+  if (!e.hasSuperuserAuth()) {
+    fail("superuser.required", "Only superusers can recompute achievements.");
+  }
   const userId = bodyOf(e)["userId"];
   let only: string | null = null;
   if (typeof userId === "string" && userId !== "") only = findActiveUser(e.app, userId).id;
