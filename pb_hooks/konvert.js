@@ -1799,10 +1799,17 @@ var ActionError = class {
   /** A brand, so the check below does not depend on which VM's class made the error. */
   konvertAction = true;
 };
+function sentence(message) {
+  const text2 = message.trim();
+  if (text2 === "") return text2;
+  const capital = text2.charAt(0).toUpperCase() + text2.slice(1);
+  return /[.?!]$/.test(capital) ? capital : capital + ".";
+}
 function fail(code, message, field) {
   const p = typeof code === "string" ? { code, message, field } : code;
   const entry = ERRORS[p.code];
-  throw new ActionError(p.code, entry.status, p.message ?? entry.message, p.field ?? entry.field);
+  const text2 = sentence(p.message ?? entry.message);
+  throw new ActionError(p.code, entry.status, text2, p.field ?? entry.field);
 }
 function refuseIf(p) {
   if (p !== null) fail(p);

@@ -14,11 +14,20 @@ export class ActionError {
   ) {}
 }
 
+/** A message as PocketBase words its own errors: a capital first letter and a closing stop. */
+function sentence(message: string): string {
+  const text = message.trim();
+  if (text === "") return text;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.?!]$/.test(capital) ? capital : capital + ".";
+}
+
 /** Throws the error of `code` (or of a rule's problem); `message`/`field` refine the defaults. */
 export function fail(code: ErrorCode | Problem, message?: string, field?: string): never {
   const p = typeof code === "string" ? { code, message, field } : code;
   const entry = ERRORS[p.code];
-  throw new ActionError(p.code, entry.status, p.message ?? entry.message, p.field ?? entry.field);
+  const text = sentence(p.message ?? entry.message);
+  throw new ActionError(p.code, entry.status, text, p.field ?? entry.field);
 }
 
 /** Throws when a rule found a problem (rules return null when all is well). */
