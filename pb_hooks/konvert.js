@@ -3902,26 +3902,83 @@ function idsOf(app, key) {
   const entry = entryOf(app.store().get(key));
   return entry ? Array.from(entry[0]) : [];
 }
+var STUCK_MS = 3e3;
+var FLIGHTS_KEY = "rtflights";
+var ownFlight = null;
+function flight(app) {
+  if (ownFlight) return ownFlight;
+  const key = `rtflight:${$security.randomString(12)}`;
+  const position = new DynamicModel({ i: 0, at: 0 });
+  app.store().set(key, [position, []]);
+  app.store().setFunc(FLIGHTS_KEY, (old) => [
+    ...Array.from(old ?? []),
+    key
+  ]);
+  ownFlight = { key, position };
+  return ownFlight;
+}
+function sendAll(app, ids, clients, message, except) {
+  const n = clients.length;
+  if (n === 0) return 0;
+  watchStuck(app);
+  const { key, position } = flight(app);
+  app.store().set(key, [position, clients]);
+  let sent = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      if (except !== null && except.has(ids[i])) continue;
+      position.i = i;
+      if ((sent & 15) === 0) position.at = Date.now();
+      clients[i].send(message);
+      sent++;
+    }
+  } finally {
+    position.at = 0;
+  }
+  return sent;
+}
 function sendTo(app, key, message) {
   const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const clients = entry[1];
-  const n = clients.length;
-  for (let i = 0; i < n; i++) clients[i].send(message);
-  return n;
+  return entry ? sendAll(app, entry[0], entry[1], message, null) : 0;
 }
 function sendToExcept(app, key, message, except) {
   const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const [ids, clients] = entry;
-  const n = clients.length;
-  let sent = 0;
-  for (let i = 0; i < n; i++) {
-    if (except.has(ids[i])) continue;
-    clients[i].send(message);
-    sent++;
+  return entry ? sendAll(app, entry[0], entry[1], message, except) : 0;
+}
+var WATCH_KEY = "rtwatch";
+var WATCH_EVERY_MS = 1e3;
+function watchStuck(app) {
+  const last = app.store().get(WATCH_KEY);
+  const now = Date.now();
+  if (last && now - last < WATCH_EVERY_MS) return;
+  const claim2 = { mine: false };
+  app.store().setFunc(WATCH_KEY, (old) => {
+    if (old && now - old < WATCH_EVERY_MS) return old;
+    claim2.mine = true;
+    return now;
+  });
+  if (claim2.mine) releaseStuck(app);
+}
+function releaseStuck(app) {
+  const keys2 = app.store().get(FLIGHTS_KEY) ?? [];
+  const now = Date.now();
+  const released = [];
+  for (const key of keys2) {
+    const value = app.store().get(key);
+    if (!value) continue;
+    const [position, clients] = value;
+    const at = position.at;
+    if (at === 0 || now - at < STUCK_MS) continue;
+    const client = clients[position.i];
+    position.at = now;
+    if (!client || client.isDiscarded()) continue;
+    released.push(client.id());
+    client.discard();
   }
-  return sent;
+  if (released.length > 0) {
+    app.logger().warn("realtime: dropped connections that stopped reading", "clients", released.join(","));
+  }
+  return released;
 }
 function sweep(app) {
   const all = app.store().getAll();
@@ -6628,6 +6685,7 @@ __export(hooks_exports, {
   sweepClosed: () => sweepClosed
 });
 function sweepClosed() {
+  releaseStuck($app);
   sweep($app);
 }
 function usersIn(app, key) {

@@ -1,12 +1,13 @@
 // The realtime handlers main.pb.ts registers.
 import { INDEX_PREFIX, indexKey } from "../../rules/realtime.ts";
-import { clientsOf, sweep } from "./index-store.ts";
+import { clientsOf, releaseStuck, sweep } from "./index-store.ts";
 
 export { onSubscribe } from "./authorize.ts";
 export { onRecordChange } from "./publish.ts";
 
-/** Cron: closed connections leave the index. */
+/** Cron: sends stuck on a connection that stopped reading are released; closed ones leave the index. */
 export function sweepClosed(): void {
+  releaseStuck($app);
   sweep($app);
 }
 
