@@ -16,6 +16,9 @@ routerAdd("GET", "/api/konvert/test/clock", (e) =>
 routerAdd("POST", "/api/konvert/test/clock", (e) =>
   require(`${__hooks}/konvert.js`).clock.onSetClock(e),
 );
+routerAdd("POST", "/api/konvert/test/realtime-barrier", (e) =>
+  require(`${__hooks}/konvert.js`).realtime.onBarrier(e),
+);
 onRecordCreateRequest((e) => require(`${__hooks}/konvert.js`).users.onSignupRequest(e), "users");
 onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),

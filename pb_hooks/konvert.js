@@ -1876,6 +1876,7 @@ var clock_exports = {};
 __export(clock_exports, {
   clockAdjustable: () => clockAdjustable,
   clockOffsetMs: () => clockOffsetMs,
+  guardTestRoute: () => guardTestRoute,
   initClock: () => initClock,
   isActiveUntil: () => isActiveUntil,
   isFuture: () => isFuture,
@@ -1956,8 +1957,11 @@ function onSetClock(e) {
   e.json(200, clockState());
 }
 function guardClockRoute(e) {
+  guardTestRoute(e);
+}
+function guardTestRoute(e) {
   if (!clockAdjustable()) notFound("The requested resource wasn't found.");
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
+  if (!e.hasSuperuserAuth()) forbidden("Only superusers may use the test routes.");
 }
 function clockState() {
   const offsetMs = clockOffsetMs();
@@ -6679,6 +6683,7 @@ function ping(e) {
 // hooks-src/konvert/jsvm/realtime/hooks.ts
 var hooks_exports = {};
 __export(hooks_exports, {
+  onBarrier: () => onBarrier,
   onRecordChange: () => onRecordChange,
   onSubscribe: () => onSubscribe,
   stats: () => stats,
@@ -6711,6 +6716,24 @@ function stats(e) {
     };
   }
   e.json(200, body);
+}
+function onBarrier(e) {
+  guardTestRoute(e);
+  const { token, users } = bodyOf(e);
+  if (typeof token !== "string" || token === "") badRequest("token", "A token is required.");
+  if (!Array.isArray(users) || users.some((u) => typeof u !== "string")) {
+    badRequest("users", "A list of user ids is required.");
+  }
+  const data = JSON.stringify({ type: "barrier", token });
+  let connections = 0;
+  for (const user of users) {
+    connections += sendTo(
+      e.app,
+      indexKey.feed(user),
+      new SubscriptionMessage({ name: FEED_TOPIC, data })
+    );
+  }
+  e.json(200, { connections });
 }
 
 // hooks-src/konvert/jsvm/housekeeping.ts

@@ -126,9 +126,13 @@ export function onSetClock(e: core.RequestEvent): void {
 }
 
 function guardClockRoute(e: core.RequestEvent): void {
-  // absent, not forbidden, on servers started without it
+  guardTestRoute(e);
+}
+
+/** The test routes (clock, realtime barrier): absent, not forbidden, on servers started without KONVERT_TEST_CLOCK=1. */
+export function guardTestRoute(e: core.RequestEvent): void {
   if (!clockAdjustable()) notFound("The requested resource wasn't found.");
-  if (!e.hasSuperuserAuth()) forbidden("Only superusers may move the clock.");
+  if (!e.hasSuperuserAuth()) forbidden("Only superusers may use the test routes.");
 }
 
 function clockState(): { offsetMs: number; now: string } {
