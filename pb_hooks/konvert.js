@@ -1871,6 +1871,126 @@ function dmKey(a, b) {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+// hooks-src/konvert/rules/access.ts
+var DENIED = {
+  signIn: { status: 403, message: "Sign in to continue." },
+  roomMissing: { status: 404, message: "Room not found." },
+  confined: { status: 403, message: "While banned you can only use the jail room." },
+  notMember: { status: 403, message: "You are not a member of this room." },
+  roomMuted: { status: 403, message: "You are muted in this room." },
+  dmClosed: { status: 403, message: "You cannot write to this user." },
+  accountDeleted: { status: 403, message: "This account was deleted." }
+};
+function mutedDenial(until) {
+  return { status: 403, message: `You are muted until ${until}.` };
+}
+function confinedOut(actor, room) {
+  return actor.banned && room.system !== "jail";
+}
+function canReadRoom(actor, room, membership, options = {}) {
+  if (actor.id === "" || actor.deleted || room.deleted || confinedOut(actor, room)) return false;
+  if (membership !== null) return true;
+  return options.godMode === true && actor.role === "admin" && (room.type === "public" || room.type === "private") && room.system === "";
+}
+function writeDenial(actor, room, membership, dm, options = {}) {
+  const mutes = options.kind !== "reaction";
+  if (actor.id === "") return DENIED.signIn;
+  if (room === null || room.deleted) return DENIED.roomMissing;
+  if (actor.deleted) return DENIED.accountDeleted;
+  if (confinedOut(actor, room)) return DENIED.confined;
+  if (mutes && actor.mutedUntil !== "") return mutedDenial(actor.mutedUntil);
+  if (membership === null) {
+    const joinable = room.type === "public" && room.system === "";
+    const staff = actor.role === "admin" || actor.role === "moderator";
+    if (!(options.joinPublic === true && joinable) && !(options.staffOutside === true && staff)) {
+      return DENIED.notMember;
+    }
+  } else if (mutes && membership.muted) {
+    return DENIED.roomMuted;
+  }
+  if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
+  return null;
+}
+var SIGNED_IN = "@request.auth.id != ''";
+var NOT_BANNED = "(@request.auth.bannedUntil = '' || @request.auth.bannedUntil <= @now)";
+var BANNED = "@request.auth.bannedUntil > @now";
+var memberOf = (room) => `${room}room_members_via_room.user ?= @request.auth.id`;
+var ROOM_SEE_RULE = `${SIGNED_IN} && deletedAt = '' && ((${NOT_BANNED} && system = '' && (type = 'public' || ${memberOf("")})) || (system = 'jail' && ${BANNED} && ${memberOf("")}))`;
+var roomRead = (prefix) => `room.deletedAt = '' && ${memberOf(`${prefix}room.`)} && (${NOT_BANNED} || room.system = 'jail')`;
+var ROOM_CONTENT_READ_RULE = `${SIGNED_IN} && ${roomRead("")}`;
+var POLL_READ_RULE = `${SIGNED_IN} && message.deletedAt = '' && ${roomRead("")}`;
+var MEMBERSHIP_READ_RULE = `${SIGNED_IN} && (user = @request.auth.id || (@request.context != 'realtime' && room.deletedAt = '' && ${memberOf("room.")} && (${NOT_BANNED} || room.system = 'jail')))`;
+var FRIEND_OR_ROOMMATE = [
+  "friendships_via_userA.userB ?= @request.auth.id",
+  "friendships_via_userB.userA ?= @request.auth.id",
+  "room_members_via_user.room.room_members_via_room.user ?= @request.auth.id"
+].join(" || ");
+var USER_READ_RULE = `${SIGNED_IN} && (id = @request.auth.id || (deletedAt = '' && blocks_via_blocker.blocked != @request.auth.id && blocks_via_blocked.blocker != @request.auth.id && (@request.context != 'realtime' || ${FRIEND_OR_ROOMMATE})))`;
+var unset = (fields) => fields.map((f) => `@request.body.${f}:isset = false`).join(" && ");
+var USER_CREATE_RULE = unset([
+  "role",
+  "status",
+  "lastActiveAt",
+  "bannedUntil",
+  "banReason",
+  "mutedUntil",
+  "deletedAt",
+  "legacyId",
+  "searchText"
+]);
+var MESSAGE_CREATE_RULE = `${SIGNED_IN} && (@request.body.author:isset = false || @request.body.author = @request.auth.id) && @request.body.type != 'system' && ` + unset(["editedAt", "deletedAt", "forwardedFrom", "legacyId", "seq"]);
+var ROOM_CREATE_RULE = `${SIGNED_IN} && (@request.body.type = 'private' || @request.body.type = 'public') && (@request.body.createdBy:isset = false || @request.body.createdBy = @request.auth.id) && ` + unset([
+  "system",
+  "dmKey",
+  "deletedAt",
+  "legacyId",
+  "lastMessage",
+  "lastMessageAt",
+  "pinnedMessage"
+]);
+var OWN = (field) => `${field} = @request.auth.id`;
+var STAFF = "@request.auth.role = 'admin' || @request.auth.role = 'moderator'";
+var read = (rule, more = {}) => ({
+  listRule: rule,
+  viewRule: rule,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null,
+  ...more
+});
+var CLOSED = {
+  listRule: null,
+  viewRule: null,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null
+};
+var API_RULES = {
+  users: read(USER_READ_RULE, { createRule: USER_CREATE_RULE }),
+  rooms: read(ROOM_SEE_RULE, { createRule: ROOM_CREATE_RULE }),
+  room_members: read(MEMBERSHIP_READ_RULE),
+  messages: read(ROOM_CONTENT_READ_RULE, { createRule: MESSAGE_CREATE_RULE }),
+  reactions: read(ROOM_CONTENT_READ_RULE),
+  polls: read(POLL_READ_RULE),
+  mentions: CLOSED,
+  pins: CLOSED,
+  poll_votes: CLOSED,
+  notifications: read(OWN("recipient"), { deleteRule: OWN("recipient") }),
+  friend_requests: read(`${OWN("from")} || ${OWN("to")}`),
+  friendships: read(`${OWN("userA")} || ${OWN("userB")}`),
+  blocks: read(OWN("blocker")),
+  moderation_log: read(STAFF),
+  kv_legacy: CLOSED,
+  achievements: CLOSED,
+  user_achievements: read(OWN("user")),
+  user_stats: CLOSED,
+  compat_refresh_tokens: CLOSED,
+  compat_uploads: read(`${SIGNED_IN} && ${OWN("owner")}`, {
+    createRule: "@request.auth.collectionName = 'users' && @request.auth.deletedAt = '' && @request.body.owner = @request.auth.id",
+    deleteRule: `${SIGNED_IN} && ${OWN("owner")}`
+  })
+};
+
 // hooks-src/konvert/jsvm/clock.ts
 var clock_exports = {};
 __export(clock_exports, {
@@ -1967,6 +2087,57 @@ function nowIso() {
   return (/* @__PURE__ */ new Date()).toISOString();
 }
 
+// hooks-src/konvert/jsvm/sql-scalar.ts
+var textRow;
+var numberRow;
+function sqlText(app, sql, params = {}) {
+  return textOf(app.db().newQuery(sql), params);
+}
+function textOf(query2, params) {
+  textRow ??= new DynamicModel({ v: "" });
+  textRow.v = "";
+  query2.bind(params).one(textRow);
+  return textRow.v;
+}
+function sqlNumber(app, sql, params = {}) {
+  numberRow ??= new DynamicModel({ v: 0 });
+  numberRow.v = 0;
+  app.db().newQuery(sql).bind(params).one(numberRow);
+  return numberRow.v;
+}
+function sqlRows(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
+}
+function sqlRowsPrepared(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
+}
+function asJsonRows(zero, sql) {
+  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
+  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
+}
+function rowsFrom(zero, text2) {
+  const keys2 = Object.keys(zero);
+  return JSON.parse(text2).map((raw) => {
+    const row = {};
+    for (const k of keys2) {
+      const fallback = zero[k];
+      const value = raw[k] ?? fallback;
+      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
+    }
+    return row;
+  });
+}
+var prepared = /* @__PURE__ */ new Map();
+function sqlTextPrepared(app, sql, params = {}) {
+  if (app.isTransactional()) return sqlText(app, sql, params);
+  let query2 = prepared.get(sql);
+  if (!query2) {
+    query2 = app.db().newQuery(sql).prepare();
+    prepared.set(sql, query2);
+  }
+  return textOf(query2, params);
+}
+
 // hooks-src/konvert/jsvm/access.ts
 function callerOf(e) {
   if (!e.auth || e.auth.collection().name !== "users") {
@@ -2034,6 +2205,68 @@ function isBlockedEitherWay(app, a, b) {
     "blocks",
     $dbx.or($dbx.hashExp({ blocker: a, blocked: b }), $dbx.hashExp({ blocker: b, blocked: a }))
   ) > 0;
+}
+function actorOf(user) {
+  if (!user) return { id: "", role: "user", banned: false, mutedUntil: "", deleted: false };
+  return {
+    id: user.id,
+    role: roleOf(user),
+    banned: isBanned(user),
+    mutedUntil: isActiveUntil(user, "mutedUntil") ? user.getString("mutedUntil") : "",
+    deleted: user.getString("deletedAt") !== ""
+  };
+}
+function answerDenial(denial) {
+  if (denial === null) return;
+  if (denial.status === 404) notFound(denial.message);
+  forbidden(denial.message);
+}
+var WRITE_FACTS = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'role',COALESCE(m.role,''),'mutedUntil',COALESCE(m.mutedUntil,''),'dmOther',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN users ou ON ou.id=o.user AND ou.deletedAt='' WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END,'dmBlocked',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker=o.user AND b.blocked={:user}) OR (b.blocker={:user} AND b.blocked=o.user) WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
+function requireWritable(app, user, roomId, options = {}) {
+  const found = roomId === "" ? "" : sqlTextPrepared(app, WRITE_FACTS, { room: roomId, user: user.id });
+  const actor = actorOf(user);
+  if (found === "") {
+    answerDenial(writeDenial(actor, null, null, null, options));
+    return notFound("Room not found.");
+  }
+  const facts = JSON.parse(found);
+  const room = {
+    id: roomId,
+    type: facts.type,
+    system: facts.system,
+    createdBy: facts.createdBy
+  };
+  const membership = facts.role === "" ? null : { role: facts.role, muted: isFuture(facts.mutedUntil) };
+  const dm = room.type === "dm" ? { otherActive: facts.dmOther === 1, blocked: facts.dmBlocked === 1 } : null;
+  answerDenial(
+    writeDenial(
+      actor,
+      { type: room.type, system: room.system, deleted: false },
+      membership,
+      dm,
+      options
+    )
+  );
+  return { room, membership };
+}
+function membershipAccessOf(membership) {
+  if (!membership) return null;
+  return {
+    role: membership.getString("role"),
+    muted: isFuture(membership.getString("mutedUntil"))
+  };
+}
+function canRead(app, user, room, options = {}) {
+  return canReadRoom(
+    actorOf(user),
+    {
+      type: room.getString("type"),
+      system: room.getString("system"),
+      deleted: room.getString("deletedAt") !== ""
+    },
+    membershipAccessOf(findMembership(app, room.id, user.id)),
+    options
+  );
 }
 
 // hooks-src/konvert/jsvm/membership.ts
@@ -2412,57 +2645,6 @@ function statsFromHistory(history, stored) {
   if (history.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
   if (history.quickDelete) earned.push("oops_all");
   return { stats: stats3, earned };
-}
-
-// hooks-src/konvert/jsvm/sql-scalar.ts
-var textRow;
-var numberRow;
-function sqlText(app, sql, params = {}) {
-  return textOf(app.db().newQuery(sql), params);
-}
-function textOf(query2, params) {
-  textRow ??= new DynamicModel({ v: "" });
-  textRow.v = "";
-  query2.bind(params).one(textRow);
-  return textRow.v;
-}
-function sqlNumber(app, sql, params = {}) {
-  numberRow ??= new DynamicModel({ v: 0 });
-  numberRow.v = 0;
-  app.db().newQuery(sql).bind(params).one(numberRow);
-  return numberRow.v;
-}
-function sqlRows(app, zero, sql, params = {}) {
-  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
-}
-function sqlRowsPrepared(app, zero, sql, params = {}) {
-  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
-}
-function asJsonRows(zero, sql) {
-  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
-  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
-}
-function rowsFrom(zero, text2) {
-  const keys2 = Object.keys(zero);
-  return JSON.parse(text2).map((raw) => {
-    const row = {};
-    for (const k of keys2) {
-      const fallback = zero[k];
-      const value = raw[k] ?? fallback;
-      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
-    }
-    return row;
-  });
-}
-var prepared = /* @__PURE__ */ new Map();
-function sqlTextPrepared(app, sql, params = {}) {
-  if (app.isTransactional()) return sqlText(app, sql, params);
-  let query2 = prepared.get(sql);
-  if (!query2) {
-    query2 = app.db().newQuery(sql).prepare();
-    prepared.set(sql, query2);
-  }
-  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
@@ -5299,6 +5481,7 @@ function prepare(tx, e, me2) {
   const room = findRoom(tx, pathParam(e, "id"));
   assertNotConfined(me2, room);
   deny(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+  requireWritable(tx, me2, room.id, { staffOutside: true });
   return room;
 }
 function messageOf(tx, room, messageId) {
@@ -5647,47 +5830,12 @@ function historyLimit(raw) {
 }
 
 // hooks-src/konvert/jsvm/message-write.ts
-var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
-  const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
-  if (found === "") notFound("Room not found.");
-  const { member, mutedUntil, ...facts } = JSON.parse(found);
-  const room = { id: roomId, ...facts };
-  assertNotConfinedTo(author, room.system);
-  if (isActiveUntil(author, "mutedUntil")) {
-    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
-  }
-  if (!member && (room.type !== "public" || room.system !== "")) {
-    forbidden("You are not a member of this room.");
-  }
-  if (member && isFuture(mutedUntil)) forbidden("You are muted in this room.");
-  if (room.type === "dm") {
-    const other = otherMember(app, room.id, author.id);
-    if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      forbidden("You cannot write to this user.");
-    }
-  }
-  return { room, joinFirst: !member };
+  const { room, membership } = requireWritable(app, author, roomId, { joinPublic: true });
+  return { room, joinFirst: membership === null };
 }
 function prepareWrite(tx, author, plan) {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-}
-function otherMember(app, roomId, me2) {
-  const rows = app.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    1,
-    0,
-    { room: roomId, me: me2 }
-  );
-  const other = rows[0]?.getString("user") ?? null;
-  if (other === null) return null;
-  try {
-    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
-  } catch {
-    return null;
-  }
 }
 function replyTargetOk(app, roomId, replyTo) {
   try {
@@ -6056,6 +6204,11 @@ function visiblePoll(app, caller, id) {
   assertNotConfined(caller, room);
   return poll;
 }
+function votablePoll(tx, caller, id) {
+  const poll = visiblePoll(tx, caller, id);
+  requireWritable(tx, caller, poll.getString("room"), { kind: "reaction" });
+  return poll;
+}
 function optionsOf(poll) {
   try {
     const options = JSON.parse(poll.getString("options"));
@@ -6126,7 +6279,7 @@ function vote(e) {
   const body = voteBody(e);
   let answer2;
   e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
+    const poll = votablePoll(tx, me2, pathParam(e, "id"));
     const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
     if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
     castVotes(tx, poll, me2.id, chosen.ok);
@@ -6138,7 +6291,7 @@ function retract(e) {
   const me2 = callerOf(e);
   let answer2;
   e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
+    const poll = votablePoll(tx, me2, pathParam(e, "id"));
     castVotes(tx, poll, me2.id, []);
     answer2 = resultsOf(tx, poll, me2.id);
   });
@@ -6285,8 +6438,7 @@ function edit(e) {
   const original = liveMessage(e.app, pathParam(e, "id"));
   if (original.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
   if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
-  const plan = planWrite(e.app, me2, original.getString("room"));
-  if (plan.joinFirst) forbidden("You are not a member of this room.");
+  requireWritable(e.app, me2, original.getString("room"));
   let edited;
   e.app.runInTransaction((tx) => {
     const message = liveMessage(tx, original.id);
@@ -6350,7 +6502,7 @@ function forward(e) {
   e.app.runInTransaction((tx) => {
     const source = liveMessage(tx, pathParam(e, "id"));
     const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me2.id)) notFound("Message not found.");
+    if (!canRead(tx, me2, sourceRoom)) notFound("Message not found.");
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me2, targetId);
     const room = plan.room;
@@ -6506,9 +6658,7 @@ function target(tx, e, me2) {
   } catch {
   }
   if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
-  const room = findRoom(tx, message.getString("room"));
-  assertNotConfined(me2, room);
-  requireMembership(tx, room, me2);
+  requireWritable(tx, me2, message.getString("room"), { kind: "reaction" });
   return message;
 }
 function summary(app, messageId, me2) {
@@ -6604,9 +6754,7 @@ __export(typing_exports, {
 var THROTTLE_MS = 2e3;
 function ping(e) {
   const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  requireMembership(e.app, room, me2);
+  const { room } = requireWritable(e.app, me2, pathParam(e, "id"));
   const key = `typing:${room.id}:${me2.id}`;
   const now = Date.now();
   const last = e.app.store().get(key);
@@ -7990,7 +8138,7 @@ __export(dms_exports2, {
   list: () => list8,
   messages: () => messages,
   openAsRoom: () => openAsRoom,
-  read: () => read,
+  read: () => read2,
   remove: () => remove7,
   send: () => send2
 });
@@ -8480,7 +8628,7 @@ function send2(e) {
     e.json(200, oneMessage(e, id, dmId));
   });
 }
-function read(e) {
+function read2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const room = myDm(e.app, me2, e.request.pathValue("dmId"));

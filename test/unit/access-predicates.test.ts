@@ -163,6 +163,19 @@ describe("muted", () => {
     expect(writeDenial(user(), room(), muted, null)).toEqual(DENIED.roomMuted);
     expect(canWriteInRoom(user(), room(), member, null)).toBe(true);
   });
+  it("still reacts and votes (a mute silences messages), within the other limits", () => {
+    const muted: MembershipAccess = { role: "member", muted: true };
+    const me = user({ mutedUntil: "2030-01-01 00:00:00.000Z" });
+    const reaction = { kind: "reaction" } as const;
+    expect(writeDenial(me, room(), muted, null, reaction)).toBeNull();
+    expect(writeDenial(me, room(), null, null, reaction)).toEqual(DENIED.notMember);
+    expect(writeDenial({ ...me, banned: true }, room(), muted, null, reaction)).toEqual(
+      DENIED.confined,
+    );
+    expect(writeDenial(me, dm, muted, { otherActive: true, blocked: true }, reaction)).toEqual(
+      DENIED.dmClosed,
+    );
+  });
 });
 
 describe("blocked (DMs)", () => {

@@ -113,27 +113,35 @@ export function canReadRoom(
  * null. A member of the live room, not confined elsewhere by a ban, not muted (globally or in the
  * room), with an account, and in a DM only while the other side exists and neither blocks the
  * other. `joinPublic`: a public room the actor has not joined counts as writable (a send joins
- * it); `staffOutside`: global staff act in rooms they are not in (pins).
+ * it); `staffOutside`: global staff act in rooms they are not in (pins). `kind: "reaction"`
+ * (reactions, poll votes): a mute silences messages, not reactions, so mutes do not apply.
  */
+export interface WriteOptions {
+  kind?: "message" | "reaction";
+  joinPublic?: boolean;
+  staffOutside?: boolean;
+}
+
 export function writeDenial(
   actor: Actor,
   room: RoomAccess | null,
   membership: MembershipAccess | null,
   dm: DmAccess | null,
-  options: { joinPublic?: boolean; staffOutside?: boolean } = {},
+  options: WriteOptions = {},
 ): Denial | null {
+  const mutes = options.kind !== "reaction";
   if (actor.id === "") return DENIED.signIn;
   if (room === null || room.deleted) return DENIED.roomMissing;
   if (actor.deleted) return DENIED.accountDeleted;
   if (confinedOut(actor, room)) return DENIED.confined;
-  if (actor.mutedUntil !== "") return mutedDenial(actor.mutedUntil);
+  if (mutes && actor.mutedUntil !== "") return mutedDenial(actor.mutedUntil);
   if (membership === null) {
     const joinable = room.type === "public" && room.system === "";
     const staff = actor.role === "admin" || actor.role === "moderator";
     if (!(options.joinPublic === true && joinable) && !(options.staffOutside === true && staff)) {
       return DENIED.notMember;
     }
-  } else if (membership.muted) {
+  } else if (mutes && membership.muted) {
     return DENIED.roomMuted;
   }
   if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
@@ -145,7 +153,7 @@ export function canWriteInRoom(
   room: RoomAccess | null,
   membership: MembershipAccess | null,
   dm: DmAccess | null,
-  options: { joinPublic?: boolean; staffOutside?: boolean } = {},
+  options: WriteOptions = {},
 ): boolean {
   return writeDenial(actor, room, membership, dm, options) === null;
 }
