@@ -1604,6 +1604,7 @@ __export(index_exports, {
   roomAdmin: () => room_admin_exports,
   roomList: () => room_list_exports,
   rooms: () => rooms_exports,
+  scopes: () => scopes_exports,
   search: () => search_exports,
   typing: () => typing_exports,
   users: () => users_exports,
@@ -4038,6 +4039,142 @@ function batchJson(events) {
   return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
 }
 
+// hooks-src/konvert/rules/scopes.ts
+var scopes_exports = {};
+__export(scopes_exports, {
+  TRUE: () => TRUE,
+  allOf: () => allOf,
+  anyOf: () => anyOf,
+  bindWith: () => bindWith,
+  roomListScope: () => roomListScope,
+  roomScope: () => roomScope,
+  userScope: () => userScope
+});
+var TRUE = { sql: "1", params: {} };
+function allOf(...parts) {
+  const params = {};
+  for (const part of parts) {
+    for (const [name, value] of Object.entries(part.params)) {
+      if (name in params && params[name] !== value) {
+        throw new Error(`SQL parameter ${name} bound to two values`);
+      }
+      params[name] = value;
+    }
+  }
+  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params };
+}
+function anyOf(...parts) {
+  const joined = allOf(...parts);
+  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: joined.params };
+}
+function bindWith(fragment, params) {
+  return { ...allOf(fragment, { sql: "1", params }).params };
+}
+function roomsIn(select, params) {
+  return { where: (column) => ({ sql: `${column} IN (${select})`, params }) };
+}
+var CONFINED_TO_JAIL = "(acc_u.bannedUntil = '' OR acc_u.bannedUntil <= {:acc_now} OR acc_r.system = 'jail')";
+var READABLE = `SELECT acc_m.room FROM room_members acc_m JOIN rooms acc_r ON acc_r.id = acc_m.room JOIN users acc_u ON acc_u.id = acc_m.user WHERE acc_m.user = {:acc_reader} AND acc_r.deletedAt = '' AND acc_u.deletedAt = '' AND ${CONFINED_TO_JAIL}`;
+var BLOCKED_DM = "acc_r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members acc_o JOIN blocks acc_b ON (acc_b.blocker = acc_o.user AND acc_b.blocked = acc_m.user) OR (acc_b.blocker = acc_m.user AND acc_b.blocked = acc_o.user) WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user)";
+var roomScope = {
+  /** Rooms the user is a member of, whatever their state (joins with the room list's counters). */
+  memberOf(userId) {
+    return roomsIn("SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member}", {
+      acc_member: userId
+    });
+  },
+  /**
+   * canReadRoom without god mode: member of a live room, an account that exists, and while
+   * banned (`bannedUntil` after `now`) only the jail. The messages/reactions/polls read rule.
+   */
+  readableBy(userId, now) {
+    return roomsIn(READABLE, { acc_reader: userId, acc_now: now });
+  },
+  /**
+   * What a user's connections may hear (realtime topics): readableBy, and a DM not while
+   * either side blocks the other (nobody may write there then).
+   */
+  hearableBy(userId, now) {
+    return roomsIn(`${READABLE} AND NOT (${BLOCKED_DM})`, { acc_reader: userId, acc_now: now });
+  }
+};
+var listScope = (build) => ({ on: build });
+var SHARED_OR_FAVORITES = (r) => `${r}.type IN ('public', 'private', 'favorites')`;
+var roomListScope = {
+  /** The plain list: shared rooms and favorites the user belongs to. */
+  mine(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** `mine` plus the public rooms the user has not joined. */
+  mineAndPublic(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** The jail, for its banned member. */
+  jail(userId) {
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = 'jail'`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** One room the user may see (canSeeRoom): theirs or public; while banned only the jail. */
+  one(roomId, userId, banned) {
+    const which = (r) => ({
+      sql: `${r}.id = {:acc_room}`,
+      params: { acc_room: roomId }
+    });
+    if (banned) return listScope((r) => allOf(which(r), roomListScope.jail(userId).on(r)));
+    return listScope(
+      (r) => allOf(
+        which(r),
+        { sql: `${r}.system = ''`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** One room by id, whatever the user's rights (after an action that checked them). */
+  byId(roomId) {
+    return listScope((r) => ({ sql: `${r}.id = {:acc_room}`, params: { acc_room: roomId } }));
+  },
+  /** An admin's read-only view of every shared room (the legacy app's god mode). */
+  godMode() {
+    return listScope((r) => ({ sql: `${r}.type IN ('public', 'private')`, params: {} }));
+  }
+};
+var userScope = {
+  /**
+   * canSeePresence as SQL: users whose profile and presence events `viewerId` may hear (the
+   * `users` read rule for realtime): the viewer themself; others while both accounts exist,
+   * neither blocks the other, and they are friends or share a room.
+   */
+  presenceVisibleTo(viewerId) {
+    const v = "{:acc_viewer}";
+    const select = "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " + v + " OR (acc_t.deletedAt = '' AND (SELECT acc_v.deletedAt FROM users acc_v WHERE acc_v.id = " + v + ") = '' AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " + v + ") OR (acc_b.blocker = " + v + " AND acc_b.blocked = acc_t.id)) AND (EXISTS (SELECT 1 FROM friendships acc_f WHERE (acc_f.userA = acc_t.id AND acc_f.userB = " + v + ") OR (acc_f.userB = acc_t.id AND acc_f.userA = " + v + ")) OR EXISTS (SELECT 1 FROM room_members acc_a JOIN room_members acc_c ON acc_c.room = acc_a.room WHERE acc_a.user = acc_t.id AND acc_c.user = " + v + ")))";
+    return {
+      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } })
+    };
+  }
+};
+
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
   return value ?? null;
@@ -4125,19 +4262,21 @@ function sweep(app) {
 var KEYS = "konvert.rt";
 var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
 function roomsOf(app, userId) {
+  const hearable = roomScope.hearableBy(userId, nowDate()).where("r.id");
   const ids = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) WHERE o.room = m.room AND o.user != m.user))",
-    { user: userId, now: nowDate() }
+    `SELECT COALESCE(json_group_array(r.id), '[]') AS v FROM rooms r WHERE ${hearable.sql}`,
+    hearable.params
   );
   return new Set(JSON.parse(ids));
 }
 function peopleOf(app, userId, ids) {
   if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const visible = userScope.presenceVisibleTo(userId).where("t.value");
   const allowed = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) OR (b.blocker = {:me} AND b.blocked = t.id)) AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) OR (f.userB = t.id AND f.userA = {:me})) OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room WHERE a.user = t.id AND b.user = {:me}))))",
-    { ids: JSON.stringify(ids), me: userId }
+    `SELECT COALESCE(json_group_array(t.value), '[]') AS v FROM json_each({:ids}) t WHERE ${visible.sql}`,
+    bindWith(visible, { ids: JSON.stringify(ids) })
   );
   return new Set(JSON.parse(allowed));
 }
@@ -5372,7 +5511,7 @@ function toSummary(row) {
   };
 }
 var MEMBER_OF = "mem.id IS NOT NULL";
-var SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
+var SHARED_OR_FAVORITES2 = "r.type IN ('public', 'private', 'favorites')";
 function list2(e) {
   const me2 = callerOf(e);
   if (isBanned(me2)) {
@@ -5380,7 +5519,7 @@ function list2(e) {
     return;
   }
   const withPublic = e.request.url.query().get("include") === "public";
-  const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')` : MY_ROOMS;
+  const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES2}) OR r.type = 'public')` : MY_ROOMS;
   sendJson(e, roomSummariesJson(e.app, me2.id, which));
 }
 function one(e) {
@@ -6961,44 +7100,44 @@ function snippetParts(marked) {
 }
 
 // hooks-src/konvert/jsvm/search.ts
-function liveRoom(banned) {
-  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
-}
-function searchSql(banned) {
-  return `
+function searchSql(readable) {
+  const scope = readable.where("m.room");
+  return {
+    sql: `
 SELECT m.id AS id,
   -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
   snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
 FROM messages_fts
 CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
 CROSS JOIN messages m ON m.id = d.message
-CROSS JOIN rooms r ON r.id = m.room
 WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND ${liveRoom(banned)}
-  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
+  AND m.deletedAt = '' AND ${scope.sql}
 ORDER BY m.created DESC, m.id DESC
-LIMIT {:limit} OFFSET {:offset}`;
+LIMIT {:limit} OFFSET {:offset}`,
+    params: scope.params
+  };
 }
-function searchableRooms(app, me2, banned) {
+function searchableRooms(app, readable) {
+  const scope = readable.where("r.id");
   const rows = arrayOf(new DynamicModel({ room: "" }));
-  app.db().newQuery(
-    `SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room WHERE rm.user = {:me} AND ${liveRoom(banned)}`
-  ).bind({ me: me2 }).all(rows);
+  app.db().newQuery(`SELECT r.id AS room FROM rooms r WHERE ${scope.sql}`).bind(scope.params).all(rows);
   return rows.map((row) => row.room);
 }
 function findMessages(app, me2, query2, page, onlyRoom) {
-  const banned = isBanned(me2);
-  const rooms = searchableRooms(app, me2.id, banned).filter(
+  const readable = roomScope.readableBy(me2.id, nowDate());
+  const rooms = searchableRooms(app, readable).filter(
     (room) => onlyRoom === void 0 || room === onlyRoom
   );
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
   if (rooms.length > 0) {
-    app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query2, rooms),
-      me: me2.id,
-      limit: page.perPage + 1,
-      offset: (page.page - 1) * page.perPage
-    }).all(rows);
+    const sql = searchSql(readable);
+    app.db().newQuery(sql.sql).bind(
+      bindWith(sql, {
+        query: inRooms(query2, rooms),
+        limit: page.perPage + 1,
+        offset: (page.page - 1) * page.perPage
+      })
+    ).all(rows);
   }
   return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
 }
