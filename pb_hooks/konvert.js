@@ -4048,7 +4048,8 @@ __export(scopes_exports, {
   bindWith: () => bindWith,
   roomListScope: () => roomListScope,
   roomScope: () => roomScope,
-  userScope: () => userScope
+  userScope: () => userScope,
+  visibleDms: () => visibleDms
 });
 var TRUE = { sql: "1", params: {} };
 function allOf(...parts) {
@@ -4174,6 +4175,13 @@ var userScope = {
     };
   }
 };
+function visibleDms(userId) {
+  const select = "SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member} AND acc_m.hidden = 0 AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE acc_b.blocker = acc_m.user AND acc_b.blocked IN (SELECT acc_o.user FROM room_members acc_o WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user))";
+  return listScope((r) => ({
+    sql: `${r}.type = 'dm' AND ${r}.id IN (${select})`,
+    params: { acc_member: userId }
+  }));
+}
 
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
@@ -5384,7 +5392,6 @@ function onRecordsList(e) {
 // hooks-src/konvert/jsvm/room-list.ts
 var room_list_exports = {};
 __export(room_list_exports, {
-  MY_ROOMS: () => MY_ROOMS,
   list: () => list2,
   one: () => one,
   roomListSql: () => roomListSql,
@@ -5455,9 +5462,9 @@ var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
 function roomListSql(condition) {
   return SELECT + " AND " + condition + ORDER;
 }
-var MY_ROOMS = "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
-function roomSummaries(app, me2, condition, params = {}) {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me: me2 });
+function roomSummaries(app, me2, scope) {
+  const which = scope.on("r");
+  const rows = sqlRows(app, ROW, roomListSql(which.sql), bindWith(which, { me: me2 }));
   return rows.map(toSummary);
 }
 var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
@@ -5470,11 +5477,12 @@ var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'sys
     'type', t.lastMessageType, 'author', t.lastMessageAuthor, 'preview', t.lastMessagePreview,
     'created', t.lastMessageAt, 'deleted', ${bool("t.lastMessageDeleted")}) END,
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
-function roomSummariesJson(app, me2, condition, params = {}) {
+function roomSummariesJson(app, me2, scope) {
+  const which = scope.on("r");
   return sqlText(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(condition)}) t`,
-    { ...params, me: me2 }
+    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(which.sql)}) t`,
+    bindWith(which, { me: me2 })
   );
 }
 function sendJson(e, body) {
@@ -5510,23 +5518,17 @@ function toSummary(row) {
     reactionCount: row.reactionCount
   };
 }
-var MEMBER_OF = "mem.id IS NOT NULL";
-var SHARED_OR_FAVORITES2 = "r.type IN ('public', 'private', 'favorites')";
 function list2(e) {
   const me2 = callerOf(e);
-  if (isBanned(me2)) {
-    sendJson(e, roomSummariesJson(e.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
-    return;
-  }
   const withPublic = e.request.url.query().get("include") === "public";
-  const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES2}) OR r.type = 'public')` : MY_ROOMS;
+  const banned = isBanned(me2);
+  const which = withPublic ? roomListScope.mineAndPublic(me2.id, banned) : roomListScope.mine(me2.id, banned);
   sendJson(e, roomSummariesJson(e.app, me2.id, which));
 }
 function one(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  const visible = isBanned(me2) ? `${MEMBER_OF} AND r.system = 'jail'` : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
-  const [summary2] = roomSummaries(e.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  const [summary2] = roomSummaries(e.app, me2.id, roomListScope.one(room.id, me2.id, isBanned(me2)));
   if (!summary2) notFound("Room not found.");
   e.json(200, summary2);
 }
@@ -5753,7 +5755,6 @@ function saveRoomKeys(e) {
 // hooks-src/konvert/jsvm/dms.ts
 var dms_exports = {};
 __export(dms_exports, {
-  VISIBLE_DMS: () => VISIBLE_DMS,
   hide: () => hide,
   list: () => list3,
   open: () => open
@@ -5765,12 +5766,9 @@ function list3(e) {
     e.json(200, []);
     return;
   }
-  const rooms = roomSummaries(e.app, me2.id, VISIBLE_DMS);
+  const rooms = roomSummaries(e.app, me2.id, visibleDms(me2.id));
   e.json(200, withPeers(e.app, rooms));
 }
-var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
-      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
-        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
 function withPeers(app, rooms) {
   const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
   const peers = /* @__PURE__ */ new Map();
@@ -5803,10 +5801,7 @@ function open(e) {
       tx.save(mine);
     }
   });
-  const [summary2] = withPeers(
-    e.app,
-    roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId })
-  );
+  const [summary2] = withPeers(e.app, roomSummaries(e.app, me2.id, roomListScope.byId(roomId)));
   e.json(200, summary2);
 }
 function findOrCreateDm(tx, key, creator) {
@@ -5853,7 +5848,7 @@ function open2(e) {
     roomId = room.id;
     addMember(tx, room.id, me2.id, "owner");
   });
-  const [summary2] = roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId });
+  const [summary2] = roomSummaries(e.app, me2.id, roomListScope.byId(roomId));
   e.json(200, summary2);
 }
 function findFavorites(app, owner) {
@@ -8248,17 +8243,15 @@ function factsFor(app, summaries) {
     } : null
   }));
 }
-function legacyRooms(app, me2, condition, params = {}, godMode = false) {
-  return factsFor(app, roomSummaries(app, me2, condition, params)).map(
-    (r) => legacyRoom(r, me2, godMode)
-  );
+function legacyRooms(app, me2, scope, godMode = false) {
+  return factsFor(app, roomSummaries(app, me2, scope)).map((r) => legacyRoom(r, me2, godMode));
 }
 function legacyRoomById(app, me2, roomId) {
-  const [room] = legacyRooms(app, me2, "r.id = {:room}", { room: roomId });
+  const [room] = legacyRooms(app, me2, roomListScope.byId(roomId));
   return room ?? {};
 }
-function legacyDms(app, me2, condition, params = {}) {
-  const summaries = roomSummaries(app, me2, condition, params);
+function legacyDms(app, me2, scope) {
+  const summaries = roomSummaries(app, me2, scope);
   const keys2 = new Map(
     pairs(
       app,
@@ -8712,7 +8705,7 @@ function create(e) {
     const userId = legacyBody(e)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
     const summary2 = invoke(e, open, { caller: me2, body: { userId } });
-    const [dm] = legacyDms(e.app, me2.id, "r.id = {:room}", { room: summary2.id });
+    const [dm] = legacyDms(e.app, me2.id, roomListScope.byId(summary2.id));
     e.json(200, dm);
   });
 }
@@ -8735,7 +8728,7 @@ function openAsRoom(e) {
 function list8(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, VISIBLE_DMS) });
+    e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, visibleDms(me2.id)) });
   });
 }
 function messages(e) {
@@ -8785,24 +8778,18 @@ function remove7(e) {
 }
 
 // hooks-src/konvert/compat/rooms.ts
-var MEMBER = "mem.id IS NOT NULL";
 function godModeOf(e, me2) {
   return queryParam(e, "godMode") === "true" && roleOf(me2) === "admin";
 }
 function list9(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    if (isBanned(me2)) {
-      e.json(200, { rooms: legacyRooms(e.app, me2.id, `${MEMBER} AND r.system = 'jail'`) });
+    const banned = isBanned(me2);
+    if (!banned && godModeOf(e, me2)) {
+      e.json(200, { rooms: legacyRooms(e.app, me2.id, roomListScope.godMode(), true) });
       return;
     }
-    if (godModeOf(e, me2)) {
-      const all = "r.type IN ('public', 'private')";
-      e.json(200, { rooms: legacyRooms(e.app, me2.id, all, {}, true) });
-      return;
-    }
-    const visible = `r.system = '' AND r.type IN ('public', 'private', 'favorites') AND (${MEMBER} OR r.type = 'public')`;
-    e.json(200, { rooms: legacyRooms(e.app, me2.id, visible) });
+    e.json(200, { rooms: legacyRooms(e.app, me2.id, roomListScope.mineAndPublic(me2.id, banned)) });
   });
 }
 function create2(e) {

@@ -206,3 +206,18 @@ export const userScope = {
     };
   },
 };
+
+/**
+ * The DM list: the user's conversations they have not hidden and whose other side they have not
+ * blocked (banned users have none: the caller answers an empty list).
+ */
+export function visibleDms(userId: string): RoomListScope {
+  const select =
+    "SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member} AND acc_m.hidden = 0 " +
+    "AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE acc_b.blocker = acc_m.user AND acc_b.blocked IN " +
+    "(SELECT acc_o.user FROM room_members acc_o WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user))";
+  return listScope((r) => ({
+    sql: `${r}.type = 'dm' AND ${r}.id IN (${select})`,
+    params: { acc_member: userId },
+  }));
+}
