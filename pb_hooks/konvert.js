@@ -4046,6 +4046,7 @@ __export(scopes_exports, {
   allOf: () => allOf,
   anyOf: () => anyOf,
   bindWith: () => bindWith,
+  messageScope: () => messageScope,
   roomListScope: () => roomListScope,
   roomScope: () => roomScope,
   userScope: () => userScope,
@@ -4182,6 +4183,31 @@ function visibleDms(userId) {
     params: { acc_member: userId }
   }));
 }
+function messages(build) {
+  const scope = {
+    where: build,
+    live: () => messages((m) => allOf(build(m), { sql: `${m}.deletedAt = ''`, params: {} })),
+    visibleTo: (userId, now) => messages((m) => allOf(build(m), roomScope.readableBy(userId, now).where(`${m}.room`)))
+  };
+  return scope;
+}
+var messageScope = {
+  byId(id) {
+    return messages((m) => ({ sql: `${m}.id = {:acc_message}`, params: { acc_message: id } }));
+  },
+  byIds(ids) {
+    return messages((m) => ({
+      sql: `${m}.id IN (SELECT value FROM json_each({:acc_messages}))`,
+      params: { acc_messages: JSON.stringify(ids) }
+    }));
+  },
+  inRoom(roomId) {
+    return messages((m) => ({
+      sql: `${m}.room = {:acc_in_room}`,
+      params: { acc_in_room: roomId }
+    }));
+  }
+};
 
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
@@ -4909,14 +4935,14 @@ function friendsOf(tx, userId) {
 function groupRead(tx, room, userId, previous, now) {
   const type = room.getString("type");
   if (type !== "public" && type !== "private") return null;
-  const messages2 = tx.countRecords(
+  const messages3 = tx.countRecords(
     "messages",
     $dbx.exp(
       "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
       { room: room.id, from: previous, to: now, me: userId }
     )
   );
-  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+  return messages3 > 0 ? { kind: "group_read", messages: messages3 } : null;
 }
 function historyRead(items) {
   const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
@@ -8171,18 +8197,11 @@ __export(rooms_exports2, {
 });
 
 // hooks-src/konvert/compat/sql.ts
-function inList(ids) {
-  const params = {};
-  const names = ids.map((id, i) => {
-    params[`p${i}`] = id;
-    return `{:p${i}}`;
-  });
-  return { sql: names.join(", "), params };
-}
 function rowsFor(app, zero, sql, ids) {
   if (ids.length === 0) return [];
-  const list10 = inList(ids);
-  return sqlRows(app, zero, sql.replace("(:ids)", `(${list10.sql})`), list10.params);
+  return sqlRows(app, zero, sql.replace("(:ids)", "(SELECT value FROM json_each({:ids}))"), {
+    ids: JSON.stringify(ids)
+  });
 }
 
 // hooks-src/konvert/compat/room-shape.ts
@@ -8268,7 +8287,7 @@ __export(dms_exports2, {
   create: () => create,
   dmRoomOf: () => dmRoomOf,
   list: () => list8,
-  messages: () => messages,
+  messages: () => messages2,
   openAsRoom: () => openAsRoom,
   read: () => read2,
   remove: () => remove7,
@@ -8534,22 +8553,27 @@ function legacyMessages(e, rows, roomIdShown) {
     })
   );
 }
-function messageRows(app, where, params) {
-  return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
+function messageRows(app, scope, newest) {
+  const which = scope.where("m");
+  if (newest === void 0) {
+    return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${which.sql}`, which.params);
+  }
+  return sqlRows(
+    app,
+    MESSAGE_ROW,
+    `${MESSAGE_SELECT} WHERE ${which.sql} ORDER BY m.created DESC, m.id DESC LIMIT {:limit}`,
+    bindWith(which, { limit: newest })
+  );
 }
 function oneMessage(e, id, roomIdShown) {
-  return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0];
+  return legacyMessages(e, messageRows(e.app, messageScope.byId(id)), roomIdShown)[0];
 }
 function lastMessages(e, roomId, limit2, roomIdShown) {
-  const rows = messageRows(
-    e.app,
-    "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
-    { room: roomId, limit: limit2 }
-  );
+  const rows = messageRows(e.app, messageScope.inRoom(roomId).live(), limit2);
   return legacyMessages(e, rows.reverse(), roomIdShown);
 }
 function messagesByIds(e, ids) {
-  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const rows = messageRows(e.app, messageScope.byIds(ids));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return legacyMessages(
     e,
@@ -8731,7 +8755,7 @@ function list8(e) {
     e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, visibleDms(me2.id)) });
   });
 }
-function messages(e) {
+function messages2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const dmId = e.request.pathValue("dmId");
@@ -9061,11 +9085,11 @@ function unblock2(e) {
 function friendList(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    const ids = rowsFor(
+    const ids = sqlRows(
       e.app,
       { id: "" },
-      "SELECT CASE WHEN userA = {:p0} THEN userB ELSE userA END AS id FROM friendships WHERE userA IN (:ids) OR userB = {:p0}",
-      [me2.id]
+      "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
+      { me: me2.id }
     ).map((r) => r.id);
     const users = e.app.findRecordsByIds("users", ids).filter((u) => u.getString("deletedAt") === "");
     e.json(200, { friends: users.map((u) => otherUser(e, me2, u, true)) });
@@ -9090,7 +9114,7 @@ function listNotifications(e) {
       missing: "Missing authorization header",
       invalid: "Недействительный токен"
     });
-    const rows = rowsFor(
+    const rows = sqlRows(
       e.app,
       NOTIFICATION_ROW,
       `SELECT n.id, n.recipient, n.type, n.actor, n.room, n.message, n.readAt, n.created,
@@ -9100,9 +9124,9 @@ function listNotifications(e) {
        FROM notifications n
        LEFT JOIN users u ON u.id = n.actor
        LEFT JOIN rooms r ON r.id = n.room
-       WHERE n.recipient IN (:ids)
+       WHERE n.recipient = {:me}
        ORDER BY n.created DESC, n.id DESC LIMIT 100`,
-      [me2.id]
+      { me: me2.id }
     );
     e.json(200, {
       notifications: rows.map(

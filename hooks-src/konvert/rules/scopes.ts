@@ -221,3 +221,40 @@ export function visibleDms(userId: string): RoomListScope {
     params: { acc_member: userId },
   }));
 }
+
+/** A set of messages; `where(alias)` is the condition over the query's messages alias. */
+export interface MessageScope {
+  where(messageAlias: string): Fragment;
+  /** Only messages that are not deleted (tombstones stay in history, not in previews). */
+  live(): MessageScope;
+  /** Only messages of rooms the user may read (roomScope.readableBy). */
+  visibleTo(userId: string, now: string): MessageScope;
+}
+
+function messages(build: (m: string) => Fragment): MessageScope {
+  const scope: MessageScope = {
+    where: build,
+    live: () => messages((m) => allOf(build(m), { sql: `${m}.deletedAt = ''`, params: {} })),
+    visibleTo: (userId, now) =>
+      messages((m) => allOf(build(m), roomScope.readableBy(userId, now).where(`${m}.room`))),
+  };
+  return scope;
+}
+
+export const messageScope = {
+  byId(id: string): MessageScope {
+    return messages((m) => ({ sql: `${m}.id = {:acc_message}`, params: { acc_message: id } }));
+  },
+  byIds(ids: readonly string[]): MessageScope {
+    return messages((m) => ({
+      sql: `${m}.id IN (SELECT value FROM json_each({:acc_messages}))`,
+      params: { acc_messages: JSON.stringify(ids) },
+    }));
+  },
+  inRoom(roomId: string): MessageScope {
+    return messages((m) => ({
+      sql: `${m}.room = {:acc_in_room}`,
+      params: { acc_in_room: roomId },
+    }));
+  },
+};
