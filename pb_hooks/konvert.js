@@ -2260,14 +2260,29 @@ function membershipAccessOf(membership) {
 function canRead(app, user, room, options = {}) {
   return canReadRoom(
     actorOf(user),
-    {
-      type: room.getString("type"),
-      system: room.getString("system"),
-      deleted: room.getString("deletedAt") !== ""
-    },
+    roomAccessOf(room),
     membershipAccessOf(findMembership(app, room.id, user.id)),
     options
   );
+}
+function roomAccessOf(room) {
+  return {
+    type: room.getString("type"),
+    system: room.getString("system"),
+    deleted: room.getString("deletedAt") !== ""
+  };
+}
+function requireReadable(app, user, room, options = {}) {
+  const membership = findMembership(app, room.id, user.id);
+  const actor = actorOf(user);
+  const facts = roomAccessOf(room);
+  if (canReadRoom(actor, facts, membershipAccessOf(membership), options)) return membership;
+  if (membership === null && options.hidden !== void 0) notFound(options.hidden);
+  if (confinedOut(actor, facts)) forbidden(DENIED.confined.message);
+  return forbidden(DENIED.notMember.message);
+}
+function requireReader(app, user, room) {
+  return requireReadable(app, user, room);
 }
 
 // hooks-src/konvert/jsvm/membership.ts
@@ -5672,8 +5687,7 @@ function markAsRead(e) {
   const me2 = callerOf(e);
   const body = bodyOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
+  const membership = requireReader(e.app, me2, room);
   const now = new DateTime();
   const previous = membership.getString("lastReadAt");
   membership.set("lastReadAt", now);
@@ -5732,8 +5746,7 @@ function updatePublicKey(e) {
 function roomKey(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
+  const membership = requireReader(e.app, me2, room);
   const key = membership.getString("encryptedKey");
   e.json(200, {
     encryptedKey: key === "" ? null : key,
@@ -5744,8 +5757,7 @@ function roomKey(e) {
 function memberPublicKeys(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  requireMembership(e.app, room, me2);
+  requireReader(e.app, me2, room);
   const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id
   });
@@ -6359,9 +6371,7 @@ function visiblePoll(app, caller, id) {
     return notFound(NOT_FOUND);
   }
   if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
-  const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
-  assertNotConfined(caller, room);
+  requireReadable(app, caller, findRoom(app, poll.getString("room")), { hidden: NOT_FOUND });
   return poll;
 }
 function votablePoll(tx, caller, id) {
@@ -6702,11 +6712,8 @@ function list4(e) {
   const me2 = callerOf(e);
   const query2 = e.request.url.query();
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  if (!findMembership(e.app, room.id, me2.id)) {
-    if (query2.get("as") !== "admin" || roleOf(me2) !== "admin") {
-      forbidden("You are not a member of this room.");
-    }
+  const membership = requireReadable(e.app, me2, room, { godMode: query2.get("as") === "admin" });
+  if (membership === null) {
     logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
   const limit2 = historyLimit(query2.get("limit"));

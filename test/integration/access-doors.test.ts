@@ -198,3 +198,151 @@ describe("forwarding reads its source as a reader", () => {
     expect(copies.totalItems).toBe(0);
   });
 });
+
+// Reading a room: the same predicate (rules/access.ts canReadRoom) behind the routes, the records
+// API's rule and search, for each actor.
+const READ_DOORS = [
+  "history",
+  "poll",
+  "records",
+  "key",
+  "publicKeys",
+  "markRead",
+  "search",
+  "room",
+] as const;
+type ReadDoor = (typeof READ_DOORS)[number];
+
+interface ReadScene {
+  me: TestUser;
+  room: string;
+  poll: string;
+  word: string;
+}
+
+async function count(
+  request: Promise<{ totalItems?: number; items?: unknown[] }>,
+): Promise<number> {
+  const answer = await request;
+  return answer.totalItems ?? answer.items?.length ?? 0;
+}
+
+function read(door: ReadDoor, s: ReadScene, godMode: boolean): Promise<number> {
+  const c = s.me.client;
+  switch (door) {
+    case "history":
+      return statusOf(api(c, "GET", `/rooms/${s.room}/messages${godMode ? "?as=admin" : ""}`));
+    case "poll":
+      return statusOf(api(c, "GET", `/polls/${s.poll}`));
+    case "records":
+      // the records API answers a list filtered by its rule: how many messages it shows
+      return count(c.collection("messages").getList(1, 50, { filter: `room = '${s.room}'` }));
+    case "key":
+      return statusOf(api(c, "GET", `/rooms/${s.room}/key`));
+    case "publicKeys":
+      return statusOf(api(c, "GET", `/rooms/${s.room}/public-keys`));
+    case "markRead":
+      return statusOf(api(c, "POST", `/rooms/${s.room}/read`, {}));
+    case "search":
+      return count(api(c, "GET", `/search?q=${s.word}`));
+    case "room":
+      return statusOf(api(c, "GET", `/rooms/${s.room}`));
+  }
+}
+
+const READER = {
+  history: OK,
+  poll: OK,
+  records: 2,
+  key: OK,
+  publicKeys: OK,
+  markRead: OK,
+  search: 1,
+  room: OK,
+};
+const OUTSIDER = {
+  history: 403,
+  poll: 404,
+  records: 0,
+  key: 403,
+  publicKeys: 403,
+  markRead: 403,
+  search: 0,
+  room: 404,
+};
+
+const READERS: {
+  who: string;
+  role?: "moderator" | "admin";
+  member: boolean;
+  godMode?: boolean;
+  after?: (s: ReadScene) => Promise<unknown>;
+  expected: Record<ReadDoor, number>;
+}[] = [
+  { who: "a member", member: true, expected: READER },
+  { who: "a non-member", member: false, expected: OUTSIDER },
+  {
+    who: "a member who left",
+    member: true,
+    after: (s) => api(s.me.client, "POST", `/rooms/${s.room}/leave`),
+    expected: OUTSIDER,
+  },
+  {
+    who: "a member while banned",
+    member: true,
+    after: (s) =>
+      server.admin.collection("users").update(s.me.record.id, { bannedUntil: FAR_FUTURE }),
+    // confined: refused with the ban's reason rather than hidden
+    expected: { ...OUTSIDER, poll: 403 },
+  },
+  {
+    who: "a member muted globally and in the room (reading is not writing)",
+    member: true,
+    after: async (s) => {
+      await server.admin.collection("users").update(s.me.record.id, { mutedUntil: FAR_FUTURE });
+      await server.admin
+        .collection("room_members")
+        .update(await membershipId(s.room, s.me), { mutedUntil: FAR_FUTURE });
+    },
+    expected: READER,
+  },
+  { who: "a moderator who is not a member", role: "moderator", member: false, expected: OUTSIDER },
+  { who: "an admin who is not a member", role: "admin", member: false, expected: OUTSIDER },
+  {
+    who: "an admin in god mode (history only, read-only)",
+    role: "admin",
+    member: false,
+    godMode: true,
+    expected: { ...OUTSIDER, history: OK },
+  },
+];
+
+describe("each actor reading a private room", () => {
+  for (const actor of READERS) {
+    it(`${actor.who}: ${READ_DOORS.map((d) => `${d} ${actor.expected[d]}`).join(", ")}`, async () => {
+      const [owner, me] = await Promise.all([
+        createUser(server),
+        createUser(server, actor.role ? { role: actor.role } : {}),
+      ]);
+      const room = await seedRoom(server, "private", actor.member ? [owner, me] : [owner]);
+      const word = `needle${Math.random().toString(36).slice(2, 8)}`;
+      const poll = await server.admin
+        .collection("messages")
+        .create({ room: room.id, author: owner.record.id, type: "poll", content: "Lunch?" });
+      await server.admin.collection("polls").create({
+        id: poll.id,
+        message: poll.id,
+        room: room.id,
+        question: "Lunch?",
+        options: ["a", "b"],
+        createdBy: owner.record.id,
+      });
+      await seedMessage(server, room.id, owner, `a ${word} in the hay`);
+      const s: ReadScene = { me, room: room.id, poll: poll.id, word };
+      if (actor.after) await actor.after(s);
+      const answers: Partial<Record<ReadDoor, number>> = {};
+      for (const door of READ_DOORS) answers[door] = await read(door, s, actor.godMode === true);
+      expect(answers).toEqual(actor.expected);
+    });
+  }
+});

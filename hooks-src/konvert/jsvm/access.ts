@@ -2,11 +2,14 @@
 // memberships, DM sides) and answers its refusals, with the checks every room action shares.
 import {
   canReadRoom,
+  confinedOut,
+  DENIED,
   writeDenial,
   type Actor,
   type Denial,
   type DmAccess,
   type MembershipAccess,
+  type RoomAccess,
   type WriteOptions,
 } from "../rules/access.ts";
 import { asRole, type Role } from "../rules/roles.ts";
@@ -221,12 +224,42 @@ export function canRead(
 ): boolean {
   return canReadRoom(
     actorOf(user),
-    {
-      type: room.getString("type") as RoomType,
-      system: room.getString("system"),
-      deleted: room.getString("deletedAt") !== "",
-    },
+    roomAccessOf(room),
     membershipAccessOf(findMembership(app, room.id, user.id)),
     options,
   );
+}
+
+function roomAccessOf(room: core.Record): RoomAccess {
+  return {
+    type: room.getString("type") as RoomType,
+    system: room.getString("system"),
+    deleted: room.getString("deletedAt") !== "",
+  };
+}
+
+/**
+ * The read check (rules/access.ts canReadRoom) for routes that read a room: the caller's
+ * membership, or null for an admin's god-mode read (`godMode`). Refusals: 403 while a ban
+ * confines the caller elsewhere, 403 for a non-member, or 404 with `hidden` where even the
+ * existence of the thing read is the room's members' business.
+ */
+export function requireReadable(
+  app: CoreApp,
+  user: core.Record,
+  room: core.Record,
+  options: { godMode?: boolean; hidden?: string } = {},
+): core.Record | null {
+  const membership = findMembership(app, room.id, user.id);
+  const actor = actorOf(user);
+  const facts = roomAccessOf(room);
+  if (canReadRoom(actor, facts, membershipAccessOf(membership), options)) return membership;
+  if (membership === null && options.hidden !== undefined) notFound(options.hidden);
+  if (confinedOut(actor, facts)) forbidden(DENIED.confined.message);
+  return forbidden(DENIED.notMember.message);
+}
+
+/** requireReadable for routes only members use: their membership. */
+export function requireReader(app: CoreApp, user: core.Record, room: core.Record): core.Record {
+  return requireReadable(app, user, room)!;
 }

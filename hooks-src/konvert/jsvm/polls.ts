@@ -10,13 +10,7 @@ import {
 } from "../rules/polls.ts";
 
 export type { PollResults };
-import {
-  assertNotConfined,
-  callerOf,
-  findMembership,
-  findRoom,
-  requireWritable,
-} from "./access.ts";
+import { callerOf, findRoom, requireReadable, requireWritable } from "./access.ts";
 import { nowMs } from "./clock.ts";
 import { badRequest, notFound, refuse } from "./errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
@@ -75,9 +69,7 @@ function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record
     return notFound(NOT_FOUND);
   }
   if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
-  const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
-  assertNotConfined(caller, room);
+  requireReadable(app, caller, findRoom(app, poll.getString("room")), { hidden: NOT_FOUND });
   return poll;
 }
 
