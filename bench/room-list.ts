@@ -192,7 +192,8 @@ migrate((app) => {
   app.save(settings);
   const lib = require(__hooks + "/konvert.js");
   const plan = arrayOf(new DynamicModel({ id: 0, parent: 0, notused: 0, detail: "" }));
-  app.db().newQuery("EXPLAIN QUERY PLAN " + lib.roomList.roomListSql(lib.roomList.MY_ROOMS)).bind({ me }).all(plan);
+  const mine = lib.scopes.roomListScope.mine(me, false).on("r");
+  app.db().newQuery("EXPLAIN QUERY PLAN " + lib.roomList.roomListSql(mine.sql)).bind(Object.assign({ me }, mine.params)).all(plan);
   $os.writeFile(${JSON.stringify(planPath)}, plan.map((p) => p.detail).join("\\n"), 0o644);
 });
 `;

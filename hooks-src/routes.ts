@@ -188,7 +188,8 @@ export const ROUTE_GROUPS: RouteGroup[] = [
         path: "/api/konvert/rooms/{id}/typing",
         handler: "typing.ping",
         auth: "user",
-        summary: "typing ping to the room's members (throttled to one per 2 s)",
+        summary:
+          "typing ping to the room's members (throttled to one per 2 s); only from someone who may write there",
       },
     ],
   },

@@ -1604,6 +1604,7 @@ __export(index_exports, {
   roomAdmin: () => room_admin_exports,
   roomList: () => room_list_exports,
   rooms: () => rooms_exports,
+  scopes: () => scopes_exports,
   search: () => search_exports,
   typing: () => typing_exports,
   users: () => users_exports,
@@ -1871,6 +1872,126 @@ function dmKey(a, b) {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+// hooks-src/konvert/rules/access.ts
+var DENIED = {
+  signIn: { status: 403, message: "Sign in to continue." },
+  roomMissing: { status: 404, message: "Room not found." },
+  confined: { status: 403, message: "While banned you can only use the jail room." },
+  notMember: { status: 403, message: "You are not a member of this room." },
+  roomMuted: { status: 403, message: "You are muted in this room." },
+  dmClosed: { status: 403, message: "You cannot write to this user." },
+  accountDeleted: { status: 403, message: "This account was deleted." }
+};
+function mutedDenial(until) {
+  return { status: 403, message: `You are muted until ${until}.` };
+}
+function confinedOut(actor, room) {
+  return actor.banned && room.system !== "jail";
+}
+function canReadRoom(actor, room, membership, options = {}) {
+  if (actor.id === "" || actor.deleted || room.deleted || confinedOut(actor, room)) return false;
+  if (membership !== null) return true;
+  return options.godMode === true && actor.role === "admin" && (room.type === "public" || room.type === "private") && room.system === "";
+}
+function writeDenial(actor, room, membership, dm, options = {}) {
+  const mutes = options.kind !== "reaction";
+  if (actor.id === "") return DENIED.signIn;
+  if (room === null || room.deleted) return DENIED.roomMissing;
+  if (actor.deleted) return DENIED.accountDeleted;
+  if (confinedOut(actor, room)) return DENIED.confined;
+  if (mutes && actor.mutedUntil !== "") return mutedDenial(actor.mutedUntil);
+  if (membership === null) {
+    const joinable = room.type === "public" && room.system === "";
+    const staff = actor.role === "admin" || actor.role === "moderator";
+    if (!(options.joinPublic === true && joinable) && !(options.staffOutside === true && staff)) {
+      return DENIED.notMember;
+    }
+  } else if (mutes && membership.muted) {
+    return DENIED.roomMuted;
+  }
+  if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
+  return null;
+}
+var SIGNED_IN = "@request.auth.id != ''";
+var NOT_BANNED = "(@request.auth.bannedUntil = '' || @request.auth.bannedUntil <= @now)";
+var BANNED = "@request.auth.bannedUntil > @now";
+var memberOf = (room) => `${room}room_members_via_room.user ?= @request.auth.id`;
+var ROOM_SEE_RULE = `${SIGNED_IN} && deletedAt = '' && ((${NOT_BANNED} && system = '' && (type = 'public' || ${memberOf("")})) || (system = 'jail' && ${BANNED} && ${memberOf("")}))`;
+var roomRead = (prefix) => `room.deletedAt = '' && ${memberOf(`${prefix}room.`)} && (${NOT_BANNED} || room.system = 'jail')`;
+var ROOM_CONTENT_READ_RULE = `${SIGNED_IN} && ${roomRead("")}`;
+var POLL_READ_RULE = `${SIGNED_IN} && message.deletedAt = '' && ${roomRead("")}`;
+var MEMBERSHIP_READ_RULE = `${SIGNED_IN} && (user = @request.auth.id || (@request.context != 'realtime' && room.deletedAt = '' && ${memberOf("room.")} && (${NOT_BANNED} || room.system = 'jail')))`;
+var FRIEND_OR_ROOMMATE = [
+  "friendships_via_userA.userB ?= @request.auth.id",
+  "friendships_via_userB.userA ?= @request.auth.id",
+  "room_members_via_user.room.room_members_via_room.user ?= @request.auth.id"
+].join(" || ");
+var USER_READ_RULE = `${SIGNED_IN} && (id = @request.auth.id || (deletedAt = '' && blocks_via_blocker.blocked != @request.auth.id && blocks_via_blocked.blocker != @request.auth.id && (@request.context != 'realtime' || ${FRIEND_OR_ROOMMATE})))`;
+var unset = (fields) => fields.map((f) => `@request.body.${f}:isset = false`).join(" && ");
+var USER_CREATE_RULE = unset([
+  "role",
+  "status",
+  "lastActiveAt",
+  "bannedUntil",
+  "banReason",
+  "mutedUntil",
+  "deletedAt",
+  "legacyId",
+  "searchText"
+]);
+var MESSAGE_CREATE_RULE = `${SIGNED_IN} && (@request.body.author:isset = false || @request.body.author = @request.auth.id) && @request.body.type != 'system' && ` + unset(["editedAt", "deletedAt", "forwardedFrom", "legacyId", "seq"]);
+var ROOM_CREATE_RULE = `${SIGNED_IN} && (@request.body.type = 'private' || @request.body.type = 'public') && (@request.body.createdBy:isset = false || @request.body.createdBy = @request.auth.id) && ` + unset([
+  "system",
+  "dmKey",
+  "deletedAt",
+  "legacyId",
+  "lastMessage",
+  "lastMessageAt",
+  "pinnedMessage"
+]);
+var OWN = (field) => `${field} = @request.auth.id`;
+var STAFF = "@request.auth.role = 'admin' || @request.auth.role = 'moderator'";
+var read = (rule, more = {}) => ({
+  listRule: rule,
+  viewRule: rule,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null,
+  ...more
+});
+var CLOSED = {
+  listRule: null,
+  viewRule: null,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null
+};
+var API_RULES = {
+  users: read(USER_READ_RULE, { createRule: USER_CREATE_RULE }),
+  rooms: read(ROOM_SEE_RULE, { createRule: ROOM_CREATE_RULE }),
+  room_members: read(MEMBERSHIP_READ_RULE),
+  messages: read(ROOM_CONTENT_READ_RULE, { createRule: MESSAGE_CREATE_RULE }),
+  reactions: read(ROOM_CONTENT_READ_RULE),
+  polls: read(POLL_READ_RULE),
+  mentions: CLOSED,
+  pins: CLOSED,
+  poll_votes: CLOSED,
+  notifications: read(OWN("recipient"), { deleteRule: OWN("recipient") }),
+  friend_requests: read(`${OWN("from")} || ${OWN("to")}`),
+  friendships: read(`${OWN("userA")} || ${OWN("userB")}`),
+  blocks: read(OWN("blocker")),
+  moderation_log: read(STAFF),
+  kv_legacy: CLOSED,
+  achievements: CLOSED,
+  user_achievements: read(OWN("user")),
+  user_stats: CLOSED,
+  compat_refresh_tokens: CLOSED,
+  compat_uploads: read(`${SIGNED_IN} && ${OWN("owner")}`, {
+    createRule: "@request.auth.collectionName = 'users' && @request.auth.deletedAt = '' && @request.body.owner = @request.auth.id",
+    deleteRule: `${SIGNED_IN} && ${OWN("owner")}`
+  })
+};
+
 // hooks-src/konvert/jsvm/clock.ts
 var clock_exports = {};
 __export(clock_exports, {
@@ -1971,6 +2092,57 @@ function nowIso() {
   return (/* @__PURE__ */ new Date()).toISOString();
 }
 
+// hooks-src/konvert/jsvm/sql-scalar.ts
+var textRow;
+var numberRow;
+function sqlText(app, sql, params = {}) {
+  return textOf(app.db().newQuery(sql), params);
+}
+function textOf(query2, params) {
+  textRow ??= new DynamicModel({ v: "" });
+  textRow.v = "";
+  query2.bind(params).one(textRow);
+  return textRow.v;
+}
+function sqlNumber(app, sql, params = {}) {
+  numberRow ??= new DynamicModel({ v: 0 });
+  numberRow.v = 0;
+  app.db().newQuery(sql).bind(params).one(numberRow);
+  return numberRow.v;
+}
+function sqlRows(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
+}
+function sqlRowsPrepared(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
+}
+function asJsonRows(zero, sql) {
+  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
+  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
+}
+function rowsFrom(zero, text2) {
+  const keys2 = Object.keys(zero);
+  return JSON.parse(text2).map((raw) => {
+    const row = {};
+    for (const k of keys2) {
+      const fallback = zero[k];
+      const value = raw[k] ?? fallback;
+      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
+    }
+    return row;
+  });
+}
+var prepared = /* @__PURE__ */ new Map();
+function sqlTextPrepared(app, sql, params = {}) {
+  if (app.isTransactional()) return sqlText(app, sql, params);
+  let query2 = prepared.get(sql);
+  if (!query2) {
+    query2 = app.db().newQuery(sql).prepare();
+    prepared.set(sql, query2);
+  }
+  return textOf(query2, params);
+}
+
 // hooks-src/konvert/jsvm/access.ts
 function callerOf(e) {
   if (!e.auth || e.auth.collection().name !== "users") {
@@ -2038,6 +2210,83 @@ function isBlockedEitherWay(app, a, b) {
     "blocks",
     $dbx.or($dbx.hashExp({ blocker: a, blocked: b }), $dbx.hashExp({ blocker: b, blocked: a }))
   ) > 0;
+}
+function actorOf(user) {
+  if (!user) return { id: "", role: "user", banned: false, mutedUntil: "", deleted: false };
+  return {
+    id: user.id,
+    role: roleOf(user),
+    banned: isBanned(user),
+    mutedUntil: isActiveUntil(user, "mutedUntil") ? user.getString("mutedUntil") : "",
+    deleted: user.getString("deletedAt") !== ""
+  };
+}
+function answerDenial(denial) {
+  if (denial === null) return;
+  if (denial.status === 404) notFound(denial.message);
+  forbidden(denial.message);
+}
+var WRITE_FACTS = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'role',COALESCE(m.role,''),'mutedUntil',COALESCE(m.mutedUntil,''),'dmOther',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN users ou ON ou.id=o.user AND ou.deletedAt='' WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END,'dmBlocked',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker=o.user AND b.blocked={:user}) OR (b.blocker={:user} AND b.blocked=o.user) WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
+function requireWritable(app, user, roomId, options = {}) {
+  const found = roomId === "" ? "" : sqlTextPrepared(app, WRITE_FACTS, { room: roomId, user: user.id });
+  const actor = actorOf(user);
+  if (found === "") {
+    answerDenial(writeDenial(actor, null, null, null, options));
+    return notFound("Room not found.");
+  }
+  const facts = JSON.parse(found);
+  const room = {
+    id: roomId,
+    type: facts.type,
+    system: facts.system,
+    createdBy: facts.createdBy
+  };
+  const membership = facts.role === "" ? null : { role: facts.role, muted: isFuture(facts.mutedUntil) };
+  const dm = room.type === "dm" ? { otherActive: facts.dmOther === 1, blocked: facts.dmBlocked === 1 } : null;
+  answerDenial(
+    writeDenial(
+      actor,
+      { type: room.type, system: room.system, deleted: false },
+      membership,
+      dm,
+      options
+    )
+  );
+  return { room, membership };
+}
+function membershipAccessOf(membership) {
+  if (!membership) return null;
+  return {
+    role: membership.getString("role"),
+    muted: isFuture(membership.getString("mutedUntil"))
+  };
+}
+function canRead(app, user, room, options = {}) {
+  return canReadRoom(
+    actorOf(user),
+    roomAccessOf(room),
+    membershipAccessOf(findMembership(app, room.id, user.id)),
+    options
+  );
+}
+function roomAccessOf(room) {
+  return {
+    type: room.getString("type"),
+    system: room.getString("system"),
+    deleted: room.getString("deletedAt") !== ""
+  };
+}
+function requireReadable(app, user, room, options = {}) {
+  const membership = findMembership(app, room.id, user.id);
+  const actor = actorOf(user);
+  const facts = roomAccessOf(room);
+  if (canReadRoom(actor, facts, membershipAccessOf(membership), options)) return membership;
+  if (membership === null && options.hidden !== void 0) notFound(options.hidden);
+  if (confinedOut(actor, facts)) forbidden(DENIED.confined.message);
+  return forbidden(DENIED.notMember.message);
+}
+function requireReader(app, user, room) {
+  return requireReadable(app, user, room);
 }
 
 // hooks-src/konvert/jsvm/membership.ts
@@ -2416,57 +2665,6 @@ function statsFromHistory(history, stored) {
   if (history.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
   if (history.quickDelete) earned.push("oops_all");
   return { stats: stats3, earned };
-}
-
-// hooks-src/konvert/jsvm/sql-scalar.ts
-var textRow;
-var numberRow;
-function sqlText(app, sql, params = {}) {
-  return textOf(app.db().newQuery(sql), params);
-}
-function textOf(query2, params) {
-  textRow ??= new DynamicModel({ v: "" });
-  textRow.v = "";
-  query2.bind(params).one(textRow);
-  return textRow.v;
-}
-function sqlNumber(app, sql, params = {}) {
-  numberRow ??= new DynamicModel({ v: 0 });
-  numberRow.v = 0;
-  app.db().newQuery(sql).bind(params).one(numberRow);
-  return numberRow.v;
-}
-function sqlRows(app, zero, sql, params = {}) {
-  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
-}
-function sqlRowsPrepared(app, zero, sql, params = {}) {
-  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
-}
-function asJsonRows(zero, sql) {
-  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
-  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
-}
-function rowsFrom(zero, text2) {
-  const keys2 = Object.keys(zero);
-  return JSON.parse(text2).map((raw) => {
-    const row = {};
-    for (const k of keys2) {
-      const fallback = zero[k];
-      const value = raw[k] ?? fallback;
-      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
-    }
-    return row;
-  });
-}
-var prepared = /* @__PURE__ */ new Map();
-function sqlTextPrepared(app, sql, params = {}) {
-  if (app.isTransactional()) return sqlText(app, sql, params);
-  let query2 = prepared.get(sql);
-  if (!query2) {
-    query2 = app.db().newQuery(sql).prepare();
-    prepared.set(sql, query2);
-  }
-  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
@@ -3860,6 +4058,176 @@ function batchJson(events) {
   return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
 }
 
+// hooks-src/konvert/rules/scopes.ts
+var scopes_exports = {};
+__export(scopes_exports, {
+  TRUE: () => TRUE,
+  allOf: () => allOf,
+  anyOf: () => anyOf,
+  bindWith: () => bindWith,
+  messageScope: () => messageScope,
+  roomListScope: () => roomListScope,
+  roomScope: () => roomScope,
+  userScope: () => userScope,
+  visibleDms: () => visibleDms
+});
+var TRUE = { sql: "1", params: {} };
+function allOf(...parts) {
+  const params = {};
+  for (const part of parts) {
+    for (const [name, value] of Object.entries(part.params)) {
+      if (name in params && params[name] !== value) {
+        throw new Error(`SQL parameter ${name} bound to two values`);
+      }
+      params[name] = value;
+    }
+  }
+  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params };
+}
+function anyOf(...parts) {
+  const joined = allOf(...parts);
+  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: joined.params };
+}
+function bindWith(fragment, params) {
+  return { ...allOf(fragment, { sql: "1", params }).params };
+}
+function roomsIn(select, params) {
+  return { where: (column) => ({ sql: `${column} IN (${select})`, params }) };
+}
+var CONFINED_TO_JAIL = "(acc_u.bannedUntil = '' OR acc_u.bannedUntil <= {:acc_now} OR acc_r.system = 'jail')";
+var READABLE = `SELECT acc_m.room FROM room_members acc_m JOIN rooms acc_r ON acc_r.id = acc_m.room JOIN users acc_u ON acc_u.id = acc_m.user WHERE acc_m.user = {:acc_reader} AND acc_r.deletedAt = '' AND acc_u.deletedAt = '' AND ${CONFINED_TO_JAIL}`;
+var BLOCKED_DM = "acc_r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members acc_o JOIN blocks acc_b ON (acc_b.blocker = acc_o.user AND acc_b.blocked = acc_m.user) OR (acc_b.blocker = acc_m.user AND acc_b.blocked = acc_o.user) WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user)";
+var roomScope = {
+  /** Rooms the user is a member of, whatever their state (joins with the room list's counters). */
+  memberOf(userId) {
+    return roomsIn("SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member}", {
+      acc_member: userId
+    });
+  },
+  /**
+   * canReadRoom without god mode: member of a live room, an account that exists, and while
+   * banned (`bannedUntil` after `now`) only the jail. The messages/reactions/polls read rule.
+   */
+  readableBy(userId, now) {
+    return roomsIn(READABLE, { acc_reader: userId, acc_now: now });
+  },
+  /**
+   * What a user's connections may hear (realtime topics): readableBy, and a DM not while
+   * either side blocks the other (nobody may write there then).
+   */
+  hearableBy(userId, now) {
+    return roomsIn(`${READABLE} AND NOT (${BLOCKED_DM})`, { acc_reader: userId, acc_now: now });
+  }
+};
+var listScope = (build) => ({ on: build });
+var SHARED_OR_FAVORITES = (r) => `${r}.type IN ('public', 'private', 'favorites')`;
+var roomListScope = {
+  /** The plain list: shared rooms and favorites the user belongs to. */
+  mine(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** `mine` plus the public rooms the user has not joined. */
+  mineAndPublic(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** The jail, for its banned member. */
+  jail(userId) {
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = 'jail'`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** One room the user may see (canSeeRoom): theirs or public; while banned only the jail. */
+  one(roomId, userId, banned) {
+    const which = (r) => ({
+      sql: `${r}.id = {:acc_room}`,
+      params: { acc_room: roomId }
+    });
+    if (banned) return listScope((r) => allOf(which(r), roomListScope.jail(userId).on(r)));
+    return listScope(
+      (r) => allOf(
+        which(r),
+        { sql: `${r}.system = ''`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** One room by id, whatever the user's rights (after an action that checked them). */
+  byId(roomId) {
+    return listScope((r) => ({ sql: `${r}.id = {:acc_room}`, params: { acc_room: roomId } }));
+  },
+  /** An admin's read-only view of every shared room (the legacy app's god mode). */
+  godMode() {
+    return listScope((r) => ({ sql: `${r}.type IN ('public', 'private')`, params: {} }));
+  }
+};
+var userScope = {
+  /**
+   * canSeePresence as SQL: users whose profile and presence events `viewerId` may hear (the
+   * `users` read rule for realtime): the viewer themself; others while both accounts exist,
+   * neither blocks the other, and they are friends or share a room.
+   */
+  presenceVisibleTo(viewerId) {
+    const v = "{:acc_viewer}";
+    const select = "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " + v + " OR (acc_t.deletedAt = '' AND (SELECT acc_v.deletedAt FROM users acc_v WHERE acc_v.id = " + v + ") = '' AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " + v + ") OR (acc_b.blocker = " + v + " AND acc_b.blocked = acc_t.id)) AND (EXISTS (SELECT 1 FROM friendships acc_f WHERE (acc_f.userA = acc_t.id AND acc_f.userB = " + v + ") OR (acc_f.userB = acc_t.id AND acc_f.userA = " + v + ")) OR EXISTS (SELECT 1 FROM room_members acc_a JOIN room_members acc_c ON acc_c.room = acc_a.room WHERE acc_a.user = acc_t.id AND acc_c.user = " + v + ")))";
+    return {
+      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } })
+    };
+  }
+};
+function visibleDms(userId) {
+  const select = "SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member} AND acc_m.hidden = 0 AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE acc_b.blocker = acc_m.user AND acc_b.blocked IN (SELECT acc_o.user FROM room_members acc_o WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user))";
+  return listScope((r) => ({
+    sql: `${r}.type = 'dm' AND ${r}.id IN (${select})`,
+    params: { acc_member: userId }
+  }));
+}
+function messages(build) {
+  const scope = {
+    where: build,
+    live: () => messages((m) => allOf(build(m), { sql: `${m}.deletedAt = ''`, params: {} })),
+    visibleTo: (userId, now) => messages((m) => allOf(build(m), roomScope.readableBy(userId, now).where(`${m}.room`)))
+  };
+  return scope;
+}
+var messageScope = {
+  byId(id) {
+    return messages((m) => ({ sql: `${m}.id = {:acc_message}`, params: { acc_message: id } }));
+  },
+  byIds(ids) {
+    return messages((m) => ({
+      sql: `${m}.id IN (SELECT value FROM json_each({:acc_messages}))`,
+      params: { acc_messages: JSON.stringify(ids) }
+    }));
+  },
+  inRoom(roomId) {
+    return messages((m) => ({
+      sql: `${m}.room = {:acc_in_room}`,
+      params: { acc_in_room: roomId }
+    }));
+  }
+};
+
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
   return value ?? null;
@@ -4004,19 +4372,21 @@ function sweep(app) {
 var KEYS = "konvert.rt";
 var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
 function roomsOf(app, userId) {
+  const hearable = roomScope.hearableBy(userId, nowDate()).where("r.id");
   const ids = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) WHERE o.room = m.room AND o.user != m.user))",
-    { user: userId, now: nowDate() }
+    `SELECT COALESCE(json_group_array(r.id), '[]') AS v FROM rooms r WHERE ${hearable.sql}`,
+    hearable.params
   );
   return new Set(JSON.parse(ids));
 }
 function peopleOf(app, userId, ids) {
   if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const visible = userScope.presenceVisibleTo(userId).where("t.value");
   const allowed = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) OR (b.blocker = {:me} AND b.blocked = t.id)) AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) OR (f.userB = t.id AND f.userA = {:me})) OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room WHERE a.user = t.id AND b.user = {:me}))))",
-    { ids: JSON.stringify(ids), me: userId }
+    `SELECT COALESCE(json_group_array(t.value), '[]') AS v FROM json_each({:ids}) t WHERE ${visible.sql}`,
+    bindWith(visible, { ids: JSON.stringify(ids) })
   );
   return new Set(JSON.parse(allowed));
 }
@@ -4641,14 +5011,14 @@ function friendsOf(tx, userId) {
 function groupRead(tx, room, userId, previous, now) {
   const type = room.getString("type");
   if (type !== "public" && type !== "private") return null;
-  const messages2 = tx.countRecords(
+  const messages3 = tx.countRecords(
     "messages",
     $dbx.exp(
       "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
       { room: room.id, from: previous, to: now, me: userId }
     )
   );
-  return messages2 > 0 ? { kind: "group_read", messages: messages2 } : null;
+  return messages3 > 0 ? { kind: "group_read", messages: messages3 } : null;
 }
 function historyRead(items) {
   const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
@@ -5124,7 +5494,6 @@ function onRecordsList(e) {
 // hooks-src/konvert/jsvm/room-list.ts
 var room_list_exports = {};
 __export(room_list_exports, {
-  MY_ROOMS: () => MY_ROOMS,
   list: () => list2,
   one: () => one,
   roomListSql: () => roomListSql,
@@ -5195,9 +5564,9 @@ var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
 function roomListSql(condition) {
   return SELECT + " AND " + condition + ORDER;
 }
-var MY_ROOMS = "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
-function roomSummaries(app, me2, condition, params = {}) {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me: me2 });
+function roomSummaries(app, me2, scope) {
+  const which = scope.on("r");
+  const rows = sqlRows(app, ROW, roomListSql(which.sql), bindWith(which, { me: me2 }));
   return rows.map(toSummary);
 }
 var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
@@ -5210,11 +5579,12 @@ var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'sys
     'type', t.lastMessageType, 'author', t.lastMessageAuthor, 'preview', t.lastMessagePreview,
     'created', t.lastMessageAt, 'deleted', ${bool("t.lastMessageDeleted")}) END,
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
-function roomSummariesJson(app, me2, condition, params = {}) {
+function roomSummariesJson(app, me2, scope) {
+  const which = scope.on("r");
   return sqlText(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(condition)}) t`,
-    { ...params, me: me2 }
+    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(which.sql)}) t`,
+    bindWith(which, { me: me2 })
   );
 }
 function sendJson(e, body) {
@@ -5250,23 +5620,17 @@ function toSummary(row) {
     reactionCount: row.reactionCount
   };
 }
-var MEMBER_OF = "mem.id IS NOT NULL";
-var SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
 function list2(e) {
   const me2 = callerOf(e);
-  if (isBanned(me2)) {
-    sendJson(e, roomSummariesJson(e.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
-    return;
-  }
   const withPublic = e.request.url.query().get("include") === "public";
-  const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')` : MY_ROOMS;
+  const banned = isBanned(me2);
+  const which = withPublic ? roomListScope.mineAndPublic(me2.id, banned) : roomListScope.mine(me2.id, banned);
   sendJson(e, roomSummariesJson(e.app, me2.id, which));
 }
 function one(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  const visible = isBanned(me2) ? `${MEMBER_OF} AND r.system = 'jail'` : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
-  const [summary2] = roomSummaries(e.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  const [summary2] = roomSummaries(e.app, me2.id, roomListScope.one(room.id, me2.id, isBanned(me2)));
   if (!summary2) notFound("Room not found.");
   e.json(200, summary2);
 }
@@ -5360,6 +5724,7 @@ function prepare(tx, e, me2) {
   const room = findRoom(tx, pathParam(e, "id"));
   assertNotConfined(me2, room);
   deny(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+  requireWritable(tx, me2, room.id, { staffOutside: true });
   return room;
 }
 function messageOf(tx, room, messageId) {
@@ -5383,8 +5748,7 @@ function markAsRead(e) {
   const me2 = callerOf(e);
   const body = bodyOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
+  const membership = requireReader(e.app, me2, room);
   const now = new DateTime();
   const previous = membership.getString("lastReadAt");
   membership.set("lastReadAt", now);
@@ -5443,8 +5807,7 @@ function updatePublicKey(e) {
 function roomKey(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  const membership = requireMembership(e.app, room, me2);
+  const membership = requireReader(e.app, me2, room);
   const key = membership.getString("encryptedKey");
   e.json(200, {
     encryptedKey: key === "" ? null : key,
@@ -5455,8 +5818,7 @@ function roomKey(e) {
 function memberPublicKeys(e) {
   const me2 = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  requireMembership(e.app, room, me2);
+  requireReader(e.app, me2, room);
   const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id
   });
@@ -5492,7 +5854,6 @@ function saveRoomKeys(e) {
 // hooks-src/konvert/jsvm/dms.ts
 var dms_exports = {};
 __export(dms_exports, {
-  VISIBLE_DMS: () => VISIBLE_DMS,
   hide: () => hide,
   list: () => list3,
   open: () => open
@@ -5504,12 +5865,9 @@ function list3(e) {
     e.json(200, []);
     return;
   }
-  const rooms = roomSummaries(e.app, me2.id, VISIBLE_DMS);
+  const rooms = roomSummaries(e.app, me2.id, visibleDms(me2.id));
   e.json(200, withPeers(e.app, rooms));
 }
-var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
-      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
-        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
 function withPeers(app, rooms) {
   const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
   const peers = /* @__PURE__ */ new Map();
@@ -5542,10 +5900,7 @@ function open(e) {
       tx.save(mine);
     }
   });
-  const [summary2] = withPeers(
-    e.app,
-    roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId })
-  );
+  const [summary2] = withPeers(e.app, roomSummaries(e.app, me2.id, roomListScope.byId(roomId)));
   e.json(200, summary2);
 }
 function findOrCreateDm(tx, key, creator) {
@@ -5592,7 +5947,7 @@ function open2(e) {
     roomId = room.id;
     addMember(tx, room.id, me2.id, "owner");
   });
-  const [summary2] = roomSummaries(e.app, me2.id, "r.id = {:room}", { room: roomId });
+  const [summary2] = roomSummaries(e.app, me2.id, roomListScope.byId(roomId));
   e.json(200, summary2);
 }
 function findFavorites(app, owner) {
@@ -5708,47 +6063,12 @@ function historyLimit(raw) {
 }
 
 // hooks-src/konvert/jsvm/message-write.ts
-var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
-  const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
-  if (found === "") notFound("Room not found.");
-  const { member, mutedUntil, ...facts } = JSON.parse(found);
-  const room = { id: roomId, ...facts };
-  assertNotConfinedTo(author, room.system);
-  if (isActiveUntil(author, "mutedUntil")) {
-    forbidden(`You are muted until ${author.getString("mutedUntil")}.`);
-  }
-  if (!member && (room.type !== "public" || room.system !== "")) {
-    forbidden("You are not a member of this room.");
-  }
-  if (member && isFuture(mutedUntil)) forbidden("You are muted in this room.");
-  if (room.type === "dm") {
-    const other = otherMember(app, room.id, author.id);
-    if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      forbidden("You cannot write to this user.");
-    }
-  }
-  return { room, joinFirst: !member };
+  const { room, membership } = requireWritable(app, author, roomId, { joinPublic: true });
+  return { room, joinFirst: membership === null };
 }
 function prepareWrite(tx, author, plan) {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-}
-function otherMember(app, roomId, me2) {
-  const rows = app.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    1,
-    0,
-    { room: roomId, me: me2 }
-  );
-  const other = rows[0]?.getString("user") ?? null;
-  if (other === null) return null;
-  try {
-    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
-  } catch {
-    return null;
-  }
 }
 function replyTargetOk(app, roomId, replyTo) {
   try {
@@ -6112,9 +6432,12 @@ function visiblePoll(app, caller, id) {
     return notFound(NOT_FOUND);
   }
   if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
-  const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
-  assertNotConfined(caller, room);
+  requireReadable(app, caller, findRoom(app, poll.getString("room")), { hidden: NOT_FOUND });
+  return poll;
+}
+function votablePoll(tx, caller, id) {
+  const poll = visiblePoll(tx, caller, id);
+  requireWritable(tx, caller, poll.getString("room"), { kind: "reaction" });
   return poll;
 }
 function optionsOf(poll) {
@@ -6187,7 +6510,7 @@ function vote(e) {
   const body = voteBody(e);
   let answer2;
   e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
+    const poll = votablePoll(tx, me2, pathParam(e, "id"));
     const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
     if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
     castVotes(tx, poll, me2.id, chosen.ok);
@@ -6199,7 +6522,7 @@ function retract(e) {
   const me2 = callerOf(e);
   let answer2;
   e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me2, pathParam(e, "id"));
+    const poll = votablePoll(tx, me2, pathParam(e, "id"));
     castVotes(tx, poll, me2.id, []);
     answer2 = resultsOf(tx, poll, me2.id);
   });
@@ -6346,8 +6669,7 @@ function edit(e) {
   const original = liveMessage(e.app, pathParam(e, "id"));
   if (original.getString("author") !== me2.id) forbidden("Only the author can edit a message.");
   if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
-  const plan = planWrite(e.app, me2, original.getString("room"));
-  if (plan.joinFirst) forbidden("You are not a member of this room.");
+  requireWritable(e.app, me2, original.getString("room"));
   let edited;
   e.app.runInTransaction((tx) => {
     const message = liveMessage(tx, original.id);
@@ -6411,7 +6733,7 @@ function forward(e) {
   e.app.runInTransaction((tx) => {
     const source = liveMessage(tx, pathParam(e, "id"));
     const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me2.id)) notFound("Message not found.");
+    if (!canRead(tx, me2, sourceRoom)) notFound("Message not found.");
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me2, targetId);
     const room = plan.room;
@@ -6451,11 +6773,8 @@ function list4(e) {
   const me2 = callerOf(e);
   const query2 = e.request.url.query();
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  if (!findMembership(e.app, room.id, me2.id)) {
-    if (query2.get("as") !== "admin" || roleOf(me2) !== "admin") {
-      forbidden("You are not a member of this room.");
-    }
+  const membership = requireReadable(e.app, me2, room, { godMode: query2.get("as") === "admin" });
+  if (membership === null) {
     logModeration(e.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
   const limit2 = historyLimit(query2.get("limit"));
@@ -6567,9 +6886,7 @@ function target(tx, e, me2) {
   } catch {
   }
   if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
-  const room = findRoom(tx, message.getString("room"));
-  assertNotConfined(me2, room);
-  requireMembership(tx, room, me2);
+  requireWritable(tx, me2, message.getString("room"), { kind: "reaction" });
   return message;
 }
 function summary(app, messageId, me2) {
@@ -6665,9 +6982,7 @@ __export(typing_exports, {
 var THROTTLE_MS = 2e3;
 function ping(e) {
   const me2 = callerOf(e);
-  const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me2, room);
-  requireMembership(e.app, room, me2);
+  const { room } = requireWritable(e.app, me2, pathParam(e, "id"));
   const key = `typing:${room.id}:${me2.id}`;
   const now = Date.now();
   const last = e.app.store().get(key);
@@ -6894,44 +7209,44 @@ function snippetParts(marked) {
 }
 
 // hooks-src/konvert/jsvm/search.ts
-function liveRoom(banned) {
-  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
-}
-function searchSql(banned) {
-  return `
+function searchSql(readable) {
+  const scope = readable.where("m.room");
+  return {
+    sql: `
 SELECT m.id AS id,
   -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
   snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
 FROM messages_fts
 CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
 CROSS JOIN messages m ON m.id = d.message
-CROSS JOIN rooms r ON r.id = m.room
 WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND ${liveRoom(banned)}
-  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
+  AND m.deletedAt = '' AND ${scope.sql}
 ORDER BY m.created DESC, m.id DESC
-LIMIT {:limit} OFFSET {:offset}`;
+LIMIT {:limit} OFFSET {:offset}`,
+    params: scope.params
+  };
 }
-function searchableRooms(app, me2, banned) {
+function searchableRooms(app, readable) {
+  const scope = readable.where("r.id");
   const rows = arrayOf(new DynamicModel({ room: "" }));
-  app.db().newQuery(
-    `SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room WHERE rm.user = {:me} AND ${liveRoom(banned)}`
-  ).bind({ me: me2 }).all(rows);
+  app.db().newQuery(`SELECT r.id AS room FROM rooms r WHERE ${scope.sql}`).bind(scope.params).all(rows);
   return rows.map((row) => row.room);
 }
 function findMessages(app, me2, query2, page, onlyRoom) {
-  const banned = isBanned(me2);
-  const rooms = searchableRooms(app, me2.id, banned).filter(
+  const readable = roomScope.readableBy(me2.id, nowDate());
+  const rooms = searchableRooms(app, readable).filter(
     (room) => onlyRoom === void 0 || room === onlyRoom
   );
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
   if (rooms.length > 0) {
-    app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query2, rooms),
-      me: me2.id,
-      limit: page.perPage + 1,
-      offset: (page.page - 1) * page.perPage
-    }).all(rows);
+    const sql = searchSql(readable);
+    app.db().newQuery(sql.sql).bind(
+      bindWith(sql, {
+        query: inRooms(query2, rooms),
+        limit: page.perPage + 1,
+        offset: (page.page - 1) * page.perPage
+      })
+    ).all(rows);
   }
   return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
 }
@@ -7970,18 +8285,11 @@ __export(rooms_exports2, {
 });
 
 // hooks-src/konvert/compat/sql.ts
-function inList(ids) {
-  const params = {};
-  const names = ids.map((id, i) => {
-    params[`p${i}`] = id;
-    return `{:p${i}}`;
-  });
-  return { sql: names.join(", "), params };
-}
 function rowsFor(app, zero, sql, ids) {
   if (ids.length === 0) return [];
-  const list10 = inList(ids);
-  return sqlRows(app, zero, sql.replace("(:ids)", `(${list10.sql})`), list10.params);
+  return sqlRows(app, zero, sql.replace("(:ids)", "(SELECT value FROM json_each({:ids}))"), {
+    ids: JSON.stringify(ids)
+  });
 }
 
 // hooks-src/konvert/compat/room-shape.ts
@@ -8042,17 +8350,15 @@ function factsFor(app, summaries) {
     } : null
   }));
 }
-function legacyRooms(app, me2, condition, params = {}, godMode = false) {
-  return factsFor(app, roomSummaries(app, me2, condition, params)).map(
-    (r) => legacyRoom(r, me2, godMode)
-  );
+function legacyRooms(app, me2, scope, godMode = false) {
+  return factsFor(app, roomSummaries(app, me2, scope)).map((r) => legacyRoom(r, me2, godMode));
 }
 function legacyRoomById(app, me2, roomId) {
-  const [room] = legacyRooms(app, me2, "r.id = {:room}", { room: roomId });
+  const [room] = legacyRooms(app, me2, roomListScope.byId(roomId));
   return room ?? {};
 }
-function legacyDms(app, me2, condition, params = {}) {
-  const summaries = roomSummaries(app, me2, condition, params);
+function legacyDms(app, me2, scope) {
+  const summaries = roomSummaries(app, me2, scope);
   const keys2 = new Map(
     pairs(
       app,
@@ -8069,9 +8375,9 @@ __export(dms_exports2, {
   create: () => create,
   dmRoomOf: () => dmRoomOf,
   list: () => list8,
-  messages: () => messages,
+  messages: () => messages2,
   openAsRoom: () => openAsRoom,
-  read: () => read,
+  read: () => read2,
   remove: () => remove7,
   send: () => send2
 });
@@ -8335,22 +8641,27 @@ function legacyMessages(e, rows, roomIdShown) {
     })
   );
 }
-function messageRows(app, where, params) {
-  return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
+function messageRows(app, scope, newest) {
+  const which = scope.where("m");
+  if (newest === void 0) {
+    return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${which.sql}`, which.params);
+  }
+  return sqlRows(
+    app,
+    MESSAGE_ROW,
+    `${MESSAGE_SELECT} WHERE ${which.sql} ORDER BY m.created DESC, m.id DESC LIMIT {:limit}`,
+    bindWith(which, { limit: newest })
+  );
 }
 function oneMessage(e, id, roomIdShown) {
-  return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0];
+  return legacyMessages(e, messageRows(e.app, messageScope.byId(id)), roomIdShown)[0];
 }
 function lastMessages(e, roomId, limit2, roomIdShown) {
-  const rows = messageRows(
-    e.app,
-    "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
-    { room: roomId, limit: limit2 }
-  );
+  const rows = messageRows(e.app, messageScope.inRoom(roomId).live(), limit2);
   return legacyMessages(e, rows.reverse(), roomIdShown);
 }
 function messagesByIds(e, ids) {
-  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const rows = messageRows(e.app, messageScope.byIds(ids));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return legacyMessages(
     e,
@@ -8506,7 +8817,7 @@ function create(e) {
     const userId = legacyBody(e)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
     const summary2 = invoke(e, open, { caller: me2, body: { userId } });
-    const [dm] = legacyDms(e.app, me2.id, "r.id = {:room}", { room: summary2.id });
+    const [dm] = legacyDms(e.app, me2.id, roomListScope.byId(summary2.id));
     e.json(200, dm);
   });
 }
@@ -8529,10 +8840,10 @@ function openAsRoom(e) {
 function list8(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, VISIBLE_DMS) });
+    e.json(200, { dms: isBanned(me2) ? [] : legacyDms(e.app, me2.id, visibleDms(me2.id)) });
   });
 }
-function messages(e) {
+function messages2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const dmId = e.request.pathValue("dmId");
@@ -8561,7 +8872,7 @@ function send2(e) {
     e.json(200, oneMessage(e, id, dmId));
   });
 }
-function read(e) {
+function read2(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
     const room = myDm(e.app, me2, e.request.pathValue("dmId"));
@@ -8579,24 +8890,18 @@ function remove7(e) {
 }
 
 // hooks-src/konvert/compat/rooms.ts
-var MEMBER = "mem.id IS NOT NULL";
 function godModeOf(e, me2) {
   return queryParam(e, "godMode") === "true" && roleOf(me2) === "admin";
 }
 function list9(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    if (isBanned(me2)) {
-      e.json(200, { rooms: legacyRooms(e.app, me2.id, `${MEMBER} AND r.system = 'jail'`) });
+    const banned = isBanned(me2);
+    if (!banned && godModeOf(e, me2)) {
+      e.json(200, { rooms: legacyRooms(e.app, me2.id, roomListScope.godMode(), true) });
       return;
     }
-    if (godModeOf(e, me2)) {
-      const all = "r.type IN ('public', 'private')";
-      e.json(200, { rooms: legacyRooms(e.app, me2.id, all, {}, true) });
-      return;
-    }
-    const visible = `r.system = '' AND r.type IN ('public', 'private', 'favorites') AND (${MEMBER} OR r.type = 'public')`;
-    e.json(200, { rooms: legacyRooms(e.app, me2.id, visible) });
+    e.json(200, { rooms: legacyRooms(e.app, me2.id, roomListScope.mineAndPublic(me2.id, banned)) });
   });
 }
 function create2(e) {
@@ -8868,11 +9173,11 @@ function unblock2(e) {
 function friendList(e) {
   handle(e, () => {
     const me2 = legacyCaller(e);
-    const ids = rowsFor(
+    const ids = sqlRows(
       e.app,
       { id: "" },
-      "SELECT CASE WHEN userA = {:p0} THEN userB ELSE userA END AS id FROM friendships WHERE userA IN (:ids) OR userB = {:p0}",
-      [me2.id]
+      "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
+      { me: me2.id }
     ).map((r) => r.id);
     const users = e.app.findRecordsByIds("users", ids).filter((u) => u.getString("deletedAt") === "");
     e.json(200, { friends: users.map((u) => otherUser(e, me2, u, true)) });
@@ -8897,7 +9202,7 @@ function listNotifications(e) {
       missing: "Missing authorization header",
       invalid: "Недействительный токен"
     });
-    const rows = rowsFor(
+    const rows = sqlRows(
       e.app,
       NOTIFICATION_ROW,
       `SELECT n.id, n.recipient, n.type, n.actor, n.room, n.message, n.readAt, n.created,
@@ -8907,9 +9212,9 @@ function listNotifications(e) {
        FROM notifications n
        LEFT JOIN users u ON u.id = n.actor
        LEFT JOIN rooms r ON r.id = n.room
-       WHERE n.recipient IN (:ids)
+       WHERE n.recipient = {:me}
        ORDER BY n.created DESC, n.id DESC LIMIT 100`,
-      [me2.id]
+      { me: me2.id }
     );
     e.json(200, {
       notifications: rows.map(

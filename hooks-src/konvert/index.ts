@@ -30,6 +30,8 @@ export * as housekeeping from "./jsvm/housekeeping.ts";
 export * as passwordResets from "./jsvm/password-resets.ts";
 export * as notifications from "./jsvm/notifications.ts";
 export * as search from "./jsvm/search.ts";
+// the named SQL scopes, for the benchmarks' and tests' query plans
+export * as scopes from "./rules/scopes.ts";
 export * as polls from "./jsvm/polls.ts";
 export * as achievements from "./jsvm/achievements/routes.ts";
 // Legacy HTTP API of the original frontend (issue #9)

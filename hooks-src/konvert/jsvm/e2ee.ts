@@ -7,7 +7,7 @@ import {
   findMembership,
   findRoom,
   memberRoleOf,
-  requireMembership,
+  requireReader,
   roleOf,
 } from "./access.ts";
 import { badRequest, deny, refuse } from "./errors.ts";
@@ -27,8 +27,7 @@ export function updatePublicKey(e: core.RequestEvent): void {
 export function roomKey(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me, room);
-  const membership = requireMembership(e.app, room, me);
+  const membership = requireReader(e.app, me, room);
   const key = membership.getString("encryptedKey");
   e.json(200, {
     encryptedKey: key === "" ? null : key,
@@ -43,8 +42,7 @@ export function roomKey(e: core.RequestEvent): void {
 export function memberPublicKeys(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me, room);
-  requireMembership(e.app, room, me);
+  requireReader(e.app, me, room);
   const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id,
   });

@@ -2,6 +2,7 @@
 import { callerOf } from "./access.ts";
 import { addMember } from "./membership.ts";
 import { roomSummaries } from "./room-list.ts";
+import { roomListScope } from "../rules/scopes.ts";
 
 /** POST /api/konvert/favorites — the caller's favorites room, created if missing. */
 export function open(e: core.RequestEvent): void {
@@ -12,7 +13,7 @@ export function open(e: core.RequestEvent): void {
     roomId = room.id;
     addMember(tx, room.id, me.id, "owner");
   });
-  const [summary] = roomSummaries(e.app, me.id, "r.id = {:room}", { room: roomId });
+  const [summary] = roomSummaries(e.app, me.id, roomListScope.byId(roomId));
   e.json(200, summary);
 }
 

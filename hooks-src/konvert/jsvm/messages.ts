@@ -9,7 +9,15 @@ import {
   typeProblem,
   type MessageType,
 } from "../rules/messages.ts";
-import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
+import {
+  callerOf,
+  canRead,
+  findMembership,
+  findRoom,
+  memberRoleOf,
+  requireWritable,
+  roleOf,
+} from "./access.ts";
 import { badRequest, deny, forbidden, notFound, refuse } from "./errors.ts";
 import { answerNow, bodyOf, pathParam, requestEventOf, requiredString } from "./http.ts";
 import { bodyAsSent } from "./raw-body.ts";
@@ -193,8 +201,7 @@ export function edit(e: core.RequestEvent): void {
   if (original.getString("type") === "poll") badRequest("content", "Polls cannot be edited.");
   // Editing is writing in the room: the checks of a send (ban confinement, global and room
   // mutes, membership, DM blocks), except that editing never joins a public room.
-  const plan = planWrite(e.app, me, original.getString("room"));
-  if (plan.joinFirst) forbidden("You are not a member of this room.");
+  requireWritable(e.app, me, original.getString("room"));
   let edited: core.Record | undefined;
   e.app.runInTransaction((tx) => {
     const message = liveMessage(tx, original.id);
@@ -266,7 +273,7 @@ export function forward(e: core.RequestEvent): void {
   e.app.runInTransaction((tx) => {
     const source = liveMessage(tx, pathParam(e, "id"));
     const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me.id)) notFound("Message not found.");
+    if (!canRead(tx, me, sourceRoom)) notFound("Message not found.");
     if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
     const plan = planWrite(tx, me, targetId);
     const room = plan.room;

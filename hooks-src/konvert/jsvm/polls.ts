@@ -10,7 +10,7 @@ import {
 } from "../rules/polls.ts";
 
 export type { PollResults };
-import { assertNotConfined, callerOf, findMembership, findRoom } from "./access.ts";
+import { callerOf, findRoom, requireReadable, requireWritable } from "./access.ts";
 import { nowMs } from "./clock.ts";
 import { badRequest, notFound, refuse } from "./errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
@@ -69,9 +69,15 @@ function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record
     return notFound(NOT_FOUND);
   }
   if (message.getString("deletedAt") !== "") notFound(NOT_FOUND);
-  const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) notFound(NOT_FOUND);
-  assertNotConfined(caller, room);
+  requireReadable(app, caller, findRoom(app, poll.getString("room")), { hidden: NOT_FOUND });
+  return poll;
+}
+
+/** A poll the caller may vote in: readable, and the room takes the caller's reactions. */
+function votablePoll(tx: CoreApp, caller: core.Record, id: string): core.Record {
+  const poll = visiblePoll(tx, caller, id);
+  // muted users may vote (rules/access.ts: a mute silences messages, not reactions)
+  requireWritable(tx, caller, poll.getString("room"), { kind: "reaction" });
   return poll;
 }
 
@@ -164,7 +170,7 @@ export function vote(e: core.RequestEvent): void {
   const body = voteBody(e);
   let answer: PollResults | undefined;
   e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me, pathParam(e, "id"));
+    const poll = votablePoll(tx, me, pathParam(e, "id"));
     const chosen = parseVote(body["options"], optionsOf(poll).length, poll.getBool("multiple"));
     if ("problem" in chosen) badRequest(chosen.field, chosen.problem);
     castVotes(tx, poll, me.id, chosen.ok);
@@ -178,7 +184,7 @@ export function retract(e: core.RequestEvent): void {
   const me = callerOf(e);
   let answer: PollResults | undefined;
   e.app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, me, pathParam(e, "id"));
+    const poll = votablePoll(tx, me, pathParam(e, "id"));
     castVotes(tx, poll, me.id, []);
     answer = resultsOf(tx, poll, me.id);
   });

@@ -1,7 +1,7 @@
 // Reactions: one per (message, user, emoji), added and removed idempotently. The message's
 // author hears about new reactions unless they blocked the reactor.
 import { isSingleEmoji } from "../rules/emoji.ts";
-import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
+import { callerOf, requireWritable } from "./access.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 import { notify, withdraw } from "./notifications.ts";
@@ -24,9 +24,8 @@ function target(tx: CoreApp, e: core.RequestEvent, me: core.Record): core.Record
     // reported below
   }
   if (!message || message.getString("deletedAt") !== "") return notFound("Message not found.");
-  const room = findRoom(tx, message.getString("room"));
-  assertNotConfined(me, room);
-  requireMembership(tx, room, me);
+  // reacting is writing in the room, except that a mute does not silence reactions
+  requireWritable(tx, me, message.getString("room"), { kind: "reaction" });
   return message;
 }
 

@@ -1,5 +1,5 @@
 // Read watermarks. Counters are never stored: moving a watermark is the whole of "mark as read".
-import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
+import { callerOf, findRoom, requireReader } from "./access.ts";
 import { bodyOf, flag, pathParam } from "./http.ts";
 import { groupRead } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
@@ -10,8 +10,7 @@ export function markAsRead(e: core.RequestEvent): void {
   const me = callerOf(e);
   const body = bodyOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me, room);
-  const membership = requireMembership(e.app, room, me);
+  const membership = requireReader(e.app, me, room);
   const now = new DateTime();
   const previous = membership.getString("lastReadAt");
   membership.set("lastReadAt", now);

@@ -7,6 +7,7 @@ import {
   findMembership,
   findRoom,
   memberRoleOf,
+  requireWritable,
   roleOf,
 } from "./access.ts";
 import { badRequest, deny } from "./errors.ts";
@@ -112,6 +113,8 @@ function prepare(tx: CoreApp, e: core.RequestEvent, me: core.Record): core.Recor
   const room = findRoom(tx, pathParam(e, "id"));
   assertNotConfined(me, room);
   deny(pinProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
+  // pinning is writing in the room (mutes, DM blocks); staff pin in rooms they are not in
+  requireWritable(tx, me, room.id, { staffOutside: true });
   return room;
 }
 

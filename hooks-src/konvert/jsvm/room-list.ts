@@ -9,6 +9,7 @@ import { pathParam } from "./http.ts";
 import { sqlRows, sqlText } from "./sql-scalar.ts";
 import type { MemberRole, RoomType } from "../rules/rooms.ts";
 import type { RoomSummary } from "../rules/room-summary.ts";
+import { bindWith, roomListScope, type RoomListScope } from "../rules/scopes.ts";
 
 export type { RoomSummary };
 
@@ -89,18 +90,10 @@ export function roomListSql(condition: string): string {
   return SELECT + " AND " + condition + ORDER;
 }
 
-/** Which rooms the plain list shows: shared rooms and favorites the user belongs to. */
-export const MY_ROOMS =
-  "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
-
-/** Runs the summary query with an extra condition (which rooms) appended to WHERE. */
-export function roomSummaries(
-  app: CoreApp,
-  me: string,
-  condition: string,
-  params: Record<string, unknown> = {},
-): RoomSummary[] {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me });
+/** Runs the summary query for the rooms of `scope` (rules/scopes.ts roomListScope). */
+export function roomSummaries(app: CoreApp, me: string, scope: RoomListScope): RoomSummary[] {
+  const which = scope.on("r");
+  const rows = sqlRows(app, ROW, roomListSql(which.sql), bindWith(which, { me }));
   return rows.map(toSummary);
 }
 
@@ -122,17 +115,13 @@ const SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 's
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
 
 /** roomSummaries as a JSON array text, ready to send. */
-export function roomSummariesJson(
-  app: CoreApp,
-  me: string,
-  condition: string,
-  params: Record<string, unknown> = {},
-): string {
+export function roomSummariesJson(app: CoreApp, me: string, scope: RoomListScope): string {
+  const which = scope.on("r");
   return sqlText(
     app,
     `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v ` +
-      `FROM (${roomListSql(condition)}) t`,
-    { ...params, me },
+      `FROM (${roomListSql(which.sql)}) t`,
+    bindWith(which, { me }),
   );
 }
 
@@ -174,23 +163,17 @@ function toSummary(row: Row): RoomSummary {
   };
 }
 
-const MEMBER_OF = "mem.id IS NOT NULL";
-const SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
-
 /**
  * GET /api/konvert/rooms[?include=public] — the caller's rooms (DMs excluded), newest activity
  * first; with include=public also the public rooms they have not joined. While banned: only jail.
  */
 export function list(e: core.RequestEvent): void {
   const me = callerOf(e);
-  if (isBanned(me)) {
-    sendJson(e, roomSummariesJson(e.app, me.id, `${MEMBER_OF} AND r.system = 'jail'`));
-    return;
-  }
   const withPublic = e.request!.url!.query().get("include") === "public";
+  const banned = isBanned(me);
   const which = withPublic
-    ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')`
-    : MY_ROOMS;
+    ? roomListScope.mineAndPublic(me.id, banned)
+    : roomListScope.mine(me.id, banned);
   sendJson(e, roomSummariesJson(e.app, me.id, which));
 }
 
@@ -198,10 +181,7 @@ export function list(e: core.RequestEvent): void {
 export function one(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  const visible = isBanned(me)
-    ? `${MEMBER_OF} AND r.system = 'jail'`
-    : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
-  const [summary] = roomSummaries(e.app, me.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  const [summary] = roomSummaries(e.app, me.id, roomListScope.one(room.id, me.id, isBanned(me)));
   if (!summary) notFound("Room not found.");
   e.json(200, summary);
 }
