@@ -5101,7 +5101,7 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(mem.role, '') AS memberRole,
   COALESCE(mem.lastReadAt, '') AS lastReadAt,
   COALESCE(mem.hidden, 0) AS hidden,
-  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  COALESCE(rc.members, 0) AS memberCount,
   CASE WHEN r.type = 'dm' THEN COALESCE(
     (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
   ELSE '' END AS otherUser,
@@ -5115,19 +5115,16 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
     ELSE substr(lm.content, 1, 100) END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
+  CASE WHEN mem.id IS NULL OR c.user IS NULL THEN 0 ELSE MAX(0,
     MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
-      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0)) - mem.readSeq
-    - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
-    - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
-        AND d.author != {:me})
-    - (SELECT COUNT(*) FROM messages_seq_gaps g WHERE g.room = r.id AND g.seq > mem.readSeq)) END AS unreadCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
-    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
-    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0))
+    - c.readSeq - c.own - c.dead) END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.mentions, 0) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.reactions, 0) END AS reactionCount
 FROM rooms r
 LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN room_list_members c ON c.user = {:me} AND c.room = r.id
+LEFT JOIN room_list_rooms rc ON rc.room = r.id
 LEFT JOIN messages lm ON lm.id = r.lastMessage
 WHERE r.deletedAt = ''`;
 var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
