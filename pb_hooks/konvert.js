@@ -5116,9 +5116,7 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
   CASE WHEN mem.id IS NULL OR c.user IS NULL THEN 0 ELSE MAX(0,
-    MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
-      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0))
-    - c.readSeq - c.own - c.dead) END AS unreadCount,
+    COALESCE(rc.top, 0) - c.readSeq - c.own - c.dead) END AS unreadCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.mentions, 0) END AS mentionCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.reactions, 0) END AS reactionCount
 FROM rooms r
@@ -5133,7 +5131,7 @@ function roomListSql(condition) {
 }
 var MY_ROOMS = "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
 function roomSummaries(app, me2, condition, params = {}) {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me: me2 });
+  const rows = sqlRowsPrepared(app, ROW, roomListSql(condition), { ...params, me: me2 });
   return rows.map(toSummary);
 }
 var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
@@ -5147,9 +5145,9 @@ var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'sys
     'created', t.lastMessageAt, 'deleted', ${bool("t.lastMessageDeleted")}) END,
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
 function roomSummariesJson(app, me2, condition, params = {}) {
-  return sqlText(
+  return sqlTextPrepared(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(condition)}) t`,
+    `SELECT COALESCE(json_group_array(${SUMMARY_JSON}), '[]') AS v FROM (${roomListSql(condition)}) t`,
     { ...params, me: me2 }
   );
 }

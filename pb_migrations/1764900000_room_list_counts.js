@@ -1,8 +1,8 @@
 /// <reference path="../types/pocketbase-jsvm.d.ts" />
 
-// Room list counters kept by SQLite (issue #17, item 3): the list reads one stored row per room
+// Room list counters kept by SQLite (issue #17, item 3): the list reads two stored rows per room
 // instead of counting the member's own, deleted and hard-deleted messages, mentions and reactions
-// after their watermarks (ranges that grew with the unread backlog), and the members of each room.
+// after their watermarks (ranges that grew with the unread backlog) and each room's members.
 //
 // The stored values are the terms of the formula the list used (jsvm/room-list.ts before this
 // migration), each kept equal to its recount by triggers on every table it counts, so every
@@ -10,24 +10,29 @@
 // single writer makes them exact under concurrency:
 //
 //   unread = MAX(0, top − readSeq − own − dead)
-//     top  = the room's top seq (newest message's or hard-deleted one's): two index probes, read
-//            by the list, not stored, so a send writes nothing here but its author's `own`
+//     top  = the room's top seq: its newest message's, or a hard-deleted one's above it
 //     own  = the member's messages with seq > readSeq (deleted or not)
 //     dead = others' deleted messages with seq > readSeq + hard-deleted seqs > readSeq
 //   mentions  = mentions of the member in the room created after mentionsReadAt
 //   reactions = others' reactions to the member's messages in the room after reactionsReadAt
 //
-// `room_list_members` has one row per membership, with copies of its three watermarks (what the
-// triggers compare with), keyed (user, room): the list's one range scan per user. A send updates
-// one row (its author's `own`); deleting a message updates the rows of the members who had not
-// read it (`dead`, through the (room, readSeq) index); a read mark recounts its own row, over the
-// ranges after the new watermark (empty when everything is read). `room_list_rooms` counts each
-// room's members (a room of 1,000 members used to cost the list 1,000 index entries).
+// `room_list_rooms`: per room, its member count and top. `room_list_members`: per membership,
+// own, dead, mentions, reactions and copies of the three watermarks (what the triggers compare
+// with), keyed (user, room). What a write costs here:
+//   - a send: raising its room's top and its author's `own` (two rows by key), whatever the
+//     number of members; a mention or reaction: one row;
+//   - a tombstone or hard delete: `dead` of the members who had not read the message (the
+//     (room, readSeq) index), the same rows a send would touch if every send fanned out;
+//   - a read mark or join: the member's row recounted over the ranges after the new watermark
+//     (empty when everything is read).
 //
 // Not collections: nothing in PocketBase reads or writes these tables, so no record save can
 // write back a stale counter. Messages with seq 0 count nowhere until `messages_seq_assign`
 // numbers them (an UPDATE, which the update triggers see).
 
+const TOP = (room) =>
+  `MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ${room}), ` +
+  `(SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ${room}))`;
 const OWN = (room, user, readSeq) =>
   `(SELECT COUNT(*) FROM messages o WHERE o.room = ${room} AND o.author = ${user} AND o.seq > ${readSeq})`;
 const DEAD = (room, user, readSeq) =>
@@ -60,12 +65,14 @@ const REACTION_SHARE = (x, sign) =>
   `UPDATE room_list_members SET reactions = reactions ${sign} 1 WHERE user = ${x}.messageAuthor ` +
   `AND room = ${x}.room AND ${x}.created > reactionsReadAt AND ${x}.user != ${x}.messageAuthor;`;
 
-const MEMBERS_UP = (room) =>
-  `INSERT INTO room_list_rooms (room, members) VALUES (${room}, 1) ` +
-  `ON CONFLICT (room) DO UPDATE SET members = members + 1;`;
-const MEMBERS_DOWN = (room) =>
-  `UPDATE room_list_rooms SET members = members - 1 WHERE room = ${room};` +
-  `DELETE FROM room_list_rooms WHERE room = ${room} AND members <= 0;`;
+const MEMBERS = (room, delta) =>
+  `INSERT INTO room_list_rooms (room, members, top) VALUES (${room}, ${delta}, ${TOP(room)}) ` +
+  `ON CONFLICT (room) DO UPDATE SET members = members + ${delta};`;
+// The top only grows as messages and gaps arrive; anything that may lower it counts it again.
+const TOP_AT_LEAST = (room, seq) =>
+  `INSERT INTO room_list_rooms (room, members, top) VALUES (${room}, 0, ${seq}) ` +
+  `ON CONFLICT (room) DO UPDATE SET top = MAX(top, excluded.top);`;
+const TOP_RECOUNT = (room) => `UPDATE room_list_rooms SET top = ${TOP(room)} WHERE room = ${room};`;
 
 const TABLES = [
   "CREATE TABLE room_list_members (user TEXT NOT NULL, room TEXT NOT NULL, " +
@@ -73,24 +80,27 @@ const TABLES = [
     "own INTEGER NOT NULL, dead INTEGER NOT NULL, mentions INTEGER NOT NULL, reactions INTEGER NOT NULL, " +
     "PRIMARY KEY (user, room)) WITHOUT ROWID",
   "CREATE INDEX idx_room_list_members_room_read ON room_list_members (room, readSeq)",
-  "CREATE TABLE room_list_rooms (room TEXT NOT NULL PRIMARY KEY, members INTEGER NOT NULL) WITHOUT ROWID",
+  "CREATE TABLE room_list_rooms (room TEXT NOT NULL PRIMARY KEY, members INTEGER NOT NULL, " +
+    "top INTEGER NOT NULL) WITHOUT ROWID",
 ];
 
 const BACKFILL = [
   ROW_FROM("m").replace(/;$/, "") + " FROM room_members m",
-  "INSERT INTO room_list_rooms (room, members) SELECT room, COUNT(*) FROM room_members GROUP BY room",
+  "INSERT INTO room_list_rooms (room, members, top) SELECT r.id, " +
+    "(SELECT COUNT(*) FROM room_members m WHERE m.room = r.id), " +
+    `${TOP("r.id")} FROM rooms r`,
 ];
 
 const TRIGGERS = [
   // memberships: a row per membership, counted from scratch when it appears or its watermarks move
   "CREATE TRIGGER room_list_member_insert AFTER INSERT ON room_members BEGIN " +
-    `${ROW_FROM("new")}; ${MEMBERS_UP("new.room")} END`,
+    `${ROW_FROM("new")}; ${MEMBERS("new.room", 1)} END`,
   "CREATE TRIGGER room_list_member_delete AFTER DELETE ON room_members BEGIN " +
-    `DELETE FROM room_list_members WHERE user = old.user AND room = old.room; ${MEMBERS_DOWN("old.room")} END`,
+    `DELETE FROM room_list_members WHERE user = old.user AND room = old.room; ${MEMBERS("old.room", -1)} END`,
   "CREATE TRIGGER room_list_member_move AFTER UPDATE OF room, user ON room_members " +
     "WHEN old.room != new.room OR old.user != new.user BEGIN " +
-    `DELETE FROM room_list_members WHERE user = old.user AND room = old.room; ${MEMBERS_DOWN("old.room")} ` +
-    `${ROW_FROM("new")}; ${MEMBERS_UP("new.room")} END`,
+    `DELETE FROM room_list_members WHERE user = old.user AND room = old.room; ${MEMBERS("old.room", -1)} ` +
+    `${ROW_FROM("new")}; ${MEMBERS("new.room", 1)} END`,
   // CASE evaluates only the branch taken: a watermark that did not move is not recounted
   "CREATE TRIGGER room_list_member_read AFTER UPDATE OF readSeq, mentionsReadAt, reactionsReadAt ON room_members " +
     "WHEN old.room = new.room AND old.user = new.user AND (old.readSeq != new.readSeq " +
@@ -105,7 +115,15 @@ const TRIGGERS = [
 
   // messages: inserted with a seq (imports) or numbered later by messages_seq_assign (an UPDATE)
   "CREATE TRIGGER room_list_message_insert AFTER INSERT ON messages WHEN new.seq != 0 BEGIN " +
-    `${OWN_SHARE("new", "+")} ${DEAD_SHARE("new", "+")} END`,
+    `${OWN_SHARE("new", "+")} ${DEAD_SHARE("new", "+")} ${TOP_AT_LEAST("new.room", "new.seq")} END`,
+  "CREATE TRIGGER room_list_message_top AFTER UPDATE OF seq, room ON messages " +
+    "WHEN old.seq != new.seq OR old.room != new.room BEGIN " +
+    // numbering a new message (0 → seq) only raises the top: no recount on the send path
+    "UPDATE room_list_rooms SET top = " +
+    TOP("old.room") +
+    " WHERE room = old.room AND old.seq != 0 " +
+    "AND (old.room != new.room OR new.seq < old.seq); " +
+    `${TOP_AT_LEAST("new.room", "new.seq")} END`,
   "CREATE TRIGGER room_list_message_own AFTER UPDATE OF seq, room, author ON messages " +
     "WHEN old.seq != new.seq OR old.room != new.room OR old.author != new.author BEGIN " +
     `${OWN_SHARE("old", "-")} ${OWN_SHARE("new", "+")} END`,
@@ -114,12 +132,17 @@ const TRIGGERS = [
     "OR old.author != new.author OR old.deletedAt = '' OR new.deletedAt = '') BEGIN " +
     `${DEAD_SHARE("old", "-")} ${DEAD_SHARE("new", "+")} END`,
   "CREATE TRIGGER room_list_message_delete AFTER DELETE ON messages WHEN old.seq != 0 BEGIN " +
-    `${OWN_SHARE("old", "-")} ${DEAD_SHARE("old", "-")} END`,
+    `${OWN_SHARE("old", "-")} ${DEAD_SHARE("old", "-")} ${TOP_RECOUNT("old.room")} END`,
   // a hard-deleted seq (messages_seq_gap) is dead for every member, its author included
   "CREATE TRIGGER room_list_gap_insert AFTER INSERT ON messages_seq_gaps BEGIN " +
-    "UPDATE room_list_members SET dead = dead + 1 WHERE room = new.room AND readSeq < new.seq; END",
+    "UPDATE room_list_members SET dead = dead + 1 WHERE room = new.room AND readSeq < new.seq; " +
+    `${TOP_AT_LEAST("new.room", "new.seq")} END`,
   "CREATE TRIGGER room_list_gap_delete AFTER DELETE ON messages_seq_gaps BEGIN " +
-    "UPDATE room_list_members SET dead = dead - 1 WHERE room = old.room AND readSeq < old.seq; END",
+    "UPDATE room_list_members SET dead = dead - 1 WHERE room = old.room AND readSeq < old.seq; " +
+    `${TOP_RECOUNT("old.room")} END`,
+  // a room's messages, members and gaps go before the room itself (cascades, rooms_seq_gaps_drop)
+  "CREATE TRIGGER room_list_room_delete AFTER DELETE ON rooms BEGIN " +
+    "DELETE FROM room_list_rooms WHERE room = old.id; END",
 
   "CREATE TRIGGER room_list_mention_insert AFTER INSERT ON mentions BEGIN " +
     `${MENTION_SHARE("new", "+")} END`,

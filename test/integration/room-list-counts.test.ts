@@ -33,7 +33,8 @@ interface Check {
     reactions: number;
   }[];
   orphans: number;
-  rooms: { room: string; stored: number; recount: number }[];
+  /** `[members, top]` as JSON text, stored and recounted */
+  rooms: { room: string; stored: string; recount: string }[];
 }
 
 // The list's terms counted from scratch, exactly as jsvm/room-list.ts did before the triggers.
@@ -81,9 +82,10 @@ function check(): Check {
           .map((r) => ({ room: r.room, user: r.user, stored: r.stored === "" ? null : JSON.parse(r.stored),
             recount: JSON.parse(r.recount), unread: r.unread, mentions: r.mentions, reactions: r.reactions }));
         const orphans = all("SELECT COUNT(*) AS n FROM room_list_members c WHERE NOT EXISTS (SELECT 1 FROM room_members m WHERE m.user = c.user AND m.room = c.room)", { n: 0 })[0].n;
-        const rooms = all("SELECT r.id AS room, COALESCE((SELECT members FROM room_list_rooms WHERE room = r.id), 0) AS stored, " +
-          "(SELECT COUNT(*) FROM room_members m WHERE m.room = r.id) AS recount FROM rooms r " +
-          "UNION ALL SELECT room, members, 0 FROM room_list_rooms WHERE room NOT IN (SELECT id FROM rooms)", { room: "", stored: 0, recount: 0 });
+        const rooms = all("SELECT r.id AS room, COALESCE((SELECT json_array(members, top) FROM room_list_rooms WHERE room = r.id), '') AS stored, " +
+          "json_array((SELECT COUNT(*) FROM room_members m WHERE m.room = r.id), MAX(" +
+          "(SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = r.id), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = r.id))) AS recount FROM rooms r " +
+          "UNION ALL SELECT room, 'orphan', '' FROM room_list_rooms WHERE room NOT IN (SELECT id FROM rooms)", { room: "", stored: "", recount: "" });
         $os.writeFile(${JSON.stringify(out)}, JSON.stringify({ members, orphans, rooms }), 0o644);
       })`,
     );

@@ -2,12 +2,12 @@
 // Counters are derived from the member's watermarks, so they are exact after deletes, edits,
 // membership changes and concurrent sends. Their terms are kept by SQLite triggers in
 // `room_list_members` / `room_list_rooms` (pb_migrations/1764900000_room_list_counts.js): the
-// list reads one stored row per room plus the room's top seq (two index probes), whatever the
-// number of messages or the unread backlog.
+// list reads two stored rows per room (the member's and the room's) and the last message by key,
+// whatever the number of messages or the unread backlog.
 import { callerOf, findRoom, isBanned } from "./access.ts";
 import { notFound } from "./errors.ts";
 import { pathParam } from "./http.ts";
-import { sqlRows, sqlText } from "./sql-scalar.ts";
+import { sqlRowsPrepared, sqlTextPrepared } from "./sql-scalar.ts";
 import type { MemberRole, RoomType } from "../rules/rooms.ts";
 import type { RoomSummary } from "../rules/room-summary.ts";
 
@@ -68,9 +68,7 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
   CASE WHEN mem.id IS NULL OR c.user IS NULL THEN 0 ELSE MAX(0,
-    MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
-      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0))
-    - c.readSeq - c.own - c.dead) END AS unreadCount,
+    COALESCE(rc.top, 0) - c.readSeq - c.own - c.dead) END AS unreadCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.mentions, 0) END AS mentionCount,
   CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.reactions, 0) END AS reactionCount
 FROM rooms r
@@ -98,7 +96,7 @@ export function roomSummaries(
   condition: string,
   params: Record<string, unknown> = {},
 ): RoomSummary[] {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me });
+  const rows = sqlRowsPrepared(app, ROW, roomListSql(condition), { ...params, me });
   return rows.map(toSummary);
 }
 
@@ -126,9 +124,10 @@ export function roomSummariesJson(
   condition: string,
   params: Record<string, unknown> = {},
 ): string {
-  return sqlText(
+  // json_object's result is JSON to json_group_array as it is: no json() to parse it again
+  return sqlTextPrepared(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v ` +
+    `SELECT COALESCE(json_group_array(${SUMMARY_JSON}), '[]') AS v ` +
       `FROM (${roomListSql(condition)}) t`,
     { ...params, me },
   );
