@@ -93,7 +93,9 @@ const BACKFILL = [
 
 const TRIGGERS = [
   // memberships: a row per membership, counted from scratch when it appears or its watermarks move
+  // a leftover row (a restored backup, a hand edit) must not make the membership insert fail
   "CREATE TRIGGER room_list_member_insert AFTER INSERT ON room_members BEGIN " +
+    "DELETE FROM room_list_members WHERE user = new.user AND room = new.room; " +
     `${ROW_FROM("new")}; ${MEMBERS("new.room", 1)} END`,
   "CREATE TRIGGER room_list_member_delete AFTER DELETE ON room_members BEGIN " +
     `DELETE FROM room_list_members WHERE user = old.user AND room = old.room; ${MEMBERS("old.room", -1)} END`,
