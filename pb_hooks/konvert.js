@@ -5531,7 +5531,7 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(mem.role, '') AS memberRole,
   COALESCE(mem.lastReadAt, '') AS lastReadAt,
   COALESCE(mem.hidden, 0) AS hidden,
-  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  COALESCE(rc.members, 0) AS memberCount,
   CASE WHEN r.type = 'dm' THEN COALESCE(
     (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
   ELSE '' END AS otherUser,
@@ -5545,19 +5545,14 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
     ELSE substr(lm.content, 1, 100) END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
-    MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
-      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0)) - mem.readSeq
-    - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
-    - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
-        AND d.author != {:me})
-    - (SELECT COUNT(*) FROM messages_seq_gaps g WHERE g.room = r.id AND g.seq > mem.readSeq)) END AS unreadCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
-    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
-    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+  CASE WHEN mem.id IS NULL OR c.user IS NULL THEN 0 ELSE MAX(0,
+    COALESCE(rc.top, 0) - c.readSeq - c.own - c.dead) END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.mentions, 0) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.reactions, 0) END AS reactionCount
 FROM rooms r
 LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN room_list_members c ON c.user = {:me} AND c.room = r.id
+LEFT JOIN room_list_rooms rc ON rc.room = r.id
 LEFT JOIN messages lm ON lm.id = r.lastMessage
 WHERE r.deletedAt = ''`;
 var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
@@ -5566,7 +5561,7 @@ function roomListSql(condition) {
 }
 function roomSummaries(app, me2, scope) {
   const which = scope.on("r");
-  const rows = sqlRows(app, ROW, roomListSql(which.sql), bindWith(which, { me: me2 }));
+  const rows = sqlRowsPrepared(app, ROW, roomListSql(which.sql), bindWith(which, { me: me2 }));
   return rows.map(toSummary);
 }
 var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
@@ -5581,9 +5576,9 @@ var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'sys
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
 function roomSummariesJson(app, me2, scope) {
   const which = scope.on("r");
-  return sqlText(
+  return sqlTextPrepared(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(which.sql)}) t`,
+    `SELECT COALESCE(json_group_array(${SUMMARY_JSON}), '[]') AS v FROM (${roomListSql(which.sql)}) t`,
     bindWith(which, { me: me2 })
   );
 }
