@@ -9,6 +9,8 @@ onBootstrap((e) => {
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
   require(`${__hooks}/konvert.js`).clock.initClock();
 });
+// Konvert's health: hooks version, migrations, a write probe, free disk (503 when unwritable)
+routerAdd("GET", "/api/konvert/health", (e) => require(`${__hooks}/konvert.js`).health.health(e));
 // The test clock (404 unless the server was started with KONVERT_TEST_CLOCK=1; superusers only)
 routerAdd("GET", "/api/konvert/test/clock", (e) =>
   require(`${__hooks}/konvert.js`).clock.onGetClock(e),

@@ -5,6 +5,7 @@ onBootstrap((e) => {
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
   require(`${__hooks}/konvert.js`).clock.initClock();
 });
+routerAdd("GET", "/api/konvert/health", (e) => require(`${__hooks}/konvert.js`).health.health(e));
 routerAdd(
   "GET",
   "/api/konvert/test/clock",
