@@ -97,7 +97,9 @@ export async function reportHealth(url: string, running: () => boolean): Promise
         );
       } else if (!res.ok) {
         const body = (await res.json().catch(() => ({}))) as { problems?: string[] };
-        console.error(`konvert: unhealthy: ${(body.problems ?? [`HTTP ${res.status}`]).join("; ")}`);
+        console.error(
+          `konvert: unhealthy: ${(body.problems ?? [`HTTP ${res.status}`]).join("; ")}`,
+        );
       }
       return;
     } catch {
