@@ -8,7 +8,7 @@
 // nginx name, and hands the data to that user (docs/operations.md, "Install").
 import { randomBytes } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import PocketBase from "pocketbase";
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     changes.push("settings applied (app URL, SMTP, trusted proxy, superuser IPs, backups)");
   }
   if (opts.system) systemInstall();
+  else keepOwner();
 
   console.log(
     changes.length
@@ -166,6 +167,16 @@ function systemInstall(): void {
       `as ${user}: ${problems.join("; ")} (a parent directory may not let ${user} in: chmod o+x it)`,
     );
   }
+}
+
+/**
+ * Run as root on a data dir that belongs to a service user (say `--reconfigure` without
+ * `--system`), PocketBase's files written just now are root's: hand them back.
+ */
+function keepOwner(): void {
+  if (process.getuid?.() !== 0 || !existsSync(dataDir)) return;
+  const { uid, gid } = statSync(dataDir);
+  if (uid !== 0) chownTree(dataDir, uid, gid);
 }
 
 function chownTree(path: string, uid: number, gid: number): void {
