@@ -254,6 +254,25 @@ describe.skipIf(!isRoot && !process.env["CI"])("production install as written", 
     }
   }, 120_000);
 
+  it("started as another user, the unit's preflight says whose data dir it is", () => {
+    const env = unitEnv("konvert.service");
+    const [line] = directive("konvert.service", "ExecStartPre");
+    const [command, ...args] = commandLine(String(line), env);
+    const nobody = Number(execFileSync("id", ["-u", "nobody"], { encoding: "utf8" }));
+    const result = run(String(command), args, {
+      uid: nobody,
+      gid: nobody,
+      cwd: checkout,
+      env: { PATH: process.env["PATH"] ?? "", ...env },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `pb_data is not writable by nobody \\(owner ${user}, mode 700\\): run the server as the data dir's owner`,
+      ),
+    );
+  });
+
   it("npm start serves as the service user after the install", async () => {
     const port = await freePort();
     const child = spawn("npm", ["start"], {
