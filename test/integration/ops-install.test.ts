@@ -192,7 +192,7 @@ beforeAll(() => {
 }, 300_000);
 
 afterAll(() => {
-  if (isRoot) spawnSync("userdel", [user]);
+  if (isRoot) spawnSync("userdel", ["--force", user]); // even if a failed test left a process behind;
   rmSync(base, { recursive: true, force: true });
 });
 
