@@ -8,7 +8,9 @@
 // Usage: node build.mjs [--watch]
 // @ts-check
 import * as esbuild from "esbuild";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import { findFileScopeProblems } from "./scripts/lib/handler-scope.mjs";
 import { generateRoutes } from "./scripts/lib/route-table.mjs";
 
@@ -45,8 +47,26 @@ const targets = [
     entryPoints: ["hooks-src/konvert/index.ts"],
     outfile: "pb_hooks/konvert.js",
     bundle: true,
+    // reported by GET /api/konvert/health: which hooks a server really runs
+    define: { KONVERT_HOOKS_VERSION: JSON.stringify(hooksVersion()) },
   },
 ];
+
+/**
+ * package.json's version plus a digest of hooks-src/ (sorted paths and contents): the same
+ * sources give the same text, so the committed bundle stays reproducible.
+ * @returns {string}
+ */
+function hooksVersion() {
+  const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+  const hash = createHash("sha256");
+  const files = readdirSync("hooks-src", { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).split(sep).join("/"))
+    .sort();
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update("\0");
+  return `${version}+${hash.digest("hex").slice(0, 12)}`;
+}
 
 /**
  * Watch mode: appends the routes to the registration file esbuild wrote, and fails the build when

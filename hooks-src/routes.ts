@@ -4,6 +4,7 @@
 // is added here, never by hand in main.pb.ts. Only data: this file is read at build time.
 //
 // auth, enforced by the generated registration before the handler runs:
+//   anonymous  anyone (monitoring)
 //   user       a signed-in user (PocketBase's requireAuth("users")): 401 without, 403 for a superuser
 //   superuser  PocketBase's requireSuperuserAuth(): 401 without, 403 for a user
 //   test       superusers, and only on a server started with KONVERT_TEST_CLOCK=1 (404 otherwise):
@@ -13,7 +14,7 @@
 // Handlers still read their caller through the same helpers (callerOf…), a second wall.
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-export type Auth = "user" | "superuser" | "test" | "legacy";
+export type Auth = "anonymous" | "user" | "superuser" | "test" | "legacy";
 
 export interface Route {
   method: Method;
@@ -41,6 +42,21 @@ export interface RouteGroup {
 export const LEGACY_PREFIX = "/functions/v1/make-server-b0f1e6d5";
 
 export const ROUTE_GROUPS: RouteGroup[] = [
+  {
+    id: "operations",
+    doc: "api",
+    title: "Operations",
+    routes: [
+      {
+        method: "GET",
+        path: "/api/konvert/health",
+        handler: "health.health",
+        auth: "anonymous",
+        summary:
+          'hooks version, migrations applied/pending, a write probe, free disk; 200 `{"status":"ok"}` or 503 with `problems` (docs/operations.md, "Health"). 404 means PocketBase runs without Konvert\'s hooks',
+      },
+    ],
+  },
   {
     id: "rooms",
     doc: "api",

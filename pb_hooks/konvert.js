@@ -1583,6 +1583,7 @@ __export(index_exports, {
   e2ee: () => e2ee_exports,
   favorites: () => favorites_exports,
   friends: () => friends_exports,
+  health: () => health_exports,
   history: () => history_exports,
   housekeeping: () => housekeeping_exports,
   importBulk: () => import_bulk_exports,
@@ -6551,6 +6552,141 @@ function ensureWalAutocheckpoint(app) {
   app.nonconcurrentDB().newQuery(`PRAGMA wal_autocheckpoint=${pages}`).execute();
 }
 
+// hooks-src/konvert/jsvm/health.ts
+var health_exports = {};
+__export(health_exports, {
+  health: () => health,
+  storageWrite: () => storageWrite
+});
+
+// hooks-src/konvert/rules/health.ts
+var MIN_FREE_BYTES_DEFAULT = 100 * 1024 * 1024;
+function minFreeBytes(setting) {
+  const value = setting.trim();
+  return /^\d+$/.test(value) ? Number(value) * 1024 * 1024 : MIN_FREE_BYTES_DEFAULT;
+}
+function parseDf(output) {
+  const line = output.trim().split("\n")[1];
+  if (line === void 0) return null;
+  const m = /\s(\d+)\s+(\d+)\s+(\d+)\s+\d+%\s/.exec(` ${line} `);
+  if (!m) return null;
+  return { totalBytes: Number(m[1]) * 1024, freeBytes: Number(m[3]) * 1024 };
+}
+function storageProblemOf(errorText2) {
+  if (/disk is full|no space left on device|disk quota exceeded|SQLITE_FULL/i.test(errorText2)) {
+    return "full";
+  }
+  if (/readonly database|read-only file system|SQLITE_READONLY/i.test(errorText2)) {
+    return "read-only";
+  }
+  return null;
+}
+function storageMessage(problem) {
+  return problem === "full" ? "The server's disk is full: nothing can be saved until its operator frees space. Try again later." : "The server's data directory is read-only: nothing can be saved until its operator fixes it. Try again later.";
+}
+function healthProblems(facts) {
+  const problems = [];
+  if (!facts.databaseWritable) {
+    const kind = storageProblemOf(facts.databaseError);
+    problems.push(
+      kind === "full" ? "the database cannot be written: the disk is full" : kind === "read-only" ? "the database cannot be written: the data dir is read-only" : `the database cannot be written: ${facts.databaseError}`
+    );
+  }
+  if (facts.disk && facts.disk.freeBytes < facts.minFreeBytes) {
+    const mib = (n) => `${Math.floor(n / 1024 / 1024)} MiB`;
+    problems.push(
+      `the data dir's disk has ${mib(facts.disk.freeBytes)} free, less than ${mib(facts.minFreeBytes)} (KONVERT_MIN_FREE_DISK_MB)`
+    );
+  }
+  if (facts.migrationsPending > 0) {
+    problems.push(`${facts.migrationsPending} migration(s) in the migrations dir are not applied`);
+  }
+  return problems;
+}
+
+// hooks-src/konvert/jsvm/health.ts
+function health(e) {
+  const app = e.app;
+  let databaseError = "";
+  try {
+    app.db().newQuery("INSERT OR REPLACE INTO konvert_health_probe (id, at) VALUES (1, {:at})").bind({ at: (/* @__PURE__ */ new Date()).toISOString() }).execute();
+  } catch (err) {
+    databaseError = errorText(err);
+  }
+  const disk = diskSpace(app.dataDir());
+  const migrations = migrationState(app);
+  const facts = {
+    databaseWritable: databaseError === "",
+    databaseError,
+    disk,
+    minFreeBytes: minFreeBytes($os.getenv("KONVERT_MIN_FREE_DISK_MB")),
+    migrationsPending: migrations.pending
+  };
+  const problems = healthProblems(facts);
+  if (problems.length > 0) console.error(`konvert health: ${problems.join("; ")}`);
+  e.json(problems.length === 0 ? 200 : 503, {
+    status: problems.length === 0 ? "ok" : "unhealthy",
+    problems,
+    hooks: { version: "0.1.0+31175bacfd7f" },
+    migrations,
+    database: { writable: facts.databaseWritable },
+    disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
+    // Continuous replication reports its lag here once it is configured (issue #19, item 1).
+    replication: null
+  });
+}
+function storageWrite(app, what, write) {
+  try {
+    return write();
+  } catch (err) {
+    const problem = storageProblemOf(errorText(err));
+    if (problem === null) throw err;
+    console.error(
+      `konvert: ${what} failed, the data dir (${app.dataDir()}) is ${problem === "full" ? "full" : "read-only"}: ${errorText(err)}`
+    );
+    throw new ApiError(503, storageMessage(problem));
+  }
+}
+function errorText(err) {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+function diskSpace(dir) {
+  try {
+    const output = $os.cmd("df", "-Pk", dir).output();
+    return parseDf(toString(output));
+  } catch {
+    return null;
+  }
+}
+function migrationState(app) {
+  const files = JSON.parse(
+    sqlText(
+      app,
+      "SELECT coalesce(json_group_array(file), '[]') AS v FROM _migrations WHERE file LIKE '%.js'"
+    )
+  );
+  const applied = new Set(files);
+  let pending = 0;
+  try {
+    for (const entry of $os.readDir(migrationsDir(app))) {
+      const name = entry.name();
+      if (name.endsWith(".js") && !applied.has(name)) pending += 1;
+    }
+  } catch {
+  }
+  return { applied: applied.size, latest: files.sort().at(-1) ?? "", pending };
+}
+function migrationsDir(app) {
+  const args = $os.args;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("--migrationsDir=")) return arg.slice("--migrationsDir=".length);
+    if (arg === "--migrationsDir") return args[i + 1] ?? "";
+  }
+  return $filepath.join(app.dataDir(), "..", "pb_migrations");
+}
+
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e) {
   if (e.hasSuperuserAuth()) {
@@ -6597,17 +6733,21 @@ function writeNewMessage(e, publishLater = false) {
   const speed = speedPending(e.app, me2.id);
   const quiet = publishLater && files === 0 && !collectionHeard(e.app, "messages");
   ensureWalAutocheckpoint(e.app);
-  e.app.runInTransaction((tx) => {
-    prepareWrite(tx, me2, plan);
-    if (quiet) insertQuietly(tx, message);
-    else tx.saveNoValidate(message);
-    if (type === "poll") createPollFor(tx, message, body["poll"]);
-    const added = writeMentions(tx, message, mentions.users);
-    notifyMentions(tx, message, me2, added, mentions.summons);
-    afterNewMessage(tx, room);
-    const recent2 = speed ? earlierSendsInWindow(tx, me2.id) : 0;
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent2));
-  });
+  storageWrite(
+    e.app,
+    "a send",
+    () => e.app.runInTransaction((tx) => {
+      prepareWrite(tx, me2, plan);
+      if (quiet) insertQuietly(tx, message);
+      else tx.saveNoValidate(message);
+      if (type === "poll") createPollFor(tx, message, body["poll"]);
+      const added = writeMentions(tx, message, mentions.users);
+      notifyMentions(tx, message, me2, added, mentions.summons);
+      afterNewMessage(tx, room);
+      const recent2 = speed ? earlierSendsInWindow(tx, me2.id) : 0;
+      track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent2));
+    })
+  );
   return message;
 }
 var CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
@@ -6725,34 +6865,38 @@ function forward(e) {
   chargeSend(e, me2.id);
   const targetId = requiredString(bodyOf(e), "roomId");
   let copy;
-  e.app.runInTransaction((tx) => {
-    const source = liveMessage(tx, pathParam(e, "id"));
-    const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!canRead(tx, me2, sourceRoom)) notFound("Message not found.");
-    if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
-    const plan = planWrite(tx, me2, targetId);
-    const room = plan.room;
-    const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
-    prepareWrite(tx, me2, plan);
-    message.load({
-      room: room.id,
-      author: me2.id,
-      content: source.getString("content"),
-      type: source.getString("type"),
-      forwardedFrom: source.id
-    });
-    const fsys = tx.newFilesystem();
-    try {
-      message.set("attachments", copiesOf(fsys, source));
-      tx.save(message);
-    } finally {
-      fsys.close();
-    }
-    afterNewMessage(tx, room);
-    const recent2 = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
-    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent2));
-    copy = message;
-  });
+  storageWrite(
+    e.app,
+    "a forward",
+    () => e.app.runInTransaction((tx) => {
+      const source = liveMessage(tx, pathParam(e, "id"));
+      const sourceRoom = findRoom(tx, source.getString("room"));
+      if (!canRead(tx, me2, sourceRoom)) notFound("Message not found.");
+      if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
+      const plan = planWrite(tx, me2, targetId);
+      const room = plan.room;
+      const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
+      prepareWrite(tx, me2, plan);
+      message.load({
+        room: room.id,
+        author: me2.id,
+        content: source.getString("content"),
+        type: source.getString("type"),
+        forwardedFrom: source.id
+      });
+      const fsys = tx.newFilesystem();
+      try {
+        message.set("attachments", copiesOf(fsys, source));
+        tx.save(message);
+      } finally {
+        fsys.close();
+      }
+      afterNewMessage(tx, room);
+      const recent2 = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
+      track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent2));
+      copy = message;
+    })
+  );
   e.json(200, copy);
 }
 function copiesOf(fsys, source) {
@@ -7591,7 +7735,7 @@ function recompute(e) {
 var auth_exports = {};
 __export(auth_exports, {
   activity: () => activity,
-  health: () => health,
+  health: () => health2,
   me: () => me,
   refresh: () => refresh,
   signin: () => signin,
@@ -8255,7 +8399,7 @@ function activity(e) {
     e.json(200, { success: true });
   });
 }
-function health(e) {
+function health2(e) {
   e.json(200, {
     status: "ok",
     timestamp: (/* @__PURE__ */ new Date()).toISOString(),

@@ -94,6 +94,8 @@ routerAdd(
   )
 );
 // Routes, generated from hooks-src/routes.ts: one registration per route.
+// Operations
+routerAdd("GET", "/api/konvert/health", (e) => require(`${__hooks}/konvert.js`).health.health(e));
 // Rooms, DMs, read state, keys
 routerAdd("GET", "/api/konvert/rooms", (e) => require(`${__hooks}/konvert.js`).roomList.list(e), $apis.requireAuth("users"));
 routerAdd("GET", "/api/konvert/rooms/{id}", (e) => require(`${__hooks}/konvert.js`).roomList.one(e), $apis.requireAuth("users"));

@@ -4,15 +4,29 @@
 // existing data dir is moved aside, never deleted.
 //
 //   npm run restore -- <file.zip> [--data-dir DIR]
-import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { execFileSync } from "node:child_process";
 import { basename, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { BackupError, hashFile, verifyBackup } from "./lib/backup-archive.ts";
+import { parseCli } from "./lib/cli.ts";
 import { DATA_DIR } from "./lib/serve.ts";
 
-const { values: opts, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { "data-dir": { type: "string", default: DATA_DIR } },
+const USAGE = `usage: npm run restore -- <backup.zip> [--data-dir DIR]
+
+Verifies the archive completely, then restores it into the data dir of a stopped instance
+(default: PB_DATA_DIR or pb_data/). A non-empty data dir is moved aside, never deleted.`;
+
+const { values: opts, positionals } = parseCli(USAGE, {
+  "data-dir": { type: "string", default: DATA_DIR },
 });
 
 try {
@@ -25,8 +39,7 @@ try {
 
 async function main(): Promise<void> {
   const [file] = positionals;
-  if (!file || positionals.length > 1)
-    throw new Error("usage: npm run restore -- <backup.zip> [--data-dir DIR]");
+  if (!file || positionals.length > 1) throw new Error(USAGE);
   const archive = resolve(file);
   const target = resolve(opts["data-dir"]);
   if (!existsSync(archive)) throw new Error(`${archive} does not exist`);
@@ -48,6 +61,8 @@ async function main(): Promise<void> {
   const staging = `${target}.restoring-${Date.now()}`;
   try {
     const entries = await verifyBackup(archive, staging);
+    // restored as root for a service user: the files go to whoever owned the data dir before
+    const owner = existsSync(target) ? statSync(target) : null;
     const aside =
       existsSync(target) && readdirSync(target).length > 0
         ? `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`
@@ -55,6 +70,11 @@ async function main(): Promise<void> {
     if (aside) renameSync(target, aside);
     else rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
+    // like setup's: the database holds password hashes and private messages
+    chmodSync(target, 0o700);
+    if (owner && process.getuid?.() === 0 && owner.uid !== 0) {
+      execFileSync("chown", ["-R", `${owner.uid}:${owner.gid}`, target]);
+    }
     console.log(`restored ${entries.length} files from ${basename(archive)} into ${target}`);
     if (aside) console.log(`the previous data dir was moved to ${aside}`);
     console.log(

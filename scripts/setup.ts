@@ -4,14 +4,15 @@
 // nothing: secrets are never regenerated and an initialised data dir is left alone
 // (`--reconfigure` re-applies the `.env` settings to it on purpose).
 //
-//   npm run setup -- [--root DIR] [--app-url URL] [--yes] [--no-import] [--reconfigure]
+// `--system` (as root) also creates the service user and the directories the systemd units and
+// nginx name, and hands the data to that user (docs/operations.md, "Install").
 import { randomBytes } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import PocketBase from "pocketbase";
+import { parseCli } from "./lib/cli.ts";
 import { ensurePocketBase, pinnedVersion } from "./pocketbase-binary.ts";
 import { CONFIG_DEFAULTS, configFromEnv, settingsPatch } from "./lib/deployment-config.ts";
 import { ensureEnvFile, type EnvEntry } from "./lib/env-file.ts";
@@ -22,18 +23,36 @@ import { superuserCredentials } from "./lib/superuser.ts";
 const ENCRYPTION_ENV = "PB_ENCRYPTION_KEY";
 const MARKER = "konvert-setup.json";
 
-const { values: opts } = parseArgs({
-  options: {
-    root: { type: "string", default: REPO_ROOT },
-    "app-url": { type: "string" },
-    yes: { type: "boolean", default: false },
-    "no-import": { type: "boolean", default: false },
-    reconfigure: { type: "boolean", default: false },
-  },
+const USAGE = `usage: npm run setup -- [options]
+
+Writes .env (generated secrets, mode 600), creates and configures pb_data (mode 700), offers the
+Supabase import. Running it again changes nothing.
+
+  --app-url URL     public URL of the instance (KONVERT_APP_URL), e.g. https://chat.example.com
+  --root DIR        where .env, pb_data and backups go (default: this checkout)
+  --system          as root, for the systemd units: create the service user, the backups dir and
+                    the ACME webroot, and give .env, pb_data and backups to the service user
+  --user NAME       the service user for --system (default: konvert)
+  --acme-dir DIR    certbot's webroot for --system (default: /var/www/letsencrypt)
+  --reconfigure     apply the .env settings to an existing data dir again (instance stopped)
+  --no-import       do not offer the Supabase import
+  --yes             no questions (implies --no-import)
+  -h, --help        this text`;
+
+const { values: opts } = parseCli(USAGE, {
+  root: { type: "string", default: REPO_ROOT },
+  "app-url": { type: "string" },
+  system: { type: "boolean", default: false },
+  user: { type: "string", default: "konvert" },
+  "acme-dir": { type: "string", default: "/var/www/letsencrypt" },
+  yes: { type: "boolean", default: false },
+  "no-import": { type: "boolean", default: false },
+  reconfigure: { type: "boolean", default: false },
 });
 const root = resolve(opts.root);
 const envPath = join(root, ".env");
 const dataDir = join(root, "pb_data");
+const backupsDir = join(root, "backups");
 const changes: string[] = [];
 
 try {
@@ -44,6 +63,9 @@ try {
 }
 
 async function main(): Promise<void> {
+  if (opts.system && process.getuid?.() !== 0) {
+    throw new Error("--system creates a user and hands files to it: run it as root (sudo)");
+  }
   mkdirSync(root, { recursive: true });
   const binary = await ensurePocketBase({ log: (m) => console.log(m) });
   execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "pipe" });
@@ -80,6 +102,8 @@ async function main(): Promise<void> {
     );
     changes.push("settings applied (app URL, SMTP, trusted proxy, superuser IPs, backups)");
   }
+  if (opts.system) systemInstall();
+  else keepOwner();
 
   console.log(
     changes.length
@@ -91,6 +115,72 @@ async function main(): Promise<void> {
       `\nStart: npm start  ·  dashboard: ${config.appUrl}/_/  ·  docs/operations.md`,
   );
   await offerImport();
+}
+
+/**
+ * The service user owns what PocketBase and `npm run backup` write (.env, pb_data, backups) and
+ * nothing else; run as another user the server can only say "unable to open database file".
+ */
+function systemInstall(): void {
+  const user = opts.user;
+  if (!/^[a-z_][a-z0-9_-]*$/.test(user)) throw new Error(`--user ${user}: not a valid user name`);
+  if (spawnSync("getent", ["passwd", user]).status !== 0) {
+    execFileSync(
+      "useradd",
+      [
+        "--system",
+        "--user-group",
+        "--home-dir",
+        root,
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        user,
+      ],
+      { stdio: "pipe" },
+    );
+    changes.push(`system user ${user} created`);
+  }
+  const uid = Number(execFileSync("id", ["-u", user], { encoding: "utf8" }).trim());
+  const gid = Number(execFileSync("id", ["-g", user], { encoding: "utf8" }).trim());
+  for (const dir of [dataDir, backupsDir]) {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o700);
+  }
+  for (const path of [envPath, dataDir, backupsDir]) chownTree(path, uid, gid);
+  const acme = resolve(opts["acme-dir"]);
+  mkdirSync(join(acme, ".well-known", "acme-challenge"), { recursive: true, mode: 0o755 });
+  changes.push(`${envPath}, ${dataDir} and ${backupsDir} owned by ${user}; ACME webroot ${acme}`);
+
+  // What the units need, checked as the user who will need it.
+  const problems: string[] = [];
+  const can = (flag: string, path: string) =>
+    spawnSync("test", [flag, path], { uid, gid }).status === 0;
+  for (const path of [join(root, "pb_hooks", "main.pb.js"), join(root, "pb_migrations"), envPath]) {
+    if (existsSync(path) && !can("-r", path)) problems.push(`${path} is not readable`);
+  }
+  for (const dir of [dataDir, backupsDir]) {
+    if (!can("-w", dir)) problems.push(`${dir} is not writable`);
+  }
+  if (problems.length) {
+    throw new Error(
+      `as ${user}: ${problems.join("; ")} (a parent directory may not let ${user} in: chmod o+x it)`,
+    );
+  }
+}
+
+/**
+ * Run as root on a data dir that belongs to a service user (say `--reconfigure` without
+ * `--system`), PocketBase's files written just now are root's: hand them back.
+ */
+function keepOwner(): void {
+  if (process.getuid?.() !== 0 || !existsSync(dataDir)) return;
+  const { uid, gid } = statSync(dataDir);
+  if (uid !== 0) chownTree(dataDir, uid, gid);
+}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  execFileSync("chown", ["-R", `${uid}:${gid}`, path], { stdio: "pipe" });
 }
 
 function writeEnv(): Record<string, string> {
@@ -138,7 +228,7 @@ async function applySettings(
 
 async function offerImport(): Promise<void> {
   const hint = "Import Konvert's Supabase data any time: see docs/MIGRATION_GUIDE.md";
-  if (opts["no-import"] || opts.yes || !process.stdin.isTTY) {
+  if (opts["no-import"] || opts.yes || opts.system || !process.stdin.isTTY) {
     console.log(hint);
     return;
   }

@@ -20,6 +20,7 @@ export * as dms from "./jsvm/dms.ts";
 export * as favorites from "./jsvm/favorites.ts";
 export * as messages from "./jsvm/messages.ts";
 export * as wal from "./jsvm/wal.ts";
+export * as health from "./jsvm/health.ts";
 export * as rateLimit from "./jsvm/rate-limit.ts";
 export * as clock from "./jsvm/clock.ts";
 export * as history from "./jsvm/history.ts";

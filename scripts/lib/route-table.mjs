@@ -5,18 +5,19 @@
 import * as esbuild from "esbuild";
 import { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
-import * as prettier from "prettier";
 
 /** @typedef {import("../../hooks-src/routes.ts").RouteGroup} RouteGroup */
 /** @typedef {import("../../hooks-src/routes.ts").Route} Route */
 
 const MIDDLEWARE = {
+  anonymous: null,
   user: '$apis.requireAuth("users")',
   superuser: "$apis.requireSuperuserAuth()",
   test: null,
   legacy: null,
 };
 const WHO = {
+  anonymous: "anyone",
   user: "user",
   superuser: "superuser",
   test: "superuser, test servers",
@@ -109,10 +110,24 @@ function docTable(group) {
 }
 
 /**
+ * Prettier is a devDependency: a production install (`npm ci --omit=dev`, where setup runs the
+ * build) has no docs to keep, so it only writes the registrations.
+ * @returns {Promise<typeof import("prettier") | null>}
+ */
+async function loadPrettier() {
+  try {
+    return await import("prettier");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {typeof import("prettier")} prettier
  * @param {string} path
  * @param {RouteGroup[]} groups
  */
-async function docWithTables(path, groups) {
+async function docWithTables(prettier, path, groups) {
   let text = readFileSync(path, "utf8");
   for (const group of groups) {
     const open = `<!-- routes:${group.id} -->`;
@@ -130,15 +145,12 @@ export async function generateRoutes() {
   const { groups, legacyPrefix } = await loadTable();
   check(groups, legacyPrefix);
   const docs = /** @type {[string, string][]} */ ([]);
+  const prettier = await loadPrettier();
   for (const doc of /** @type {const} */ (["api", "compat"])) {
+    if (!prettier) break;
     const path = `docs/${doc}.md`;
-    docs.push([
-      path,
-      await docWithTables(
-        path,
-        groups.filter((g) => g.doc === doc),
-      ),
-    ]);
+    const groupsOfDoc = groups.filter((g) => g.doc === doc);
+    docs.push([path, await docWithTables(prettier, path, groupsOfDoc)]);
   }
   return { registrations: registrations(groups, legacyPrefix), docs };
 }

@@ -1,5 +1,5 @@
 // Shared by `npm start` and `npm run dev`: build, fetch PocketBase, ensure the superuser, serve.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ensurePocketBase } from "../pocketbase-binary.ts";
 import { REPO_ROOT } from "./repo.ts";
@@ -31,11 +31,24 @@ export async function prepare(): Promise<string> {
   const binary = await ensurePocketBase({ log: (m) => console.log(m) });
   execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
   const admin = superuserCredentials();
-  execFileSync(
-    binary,
-    ["superuser", "upsert", admin.email, admin.password, ...projectDirArgs(), "--hooksWatch=false"],
-    { stdio: "pipe" },
+  // the same checks and superuser upsert the systemd unit and the container run before serving
+  const preflight = spawnSync(
+    "sh",
+    [
+      join(REPO_ROOT, "deploy", "konvert-preflight.sh"),
+      binary,
+      DATA_DIR,
+      join(REPO_ROOT, "pb_hooks"),
+      join(REPO_ROOT, "pb_migrations"),
+    ],
+    {
+      encoding: "utf8",
+      env: { ...process.env, PB_ADMIN_EMAIL: admin.email, PB_ADMIN_PASSWORD: admin.password },
+    },
   );
+  if (preflight.status !== 0) {
+    throw new Error(preflight.stderr.trim().replace(/^konvert: /, "") || "preflight failed");
+  }
   console.log(
     admin.generated
       ? `Superuser created: ${admin.email} / ${admin.password} (saved in .env)`
@@ -61,8 +74,36 @@ export function serve(binary: string, extraArgs: string[]): Promise<number> {
   const child = spawn(binary, args, {
     stdio: "inherit",
   });
+  void reportHealth(`http://${http}`, () => child.exitCode === null);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));
   }
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+}
+
+/**
+ * Once the server answers, asks Konvert's own health route: PocketBase serves happily without
+ * the hooks (and then without Konvert's rules), so say so loudly, and say what is unhealthy.
+ */
+export async function reportHealth(url: string, running: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (running() && Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/konvert/health`);
+      if (res.status === 404) {
+        console.error(
+          "konvert: WARNING: the Konvert hooks are not loaded (GET /api/konvert/health: 404). " +
+            "PocketBase is serving without Konvert's rules: check --hooksDir (pb_hooks/main.pb.js).",
+        );
+      } else if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { problems?: string[] };
+        console.error(
+          `konvert: unhealthy: ${(body.problems ?? [`HTTP ${res.status}`]).join("; ")}`,
+        );
+      }
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250)); // not listening yet
+    }
+  }
 }

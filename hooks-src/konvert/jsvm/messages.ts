@@ -41,6 +41,7 @@ import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
 import { speedPending, track } from "./achievements/track.ts";
 import { ensureWalAutocheckpoint } from "./wal.ts";
+import { storageWrite } from "./health.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -105,19 +106,21 @@ export function writeNewMessage(e: core.RecordRequestEvent, publishLater = false
   const quiet = publishLater && files === 0 && !collectionHeard(e.app, "messages");
   ensureWalAutocheckpoint(e.app);
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
-  e.app.runInTransaction((tx) => {
-    prepareWrite(tx, me, plan);
-    if (quiet) insertQuietly(tx, message);
-    else tx.saveNoValidate(message);
-    if (type === "poll") createPollFor(tx, message, body["poll"]);
-    const added = writeMentions(tx, message, mentions.users);
-    notifyMentions(tx, message, me, added, mentions.summons);
-    afterNewMessage(tx, room);
-    // inside the transaction: the stats move with the message or not at all (measured: no
-    // slower than tracking after the commit in a transaction of its own)
-    const recent = speed ? earlierSendsInWindow(tx, me.id) : 0;
-    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recent));
-  });
+  storageWrite(e.app, "a send", () =>
+    e.app.runInTransaction((tx) => {
+      prepareWrite(tx, me, plan);
+      if (quiet) insertQuietly(tx, message);
+      else tx.saveNoValidate(message);
+      if (type === "poll") createPollFor(tx, message, body["poll"]);
+      const added = writeMentions(tx, message, mentions.users);
+      notifyMentions(tx, message, me, added, mentions.summons);
+      afterNewMessage(tx, room);
+      // inside the transaction: the stats move with the message or not at all (measured: no
+      // slower than tracking after the commit in a transaction of its own)
+      const recent = speed ? earlierSendsInWindow(tx, me.id) : 0;
+      track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recent));
+    }),
+  );
   return message;
 }
 
@@ -270,35 +273,37 @@ export function forward(e: core.RequestEvent): void {
   chargeSend(e, me.id);
   const targetId = requiredString(bodyOf(e), "roomId");
   let copy: core.Record | undefined;
-  e.app.runInTransaction((tx) => {
-    const source = liveMessage(tx, pathParam(e, "id"));
-    const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!canRead(tx, me, sourceRoom)) notFound("Message not found.");
-    if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
-    const plan = planWrite(tx, me, targetId);
-    const room = plan.room;
-    const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
-    prepareWrite(tx, me, plan);
-    message.load({
-      room: room.id,
-      author: me.id,
-      content: source.getString("content"),
-      type: source.getString("type"),
-      forwardedFrom: source.id,
-    });
-    // The copies read from the source files lazily, when the new record is saved.
-    const fsys = tx.newFilesystem();
-    try {
-      message.set("attachments", copiesOf(fsys, source));
-      tx.save(message);
-    } finally {
-      fsys.close();
-    }
-    afterNewMessage(tx, room);
-    const recent = speedPending(tx, me.id) ? earlierSendsInWindow(tx, me.id) : 0;
-    track(tx, me.id, messageSent(tx, me, room, message, 0, recent));
-    copy = message;
-  });
+  storageWrite(e.app, "a forward", () =>
+    e.app.runInTransaction((tx) => {
+      const source = liveMessage(tx, pathParam(e, "id"));
+      const sourceRoom = findRoom(tx, source.getString("room"));
+      if (!canRead(tx, me, sourceRoom)) notFound("Message not found.");
+      if (source.getString("type") === "poll") badRequest("id", "Polls cannot be forwarded.");
+      const plan = planWrite(tx, me, targetId);
+      const room = plan.room;
+      const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
+      prepareWrite(tx, me, plan);
+      message.load({
+        room: room.id,
+        author: me.id,
+        content: source.getString("content"),
+        type: source.getString("type"),
+        forwardedFrom: source.id,
+      });
+      // The copies read from the source files lazily, when the new record is saved.
+      const fsys = tx.newFilesystem();
+      try {
+        message.set("attachments", copiesOf(fsys, source));
+        tx.save(message);
+      } finally {
+        fsys.close();
+      }
+      afterNewMessage(tx, room);
+      const recent = speedPending(tx, me.id) ? earlierSendsInWindow(tx, me.id) : 0;
+      track(tx, me.id, messageSent(tx, me, room, message, 0, recent));
+      copy = message;
+    }),
+  );
   e.json(200, copy);
 }
 
