@@ -2,7 +2,15 @@
 // (SeaweedFS) and a local directory, PocketBase served under `litestream replicate -exec`, and
 // `npm run restore -- --from-replica [--timestamp]` back to the latest state and to a point in
 // time, through PocketBase's own checkpoints (the backup API's TRUNCATE checkpoint included).
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,13 +25,14 @@ import {
   startReplicated,
   type ReplicatedInstance,
 } from "../support/replica.ts";
-import { startS3, type S3Server } from "../support/s3.ts";
+import { dropAwsCaBundle, startS3, type S3Server } from "../support/s3.ts";
 
 let s3: S3Server;
 const work = mkdtempSync(join(tmpdir(), "konvert-replica-"));
 const admin = { PB_ADMIN_EMAIL: SUPERUSER.email, PB_ADMIN_PASSWORD: SUPERUSER.password };
 
 beforeAll(async () => {
+  dropAwsCaBundle();
   s3 = await startS3({ buckets: ["replica"] });
 }, 120_000);
 
@@ -122,10 +131,11 @@ describe("replication to S3 and point-in-time restore", () => {
 
   it("ships the database to the bucket", async () => {
     const keys = await s3.listKeys("replica", "konvert/");
-    expect(keys.some((k) => k.startsWith("konvert/data.db/ltx/"))).toBe(true);
+    // LTX files (Litestream 0.5's snapshot and transaction files) under the database's path
+    expect(keys.filter((k) => /^konvert\/data\.db\/.+\.ltx$/.test(k)).length).toBeGreaterThan(1);
   });
 
-  it("restores the latest state into a fresh data dir (mode 700) that serves", async () => {
+  it("restores the latest state into a fresh data dir (mode 700), moving the old one aside", async () => {
     const fresh = join(work, "fresh-latest");
     mkdirSync(fresh);
     writeFileSync(join(fresh, "keep.txt"), "moved aside, not deleted");
@@ -138,6 +148,10 @@ describe("replication to S3 and point-in-time restore", () => {
     expect(result.code).toBe(0);
     expect(statSync(fresh).mode & 0o777).toBe(0o700);
     expect(existsSync(join(fresh, "keep.txt"))).toBe(false);
+    const aside = readdirSync(work).find((d) => d.startsWith("fresh-latest.before-restore-"));
+    expect(aside && readFileSync(join(work, aside, "keep.txt"), "utf8")).toBe(
+      "moved aside, not deleted",
+    );
     const rows = await sqlite(join(fresh, "data.db"), "SELECT id FROM users ORDER BY id");
     expect(rows.map((r) => r[0])).toEqual([...before, ...after].sort());
   });

@@ -14,7 +14,7 @@ import { SUPERUSER } from "../support/constants.ts";
 import { makePng } from "../support/png.ts";
 import { rootEnv, startReplicated, type ReplicatedInstance } from "../support/replica.ts";
 import { seedMembership, seedRoom } from "../support/rooms.ts";
-import { startS3, type S3Server } from "../support/s3.ts";
+import { dropAwsCaBundle, startS3, type S3Server } from "../support/s3.ts";
 import type { TestServer } from "../support/server.ts";
 import { createUser, type TestUser } from "../support/users.ts";
 
@@ -36,7 +36,11 @@ const acked: Ack[] = [];
 let killedAt = 0;
 let users: TestUser[] = [];
 let roomId = "";
-let attachment = { messageId: "", name: "", bytes: Buffer.alloc(0) };
+let attachment: { messageId: string; name: string; bytes: Buffer } = {
+  messageId: "",
+  name: "",
+  bytes: Buffer.alloc(0),
+};
 let restoreSeconds = 0;
 
 function serverAt(url: string, admin: PocketBase): TestServer {
@@ -62,6 +66,7 @@ const setupEnv = () => ({
 });
 
 beforeAll(async () => {
+  dropAwsCaBundle();
   s3 = await startS3({ buckets: ["replica", "files"] });
   const replicate = ["--replicate", "s3://replica/drill", "--replica-endpoint", s3.endpoint];
   const setup = await runScript(

@@ -65,6 +65,15 @@ export async function ensureWeed(log: (m: string) => void = () => {}): Promise<s
   return bin;
 }
 
+/**
+ * Litestream 0.5.17's S3 client fails to start when AWS_CA_BUNDLE is set ("unable to add custom
+ * RootCAs HTTPClient"), as it is on some machines; the test server is plain HTTP on loopback, so
+ * the tests that run Litestream drop it (docs/operations.md, Troubleshooting).
+ */
+export function dropAwsCaBundle(): void {
+  delete process.env["AWS_CA_BUNDLE"];
+}
+
 export interface S3Server {
   /** http://127.0.0.1:<port> of the S3 gateway. */
   endpoint: string;

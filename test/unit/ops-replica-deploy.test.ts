@@ -25,7 +25,7 @@ const fromSetup = (env: Record<string, string>) => {
 };
 
 describe("container replication config (deploy/litestream-config.sh)", () => {
-  it.each([
+  it.each<Record<string, string>>([
     { KONVERT_REPLICA_URL: "s3://bucket/konvert/" },
     {
       KONVERT_REPLICA_URL: "s3://bucket/konvert",
