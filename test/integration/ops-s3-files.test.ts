@@ -25,6 +25,7 @@ import { createUser, type TestUser } from "../support/users.ts";
 let s3: S3Server;
 let instance: ReplicatedInstance;
 let server: TestServer;
+const SUPERUSER_ENV = { PB_ADMIN_EMAIL: SUPERUSER.email, PB_ADMIN_PASSWORD: SUPERUSER.password };
 const work = mkdtempSync(join(tmpdir(), "konvert-s3-files-"));
 const root = join(work, "konvert");
 
@@ -247,6 +248,36 @@ describe("import with files into the S3-backed instance", () => {
       `${server.url}/api/files/messages/${message.id}/${attachment}?token=${token}`,
     );
     expect(got.status).toBe(200);
+    expect(localFiles()).toEqual([]);
+  });
+});
+
+describe("import with files into the stopped S3-backed data dir", () => {
+  it("`npm run import -- --to pb_data` reads the encrypted S3 settings and stores the files there", async () => {
+    const users = { cyd: uuid(3), dan: uuid(4) };
+    const roomId = "cccccccc-0000-4000-8000-000000000002";
+    const msgId = "dddddddd-0000-4000-8000-000000000002";
+    const source = join(work, "export-b", "csv");
+    const buckets = writeExport(source, users, roomId, msgId);
+    await instance.stop();
+    try {
+      // as setup's import offer runs it: the settings key in the environment
+      const result = await runScript(
+        "import/cli.ts",
+        ["--from", source, "--to", join(root, "pb_data"), "--files", buckets],
+        { ...SUPERUSER_ENV, PB_ENCRYPTION_KEY: rootEnv(root)["PB_ENCRYPTION_KEY"] },
+      );
+      expect(result.stderr).not.toMatch(/encryption key/);
+      expect(result.code).toBe(0);
+    } finally {
+      instance = await startReplicated(inject("pbBinary"), root, { replicate: false });
+      server.admin.baseURL = instance.url;
+      server = { url: instance.url, admin: server.admin } as TestServer;
+    }
+    const cyd = await server.admin.collection("users").getOne(pbId(`user:${users.cyd}`));
+    expect(await s3.listKeys("files", `${cyd.collectionId}/${cyd.id}/`)).toContain(
+      `${cyd.collectionId}/${cyd.id}/${String(cyd["avatar"])}`,
+    );
     expect(localFiles()).toEqual([]);
   });
 });
