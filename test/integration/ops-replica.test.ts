@@ -231,7 +231,17 @@ describe("replication to a local directory", () => {
     expect(result.code).toBe(0);
     const rows = await sqlite(join(fresh, "data.db"), "SELECT username FROM users");
     expect(rows.map((r) => r[0]).sort()).toEqual(["local0", "local1"]);
-  }, 120_000);
+
+    // setup again: nothing changes; another replica URL is refused, not silently switched
+    const config = readFileSync(join(root, "litestream.yml"), "utf8");
+    const again = await setup(root, `file://${target}`);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Nothing to do/);
+    const other = await setup(root, "file:///elsewhere");
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/already sets KONVERT_REPLICA_URL=file:\/\/.*edit it there/);
+    expect(readFileSync(join(root, "litestream.yml"), "utf8")).toBe(config);
+  }, 180_000);
 
   it("refuses a replica URL it cannot use, with the reason, before writing anything", async () => {
     const root = join(work, "bad");
