@@ -12,7 +12,13 @@ import { createPocketBaseBackend } from "../../client/index.ts";
 import { runScript } from "../ops/run-script.ts";
 import { SUPERUSER } from "../support/constants.ts";
 import { makePng } from "../support/png.ts";
-import { rootEnv, startReplicated, type ReplicatedInstance } from "../support/replica.ts";
+import {
+  restoreReplicaTo,
+  rootEnv,
+  sqlite,
+  startReplicated,
+  type ReplicatedInstance,
+} from "../support/replica.ts";
 import { seedMembership, seedRoom } from "../support/rooms.ts";
 import { dropAwsCaBundle, startS3, type S3Server } from "../support/s3.ts";
 import type { TestServer } from "../support/server.ts";
@@ -192,6 +198,19 @@ describe("standby drill", () => {
     const client = new PocketBase(standby!.url);
     await client.collection("users").authWithPassword(user.record.username, user.password);
     const sent = await createPocketBaseBackend(client).messages.sendMessage(roomId, "after");
-    expect(sent.id).toBeTruthy();
+    // the replica (read back by Litestream's own restore) receives it
+    const probe = join(work, "probe.db");
+    const deadline = Date.now() + 30_000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      try {
+        await restoreReplicaTo(standbyRoot, probe);
+        found = (await sqlite(probe, `SELECT 1 FROM messages WHERE id = '${sent.id}'`)).length > 0;
+      } catch {
+        // not shipped yet
+      }
+      if (!found) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found).toBe(true);
   });
 });
