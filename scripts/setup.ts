@@ -6,6 +6,10 @@
 //
 // `--system` (as root) also creates the service user and the directories the systemd units and
 // nginx name, and hands the data to that user (docs/operations.md, "Install").
+//
+//   npm run setup -- [--root DIR] [--app-url URL] [--yes] [--no-import] [--reconfigure]
+//                    [--replicate s3://bucket/path|file:///path [--replica-endpoint URL]
+//                     [--replica-region R]]
 import { randomBytes } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
@@ -15,10 +19,20 @@ import PocketBase from "pocketbase";
 import { parseCli } from "./lib/cli.ts";
 import { ensurePocketBase, pinnedVersion } from "./pocketbase-binary.ts";
 import { CONFIG_DEFAULTS, configFromEnv, settingsPatch } from "./lib/deployment-config.ts";
-import { ensureEnvFile, type EnvEntry } from "./lib/env-file.ts";
+import { ensureEnvFile, readEnvFile, type EnvEntry } from "./lib/env-file.ts";
 import { startInstance } from "./lib/instance.ts";
 import { REPO_ROOT } from "./lib/repo.ts";
 import { superuserCredentials } from "./lib/superuser.ts";
+import { ensureLitestream } from "./litestream-binary.ts";
+import {
+  LITESTREAM_CONFIG,
+  parseReplicaUrl,
+  REPLICA_ENV,
+  replicaFromEnv,
+  litestreamConfigText,
+  writeLitestreamConfig,
+} from "./lib/replication.ts";
+import { S3_ENV_KEYS } from "./lib/deployment-config.ts";
 
 const ENCRYPTION_ENV = "PB_ENCRYPTION_KEY";
 const MARKER = "konvert-setup.json";
@@ -35,6 +49,10 @@ Supabase import. Running it again changes nothing.
   --user NAME       the service user for --system (default: konvert)
   --acme-dir DIR    certbot's webroot for --system (default: /var/www/letsencrypt)
   --reconfigure     apply the .env settings to an existing data dir again (instance stopped)
+  --replicate URL   continuous replication of data.db with Litestream: s3://bucket/path or
+                    file:///path (docs/operations.md, "Replication")
+  --replica-endpoint URL  the S3-compatible endpoint of the replica (not AWS)
+  --replica-region R      the replica bucket's region
   --no-import       do not offer the Supabase import
   --yes             no questions (implies --no-import)
   -h, --help        this text`;
@@ -48,6 +66,9 @@ const { values: opts } = parseCli(USAGE, {
   yes: { type: "boolean", default: false },
   "no-import": { type: "boolean", default: false },
   reconfigure: { type: "boolean", default: false },
+  replicate: { type: "string" },
+  "replica-endpoint": { type: "string" },
+  "replica-region": { type: "string" },
 });
 const root = resolve(opts.root);
 const envPath = join(root, ".env");
@@ -73,6 +94,7 @@ async function main(): Promise<void> {
 
   const env = writeEnv();
   const config = configFromEnv(env);
+  await configureReplication(env);
   // Children read the key from the environment; only its name goes on the command line.
   process.env[ENCRYPTION_ENV] = env[ENCRYPTION_ENV];
   const dirArgs = [
@@ -198,11 +220,61 @@ function writeEnv(): Record<string, string> {
       value: () => (key === "KONVERT_APP_URL" && opts["app-url"]) || d.value,
       comment: d.comment || undefined,
     })),
+    ...storageEntries(),
   ];
   const { values, added } = ensureEnvFile(envPath, entries);
   if (!before) changes.push(`${envPath} written (generated superuser password, encryption key)`);
   else if (added.length) changes.push(`${envPath}: added ${added.join(", ")}`);
   return { ...values, PB_ADMIN_EMAIL: admin.email, PB_ADMIN_PASSWORD: admin.password };
+}
+
+// ---------------------------------------------------------------------------
+// Replication and object storage (docs/operations.md, "Continuous replication", "Files on S3")
+
+/**
+ * `.env` entries for the replica (from --replicate & co.) and the S3 targets (from the
+ * environment setup runs in), added only when given: an operator's later edit of `.env` wins.
+ */
+function storageEntries(): EnvEntry[] {
+  const given: Record<string, string | undefined> = {
+    [REPLICA_ENV.url]: opts.replicate && parseReplicaUrl(opts.replicate).url,
+    [REPLICA_ENV.endpoint]: opts["replica-endpoint"],
+    [REPLICA_ENV.region]: opts["replica-region"],
+  };
+  for (const key of [REPLICA_ENV.accessKey, REPLICA_ENV.secret, ...S3_ENV_KEYS]) {
+    given[key] = process.env[key];
+  }
+  const existing = readEnvFile(envPath);
+  const entries: EnvEntry[] = [];
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined || value === "") continue;
+    if (key in existing && existing[key] !== value && !key.startsWith("LITESTREAM_")) {
+      throw new Error(
+        `${envPath} already sets ${key}=${existing[key]}; edit it there, then run setup -- --reconfigure`,
+      );
+    }
+    entries.push({ key, value: () => value });
+  }
+  return entries;
+}
+
+/** Writes litestream.yml from `.env` and fetches Litestream when a replica is configured. */
+async function configureReplication(env: Record<string, string>): Promise<void> {
+  const replica = replicaFromEnv(env);
+  if (!replica) return;
+  if (replica.url.startsWith("s3://") && !(env[REPLICA_ENV.accessKey] && env[REPLICA_ENV.secret])) {
+    throw new Error(
+      `the S3 replica needs ${REPLICA_ENV.accessKey} and ${REPLICA_ENV.secret} (environment or .env)`,
+    );
+  }
+  await ensureLitestream({ log: (m) => console.log(m) });
+  if (replica.url.startsWith("file://")) {
+    mkdirSync(replica.url.slice("file://".length), { recursive: true, mode: 0o700 });
+  }
+  const configPath = join(root, LITESTREAM_CONFIG);
+  if (writeLitestreamConfig(configPath, litestreamConfigText(dataDir, replica))) {
+    changes.push(`${configPath} written: data.db replicates to ${replica.url}`);
+  }
 }
 
 async function applySettings(

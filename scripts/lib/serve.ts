@@ -1,10 +1,13 @@
 // Shared by `npm start` and `npm run dev`: build, fetch PocketBase, ensure the superuser, serve.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePocketBase } from "../pocketbase-binary.ts";
 import { REPO_ROOT } from "./repo.ts";
 import { ENV_FILE, superuserCredentials } from "./superuser.ts";
 import { loadEnvFile } from "./env-file.ts";
+import { LITESTREAM_CONFIG, REPLICA_ENV, replicateExecArgs } from "./replication.ts";
+import { ensureLitestream, litestreamPath } from "../litestream-binary.ts";
 
 export const DATA_DIR = process.env["PB_DATA_DIR"] ?? join(REPO_ROOT, "pb_data");
 
@@ -29,6 +32,7 @@ export function projectDirArgs(): string[] {
 export async function prepare(): Promise<string> {
   loadEnvFile(ENV_FILE); // what `npm run setup` configured; the environment still wins
   const binary = await ensurePocketBase({ log: (m) => console.log(m) });
+  if (process.env[REPLICA_ENV.url]) await ensureLitestream({ log: (m) => console.log(m) });
   execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
   const admin = superuserCredentials();
   // the same checks and superuser upsert the systemd unit and the container run before serving
@@ -71,7 +75,8 @@ export function serve(binary: string, extraArgs: string[]): Promise<number> {
     HOOKS_POOL_ARG,
     ...extraArgs,
   ];
-  const child = spawn(binary, args, {
+  const [command, commandArgs] = underLitestream(binary, args);
+  const child = spawn(command, commandArgs, {
     stdio: "inherit",
   });
   void reportHealth(`http://${http}`, () => child.exitCode === null);
@@ -106,4 +111,15 @@ export async function reportHealth(url: string, running: () => boolean): Promise
       await new Promise((r) => setTimeout(r, 250)); // not listening yet
     }
   }
+}
+
+/**
+ * With a replica configured (`npm run setup -- --replicate …`), PocketBase runs as Litestream's
+ * child: replication starts before the first write and both stop together.
+ */
+function underLitestream(binary: string, args: string[]): [string, string[]] {
+  const config = join(REPO_ROOT, LITESTREAM_CONFIG);
+  if (!process.env[REPLICA_ENV.url] || !existsSync(config)) return [binary, args];
+  console.log(`Replicating data.db to ${process.env[REPLICA_ENV.url]} (${config})`);
+  return [litestreamPath(), replicateExecArgs(config, [binary, ...args])];
 }

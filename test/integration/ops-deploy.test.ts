@@ -77,6 +77,7 @@ describe("deploy/Dockerfile", () => {
       "npm ci --no-audit --no-fund",
       "npm run --silent get-pocketbase",
       "npm run build",
+      "npm run --silent get-litestream",
     ]);
     for (const command of runNpm) expect(ciScript).toContain(command);
   });
