@@ -54,6 +54,37 @@ export async function startTargets(): Promise<{ targets: Target[]; stop: () => P
   };
 }
 
+/**
+ * Konvert (our hooks) once per migrations dir, each on its own data dir: the same code with and
+ * without a migration, for a paired before/after of what that migration costs.
+ */
+export async function startKonvertVariants(
+  variants: { label: string; migrationsDir: string }[],
+): Promise<{ runs: { label: string; target: Target }[]; stop: () => Promise<void> }> {
+  const binary = await ensurePocketBase();
+  execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
+  const root = mkdtempSync(join(tmpdir(), "konvert-bench-variants-"));
+  const emptyHooks = join(root, "no-hooks");
+  mkdirSync(emptyHooks);
+  const hooksDir = join(REPO_ROOT, "pb_hooks");
+  const runs: { label: string; target: Target }[] = [];
+  for (const { label, migrationsDir } of variants) {
+    const dataDir = join(root, label);
+    prepareDataDir(binary, dataDir, emptyHooks, migrationsDir);
+    runs.push({
+      label,
+      target: await startTarget("konvert", { binary, dataDir, hooksDir, migrationsDir }),
+    });
+  }
+  return {
+    runs,
+    stop: async () => {
+      await Promise.all(runs.map((r) => r.target.instance.stop()));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Applies the migrations of `migrationsDir` to a new data dir and adds the bench superuser. */
 function prepareDataDir(
   binary: string,

@@ -18,8 +18,12 @@
 // SDK or EventSource per connection: the client shares the 2 cores with the server) and
 // subscribe with POST /api/realtime like the SDK does. Server CPU comes from /proc.
 // Run with a high open-files limit: the npm script raises the soft limit to the hard one.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -102,7 +106,7 @@ interface Conn {
   idx: number;
   user: number;
   clientId: string;
-  req: http.ClientRequest;
+  close: () => void;
   /** the event name events for this connection's room arrive under */
   topic: string;
   closing: boolean;
@@ -230,6 +234,14 @@ class Tracker {
 
 const MARK = "rtb:";
 
+function deliverMarks(conn: Conn, name: string, numbers: readonly number[], now: number): void {
+  for (const n of numbers) {
+    const owner = owners.get(n);
+    if (owner) owner.deliver(conn, name, n, now);
+    else strayDeliveries++;
+  }
+}
+
 function onEvent(conn: Conn, name: string, data: string, now: number): void {
   // one SSE message may carry a batch of a room's events: count every benchmark message in it
   let at = data.indexOf(MARK);
@@ -290,22 +302,115 @@ function openConn(base: string, user: number): Promise<Conn> {
       if (!conn.clientId) reject(err);
       else if (!conn.closing) droppedConnections++;
     });
-    const conn: Conn = { idx: nextConnIdx++, user, clientId: "", req, topic: "", closing: false };
+    const conn: Conn = {
+      idx: nextConnIdx++,
+      user,
+      clientId: "",
+      close: () => req.destroy(),
+      topic: "",
+      closing: false,
+    };
   });
 }
 
 async function openConns(base: string, users: readonly number[]): Promise<Conn[]> {
   const conns: Conn[] = new Array(users.length);
+  const open = goClients ? (b: string, u: number) => goClients.open(b, u) : openConn;
   await measure(users.length, 64, async (i) => {
-    conns[i] = await openConn(base, users[i]!);
+    conns[i] = await open(base, users[i]!);
   });
   return conns;
 }
 
+/**
+ * The SSE clients in one Go process (bench/sse-clients): the clients share the host's two
+ * cores with the server, and Node spends several times the CPU per event that Go does, which
+ * on this host showed up in the server's latency. BENCH_SSE_CLIENTS=node keeps them in Node.
+ */
+class GoClients {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, [(c: Conn) => void, (e: Error) => void]>();
+  private readonly byIdx = new Map<number, Conn>();
+
+  constructor(binary: string) {
+    this.child = spawn(binary, [], { stdio: ["pipe", "pipe", "inherit"] });
+    const lines = createInterface({ input: this.child.stdout! });
+    lines.on("line", (line) => this.onLine(line));
+  }
+
+  open(base: string, user: number): Promise<Conn> {
+    const conn: Conn = {
+      idx: nextConnIdx++,
+      user,
+      clientId: "",
+      close: () => this.child.stdin!.write(`close ${conn.idx}\n`),
+      topic: "",
+      closing: false,
+    };
+    this.byIdx.set(conn.idx, conn);
+    return new Promise((resolve, reject) => {
+      this.pending.set(conn.idx, [resolve, reject]);
+      this.child.stdin!.write(`open ${conn.idx} ${base}\n`);
+    });
+  }
+
+  private onLine(line: string): void {
+    const f = line.split(" ");
+    const conn = this.byIdx.get(Number(f[1]));
+    if (!conn) return;
+    switch (f[0]) {
+      case "D":
+        deliverMarks(conn, f[2]!, f[4]!.split(",").map(Number), Number(f[3]));
+        break;
+      case "C": {
+        conn.clientId = f[2]!;
+        this.pending.get(conn.idx)?.[0](conn);
+        this.pending.delete(conn.idx);
+        break;
+      }
+      case "E":
+        this.pending.get(conn.idx)?.[1](new Error(`SSE connect: ${f.slice(2).join(" ")}`));
+        this.pending.delete(conn.idx);
+        break;
+      case "X":
+        if (!conn.closing) droppedConnections++;
+        break;
+    }
+  }
+
+  cpuSeconds(): number {
+    return this.child.pid ? processCpuSeconds(this.child.pid) : 0;
+  }
+
+  stop(): void {
+    this.child.stdin!.end();
+    this.child.kill();
+  }
+}
+
+function buildGoClients(): string | null {
+  if (process.env["BENCH_SSE_CLIENTS"] === "node") return null;
+  const dir = fileURLToPath(new URL("./sse-clients/", import.meta.url));
+  const binary = join(tmpdir(), "konvert-bench-sse-clients");
+  const built = spawnSync("go", ["build", "-o", binary, "."], { cwd: dir, stdio: "inherit" });
+  if (built.error || built.status !== 0) {
+    console.log("go is not available: the SSE clients run in Node");
+    return null;
+  }
+  return binary;
+}
+/** CPU seconds of the benchmark's own process and its SSE clients. */
+function clientCpuSeconds(): number {
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1e6 + (goClients?.cpuSeconds() ?? 0);
+}
+const goBinary = buildGoClients();
+const goClients = goBinary ? new GoClients(goBinary) : null;
+
 async function closeConns(conns: readonly Conn[]): Promise<void> {
   for (const c of conns) {
     c.closing = true;
-    c.req.destroy();
+    c.close();
   }
   await sleep(1500); // the server unregisters them as it notices
 }
@@ -711,7 +816,7 @@ async function sustained(world: World, conns: Conn[]): Promise<void> {
   const tracker = new Tracker(conns);
   const total = Math.round(RATE * SECONDS);
   const cpu0 = processCpuSeconds(world.pid);
-  const client0 = process.cpuUsage();
+  const client0 = clientCpuSeconds();
   const start = performance.now();
   const { maxLag, results } = await sender.paced(world, world.bigRoom, tracker, total, 1000 / RATE);
   const failures = results.filter((r) => r.status < 200 || r.status > 299).length;
@@ -720,12 +825,12 @@ async function sustained(world: World, conns: Conn[]): Promise<void> {
   const complete = await tracker.allDelivered(30_000);
   const wall = (performance.now() - start) / 1000;
   const cpu = processCpuSeconds(world.pid) - cpu0;
-  const client = process.cpuUsage(client0);
+  const client = clientCpuSeconds() - client0;
   const s = tracker.summary();
   console.log(
     `   sent ${total} in ${sendSeconds.toFixed(1)} s (max schedule lag ${ms(maxLag)}), all delivered ` +
       `after ${wall.toFixed(1)} s; server CPU ${cpu.toFixed(1)} s (${(cpu / wall).toFixed(2)} cores), ` +
-      `bench client CPU ${((client.user + client.system) / 1e6).toFixed(1)} s`,
+      `bench clients' CPU ${client.toFixed(1)} s (${(client / wall).toFixed(2)} cores)`,
   );
   for (const w of tracker.windows(5000)) {
     const sorted = w.latencies.sort((a, b) => a - b);
@@ -968,7 +1073,8 @@ async function rateLimiter(world: World): Promise<void> {
 console.log(
   `bench:realtime members=${MEMBERS} messages=${MESSAGES} rounds=${ROUNDS} ` +
     `bystander messages=${BYSTANDER_MESSAGES}/${BASELINE_BYSTANDER_MESSAGES} rate=${RATE}/s×${SECONDS}s ` +
-    `clients=${CLIENTS} scenarios=${[...SCENARIOS].join(",")} open files=${openFilesLimit()}`,
+    `clients=${CLIENTS} scenarios=${[...SCENARIOS].join(",")} open files=${openFilesLimit()} ` +
+    `SSE clients in ${goClients ? "Go" : "Node"}`,
 );
 console.log(`load average at start: ${load()}`);
 const { targets, stop } = await startTargets();
@@ -1020,6 +1126,7 @@ try {
   );
 } finally {
   console.log(`load average at end: ${load()}`);
+  goClients?.stop();
   await stop();
 }
 printRows();

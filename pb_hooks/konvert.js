@@ -1583,6 +1583,7 @@ __export(index_exports, {
   e2ee: () => e2ee,
   favorites: () => favorites,
   friends: () => friends,
+  health: () => health3,
   history: () => history,
   housekeeping: () => housekeeping2,
   importBulk: () => importBulk,
@@ -1590,7 +1591,7 @@ __export(index_exports, {
   listGuard: () => listGuard,
   memberPrivacy: () => memberPrivacy,
   membership: () => membership,
-  messages: () => messages2,
+  messages: () => messages3,
   moderation: () => moderation,
   notifications: () => notifications,
   passwordResets: () => passwordResets,
@@ -1604,6 +1605,7 @@ __export(index_exports, {
   roomAdmin: () => roomAdmin,
   roomList: () => roomList,
   rooms: () => rooms,
+  scopes: () => scopes_exports,
   search: () => search4,
   typing: () => typing,
   users: () => users,
@@ -1619,6 +1621,7 @@ var ERRORS = {
   "user.not_found": e(404, "", "User not found."),
   "user.banned": e(403, "", "While banned you can only use the jail room."),
   "user.muted": e(403, "", "You are muted."),
+  "account.deleted": e(403, "", "This account was deleted."),
   // generic input problems (the message names the problem; the field is the one sent)
   "input.invalid": e(400, "body", "The request is not valid."),
   "input.required": e(400, "body", "A required field is missing."),
@@ -2115,11 +2118,135 @@ function dmKey(a, b) {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+// hooks-src/konvert/rules/access.ts
+function denied(p) {
+  return { ...p, status: ERRORS[p.code].status };
+}
+var DENIED = {
+  signIn: denied(problem("auth.required")),
+  roomMissing: denied(problem("room.not_found")),
+  confined: denied(problem("user.banned")),
+  notMember: denied(problem("room.not_member")),
+  roomMuted: denied(problem("room.muted")),
+  dmClosed: denied(problem("dm.blocked")),
+  accountDeleted: denied(problem("account.deleted"))
+};
+function mutedDenial(until) {
+  return denied(problem("user.muted", `You are muted until ${until}.`));
+}
+function confinedOut(actor, room) {
+  return actor.banned && room.system !== "jail";
+}
+function canReadRoom(actor, room, membership2, options = {}) {
+  if (actor.id === "" || actor.deleted || room.deleted || confinedOut(actor, room)) return false;
+  if (membership2 !== null) return true;
+  return options.godMode === true && actor.role === "admin" && (room.type === "public" || room.type === "private") && room.system === "";
+}
+function writeDenial(actor, room, membership2, dm, options = {}) {
+  const mutes = options.kind !== "reaction";
+  if (actor.id === "") return DENIED.signIn;
+  if (room === null || room.deleted) return DENIED.roomMissing;
+  if (actor.deleted) return DENIED.accountDeleted;
+  if (confinedOut(actor, room)) return DENIED.confined;
+  if (mutes && actor.mutedUntil !== "") return mutedDenial(actor.mutedUntil);
+  if (membership2 === null) {
+    const joinable = room.type === "public" && room.system === "";
+    const staff = actor.role === "admin" || actor.role === "moderator";
+    if (!(options.joinPublic === true && joinable) && !(options.staffOutside === true && staff)) {
+      return DENIED.notMember;
+    }
+  } else if (mutes && membership2.muted) {
+    return DENIED.roomMuted;
+  }
+  if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
+  return null;
+}
+var SIGNED_IN = "@request.auth.id != ''";
+var NOT_BANNED = "(@request.auth.bannedUntil = '' || @request.auth.bannedUntil <= @now)";
+var BANNED = "@request.auth.bannedUntil > @now";
+var memberOf = (room) => `${room}room_members_via_room.user ?= @request.auth.id`;
+var ROOM_SEE_RULE = `${SIGNED_IN} && deletedAt = '' && ((${NOT_BANNED} && system = '' && (type = 'public' || ${memberOf("")})) || (system = 'jail' && ${BANNED} && ${memberOf("")}))`;
+var roomRead = (prefix) => `room.deletedAt = '' && ${memberOf(`${prefix}room.`)} && (${NOT_BANNED} || room.system = 'jail')`;
+var ROOM_CONTENT_READ_RULE = `${SIGNED_IN} && ${roomRead("")}`;
+var POLL_READ_RULE = `${SIGNED_IN} && message.deletedAt = '' && ${roomRead("")}`;
+var MEMBERSHIP_READ_RULE = `${SIGNED_IN} && (user = @request.auth.id || (@request.context != 'realtime' && room.deletedAt = '' && ${memberOf("room.")} && (${NOT_BANNED} || room.system = 'jail')))`;
+var FRIEND_OR_ROOMMATE = [
+  "friendships_via_userA.userB ?= @request.auth.id",
+  "friendships_via_userB.userA ?= @request.auth.id",
+  "room_members_via_user.room.room_members_via_room.user ?= @request.auth.id"
+].join(" || ");
+var USER_READ_RULE = `${SIGNED_IN} && (id = @request.auth.id || (deletedAt = '' && blocks_via_blocker.blocked != @request.auth.id && blocks_via_blocked.blocker != @request.auth.id && (@request.context != 'realtime' || ${FRIEND_OR_ROOMMATE})))`;
+var unset = (fields) => fields.map((f) => `@request.body.${f}:isset = false`).join(" && ");
+var USER_CREATE_RULE = unset([
+  "role",
+  "status",
+  "lastActiveAt",
+  "bannedUntil",
+  "banReason",
+  "mutedUntil",
+  "deletedAt",
+  "legacyId",
+  "searchText"
+]);
+var MESSAGE_CREATE_RULE = `${SIGNED_IN} && (@request.body.author:isset = false || @request.body.author = @request.auth.id) && @request.body.type != 'system' && ` + unset(["editedAt", "deletedAt", "forwardedFrom", "legacyId", "seq"]);
+var ROOM_CREATE_RULE = `${SIGNED_IN} && (@request.body.type = 'private' || @request.body.type = 'public') && (@request.body.createdBy:isset = false || @request.body.createdBy = @request.auth.id) && ` + unset([
+  "system",
+  "dmKey",
+  "deletedAt",
+  "legacyId",
+  "lastMessage",
+  "lastMessageAt",
+  "pinnedMessage"
+]);
+var OWN = (field) => `${field} = @request.auth.id`;
+var STAFF = "@request.auth.role = 'admin' || @request.auth.role = 'moderator'";
+var read = (rule, more = {}) => ({
+  listRule: rule,
+  viewRule: rule,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null,
+  ...more
+});
+var CLOSED = {
+  listRule: null,
+  viewRule: null,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null
+};
+var API_RULES = {
+  users: read(USER_READ_RULE, { createRule: USER_CREATE_RULE }),
+  rooms: read(ROOM_SEE_RULE, { createRule: ROOM_CREATE_RULE }),
+  room_members: read(MEMBERSHIP_READ_RULE),
+  messages: read(ROOM_CONTENT_READ_RULE, { createRule: MESSAGE_CREATE_RULE }),
+  reactions: read(ROOM_CONTENT_READ_RULE),
+  polls: read(POLL_READ_RULE),
+  mentions: CLOSED,
+  pins: CLOSED,
+  poll_votes: CLOSED,
+  notifications: read(OWN("recipient"), { deleteRule: OWN("recipient") }),
+  friend_requests: read(`${OWN("from")} || ${OWN("to")}`),
+  friendships: read(`${OWN("userA")} || ${OWN("userB")}`),
+  blocks: read(OWN("blocker")),
+  moderation_log: read(STAFF),
+  kv_legacy: CLOSED,
+  achievements: CLOSED,
+  user_achievements: read(OWN("user")),
+  user_stats: CLOSED,
+  compat_refresh_tokens: CLOSED,
+  compat_uploads: read(`${SIGNED_IN} && ${OWN("owner")}`, {
+    createRule: "@request.auth.collectionName = 'users' && @request.auth.deletedAt = '' && @request.body.owner = @request.auth.id",
+    deleteRule: `${SIGNED_IN} && ${OWN("owner")}`
+  })
+};
+
 // hooks-src/konvert/jsvm/clock.ts
 var clock_exports = {};
 __export(clock_exports, {
   clockAdjustable: () => clockAdjustable,
   clockOffsetMs: () => clockOffsetMs,
+  guardTestRoute: () => guardTestRoute,
   initClock: () => initClock,
   isActiveUntil: () => isActiveUntil,
   isFuture: () => isFuture,
@@ -2210,8 +2337,11 @@ function onSetClock(e2) {
   e2.json(200, clockState());
 }
 function guardClockRoute(e2) {
+  guardTestRoute(e2);
+}
+function guardTestRoute(e2) {
   if (!clockAdjustable()) fail("route.not_found");
-  if (!e2.hasSuperuserAuth()) fail("superuser.required", "Only superusers may move the clock.");
+  if (!e2.hasSuperuserAuth()) fail("superuser.required", "Only superusers may use the test routes.");
 }
 function clockState() {
   const offsetMs = clockOffsetMs();
@@ -2219,6 +2349,57 @@ function clockState() {
 }
 function nowIso() {
   return (/* @__PURE__ */ new Date()).toISOString();
+}
+
+// hooks-src/konvert/jsvm/sql-scalar.ts
+var textRow;
+var numberRow;
+function sqlText(app, sql, params = {}) {
+  return textOf(app.db().newQuery(sql), params);
+}
+function textOf(query2, params) {
+  textRow ??= new DynamicModel({ v: "" });
+  textRow.v = "";
+  query2.bind(params).one(textRow);
+  return textRow.v;
+}
+function sqlNumber(app, sql, params = {}) {
+  numberRow ??= new DynamicModel({ v: 0 });
+  numberRow.v = 0;
+  app.db().newQuery(sql).bind(params).one(numberRow);
+  return numberRow.v;
+}
+function sqlRows(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
+}
+function sqlRowsPrepared(app, zero, sql, params = {}) {
+  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
+}
+function asJsonRows(zero, sql) {
+  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
+  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
+}
+function rowsFrom(zero, text2) {
+  const keys2 = Object.keys(zero);
+  return JSON.parse(text2).map((raw) => {
+    const row = {};
+    for (const k of keys2) {
+      const fallback = zero[k];
+      const value = raw[k] ?? fallback;
+      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
+    }
+    return row;
+  });
+}
+var prepared = /* @__PURE__ */ new Map();
+function sqlTextPrepared(app, sql, params = {}) {
+  if (app.isTransactional()) return sqlText(app, sql, params);
+  let query2 = prepared.get(sql);
+  if (!query2) {
+    query2 = app.db().newQuery(sql).prepare();
+    prepared.set(sql, query2);
+  }
+  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/access.ts
@@ -2288,6 +2469,81 @@ function isBlockedEitherWay(app, a, b) {
     "blocks",
     $dbx.or($dbx.hashExp({ blocker: a, blocked: b }), $dbx.hashExp({ blocker: b, blocked: a }))
   ) > 0;
+}
+function actorOf(user) {
+  if (!user) return { id: "", role: "user", banned: false, mutedUntil: "", deleted: false };
+  return {
+    id: user.id,
+    role: roleOf(user),
+    banned: isBanned(user),
+    mutedUntil: isActiveUntil(user, "mutedUntil") ? user.getString("mutedUntil") : "",
+    deleted: user.getString("deletedAt") !== ""
+  };
+}
+function answerDenial(denial) {
+  if (denial !== null) fail(denial);
+}
+var WRITE_FACTS = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'role',COALESCE(m.role,''),'mutedUntil',COALESCE(m.mutedUntil,''),'dmOther',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN users ou ON ou.id=o.user AND ou.deletedAt='' WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END,'dmBlocked',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker=o.user AND b.blocked={:user}) OR (b.blocker={:user} AND b.blocked=o.user) WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
+function requireWritable(app, user, roomId, options = {}) {
+  const found = roomId === "" ? "" : sqlTextPrepared(app, WRITE_FACTS, { room: roomId, user: user.id });
+  const actor = actorOf(user);
+  if (found === "") {
+    answerDenial(writeDenial(actor, null, null, null, options));
+    return fail("room.not_found");
+  }
+  const facts = JSON.parse(found);
+  const room = {
+    id: roomId,
+    type: facts.type,
+    system: facts.system,
+    createdBy: facts.createdBy
+  };
+  const membership2 = facts.role === "" ? null : { role: facts.role, muted: isFuture(facts.mutedUntil) };
+  const dm = room.type === "dm" ? { otherActive: facts.dmOther === 1, blocked: facts.dmBlocked === 1 } : null;
+  answerDenial(
+    writeDenial(
+      actor,
+      { type: room.type, system: room.system, deleted: false },
+      membership2,
+      dm,
+      options
+    )
+  );
+  return { room, membership: membership2 };
+}
+function membershipAccessOf(membership2) {
+  if (!membership2) return null;
+  return {
+    role: membership2.getString("role"),
+    muted: isFuture(membership2.getString("mutedUntil"))
+  };
+}
+function canRead(app, user, room, options = {}) {
+  return canReadRoom(
+    actorOf(user),
+    roomAccessOf(room),
+    membershipAccessOf(findMembership(app, room.id, user.id)),
+    options
+  );
+}
+function roomAccessOf(room) {
+  return {
+    type: room.getString("type"),
+    system: room.getString("system"),
+    deleted: room.getString("deletedAt") !== ""
+  };
+}
+function requireReadable(app, user, room, options = {}) {
+  const membership2 = findMembership(app, room.id, user.id);
+  const actor = actorOf(user);
+  const facts = roomAccessOf(room);
+  if (canReadRoom(actor, facts, membershipAccessOf(membership2), options)) return membership2;
+  if (membership2 === null && options.hidden !== void 0) fail(options.hidden);
+  if (confinedOut(actor, facts)) fail(DENIED.confined);
+  return fail(DENIED.notMember);
+}
+function requireReader(app, user, room) {
+  return requireReadable(app, user, room);
 }
 
 // hooks-src/konvert/jsvm/membership.ts
@@ -2670,57 +2926,6 @@ function statsFromHistory(history2, stored) {
   if (history2.maxMentions >= BEACON_MENTIONS) earned.push("beacon");
   if (history2.quickDelete) earned.push("oops_all");
   return { stats: stats3, earned };
-}
-
-// hooks-src/konvert/jsvm/sql-scalar.ts
-var textRow;
-var numberRow;
-function sqlText(app, sql, params = {}) {
-  return textOf(app.db().newQuery(sql), params);
-}
-function textOf(query2, params) {
-  textRow ??= new DynamicModel({ v: "" });
-  textRow.v = "";
-  query2.bind(params).one(textRow);
-  return textRow.v;
-}
-function sqlNumber(app, sql, params = {}) {
-  numberRow ??= new DynamicModel({ v: 0 });
-  numberRow.v = 0;
-  app.db().newQuery(sql).bind(params).one(numberRow);
-  return numberRow.v;
-}
-function sqlRows(app, zero, sql, params = {}) {
-  return rowsFrom(zero, sqlText(app, asJsonRows(zero, sql), params));
-}
-function sqlRowsPrepared(app, zero, sql, params = {}) {
-  return rowsFrom(zero, sqlTextPrepared(app, asJsonRows(zero, sql), params));
-}
-function asJsonRows(zero, sql) {
-  const object = Object.keys(zero).map((k) => `'${k}', t."${k}"`).join(", ");
-  return `SELECT COALESCE(json_group_array(json_object(${object})), '[]') AS v FROM (${sql}) t`;
-}
-function rowsFrom(zero, text2) {
-  const keys2 = Object.keys(zero);
-  return JSON.parse(text2).map((raw) => {
-    const row = {};
-    for (const k of keys2) {
-      const fallback = zero[k];
-      const value = raw[k] ?? fallback;
-      row[k] = typeof fallback === "boolean" ? Boolean(value) : value;
-    }
-    return row;
-  });
-}
-var prepared = /* @__PURE__ */ new Map();
-function sqlTextPrepared(app, sql, params = {}) {
-  if (app.isTransactional()) return sqlText(app, sql, params);
-  let query2 = prepared.get(sql);
-  if (!query2) {
-    query2 = app.db().newQuery(sql).prepare();
-    prepared.set(sql, query2);
-  }
-  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/achievements/stats.ts
@@ -4139,6 +4344,176 @@ function batchJson(events) {
   return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
 }
 
+// hooks-src/konvert/rules/scopes.ts
+var scopes_exports = {};
+__export(scopes_exports, {
+  TRUE: () => TRUE,
+  allOf: () => allOf,
+  anyOf: () => anyOf,
+  bindWith: () => bindWith,
+  messageScope: () => messageScope,
+  roomListScope: () => roomListScope,
+  roomScope: () => roomScope,
+  userScope: () => userScope,
+  visibleDms: () => visibleDms
+});
+var TRUE = { sql: "1", params: {} };
+function allOf(...parts) {
+  const params = {};
+  for (const part of parts) {
+    for (const [name, value] of Object.entries(part.params)) {
+      if (name in params && params[name] !== value) {
+        throw new Error(`SQL parameter ${name} bound to two values`);
+      }
+      params[name] = value;
+    }
+  }
+  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params };
+}
+function anyOf(...parts) {
+  const joined = allOf(...parts);
+  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: joined.params };
+}
+function bindWith(fragment, params) {
+  return { ...allOf(fragment, { sql: "1", params }).params };
+}
+function roomsIn(select, params) {
+  return { where: (column) => ({ sql: `${column} IN (${select})`, params }) };
+}
+var CONFINED_TO_JAIL = "(acc_u.bannedUntil = '' OR acc_u.bannedUntil <= {:acc_now} OR acc_r.system = 'jail')";
+var READABLE = `SELECT acc_m.room FROM room_members acc_m JOIN rooms acc_r ON acc_r.id = acc_m.room JOIN users acc_u ON acc_u.id = acc_m.user WHERE acc_m.user = {:acc_reader} AND acc_r.deletedAt = '' AND acc_u.deletedAt = '' AND ${CONFINED_TO_JAIL}`;
+var BLOCKED_DM = "acc_r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members acc_o JOIN blocks acc_b ON (acc_b.blocker = acc_o.user AND acc_b.blocked = acc_m.user) OR (acc_b.blocker = acc_m.user AND acc_b.blocked = acc_o.user) WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user)";
+var roomScope = {
+  /** Rooms the user is a member of, whatever their state (joins with the room list's counters). */
+  memberOf(userId) {
+    return roomsIn("SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member}", {
+      acc_member: userId
+    });
+  },
+  /**
+   * canReadRoom without god mode: member of a live room, an account that exists, and while
+   * banned (`bannedUntil` after `now`) only the jail. The messages/reactions/polls read rule.
+   */
+  readableBy(userId, now) {
+    return roomsIn(READABLE, { acc_reader: userId, acc_now: now });
+  },
+  /**
+   * What a user's connections may hear (realtime topics): readableBy, and a DM not while
+   * either side blocks the other (nobody may write there then).
+   */
+  hearableBy(userId, now) {
+    return roomsIn(`${READABLE} AND NOT (${BLOCKED_DM})`, { acc_reader: userId, acc_now: now });
+  }
+};
+var listScope = (build) => ({ on: build });
+var SHARED_OR_FAVORITES = (r) => `${r}.type IN ('public', 'private', 'favorites')`;
+var roomListScope = {
+  /** The plain list: shared rooms and favorites the user belongs to. */
+  mine(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** `mine` plus the public rooms the user has not joined. */
+  mineAndPublic(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** The jail, for its banned member. */
+  jail(userId) {
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = 'jail'`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** One room the user may see (canSeeRoom): theirs or public; while banned only the jail. */
+  one(roomId, userId, banned) {
+    const which = (r) => ({
+      sql: `${r}.id = {:acc_room}`,
+      params: { acc_room: roomId }
+    });
+    if (banned) return listScope((r) => allOf(which(r), roomListScope.jail(userId).on(r)));
+    return listScope(
+      (r) => allOf(
+        which(r),
+        { sql: `${r}.system = ''`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** One room by id, whatever the user's rights (after an action that checked them). */
+  byId(roomId) {
+    return listScope((r) => ({ sql: `${r}.id = {:acc_room}`, params: { acc_room: roomId } }));
+  },
+  /** An admin's read-only view of every shared room (the legacy app's god mode). */
+  godMode() {
+    return listScope((r) => ({ sql: `${r}.type IN ('public', 'private')`, params: {} }));
+  }
+};
+var userScope = {
+  /**
+   * canSeePresence as SQL: users whose profile and presence events `viewerId` may hear (the
+   * `users` read rule for realtime): the viewer themself; others while both accounts exist,
+   * neither blocks the other, and they are friends or share a room.
+   */
+  presenceVisibleTo(viewerId) {
+    const v = "{:acc_viewer}";
+    const select = "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " + v + " OR (acc_t.deletedAt = '' AND (SELECT acc_v.deletedAt FROM users acc_v WHERE acc_v.id = " + v + ") = '' AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " + v + ") OR (acc_b.blocker = " + v + " AND acc_b.blocked = acc_t.id)) AND (EXISTS (SELECT 1 FROM friendships acc_f WHERE (acc_f.userA = acc_t.id AND acc_f.userB = " + v + ") OR (acc_f.userB = acc_t.id AND acc_f.userA = " + v + ")) OR EXISTS (SELECT 1 FROM room_members acc_a JOIN room_members acc_c ON acc_c.room = acc_a.room WHERE acc_a.user = acc_t.id AND acc_c.user = " + v + ")))";
+    return {
+      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } })
+    };
+  }
+};
+function visibleDms(userId) {
+  const select = "SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member} AND acc_m.hidden = 0 AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE acc_b.blocker = acc_m.user AND acc_b.blocked IN (SELECT acc_o.user FROM room_members acc_o WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user))";
+  return listScope((r) => ({
+    sql: `${r}.type = 'dm' AND ${r}.id IN (${select})`,
+    params: { acc_member: userId }
+  }));
+}
+function messages(build) {
+  const scope = {
+    where: build,
+    live: () => messages((m) => allOf(build(m), { sql: `${m}.deletedAt = ''`, params: {} })),
+    visibleTo: (userId, now) => messages((m) => allOf(build(m), roomScope.readableBy(userId, now).where(`${m}.room`)))
+  };
+  return scope;
+}
+var messageScope = {
+  byId(id) {
+    return messages((m) => ({ sql: `${m}.id = {:acc_message}`, params: { acc_message: id } }));
+  },
+  byIds(ids) {
+    return messages((m) => ({
+      sql: `${m}.id IN (SELECT value FROM json_each({:acc_messages}))`,
+      params: { acc_messages: JSON.stringify(ids) }
+    }));
+  },
+  inRoom(roomId) {
+    return messages((m) => ({
+      sql: `${m}.room = {:acc_in_room}`,
+      params: { acc_in_room: roomId }
+    }));
+  }
+};
+
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
   return value ?? null;
@@ -4185,26 +4560,83 @@ function idsOf(app, key) {
   const entry = entryOf(app.store().get(key));
   return entry ? Array.from(entry[0]) : [];
 }
+var STUCK_MS = 3e3;
+var FLIGHTS_KEY = "rtflights";
+var ownFlight = null;
+function flight(app) {
+  if (ownFlight) return ownFlight;
+  const key = `rtflight:${$security.randomString(12)}`;
+  const position = new DynamicModel({ i: 0, at: 0 });
+  app.store().set(key, [position, []]);
+  app.store().setFunc(FLIGHTS_KEY, (old) => [
+    ...Array.from(old ?? []),
+    key
+  ]);
+  ownFlight = { key, position };
+  return ownFlight;
+}
+function sendAll(app, ids, clients, message, except) {
+  const n = clients.length;
+  if (n === 0) return 0;
+  watchStuck(app);
+  const { key, position } = flight(app);
+  app.store().set(key, [position, clients]);
+  let sent = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      if (except !== null && except.has(ids[i])) continue;
+      position.i = i;
+      if ((sent & 15) === 0) position.at = Date.now();
+      clients[i].send(message);
+      sent++;
+    }
+  } finally {
+    position.at = 0;
+  }
+  return sent;
+}
 function sendTo(app, key, message) {
   const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const clients = entry[1];
-  const n = clients.length;
-  for (let i = 0; i < n; i++) clients[i].send(message);
-  return n;
+  return entry ? sendAll(app, entry[0], entry[1], message, null) : 0;
 }
 function sendToExcept(app, key, message, except) {
   const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const [ids, clients] = entry;
-  const n = clients.length;
-  let sent = 0;
-  for (let i = 0; i < n; i++) {
-    if (except.has(ids[i])) continue;
-    clients[i].send(message);
-    sent++;
+  return entry ? sendAll(app, entry[0], entry[1], message, except) : 0;
+}
+var WATCH_KEY = "rtwatch";
+var WATCH_EVERY_MS = 1e3;
+function watchStuck(app) {
+  const last = app.store().get(WATCH_KEY);
+  const now = Date.now();
+  if (last && now - last < WATCH_EVERY_MS) return;
+  const claim2 = { mine: false };
+  app.store().setFunc(WATCH_KEY, (old) => {
+    if (old && now - old < WATCH_EVERY_MS) return old;
+    claim2.mine = true;
+    return now;
+  });
+  if (claim2.mine) releaseStuck(app);
+}
+function releaseStuck(app) {
+  const keys2 = app.store().get(FLIGHTS_KEY) ?? [];
+  const now = Date.now();
+  const released = [];
+  for (const key of keys2) {
+    const value = app.store().get(key);
+    if (!value) continue;
+    const [position, clients] = value;
+    const at = position.at;
+    if (at === 0 || now - at < STUCK_MS) continue;
+    const client = clients[position.i];
+    position.at = now;
+    if (!client || client.isDiscarded()) continue;
+    released.push(client.id());
+    client.discard();
   }
-  return sent;
+  if (released.length > 0) {
+    app.logger().warn("realtime: dropped connections that stopped reading", "clients", released.join(","));
+  }
+  return released;
 }
 function sweep(app) {
   const all = app.store().getAll();
@@ -4226,19 +4658,21 @@ function sweep(app) {
 var KEYS = "konvert.rt";
 var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
 function roomsOf(app, userId) {
+  const hearable = roomScope.hearableBy(userId, nowDate()).where("r.id");
   const ids = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) WHERE o.room = m.room AND o.user != m.user))",
-    { user: userId, now: nowDate() }
+    `SELECT COALESCE(json_group_array(r.id), '[]') AS v FROM rooms r WHERE ${hearable.sql}`,
+    hearable.params
   );
   return new Set(JSON.parse(ids));
 }
 function peopleOf(app, userId, ids) {
   if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const visible = userScope.presenceVisibleTo(userId).where("t.value");
   const allowed = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) OR (b.blocker = {:me} AND b.blocked = t.id)) AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) OR (f.userB = t.id AND f.userA = {:me})) OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room WHERE a.user = t.id AND b.user = {:me}))))",
-    { ids: JSON.stringify(ids), me: userId }
+    `SELECT COALESCE(json_group_array(t.value), '[]') AS v FROM json_each({:ids}) t WHERE ${visible.sql}`,
+    bindWith(visible, { ids: JSON.stringify(ids) })
   );
   return new Set(JSON.parse(allowed));
 }
@@ -4867,14 +5301,14 @@ function friendsOf(tx, userId) {
 function groupRead(tx, room, userId, previous, now) {
   const type = room.getString("type");
   if (type !== "public" && type !== "private") return null;
-  const messages3 = tx.countRecords(
+  const messages4 = tx.countRecords(
     "messages",
     $dbx.exp(
       "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
       { room: room.id, from: previous, to: now, me: userId }
     )
   );
-  return messages3 > 0 ? { kind: "group_read", messages: messages3 } : null;
+  return messages4 > 0 ? { kind: "group_read", messages: messages4 } : null;
 }
 function historyRead(items) {
   const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
@@ -5370,7 +5804,6 @@ function onRecordsList(e2) {
 // hooks-src/konvert/jsvm/room-list.ts
 var room_list_exports = {};
 __export(room_list_exports, {
-  MY_ROOMS: () => MY_ROOMS,
   list: () => list2,
   one: () => one,
   roomListSql: () => roomListSql,
@@ -5408,7 +5841,7 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(mem.role, '') AS memberRole,
   COALESCE(mem.lastReadAt, '') AS lastReadAt,
   COALESCE(mem.hidden, 0) AS hidden,
-  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  COALESCE(rc.members, 0) AS memberCount,
   CASE WHEN r.type = 'dm' THEN COALESCE(
     (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
   ELSE '' END AS otherUser,
@@ -5422,28 +5855,23 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
     ELSE substr(lm.content, 1, 100) END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
-    MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
-      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0)) - mem.readSeq
-    - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
-    - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
-        AND d.author != {:me})
-    - (SELECT COUNT(*) FROM messages_seq_gaps g WHERE g.room = r.id AND g.seq > mem.readSeq)) END AS unreadCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
-    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
-    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+  CASE WHEN mem.id IS NULL OR c.user IS NULL THEN 0 ELSE MAX(0,
+    COALESCE(rc.top, 0) - c.readSeq - c.own - c.dead) END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.mentions, 0) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.reactions, 0) END AS reactionCount
 FROM rooms r
 LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN room_list_members c ON c.user = {:me} AND c.room = r.id
+LEFT JOIN room_list_rooms rc ON rc.room = r.id
 LEFT JOIN messages lm ON lm.id = r.lastMessage
 WHERE r.deletedAt = ''`;
 var ORDER = ` ORDER BY COALESCE(NULLIF(lm.created, ''), r.created) DESC, r.id`;
 function roomListSql(condition) {
   return SELECT + " AND " + condition + ORDER;
 }
-var MY_ROOMS = "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
-function roomSummaries(app, me2, condition, params = {}) {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me: me2 });
+function roomSummaries(app, me2, scope) {
+  const which = scope.on("r");
+  const rows = sqlRowsPrepared(app, ROW, roomListSql(which.sql), bindWith(which, { me: me2 }));
   return rows.map(toSummary);
 }
 var bool = (sql) => `json(CASE WHEN ${sql} THEN 'true' ELSE 'false' END)`;
@@ -5456,11 +5884,12 @@ var SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 'sys
     'type', t.lastMessageType, 'author', t.lastMessageAuthor, 'preview', t.lastMessagePreview,
     'created', t.lastMessageAt, 'deleted', ${bool("t.lastMessageDeleted")}) END,
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
-function roomSummariesJson(app, me2, condition, params = {}) {
-  return sqlText(
+function roomSummariesJson(app, me2, scope) {
+  const which = scope.on("r");
+  return sqlTextPrepared(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v FROM (${roomListSql(condition)}) t`,
-    { ...params, me: me2 }
+    `SELECT COALESCE(json_group_array(${SUMMARY_JSON}), '[]') AS v FROM (${roomListSql(which.sql)}) t`,
+    bindWith(which, { me: me2 })
   );
 }
 function sendJson(e2, body) {
@@ -5496,23 +5925,17 @@ function toSummary(row) {
     reactionCount: row.reactionCount
   };
 }
-var MEMBER_OF = "mem.id IS NOT NULL";
-var SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
 function list2(e2) {
   const me2 = callerOf(e2);
-  if (isBanned(me2)) {
-    sendJson(e2, roomSummariesJson(e2.app, me2.id, `${MEMBER_OF} AND r.system = 'jail'`));
-    return;
-  }
   const withPublic = e2.request.url.query().get("include") === "public";
-  const which = withPublic ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')` : MY_ROOMS;
+  const banned = isBanned(me2);
+  const which = withPublic ? roomListScope.mineAndPublic(me2.id, banned) : roomListScope.mine(me2.id, banned);
   sendJson(e2, roomSummariesJson(e2.app, me2.id, which));
 }
 function one(e2) {
   const me2 = callerOf(e2);
   const room = findRoom(e2.app, pathParam(e2, "id"));
-  const visible = isBanned(me2) ? `${MEMBER_OF} AND r.system = 'jail'` : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
-  const [summary2] = roomSummaries(e2.app, me2.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  const [summary2] = roomSummaries(e2.app, me2.id, roomListScope.one(room.id, me2.id, isBanned(me2)));
   if (!summary2) fail("room.not_found");
   e2.json(200, summary2);
 }
@@ -5619,6 +6042,7 @@ function prepare(tx, roomId, me2) {
   const room = findRoom(tx, roomId);
   assertNotConfined(me2, room);
   refuseIf(pinProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+  requireWritable(tx, me2, room.id, { staffOutside: true });
   return room;
 }
 function messageOf(tx, room, messageId) {
@@ -5641,8 +6065,7 @@ __export(read_state_exports, {
 });
 function markRoomRead(app, me2, input) {
   const room = findRoom(app, input.roomId);
-  assertNotConfined(me2, room);
-  const membership2 = requireMembership(app, room, me2);
+  const membership2 = requireReader(app, me2, room);
   const now = new DateTime();
   const previous = membership2.getString("lastReadAt");
   membership2.set("lastReadAt", now);
@@ -5722,8 +6145,7 @@ function updatePublicKey(e2) {
 }
 function myRoomKey(app, me2, roomId) {
   const room = findRoom(app, roomId);
-  assertNotConfined(me2, room);
-  const membership2 = requireMembership(app, room, me2);
+  const membership2 = requireReader(app, me2, room);
   const key = membership2.getString("encryptedKey");
   return {
     encryptedKey: key === "" ? null : key,
@@ -5737,8 +6159,7 @@ function roomKey(e2) {
 function memberPublicKeys(e2) {
   const me2 = callerOf(e2);
   const room = findRoom(e2.app, pathParam(e2, "id"));
-  assertNotConfined(me2, room);
-  requireMembership(e2.app, room, me2);
+  requireReader(e2.app, me2, room);
   const members = e2.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id
   });
@@ -5777,7 +6198,6 @@ function saveRoomKeys(e2) {
 // hooks-src/konvert/jsvm/dms.ts
 var dms_exports = {};
 __export(dms_exports, {
-  VISIBLE_DMS: () => VISIBLE_DMS,
   hide: () => hide,
   hideDm: () => hideDm,
   list: () => list3,
@@ -5791,12 +6211,9 @@ function list3(e2) {
     e2.json(200, []);
     return;
   }
-  const rooms2 = roomSummaries(e2.app, me2.id, VISIBLE_DMS);
+  const rooms2 = roomSummaries(e2.app, me2.id, visibleDms(me2.id));
   e2.json(200, withPeers(e2.app, rooms2));
 }
-var VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
-      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
-        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
 function withPeers(app, rooms2) {
   const ids = rooms2.map((r) => r.otherUser).filter((id) => id !== "");
   const peers = /* @__PURE__ */ new Map();
@@ -5830,10 +6247,7 @@ function openDm(app, me2, otherId) {
 function open(e2) {
   const me2 = callerOf(e2);
   const roomId = openDm(e2.app, me2, requiredString(bodyOf(e2), "userId"));
-  const [summary2] = withPeers(
-    e2.app,
-    roomSummaries(e2.app, me2.id, "r.id = {:room}", { room: roomId })
-  );
+  const [summary2] = withPeers(e2.app, roomSummaries(e2.app, me2.id, roomListScope.byId(roomId)));
   e2.json(200, summary2);
 }
 function findOrCreateDm(tx, key, creator) {
@@ -5887,7 +6301,7 @@ function openFavorites(app, me2) {
 function open2(e2) {
   const me2 = callerOf(e2);
   const roomId = openFavorites(e2.app, me2);
-  const [summary2] = roomSummaries(e2.app, me2.id, "r.id = {:room}", { room: roomId });
+  const [summary2] = roomSummaries(e2.app, me2.id, roomListScope.byId(roomId));
   e2.json(200, summary2);
 }
 function findFavorites(app, owner) {
@@ -6017,47 +6431,12 @@ function historyLimit(raw) {
 }
 
 // hooks-src/konvert/jsvm/message-write.ts
-var ROOM_AND_MEMBERSHIP = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 function planWrite(app, author, roomId) {
-  const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
-  if (found === "") fail("room.not_found");
-  const { member, mutedUntil, ...facts } = JSON.parse(found);
-  const room = { id: roomId, ...facts };
-  assertNotConfinedTo(author, room.system);
-  if (isActiveUntil(author, "mutedUntil")) {
-    fail("user.muted", `You are muted until ${author.getString("mutedUntil")}.`);
-  }
-  if (!member && (room.type !== "public" || room.system !== "")) {
-    fail("room.not_member");
-  }
-  if (member && isFuture(mutedUntil)) fail("room.muted");
-  if (room.type === "dm") {
-    const other = otherMember(app, room.id, author.id);
-    if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      fail("dm.blocked");
-    }
-  }
-  return { room, joinFirst: !member };
+  const { room, membership: membership2 } = requireWritable(app, author, roomId, { joinPublic: true });
+  return { room, joinFirst: membership2 === null };
 }
 function prepareWrite(tx, author, plan) {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-}
-function otherMember(app, roomId, me2) {
-  const rows = app.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    1,
-    0,
-    { room: roomId, me: me2 }
-  );
-  const other = rows[0]?.getString("user") ?? null;
-  if (other === null) return null;
-  try {
-    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
-  } catch {
-    return null;
-  }
 }
 function replyTargetOk(app, roomId, replyTo) {
   try {
@@ -6423,9 +6802,12 @@ function visiblePoll(app, caller, id) {
     return fail("poll.not_found");
   }
   if (message.getString("deletedAt") !== "") fail("poll.not_found");
-  const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) fail("poll.not_found");
-  assertNotConfined(caller, room);
+  requireReadable(app, caller, findRoom(app, poll.getString("room")), { hidden: "poll.not_found" });
+  return poll;
+}
+function votablePoll(tx, caller, id) {
+  const poll = visiblePoll(tx, caller, id);
+  requireWritable(tx, caller, poll.getString("room"), { kind: "reaction" });
   return poll;
 }
 function optionsOf(poll) {
@@ -6487,7 +6869,7 @@ function pollResults(app, caller, id) {
 function votePoll(app, caller, input) {
   let answer2;
   app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, caller, input.id);
+    const poll = votablePoll(tx, caller, input.id);
     const chosen = parseVote(input.options, optionsOf(poll).length, poll.getBool("multiple"));
     if ("problem" in chosen) fail("poll.option.invalid", chosen.problem, chosen.field);
     castVotes(tx, poll, caller.id, chosen.ok);
@@ -6498,7 +6880,7 @@ function votePoll(app, caller, input) {
 function retractVote(app, caller, id) {
   let answer2;
   app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, caller, id);
+    const poll = votablePoll(tx, caller, id);
     castVotes(tx, poll, caller.id, []);
     answer2 = resultsOf(tx, poll, caller.id);
   });
@@ -6548,6 +6930,141 @@ function ensureWalAutocheckpoint(app) {
   const pages = walAutocheckpointPages($os.getenv("KONVERT_WAL_AUTOCHECKPOINT"));
   if (pages === null) return;
   app.nonconcurrentDB().newQuery(`PRAGMA wal_autocheckpoint=${pages}`).execute();
+}
+
+// hooks-src/konvert/jsvm/health.ts
+var health_exports = {};
+__export(health_exports, {
+  health: () => health,
+  storageWrite: () => storageWrite
+});
+
+// hooks-src/konvert/rules/health.ts
+var MIN_FREE_BYTES_DEFAULT = 100 * 1024 * 1024;
+function minFreeBytes(setting) {
+  const value = setting.trim();
+  return /^\d+$/.test(value) ? Number(value) * 1024 * 1024 : MIN_FREE_BYTES_DEFAULT;
+}
+function parseDf(output) {
+  const line = output.trim().split("\n")[1];
+  if (line === void 0) return null;
+  const m = /\s(\d+)\s+(\d+)\s+(\d+)\s+\d+%\s/.exec(` ${line} `);
+  if (!m) return null;
+  return { totalBytes: Number(m[1]) * 1024, freeBytes: Number(m[3]) * 1024 };
+}
+function storageProblemOf(errorText2) {
+  if (/disk is full|no space left on device|disk quota exceeded|SQLITE_FULL/i.test(errorText2)) {
+    return "full";
+  }
+  if (/readonly database|read-only file system|SQLITE_READONLY/i.test(errorText2)) {
+    return "read-only";
+  }
+  return null;
+}
+function storageMessage(problem2) {
+  return problem2 === "full" ? "The server's disk is full: nothing can be saved until its operator frees space. Try again later." : "The server's data directory is read-only: nothing can be saved until its operator fixes it. Try again later.";
+}
+function healthProblems(facts) {
+  const problems = [];
+  if (!facts.databaseWritable) {
+    const kind = storageProblemOf(facts.databaseError);
+    problems.push(
+      kind === "full" ? "the database cannot be written: the disk is full" : kind === "read-only" ? "the database cannot be written: the data dir is read-only" : `the database cannot be written: ${facts.databaseError}`
+    );
+  }
+  if (facts.disk && facts.disk.freeBytes < facts.minFreeBytes) {
+    const mib = (n) => `${Math.floor(n / 1024 / 1024)} MiB`;
+    problems.push(
+      `the data dir's disk has ${mib(facts.disk.freeBytes)} free, less than ${mib(facts.minFreeBytes)} (KONVERT_MIN_FREE_DISK_MB)`
+    );
+  }
+  if (facts.migrationsPending > 0) {
+    problems.push(`${facts.migrationsPending} migration(s) in the migrations dir are not applied`);
+  }
+  return problems;
+}
+
+// hooks-src/konvert/jsvm/health.ts
+function health(e2) {
+  const app = e2.app;
+  let databaseError = "";
+  try {
+    app.db().newQuery("INSERT OR REPLACE INTO konvert_health_probe (id, at) VALUES (1, {:at})").bind({ at: (/* @__PURE__ */ new Date()).toISOString() }).execute();
+  } catch (err) {
+    databaseError = errorText(err);
+  }
+  const disk = diskSpace(app.dataDir());
+  const migrations = migrationState(app);
+  const facts = {
+    databaseWritable: databaseError === "",
+    databaseError,
+    disk,
+    minFreeBytes: minFreeBytes($os.getenv("KONVERT_MIN_FREE_DISK_MB")),
+    migrationsPending: migrations.pending
+  };
+  const problems = healthProblems(facts);
+  if (problems.length > 0) console.error(`konvert health: ${problems.join("; ")}`);
+  e2.json(problems.length === 0 ? 200 : 503, {
+    status: problems.length === 0 ? "ok" : "unhealthy",
+    problems,
+    hooks: { version: "0.1.0+3e942ea61b81" },
+    migrations,
+    database: { writable: facts.databaseWritable },
+    disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
+    // Continuous replication reports its lag here once it is configured (issue #19, item 1).
+    replication: null
+  });
+}
+function storageWrite(app, what, write) {
+  try {
+    return write();
+  } catch (err) {
+    const problem2 = storageProblemOf(errorText(err));
+    if (problem2 === null) throw err;
+    console.error(
+      `konvert: ${what} failed, the data dir (${app.dataDir()}) is ${problem2 === "full" ? "full" : "read-only"}: ${errorText(err)}`
+    );
+    throw new ApiError(503, storageMessage(problem2));
+  }
+}
+function errorText(err) {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+function diskSpace(dir) {
+  try {
+    const output = $os.cmd("df", "-Pk", dir).output();
+    return parseDf(toString(output));
+  } catch {
+    return null;
+  }
+}
+function migrationState(app) {
+  const files = JSON.parse(
+    sqlText(
+      app,
+      "SELECT coalesce(json_group_array(file), '[]') AS v FROM _migrations WHERE file LIKE '%.js'"
+    )
+  );
+  const applied = new Set(files);
+  let pending = 0;
+  try {
+    for (const entry of $os.readDir(migrationsDir(app))) {
+      const name = entry.name();
+      if (name.endsWith(".js") && !applied.has(name)) pending += 1;
+    }
+  } catch {
+  }
+  return { applied: applied.size, latest: files.sort().at(-1) ?? "", pending };
+}
+function migrationsDir(app) {
+  const args = $os.args;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("--migrationsDir=")) return arg.slice("--migrationsDir=".length);
+    if (arg === "--migrationsDir") return args[i + 1] ?? "";
+  }
+  return $filepath.join(app.dataDir(), "..", "pb_migrations");
 }
 
 // hooks-src/konvert/jsvm/messages.ts
@@ -6602,17 +7119,21 @@ function sendMessage(app, me2, input) {
   const speed = speedPending(app, me2.id);
   const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
   ensureWalAutocheckpoint(app);
-  app.runInTransaction((tx) => {
-    prepareWrite(tx, me2, plan);
-    if (quiet) insertQuietly(tx, message);
-    else tx.saveNoValidate(message);
-    if (type === "poll") createPollFor(tx, message, body["poll"]);
-    const added = writeMentions(tx, message, mentions.users);
-    notifyMentions(tx, message, me2, added, mentions.summons);
-    afterNewMessage(tx, room);
-    const recent2 = speed ? earlierSendsInWindow(tx, me2.id) : 0;
-    track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent2));
-  });
+  storageWrite(
+    app,
+    "a send",
+    () => app.runInTransaction((tx) => {
+      prepareWrite(tx, me2, plan);
+      if (quiet) insertQuietly(tx, message);
+      else tx.saveNoValidate(message);
+      if (type === "poll") createPollFor(tx, message, body["poll"]);
+      const added = writeMentions(tx, message, mentions.users);
+      notifyMentions(tx, message, me2, added, mentions.summons);
+      afterNewMessage(tx, room);
+      const recent2 = speed ? earlierSendsInWindow(tx, me2.id) : 0;
+      track(tx, me2.id, messageSent(tx, me2, room, message, mentions.users.length, recent2));
+    })
+  );
   return message;
 }
 var CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
@@ -6668,8 +7189,7 @@ function editMessage(app, me2, input) {
   const original = liveMessage(app, input.id);
   if (original.getString("author") !== me2.id) fail("message.edit.not_author");
   if (original.getString("type") === "poll") fail("message.edit.poll");
-  const plan = planWrite(app, me2, original.getString("room"));
-  if (plan.joinFirst) fail("room.not_member");
+  requireWritable(app, me2, original.getString("room"));
   const content = input.content;
   let edited;
   app.runInTransaction((tx) => {
@@ -6736,34 +7256,38 @@ function remove4(e2) {
 }
 function forwardMessage(app, me2, input) {
   let copy;
-  app.runInTransaction((tx) => {
-    const source = liveMessage(tx, input.id);
-    const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me2.id)) fail("message.not_found");
-    if (source.getString("type") === "poll") fail("message.forward.poll");
-    const plan = planWrite(tx, me2, input.roomId);
-    const room = plan.room;
-    const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
-    prepareWrite(tx, me2, plan);
-    message.load({
-      room: room.id,
-      author: me2.id,
-      content: source.getString("content"),
-      type: source.getString("type"),
-      forwardedFrom: source.id
-    });
-    const fsys = tx.newFilesystem();
-    try {
-      message.set("attachments", copiesOf(fsys, source));
-      tx.save(message);
-    } finally {
-      fsys.close();
-    }
-    afterNewMessage(tx, room);
-    const recent2 = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
-    track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent2));
-    copy = message;
-  });
+  storageWrite(
+    app,
+    "a forward",
+    () => app.runInTransaction((tx) => {
+      const source = liveMessage(tx, input.id);
+      const sourceRoom = findRoom(tx, source.getString("room"));
+      if (!canRead(tx, me2, sourceRoom)) fail("message.not_found");
+      if (source.getString("type") === "poll") fail("message.forward.poll");
+      const plan = planWrite(tx, me2, input.roomId);
+      const room = plan.room;
+      const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
+      prepareWrite(tx, me2, plan);
+      message.load({
+        room: room.id,
+        author: me2.id,
+        content: source.getString("content"),
+        type: source.getString("type"),
+        forwardedFrom: source.id
+      });
+      const fsys = tx.newFilesystem();
+      try {
+        message.set("attachments", copiesOf(fsys, source));
+        tx.save(message);
+      } finally {
+        fsys.close();
+      }
+      afterNewMessage(tx, room);
+      const recent2 = speedPending(tx, me2.id) ? earlierSendsInWindow(tx, me2.id) : 0;
+      track(tx, me2.id, messageSent(tx, me2, room, message, 0, recent2));
+      copy = message;
+    })
+  );
   return copy;
 }
 function forward(e2) {
@@ -6788,11 +7312,8 @@ function list4(e2) {
   const me2 = callerOf(e2);
   const query2 = e2.request.url.query();
   const room = findRoom(e2.app, pathParam(e2, "id"));
-  assertNotConfined(me2, room);
-  if (!findMembership(e2.app, room.id, me2.id)) {
-    if (query2.get("as") !== "admin" || roleOf(me2) !== "admin") {
-      fail("room.not_member");
-    }
+  const membership2 = requireReadable(e2.app, me2, room, { godMode: query2.get("as") === "admin" });
+  if (membership2 === null) {
     logModeration(e2.app, { actor: me2.id, room: room.id, action: "room_read" });
   }
   const limit2 = historyLimit(query2.get("limit"));
@@ -6908,9 +7429,7 @@ function target(tx, messageId, me2) {
   } catch {
   }
   if (!message || message.getString("deletedAt") !== "") return fail("message.not_found");
-  const room = findRoom(tx, message.getString("room"));
-  assertNotConfined(me2, room);
-  requireMembership(tx, room, me2);
+  requireWritable(tx, me2, message.getString("room"), { kind: "reaction" });
   return message;
 }
 function summary(app, messageId, me2) {
@@ -7012,9 +7531,7 @@ __export(typing_exports, {
 var THROTTLE_MS = 2e3;
 function ping(e2) {
   const me2 = callerOf(e2);
-  const room = findRoom(e2.app, pathParam(e2, "id"));
-  assertNotConfined(me2, room);
-  requireMembership(e2.app, room, me2);
+  const { room } = requireWritable(e2.app, me2, pathParam(e2, "id"));
   const key = `typing:${room.id}:${me2.id}`;
   const now = Date.now();
   const last = e2.app.store().get(key);
@@ -7030,12 +7547,14 @@ function ping(e2) {
 // hooks-src/konvert/jsvm/realtime/hooks.ts
 var hooks_exports = {};
 __export(hooks_exports, {
+  onBarrier: () => onBarrier,
   onRecordChange: () => onRecordChange,
   onSubscribe: () => onSubscribe,
   stats: () => stats,
   sweepClosed: () => sweepClosed
 });
 function sweepClosed() {
+  releaseStuck($app);
   sweep($app);
 }
 function usersIn(app, key) {
@@ -7061,6 +7580,24 @@ function stats(e2) {
     };
   }
   e2.json(200, body);
+}
+function onBarrier(e2) {
+  guardTestRoute(e2);
+  const { token, users: users2 } = bodyOf(e2);
+  if (typeof token !== "string" || token === "") badRequest("token", "A token is required.");
+  if (!Array.isArray(users2) || users2.some((u) => typeof u !== "string")) {
+    badRequest("users", "A list of user ids is required.");
+  }
+  const data = JSON.stringify({ type: "barrier", token });
+  let connections = 0;
+  for (const user of users2) {
+    connections += sendTo(
+      e2.app,
+      indexKey.feed(user),
+      new SubscriptionMessage({ name: FEED_TOPIC, data })
+    );
+  }
+  e2.json(200, { connections });
 }
 
 // hooks-src/konvert/jsvm/housekeeping.ts
@@ -7221,44 +7758,44 @@ function snippetParts(marked) {
 }
 
 // hooks-src/konvert/jsvm/search.ts
-function liveRoom(banned) {
-  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
-}
-function searchSql(banned) {
-  return `
+function searchSql(readable) {
+  const scope = readable.where("m.room");
+  return {
+    sql: `
 SELECT m.id AS id,
   -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
   snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
 FROM messages_fts
 CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
 CROSS JOIN messages m ON m.id = d.message
-CROSS JOIN rooms r ON r.id = m.room
 WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND ${liveRoom(banned)}
-  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
+  AND m.deletedAt = '' AND ${scope.sql}
 ORDER BY m.created DESC, m.id DESC
-LIMIT {:limit} OFFSET {:offset}`;
+LIMIT {:limit} OFFSET {:offset}`,
+    params: scope.params
+  };
 }
-function searchableRooms(app, me2, banned) {
+function searchableRooms(app, readable) {
+  const scope = readable.where("r.id");
   const rows = arrayOf(new DynamicModel({ room: "" }));
-  app.db().newQuery(
-    `SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room WHERE rm.user = {:me} AND ${liveRoom(banned)}`
-  ).bind({ me: me2 }).all(rows);
+  app.db().newQuery(`SELECT r.id AS room FROM rooms r WHERE ${scope.sql}`).bind(scope.params).all(rows);
   return rows.map((row) => row.room);
 }
 function findMessages(app, me2, query2, page, onlyRoom) {
-  const banned = isBanned(me2);
-  const rooms2 = searchableRooms(app, me2.id, banned).filter(
+  const readable = roomScope.readableBy(me2.id, nowDate());
+  const rooms2 = searchableRooms(app, readable).filter(
     (room) => onlyRoom === void 0 || room === onlyRoom
   );
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
   if (rooms2.length > 0) {
-    app.db().newQuery(searchSql(banned)).bind({
-      query: inRooms(query2, rooms2),
-      me: me2.id,
-      limit: page.perPage + 1,
-      offset: (page.page - 1) * page.perPage
-    }).all(rows);
+    const sql = searchSql(readable);
+    app.db().newQuery(sql.sql).bind(
+      bindWith(sql, {
+        query: inRooms(query2, rooms2),
+        limit: page.perPage + 1,
+        offset: (page.page - 1) * page.perPage
+      })
+    ).all(rows);
   }
   return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
 }
@@ -7609,7 +8146,7 @@ function recompute(e2) {
 var auth_exports = {};
 __export(auth_exports, {
   activity: () => activity,
-  health: () => health,
+  health: () => health2,
   me: () => me,
   refresh: () => refresh,
   signin: () => signin,
@@ -7629,6 +8166,7 @@ var LEGACY_TEXTS = {
   "user.not_found": "Пользователь не найден",
   "user.banned": "Забаненные пользователи могут находиться только в Азкабане",
   "user.muted": MUTED,
+  "account.deleted": "Аккаунт удалён",
   "input.invalid": "Некорректный запрос",
   "input.required": "Не заполнено обязательное поле",
   "superuser.required": "Недостаточно прав",
@@ -8285,7 +8823,7 @@ function activity(e2) {
     e2.json(200, { success: true });
   });
 }
-function health(e2) {
+function health2(e2) {
   e2.json(200, {
     status: "ok",
     timestamp: (/* @__PURE__ */ new Date()).toISOString(),
@@ -8310,18 +8848,11 @@ __export(rooms_exports2, {
 });
 
 // hooks-src/konvert/compat/sql.ts
-function inList(ids) {
-  const params = {};
-  const names = ids.map((id, i) => {
-    params[`p${i}`] = id;
-    return `{:p${i}}`;
-  });
-  return { sql: names.join(", "), params };
-}
 function rowsFor(app, zero, sql, ids) {
   if (ids.length === 0) return [];
-  const list10 = inList(ids);
-  return sqlRows(app, zero, sql.replace("(:ids)", `(${list10.sql})`), list10.params);
+  return sqlRows(app, zero, sql.replace("(:ids)", "(SELECT value FROM json_each({:ids}))"), {
+    ids: JSON.stringify(ids)
+  });
 }
 
 // hooks-src/konvert/compat/room-shape.ts
@@ -8382,17 +8913,15 @@ function factsFor(app, summaries) {
     } : null
   }));
 }
-function legacyRooms(app, me2, condition, params = {}, godMode = false) {
-  return factsFor(app, roomSummaries(app, me2, condition, params)).map(
-    (r) => legacyRoom(r, me2, godMode)
-  );
+function legacyRooms(app, me2, scope, godMode = false) {
+  return factsFor(app, roomSummaries(app, me2, scope)).map((r) => legacyRoom(r, me2, godMode));
 }
 function legacyRoomById(app, me2, roomId) {
-  const [room] = legacyRooms(app, me2, "r.id = {:room}", { room: roomId });
+  const [room] = legacyRooms(app, me2, roomListScope.byId(roomId));
   return room ?? {};
 }
-function legacyDms(app, me2, condition, params = {}) {
-  const summaries = roomSummaries(app, me2, condition, params);
+function legacyDms(app, me2, scope) {
+  const summaries = roomSummaries(app, me2, scope);
   const keys2 = new Map(
     pairs(
       app,
@@ -8409,9 +8938,9 @@ __export(dms_exports2, {
   create: () => create,
   dmRoomOf: () => dmRoomOf,
   list: () => list8,
-  messages: () => messages,
+  messages: () => messages2,
   openAsRoom: () => openAsRoom,
-  read: () => read,
+  read: () => read2,
   remove: () => remove7,
   send: () => send2
 });
@@ -8676,22 +9205,27 @@ function legacyMessages(e2, rows, roomIdShown) {
     })
   );
 }
-function messageRows(app, where, params) {
-  return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
+function messageRows(app, scope, newest) {
+  const which = scope.where("m");
+  if (newest === void 0) {
+    return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${which.sql}`, which.params);
+  }
+  return sqlRows(
+    app,
+    MESSAGE_ROW,
+    `${MESSAGE_SELECT} WHERE ${which.sql} ORDER BY m.created DESC, m.id DESC LIMIT {:limit}`,
+    bindWith(which, { limit: newest })
+  );
 }
 function oneMessage(e2, id, roomIdShown) {
-  return legacyMessages(e2, messageRows(e2.app, "m.id = {:id}", { id }), roomIdShown)[0];
+  return legacyMessages(e2, messageRows(e2.app, messageScope.byId(id)), roomIdShown)[0];
 }
 function lastMessages(e2, roomId, limit2, roomIdShown) {
-  const rows = messageRows(
-    e2.app,
-    "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
-    { room: roomId, limit: limit2 }
-  );
+  const rows = messageRows(e2.app, messageScope.inRoom(roomId).live(), limit2);
   return legacyMessages(e2, rows.reverse(), roomIdShown);
 }
 function messagesByIds(e2, ids) {
-  const rows = rowsFor(e2.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const rows = messageRows(e2.app, messageScope.byIds(ids));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return legacyMessages(
     e2,
@@ -8836,7 +9370,7 @@ function create(e2) {
     const userId = legacyBody(e2)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
     const roomId = openDm(e2.app, me2, userId);
-    const [dm] = legacyDms(e2.app, me2.id, "r.id = {:room}", { room: roomId });
+    const [dm] = legacyDms(e2.app, me2.id, roomListScope.byId(roomId));
     e2.json(200, dm);
   });
 }
@@ -8859,10 +9393,10 @@ function openAsRoom(e2) {
 function list8(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
-    e2.json(200, { dms: isBanned(me2) ? [] : legacyDms(e2.app, me2.id, VISIBLE_DMS) });
+    e2.json(200, { dms: isBanned(me2) ? [] : legacyDms(e2.app, me2.id, visibleDms(me2.id)) });
   });
 }
-function messages(e2) {
+function messages2(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
     const dmId = e2.request.pathValue("dmId");
@@ -8891,7 +9425,7 @@ function send2(e2) {
     e2.json(200, oneMessage(e2, id, dmId));
   });
 }
-function read(e2) {
+function read2(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
     const room = myDm(e2.app, me2, e2.request.pathValue("dmId"));
@@ -8909,24 +9443,18 @@ function remove7(e2) {
 }
 
 // hooks-src/konvert/compat/rooms.ts
-var MEMBER = "mem.id IS NOT NULL";
 function godModeOf(e2, me2) {
   return queryParam(e2, "godMode") === "true" && roleOf(me2) === "admin";
 }
 function list9(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
-    if (isBanned(me2)) {
-      e2.json(200, { rooms: legacyRooms(e2.app, me2.id, `${MEMBER} AND r.system = 'jail'`) });
+    const banned = isBanned(me2);
+    if (!banned && godModeOf(e2, me2)) {
+      e2.json(200, { rooms: legacyRooms(e2.app, me2.id, roomListScope.godMode(), true) });
       return;
     }
-    if (godModeOf(e2, me2)) {
-      const all = "r.type IN ('public', 'private')";
-      e2.json(200, { rooms: legacyRooms(e2.app, me2.id, all, {}, true) });
-      return;
-    }
-    const visible = `r.system = '' AND r.type IN ('public', 'private', 'favorites') AND (${MEMBER} OR r.type = 'public')`;
-    e2.json(200, { rooms: legacyRooms(e2.app, me2.id, visible) });
+    e2.json(200, { rooms: legacyRooms(e2.app, me2.id, roomListScope.mineAndPublic(me2.id, banned)) });
   });
 }
 function create2(e2) {
@@ -9197,11 +9725,11 @@ function unblock2(e2) {
 function friendList(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
-    const ids = rowsFor(
+    const ids = sqlRows(
       e2.app,
       { id: "" },
-      "SELECT CASE WHEN userA = {:p0} THEN userB ELSE userA END AS id FROM friendships WHERE userA IN (:ids) OR userB = {:p0}",
-      [me2.id]
+      "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
+      { me: me2.id }
     ).map((r) => r.id);
     const users2 = e2.app.findRecordsByIds("users", ids).filter((u) => u.getString("deletedAt") === "");
     e2.json(200, { friends: users2.map((u) => otherUser(e2, me2, u, true)) });
@@ -9226,7 +9754,7 @@ function listNotifications(e2) {
       missing: "Missing authorization header",
       invalid: "Недействительный токен"
     });
-    const rows = rowsFor(
+    const rows = sqlRows(
       e2.app,
       NOTIFICATION_ROW,
       `SELECT n.id, n.recipient, n.type, n.actor, n.room, n.message, n.readAt, n.created,
@@ -9236,9 +9764,9 @@ function listNotifications(e2) {
        FROM notifications n
        LEFT JOIN users u ON u.id = n.actor
        LEFT JOIN rooms r ON r.id = n.room
-       WHERE n.recipient IN (:ids)
+       WHERE n.recipient = {:me}
        ORDER BY n.created DESC, n.id DESC LIMIT 100`,
-      [me2.id]
+      { me: me2.id }
     );
     e2.json(200, {
       notifications: rows.map(
@@ -9667,8 +10195,9 @@ var readState = typedRoutes(read_state_exports);
 var e2ee = typedRoutes(e2ee_exports);
 var dms = typedRoutes(dms_exports);
 var favorites = typedRoutes(favorites_exports);
-var messages2 = typedRoutes(messages_exports);
+var messages3 = typedRoutes(messages_exports);
 var wal = typedRoutes(wal_exports);
+var health3 = typedRoutes(health_exports);
 var rateLimit = typedRoutes(rate_limit_exports);
 var clock = typedRoutes(clock_exports);
 var history = typedRoutes(history_exports);

@@ -5,43 +5,7 @@ onBootstrap((e) => {
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
   require(`${__hooks}/konvert.js`).clock.initClock();
 });
-routerAdd(
-  "GET",
-  "/api/konvert/test/clock",
-  (e) => require(`${__hooks}/konvert.js`).clock.onGetClock(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/test/clock",
-  (e) => require(`${__hooks}/konvert.js`).clock.onSetClock(e)
-);
 onRecordCreateRequest((e) => require(`${__hooks}/konvert.js`).users.onSignupRequest(e), "users");
-onRecordCreateRequest(
-  (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),
-  "rooms"
-);
-routerAdd(
-  "POST",
-  "/api/konvert/import/rows",
-  (e) => require(`${__hooks}/konvert.js`).importer.onImportRows(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/import/bulk",
-  (e) => require(`${__hooks}/konvert.js`).importBulk.onImportBulk(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/import/read",
-  (e) => require(`${__hooks}/konvert.js`).importer.onImportRead(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/import/file",
-  (e) => require(`${__hooks}/konvert.js`).importer.onImportFile(e),
-  $apis.bodyLimit(62914560)
-  // 60 MiB: Supabase objects may be 50 MB, the default limit is 32 MB
-);
 onRecordAuthWithPasswordRequest(
   (e) => require(`${__hooks}/konvert.js`).rateLimit.onPasswordSignIn(e),
   "users"
@@ -49,660 +13,18 @@ onRecordAuthWithPasswordRequest(
 onRecordEnrich((e) => require(`${__hooks}/konvert.js`).profiles.onUserEnrich(e), "users");
 onRecordCreate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
 onRecordUpdate((e) => require(`${__hooks}/konvert.js`).profiles.onUserSave(e), "users");
-routerAdd(
-  "GET",
-  "/api/konvert/users/search",
-  (e) => require(`${__hooks}/konvert.js`).profiles.search(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/profile",
-  (e) => require(`${__hooks}/konvert.js`).profiles.update(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/profile/avatar",
-  (e) => require(`${__hooks}/konvert.js`).profiles.uploadAvatar(e)
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/profile/avatar",
-  (e) => require(`${__hooks}/konvert.js`).profiles.removeAvatar(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/presence/heartbeat",
-  (e) => require(`${__hooks}/konvert.js`).presence.heartbeat(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/users/{id}/ban",
-  (e) => require(`${__hooks}/konvert.js`).moderation.ban(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/users/{id}/unban",
-  (e) => require(`${__hooks}/konvert.js`).moderation.unban(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/users/{id}/mute",
-  (e) => require(`${__hooks}/konvert.js`).moderation.mute(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/users/{id}/unmute",
-  (e) => require(`${__hooks}/konvert.js`).moderation.unmute(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/users/{id}/role",
-  (e) => require(`${__hooks}/konvert.js`).moderation.changeRole(e)
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/users/{id}",
-  (e) => require(`${__hooks}/konvert.js`).account.deleteByAdmin(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/blocks/{id}",
-  (e) => require(`${__hooks}/konvert.js`).blocks.block(e)
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/blocks/{id}",
-  (e) => require(`${__hooks}/konvert.js`).blocks.unblock(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/friends/requests",
-  (e) => require(`${__hooks}/konvert.js`).friends.sendRequest(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/friends/requests/{id}/accept",
-  (e) => require(`${__hooks}/konvert.js`).friends.accept(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/friends/requests/{id}/reject",
-  (e) => require(`${__hooks}/konvert.js`).friends.reject(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/friends/requests/{id}/cancel",
-  (e) => require(`${__hooks}/konvert.js`).friends.cancel(e)
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/friends/{id}",
-  (e) => require(`${__hooks}/konvert.js`).friends.remove(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/notifications/{id}/read",
-  (e) => require(`${__hooks}/konvert.js`).friends.markNotificationRead(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/account/password",
-  (e) => require(`${__hooks}/konvert.js`).account.changePassword(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/account/email",
-  (e) => require(`${__hooks}/konvert.js`).account.changeEmail(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/account/delete",
-  (e) => require(`${__hooks}/konvert.js`).account.deleteOwn(e)
-);
-routerAdd(
-  "GET",
-  "/api/konvert/account/export",
-  (e) => require(`${__hooks}/konvert.js`).account.exportData(e)
+onRecordCreateRequest(
+  (e) => require(`${__hooks}/konvert.js`).rooms.onRoomCreateRequest(e),
+  "rooms"
 );
 onRecordEnrich(
   (e) => require(`${__hooks}/konvert.js`).memberPrivacy.onMembershipEnrich(e),
   "room_members"
 );
 onRecordsListRequest((e) => require(`${__hooks}/konvert.js`).listGuard.onRecordsList(e));
-routerAdd("GET", "/api/konvert/rooms", (e) => require(`${__hooks}/konvert.js`).roomList.list(e));
-routerAdd(
-  "GET",
-  "/api/konvert/rooms/{id}",
-  (e) => require(`${__hooks}/konvert.js`).roomList.one(e)
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/rooms/{id}",
-  (e) => require(`${__hooks}/konvert.js`).roomAdmin.deleteRoom(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/join",
-  (e) => require(`${__hooks}/konvert.js`).membership.join(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/leave",
-  (e) => require(`${__hooks}/konvert.js`).membership.leave(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/invite",
-  (e) => require(`${__hooks}/konvert.js`).membership.invite(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/remove",
-  (e) => require(`${__hooks}/konvert.js`).membership.remove(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/pin",
-  (e) => require(`${__hooks}/konvert.js`).roomAdmin.pin(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/unpin",
-  (e) => require(`${__hooks}/konvert.js`).roomAdmin.unpin(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/read",
-  (e) => require(`${__hooks}/konvert.js`).readState.markAsRead(e)
-);
-routerAdd(
-  "GET",
-  "/api/konvert/rooms/{id}/key",
-  (e) => require(`${__hooks}/konvert.js`).e2ee.roomKey(e)
-);
-routerAdd(
-  "PUT",
-  "/api/konvert/rooms/{id}/keys",
-  (e) => require(`${__hooks}/konvert.js`).e2ee.saveRoomKeys(e)
-);
-routerAdd(
-  "GET",
-  "/api/konvert/rooms/{id}/public-keys",
-  (e) => require(`${__hooks}/konvert.js`).e2ee.memberPublicKeys(e)
-);
-routerAdd(
-  "PUT",
-  "/api/konvert/me/public-key",
-  (e) => require(`${__hooks}/konvert.js`).e2ee.updatePublicKey(e)
-);
-routerAdd("GET", "/api/konvert/dms", (e) => require(`${__hooks}/konvert.js`).dms.list(e));
-routerAdd("POST", "/api/konvert/dms", (e) => require(`${__hooks}/konvert.js`).dms.open(e));
-routerAdd("DELETE", "/api/konvert/dms/{id}", (e) => require(`${__hooks}/konvert.js`).dms.hide(e));
-routerAdd(
-  "POST",
-  "/api/konvert/favorites",
-  (e) => require(`${__hooks}/konvert.js`).favorites.open(e)
-);
 onRecordCreateRequest(
   (e) => require(`${__hooks}/konvert.js`).messages.onMessageCreateRequest(e),
   "messages"
-);
-routerAdd(
-  "GET",
-  "/api/konvert/rooms/{id}/messages",
-  (e) => require(`${__hooks}/konvert.js`).history.list(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "POST",
-  "/api/konvert/rooms/{id}/typing",
-  (e) => require(`${__hooks}/konvert.js`).typing.ping(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "PATCH",
-  "/api/konvert/messages/{id}",
-  (e) => require(`${__hooks}/konvert.js`).messages.edit(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/messages/{id}",
-  (e) => require(`${__hooks}/konvert.js`).messages.remove(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "POST",
-  "/api/konvert/messages/{id}/forward",
-  (e) => require(`${__hooks}/konvert.js`).messages.forward(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "POST",
-  "/api/konvert/messages/{id}/reactions",
-  (e) => require(`${__hooks}/konvert.js`).reactions.add(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/messages/{id}/reactions",
-  (e) => require(`${__hooks}/konvert.js`).reactions.remove(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "GET",
-  "/api/konvert/notifications",
-  (e) => require(`${__hooks}/konvert.js`).notifications.list(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "POST",
-  "/api/konvert/notifications/read-all",
-  (e) => require(`${__hooks}/konvert.js`).notifications.markAllRead(e),
-  $apis.requireAuth("users")
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/notifications/{id}",
-  (e) => require(`${__hooks}/konvert.js`).notifications.remove(e),
-  $apis.requireAuth("users")
-);
-routerAdd("GET", "/api/konvert/search", (e) => require(`${__hooks}/konvert.js`).search.search(e));
-routerAdd(
-  "GET",
-  "/api/konvert/polls/{id}",
-  (e) => require(`${__hooks}/konvert.js`).polls.results(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/polls/{id}/vote",
-  (e) => require(`${__hooks}/konvert.js`).polls.vote(e)
-);
-routerAdd(
-  "DELETE",
-  "/api/konvert/polls/{id}/vote",
-  (e) => require(`${__hooks}/konvert.js`).polls.retract(e)
-);
-routerAdd(
-  "GET",
-  "/api/konvert/achievements",
-  (e) => require(`${__hooks}/konvert.js`).achievements.list(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/achievements/{id}/unlock",
-  (e) => require(`${__hooks}/konvert.js`).achievements.claim(e)
-);
-routerAdd(
-  "POST",
-  "/api/konvert/admin/achievements/recompute",
-  (e) => require(`${__hooks}/konvert.js`).achievements.recompute(e)
-);
-routerAdd(
-  "OPTIONS",
-  "/functions/v1/make-server-b0f1e6d5/{path...}",
-  (e) => e.noContent(204),
-  // not reached: pbCors ends the chain
-  new Middleware(
-    (e) => require(`${__hooks}/konvert.js`).compatCors.preflightMaxAge(e),
-    -1050,
-    "konvertCorsMaxAge"
-  )
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/health",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.health(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/auth/signup",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.signup(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/auth/signin",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.signin(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/auth/me",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.me(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/auth/signout",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.signout(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/auth/refresh",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.refresh(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/auth/activity",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/users/search",
-  (e) => require(`${__hooks}/konvert.js`).compatUsers.search(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}",
-  (e) => require(`${__hooks}/konvert.js`).compatUsers.one(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.addFriend(e)
-);
-routerAdd(
-  "PUT",
-  "/functions/v1/make-server-b0f1e6d5/users/public-key",
-  (e) => require(`${__hooks}/konvert.js`).compatKeys.savePublicKey(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/rooms",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.list(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.create(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/favorites",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/dm",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.openAsRoom(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/key",
-  (e) => require(`${__hooks}/konvert.js`).compatKeys.roomKey(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/keys",
-  (e) => require(`${__hooks}/konvert.js`).compatKeys.saveRoomKeys(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/join",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.join(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/leave",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.leave(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/invite",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.invite(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.pin(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.unpin(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin/{messageId}",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.unpin(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/mark-read",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.markRead(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}",
-  (e) => require(`${__hooks}/konvert.js`).compatRooms.remove(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/messages",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.send(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/messages/{roomId}",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.list(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/messages/{roomId}/search",
-  (e) => require(`${__hooks}/konvert.js`).compatSearch.inRoom(e)
-);
-routerAdd(
-  "PUT",
-  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.edit(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.remove(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.react(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.unreact(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/dm/create",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.create(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/dm/list",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.list(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.messages(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.send(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/read",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.read(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/dm/{dmId}",
-  (e) => require(`${__hooks}/konvert.js`).compatDms.remove(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/users/friends/list",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.friendList(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.unfriend(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/block",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.block(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/unblock",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.unblock(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}/check",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.check(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.sendRequest(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/accept",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.accept(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/reject",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.reject(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/notifications",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.listNotifications(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}/read",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.readNotification(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}",
-  (e) => require(`${__hooks}/konvert.js`).compatPeople.deleteNotification(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/polls",
-  (e) => require(`${__hooks}/konvert.js`).compatMessages.createPoll(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/polls/{pollId}",
-  (e) => require(`${__hooks}/konvert.js`).compatPolls.get(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/polls/{pollId}/vote",
-  (e) => require(`${__hooks}/konvert.js`).compatPolls.vote(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/storage/upload",
-  (e) => require(`${__hooks}/konvert.js`).compatStorage.upload(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/profile/avatar",
-  (e) => require(`${__hooks}/konvert.js`).compatStorage.avatar(e)
-);
-routerAdd(
-  "PUT",
-  "/functions/v1/make-server-b0f1e6d5/profile",
-  (e) => require(`${__hooks}/konvert.js`).compatProfile.update(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/profile/change-password",
-  (e) => require(`${__hooks}/konvert.js`).compatProfile.changePassword(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/profile/change-email",
-  (e) => require(`${__hooks}/konvert.js`).compatProfile.changeEmail(e)
-);
-routerAdd(
-  "PUT",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/role",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.changeRole(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/ban",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.ban(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/unban",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.unban(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/mute",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.mute(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/unmute",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.unmute(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/admin/cleanup-azkaban",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.cleanupAzkaban(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e)
-);
-routerAdd(
-  "DELETE",
-  "/functions/v1/make-server-b0f1e6d5/users/{userId}/permanent",
-  (e) => require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/heartbeat",
-  (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}",
-  (e) => require(`${__hooks}/konvert.js`).compatAchievements.profile(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/progress",
-  (e) => require(`${__hooks}/konvert.js`).compatAchievements.progress(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/unlock",
-  (e) => require(`${__hooks}/konvert.js`).compatAchievements.unlock(e)
-);
-routerAdd(
-  "GET",
-  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/stats",
-  (e) => require(`${__hooks}/konvert.js`).compatAchievements.stats(e)
-);
-routerAdd(
-  "POST",
-  "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/activity",
-  (e) => require(`${__hooks}/konvert.js`).compatAchievements.activity(e)
 );
 onRealtimeSubscribeRequest((e) => require(`${__hooks}/konvert.js`).realtime.onSubscribe(e));
 onRecordAfterCreateSuccess(
@@ -750,18 +72,6 @@ onRecordAfterDeleteSuccess(
   "friend_requests",
   "users"
 );
-routerAdd(
-  "GET",
-  "/api/konvert/admin/realtime",
-  (e) => require(`${__hooks}/konvert.js`).realtime.stats(e),
-  $apis.requireSuperuserAuth()
-);
-routerAdd(
-  "GET",
-  "/api/konvert/admin/users-without-password",
-  (e) => require(`${__hooks}/konvert.js`).passwordResets.list(e),
-  $apis.requireSuperuserAuth()
-);
 cronAdd(
   "konvert-housekeeping",
   "17 * * * *",
@@ -772,3 +82,173 @@ cronAdd(
   "* * * * *",
   () => require(`${__hooks}/konvert.js`).realtime.sweepClosed()
 );
+routerAdd(
+  "OPTIONS",
+  "/functions/v1/make-server-b0f1e6d5/{path...}",
+  (e) => e.noContent(204),
+  // not reached: pbCors ends the chain
+  new Middleware(
+    (e) => require(`${__hooks}/konvert.js`).compatCors.preflightMaxAge(e),
+    -1050,
+    "konvertCorsMaxAge"
+  )
+);
+// Routes, generated from hooks-src/routes.ts: one registration per route.
+// Operations
+routerAdd("GET", "/api/konvert/health", (e) => require(`${__hooks}/konvert.js`).health.health(e));
+// Rooms, DMs, read state, keys
+routerAdd("GET", "/api/konvert/rooms", (e) => require(`${__hooks}/konvert.js`).roomList.list(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/rooms/{id}", (e) => require(`${__hooks}/konvert.js`).roomList.one(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/rooms/{id}", (e) => require(`${__hooks}/konvert.js`).roomAdmin.deleteRoom(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/join", (e) => require(`${__hooks}/konvert.js`).membership.join(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/leave", (e) => require(`${__hooks}/konvert.js`).membership.leave(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/invite", (e) => require(`${__hooks}/konvert.js`).membership.invite(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/remove", (e) => require(`${__hooks}/konvert.js`).membership.remove(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/pin", (e) => require(`${__hooks}/konvert.js`).roomAdmin.pin(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/unpin", (e) => require(`${__hooks}/konvert.js`).roomAdmin.unpin(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/read", (e) => require(`${__hooks}/konvert.js`).readState.markAsRead(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/rooms/{id}/key", (e) => require(`${__hooks}/konvert.js`).e2ee.roomKey(e), $apis.requireAuth("users"));
+routerAdd("PUT", "/api/konvert/rooms/{id}/keys", (e) => require(`${__hooks}/konvert.js`).e2ee.saveRoomKeys(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/rooms/{id}/public-keys", (e) => require(`${__hooks}/konvert.js`).e2ee.memberPublicKeys(e), $apis.requireAuth("users"));
+routerAdd("PUT", "/api/konvert/me/public-key", (e) => require(`${__hooks}/konvert.js`).e2ee.updatePublicKey(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/dms", (e) => require(`${__hooks}/konvert.js`).dms.list(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/dms", (e) => require(`${__hooks}/konvert.js`).dms.open(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/dms/{id}", (e) => require(`${__hooks}/konvert.js`).dms.hide(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/favorites", (e) => require(`${__hooks}/konvert.js`).favorites.open(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/rooms/{id}/messages", (e) => require(`${__hooks}/konvert.js`).history.list(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/rooms/{id}/typing", (e) => require(`${__hooks}/konvert.js`).typing.ping(e), $apis.requireAuth("users"));
+// Messages, reactions, notifications, search, polls
+routerAdd("POST", "/api/konvert/notifications/{id}/read", (e) => require(`${__hooks}/konvert.js`).friends.markNotificationRead(e), $apis.requireAuth("users"));
+routerAdd("PATCH", "/api/konvert/messages/{id}", (e) => require(`${__hooks}/konvert.js`).messages.edit(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/messages/{id}", (e) => require(`${__hooks}/konvert.js`).messages.remove(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/messages/{id}/forward", (e) => require(`${__hooks}/konvert.js`).messages.forward(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/messages/{id}/reactions", (e) => require(`${__hooks}/konvert.js`).reactions.add(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/messages/{id}/reactions", (e) => require(`${__hooks}/konvert.js`).reactions.remove(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/notifications", (e) => require(`${__hooks}/konvert.js`).notifications.list(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/notifications/read-all", (e) => require(`${__hooks}/konvert.js`).notifications.markAllRead(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/notifications/{id}", (e) => require(`${__hooks}/konvert.js`).notifications.remove(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/search", (e) => require(`${__hooks}/konvert.js`).search.search(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/polls/{id}", (e) => require(`${__hooks}/konvert.js`).polls.results(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/polls/{id}/vote", (e) => require(`${__hooks}/konvert.js`).polls.vote(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/polls/{id}/vote", (e) => require(`${__hooks}/konvert.js`).polls.retract(e), $apis.requireAuth("users"));
+// People and moderation
+routerAdd("GET", "/api/konvert/users/search", (e) => require(`${__hooks}/konvert.js`).profiles.search(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/profile", (e) => require(`${__hooks}/konvert.js`).profiles.update(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/profile/avatar", (e) => require(`${__hooks}/konvert.js`).profiles.uploadAvatar(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/profile/avatar", (e) => require(`${__hooks}/konvert.js`).profiles.removeAvatar(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/presence/heartbeat", (e) => require(`${__hooks}/konvert.js`).presence.heartbeat(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/users/{id}/ban", (e) => require(`${__hooks}/konvert.js`).moderation.ban(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/users/{id}/unban", (e) => require(`${__hooks}/konvert.js`).moderation.unban(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/users/{id}/mute", (e) => require(`${__hooks}/konvert.js`).moderation.mute(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/users/{id}/unmute", (e) => require(`${__hooks}/konvert.js`).moderation.unmute(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/users/{id}/role", (e) => require(`${__hooks}/konvert.js`).moderation.changeRole(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/users/{id}", (e) => require(`${__hooks}/konvert.js`).account.deleteByAdmin(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/blocks/{id}", (e) => require(`${__hooks}/konvert.js`).blocks.block(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/blocks/{id}", (e) => require(`${__hooks}/konvert.js`).blocks.unblock(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/friends/requests", (e) => require(`${__hooks}/konvert.js`).friends.sendRequest(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/friends/requests/{id}/accept", (e) => require(`${__hooks}/konvert.js`).friends.accept(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/friends/requests/{id}/reject", (e) => require(`${__hooks}/konvert.js`).friends.reject(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/friends/requests/{id}/cancel", (e) => require(`${__hooks}/konvert.js`).friends.cancel(e), $apis.requireAuth("users"));
+routerAdd("DELETE", "/api/konvert/friends/{id}", (e) => require(`${__hooks}/konvert.js`).friends.remove(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/account/password", (e) => require(`${__hooks}/konvert.js`).account.changePassword(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/account/email", (e) => require(`${__hooks}/konvert.js`).account.changeEmail(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/account/delete", (e) => require(`${__hooks}/konvert.js`).account.deleteOwn(e), $apis.requireAuth("users"));
+routerAdd("GET", "/api/konvert/account/export", (e) => require(`${__hooks}/konvert.js`).account.exportData(e), $apis.requireAuth("users"));
+// Achievements
+routerAdd("GET", "/api/konvert/achievements", (e) => require(`${__hooks}/konvert.js`).achievements.list(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/achievements/{id}/unlock", (e) => require(`${__hooks}/konvert.js`).achievements.claim(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/admin/achievements/recompute", (e) => require(`${__hooks}/konvert.js`).achievements.recompute(e), $apis.requireSuperuserAuth());
+routerAdd("GET", "/api/konvert/admin/realtime", (e) => require(`${__hooks}/konvert.js`).realtime.stats(e), $apis.requireSuperuserAuth());
+routerAdd("GET", "/api/konvert/admin/users-without-password", (e) => require(`${__hooks}/konvert.js`).passwordResets.list(e), $apis.requireSuperuserAuth());
+// Import
+routerAdd("POST", "/api/konvert/import/rows", (e) => require(`${__hooks}/konvert.js`).importer.onImportRows(e), $apis.requireSuperuserAuth());
+routerAdd("POST", "/api/konvert/import/bulk", (e) => require(`${__hooks}/konvert.js`).importBulk.onImportBulk(e), $apis.requireSuperuserAuth());
+routerAdd("POST", "/api/konvert/import/read", (e) => require(`${__hooks}/konvert.js`).importer.onImportRead(e), $apis.requireSuperuserAuth());
+routerAdd("POST", "/api/konvert/import/file", (e) => require(`${__hooks}/konvert.js`).importer.onImportFile(e), $apis.requireSuperuserAuth(), $apis.bodyLimit(62914560));
+// Test routes
+routerAdd("GET", "/api/konvert/test/clock", (e) => require(`${__hooks}/konvert.js`).clock.onGetClock(e));
+routerAdd("POST", "/api/konvert/test/clock", (e) => require(`${__hooks}/konvert.js`).clock.onSetClock(e));
+routerAdd("POST", "/api/konvert/test/realtime-barrier", (e) => require(`${__hooks}/konvert.js`).realtime.onBarrier(e));
+// Sign-up, sign-in, sessions (the original app's API)
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/health", (e) => require(`${__hooks}/konvert.js`).compatAuth.health(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/signup", (e) => require(`${__hooks}/konvert.js`).compatAuth.signup(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/signin", (e) => require(`${__hooks}/konvert.js`).compatAuth.signin(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/auth/me", (e) => require(`${__hooks}/konvert.js`).compatAuth.me(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/signout", (e) => require(`${__hooks}/konvert.js`).compatAuth.signout(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/refresh", (e) => require(`${__hooks}/konvert.js`).compatAuth.refresh(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/auth/activity", (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/heartbeat", (e) => require(`${__hooks}/konvert.js`).compatAuth.activity(e));
+// Users (the original app's API)
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/search", (e) => require(`${__hooks}/konvert.js`).compatUsers.search(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/{userId}", (e) => require(`${__hooks}/konvert.js`).compatUsers.one(e));
+// Friends, blocks, notifications (the original app's API)
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend", (e) => require(`${__hooks}/konvert.js`).compatPeople.addFriend(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/users/friends/list", (e) => require(`${__hooks}/konvert.js`).compatPeople.friendList(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/users/{userId}/friend", (e) => require(`${__hooks}/konvert.js`).compatPeople.unfriend(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/block", (e) => require(`${__hooks}/konvert.js`).compatPeople.block(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/unblock", (e) => require(`${__hooks}/konvert.js`).compatPeople.unblock(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}/check", (e) => require(`${__hooks}/konvert.js`).compatPeople.check(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/friend-requests/{userId}", (e) => require(`${__hooks}/konvert.js`).compatPeople.sendRequest(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/accept", (e) => require(`${__hooks}/konvert.js`).compatPeople.accept(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/friend-requests/{requestKey}/reject", (e) => require(`${__hooks}/konvert.js`).compatPeople.reject(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/notifications", (e) => require(`${__hooks}/konvert.js`).compatPeople.listNotifications(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}/read", (e) => require(`${__hooks}/konvert.js`).compatPeople.readNotification(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/notifications/{notificationId}", (e) => require(`${__hooks}/konvert.js`).compatPeople.deleteNotification(e));
+// Profile (the original app's API)
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/profile", (e) => require(`${__hooks}/konvert.js`).compatProfile.update(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/profile/change-password", (e) => require(`${__hooks}/konvert.js`).compatProfile.changePassword(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/profile/change-email", (e) => require(`${__hooks}/konvert.js`).compatProfile.changeEmail(e));
+// Moderation (the original app's API)
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/users/{userId}/role", (e) => require(`${__hooks}/konvert.js`).compatModeration.changeRole(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/ban", (e) => require(`${__hooks}/konvert.js`).compatModeration.ban(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/unban", (e) => require(`${__hooks}/konvert.js`).compatModeration.unban(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/mute", (e) => require(`${__hooks}/konvert.js`).compatModeration.mute(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/users/{userId}/unmute", (e) => require(`${__hooks}/konvert.js`).compatModeration.unmute(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/admin/cleanup-azkaban", (e) => require(`${__hooks}/konvert.js`).compatModeration.cleanupAzkaban(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/users/{userId}", (e) => require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/users/{userId}/permanent", (e) => require(`${__hooks}/konvert.js`).compatModeration.deleteUser(e));
+// Rooms (the original app's API)
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms", (e) => require(`${__hooks}/konvert.js`).compatRooms.list(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms", (e) => require(`${__hooks}/konvert.js`).compatRooms.create(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/favorites", (e) => require(`${__hooks}/konvert.js`).compatRooms.openFavorites(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/join", (e) => require(`${__hooks}/konvert.js`).compatRooms.join(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/leave", (e) => require(`${__hooks}/konvert.js`).compatRooms.leave(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/invite", (e) => require(`${__hooks}/konvert.js`).compatRooms.invite(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin", (e) => require(`${__hooks}/konvert.js`).compatRooms.pin(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin", (e) => require(`${__hooks}/konvert.js`).compatRooms.unpin(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/pin/{messageId}", (e) => require(`${__hooks}/konvert.js`).compatRooms.unpin(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/mark-read", (e) => require(`${__hooks}/konvert.js`).compatRooms.markRead(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}", (e) => require(`${__hooks}/konvert.js`).compatRooms.remove(e));
+// DMs (the original app's API)
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/dm", (e) => require(`${__hooks}/konvert.js`).compatDms.openAsRoom(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/create", (e) => require(`${__hooks}/konvert.js`).compatDms.create(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/dm/list", (e) => require(`${__hooks}/konvert.js`).compatDms.list(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages", (e) => require(`${__hooks}/konvert.js`).compatDms.messages(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/messages", (e) => require(`${__hooks}/konvert.js`).compatDms.send(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}/read", (e) => require(`${__hooks}/konvert.js`).compatDms.read(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/dm/{dmId}", (e) => require(`${__hooks}/konvert.js`).compatDms.remove(e));
+// Keys (the original app's API)
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/users/public-key", (e) => require(`${__hooks}/konvert.js`).compatKeys.savePublicKey(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/key", (e) => require(`${__hooks}/konvert.js`).compatKeys.roomKey(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/rooms/{roomId}/keys", (e) => require(`${__hooks}/konvert.js`).compatKeys.saveRoomKeys(e));
+// Messages and polls (the original app's API)
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/messages", (e) => require(`${__hooks}/konvert.js`).compatMessages.send(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}", (e) => require(`${__hooks}/konvert.js`).compatMessages.list(e));
+routerAdd("PUT", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}", (e) => require(`${__hooks}/konvert.js`).compatMessages.edit(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}", (e) => require(`${__hooks}/konvert.js`).compatMessages.remove(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react", (e) => require(`${__hooks}/konvert.js`).compatMessages.react(e));
+routerAdd("DELETE", "/functions/v1/make-server-b0f1e6d5/messages/{messageId}/react", (e) => require(`${__hooks}/konvert.js`).compatMessages.unreact(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/polls", (e) => require(`${__hooks}/konvert.js`).compatMessages.createPoll(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/polls/{pollId}", (e) => require(`${__hooks}/konvert.js`).compatPolls.get(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/polls/{pollId}/vote", (e) => require(`${__hooks}/konvert.js`).compatPolls.vote(e));
+// Search (the original app's API)
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/messages/{roomId}/search", (e) => require(`${__hooks}/konvert.js`).compatSearch.inRoom(e));
+// Files (the original app's API)
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/storage/upload", (e) => require(`${__hooks}/konvert.js`).compatStorage.upload(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/profile/avatar", (e) => require(`${__hooks}/konvert.js`).compatStorage.avatar(e));
+// Achievements (the original app's API)
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/achievements/{userId}", (e) => require(`${__hooks}/konvert.js`).compatAchievements.profile(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/progress", (e) => require(`${__hooks}/konvert.js`).compatAchievements.progress(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/unlock", (e) => require(`${__hooks}/konvert.js`).compatAchievements.unlock(e));
+routerAdd("GET", "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/stats", (e) => require(`${__hooks}/konvert.js`).compatAchievements.stats(e));
+routerAdd("POST", "/functions/v1/make-server-b0f1e6d5/achievements/{userId}/activity", (e) => require(`${__hooks}/konvert.js`).compatAchievements.activity(e));

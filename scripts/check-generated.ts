@@ -1,9 +1,10 @@
 // Fails when committed generated files differ from what the sources produce now:
-// pb_hooks/ (build.mjs), types/pocketbase-types.ts (typegen), types/pocketbase-jsvm.d.ts.
+// pb_hooks/ and the route tables in docs/api.md and docs/compat.md (build.mjs),
+// types/pocketbase-types.ts (typegen), types/pocketbase-jsvm.d.ts.
 import { execFileSync } from "node:child_process";
 import { REPO_ROOT } from "./lib/repo.ts";
 
-const GENERATED = ["pb_hooks", "types"];
+const GENERATED = ["pb_hooks", "types", "docs/api.md", "docs/compat.md"];
 const tsx = ["--import", "tsx"];
 
 execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });

@@ -717,7 +717,7 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-function assertSha256(bytes: Uint8Array, expectedHex: string, label: string): void {
+export function assertSha256(bytes: Uint8Array, expectedHex: string, label: string): void {
   const actual = sha256Hex(bytes);
   if (actual !== expectedHex.toLowerCase()) {
     throw new Error(`sha256 mismatch for ${label}: expected ${expectedHex}, got ${actual}`);
@@ -736,7 +736,7 @@ async function writeAtomic(file: string, data: string | Uint8Array): Promise<voi
   }
 }
 
-async function httpGet(
+export async function httpGet(
   url: string,
   options: { accept?: string; expectType?: string } = {},
 ): Promise<Uint8Array> {

@@ -4,15 +4,52 @@
 // existing data dir is moved aside, never deleted.
 //
 //   npm run restore -- <file.zip> [--data-dir DIR]
-import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
-import { basename, resolve } from "node:path";
-import { parseArgs } from "node:util";
+//   npm run restore -- --from-replica [--timestamp 2026-12-06T05:00:00Z] [--data-dir DIR]
+//                      [--config litestream.yml]
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
+import { basename, join, resolve } from "node:path";
 import { BackupError, hashFile, verifyBackup } from "./lib/backup-archive.ts";
+import { parseCli } from "./lib/cli.ts";
 import { DATA_DIR } from "./lib/serve.ts";
+import { loadEnvFile } from "./lib/env-file.ts";
+import { REPO_ROOT } from "./lib/repo.ts";
+import { ENV_FILE } from "./lib/superuser.ts";
+import {
+  LITESTREAM_CONFIG,
+  litestreamConfigText,
+  REPLICA_ENV,
+  replicaFromEnv,
+} from "./lib/replication.ts";
+import { tmpdir } from "node:os";
+import { ensureLitestream } from "./litestream-binary.ts";
 
-const { values: opts, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { "data-dir": { type: "string", default: DATA_DIR } },
+const USAGE = `usage: npm run restore -- <backup.zip> [--data-dir DIR]
+       npm run restore -- --from-replica [--timestamp T] [--data-dir DIR] [--config FILE]
+
+Verifies the archive completely, then restores it into the data dir of a stopped instance
+(default: PB_DATA_DIR or pb_data/). A non-empty data dir is moved aside, never deleted.
+--from-replica restores from the Litestream replica setup configured (the latest state, or the
+state at --timestamp, an ISO time), with --config naming another litestream.yml.`;
+
+const { values: opts, positionals } = parseCli(USAGE, {
+  "data-dir": { type: "string", default: DATA_DIR },
+  "from-replica": { type: "boolean", default: false },
+  timestamp: { type: "string" },
+  config: { type: "string", default: join(REPO_ROOT, LITESTREAM_CONFIG) },
 });
 
 try {
@@ -24,9 +61,12 @@ try {
 }
 
 async function main(): Promise<void> {
+  if (opts["from-replica"] || opts.timestamp !== undefined) {
+    await restoreFromReplica();
+    return;
+  }
   const [file] = positionals;
-  if (!file || positionals.length > 1)
-    throw new Error("usage: npm run restore -- <backup.zip> [--data-dir DIR]");
+  if (!file || positionals.length > 1) throw new Error(USAGE);
   const archive = resolve(file);
   const target = resolve(opts["data-dir"]);
   if (!existsSync(archive)) throw new Error(`${archive} does not exist`);
@@ -48,6 +88,8 @@ async function main(): Promise<void> {
   const staging = `${target}.restoring-${Date.now()}`;
   try {
     const entries = await verifyBackup(archive, staging);
+    // restored as root for a service user: the files go to whoever owned the data dir before
+    const owner = existsSync(target) ? statSync(target) : null;
     const aside =
       existsSync(target) && readdirSync(target).length > 0
         ? `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`
@@ -55,6 +97,11 @@ async function main(): Promise<void> {
     if (aside) renameSync(target, aside);
     else rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
+    // like setup's: the database holds password hashes and private messages
+    chmodSync(target, 0o700);
+    if (owner && process.getuid?.() === 0 && owner.uid !== 0) {
+      execFileSync("chown", ["-R", `${owner.uid}:${owner.gid}`, target]);
+    }
     console.log(`restored ${entries.length} files from ${basename(archive)} into ${target}`);
     if (aside) console.log(`the previous data dir was moved to ${aside}`);
     console.log(
@@ -87,4 +134,101 @@ function processUsing(dataDir: string): string | null {
     }
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// From the Litestream replica (docs/operations.md, "Continuous replication")
+
+/**
+ * Restores data.db from the replica named in litestream.yml, as of now or of `--timestamp`,
+ * into a fresh data dir that replaces the target (moved aside, never deleted). Litestream's
+ * quick integrity check runs on the restored file before it replaces anything.
+ */
+async function restoreFromReplica(): Promise<void> {
+  if (!opts["from-replica"]) throw new Error("--timestamp needs --from-replica");
+  if (positionals.length > 0) throw new Error("--from-replica takes no backup file");
+  const target = resolve(opts["data-dir"]);
+  loadEnvFile(ENV_FILE); // the replica's URL and credentials (LITESTREAM_ACCESS_KEY_ID …)
+  const config = configForRestore(resolve(opts.config), target);
+  const args = ["restore", "-config", config, "-integrity-check", "quick"];
+  if (opts.timestamp !== undefined) {
+    const at = new Date(opts.timestamp);
+    if (!/^\d{4}-\d\d-\d\dT/.test(opts.timestamp) || Number.isNaN(at.getTime())) {
+      throw new Error(
+        `--timestamp: "${opts.timestamp}" is not an ISO time such as 2026-12-06T05:00:00Z`,
+      );
+    }
+    args.push("-timestamp", at.toISOString());
+  }
+  const server = processUsing(target);
+  if (server) throw new Error(`PocketBase (pid ${server}) is running on ${target}: stop it first`);
+  const litestream = await ensureLitestream();
+  const dbPath = replicatedDbPath(config);
+
+  const staging = `${target}.restoring-${Date.now()}`;
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  try {
+    const started = performance.now();
+    try {
+      await promisify(execFile)(litestream, [...args, "-o", join(staging, "data.db"), dbPath], {
+        maxBuffer: 16 << 20,
+      });
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      throw new Error(`litestream restore failed: ${(e.stderr || e.message).trim()}`, {
+        cause: err,
+      });
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const aside =
+      existsSync(target) && readdirSync(target).length > 0
+        ? `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`
+        : null;
+    if (aside) renameSync(target, aside);
+    else rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+    chmodSync(target, 0o700); // the database holds password hashes and private messages
+    const when = opts.timestamp ? `as of ${new Date(opts.timestamp).toISOString()}` : "latest";
+    console.log(`restored data.db (${when}) from the replica into ${target} in ${seconds} s`);
+    if (aside) console.log(`the previous data dir was moved to ${aside}`);
+    console.log(
+      "Uploaded files are not in the replica: with S3 file storage they are in the bucket; " +
+        "otherwise restore pb_data/storage from a backup. Start PocketBase with the " +
+        "PB_ENCRYPTION_KEY of the replicated instance.",
+    );
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * litestream.yml, or on a machine that has only the `.env` kept from the lost one (a standby
+ * before its first setup), the same config derived from `.env` for this restore.
+ */
+function configForRestore(path: string, target: string): string {
+  if (existsSync(path)) return path;
+  const replica = replicaFromEnv(process.env);
+  if (!replica) {
+    throw new Error(
+      `${path} does not exist and ${REPLICA_ENV.url} is not set: run ` +
+        "`npm run setup -- --replicate URL`, or copy the lost instance's .env here",
+    );
+  }
+  const derived = join(mkdtempSync(join(tmpdir(), "konvert-restore-")), LITESTREAM_CONFIG);
+  writeFileSync(derived, litestreamConfigText(target, replica), { mode: 0o600 });
+  return derived;
+}
+
+/** The database path litestream.yml replicates (its key for `litestream restore`). */
+function replicatedDbPath(config: string): string {
+  // written by setup as JSON after one comment line (JSON is YAML)
+  const text = readFileSync(config, "utf8");
+  try {
+    const parsed = JSON.parse(text.slice(text.indexOf("{"))) as { dbs?: { path?: unknown }[] };
+    const path = parsed.dbs?.[0]?.path;
+    if (typeof path === "string") return path;
+  } catch {
+    // an operator's hand-written YAML: fall through
+  }
+  throw new Error(`${config}: no dbs[0].path (write it with \`npm run setup -- --replicate\`)`);
 }

@@ -4,36 +4,76 @@
 // nothing: secrets are never regenerated and an initialised data dir is left alone
 // (`--reconfigure` re-applies the `.env` settings to it on purpose).
 //
+// `--system` (as root) also creates the service user and the directories the systemd units and
+// nginx name, and hands the data to that user (docs/operations.md, "Install").
+//
 //   npm run setup -- [--root DIR] [--app-url URL] [--yes] [--no-import] [--reconfigure]
+//                    [--replicate s3://bucket/path|file:///path [--replica-endpoint URL]
+//                     [--replica-region R]]
 import { randomBytes } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import PocketBase from "pocketbase";
+import { parseCli } from "./lib/cli.ts";
 import { ensurePocketBase, pinnedVersion } from "./pocketbase-binary.ts";
 import { CONFIG_DEFAULTS, configFromEnv, settingsPatch } from "./lib/deployment-config.ts";
-import { ensureEnvFile, type EnvEntry } from "./lib/env-file.ts";
+import { ensureEnvFile, readEnvFile, type EnvEntry } from "./lib/env-file.ts";
 import { startInstance } from "./lib/instance.ts";
 import { REPO_ROOT } from "./lib/repo.ts";
 import { superuserCredentials } from "./lib/superuser.ts";
+import { ensureLitestream } from "./litestream-binary.ts";
+import {
+  LITESTREAM_CONFIG,
+  parseReplicaUrl,
+  REPLICA_ENV,
+  replicaFromEnv,
+  litestreamConfigText,
+  writeLitestreamConfig,
+} from "./lib/replication.ts";
+import { S3_ENV_KEYS } from "./lib/deployment-config.ts";
 
 const ENCRYPTION_ENV = "PB_ENCRYPTION_KEY";
 const MARKER = "konvert-setup.json";
 
-const { values: opts } = parseArgs({
-  options: {
-    root: { type: "string", default: REPO_ROOT },
-    "app-url": { type: "string" },
-    yes: { type: "boolean", default: false },
-    "no-import": { type: "boolean", default: false },
-    reconfigure: { type: "boolean", default: false },
-  },
+const USAGE = `usage: npm run setup -- [options]
+
+Writes .env (generated secrets, mode 600), creates and configures pb_data (mode 700), offers the
+Supabase import. Running it again changes nothing.
+
+  --app-url URL     public URL of the instance (KONVERT_APP_URL), e.g. https://chat.example.com
+  --root DIR        where .env, pb_data and backups go (default: this checkout)
+  --system          as root, for the systemd units: create the service user, the backups dir and
+                    the ACME webroot, and give .env, pb_data and backups to the service user
+  --user NAME       the service user for --system (default: konvert)
+  --acme-dir DIR    certbot's webroot for --system (default: /var/www/letsencrypt)
+  --reconfigure     apply the .env settings to an existing data dir again (instance stopped)
+  --replicate URL   continuous replication of data.db with Litestream: s3://bucket/path or
+                    file:///path (docs/operations.md, "Replication")
+  --replica-endpoint URL  the S3-compatible endpoint of the replica (not AWS)
+  --replica-region R      the replica bucket's region
+  --no-import       do not offer the Supabase import
+  --yes             no questions (implies --no-import)
+  -h, --help        this text`;
+
+const { values: opts } = parseCli(USAGE, {
+  root: { type: "string", default: REPO_ROOT },
+  "app-url": { type: "string" },
+  system: { type: "boolean", default: false },
+  user: { type: "string", default: "konvert" },
+  "acme-dir": { type: "string", default: "/var/www/letsencrypt" },
+  yes: { type: "boolean", default: false },
+  "no-import": { type: "boolean", default: false },
+  reconfigure: { type: "boolean", default: false },
+  replicate: { type: "string" },
+  "replica-endpoint": { type: "string" },
+  "replica-region": { type: "string" },
 });
 const root = resolve(opts.root);
 const envPath = join(root, ".env");
 const dataDir = join(root, "pb_data");
+const backupsDir = join(root, "backups");
 const changes: string[] = [];
 
 try {
@@ -44,6 +84,9 @@ try {
 }
 
 async function main(): Promise<void> {
+  if (opts.system && process.getuid?.() !== 0) {
+    throw new Error("--system creates a user and hands files to it: run it as root (sudo)");
+  }
   mkdirSync(root, { recursive: true });
   const binary = await ensurePocketBase({ log: (m) => console.log(m) });
   execFileSync(process.execPath, ["build.mjs"], { cwd: REPO_ROOT, stdio: "pipe" });
@@ -51,6 +94,7 @@ async function main(): Promise<void> {
 
   const env = writeEnv();
   const config = configFromEnv(env);
+  await configureReplication(env);
   // Children read the key from the environment; only its name goes on the command line.
   process.env[ENCRYPTION_ENV] = env[ENCRYPTION_ENV];
   const dirArgs = [
@@ -80,6 +124,8 @@ async function main(): Promise<void> {
     );
     changes.push("settings applied (app URL, SMTP, trusted proxy, superuser IPs, backups)");
   }
+  if (opts.system) systemInstall();
+  else keepOwner();
 
   console.log(
     changes.length
@@ -91,6 +137,72 @@ async function main(): Promise<void> {
       `\nStart: npm start  ·  dashboard: ${config.appUrl}/_/  ·  docs/operations.md`,
   );
   await offerImport();
+}
+
+/**
+ * The service user owns what PocketBase and `npm run backup` write (.env, pb_data, backups) and
+ * nothing else; run as another user the server can only say "unable to open database file".
+ */
+function systemInstall(): void {
+  const user = opts.user;
+  if (!/^[a-z_][a-z0-9_-]*$/.test(user)) throw new Error(`--user ${user}: not a valid user name`);
+  if (spawnSync("getent", ["passwd", user]).status !== 0) {
+    execFileSync(
+      "useradd",
+      [
+        "--system",
+        "--user-group",
+        "--home-dir",
+        root,
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        user,
+      ],
+      { stdio: "pipe" },
+    );
+    changes.push(`system user ${user} created`);
+  }
+  const uid = Number(execFileSync("id", ["-u", user], { encoding: "utf8" }).trim());
+  const gid = Number(execFileSync("id", ["-g", user], { encoding: "utf8" }).trim());
+  for (const dir of [dataDir, backupsDir]) {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o700);
+  }
+  for (const path of [envPath, dataDir, backupsDir]) chownTree(path, uid, gid);
+  const acme = resolve(opts["acme-dir"]);
+  mkdirSync(join(acme, ".well-known", "acme-challenge"), { recursive: true, mode: 0o755 });
+  changes.push(`${envPath}, ${dataDir} and ${backupsDir} owned by ${user}; ACME webroot ${acme}`);
+
+  // What the units need, checked as the user who will need it.
+  const problems: string[] = [];
+  const can = (flag: string, path: string) =>
+    spawnSync("test", [flag, path], { uid, gid }).status === 0;
+  for (const path of [join(root, "pb_hooks", "main.pb.js"), join(root, "pb_migrations"), envPath]) {
+    if (existsSync(path) && !can("-r", path)) problems.push(`${path} is not readable`);
+  }
+  for (const dir of [dataDir, backupsDir]) {
+    if (!can("-w", dir)) problems.push(`${dir} is not writable`);
+  }
+  if (problems.length) {
+    throw new Error(
+      `as ${user}: ${problems.join("; ")} (a parent directory may not let ${user} in: chmod o+x it)`,
+    );
+  }
+}
+
+/**
+ * Run as root on a data dir that belongs to a service user (say `--reconfigure` without
+ * `--system`), PocketBase's files written just now are root's: hand them back.
+ */
+function keepOwner(): void {
+  if (process.getuid?.() !== 0 || !existsSync(dataDir)) return;
+  const { uid, gid } = statSync(dataDir);
+  if (uid !== 0) chownTree(dataDir, uid, gid);
+}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  execFileSync("chown", ["-R", `${uid}:${gid}`, path], { stdio: "pipe" });
 }
 
 function writeEnv(): Record<string, string> {
@@ -108,11 +220,61 @@ function writeEnv(): Record<string, string> {
       value: () => (key === "KONVERT_APP_URL" && opts["app-url"]) || d.value,
       comment: d.comment || undefined,
     })),
+    ...storageEntries(),
   ];
   const { values, added } = ensureEnvFile(envPath, entries);
   if (!before) changes.push(`${envPath} written (generated superuser password, encryption key)`);
   else if (added.length) changes.push(`${envPath}: added ${added.join(", ")}`);
   return { ...values, PB_ADMIN_EMAIL: admin.email, PB_ADMIN_PASSWORD: admin.password };
+}
+
+// ---------------------------------------------------------------------------
+// Replication and object storage (docs/operations.md, "Continuous replication", "Files on S3")
+
+/**
+ * `.env` entries for the replica (from --replicate & co.) and the S3 targets (from the
+ * environment setup runs in), added only when given: an operator's later edit of `.env` wins.
+ */
+function storageEntries(): EnvEntry[] {
+  const given: Record<string, string | undefined> = {
+    [REPLICA_ENV.url]: opts.replicate && parseReplicaUrl(opts.replicate).url,
+    [REPLICA_ENV.endpoint]: opts["replica-endpoint"],
+    [REPLICA_ENV.region]: opts["replica-region"],
+  };
+  for (const key of [REPLICA_ENV.accessKey, REPLICA_ENV.secret, ...S3_ENV_KEYS]) {
+    given[key] = process.env[key];
+  }
+  const existing = readEnvFile(envPath);
+  const entries: EnvEntry[] = [];
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined || value === "") continue;
+    if (key in existing && existing[key] !== value && !key.startsWith("LITESTREAM_")) {
+      throw new Error(
+        `${envPath} already sets ${key}=${existing[key]}; edit it there, then run setup -- --reconfigure`,
+      );
+    }
+    entries.push({ key, value: () => value });
+  }
+  return entries;
+}
+
+/** Writes litestream.yml from `.env` and fetches Litestream when a replica is configured. */
+async function configureReplication(env: Record<string, string>): Promise<void> {
+  const replica = replicaFromEnv(env);
+  if (!replica) return;
+  if (replica.url.startsWith("s3://") && !(env[REPLICA_ENV.accessKey] && env[REPLICA_ENV.secret])) {
+    throw new Error(
+      `the S3 replica needs ${REPLICA_ENV.accessKey} and ${REPLICA_ENV.secret} (environment or .env)`,
+    );
+  }
+  await ensureLitestream({ log: (m) => console.log(m) });
+  if (replica.url.startsWith("file://")) {
+    mkdirSync(replica.url.slice("file://".length), { recursive: true, mode: 0o700 });
+  }
+  const configPath = join(root, LITESTREAM_CONFIG);
+  if (writeLitestreamConfig(configPath, litestreamConfigText(dataDir, replica))) {
+    changes.push(`${configPath} written: data.db replicates to ${replica.url}`);
+  }
 }
 
 async function applySettings(
@@ -138,7 +300,7 @@ async function applySettings(
 
 async function offerImport(): Promise<void> {
   const hint = "Import Konvert's Supabase data any time: see docs/MIGRATION_GUIDE.md";
-  if (opts["no-import"] || opts.yes || !process.stdin.isTTY) {
+  if (opts["no-import"] || opts.yes || opts.system || !process.stdin.isTTY) {
     console.log(hint);
     return;
   }

@@ -1,6 +1,8 @@
 // npm run import -- --from <source> --to <PocketBase URL or data dir> [--dry-run] [--report f.json]
 import { parseArgs } from "node:util";
 import { finishInterruptedBulkLoad, runImport } from "./run.ts";
+import { loadEnvFile } from "../lib/env-file.ts";
+import { ENV_FILE } from "../lib/superuser.ts";
 import type { BulkLoadMode } from "./target.ts";
 
 const USAGE = `Usage: npm run import -- --from <source> [--to <PocketBase URL or data dir>] [options]
@@ -30,6 +32,8 @@ Options:
   --no-progress         no progress bars`;
 
 async function main(): Promise<number> {
+  // the checkout's .env (setup): superuser and the settings key of a set-up data dir
+  loadEnvFile(ENV_FILE);
   const { values } = parseArgs({
     options: {
       from: { type: "string" },

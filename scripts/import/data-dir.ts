@@ -25,6 +25,8 @@ export async function openDataDir(dir: string): Promise<Target> {
     `--migrationsDir=${join(REPO_ROOT, "pb_migrations")}`,
     "--hooksWatch=false",
     "--automigrate=false",
+    // a set-up data dir stores its settings (S3, SMTP) encrypted with setup's key
+    ...(process.env["PB_ENCRYPTION_KEY"] ? ["--encryptionEnv=PB_ENCRYPTION_KEY"] : []),
   ];
   execFileSync(binary, ["migrate", "up", ...dirs], { stdio: "pipe" });
   const sqlite3 = findSqlite3();
@@ -82,6 +84,7 @@ async function startServer(binary: string, dir: string, dirs: string[]): Promise
       dataDir: dir,
       hooksDir: join(REPO_ROOT, "pb_hooks"),
       migrationsDir: join(REPO_ROOT, "pb_migrations"),
+      args: dirs.filter((a) => a.startsWith("--encryptionEnv=")),
     });
   } catch (err) {
     removeSuperuser();

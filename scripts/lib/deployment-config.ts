@@ -15,13 +15,47 @@ export interface DeploymentConfig {
   backupCron: string;
   backupKeep: number;
   smtp: { host: string; port: number; username: string; password: string; sender: string };
-  s3Backups?: {
-    bucket: string;
-    region: string;
-    endpoint: string;
-    accessKey: string;
-    secret: string;
+  s3Backups?: S3Target;
+  /** PocketBase's file storage (attachments, avatars) on S3 instead of pb_data/storage. */
+  s3Files?: S3Target;
+}
+
+export interface S3Target {
+  bucket: string;
+  region: string;
+  endpoint: string;
+  accessKey: string;
+  secret: string;
+}
+
+/** `.env` keys of the two S3 targets: PocketBase's backups and its file storage. */
+export const S3_ENV_PREFIXES = { backups: "S3_BACKUP_", files: "S3_FILES_" } as const;
+const S3_FIELDS = ["BUCKET", "REGION", "ENDPOINT", "ACCESS_KEY", "SECRET"] as const;
+export const S3_ENV_KEYS = Object.values(S3_ENV_PREFIXES).flatMap((p) =>
+  S3_FIELDS.map((f) => `${p}${f}`),
+);
+
+function s3Target(env: Record<string, string | undefined>, prefix: string): S3Target | undefined {
+  if (!env[`${prefix}BUCKET`]) return undefined;
+  const target = {
+    bucket: get(env, `${prefix}BUCKET`),
+    // PocketBase's S3 client signs for a region; S3-compatible servers accept any
+    region: get(env, `${prefix}REGION`) || "us-east-1",
+    endpoint: get(env, `${prefix}ENDPOINT`),
+    accessKey: get(env, `${prefix}ACCESS_KEY`),
+    secret: get(env, `${prefix}SECRET`),
   };
+  for (const [field, value] of Object.entries({
+    ENDPOINT: target.endpoint,
+    ACCESS_KEY: target.accessKey,
+    SECRET: target.secret,
+  })) {
+    if (!value) throw new ConfigError(`${prefix}BUCKET is set, so ${prefix}${field} must be too.`);
+  }
+  if (!/^https?:\/\//.test(target.endpoint)) {
+    throw new ConfigError(`${prefix}ENDPOINT must be an http(s):// URL, got "${target.endpoint}".`);
+  }
+  return target;
 }
 
 /** Keys `npm run setup` writes with these defaults when missing; PB_* secrets are generated. */
@@ -101,15 +135,10 @@ export function configFromEnv(env: Record<string, string | undefined>): Deployme
       sender: get(env, "SMTP_SENDER"),
     },
   };
-  if (env["S3_BACKUP_BUCKET"]) {
-    config.s3Backups = {
-      bucket: get(env, "S3_BACKUP_BUCKET"),
-      region: get(env, "S3_BACKUP_REGION"),
-      endpoint: get(env, "S3_BACKUP_ENDPOINT"),
-      accessKey: get(env, "S3_BACKUP_ACCESS_KEY"),
-      secret: get(env, "S3_BACKUP_SECRET"),
-    };
-  }
+  const s3Backups = s3Target(env, S3_ENV_PREFIXES.backups);
+  if (s3Backups) config.s3Backups = s3Backups;
+  const s3Files = s3Target(env, S3_ENV_PREFIXES.files);
+  if (s3Files) config.s3Files = s3Files;
   return config;
 }
 
@@ -144,6 +173,9 @@ export function settingsPatch(config: DeploymentConfig): Record<string, unknown>
         ? { enabled: true, forcePathStyle: true, ...config.s3Backups }
         : { enabled: false },
     },
+    s3: config.s3Files
+      ? { enabled: true, forcePathStyle: true, ...config.s3Files }
+      : { enabled: false },
   };
 }
 

@@ -320,7 +320,7 @@ describe("storage files and session-encrypted content", () => {
         headers: client ? { Authorization: client.authStore.token } : {},
         body,
       });
-    expect((await post(undefined, form())).status).toBe(403);
+    expect((await post(undefined, form())).status).toBe(401);
     expect((await post(ben, form())).status).toBe(403);
     const traversal = form();
     traversal.set("name", "../../data.db");
@@ -360,7 +360,7 @@ describe("the bulk rows route", () => {
   it("is for superusers only", async () => {
     const ben = await signIn("ben");
     const body = kv([["legacyrow000001", "k", "1", "r"]]);
-    expect((await post(undefined, body)).status).toBe(403);
+    expect((await post(undefined, body)).status).toBe(401);
     expect((await post(ben.authStore.token, body)).status).toBe(403);
     expect(
       await server.admin.collection("kv_legacy").getList(1, 1, { filter: 'key = "k"' }),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { SUPERUSER } from "../support/constants.ts";
+import { API_RULES } from "../../hooks-src/konvert/rules/access.ts";
 import { MIGRATIONS_DIR, pocketBaseArgs } from "../support/paths.ts";
 import { startPocketBase } from "../support/server.ts";
 
@@ -52,6 +53,30 @@ describe("migrations", () => {
     const reapplied = pocketbase(["migrate", "up"]);
     for (const file of migrationFiles) expect(reapplied).toContain(`Applied ${file}`);
     expect(await appCollections()).toEqual(applied);
+  });
+
+  it("end with the access module's API rules (what the unit test's replay computes)", async () => {
+    const server = await startPocketBase();
+    try {
+      const all = await server.admin.collections.getFullList();
+      const actual = Object.fromEntries(
+        all
+          .filter((c) => c.name in API_RULES)
+          .map((c) => [
+            c.name,
+            {
+              listRule: c.listRule,
+              viewRule: c.viewRule,
+              createRule: c.createRule,
+              updateRule: c.updateRule,
+              deleteRule: c.deleteRule,
+            },
+          ]),
+      );
+      expect(actual).toEqual(API_RULES);
+    } finally {
+      await server.stop();
+    }
   });
 
   it("seeds the 28 achievements with thresholds", async () => {

@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   truncateSync,
   writeFileSync,
 } from "node:fs";
@@ -112,6 +113,8 @@ describe("backup and restore", () => {
     expect(aside && readFileSync(join(root, "restored", aside, "old.txt"), "utf8")).toBe(
       "previous contents",
     );
+    // as private as setup makes it: the database holds password hashes and private messages
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
 
     let restored: Instance | undefined;
     try {
@@ -140,6 +143,41 @@ describe("backup and restore", () => {
       expect(withFiles).toBeGreaterThanOrEqual(ackedBeforeBackup.length);
     } finally {
       await restored?.stop();
+    }
+  });
+
+  it("says why when the server is down, or the password is not the server's", async () => {
+    const down = await runScript(
+      "backup.ts",
+      ["--url", "http://127.0.0.1:9", "--out", join(root, "never")],
+      { PB_ADMIN_EMAIL: SUPERUSER.email, PB_ADMIN_PASSWORD: SUPERUSER.password },
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(
+      /^backup failed: no PocketBase answers at http:\/\/127\.0\.0\.1:9: .*start it first/,
+    );
+    const wrong = await runScript(
+      "backup.ts",
+      ["--url", server.url, "--out", join(root, "never")],
+      {
+        PB_ADMIN_EMAIL: SUPERUSER.email,
+        PB_ADMIN_PASSWORD: "not-the-password",
+      },
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/refused PB_ADMIN_EMAIL \/ PB_ADMIN_PASSWORD/);
+    expect(existsSync(join(root, "never"))).toBe(false);
+  });
+
+  it("backup and restore print their usage on --help, and a bad option without a stack trace", async () => {
+    for (const script of ["backup.ts", "restore.ts"]) {
+      const help = await runScript(script, ["--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^usage: npm run /);
+      const bad = await runScript(script, ["--no-such-option"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/Unknown option '--no-such-option'/);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
     }
   });
 

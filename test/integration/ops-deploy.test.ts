@@ -77,6 +77,7 @@ describe("deploy/Dockerfile", () => {
       "npm ci --no-audit --no-fund",
       "npm run --silent get-pocketbase",
       "npm run build",
+      "npm run --silent get-litestream",
     ]);
     for (const command of runNpm) expect(ciScript).toContain(command);
   });
@@ -109,5 +110,29 @@ describe.skipIf(!hasSystemd && !ci)("systemd units", () => {
       .split("\n")
       .filter((l) => l.trim() && !/is not executable: No such file or directory/.test(l));
     expect(problems).toEqual([]);
+  });
+});
+
+describe("the docs and the units agree", () => {
+  const unit = readFileSync(join(DEPLOY, "konvert-backup.service"), "utf8");
+  const out = /--out (\S+)/.exec(unit)?.[1];
+
+  it("on one backup directory, which the backup unit may write", () => {
+    expect(out).toBe("/srv/konvert/backups");
+    expect(unit).toContain(`ReadWritePaths=${out}`);
+    for (const doc of ["README.md", "docs/operations.md"]) {
+      const text = readFileSync(join(REPO_ROOT, doc), "utf8");
+      const named = [...text.matchAll(/\/srv\/[\w/-]*backups\b/g)].map((m) => m[0]);
+      expect(named.length, doc).toBeGreaterThan(0);
+      expect(new Set(named), doc).toEqual(new Set([out]));
+    }
+  });
+
+  it("on the install steps: both units and the timer are enabled", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    expect(readme).toMatch(/systemctl enable --now konvert konvert-backup\.timer/);
+    expect(readme).toMatch(
+      /cp deploy\/konvert\.service deploy\/konvert-backup\.service deploy\/konvert-backup\.timer/,
+    );
   });
 });

@@ -61,6 +61,18 @@ describe("npm run setup", () => {
     expect(statSync(envPath).mode & 0o777).toBe(0o600);
   });
 
+  it("prints its usage on --help, and a bad option without a stack trace", async () => {
+    const help = await runScript("setup.ts", ["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe("");
+    expect(help.stdout).toMatch(/^usage: npm run setup -- \[options\]/);
+    expect(help.stdout).toMatch(/--system/);
+    const bad = await runScript("setup.ts", ["--sytem"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--sytem'/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("leaves an instance that starts with the key, configured and with encrypted settings", async () => {
     // stored settings are not readable without the key
     expect(readFileSync(join(dataDir, "data.db")).includes("trustedProxy")).toBe(false);

@@ -10,7 +10,7 @@ import {
   type RealtimeEvent,
   type RealtimeMessage,
 } from "../../hooks-src/konvert/rules/realtime.ts";
-import { api } from "../support/api.ts";
+import { api, failure } from "../support/api.ts";
 import { RoomWalk } from "../support/room-walk.ts";
 import { waitUntil } from "../support/realtime.ts";
 import { seedRoom } from "../support/rooms.ts";
@@ -302,7 +302,10 @@ describe("revocation before the response", () => {
     await api(a.client, "POST", `/blocks/${b.record.id}`);
     const heard = logB.length;
     await api(a.client, "POST", "/profile", { displayName: "After block" });
-    await api(a.client, "POST", `/rooms/${dm.id}/typing`);
+    // a blocked DM takes no writes, typing included (access.ts requireWritable)
+    expect(await failure(api(a.client, "POST", `/rooms/${dm.id}/typing`))).toMatchObject({
+      status: 403,
+    });
     const sentinel = await send(a, barrierRoom.id, "barrier");
     await waitUntil(() => messageIds(logB).includes(sentinel), "barrier after the block");
     const since = logB.slice(heard).map((h) => h.event.type);

@@ -1,6 +1,6 @@
 // Debian's nginx on loopback in front of a test PocketBase, running deploy/nginx.conf itself:
 // only ports, the upstream address and certificate paths are swapped for temporary ones.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +11,8 @@ import { REPO_ROOT } from "../../scripts/lib/repo.ts";
 export const NGINX_BIN = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].find((p) => existsSync(p));
 
 export interface Proxy {
+  /** The temp dir with the rendered config, logs and the ACME webroot (`acme/`). */
+  dir: string;
   httpsUrl: string;
   httpUrl: string;
   httpsPort: number;
@@ -18,31 +20,72 @@ export interface Proxy {
   stop: () => Promise<void>;
 }
 
-/** deploy/nginx.conf with each production-only value replaced exactly once (drift fails loudly). */
+export const ACCESS_LOG = "/var/log/nginx/konvert.access.log";
+
+/**
+ * deploy/nginx.conf (or the HTTP-only deploy/nginx-bootstrap.conf) with each production-only
+ * value replaced the expected number of times (drift fails loudly).
+ */
 export function renderSite(
   upstreamPort: number,
   httpPort: number,
   httpsPort: number,
   dir: string,
+  file: "nginx.conf" | "nginx-bootstrap.conf" = "nginx.conf",
 ): string {
-  let site = readFileSync(join(REPO_ROOT, "deploy", "nginx.conf"), "utf8");
-  const swap = (from: string, to: string) => {
+  let site = readFileSync(join(REPO_ROOT, "deploy", file), "utf8");
+  const swap = (from: string, to: string, times = 1) => {
     const parts = site.split(from);
-    if (parts.length !== 2) throw new Error(`deploy/nginx.conf: expected "${from}" exactly once`);
+    if (parts.length !== times + 1) {
+      throw new Error(`deploy/${file}: expected "${from}" ${times} time(s)`);
+    }
     site = parts.join(to);
   };
-  swap("server 127.0.0.1:8090;", `server 127.0.0.1:${upstreamPort};`);
   swap("listen 80;", `listen 127.0.0.1:${httpPort};`);
   swap("listen [::]:80;", "");
+  swap("root /var/www/letsencrypt;", `root ${join(dir, "acme")};`);
+  if (file === "nginx-bootstrap.conf") return site;
+  swap("server 127.0.0.1:8090;", `server 127.0.0.1:${upstreamPort};`);
   swap("listen 443 ssl http2;", `listen 127.0.0.1:${httpsPort} ssl http2;`);
   swap("listen [::]:443 ssl http2;", "");
   swap("/etc/letsencrypt/live/chat.example.com/fullchain.pem", join(dir, "cert.pem"));
   swap("/etc/letsencrypt/live/chat.example.com/privkey.pem", join(dir, "key.pem"));
-  swap("root /var/www/letsencrypt;", `root ${join(dir, "acme")};`);
+  swap(ACCESS_LOG, join(dir, "konvert.access.log"), 2);
   return site;
 }
 
-export async function startProxy(upstreamUrl: string): Promise<Proxy> {
+/** The main config around a site: one process, no daemon, every path inside `dir`. */
+function mainConfig(dir: string): string {
+  const temp = (name: string) => `${name}_temp_path ${join(dir, name)};`;
+  return [
+    "daemon off;",
+    "master_process off;",
+    `pid ${join(dir, "nginx.pid")};`,
+    `error_log ${join(dir, "error.log")} warn;`,
+    "events { worker_connections 512; }",
+    "http {",
+    `  access_log ${join(dir, "access.log")};`,
+    `  ${temp("client_body")} ${temp("proxy")} ${temp("fastcgi")} ${temp("uwsgi")} ${temp("scgi")}`,
+    `  include ${join(dir, "site.conf")};`,
+    "}",
+  ].join("\n");
+}
+
+/** `nginx -t` on a rendered site; returns nginx's verdict and output. */
+export function nginxTest(dir: string, site: string): { ok: boolean; output: string } {
+  if (!NGINX_BIN) throw new Error("nginx is not installed (.ci/run installs Debian's nginx)");
+  writeFileSync(join(dir, "site.conf"), site);
+  writeFileSync(join(dir, "nginx.conf"), mainConfig(dir));
+  const result = spawnSync(NGINX_BIN, ["-t", "-p", dir, "-c", join(dir, "nginx.conf")], {
+    encoding: "utf8",
+  });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+export async function startProxy(
+  upstreamUrl: string,
+  file: "nginx.conf" | "nginx-bootstrap.conf" = "nginx.conf",
+): Promise<Proxy> {
   if (!NGINX_BIN) throw new Error("nginx is not installed (.ci/run installs Debian's nginx)");
   const dir = mkdtempSync(join(tmpdir(), "konvert-nginx-"));
   mkdirSync(join(dir, "acme"));
@@ -67,24 +110,8 @@ export async function startProxy(upstreamUrl: string): Promise<Proxy> {
   );
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const upstreamPort = Number(new URL(upstreamUrl).port);
-  writeFileSync(join(dir, "site.conf"), renderSite(upstreamPort, httpPort, httpsPort, dir));
-  // one process, no daemon, every path inside the temp dir
-  const temp = (name: string) => `${name}_temp_path ${join(dir, name)};`;
-  writeFileSync(
-    join(dir, "nginx.conf"),
-    [
-      "daemon off;",
-      "master_process off;",
-      `pid ${join(dir, "nginx.pid")};`,
-      `error_log ${join(dir, "error.log")} warn;`,
-      "events { worker_connections 512; }",
-      "http {",
-      `  access_log ${join(dir, "access.log")};`,
-      `  ${temp("client_body")} ${temp("proxy")} ${temp("fastcgi")} ${temp("uwsgi")} ${temp("scgi")}`,
-      `  include ${join(dir, "site.conf")};`,
-      "}",
-    ].join("\n"),
-  );
+  writeFileSync(join(dir, "site.conf"), renderSite(upstreamPort, httpPort, httpsPort, dir, file));
+  writeFileSync(join(dir, "nginx.conf"), mainConfig(dir));
   const log = () => {
     try {
       return readFileSync(join(dir, "error.log"), "utf8");
@@ -102,12 +129,13 @@ export async function startProxy(upstreamUrl: string): Promise<Proxy> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPort(httpsPort, child, () => output + log());
+    await waitForPort(file === "nginx.conf" ? httpsPort : httpPort, child, () => output + log());
   } catch (err) {
     await stop();
     throw err;
   }
   return {
+    dir,
     httpsUrl: `https://127.0.0.1:${httpsPort}`,
     httpUrl: `http://127.0.0.1:${httpPort}`,
     httpsPort,

@@ -43,10 +43,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Where the clock starts (default: noon of an ordinary day, test/support/clock.ts). */
   clockAt?: Date;
+  /** Directory to create the server's temp dir in (default: the OS temp dir). */
+  parentDir?: string;
 }
 
 export async function startPocketBase(options: StartOptions = {}): Promise<TestServer> {
-  const root = mkdtempSync(join(tmpdir(), "konvert-pb-"));
+  const root = mkdtempSync(join(options.parentDir ?? tmpdir(), "konvert-pb-"));
   const dataDir = join(root, "pb_data");
   cpSync(options.fromDataDir ?? inject("pbTemplateDir"), dataDir, { recursive: true });
   const cleanUp = () => rmSync(root, { recursive: true, force: true });

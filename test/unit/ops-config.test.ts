@@ -2,6 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { backupDate, backupName, backupsToDelete } from "../../scripts/lib/backup-retention.ts";
 import { ConfigError, configFromEnv, settingsPatch } from "../../scripts/lib/deployment-config.ts";
+import {
+  litestreamConfigText,
+  parseReplicaUrl,
+  replicaFromEnv,
+  replicateExecArgs,
+} from "../../scripts/lib/replication.ts";
 
 describe("backup retention", () => {
   const at = (iso: string) => backupName(new Date(iso));
@@ -72,10 +78,98 @@ describe("deployment config", () => {
     expect(() => configFromEnv({ SMTP_PORT: "smtp" })).toThrow(/port/);
   });
 
+  const s3 = (prefix: string) => ({
+    [`${prefix}BUCKET`]: "b",
+    [`${prefix}ENDPOINT`]: "https://s3.example.com",
+    [`${prefix}ACCESS_KEY`]: "key",
+    [`${prefix}SECRET`]: "secret",
+  });
+
   it("turns S3 backups on when a bucket is configured", () => {
-    const patch = settingsPatch(
-      configFromEnv({ S3_BACKUP_BUCKET: "b", S3_BACKUP_ENDPOINT: "https://s3.example.com" }),
+    const patch = settingsPatch(configFromEnv(s3("S3_BACKUP_")));
+    expect(patch["backups"]).toMatchObject({
+      s3: { enabled: true, bucket: "b", region: "us-east-1", forcePathStyle: true },
+    });
+    expect(patch["s3"]).toEqual({ enabled: false });
+  });
+
+  it("puts file storage on S3 when S3_FILES_BUCKET is set, separately from backups", () => {
+    const patch = settingsPatch(configFromEnv({ ...s3("S3_FILES_"), S3_FILES_REGION: "eu-1" }));
+    expect(patch["s3"]).toEqual({
+      enabled: true,
+      forcePathStyle: true,
+      bucket: "b",
+      region: "eu-1",
+      endpoint: "https://s3.example.com",
+      accessKey: "key",
+      secret: "secret",
+    });
+    expect(patch["backups"]).toMatchObject({ s3: { enabled: false } });
+  });
+
+  it("names the missing S3 setting instead of letting PocketBase refuse the patch", () => {
+    expect(() => configFromEnv({ ...s3("S3_FILES_"), S3_FILES_SECRET: "" })).toThrow(
+      /S3_FILES_BUCKET is set, so S3_FILES_SECRET must be too/,
     );
-    expect(patch["backups"]).toMatchObject({ s3: { enabled: true, bucket: "b" } });
+    expect(() =>
+      configFromEnv({ ...s3("S3_BACKUP_"), S3_BACKUP_ENDPOINT: "s3.example.com" }),
+    ).toThrow(/S3_BACKUP_ENDPOINT must be an http/);
+  });
+});
+
+describe("replication config", () => {
+  it("accepts s3:// and file:/// replicas and refuses the rest with the reason", () => {
+    expect(parseReplicaUrl("s3://bucket/konvert/")).toEqual({
+      scheme: "s3",
+      url: "s3://bucket/konvert",
+    });
+    expect(parseReplicaUrl("file:///var/replica")).toEqual({
+      scheme: "file",
+      url: "file:///var/replica",
+    });
+    expect(() => parseReplicaUrl("gs://bucket")).toThrow(/not supported/);
+    expect(() => parseReplicaUrl("file://host/path")).toThrow(/absolute/);
+    expect(() => parseReplicaUrl("s3://b/p?endpoint=x")).toThrow(/--replica-endpoint/);
+    expect(() => parseReplicaUrl("/var/replica")).toThrow(/not a URL/);
+  });
+
+  it("writes a Litestream config for data.db with no credential in it", () => {
+    const replica = replicaFromEnv({
+      KONVERT_REPLICA_URL: "s3://bucket/konvert",
+      KONVERT_REPLICA_ENDPOINT: "http://127.0.0.1:8333",
+      LITESTREAM_SECRET_ACCESS_KEY: "do-not-write-me",
+    });
+    expect(replica).not.toBeNull();
+    const text = litestreamConfigText("/srv/konvert/pb_data", replica!);
+    expect(text).not.toContain("do-not-write-me");
+    // JSON is YAML: Litestream reads the body as it is
+    const body = JSON.parse(text.slice(text.indexOf("\n") + 1)) as {
+      dbs: { path: string; replica: Record<string, unknown> }[];
+    };
+    expect(body.dbs).toEqual([
+      {
+        path: "/srv/konvert/pb_data/data.db",
+        replica: {
+          url: "s3://bucket/konvert/data.db",
+          "sync-interval": "1s",
+          endpoint: "http://127.0.0.1:8333",
+          "force-path-style": true,
+        },
+      },
+    ]);
+    expect(replicaFromEnv({})).toBeNull();
+    expect(() =>
+      replicaFromEnv({ KONVERT_REPLICA_URL: "s3://b", KONVERT_REPLICA_SYNC_INTERVAL: "soon" }),
+    ).toThrow(/duration/);
+  });
+
+  it("quotes the command Litestream runs like a shell would split it", () => {
+    expect(replicateExecArgs("/c.yml", ["/bin/pb", "serve", "--origins=a b", "it's"])).toEqual([
+      "replicate",
+      "-config",
+      "/c.yml",
+      "-exec",
+      "/bin/pb serve '--origins=a b' 'it'\\''s'",
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import * as readState from "../jsvm/read-state.ts";
 import { handle, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
 import { lastMessages, oneMessage, sendTo } from "./messages.ts";
 import { legacyDms, legacyRoomById } from "./room-shape.ts";
+import { roomListScope, visibleDms } from "../rules/scopes.ts";
 import { legacyLimit } from "../rules/compat-shapes.ts";
 
 /** The DM room with this `<a>:<b>` id, or 400 `Чат не найден`. */
@@ -35,7 +36,7 @@ export function create(e: core.RequestEvent): void {
     const userId = legacyBody(e)["userId"];
     if (typeof userId !== "string" || userId === "") legacy(400, "Некорректные параметры");
     const roomId = dms.openDm(e.app, me, userId);
-    const [dm] = legacyDms(e.app, me.id, "r.id = {:room}", { room: roomId });
+    const [dm] = legacyDms(e.app, me.id, roomListScope.byId(roomId));
     e.json(200, dm);
   });
 }
@@ -66,7 +67,7 @@ export function openAsRoom(e: core.RequestEvent): void {
 export function list(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    e.json(200, { dms: isBanned(me) ? [] : legacyDms(e.app, me.id, dms.VISIBLE_DMS) });
+    e.json(200, { dms: isBanned(me) ? [] : legacyDms(e.app, me.id, visibleDms(me.id)) });
   });
 }
 

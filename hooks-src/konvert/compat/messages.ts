@@ -13,6 +13,7 @@ import { fail } from "../actions/errors.ts";
 import { pollFor } from "./polls.ts";
 import { storedContent } from "./session-content.ts";
 import { rowsFor } from "./sql.ts";
+import { bindWith, messageScope, type MessageScope } from "../rules/scopes.ts";
 import { sqlRows } from "../jsvm/sql-scalar.ts";
 import { chargeSend } from "../jsvm/rate-limit.ts";
 
@@ -79,8 +80,18 @@ function legacyMessages(
   );
 }
 
-function messageRows(app: CoreApp, where: string, params: Record<string, unknown>): MessageRow[] {
-  return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${where}`, params);
+/** The rows of a message scope; `newest`: the newest that many, newest first. */
+function messageRows(app: CoreApp, scope: MessageScope, newest?: number): MessageRow[] {
+  const which = scope.where("m");
+  if (newest === undefined) {
+    return sqlRows(app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE ${which.sql}`, which.params);
+  }
+  return sqlRows(
+    app,
+    MESSAGE_ROW,
+    `${MESSAGE_SELECT} WHERE ${which.sql} ORDER BY m.created DESC, m.id DESC LIMIT {:limit}`,
+    bindWith(which, { limit: newest }),
+  );
 }
 
 /** One message in the legacy shape (after a write to it). */
@@ -89,7 +100,7 @@ export function oneMessage(
   id: string,
   roomIdShown?: string,
 ): Record<string, unknown> {
-  return legacyMessages(e, messageRows(e.app, "m.id = {:id}", { id }), roomIdShown)[0]!;
+  return legacyMessages(e, messageRows(e.app, messageScope.byId(id)), roomIdShown)[0]!;
 }
 
 /** The last `limit` live messages of a room, oldest first, in the legacy shape. */
@@ -99,17 +110,13 @@ export function lastMessages(
   limit: number,
   roomIdShown?: string,
 ): Record<string, unknown>[] {
-  const rows = messageRows(
-    e.app,
-    "m.room = {:room} AND m.deletedAt = '' ORDER BY m.created DESC, m.id DESC LIMIT {:limit}",
-    { room: roomId, limit },
-  );
+  const rows = messageRows(e.app, messageScope.inRoom(roomId).live(), limit);
   return legacyMessages(e, rows.reverse(), roomIdShown); // oldest first
 }
 
 /** Messages by id, in the order given, in the legacy shape (one query, whatever the count). */
 export function messagesByIds(e: core.RequestEvent, ids: string[]): Record<string, unknown>[] {
-  const rows = rowsFor(e.app, MESSAGE_ROW, `${MESSAGE_SELECT} WHERE m.id IN (:ids)`, ids);
+  const rows = messageRows(e.app, messageScope.byIds(ids));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return legacyMessages(
     e,

@@ -11,7 +11,7 @@ import * as friends from "../jsvm/friends.ts";
 import * as notifications from "../jsvm/notifications.ts";
 import { asActionError } from "../actions/errors.ts";
 import { handle, legacy, legacyCaller } from "./http.ts";
-import { rowsFor } from "./sql.ts";
+import { sqlRows } from "../jsvm/sql-scalar.ts";
 import { otherUser } from "./user-shape.ts";
 
 /** POST /friend-requests/{userId} -> {message}; asking back someone who asked is accepting. */
@@ -133,11 +133,11 @@ export function unblock(e: core.RequestEvent): void {
 export function friendList(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    const ids = rowsFor(
+    const ids = sqlRows(
       e.app,
       { id: "" },
-      "SELECT CASE WHEN userA = {:p0} THEN userB ELSE userA END AS id FROM friendships WHERE userA IN (:ids) OR userB = {:p0}",
-      [me.id],
+      "SELECT CASE WHEN userA = {:me} THEN userB ELSE userA END AS id FROM friendships WHERE userA = {:me} OR userB = {:me}",
+      { me: me.id },
     ).map((r) => r.id);
     const users = e.app
       .findRecordsByIds("users", ids)
@@ -167,7 +167,7 @@ export function listNotifications(e: core.RequestEvent): void {
       missing: "Missing authorization header",
       invalid: "Недействительный токен",
     });
-    const rows = rowsFor(
+    const rows = sqlRows(
       e.app,
       NOTIFICATION_ROW,
       `SELECT n.id, n.recipient, n.type, n.actor, n.room, n.message, n.readAt, n.created,
@@ -177,9 +177,9 @@ export function listNotifications(e: core.RequestEvent): void {
        FROM notifications n
        LEFT JOIN users u ON u.id = n.actor
        LEFT JOIN rooms r ON r.id = n.room
-       WHERE n.recipient IN (:ids)
+       WHERE n.recipient = {:me}
        ORDER BY n.created DESC, n.id DESC LIMIT 100`,
-      [me.id],
+      { me: me.id },
     );
     e.json(200, {
       notifications: rows.map((n) =>

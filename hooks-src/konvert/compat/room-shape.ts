@@ -3,6 +3,7 @@
 // whatever the number of rooms.
 import { legacyDm, legacyRoom, type RoomFacts } from "../rules/compat-shapes.ts";
 import { roomSummaries, type RoomSummary } from "../jsvm/room-list.ts";
+import { roomListScope, type RoomListScope } from "../rules/scopes.ts";
 import { rowsFor } from "./sql.ts";
 
 function pairs(app: CoreApp, sql: string, ids: string[]): { a: string; b: string }[] {
@@ -73,28 +74,24 @@ function factsFor(app: CoreApp, summaries: RoomSummary[]): RoomFacts[] {
 export function legacyRooms(
   app: CoreApp,
   me: string,
-  condition: string,
-  params: Record<string, unknown> = {},
+  scope: RoomListScope,
   godMode = false,
 ): Record<string, unknown>[] {
-  return factsFor(app, roomSummaries(app, me, condition, params)).map((r) =>
-    legacyRoom(r, me, godMode),
-  );
+  return factsFor(app, roomSummaries(app, me, scope)).map((r) => legacyRoom(r, me, godMode));
 }
 
 /** One room in the legacy shape, whatever the caller's membership (after an action on it). */
 export function legacyRoomById(app: CoreApp, me: string, roomId: string): Record<string, unknown> {
-  const [room] = legacyRooms(app, me, "r.id = {:room}", { room: roomId });
+  const [room] = legacyRooms(app, me, roomListScope.byId(roomId));
   return room ?? {};
 }
 
 export function legacyDms(
   app: CoreApp,
   me: string,
-  condition: string,
-  params: Record<string, unknown> = {},
+  scope: RoomListScope,
 ): Record<string, unknown>[] {
-  const summaries = roomSummaries(app, me, condition, params);
+  const summaries = roomSummaries(app, me, scope);
   const keys = new Map(
     pairs(
       app,

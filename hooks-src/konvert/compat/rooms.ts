@@ -12,9 +12,8 @@ import * as roomAdmin from "../jsvm/room-admin.ts";
 import { createRoom } from "../jsvm/rooms.ts";
 import { handle, legacy, legacyBody, legacyCaller, queryParam } from "./http.ts";
 import { legacyRoomById, legacyRooms } from "./room-shape.ts";
+import { roomListScope } from "../rules/scopes.ts";
 import { dmRoomOf } from "./dms.ts";
-
-const MEMBER = "mem.id IS NOT NULL";
 
 /** Admins' read-only view of every shared room ("Глаз Бога"); the original allowed iBro only. */
 function godModeOf(e: core.RequestEvent, me: core.Record): boolean {
@@ -28,17 +27,12 @@ function godModeOf(e: core.RequestEvent, me: core.Record): boolean {
 export function list(e: core.RequestEvent): void {
   handle(e, () => {
     const me = legacyCaller(e);
-    if (isBanned(me)) {
-      e.json(200, { rooms: legacyRooms(e.app, me.id, `${MEMBER} AND r.system = 'jail'`) });
+    const banned = isBanned(me);
+    if (!banned && godModeOf(e, me)) {
+      e.json(200, { rooms: legacyRooms(e.app, me.id, roomListScope.godMode(), true) });
       return;
     }
-    if (godModeOf(e, me)) {
-      const all = "r.type IN ('public', 'private')";
-      e.json(200, { rooms: legacyRooms(e.app, me.id, all, {}, true) });
-      return;
-    }
-    const visible = `r.system = '' AND r.type IN ('public', 'private', 'favorites') AND (${MEMBER} OR r.type = 'public')`;
-    e.json(200, { rooms: legacyRooms(e.app, me.id, visible) });
+    e.json(200, { rooms: legacyRooms(e.app, me.id, roomListScope.mineAndPublic(me.id, banned)) });
   });
 }
 

@@ -127,9 +127,13 @@ export function onSetClock(e: core.RequestEvent): void {
 }
 
 function guardClockRoute(e: core.RequestEvent): void {
-  // absent, not forbidden, on servers started without it
+  guardTestRoute(e);
+}
+
+/** The test routes (clock, realtime barrier): absent, not forbidden, on servers started without KONVERT_TEST_CLOCK=1. */
+export function guardTestRoute(e: core.RequestEvent): void {
   if (!clockAdjustable()) fail("route.not_found");
-  if (!e.hasSuperuserAuth()) fail("superuser.required", "Only superusers may move the clock.");
+  if (!e.hasSuperuserAuth()) fail("superuser.required", "Only superusers may use the test routes.");
 }
 
 function clockState(): { offsetMs: number; now: string } {

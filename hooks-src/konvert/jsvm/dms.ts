@@ -13,6 +13,7 @@ import { fail } from "../actions/errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
 import { addMember } from "./membership.ts";
 import { roomSummaries, type RoomSummary } from "./room-list.ts";
+import { roomListScope, visibleDms } from "../rules/scopes.ts";
 
 /** Public profile fields shown next to a conversation. */
 const PEER_FIELDS = ["id", "username", "displayName", "avatar", "lastActiveAt"] as const;
@@ -24,14 +25,9 @@ export function list(e: core.RequestEvent): void {
     e.json(200, []);
     return;
   }
-  const rooms = roomSummaries(e.app, me.id, VISIBLE_DMS);
+  const rooms = roomSummaries(e.app, me.id, visibleDms(me.id));
   e.json(200, withPeers(e.app, rooms));
 }
-
-/** The caller's conversations that are not hidden and whose other side they have not blocked. */
-export const VISIBLE_DMS = `r.type = 'dm' AND mem.id IS NOT NULL AND mem.hidden = 0 AND NOT EXISTS (
-      SELECT 1 FROM blocks b WHERE b.blocker = {:me} AND b.blocked IN (
-        SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me}))`;
 
 function withPeers(app: CoreApp, rooms: RoomSummary[]): (RoomSummary & { peer: unknown })[] {
   const ids = rooms.map((r) => r.otherUser).filter((id) => id !== "");
@@ -70,10 +66,7 @@ export function openDm(app: CoreApp, me: core.Record, otherId: string): string {
 export function open(e: core.RequestEvent): void {
   const me = callerOf(e);
   const roomId = openDm(e.app, me, requiredString(bodyOf(e), "userId"));
-  const [summary] = withPeers(
-    e.app,
-    roomSummaries(e.app, me.id, "r.id = {:room}", { room: roomId }),
-  );
+  const [summary] = withPeers(e.app, roomSummaries(e.app, me.id, roomListScope.byId(roomId)));
   e.json(200, summary);
 }
 

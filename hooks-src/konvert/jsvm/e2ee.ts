@@ -7,7 +7,7 @@ import {
   findMembership,
   findRoom,
   memberRoleOf,
-  requireMembership,
+  requireReader,
   roleOf,
 } from "./access.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
@@ -35,8 +35,7 @@ export interface RoomKey {
 /** The caller's own wrapped key of a room (null when none yet). */
 export function myRoomKey(app: CoreApp, me: core.Record, roomId: string): RoomKey {
   const room = findRoom(app, roomId);
-  assertNotConfined(me, room);
-  const membership = requireMembership(app, room, me);
+  const membership = requireReader(app, me, room);
   const key = membership.getString("encryptedKey");
   return {
     encryptedKey: key === "" ? null : key,
@@ -56,8 +55,7 @@ export function roomKey(e: core.RequestEvent): void {
 export function memberPublicKeys(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me, room);
-  requireMembership(e.app, room, me);
+  requireReader(e.app, me, room);
   const members = e.app.findRecordsByFilter("room_members", "room = {:room}", "created", 0, 0, {
     room: room.id,
   });

@@ -2,6 +2,7 @@
 import { callerOf } from "./access.ts";
 import { addMember } from "./membership.ts";
 import { roomSummaries } from "./room-list.ts";
+import { roomListScope } from "../rules/scopes.ts";
 
 /** The open-favorites action: the caller's favorites room id, the room created if missing. */
 export function openFavorites(app: CoreApp, me: core.Record): string {
@@ -18,7 +19,7 @@ export function openFavorites(app: CoreApp, me: core.Record): string {
 export function open(e: core.RequestEvent): void {
   const me = callerOf(e);
   const roomId = openFavorites(e.app, me);
-  const [summary] = roomSummaries(e.app, me.id, "r.id = {:room}", { room: roomId });
+  const [summary] = roomSummaries(e.app, me.id, roomListScope.byId(roomId));
   e.json(200, summary);
 }
 

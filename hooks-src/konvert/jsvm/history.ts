@@ -1,7 +1,7 @@
 // Reading a room's messages: newest first, a page before a cursor message. Deleted messages stay
 // as tombstones (their content and files were cleared when they were deleted).
 import { historyLimit } from "../rules/messages.ts";
-import { assertNotConfined, callerOf, findMembership, findRoom, roleOf } from "./access.ts";
+import { callerOf, findRoom, requireReadable } from "./access.ts";
 import { fail } from "../actions/errors.ts";
 import { pathParam } from "./http.ts";
 import { logModeration } from "./moderation-log.ts";
@@ -16,11 +16,8 @@ export function list(e: core.RequestEvent): void {
   const me = callerOf(e);
   const query = e.request!.url!.query();
   const room = findRoom(e.app, pathParam(e, "id"));
-  assertNotConfined(me, room);
-  if (!findMembership(e.app, room.id, me.id)) {
-    if (query.get("as") !== "admin" || roleOf(me) !== "admin") {
-      fail("room.not_member");
-    }
+  const membership = requireReadable(e.app, me, room, { godMode: query.get("as") === "admin" });
+  if (membership === null) {
     logModeration(e.app, { actor: me.id, room: room.id, action: "room_read" });
   }
   const limit = historyLimit(query.get("limit"));

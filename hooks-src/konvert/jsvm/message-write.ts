@@ -2,20 +2,13 @@
 // who may write where, whom it mentions, and what changes around it.
 import { isEncryptedEnvelope } from "../rules/messages.ts";
 import { mentionedNames, summonedRoles, type Summon } from "../rules/mentions.ts";
-import { isActiveUntil, isFuture, realNowDate } from "./clock.ts";
-import { assertNotConfinedTo, isBlockedEitherWay } from "./access.ts";
-import { fail } from "../actions/errors.ts";
+import { realNowDate } from "./clock.ts";
+import { requireWritable, type WriteRoom } from "./access.ts";
 import { addMember } from "./membership.ts";
 import { notify } from "./notifications.ts";
-import { sqlRowsPrepared, sqlTextPrepared } from "./sql-scalar.ts";
+import { sqlRowsPrepared } from "./sql-scalar.ts";
 
-/** What writing into a room needs to know of the room. */
-export interface WriteRoom {
-  id: string;
-  type: string;
-  system: string;
-  createdBy: string;
-}
+export type { WriteRoom };
 
 export interface WritePlan {
   room: WriteRoom;
@@ -23,63 +16,19 @@ export interface WritePlan {
   joinFirst: boolean;
 }
 
-/** The live room and the author's membership in one text: a query less on every send. */
-const ROOM_AND_MEMBERSHIP =
-  "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy," +
-  "'member',m.id IS NOT NULL,'mutedUntil',COALESCE(m.mutedUntil,'')) FROM rooms r " +
-  "LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} " +
-  "WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
-
 /**
- * Checks, without writing, that `author` may write in the room now. Runs before the write
- * transaction so that PocketBase's single writer is held only for the writes themselves.
+ * Checks, without writing, that `author` may write in the room now (access.ts requireWritable;
+ * a send joins a public room). Runs before the write transaction so that PocketBase's single
+ * writer is held only for the writes themselves.
  */
 export function planWrite(app: CoreApp, author: core.Record, roomId: string): WritePlan {
-  const found = sqlTextPrepared(app, ROOM_AND_MEMBERSHIP, { room: roomId, user: author.id });
-  if (found === "") fail("room.not_found");
-  const { member, mutedUntil, ...facts } = JSON.parse(found) as Omit<WriteRoom, "id"> & {
-    member: number;
-    mutedUntil: string;
-  };
-  const room: WriteRoom = { id: roomId, ...facts };
-  assertNotConfinedTo(author, room.system);
-  if (isActiveUntil(author, "mutedUntil")) {
-    fail("user.muted", `You are muted until ${author.getString("mutedUntil")}.`);
-  }
-  if (!member && (room.type !== "public" || room.system !== "")) {
-    fail("room.not_member");
-  }
-  if (member && isFuture(mutedUntil)) fail("room.muted");
-  if (room.type === "dm") {
-    const other = otherMember(app, room.id, author.id);
-    if (other === null || isBlockedEitherWay(app, author.id, other)) {
-      fail("dm.blocked");
-    }
-  }
-  return { room, joinFirst: !member };
+  const { room, membership } = requireWritable(app, author, roomId, { joinPublic: true });
+  return { room, joinFirst: membership === null };
 }
 
 /** Carries out the writes a plan needs before the message itself (inside its transaction). */
 export function prepareWrite(tx: CoreApp, author: core.Record, plan: WritePlan): void {
   if (plan.joinFirst) addMember(tx, plan.room.id, author.id, "member");
-}
-
-function otherMember(app: CoreApp, roomId: string, me: string): string | null {
-  const rows = app.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    1,
-    0,
-    { room: roomId, me },
-  );
-  const other = rows[0]?.getString("user") ?? null;
-  if (other === null) return null;
-  try {
-    return app.findRecordById("users", other).getString("deletedAt") === "" ? other : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A reply must point at a live message of the same room. */

@@ -9,7 +9,15 @@ import {
   typeProblem,
   type MessageType,
 } from "../rules/messages.ts";
-import { callerOf, findMembership, findRoom, memberRoleOf, roleOf } from "./access.ts";
+import {
+  callerOf,
+  canRead,
+  findMembership,
+  findRoom,
+  memberRoleOf,
+  requireWritable,
+  roleOf,
+} from "./access.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
 import { answerNow, bodyOf, pathParam, requestEventOf } from "./http.ts";
 import { bodyAsSent } from "./raw-body.ts";
@@ -33,6 +41,7 @@ import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
 import { speedPending, track } from "./achievements/track.ts";
 import { ensureWalAutocheckpoint } from "./wal.ts";
+import { storageWrite } from "./health.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -118,19 +127,21 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
   const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
   ensureWalAutocheckpoint(app);
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
-  app.runInTransaction((tx) => {
-    prepareWrite(tx, me, plan);
-    if (quiet) insertQuietly(tx, message);
-    else tx.saveNoValidate(message);
-    if (type === "poll") createPollFor(tx, message, body["poll"]);
-    const added = writeMentions(tx, message, mentions.users);
-    notifyMentions(tx, message, me, added, mentions.summons);
-    afterNewMessage(tx, room);
-    // inside the transaction: the stats move with the message or not at all (measured: no
-    // slower than tracking after the commit in a transaction of its own)
-    const recent = speed ? earlierSendsInWindow(tx, me.id) : 0;
-    track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recent));
-  });
+  storageWrite(app, "a send", () =>
+    app.runInTransaction((tx) => {
+      prepareWrite(tx, me, plan);
+      if (quiet) insertQuietly(tx, message);
+      else tx.saveNoValidate(message);
+      if (type === "poll") createPollFor(tx, message, body["poll"]);
+      const added = writeMentions(tx, message, mentions.users);
+      notifyMentions(tx, message, me, added, mentions.summons);
+      afterNewMessage(tx, room);
+      // inside the transaction: the stats move with the message or not at all (measured: no
+      // slower than tracking after the commit in a transaction of its own)
+      const recent = speed ? earlierSendsInWindow(tx, me.id) : 0;
+      track(tx, me.id, messageSent(tx, me, room, message, mentions.users.length, recent));
+    }),
+  );
   return message;
 }
 
@@ -219,8 +230,7 @@ export function editMessage(
   const original = liveMessage(app, input.id);
   if (original.getString("author") !== me.id) fail("message.edit.not_author");
   if (original.getString("type") === "poll") fail("message.edit.poll");
-  const plan = planWrite(app, me, original.getString("room"));
-  if (plan.joinFirst) fail("room.not_member");
+  requireWritable(app, me, original.getString("room"));
   const content = input.content as string;
   let edited: core.Record | undefined;
   app.runInTransaction((tx) => {
@@ -303,35 +313,37 @@ export function forwardMessage(
   input: { id: string; roomId: string },
 ): core.Record {
   let copy: core.Record | undefined;
-  app.runInTransaction((tx) => {
-    const source = liveMessage(tx, input.id);
-    const sourceRoom = findRoom(tx, source.getString("room"));
-    if (!findMembership(tx, sourceRoom.id, me.id)) fail("message.not_found");
-    if (source.getString("type") === "poll") fail("message.forward.poll");
-    const plan = planWrite(tx, me, input.roomId);
-    const room = plan.room;
-    const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
-    prepareWrite(tx, me, plan);
-    message.load({
-      room: room.id,
-      author: me.id,
-      content: source.getString("content"),
-      type: source.getString("type"),
-      forwardedFrom: source.id,
-    });
-    // The copies read from the source files lazily, when the new record is saved.
-    const fsys = tx.newFilesystem();
-    try {
-      message.set("attachments", copiesOf(fsys, source));
-      tx.save(message);
-    } finally {
-      fsys.close();
-    }
-    afterNewMessage(tx, room);
-    const recent = speedPending(tx, me.id) ? earlierSendsInWindow(tx, me.id) : 0;
-    track(tx, me.id, messageSent(tx, me, room, message, 0, recent));
-    copy = message;
-  });
+  storageWrite(app, "a forward", () =>
+    app.runInTransaction((tx) => {
+      const source = liveMessage(tx, input.id);
+      const sourceRoom = findRoom(tx, source.getString("room"));
+      if (!canRead(tx, me, sourceRoom)) fail("message.not_found");
+      if (source.getString("type") === "poll") fail("message.forward.poll");
+      const plan = planWrite(tx, me, input.roomId);
+      const room = plan.room;
+      const message = new Record(tx.findCachedCollectionByNameOrId("messages"));
+      prepareWrite(tx, me, plan);
+      message.load({
+        room: room.id,
+        author: me.id,
+        content: source.getString("content"),
+        type: source.getString("type"),
+        forwardedFrom: source.id,
+      });
+      // The copies read from the source files lazily, when the new record is saved.
+      const fsys = tx.newFilesystem();
+      try {
+        message.set("attachments", copiesOf(fsys, source));
+        tx.save(message);
+      } finally {
+        fsys.close();
+      }
+      afterNewMessage(tx, room);
+      const recent = speedPending(tx, me.id) ? earlierSendsInWindow(tx, me.id) : 0;
+      track(tx, me.id, messageSent(tx, me, room, message, 0, recent));
+      copy = message;
+    }),
+  );
   return copy!;
 }
 

@@ -10,7 +10,7 @@ import {
 } from "../rules/polls.ts";
 
 export type { PollResults };
-import { assertNotConfined, callerOf, findMembership, findRoom } from "./access.ts";
+import { callerOf, findRoom, requireReadable, requireWritable } from "./access.ts";
 import { nowMs } from "./clock.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
@@ -54,8 +54,9 @@ export function findPoll(app: CoreApp, id: string): core.Record | null {
 }
 
 /**
- * A poll the caller may see: its message is live, its room exists and the caller is a member
- * (others get the same 404 as a poll that does not exist); while banned only in the jail room.
+ * A poll the caller may see: its message is live and the caller may read its room
+ * (access.ts requireReadable; non-members get the same poll.not_found as a poll that does not
+ * exist); while banned only in the jail room.
  */
 function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record {
   const poll = findPoll(app, id);
@@ -67,9 +68,15 @@ function visiblePoll(app: CoreApp, caller: core.Record, id: string): core.Record
     return fail("poll.not_found");
   }
   if (message.getString("deletedAt") !== "") fail("poll.not_found");
-  const room = findRoom(app, poll.getString("room"));
-  if (!findMembership(app, room.id, caller.id)) fail("poll.not_found");
-  assertNotConfined(caller, room);
+  requireReadable(app, caller, findRoom(app, poll.getString("room")), { hidden: "poll.not_found" });
+  return poll;
+}
+
+/** A poll the caller may vote in: readable, and the room takes the caller's reactions. */
+function votablePoll(tx: CoreApp, caller: core.Record, id: string): core.Record {
+  const poll = visiblePoll(tx, caller, id);
+  // muted users may vote (rules/access.ts: a mute silences messages, not reactions)
+  requireWritable(tx, caller, poll.getString("room"), { kind: "reaction" });
   return poll;
 }
 
@@ -153,7 +160,7 @@ export function votePoll(
 ): PollResults {
   let answer: PollResults | undefined;
   app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, caller, input.id);
+    const poll = votablePoll(tx, caller, input.id);
     const chosen = parseVote(input.options, optionsOf(poll).length, poll.getBool("multiple"));
     if ("problem" in chosen) fail("poll.option.invalid", chosen.problem, chosen.field);
     castVotes(tx, poll, caller.id, chosen.ok);
@@ -166,7 +173,7 @@ export function votePoll(
 export function retractVote(app: CoreApp, caller: core.Record, id: string): PollResults {
   let answer: PollResults | undefined;
   app.runInTransaction((tx) => {
-    const poll = visiblePoll(tx, caller, id);
+    const poll = votablePoll(tx, caller, id);
     castVotes(tx, poll, caller.id, []);
     answer = resultsOf(tx, poll, caller.id);
   });

@@ -1,7 +1,7 @@
 // Reactions: one per (message, user, emoji), added and removed idempotently. The message's
 // author hears about new reactions unless they blocked the reactor.
 import { isSingleEmoji } from "../rules/emoji.ts";
-import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
+import { callerOf, requireWritable } from "./access.ts";
 import { fail } from "../actions/errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 import { notify, withdraw } from "./notifications.ts";
@@ -27,9 +27,8 @@ function target(tx: CoreApp, messageId: string, me: core.Record): core.Record {
     // reported below
   }
   if (!message || message.getString("deletedAt") !== "") return fail("message.not_found");
-  const room = findRoom(tx, message.getString("room"));
-  assertNotConfined(me, room);
-  requireMembership(tx, room, me);
+  // reacting is writing in the room, except that a mute does not silence reactions
+  requireWritable(tx, me, message.getString("room"), { kind: "reaction" });
   return message;
 }
 

@@ -1,5 +1,5 @@
 // Read watermarks. Counters are never stored: moving a watermark is the whole of "mark as read".
-import { assertNotConfined, callerOf, findRoom, requireMembership } from "./access.ts";
+import { callerOf, findRoom, requireReader } from "./access.ts";
 import { bodyOf, flag, pathParam } from "./http.ts";
 import { groupRead } from "./achievements/events.ts";
 import { track } from "./achievements/track.ts";
@@ -12,8 +12,7 @@ export function markRoomRead(
   input: { roomId: string; clearMentions?: boolean; clearReactions?: boolean },
 ): void {
   const room = findRoom(app, input.roomId);
-  assertNotConfined(me, room);
-  const membership = requireMembership(app, room, me);
+  const membership = requireReader(app, me, room);
   const now = new DateTime();
   const previous = membership.getString("lastReadAt");
   membership.set("lastReadAt", now);

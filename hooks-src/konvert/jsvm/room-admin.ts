@@ -7,6 +7,7 @@ import {
   findMembership,
   findRoom,
   memberRoleOf,
+  requireWritable,
   roleOf,
 } from "./access.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
@@ -136,6 +137,8 @@ function prepare(tx: CoreApp, roomId: string, me: core.Record): core.Record {
   const room = findRoom(tx, roomId);
   assertNotConfined(me, room);
   refuseIf(pinProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
+  // pinning is writing in the room (mutes, DM blocks); staff pin in rooms they are not in
+  requireWritable(tx, me, room.id, { staffOutside: true });
   return room;
 }
 

@@ -1,14 +1,16 @@
 // The caller's rooms with their last message and the three counters, in one SQL query.
 // Counters are derived from the member's watermarks, so they are exact after deletes, edits,
-// membership changes and concurrent sends. Unread messages come from the room's message sequence
-// (pb_migrations/1764050300_message_seq.js): newest seq − read seq, less the member's own, the
-// deleted and the hard-deleted messages after it — index probes and small ranges only.
+// membership changes and concurrent sends. Their terms are kept by SQLite triggers in
+// `room_list_members` / `room_list_rooms` (pb_migrations/1764900000_room_list_counts.js): the
+// list reads two stored rows per room (the member's and the room's) and the last message by key,
+// whatever the number of messages or the unread backlog.
 import { callerOf, findRoom, isBanned } from "./access.ts";
 import { fail } from "../actions/errors.ts";
 import { pathParam } from "./http.ts";
-import { sqlRows, sqlText } from "./sql-scalar.ts";
+import { sqlRowsPrepared, sqlTextPrepared } from "./sql-scalar.ts";
 import type { MemberRole, RoomType } from "../rules/rooms.ts";
 import type { RoomSummary } from "../rules/room-summary.ts";
+import { bindWith, roomListScope, type RoomListScope } from "../rules/scopes.ts";
 
 export type { RoomSummary };
 
@@ -52,7 +54,7 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
   COALESCE(mem.role, '') AS memberRole,
   COALESCE(mem.lastReadAt, '') AS lastReadAt,
   COALESCE(mem.hidden, 0) AS hidden,
-  (SELECT COUNT(*) FROM room_members c WHERE c.room = r.id) AS memberCount,
+  COALESCE(rc.members, 0) AS memberCount,
   CASE WHEN r.type = 'dm' THEN COALESCE(
     (SELECT o.user FROM room_members o WHERE o.room = r.id AND o.user != {:me} LIMIT 1), '')
   ELSE '' END AS otherUser,
@@ -66,19 +68,14 @@ SELECT r.id, r.name, r.type, r.system, r.createdBy, r.pinnedMessage, r.keyVersio
     ELSE substr(lm.content, 1, 100) END AS lastMessagePreview,
   COALESCE(lm.created, '') AS lastMessageAt,
   COALESCE(lm.deletedAt != '', 0) AS lastMessageDeleted,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE MAX(0,
-    MAX(COALESCE((SELECT MAX(s.seq) FROM messages s WHERE s.room = r.id), 0),
-      COALESCE((SELECT MAX(g.seq) FROM messages_seq_gaps g WHERE g.room = r.id), 0)) - mem.readSeq
-    - (SELECT COUNT(*) FROM messages o WHERE o.room = r.id AND o.author = {:me} AND o.seq > mem.readSeq)
-    - (SELECT COUNT(*) FROM messages d WHERE d.room = r.id AND d.deletedAt != '' AND d.seq > mem.readSeq
-        AND d.author != {:me})
-    - (SELECT COUNT(*) FROM messages_seq_gaps g WHERE g.room = r.id AND g.seq > mem.readSeq)) END AS unreadCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions x
-    WHERE x.user = {:me} AND x.room = r.id AND x.created > mem.mentionsReadAt) END AS mentionCount,
-  CASE WHEN mem.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM reactions x
-    WHERE x.messageAuthor = {:me} AND x.room = r.id AND x.created > mem.reactionsReadAt AND x.user != {:me}) END AS reactionCount
+  CASE WHEN mem.id IS NULL OR c.user IS NULL THEN 0 ELSE MAX(0,
+    COALESCE(rc.top, 0) - c.readSeq - c.own - c.dead) END AS unreadCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.mentions, 0) END AS mentionCount,
+  CASE WHEN mem.id IS NULL THEN 0 ELSE COALESCE(c.reactions, 0) END AS reactionCount
 FROM rooms r
 LEFT JOIN room_members mem ON mem.room = r.id AND mem.user = {:me}
+LEFT JOIN room_list_members c ON c.user = {:me} AND c.room = r.id
+LEFT JOIN room_list_rooms rc ON rc.room = r.id
 LEFT JOIN messages lm ON lm.id = r.lastMessage
 WHERE r.deletedAt = ''`;
 
@@ -89,18 +86,10 @@ export function roomListSql(condition: string): string {
   return SELECT + " AND " + condition + ORDER;
 }
 
-/** Which rooms the plain list shows: shared rooms and favorites the user belongs to. */
-export const MY_ROOMS =
-  "r.system = '' AND mem.id IS NOT NULL AND r.type IN ('public', 'private', 'favorites')";
-
-/** Runs the summary query with an extra condition (which rooms) appended to WHERE. */
-export function roomSummaries(
-  app: CoreApp,
-  me: string,
-  condition: string,
-  params: Record<string, unknown> = {},
-): RoomSummary[] {
-  const rows = sqlRows(app, ROW, roomListSql(condition), { ...params, me });
+/** Runs the summary query for the rooms of `scope` (rules/scopes.ts roomListScope). */
+export function roomSummaries(app: CoreApp, me: string, scope: RoomListScope): RoomSummary[] {
+  const which = scope.on("r");
+  const rows = sqlRowsPrepared(app, ROW, roomListSql(which.sql), bindWith(which, { me }));
   return rows.map(toSummary);
 }
 
@@ -122,17 +111,14 @@ const SUMMARY_JSON = `json_object('id', t.id, 'name', t.name, 'type', t.type, 's
   'unreadCount', t.unreadCount, 'mentionCount', t.mentionCount, 'reactionCount', t.reactionCount)`;
 
 /** roomSummaries as a JSON array text, ready to send. */
-export function roomSummariesJson(
-  app: CoreApp,
-  me: string,
-  condition: string,
-  params: Record<string, unknown> = {},
-): string {
-  return sqlText(
+export function roomSummariesJson(app: CoreApp, me: string, scope: RoomListScope): string {
+  const which = scope.on("r");
+  // json_object's result is JSON to json_group_array as it is: no json() to parse it again
+  return sqlTextPrepared(
     app,
-    `SELECT COALESCE(json_group_array(json(${SUMMARY_JSON})), '[]') AS v ` +
-      `FROM (${roomListSql(condition)}) t`,
-    { ...params, me },
+    `SELECT COALESCE(json_group_array(${SUMMARY_JSON}), '[]') AS v ` +
+      `FROM (${roomListSql(which.sql)}) t`,
+    bindWith(which, { me }),
   );
 }
 
@@ -174,23 +160,17 @@ function toSummary(row: Row): RoomSummary {
   };
 }
 
-const MEMBER_OF = "mem.id IS NOT NULL";
-const SHARED_OR_FAVORITES = "r.type IN ('public', 'private', 'favorites')";
-
 /**
  * GET /api/konvert/rooms[?include=public] — the caller's rooms (DMs excluded), newest activity
  * first; with include=public also the public rooms they have not joined. While banned: only jail.
  */
 export function list(e: core.RequestEvent): void {
   const me = callerOf(e);
-  if (isBanned(me)) {
-    sendJson(e, roomSummariesJson(e.app, me.id, `${MEMBER_OF} AND r.system = 'jail'`));
-    return;
-  }
   const withPublic = e.request!.url!.query().get("include") === "public";
+  const banned = isBanned(me);
   const which = withPublic
-    ? `r.system = '' AND ((${MEMBER_OF} AND ${SHARED_OR_FAVORITES}) OR r.type = 'public')`
-    : MY_ROOMS;
+    ? roomListScope.mineAndPublic(me.id, banned)
+    : roomListScope.mine(me.id, banned);
   sendJson(e, roomSummariesJson(e.app, me.id, which));
 }
 
@@ -198,10 +178,7 @@ export function list(e: core.RequestEvent): void {
 export function one(e: core.RequestEvent): void {
   const me = callerOf(e);
   const room = findRoom(e.app, pathParam(e, "id"));
-  const visible = isBanned(me)
-    ? `${MEMBER_OF} AND r.system = 'jail'`
-    : `r.system = '' AND (${MEMBER_OF} OR r.type = 'public')`;
-  const [summary] = roomSummaries(e.app, me.id, `r.id = {:room} AND ${visible}`, { room: room.id });
+  const [summary] = roomSummaries(e.app, me.id, roomListScope.one(room.id, me.id, isBanned(me)));
   if (!summary) fail("room.not_found");
   e.json(200, summary);
 }

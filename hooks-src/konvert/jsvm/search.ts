@@ -1,45 +1,43 @@
 // Full-text message search over the FTS5 index (migrations 1764200000 and 1764200200).
 import { ftsQuery, inRooms, pageRequest, snippetParts } from "../rules/search.ts";
-import { callerOf, isBanned } from "./access.ts";
+import { bindWith, roomScope, type Fragment, type RoomScope } from "../rules/scopes.ts";
+import { callerOf } from "./access.ts";
+import { nowDate } from "./clock.ts";
 import { badRequest } from "./errors.ts";
-
-/** Rooms whose messages the caller may search: live ones, and while banned only the jail. */
-function liveRoom(banned: boolean): string {
-  return `r.deletedAt = '' AND r.system = ${banned ? "'jail'" : "''"}`;
-}
 
 /**
  * The index drives the query: MATCH (the words, within the caller's rooms) yields document ids,
- * each joined by primary key to its message and room; the live-room and membership checks repeat
- * the room scope in SQL, as the authority. CROSS JOIN pins that order: without statistics SQLite
- * put the small `rooms` table outside and ran the MATCH once per room. Newest first: chat search
- * is mostly "that message from last week", and a fixed order keeps pages stable.
+ * each joined by primary key to its message; the room scope (rules/scopes.ts
+ * roomScope.readableBy: member of a live room, while banned only the jail) is repeated in SQL,
+ * as the authority. CROSS JOIN pins that order: without statistics SQLite ran the MATCH once per
+ * room. Newest first: chat search is mostly "that message from last week", and a fixed order
+ * keeps pages stable.
  */
-export function searchSql(banned: boolean): string {
-  return `
+export function searchSql(readable: RoomScope): Fragment {
+  const scope = readable.where("m.room");
+  return {
+    sql: `
 SELECT m.id AS id,
   -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
   snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
 FROM messages_fts
 CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
 CROSS JOIN messages m ON m.id = d.message
-CROSS JOIN rooms r ON r.id = m.room
 WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND ${liveRoom(banned)}
-  AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = m.room AND rm.user = {:me})
+  AND m.deletedAt = '' AND ${scope.sql}
 ORDER BY m.created DESC, m.id DESC
-LIMIT {:limit} OFFSET {:offset}`;
+LIMIT {:limit} OFFSET {:offset}`,
+    params: scope.params,
+  };
 }
 
-function searchableRooms(app: CoreApp, me: string, banned: boolean): string[] {
+function searchableRooms(app: CoreApp, readable: RoomScope): string[] {
+  const scope = readable.where("r.id");
   const rows = arrayOf(new DynamicModel({ room: "" })) as { room: string }[];
   app
     .db()
-    .newQuery(
-      "SELECT rm.room AS room FROM room_members rm JOIN rooms r ON r.id = rm.room " +
-        `WHERE rm.user = {:me} AND ${liveRoom(banned)}`,
-    )
-    .bind({ me })
+    .newQuery(`SELECT r.id AS room FROM rooms r WHERE ${scope.sql}`)
+    .bind(scope.params)
     .all(rows);
   return rows.map((row) => row.room);
 }
@@ -52,7 +50,7 @@ export interface SearchHit {
 
 /**
  * One page of the caller's messages matching the FTS5 expression `query` (rules/search.ts
- * `ftsQuery`), newest first; only within `onlyRoom` when given. Rooms the caller may not search
+ * `ftsQuery`), newest first; only within `onlyRoom` when given. Rooms the caller may not read
  * (not a member, deleted, any but the jail while banned) yield nothing.
  */
 export function findMessages(
@@ -62,21 +60,23 @@ export function findMessages(
   page: { page: number; perPage: number },
   onlyRoom?: string,
 ): { hits: SearchHit[]; hasMore: boolean } {
-  const banned = isBanned(me);
-  const rooms = searchableRooms(app, me.id, banned).filter(
+  const readable = roomScope.readableBy(me.id, nowDate());
+  const rooms = searchableRooms(app, readable).filter(
     (room) => onlyRoom === undefined || room === onlyRoom,
   );
   const rows = arrayOf(new DynamicModel({ id: "", snippet: "" })) as SearchHit[];
   if (rooms.length > 0) {
+    const sql = searchSql(readable);
     app
       .db()
-      .newQuery(searchSql(banned))
-      .bind({
-        query: inRooms(query, rooms),
-        me: me.id,
-        limit: page.perPage + 1,
-        offset: (page.page - 1) * page.perPage,
-      })
+      .newQuery(sql.sql)
+      .bind(
+        bindWith(sql, {
+          query: inRooms(query, rooms),
+          limit: page.perPage + 1,
+          offset: (page.page - 1) * page.perPage,
+        }),
+      )
       .all(rows);
   }
   return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };

@@ -15,6 +15,7 @@ export const LEGACY_TEXTS = {
   "user.not_found": "Пользователь не найден",
   "user.banned": "Забаненные пользователи могут находиться только в Азкабане",
   "user.muted": MUTED,
+  "account.deleted": "Аккаунт удалён",
   "input.invalid": "Некорректный запрос",
   "input.required": "Не заполнено обязательное поле",
   "superuser.required": "Недостаточно прав",

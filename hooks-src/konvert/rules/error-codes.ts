@@ -19,6 +19,7 @@ export const ERRORS = {
   "user.not_found": e(404, "", "User not found."),
   "user.banned": e(403, "", "While banned you can only use the jail room."),
   "user.muted": e(403, "", "You are muted."),
+  "account.deleted": e(403, "", "This account was deleted."),
   // generic input problems (the message names the problem; the field is the one sent)
   "input.invalid": e(400, "body", "The request is not valid."),
   "input.required": e(400, "body", "A required field is missing."),

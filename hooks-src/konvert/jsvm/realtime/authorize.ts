@@ -13,6 +13,7 @@ import {
   parseTopic,
   type Grants,
 } from "../../rules/realtime.ts";
+import { bindWith, roomScope, userScope } from "../../rules/scopes.ts";
 import { nowDate } from "../clock.ts";
 import { sqlText } from "../sql-scalar.ts";
 import { clientsOf, idsOf, join, leave } from "./index-store.ts";
@@ -23,44 +24,32 @@ const KEYS = "konvert.rt";
 const NO_GRANTS: Grants = { rooms: new Set(), people: new Set() };
 
 /**
- * Rooms whose events the user may hear: member of a live room, and while banned only the jail
- * (the read rules of `messages`, pb_migrations/1764050200_messages_access.js); a DM not while
- * either side blocks the other (nobody may send there then).
+ * Rooms whose events the user may hear: rules/scopes.ts roomScope.hearableBy, the read rule of
+ * `messages` (member of a live room; while banned only the jail) less DMs while either side
+ * blocks the other (nobody may write there then).
  */
 function roomsOf(app: CoreApp, userId: string): Set<string> {
+  const hearable = roomScope.hearableBy(userId, nowDate()).where("r.id");
   const ids = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(m.room), '[]') AS v FROM room_members m " +
-      "JOIN rooms r ON r.id = m.room JOIN users u ON u.id = m.user " +
-      "WHERE m.user = {:user} AND r.deletedAt = '' AND u.deletedAt = '' " +
-      "AND (u.bannedUntil = '' OR u.bannedUntil <= {:now} OR r.system = 'jail') " +
-      // a DM goes quiet for both sides while either has blocked the other
-      "AND NOT (r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members o JOIN blocks b " +
-      "ON (b.blocker = o.user AND b.blocked = m.user) OR (b.blocker = m.user AND b.blocked = o.user) " +
-      "WHERE o.room = m.room AND o.user != m.user))",
-    { user: userId, now: nowDate() },
+    `SELECT COALESCE(json_group_array(r.id), '[]') AS v FROM rooms r WHERE ${hearable.sql}`,
+    hearable.params,
   );
   return new Set(JSON.parse(ids) as string[]);
 }
 
 /**
- * Of `ids`, the users whose profile events the user may hear: the `users` read rule for realtime
- * (pb_migrations/1764100000_people.js): not deleted, no block either way, a friend or a roommate.
+ * Of `ids`, the users whose profile events the user may hear (rules/scopes.ts
+ * userScope.presenceVisibleTo, the `users` read rule for realtime).
  */
 function peopleOf(app: CoreApp, userId: string, ids: readonly string[]): Set<string> {
   if (ids.length === 0) return new Set();
+  const visible = userScope.presenceVisibleTo(userId).where("t.value");
   const allowed = sqlText(
     app,
-    "SELECT COALESCE(json_group_array(t.id), '[]') AS v FROM users t " +
-      "WHERE t.id IN (SELECT value FROM json_each({:ids})) AND (t.id = {:me} OR (" +
-      "t.deletedAt = '' AND (SELECT deletedAt FROM users WHERE id = {:me}) = '' " +
-      "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker = t.id AND b.blocked = {:me}) " +
-      "OR (b.blocker = {:me} AND b.blocked = t.id)) " +
-      "AND (EXISTS (SELECT 1 FROM friendships f WHERE (f.userA = t.id AND f.userB = {:me}) " +
-      "OR (f.userB = t.id AND f.userA = {:me})) " +
-      "OR EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room = a.room " +
-      "WHERE a.user = t.id AND b.user = {:me}))))",
-    { ids: JSON.stringify(ids), me: userId },
+    "SELECT COALESCE(json_group_array(t.value), '[]') AS v FROM json_each({:ids}) t " +
+      `WHERE ${visible.sql}`,
+    bindWith(visible, { ids: JSON.stringify(ids) }),
   );
   return new Set(JSON.parse(allowed) as string[]);
 }

@@ -63,6 +63,78 @@ export function idsOf(app: CoreApp, key: string): string[] {
   return entry ? Array.from(entry[0]) : [];
 }
 
+// A send to a connection waits until that connection's goroutine takes the message, and that
+// goroutine writes to the socket with no deadline (PocketBase clears it for SSE). So one client
+// that stops reading, once the socket's buffers are full, would hold every send to it forever:
+// a room's whole fan-out, or a request that notifies that user. Each JS VM therefore keeps one
+// "flight" record, a Go object shared through the store, that says which connection it is
+// sending to and since when; releaseStuck() discards a connection a flight has waited on too
+// long, which wakes the send (PocketBase recovers the send on a closed channel) and ends that
+// connection's events. Its client reconnects and catches up like after any cut.
+// Writing a field of a Go object costs a fraction of a store write, so the loop can afford it.
+
+/** How long one connection may hold a send before it counts as stuck. */
+export const STUCK_MS = 3_000;
+/** The store keys of every VM's flight (a VM registers its own once). */
+const FLIGHTS_KEY = "rtflights";
+
+/** Position of a VM's send loop: two word-sized fields another goroutine can read safely. */
+interface Position {
+  /** index of the connection being sent to */
+  i: number;
+  /** when the loop last moved on (ms), refreshed every 16 recipients; 0 while idle */
+  at: number;
+}
+/** What a flight key holds: the position and the recipients of the current (or last) send. */
+type FlightValue = [Position, subscriptions.Client[]];
+
+// module state: one per JS VM, which runs one handler at a time
+let ownFlight: { key: string; position: Position } | null = null;
+
+function flight(app: CoreApp): { key: string; position: Position } {
+  if (ownFlight) return ownFlight;
+  const key = `rtflight:${$security.randomString(12)}`;
+  const position = new DynamicModel({ i: 0, at: 0 }) as unknown as Position;
+  app.store().set(key, [position, []]);
+  app
+    .store()
+    .setFunc(FLIGHTS_KEY, (old: unknown) => [
+      ...Array.from((old as string[] | null | undefined) ?? []),
+      key,
+    ]);
+  ownFlight = { key, position };
+  return ownFlight;
+}
+
+function sendAll(
+  app: CoreApp,
+  ids: readonly string[],
+  clients: subscriptions.Client[],
+  message: SubscriptionMessage,
+  except: ReadonlySet<string> | null,
+): number {
+  const n = clients.length;
+  if (n === 0) return 0;
+  watchStuck(app);
+  const { key, position } = flight(app);
+  // the recipients go through the store (its lock publishes them whole to the watchdog);
+  // the position is only plain number fields
+  app.store().set(key, [position, clients]);
+  let sent = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      if (except !== null && except.has(ids[i]!)) continue;
+      position.i = i;
+      if ((sent & 15) === 0) position.at = Date.now();
+      clients[i]!.send(message);
+      sent++;
+    }
+  } finally {
+    position.at = 0;
+  }
+  return sent;
+}
+
 /**
  * Sends one message to every connection of a key: one store read, then a call per recipient.
  * A closed connection ignores it (PocketBase's `send` checks), and the sweep drops it later, so
@@ -70,11 +142,7 @@ export function idsOf(app: CoreApp, key: string): string[] {
  */
 export function sendTo(app: CoreApp, key: string, message: SubscriptionMessage): number {
   const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const clients = entry[1];
-  const n = clients.length;
-  for (let i = 0; i < n; i++) clients[i]!.send(message);
-  return n;
+  return entry ? sendAll(app, entry[0], entry[1], message, null) : 0;
 }
 
 /** sendTo() skipping the connections whose ids are in `except` (the sender's own). */
@@ -85,16 +153,58 @@ export function sendToExcept(
   except: ReadonlySet<string>,
 ): number {
   const entry = entryOf(app.store().get(key));
-  if (!entry) return 0;
-  const [ids, clients] = entry;
-  const n = clients.length;
-  let sent = 0;
-  for (let i = 0; i < n; i++) {
-    if (except.has(ids[i]!)) continue;
-    clients[i]!.send(message);
-    sent++;
+  return entry ? sendAll(app, entry[0], entry[1], message, except) : 0;
+}
+
+const WATCH_KEY = "rtwatch";
+/** How often publishers look for stuck sends (the cron looks every minute on its own). */
+const WATCH_EVERY_MS = 1_000;
+
+/**
+ * releaseStuck(), at most once a second across the process: every send calls this, so a stuck
+ * send is released within about STUCK_MS while anything is sent, at the cost of one store read
+ * per send.
+ */
+export function watchStuck(app: CoreApp): void {
+  const last = app.store().get(WATCH_KEY) as number | null | undefined;
+  const now = Date.now();
+  if (last && now - last < WATCH_EVERY_MS) return;
+  const claim = { mine: false };
+  app.store().setFunc(WATCH_KEY, (old: unknown) => {
+    if (old && now - (old as number) < WATCH_EVERY_MS) return old;
+    claim.mine = true;
+    return now;
+  });
+  if (claim.mine) releaseStuck(app);
+}
+
+/**
+ * Discards the connections sends have waited on for `STUCK_MS` or more (see above); returns
+ * their ids. Cheap enough to call whenever a send looks late: a store read and two field reads
+ * per JS VM.
+ */
+export function releaseStuck(app: CoreApp): string[] {
+  const keys = (app.store().get(FLIGHTS_KEY) as string[] | null | undefined) ?? [];
+  const now = Date.now();
+  const released: string[] = [];
+  for (const key of keys) {
+    const value = app.store().get(key) as FlightValue | null | undefined;
+    if (!value) continue;
+    const [position, clients] = value;
+    const at = position.at;
+    if (at === 0 || now - at < STUCK_MS) continue;
+    const client = clients[position.i];
+    position.at = now; // a fresh allowance for the connection after this one
+    if (!client || client.isDiscarded()) continue;
+    released.push(client.id());
+    client.discard();
   }
-  return sent;
+  if (released.length > 0) {
+    app
+      .logger()
+      .warn("realtime: dropped connections that stopped reading", "clients", released.join(","));
+  }
+  return released;
 }
 
 /**

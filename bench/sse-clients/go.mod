@@ -1,0 +1,3 @@
+module konvert.local/bench/sse-clients
+
+go 1.22

@@ -1,0 +1,253 @@
+// Continuous replication: `npm run setup -- --replicate` against a real S3-compatible server
+// (SeaweedFS) and a local directory, PocketBase served under `litestream replicate -exec`, and
+// `npm run restore -- --from-replica [--timestamp]` back to the latest state and to a point in
+// time, through PocketBase's own checkpoints (the backup API's TRUNCATE checkpoint included).
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import PocketBase from "pocketbase";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runScript } from "../ops/run-script.ts";
+import { SUPERUSER } from "../support/constants.ts";
+import {
+  restoreReplicaTo,
+  rootEnv,
+  sqlite,
+  startReplicated,
+  type ReplicatedInstance,
+} from "../support/replica.ts";
+import { dropAwsCaBundle, startS3, type S3Server } from "../support/s3.ts";
+
+let s3: S3Server;
+const work = mkdtempSync(join(tmpdir(), "konvert-replica-"));
+const admin = { PB_ADMIN_EMAIL: SUPERUSER.email, PB_ADMIN_PASSWORD: SUPERUSER.password };
+
+beforeAll(async () => {
+  dropAwsCaBundle();
+  s3 = await startS3({ buckets: ["replica"] });
+}, 120_000);
+
+afterAll(async () => {
+  await s3.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function setup(root: string, replica: string, extra: string[] = []) {
+  return runScript("setup.ts", ["--root", root, "--no-import", "--replicate", replica, ...extra], {
+    ...admin,
+    LITESTREAM_ACCESS_KEY_ID: s3.accessKey,
+    LITESTREAM_SECRET_ACCESS_KEY: s3.secret,
+  });
+}
+
+async function signedInAdmin(url: string): Promise<PocketBase> {
+  const pb = new PocketBase(url);
+  pb.autoCancellation(false);
+  await pb.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
+  return pb;
+}
+
+async function createUsers(pb: PocketBase, prefix: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const username = `${prefix}${i}`;
+    const record = await pb.collection("users").create({
+      username,
+      email: `${username}@konvert.test`,
+      password: "password-123456",
+      passwordConfirm: "password-123456",
+      role: "user",
+    });
+    ids.push(record.id);
+  }
+  return ids;
+}
+
+/** Polls the replica (a real restore) until it holds `username`. */
+async function replicaHas(root: string, username: string): Promise<void> {
+  const out = join(work, `probe-${Date.now()}.db`);
+  const deadline = Date.now() + 30_000;
+  try {
+    while (Date.now() < deadline) {
+      try {
+        await restoreReplicaTo(root, out);
+        const rows = await sqlite(out, `SELECT 1 FROM users WHERE username = '${username}'`);
+        if (rows.length > 0) return;
+      } catch {
+        // no snapshot yet
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`the replica did not receive ${username} within 30 s`);
+  } finally {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(out + suffix, { force: true });
+  }
+}
+
+describe("replication to S3 and point-in-time restore", () => {
+  const root = join(work, "s3");
+  let primary: ReplicatedInstance | undefined;
+  let before: string[];
+  let after: string[];
+  let pointInTime: string;
+
+  beforeAll(async () => {
+    const result = await setup(root, "s3://replica/konvert", ["--replica-endpoint", s3.endpoint]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    primary = await startReplicated(inject("pbBinary"), root);
+    const pb = await signedInAdmin(primary.url);
+    before = await createUsers(pb, "before", 5);
+    await replicaHas(root, "before4");
+    pointInTime = new Date().toISOString();
+    // PocketBase's backup runs `wal_checkpoint(TRUNCATE)`: replication must go on through it
+    await pb.backups.create("mid-replication.zip");
+    after = await createUsers(pb, "after", 5);
+    await replicaHas(root, "after4");
+    await primary.stop();
+  }, 180_000);
+
+  afterAll(() => primary?.kill());
+
+  it("setup writes the config and the replica keys, and no secret into the config", () => {
+    const config = readFileSync(join(root, "litestream.yml"), "utf8");
+    expect(statSync(join(root, "litestream.yml")).mode & 0o777).toBe(0o600);
+    expect(config).toContain("s3://replica/konvert/data.db");
+    expect(config).toContain(s3.endpoint);
+    expect(config).not.toContain(s3.secret);
+    const env = rootEnv(root);
+    expect(env["KONVERT_REPLICA_URL"]).toBe("s3://replica/konvert");
+    expect(env["LITESTREAM_SECRET_ACCESS_KEY"]).toBe(s3.secret);
+  });
+
+  it("ships the database to the bucket", async () => {
+    const keys = await s3.listKeys("replica", "konvert/");
+    // LTX files (Litestream 0.5's snapshot and transaction files) under the database's path
+    expect(keys.filter((k) => /^konvert\/data\.db\/.+\.ltx$/.test(k)).length).toBeGreaterThan(1);
+  });
+
+  it("restores the latest state into a fresh data dir (mode 700), moving the old one aside", async () => {
+    const fresh = join(work, "fresh-latest");
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, "keep.txt"), "moved aside, not deleted");
+    const result = await runScript(
+      "restore.ts",
+      ["--from-replica", "--config", join(root, "litestream.yml"), "--data-dir", fresh],
+      rootEnv(root),
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(fresh, "keep.txt"))).toBe(false);
+    const aside = readdirSync(work).find((d) => d.startsWith("fresh-latest.before-restore-"));
+    expect(aside && readFileSync(join(work, aside, "keep.txt"), "utf8")).toBe(
+      "moved aside, not deleted",
+    );
+    const rows = await sqlite(join(fresh, "data.db"), "SELECT id FROM users ORDER BY id");
+    expect(rows.map((r) => r[0])).toEqual([...before, ...after].sort());
+  });
+
+  it("restores to a point in time: what was replicated before it, nothing after", async () => {
+    const fresh = join(work, "fresh-pitr");
+    const result = await runScript(
+      "restore.ts",
+      [
+        "--from-replica",
+        "--config",
+        join(root, "litestream.yml"),
+        "--data-dir",
+        fresh,
+        "--timestamp",
+        pointInTime,
+      ],
+      rootEnv(root),
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const rows = await sqlite(join(fresh, "data.db"), "SELECT id FROM users ORDER BY id");
+    expect(rows.map((r) => r[0])).toEqual([...before].sort());
+  });
+
+  it("refuses a bad timestamp and a restore over a running server, touching nothing", async () => {
+    const bad = await runScript("restore.ts", [
+      "--from-replica",
+      "--config",
+      join(root, "litestream.yml"),
+      "--timestamp",
+      "yesterday",
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--timestamp: "yesterday" is not an ISO time/);
+    const running = await startReplicated(inject("pbBinary"), root, { replicate: false });
+    try {
+      const refused = await runScript(
+        "restore.ts",
+        [
+          "--from-replica",
+          "--config",
+          join(root, "litestream.yml"),
+          "--data-dir",
+          join(root, "pb_data"),
+        ],
+        rootEnv(root),
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/is running on/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+describe("replication to a local directory", () => {
+  it("setup --replicate file:///… and restore from it", async () => {
+    const root = join(work, "file");
+    const target = join(work, "file-replica");
+    expect((await setup(root, `file://${target}`)).code).toBe(0);
+    const primary = await startReplicated(inject("pbBinary"), root);
+    try {
+      const pb = await signedInAdmin(primary.url);
+      await createUsers(pb, "local", 2);
+      await replicaHas(root, "local1");
+    } finally {
+      await primary.stop();
+    }
+    expect(existsSync(join(target, "data.db"))).toBe(true);
+    const fresh = join(work, "file-fresh");
+    const result = await runScript(
+      "restore.ts",
+      ["--from-replica", "--config", join(root, "litestream.yml"), "--data-dir", fresh],
+      rootEnv(root),
+    );
+    expect(result.code).toBe(0);
+    const rows = await sqlite(join(fresh, "data.db"), "SELECT username FROM users");
+    expect(rows.map((r) => r[0]).sort()).toEqual(["local0", "local1"]);
+
+    // setup again: nothing changes; another replica URL is refused, not silently switched
+    const config = readFileSync(join(root, "litestream.yml"), "utf8");
+    const again = await setup(root, `file://${target}`);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Nothing to do/);
+    const other = await setup(root, "file:///elsewhere");
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/already sets KONVERT_REPLICA_URL=file:\/\/.*edit it there/);
+    expect(readFileSync(join(root, "litestream.yml"), "utf8")).toBe(config);
+  }, 180_000);
+
+  it("refuses a replica URL it cannot use, with the reason, before writing anything", async () => {
+    const root = join(work, "bad");
+    const result = await setup(root, "ftp://example/x");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ftp:\/\/ is not supported/);
+    expect(existsSync(join(root, "pb_data"))).toBe(false);
+  });
+});
