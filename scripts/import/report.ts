@@ -20,6 +20,11 @@ export class Report {
   source = "";
   target = "";
   dryRun = false;
+  /**
+   * --allow-partial: what made the source incomplete or malformed (truncation, bad lines, row
+   * counts that do not match). Empty for a complete source; without the flag any of these fails.
+   */
+  partial: string[] = [];
   kinds: Partial<Record<KeyKind, KindCount>> = {};
   written: Record<string, number> = {};
   decodedStrings = 0;
@@ -46,6 +51,11 @@ export class Report {
   /** Seconds per phase. */
   phases: Record<string, number> = {};
   verify: { ok: boolean; checked: number; differences: Issue[] } | undefined;
+
+  partialSource(message: string): void {
+    // each pass reads the source again: one entry per problem
+    if (!this.partial.includes(message)) this.partial.push(message);
+  }
 
   count(kind: KeyKind, field: keyof KindCount, n = 1): void {
     const entry = (this.kinds[kind] ??= { read: 0, imported: 0, merged: 0, legacy: 0, index: 0 });
@@ -79,7 +89,15 @@ export class Report {
   }
 
   toText(): string {
-    const lines = [`Konvert import ${this.dryRun ? "(dry run, nothing written)" : ""}`.trim()];
+    const lines: string[] = [];
+    if (this.partial.length > 0) {
+      lines.push(
+        `PARTIAL IMPORT (--allow-partial): the source is incomplete or malformed (${this.partial.length} problems); what it lacks is not in PocketBase:`,
+        ...this.partial.slice(0, 50).map((p) => `  ${p}`),
+        "",
+      );
+    }
+    lines.push(`Konvert import ${this.dryRun ? "(dry run, nothing written)" : ""}`.trim());
     lines.push(`source: ${this.source}`, `target: ${this.target}`, "");
     lines.push("key kind              read  imported  merged  kv_legacy  index");
     for (const [kind, c] of Object.entries(this.kinds)) {

@@ -51,7 +51,11 @@ export class Scan {
     private readonly options: { decrypt?: boolean } = {},
   ) {}
 
+  /** KV rows seen, to check against the source's own count. */
+  rowsRead = 0;
+
   add(row: KvRow): void {
+    this.rowsRead++;
     const { kind, parts } = classifyKey(row.key);
     const decoded = decodeValue(row.value);
     if (decoded.decoded) this.report.decodedStrings++;
