@@ -1,5 +1,7 @@
 // Turns the scanned KV store into PocketBase rows (raw column values). Every id is derived from
 // the source key (convert.ts pbId), so the same input always yields the same rows.
+import { randomBytes } from "node:crypto";
+import bcrypt from "bcryptjs";
 import { searchTextFor } from "../../hooks-src/konvert/rules/profile.ts";
 import { Attachments, MAX_ATTACHMENTS } from "./attach.ts";
 import { classifyKey, INDEX_KINDS, shapeFits } from "./classify.ts";
@@ -165,84 +167,94 @@ export class Mapper {
         continue;
       }
       const p = profile ?? {};
-      const emailSource = str(p["email"]) || auth?.email || "";
-      let email = (auth?.email || emailSource).trim().toLowerCase();
-      if (!email) email = `${id}@users.import.invalid`;
-      email = unique(email, takenEmails, (base, n) => base.replace("@", `+dup${n}@`));
-      if (email !== (auth?.email || emailSource).trim().toLowerCase()) {
-        this.report.emailChanges.push({ user: key, from: auth?.email ?? emailSource, to: email });
-      }
-      const wanted =
-        str(p["username"]).trim() ||
-        str(auth?.metadata["username"]).trim() ||
-        email.split("@")[0] ||
-        `user_${id.slice(0, 8)}`;
-      const username = unique(wanted.slice(0, 32), takenNames, (base, n) => {
-        const suffix = `_${n}`;
-        return base.slice(0, 32 - suffix.length) + suffix;
-      });
-      if (username !== wanted)
-        this.report.usernameChanges.push({ user: key, from: wanted, to: username });
-
-      const hash = auth?.encryptedPassword ?? "";
-      let password = "";
-      if (BCRYPT.test(hash)) password = hash;
-      else {
-        const reason = !auth
-          ? "no Supabase Auth account"
-          : hash === ""
-            ? "no password (OAuth or magic link)"
-            : `password hash kind ${hash.split("$")[1] ?? "unknown"} cannot be verified by PocketBase`;
-        this.report.usersNeedingReset.push({ user: key, email, reason });
-      }
-
       const pbUser = pbId(key);
+      const deleted = p["deleted"] === true || Boolean(auth?.deletedAt);
+      const freed = deleted ? erased(pbUser) : undefined;
+      let email: string;
+      let username: string;
+      let password: string;
+      if (freed) {
+        // as the app's own deletion leaves the row (jsvm/account.ts erase): e-mail and username
+        // freed for others, the password replaced by a random one nobody knows
+        ({ email, username, password } = freed);
+        takenEmails.add(email);
+        takenNames.add(username.toLowerCase());
+      } else {
+        const emailSource = str(p["email"]) || auth?.email || "";
+        email = (auth?.email || emailSource).trim().toLowerCase();
+        if (!email) email = `${id}@users.import.invalid`;
+        email = unique(email, takenEmails, (base, n) => base.replace("@", `+dup${n}@`));
+        if (email !== (auth?.email || emailSource).trim().toLowerCase()) {
+          this.report.emailChanges.push({ user: key, from: auth?.email ?? emailSource, to: email });
+        }
+        const wanted =
+          str(p["username"]).trim() ||
+          str(auth?.metadata["username"]).trim() ||
+          email.split("@")[0] ||
+          `user_${id.slice(0, 8)}`;
+        username = unique(wanted.slice(0, 32), takenNames, (base, n) => {
+          const suffix = `_${n}`;
+          return base.slice(0, 32 - suffix.length) + suffix;
+        });
+        if (username !== wanted)
+          this.report.usernameChanges.push({ user: key, from: wanted, to: username });
+
+        const hash = auth?.encryptedPassword ?? "";
+        password = "";
+        if (BCRYPT.test(hash)) password = hash;
+        else {
+          const reason = !auth
+            ? "no Supabase Auth account"
+            : hash === ""
+              ? "no password (OAuth or magic link)"
+              : `password hash kind ${hash.split("$")[1] ?? "unknown"} cannot be verified by PocketBase`;
+          this.report.usersNeedingReset.push({ user: key, email, reason });
+        }
+      }
+
       this.userIds.set(id, pbUser);
       this.userCreated.set(id, created);
       const banned = p["banned"] === true || toMs(auth?.bannedUntil) !== undefined;
       const muted = p["muted"] === true;
       const mutedUntil = pbDate(p["mute_until"]) || pbDate(p["muted_until"]);
-      const deleted = p["deleted"] === true || Boolean(auth?.deletedAt);
       const age = typeof p["age"] === "number" ? Math.round(p["age"]) : Number(p["age"]);
       const role = str(p["role"]);
       const displayName = str(p["display_name"], 64);
       if (role && !ROLES.has(role)) this.report.shapeDrift(key, `unknown role "${role}"`);
 
-      yield {
-        collection: "users",
-        insertOnly: ["tokenKey"],
-        row: {
-          id: pbUser,
-          email,
-          emailVisibility: false,
-          verified: Boolean(auth?.emailConfirmedAt),
-          password,
-          tokenKey: randomToken(),
-          username,
-          displayName,
-          avatar: this.avatarName(id),
-          // raw SQL bypasses the people hook that keeps this hidden field
-          searchText: searchTextFor(username, displayName),
-          role: ROLES.has(role) ? role : "user",
-          status: p["status"] === "online" ? "online" : "offline",
-          lastActiveAt: pbDate(p["last_activity"]) || pbDate(auth?.lastSignInAt),
-          bannedUntil: banned ? pbDate(p["ban_until"]) || pbDate(auth?.bannedUntil) || FOREVER : "",
-          banReason: "",
-          mutedUntil: muted ? mutedUntil || FOREVER : "",
-          publicKey: str(p["public_key"], 8192),
-          timezone: "",
-          gender: str(p["gender"], 32),
-          age: Number.isInteger(age) && age >= 0 && age <= 150 ? age : 0,
-          interests: Array.isArray(p["interests"])
-            ? strings(p["interests"]).join(", ").slice(0, 500)
-            : str(p["interests"], 500),
-          privacy: isObject(p["privacySettings"]) ? JSON.stringify(p["privacySettings"]) : "null",
-          deletedAt: deleted ? pbDate(p["deleted_at"]) || pbDate(auth?.deletedAt) || created : "",
-          legacyId: key,
-          created,
-          updated: pbDate(auth?.updatedAt) || created,
-        },
+      const row: Row = {
+        id: pbUser,
+        email,
+        emailVisibility: false,
+        verified: Boolean(auth?.emailConfirmedAt),
+        password,
+        tokenKey: randomToken(),
+        username,
+        displayName,
+        avatar: this.avatarName(id),
+        // raw SQL bypasses the people hook that keeps this hidden field
+        searchText: searchTextFor(username, displayName),
+        role: ROLES.has(role) ? role : "user",
+        status: p["status"] === "online" ? "online" : "offline",
+        lastActiveAt: pbDate(p["last_activity"]) || pbDate(auth?.lastSignInAt),
+        bannedUntil: banned ? pbDate(p["ban_until"]) || pbDate(auth?.bannedUntil) || FOREVER : "",
+        banReason: "",
+        mutedUntil: muted ? mutedUntil || FOREVER : "",
+        publicKey: str(p["public_key"], 8192),
+        timezone: "",
+        gender: str(p["gender"], 32),
+        age: Number.isInteger(age) && age >= 0 && age <= 150 ? age : 0,
+        interests: Array.isArray(p["interests"])
+          ? strings(p["interests"]).join(", ").slice(0, 500)
+          : str(p["interests"], 500),
+        privacy: isObject(p["privacySettings"]) ? JSON.stringify(p["privacySettings"]) : "null",
+        deletedAt: deleted ? pbDate(p["deleted_at"]) || pbDate(auth?.deletedAt) || created : "",
+        legacyId: key,
+        created,
+        updated: pbDate(auth?.updatedAt) || created,
       };
+      if (freed) Object.assign(row, freed.blank);
+      yield { collection: "users", insertOnly: ["tokenKey"], row };
       this.report.count("user", "imported");
       yield* this.extras(key, "user", profile);
     }
@@ -976,6 +988,42 @@ export class Mapper {
       );
     }
   }
+}
+
+/**
+ * What the app's account deletion (hooks-src/konvert/jsvm/account.ts erase) leaves in a user
+ * row: the e-mail and username freed, a random password (bcrypt, so PocketBase treats it like
+ * any other; 256 random bits, so the low cost factor changes nothing), personal fields empty.
+ */
+function erased(pbUser: string): {
+  email: string;
+  username: string;
+  password: string;
+  blank: Row;
+} {
+  return {
+    email: `deleted_${pbUser}@deleted.invalid`,
+    username: `deleted_${pbUser}`,
+    password: bcrypt.hashSync(randomBytes(32).toString("base64url"), 4),
+    blank: {
+      verified: false,
+      displayName: "",
+      searchText: searchTextFor(`deleted_${pbUser}`, ""),
+      avatar: "",
+      publicKey: "",
+      gender: "",
+      interests: "",
+      timezone: "",
+      banReason: "",
+      lastActiveAt: "",
+      bannedUntil: "",
+      mutedUntil: "",
+      age: 0,
+      privacy: "null",
+      role: "user",
+      status: "offline",
+    },
+  };
 }
 
 function unique(
