@@ -114,6 +114,8 @@ export class Mapper {
   /** source room id (uuid, or "a:b" for dm: conversations) -> PocketBase room id. */
   readonly roomIds = new Map<string, string>();
   private readonly roomRows: Row[] = [];
+  /** target room id -> the source's current pin (source message id). */
+  private readonly pinnedOf = new Map<string, string>();
   private readonly members = new Map<string, Map<string, Member>>();
   private readonly userCreated = new Map<string, string>();
 
@@ -362,7 +364,14 @@ export class Mapper {
       else this.report.orphan(`dm_hidden:${dm}:${user}`, "hidden DM without that membership");
       this.report.count("dm_hidden", member ? "imported" : "legacy");
     }
-    for (const row of this.roomRows) yield { collection: "rooms", row };
+    for (const row of this.roomRows) {
+      // a pin into another room or at nothing is dropped (pins() lists it)
+      const pinned = this.pinnedOf.get(String(row["id"]));
+      if (pinned && this.outsideRoom(pinned, String(row["id"])) === undefined) {
+        row["pinnedMessage"] = pbId(`message:${pinned}`);
+      }
+      yield { collection: "rooms", row };
+    }
   }
 
   private pushRoom(
@@ -384,6 +393,7 @@ export class Mapper {
     const source = key.startsWith("dm:") ? key.slice(3) : key.slice(5);
     const last = this.lastMessage(source);
     const pinned = str(room["pinned_message_id"]);
+    if (pinned) this.pinnedOf.set(id, pinned);
     const created = pbDate(room["created_at"]);
     return {
       id,
@@ -393,7 +403,7 @@ export class Mapper {
       createdBy: fields.createdBy,
       lastMessageAt: last ? pbDate(last.created) : pbDate(room["last_activity"]),
       lastMessage: last ? pbId(`message:${last.id}`) : "",
-      pinnedMessage: pinned && this.scan.messages.has(pinned) ? pbId(`message:${pinned}`) : "",
+      pinnedMessage: "", // set once every room's target is known (rooms())
       dmKey: fields.dmKey ?? "",
       keyVersion: 0,
       deletedAt: room["deleted"] === true ? pbDate(room["deleted_at"]) || created : "",
@@ -598,6 +608,7 @@ export class Mapper {
     if (!author) this.report.orphan(key, `sender ${meta.author} has no account`);
     const created = pbDate(meta.created) || pbDate(0);
     const replyTo = str(m["reply_to"]);
+    const replyProblem = replyTo ? this.outsideRoom(replyTo, room) : undefined;
     let content =
       typeof m["content"] === "string" ? m["content"] : JSON.stringify(m["content"] ?? "");
     if (this.options.decrypt) {
@@ -628,7 +639,7 @@ export class Mapper {
         room,
         seq: this.sequence.seqOf(meta),
         author,
-        replyTo: replyTo && this.scan.messages.has(replyTo) ? pbId(`message:${replyTo}`) : "",
+        replyTo: replyTo && replyProblem === undefined ? pbId(`message:${replyTo}`) : "",
         forwardedFrom: "",
         content,
         type: MESSAGE_TYPES.has(meta.type) ? meta.type : "text",
@@ -640,14 +651,21 @@ export class Mapper {
         updated: maxText(created, editedAt, deletedAt),
       },
     };
-    if (replyTo && !this.scan.messages.has(replyTo))
-      this.report.orphan(key, `replies to missing ${replyTo}`);
+    if (replyTo && replyProblem !== undefined) {
+      this.report.droppedReference(
+        `${key}#reply_to`,
+        `reply to message:${replyTo}, ${replyProblem}`,
+      );
+    }
     if (isObject(m["reactions"])) {
       for (const [emoji, users] of Object.entries(m["reactions"])) {
         for (const user of new Set(strings(users))) {
           const pbUser = this.userIds.get(user);
           if (!pbUser || emoji.length > 32) {
-            this.report.orphan(key, `reaction ${emoji} by ${user} cannot be kept`);
+            this.report.droppedReference(
+              `${key}#reactions`,
+              `reaction ${emoji} by user:${user}, ${pbUser ? "emoji longer than 32 characters" : "who has no account"}`,
+            );
             continue;
           }
           yield {
@@ -668,7 +686,13 @@ export class Mapper {
     }
     for (const user of new Set(strings(m["mentions"]))) {
       const pbUser = this.userIds.get(user);
-      if (!pbUser) continue;
+      if (!pbUser) {
+        this.report.droppedReference(
+          `${key}#mentions`,
+          `mention of user:${user}, who has no account`,
+        );
+        continue;
+      }
       yield {
         collection: "mentions",
         row: {
@@ -753,10 +777,13 @@ export class Mapper {
       const order = [
         ...new Set([...history.filter((h) => h !== current), ...(current ? [current] : [])]),
       ];
-      const known = order.filter(
-        (id) =>
-          this.scan.messages.has(id) && this.roomIds.has(this.scan.messages.get(id)?.room ?? ""),
-      );
+      const known = order.filter((id) => {
+        const problem = this.outsideRoom(id, target);
+        if (problem !== undefined) {
+          this.report.droppedReference(`room:${roomId}#pins`, `pin of message:${id}, ${problem}`);
+        }
+        return problem === undefined;
+      });
       const base = Math.max(0, ...known.map((id) => this.scan.messages.get(id)?.created ?? 0));
       for (const [i, id] of known.entries()) {
         // the source keeps no pin times: the history order becomes creation order
@@ -813,7 +840,10 @@ export class Mapper {
           for (const user of new Set(strings(users))) {
             const pbUser = this.userIds.get(user);
             if (!pbUser || !Number.isInteger(index) || index < 0 || index > 9) {
-              this.report.orphan(key, `vote ${option} by ${user} cannot be kept`);
+              this.report.droppedReference(
+                `${key}#votes`,
+                `vote for option ${option} by user:${user}, ${pbUser ? "no such option" : "who has no account"}`,
+              );
               continue;
             }
             yield {
@@ -924,6 +954,18 @@ export class Mapper {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * Why a message cannot be referenced from the target room `room` (a pin, a reply), or
+   * undefined when it can: it must exist and be imported into that same room.
+   */
+  private outsideRoom(message: string, room: string): string | undefined {
+    const meta = this.scan.messages.get(message);
+    if (!meta) return "which does not exist";
+    const target = this.roomIds.get(meta.room);
+    if (target === room) return undefined;
+    return target ? `which is in another room (room:${meta.room})` : "whose room does not exist";
+  }
 
   private avatarName(user: string): string {
     const ref = this.attachments.avatars.get(user);

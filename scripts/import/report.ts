@@ -33,6 +33,9 @@ export class Report {
   emailChanges: { user: string; from: string; to: string }[] = [];
   orphanCount = 0;
   orphans: Issue[] = [];
+  /** Pins, replies, reactions, mentions, poll votes into another room or at nothing: dropped. */
+  droppedReferenceCount = 0;
+  droppedReferences: Issue[] = [];
   driftCount = 0;
   drift: Issue[] = [];
   merged: Issue[] = [];
@@ -65,6 +68,12 @@ export class Report {
   orphan(key: string, reason: string): void {
     this.orphanCount++;
     if (this.orphans.length < SAMPLE) this.orphans.push({ key, reason });
+  }
+
+  droppedReference(key: string, reason: string): void {
+    this.droppedReferenceCount++;
+    // listed by key; the cap only bounds the memory of a store that is broken everywhere
+    if (this.droppedReferences.length < 100_000) this.droppedReferences.push({ key, reason });
   }
 
   shapeDrift(key: string, reason: string): void {
@@ -116,6 +125,8 @@ export class Report {
       ...this.usernameChanges.slice(0, 20).map((u) => `  ${u.from} -> ${u.to}`),
       `orphans: ${this.orphanCount}`,
       ...this.orphans.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `references dropped (into another room or at nothing): ${this.droppedReferenceCount}`,
+      ...this.droppedReferences.slice(0, 50).map((o) => `  ${o.key}: ${o.reason}`),
       `shape drift: ${this.driftCount}`,
       ...this.drift.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
       `merged: ${this.merged.length}`,

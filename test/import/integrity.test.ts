@@ -11,7 +11,7 @@ import { SUPERUSER } from "../support/constants.ts";
 import { ANON_KEY, legacyFetch } from "../support/legacy-api.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { anonymousClient } from "../support/users.ts";
-import { loadFixture, PASSWORDS, TABLE } from "./fixture.ts";
+import { loadFixture, M, PASSWORDS, ROOMS, TABLE, U } from "./fixture.ts";
 import { startPostgres, type Postgres } from "./postgres.ts";
 
 let pgServer: Postgres;
@@ -24,6 +24,11 @@ const GONE = "dddddddd-1111-4111-8111-111111111111";
 /** Deleted in the KV profile (deleted: true) only, auth row intact. */
 const QUIT = "dddddddd-2222-4222-8222-222222222222";
 const PW = { gone: "gone-password-1", quit: "quit-password-2" };
+/** A corrupted duplicate of the main room: its pins and a reply point at the main room's messages. */
+const DUP = "aaaaaaaa-0000-4000-8000-0000000000d0";
+const DUP_MSG = "bbbbbbbb-0000-4000-8000-0000000000d1";
+const NOBODY = "eeeeeeee-0000-4000-8000-000000000000";
+const NOWHERE = "bbbbbbbb-0000-4000-8000-0000000000ff";
 
 beforeAll(async () => {
   [pgServer, server] = await Promise.all([startPostgres(), startPocketBase()]);
@@ -53,6 +58,34 @@ beforeAll(async () => {
           display_name: "Quit Person",
           deleted: true,
           deleted_at: "2025-11-04T10:00:00Z",
+        },
+      ],
+      [
+        `room:${DUP}`,
+        {
+          id: DUP,
+          name: "Общая (copy)",
+          type: "public",
+          created_by: U.alice,
+          created_at: "2025-11-01T11:00:00Z",
+          members: [U.alice, U.ibro],
+          pinned_message_ids: [M.hello, NOWHERE, DUP_MSG],
+          pinned_message_id: M.reply,
+        },
+      ],
+      [`room_messages:${DUP}`, [DUP_MSG]],
+      [
+        `message:${DUP_MSG}`,
+        {
+          id: DUP_MSG,
+          room_id: DUP,
+          sender_id: U.alice,
+          content: "answer in the copy",
+          type: "text",
+          created_at: "2025-11-01T11:01:00Z",
+          reply_to: M.hello,
+          mentions: [NOBODY, U.ibro],
+          reactions: { "👍": [NOBODY, U.ibro] },
         },
       ],
     ];
@@ -130,5 +163,63 @@ describe("accounts deleted in Supabase", () => {
     }
     // deleted accounts are not asked to reset a password
     expect(report.usersNeedingReset.map((u) => u.user)).not.toContain(`user:${GONE}`);
+  });
+});
+
+describe("references into another room or at nothing", () => {
+  it("a cross-room pin, a pin at nothing and a cross-room current pin are dropped and listed", async () => {
+    const dup = pbId(`room:${DUP}`);
+    const pins = await server.admin
+      .collection("pins")
+      .getFullList({ filter: `room = "${dup}"`, sort: "created" });
+    expect(pins.map((p) => String(p["message"]))).toEqual([pbId(`message:${DUP_MSG}`)]);
+    expect((await server.admin.collection("rooms").getOne(dup))["pinnedMessage"]).toBe("");
+    // the main room keeps its own pins
+    const main = pbId(`room:${ROOMS.main}`);
+    const mainPins = await server.admin
+      .collection("pins")
+      .getFullList({ filter: `room = "${main}"`, sort: "created" });
+    expect(mainPins.map((p) => String(p["message"]))).toEqual(
+      [M.hello, M.reply].map((id) => pbId(`message:${id}`)),
+    );
+    const dropped = report.droppedReferences.filter((d) => d.key.includes(DUP));
+    expect(dropped).toEqual(
+      expect.arrayContaining([
+        {
+          key: `room:${DUP}#pins`,
+          reason: `pin of message:${M.hello}, which is in another room (room:${ROOMS.main})`,
+        },
+        { key: `room:${DUP}#pins`, reason: `pin of message:${NOWHERE}, which does not exist` },
+        {
+          key: `room:${DUP}#pins`,
+          reason: `pin of message:${M.reply}, which is in another room (room:${ROOMS.main})`,
+        },
+      ]),
+    );
+  });
+
+  it("a cross-room reply, a mention and a reaction of nobody are dropped and listed", async () => {
+    const msg = await server.admin.collection("messages").getOne(pbId(`message:${DUP_MSG}`));
+    expect(msg["replyTo"]).toBe("");
+    const mentions = await server.admin
+      .collection("mentions")
+      .getFullList({ filter: `message = "${msg.id}"` });
+    expect(mentions.map((m) => String(m["user"]))).toEqual([pbId(`user:${U.ibro}`)]);
+    const reactions = await server.admin
+      .collection("reactions")
+      .getFullList({ filter: `message = "${msg.id}"` });
+    expect(reactions.map((r) => String(r["user"]))).toEqual([pbId(`user:${U.ibro}`)]);
+    const key = `message:${DUP_MSG}`;
+    expect(report.droppedReferences).toEqual(
+      expect.arrayContaining([
+        {
+          key: `${key}#reply_to`,
+          reason: `reply to message:${M.hello}, which is in another room (room:${ROOMS.main})`,
+        },
+        { key: `${key}#mentions`, reason: `mention of user:${NOBODY}, who has no account` },
+        { key: `${key}#reactions`, reason: `reaction 👍 by user:${NOBODY}, who has no account` },
+      ]),
+    );
+    expect(report.toText()).toMatch(/references dropped \(into another room or at nothing\): \d+/);
   });
 });
