@@ -135,6 +135,14 @@ export class Mapper {
     return this.numbering;
   }
 
+  private byRoom: Map<string, Uint32Array> | undefined;
+
+  /** Source room -> its messages' numbers in the scan's index, built once pass 1 is complete. */
+  private messagesByRoom(): Map<string, Uint32Array> {
+    this.byRoom ??= this.scan.messages.byRoom();
+    return this.byRoom;
+  }
+
   private get attachments(): Attachments {
     return this.options.attachments ?? NO_ATTACHMENTS;
   }
@@ -437,10 +445,12 @@ export class Mapper {
       const n = isObject(map) ? map[user] : undefined;
       return typeof n === "number" ? n : 0;
     };
-    const msgs = this.scan.roomMessages.get(sourceRoom);
-    const others = msgs
-      ? msgs.times.filter((_, i) => msgs.authors[i] !== user && !msgs.deleted[i])
-      : [];
+    const index = this.scan.messages;
+    const others: number[] = [];
+    const me = index.stringNumber(user);
+    for (const n of this.messagesByRoom().get(sourceRoom) ?? []) {
+      if (index.authorNumber(n) !== me && !index.deleted(n)) others.push(index.created(n));
+    }
     const read = watermark(others, counter("unread_count"), lastRead);
     const mentions = this.scan.roomMentions.get(sourceRoom)?.get(user) ?? [];
     const reactions = this.scan.roomReactions.get(sourceRoom)?.get(user) ?? [];
@@ -592,6 +602,7 @@ export class Mapper {
   }
 
   private *message(key: string, id: string, m: Obj): Generator<Rows> {
+    const sequence = this.sequence; // numbers every message before the first is read
     const meta = this.scan.messages.get(id);
     if (!meta) return;
     const room = this.roomIds.get(meta.room);
@@ -637,7 +648,7 @@ export class Mapper {
       row: {
         id: msgId,
         room,
-        seq: this.sequence.seqOf(meta),
+        seq: sequence.seqOf(meta),
         author,
         replyTo: replyTo && replyProblem === undefined ? pbId(`message:${replyTo}`) : "",
         forwardedFrom: "",
@@ -909,8 +920,14 @@ export class Mapper {
   }
 
   *stats(): Generator<Rows> {
+    const index = this.scan.messages;
+    const byAuthor = new Map<number, number>();
+    for (let n = 0; n < index.size; n++) {
+      const a = index.authorNumber(n);
+      byAuthor.set(a, (byAuthor.get(a) ?? 0) + 1);
+    }
     const sent = new Map<string, number>();
-    for (const m of this.scan.messages.values()) sent.set(m.author, (sent.get(m.author) ?? 0) + 1);
+    for (const [a, count] of byAuthor) sent.set(index.string(a), count);
     const received = new Map<string, number>();
     for (const perRoom of this.scan.roomReactions.values()) {
       for (const [author, times] of perRoom)
