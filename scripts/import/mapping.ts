@@ -154,6 +154,20 @@ export class Mapper {
     return new Set([...this.scan.users.keys(), ...this.auth.map((a) => a.id)]).size;
   }
 
+  /** Source items behind each later phase, for progress totals (rows written may differ a bit). */
+  phaseTotal(phase: "rooms" | "members" | "polls" | "achievements"): number {
+    switch (phase) {
+      case "rooms":
+        return this.scan.rooms.size + this.scan.dms.size;
+      case "members":
+        return [...this.members.values()].reduce((n, m) => n + m.size, 0);
+      case "polls":
+        return this.scan.polls.size;
+      case "achievements":
+        return this.scan.achievements.size;
+    }
+  }
+
   *users(): Generator<Rows> {
     const authById = new Map(this.auth.map((a) => [a.id, a]));
     const ids = [...new Set([...this.scan.users.keys(), ...authById.keys()])];

@@ -294,8 +294,8 @@ async function writeAll(
       bar?.done();
     });
   await drain("users", mapper.userCount(), mapper.users());
-  await drain("rooms", 0, mapper.rooms());
-  await drain("members", 0, mapper.roomMembers());
+  await drain("rooms", mapper.phaseTotal("rooms"), mapper.rooms());
+  await drain("members", mapper.phaseTotal("members"), mapper.roomMembers());
   await drain("friends", 0, mapper.social());
   await timed(report, "messages", async () => {
     // pass 2 reads exactly the rows pass 1 counted
@@ -320,8 +320,8 @@ async function writeAll(
     }
   });
   await drain("pins", 0, mapper.pins());
-  await drain("polls", 0, mapper.polls());
-  await drain("achievements", 0, mapper.achievements());
+  await drain("polls", mapper.phaseTotal("polls"), mapper.polls());
+  await drain("achievements", mapper.phaseTotal("achievements"), mapper.achievements());
   await drain("stats", mapper.userCount(), mapper.stats());
 }
 
@@ -366,33 +366,41 @@ async function openSource(options: ImportOptions, checks: SourceChecks): Promise
 class Progress {
   private readonly multi = new cliProgress.MultiBar(
     {
-      format: " {phase} | {bar} | {value}/{total} | {rate} rows/s | ETA {eta_formatted}",
+      format: " {phase} | {bar} | {value}/{total} | {rate} rows/s | ETA {left}",
       hideCursor: true,
       clearOnComplete: false,
-      etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
 
   phase(name: string, total: number): { increment: () => void; done: () => void } {
-    const bar = this.multi.create(total, 0, { phase: name.padEnd(12), rate: "0" });
+    const bar = this.multi.create(total, 0, { phase: name.padEnd(12), rate: "0", left: "…" });
     const started = Date.now();
     let value = 0;
-    const show = () => {
-      const rate = Math.round(value / Math.max(0.001, (Date.now() - started) / 1000));
+    const show = (finished: boolean) => {
+      const rate = value / Math.max(0.001, (Date.now() - started) / 1000);
+      // a phase whose total is not known beforehand (or was an estimate) has no ETA
+      const known = total > 0 && value <= total;
+      const left = finished ? "done" : known && rate > 0 ? clock((total - value) / rate) : "?";
       if (value > total) bar.setTotal(value);
-      bar.update(value, { rate: String(rate) });
+      bar.update(value, { rate: String(Math.round(rate)), left });
     };
     return {
       increment: () => {
         value++;
-        if (value % 500 === 0) show();
+        if (value % 500 === 0) show(false);
       },
-      done: show,
+      done: () => show(true),
     };
   }
 
   stop(): void {
     this.multi.stop();
   }
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
