@@ -36,13 +36,23 @@ class StringTable {
   }
 }
 
-/** A set of message ids numbered 0, 1, 2… in insertion order. */
+/**
+ * A set of message ids numbered 0, 1, 2… in insertion order. `capacity` (the source's row
+ * count, when known) sizes the columns once: growing them by copying would hold the old and the
+ * new arrays at once, and the pages of a fresh typed array are not resident until written, so an
+ * estimate too high costs address space, not memory.
+ */
 export class IdTable {
   size = 0;
   /** Four words per UUID id (its 32 hex digits), by number. */
-  private words = new Uint32Array(4 * 1024);
-  /** Open addressing: slot -> number, EMPTY when free. Kept at most half full. */
-  private slots = new Int32Array(2048).fill(EMPTY);
+  private words: Uint32Array;
+  /** Open addressing: slot -> number + 1, 0 when free (no fill). Kept at most half full. */
+  private slots: Int32Array;
+
+  constructor(protected readonly capacity = 1024) {
+    this.words = new Uint32Array(4 * capacity);
+    this.slots = new Int32Array(powerOfTwo(2 * capacity));
+  }
   /** Ids that are not lowercase UUIDs. */
   private readonly others = new Map<string, number>();
   private readonly otherIds = new Map<number, string>();
@@ -67,7 +77,7 @@ export class IdTable {
     if (!pack(id, SCRATCH, 0)) return this.others.get(id) ?? EMPTY;
     const mask = this.slots.length - 1;
     for (let slot = hash(SCRATCH, 0) & mask; ; slot = (slot + 1) & mask) {
-      const n = this.slots[slot] ?? EMPTY;
+      const n = (this.slots[slot] ?? 0) - 1;
       if (n === EMPTY) return EMPTY;
       const w = 4 * n;
       if (
@@ -112,7 +122,7 @@ export class IdTable {
   protected ensure(n: number): void {
     if (4 * n > this.words.length) this.words = grown(this.words, 4 * n);
     if (2 * (n - this.others.size) > this.slots.length) {
-      this.slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
+      this.slots = new Int32Array(this.slots.length * 2);
       for (let m = 0; m < n - 1; m++) if (!this.otherIds.has(m)) this.place(m);
     }
   }
@@ -120,20 +130,20 @@ export class IdTable {
   private place(n: number): void {
     const mask = this.slots.length - 1;
     let slot = hash(this.words, 4 * n) & mask;
-    while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-    this.slots[slot] = n;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = n + 1;
   }
 }
 
 /** Every scanned message: its id and what later phases need of it. */
 export class MessageIndex extends IdTable {
   private readonly strings = new StringTable();
-  private rooms = new Uint32Array(1024);
-  private authors = new Uint32Array(1024);
-  private types = new Uint32Array(1024);
-  private times = new Float64Array(1024);
-  private flags = new Uint8Array(1024);
-  private seqs = new Uint32Array(1024);
+  private rooms = new Uint32Array(this.capacity);
+  private authors = new Uint32Array(this.capacity);
+  private types = new Uint32Array(this.capacity);
+  private times = new Float64Array(this.capacity);
+  private flags = new Uint8Array(this.capacity);
+  private seqs = new Uint32Array(this.capacity);
 
   set(id: string, meta: Omit<MessageMeta, "seq">): number {
     const n = this.add(id);
@@ -284,10 +294,16 @@ function hash(words: Uint32Array, at: number): number {
   return h >>> 0;
 }
 
+function powerOfTwo(atLeast: number): number {
+  let n = 1024;
+  while (n < atLeast) n *= 2;
+  return n;
+}
+
 type Typed = Uint32Array | Uint8Array | Float64Array;
 
 function grown<T extends Typed>(array: T, atLeast: number): T {
-  let length = array.length;
+  let length = Math.max(1024, array.length);
   while (length < atLeast) length *= 2;
   const bigger = new (array.constructor as new (n: number) => T)(length);
   bigger.set(array);

@@ -240,7 +240,7 @@ async function scanSource(
   total: number | undefined,
   bars?: Progress,
 ): Promise<Scan> {
-  const scan = new Scan(report, { decrypt });
+  const scan = new Scan(report, { decrypt, rows: total });
   const bar = bars?.phase("scan", total ?? 0);
   for await (const row of source.kv()) {
     scan.add(row);

@@ -22,9 +22,9 @@ export class Scan {
   polls = new Map<string, Obj>();
   achievements = new Map<string, Obj>();
   streaks = new Map<string, Obj>();
-  readonly messages = new MessageIndex();
+  readonly messages: MessageIndex;
   /** Message ids named by room_messages / dm_messages, for orphan detection. */
-  readonly indexedMessages = new IdTable();
+  readonly indexedMessages: IdTable;
   /** Per source room and user: times of mentions of that user. */
   roomMentions = new Map<string, Map<string, number[]>>();
   /** Per source room and message author: times of others' reactions on their messages. */
@@ -39,8 +39,12 @@ export class Scan {
 
   constructor(
     private readonly report: Report,
-    private readonly options: { decrypt?: boolean } = {},
-  ) {}
+    private readonly options: { decrypt?: boolean; rows?: number } = {},
+  ) {
+    // messages and the ids the indexes name are each at most the source's rows
+    this.messages = new MessageIndex(options.rows);
+    this.indexedMessages = new IdTable(options.rows);
+  }
 
   /** KV rows seen, to check against the source's own count. */
   rowsRead = 0;
