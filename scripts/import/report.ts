@@ -101,7 +101,7 @@ export class Report {
     const lines: string[] = [];
     if (this.partial.length > 0) {
       lines.push(
-        `PARTIAL IMPORT (--allow-partial): the source is incomplete or malformed (${this.partial.length} problems); what it lacks is not in PocketBase:`,
+        `PARTIAL IMPORT (--allow-partial): the source is incomplete or malformed (${this.partial.length} problems); the lines named were skipped and what the source lacks is not in PocketBase:`,
         ...this.partial.slice(0, 50).map((p) => `  ${p}`),
         "",
       );

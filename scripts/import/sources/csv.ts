@@ -44,7 +44,7 @@ async function* csvKv(path: string, checks: SourceChecks): AsyncIterable<KvRow> 
     }
     const where = `${path}:${line}`;
     if (key === "" || value === "") {
-      checks.problem(`${where}: a KV row without ${key === "" ? "key" : "value"}: skipped.`);
+      checks.problem(`${where}: a KV row without ${key === "" ? "key" : "value"}.`);
       continue;
     }
     const parsed = parseJsonText(value, key, where, checks);
@@ -64,7 +64,7 @@ async function* csvRecords(
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_skip: (err: CsvError | undefined) => {
-        if (err) checks.problem(`${path}:${err.lines}: ${err.message}: skipped.`);
+        if (err) checks.problem(`${path}:${err.lines}: ${err.message}.`);
       },
     }),
   ) as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>;

@@ -86,7 +86,7 @@ async function* dumpKv(
     const where = `${path}:${row.line}`;
     if (key === null || key === undefined || value === null || value === undefined) {
       // both columns are NOT NULL in the KV table: this row was not written by pg_dump
-      checks.problem(`${where}: a KV row without ${key == null ? "key" : "value"}: skipped.`);
+      checks.problem(`${where}: a KV row without ${key == null ? "key" : "value"}.`);
       continue;
     }
     const parsed = parseJsonText(value, key, where, checks);
@@ -120,7 +120,7 @@ export async function* dumpRows(
   ) =>
     checks.problem(
       `${path}:${lineNo}: a row of ${block.schema}.${block.table} (statement at line ${block.start}) ` +
-        `has ${n} fields, the column list ${block.columns.length}: ${preview(text)} skipped.`,
+        `has ${n} fields, the column list ${block.columns.length}: ${preview(text)}.`,
     );
   for await (const line of lines) {
     lineNo++;

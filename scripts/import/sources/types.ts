@@ -107,7 +107,7 @@ export function parseJsonText(
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    checks.problem(`${where}: the value of key "${key}" is not valid JSON: skipped.`);
+    checks.problem(`${where}: the value of key "${key}" is not valid JSON.`);
     return { ok: false };
   }
 }
