@@ -9,11 +9,11 @@
 // --to-dir imports into a stopped, migrated data dir instead of a running server: written with
 // the sqlite3 CLI, or with --no-sqlite3 through the temporary PocketBase the tool starts. The
 // writer is then a child process of this one: its CPU is counted as "writer (children) CPU".)
-// Peak RSS is V8's high-water mark, which grows well past the live data when memory is plentiful;
-// NODE_OPTIONS=--max-old-space-size=<MB> bounds it (numbers in docs/import.md).
+// Peak RSS is this process's high-water mark (the tool runs in it); the load average before and
+// after each run is printed, because on a shared machine it decides the wall time.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -108,6 +108,7 @@ try {
   console.log(`source: ${rows} KV rows (${users} users, ${rooms} rooms, ${messages} messages)`);
 
   const measure = async (label: string, dryRun: boolean) => {
+    const load0 = loadavg()[0] ?? 0;
     const cpu0 = process.cpuUsage();
     const writer0 = writer.cpu();
     const started = performance.now();
@@ -129,6 +130,9 @@ try {
         .padStart(
           7,
         )} rows/s | tool: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak RSS ${Math.round(peakMb)} MB | ${writer.label}: CPU ${(writer.cpu() - writer0).toFixed(1)} s${peak(writer.peakMb())}`,
+    );
+    console.log(
+      `  load average (1 min) ${load0.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after`,
     );
     console.log(
       `  phases (s): ${Object.entries(report.phases)

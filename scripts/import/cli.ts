@@ -24,6 +24,10 @@ Options:
   --storage-url <url>   read the buckets from this project's Storage API (default for REST)
   --public-url <url>    prefix of rewritten file links in messages (default: --to if a URL)
   --decrypt-session-content  decrypt content sealed with the old client's global key
+  --expect-rows <n>     the number of KV rows the source must hold (the table's count(*));
+                        required for CSV, checked for every source
+  --allow-partial       import a truncated or malformed source anyway (default: fail before
+                        writing); the report lists what is missing at its top
   --batch-size <n>      rows per write request (default 5000)
   --bulk-load <mode>    auto (default): pause indexes and search triggers of the big tables
                         while writing if they are empty; on: also if not; off: never
@@ -43,6 +47,8 @@ async function main(): Promise<number> {
       verify: { type: "boolean", default: false },
       "verify-only": { type: "boolean", default: false },
       "batch-size": { type: "string" },
+      "expect-rows": { type: "string" },
+      "allow-partial": { type: "boolean", default: false },
       "bulk-load": { type: "string", default: "auto" },
       "finish-bulk-load": { type: "boolean", default: false },
       table: { type: "string" },
@@ -61,6 +67,11 @@ async function main(): Promise<number> {
   const bulkLoad = values["bulk-load"];
   if (bulkLoad !== "auto" && bulkLoad !== "on" && bulkLoad !== "off") {
     console.error(`--bulk-load must be auto, on or off.\n\n${USAGE}`);
+    return 2;
+  }
+  const expectRows = values["expect-rows"];
+  if (expectRows !== undefined && !/^\d+$/.test(expectRows)) {
+    console.error(`--expect-rows must be a whole number.\n\n${USAGE}`);
     return 2;
   }
   const credentials = {
@@ -84,6 +95,8 @@ async function main(): Promise<number> {
     verify: values.verify,
     verifyOnly: values["verify-only"],
     batchSize: values["batch-size"] ? Number(values["batch-size"]) : undefined,
+    expectRows: expectRows === undefined ? undefined : Number(expectRows),
+    allowPartial: values["allow-partial"],
     bulkLoad: bulkLoad satisfies BulkLoadMode,
     table: values.table,
     usersCsv: values["users-csv"],

@@ -1,5 +1,7 @@
 // Turns the scanned KV store into PocketBase rows (raw column values). Every id is derived from
 // the source key (convert.ts pbId), so the same input always yields the same rows.
+import { randomBytes } from "node:crypto";
+import bcrypt from "bcryptjs";
 import { searchTextFor } from "../../hooks-src/konvert/rules/profile.ts";
 import { Attachments, MAX_ATTACHMENTS } from "./attach.ts";
 import { classifyKey, INDEX_KINDS, shapeFits } from "./classify.ts";
@@ -112,6 +114,8 @@ export class Mapper {
   /** source room id (uuid, or "a:b" for dm: conversations) -> PocketBase room id. */
   readonly roomIds = new Map<string, string>();
   private readonly roomRows: Row[] = [];
+  /** target room id -> the source's current pin (source message id). */
+  private readonly pinnedOf = new Map<string, string>();
   private readonly members = new Map<string, Map<string, Member>>();
   private readonly userCreated = new Map<string, string>();
 
@@ -131,6 +135,14 @@ export class Mapper {
     return this.numbering;
   }
 
+  private byRoom: Map<string, Uint32Array> | undefined;
+
+  /** Source room -> its messages' numbers in the scan's index, built once pass 1 is complete. */
+  private messagesByRoom(): Map<string, Uint32Array> {
+    this.byRoom ??= this.scan.messages.byRoom();
+    return this.byRoom;
+  }
+
   private get attachments(): Attachments {
     return this.options.attachments ?? NO_ATTACHMENTS;
   }
@@ -140,6 +152,20 @@ export class Mapper {
   /** Users to import (profiles and auth rows, before skipping deleted auth-only users). */
   userCount(): number {
     return new Set([...this.scan.users.keys(), ...this.auth.map((a) => a.id)]).size;
+  }
+
+  /** Source items behind each later phase, for progress totals (rows written may differ a bit). */
+  phaseTotal(phase: "rooms" | "members" | "polls" | "achievements"): number {
+    switch (phase) {
+      case "rooms":
+        return this.scan.rooms.size + this.scan.dms.size;
+      case "members":
+        return [...this.members.values()].reduce((n, m) => n + m.size, 0);
+      case "polls":
+        return this.scan.polls.size;
+      case "achievements":
+        return this.scan.achievements.size;
+    }
   }
 
   *users(): Generator<Rows> {
@@ -165,84 +191,94 @@ export class Mapper {
         continue;
       }
       const p = profile ?? {};
-      const emailSource = str(p["email"]) || auth?.email || "";
-      let email = (auth?.email || emailSource).trim().toLowerCase();
-      if (!email) email = `${id}@users.import.invalid`;
-      email = unique(email, takenEmails, (base, n) => base.replace("@", `+dup${n}@`));
-      if (email !== (auth?.email || emailSource).trim().toLowerCase()) {
-        this.report.emailChanges.push({ user: key, from: auth?.email ?? emailSource, to: email });
-      }
-      const wanted =
-        str(p["username"]).trim() ||
-        str(auth?.metadata["username"]).trim() ||
-        email.split("@")[0] ||
-        `user_${id.slice(0, 8)}`;
-      const username = unique(wanted.slice(0, 32), takenNames, (base, n) => {
-        const suffix = `_${n}`;
-        return base.slice(0, 32 - suffix.length) + suffix;
-      });
-      if (username !== wanted)
-        this.report.usernameChanges.push({ user: key, from: wanted, to: username });
-
-      const hash = auth?.encryptedPassword ?? "";
-      let password = "";
-      if (BCRYPT.test(hash)) password = hash;
-      else {
-        const reason = !auth
-          ? "no Supabase Auth account"
-          : hash === ""
-            ? "no password (OAuth or magic link)"
-            : `password hash kind ${hash.split("$")[1] ?? "unknown"} cannot be verified by PocketBase`;
-        this.report.usersNeedingReset.push({ user: key, email, reason });
-      }
-
       const pbUser = pbId(key);
+      const deleted = p["deleted"] === true || Boolean(auth?.deletedAt);
+      const freed = deleted ? erased(pbUser) : undefined;
+      let email: string;
+      let username: string;
+      let password: string;
+      if (freed) {
+        // as the app's own deletion leaves the row (jsvm/account.ts erase): e-mail and username
+        // freed for others, the password replaced by a random one nobody knows
+        ({ email, username, password } = freed);
+        takenEmails.add(email);
+        takenNames.add(username.toLowerCase());
+      } else {
+        const emailSource = str(p["email"]) || auth?.email || "";
+        email = (auth?.email || emailSource).trim().toLowerCase();
+        if (!email) email = `${id}@users.import.invalid`;
+        email = unique(email, takenEmails, (base, n) => base.replace("@", `+dup${n}@`));
+        if (email !== (auth?.email || emailSource).trim().toLowerCase()) {
+          this.report.emailChanges.push({ user: key, from: auth?.email ?? emailSource, to: email });
+        }
+        const wanted =
+          str(p["username"]).trim() ||
+          str(auth?.metadata["username"]).trim() ||
+          email.split("@")[0] ||
+          `user_${id.slice(0, 8)}`;
+        username = unique(wanted.slice(0, 32), takenNames, (base, n) => {
+          const suffix = `_${n}`;
+          return base.slice(0, 32 - suffix.length) + suffix;
+        });
+        if (username !== wanted)
+          this.report.usernameChanges.push({ user: key, from: wanted, to: username });
+
+        const hash = auth?.encryptedPassword ?? "";
+        password = "";
+        if (BCRYPT.test(hash)) password = hash;
+        else {
+          const reason = !auth
+            ? "no Supabase Auth account"
+            : hash === ""
+              ? "no password (OAuth or magic link)"
+              : `password hash kind ${hash.split("$")[1] ?? "unknown"} cannot be verified by PocketBase`;
+          this.report.usersNeedingReset.push({ user: key, email, reason });
+        }
+      }
+
       this.userIds.set(id, pbUser);
       this.userCreated.set(id, created);
       const banned = p["banned"] === true || toMs(auth?.bannedUntil) !== undefined;
       const muted = p["muted"] === true;
       const mutedUntil = pbDate(p["mute_until"]) || pbDate(p["muted_until"]);
-      const deleted = p["deleted"] === true || Boolean(auth?.deletedAt);
       const age = typeof p["age"] === "number" ? Math.round(p["age"]) : Number(p["age"]);
       const role = str(p["role"]);
       const displayName = str(p["display_name"], 64);
       if (role && !ROLES.has(role)) this.report.shapeDrift(key, `unknown role "${role}"`);
 
-      yield {
-        collection: "users",
-        insertOnly: ["tokenKey"],
-        row: {
-          id: pbUser,
-          email,
-          emailVisibility: false,
-          verified: Boolean(auth?.emailConfirmedAt),
-          password,
-          tokenKey: randomToken(),
-          username,
-          displayName,
-          avatar: this.avatarName(id),
-          // raw SQL bypasses the people hook that keeps this hidden field
-          searchText: searchTextFor(username, displayName),
-          role: ROLES.has(role) ? role : "user",
-          status: p["status"] === "online" ? "online" : "offline",
-          lastActiveAt: pbDate(p["last_activity"]) || pbDate(auth?.lastSignInAt),
-          bannedUntil: banned ? pbDate(p["ban_until"]) || pbDate(auth?.bannedUntil) || FOREVER : "",
-          banReason: "",
-          mutedUntil: muted ? mutedUntil || FOREVER : "",
-          publicKey: str(p["public_key"], 8192),
-          timezone: "",
-          gender: str(p["gender"], 32),
-          age: Number.isInteger(age) && age >= 0 && age <= 150 ? age : 0,
-          interests: Array.isArray(p["interests"])
-            ? strings(p["interests"]).join(", ").slice(0, 500)
-            : str(p["interests"], 500),
-          privacy: isObject(p["privacySettings"]) ? JSON.stringify(p["privacySettings"]) : "null",
-          deletedAt: deleted ? pbDate(p["deleted_at"]) || pbDate(auth?.deletedAt) || created : "",
-          legacyId: key,
-          created,
-          updated: pbDate(auth?.updatedAt) || created,
-        },
+      const row: Row = {
+        id: pbUser,
+        email,
+        emailVisibility: false,
+        verified: Boolean(auth?.emailConfirmedAt),
+        password,
+        tokenKey: randomToken(),
+        username,
+        displayName,
+        avatar: this.avatarName(id),
+        // raw SQL bypasses the people hook that keeps this hidden field
+        searchText: searchTextFor(username, displayName),
+        role: ROLES.has(role) ? role : "user",
+        status: p["status"] === "online" ? "online" : "offline",
+        lastActiveAt: pbDate(p["last_activity"]) || pbDate(auth?.lastSignInAt),
+        bannedUntil: banned ? pbDate(p["ban_until"]) || pbDate(auth?.bannedUntil) || FOREVER : "",
+        banReason: "",
+        mutedUntil: muted ? mutedUntil || FOREVER : "",
+        publicKey: str(p["public_key"], 8192),
+        timezone: "",
+        gender: str(p["gender"], 32),
+        age: Number.isInteger(age) && age >= 0 && age <= 150 ? age : 0,
+        interests: Array.isArray(p["interests"])
+          ? strings(p["interests"]).join(", ").slice(0, 500)
+          : str(p["interests"], 500),
+        privacy: isObject(p["privacySettings"]) ? JSON.stringify(p["privacySettings"]) : "null",
+        deletedAt: deleted ? pbDate(p["deleted_at"]) || pbDate(auth?.deletedAt) || created : "",
+        legacyId: key,
+        created,
+        updated: pbDate(auth?.updatedAt) || created,
       };
+      if (freed) Object.assign(row, freed.blank);
+      yield { collection: "users", insertOnly: ["tokenKey"], row };
       this.report.count("user", "imported");
       yield* this.extras(key, "user", profile);
     }
@@ -350,7 +386,14 @@ export class Mapper {
       else this.report.orphan(`dm_hidden:${dm}:${user}`, "hidden DM without that membership");
       this.report.count("dm_hidden", member ? "imported" : "legacy");
     }
-    for (const row of this.roomRows) yield { collection: "rooms", row };
+    for (const row of this.roomRows) {
+      // a pin into another room or at nothing is dropped (pins() lists it)
+      const pinned = this.pinnedOf.get(String(row["id"]));
+      if (pinned && this.outsideRoom(pinned, String(row["id"])) === undefined) {
+        row["pinnedMessage"] = pbId(`message:${pinned}`);
+      }
+      yield { collection: "rooms", row };
+    }
   }
 
   private pushRoom(
@@ -372,6 +415,7 @@ export class Mapper {
     const source = key.startsWith("dm:") ? key.slice(3) : key.slice(5);
     const last = this.lastMessage(source);
     const pinned = str(room["pinned_message_id"]);
+    if (pinned) this.pinnedOf.set(id, pinned);
     const created = pbDate(room["created_at"]);
     return {
       id,
@@ -381,7 +425,7 @@ export class Mapper {
       createdBy: fields.createdBy,
       lastMessageAt: last ? pbDate(last.created) : pbDate(room["last_activity"]),
       lastMessage: last ? pbId(`message:${last.id}`) : "",
-      pinnedMessage: pinned && this.scan.messages.has(pinned) ? pbId(`message:${pinned}`) : "",
+      pinnedMessage: "", // set once every room's target is known (rooms())
       dmKey: fields.dmKey ?? "",
       keyVersion: 0,
       deletedAt: room["deleted"] === true ? pbDate(room["deleted_at"]) || created : "",
@@ -415,10 +459,12 @@ export class Mapper {
       const n = isObject(map) ? map[user] : undefined;
       return typeof n === "number" ? n : 0;
     };
-    const msgs = this.scan.roomMessages.get(sourceRoom);
-    const others = msgs
-      ? msgs.times.filter((_, i) => msgs.authors[i] !== user && !msgs.deleted[i])
-      : [];
+    const index = this.scan.messages;
+    const others: number[] = [];
+    const me = index.stringNumber(user);
+    for (const n of this.messagesByRoom().get(sourceRoom) ?? []) {
+      if (index.authorNumber(n) !== me && !index.deleted(n)) others.push(index.created(n));
+    }
     const read = watermark(others, counter("unread_count"), lastRead);
     const mentions = this.scan.roomMentions.get(sourceRoom)?.get(user) ?? [];
     const reactions = this.scan.roomReactions.get(sourceRoom)?.get(user) ?? [];
@@ -570,6 +616,7 @@ export class Mapper {
   }
 
   private *message(key: string, id: string, m: Obj): Generator<Rows> {
+    const sequence = this.sequence; // numbers every message before the first is read
     const meta = this.scan.messages.get(id);
     if (!meta) return;
     const room = this.roomIds.get(meta.room);
@@ -586,6 +633,7 @@ export class Mapper {
     if (!author) this.report.orphan(key, `sender ${meta.author} has no account`);
     const created = pbDate(meta.created) || pbDate(0);
     const replyTo = str(m["reply_to"]);
+    const replyProblem = replyTo ? this.outsideRoom(replyTo, room) : undefined;
     let content =
       typeof m["content"] === "string" ? m["content"] : JSON.stringify(m["content"] ?? "");
     if (this.options.decrypt) {
@@ -614,9 +662,9 @@ export class Mapper {
       row: {
         id: msgId,
         room,
-        seq: this.sequence.seqOf(meta),
+        seq: sequence.seqOf(meta),
         author,
-        replyTo: replyTo && this.scan.messages.has(replyTo) ? pbId(`message:${replyTo}`) : "",
+        replyTo: replyTo && replyProblem === undefined ? pbId(`message:${replyTo}`) : "",
         forwardedFrom: "",
         content,
         type: MESSAGE_TYPES.has(meta.type) ? meta.type : "text",
@@ -628,14 +676,21 @@ export class Mapper {
         updated: maxText(created, editedAt, deletedAt),
       },
     };
-    if (replyTo && !this.scan.messages.has(replyTo))
-      this.report.orphan(key, `replies to missing ${replyTo}`);
+    if (replyTo && replyProblem !== undefined) {
+      this.report.droppedReference(
+        `${key}#reply_to`,
+        `reply to message:${replyTo}, ${replyProblem}`,
+      );
+    }
     if (isObject(m["reactions"])) {
       for (const [emoji, users] of Object.entries(m["reactions"])) {
         for (const user of new Set(strings(users))) {
           const pbUser = this.userIds.get(user);
           if (!pbUser || emoji.length > 32) {
-            this.report.orphan(key, `reaction ${emoji} by ${user} cannot be kept`);
+            this.report.droppedReference(
+              `${key}#reactions`,
+              `reaction ${emoji} by user:${user}, ${pbUser ? "emoji longer than 32 characters" : "who has no account"}`,
+            );
             continue;
           }
           yield {
@@ -656,7 +711,13 @@ export class Mapper {
     }
     for (const user of new Set(strings(m["mentions"]))) {
       const pbUser = this.userIds.get(user);
-      if (!pbUser) continue;
+      if (!pbUser) {
+        this.report.droppedReference(
+          `${key}#mentions`,
+          `mention of user:${user}, who has no account`,
+        );
+        continue;
+      }
       yield {
         collection: "mentions",
         row: {
@@ -741,10 +802,13 @@ export class Mapper {
       const order = [
         ...new Set([...history.filter((h) => h !== current), ...(current ? [current] : [])]),
       ];
-      const known = order.filter(
-        (id) =>
-          this.scan.messages.has(id) && this.roomIds.has(this.scan.messages.get(id)?.room ?? ""),
-      );
+      const known = order.filter((id) => {
+        const problem = this.outsideRoom(id, target);
+        if (problem !== undefined) {
+          this.report.droppedReference(`room:${roomId}#pins`, `pin of message:${id}, ${problem}`);
+        }
+        return problem === undefined;
+      });
       const base = Math.max(0, ...known.map((id) => this.scan.messages.get(id)?.created ?? 0));
       for (const [i, id] of known.entries()) {
         // the source keeps no pin times: the history order becomes creation order
@@ -801,7 +865,10 @@ export class Mapper {
           for (const user of new Set(strings(users))) {
             const pbUser = this.userIds.get(user);
             if (!pbUser || !Number.isInteger(index) || index < 0 || index > 9) {
-              this.report.orphan(key, `vote ${option} by ${user} cannot be kept`);
+              this.report.droppedReference(
+                `${key}#votes`,
+                `vote for option ${option} by user:${user}, ${pbUser ? "no such option" : "who has no account"}`,
+              );
               continue;
             }
             yield {
@@ -867,8 +934,14 @@ export class Mapper {
   }
 
   *stats(): Generator<Rows> {
+    const index = this.scan.messages;
+    const byAuthor = new Map<number, number>();
+    for (let n = 0; n < index.size; n++) {
+      const a = index.authorNumber(n);
+      byAuthor.set(a, (byAuthor.get(a) ?? 0) + 1);
+    }
     const sent = new Map<string, number>();
-    for (const m of this.scan.messages.values()) sent.set(m.author, (sent.get(m.author) ?? 0) + 1);
+    for (const [a, count] of byAuthor) sent.set(index.string(a), count);
     const received = new Map<string, number>();
     for (const perRoom of this.scan.roomReactions.values()) {
       for (const [author, times] of perRoom)
@@ -912,6 +985,18 @@ export class Mapper {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * Why a message cannot be referenced from the target room `room` (a pin, a reply), or
+   * undefined when it can: it must exist and be imported into that same room.
+   */
+  private outsideRoom(message: string, room: string): string | undefined {
+    const meta = this.scan.messages.get(message);
+    if (!meta) return "which does not exist";
+    const target = this.roomIds.get(meta.room);
+    if (target === room) return undefined;
+    return target ? `which is in another room (room:${meta.room})` : "whose room does not exist";
+  }
 
   private avatarName(user: string): string {
     const ref = this.attachments.avatars.get(user);
@@ -976,6 +1061,42 @@ export class Mapper {
       );
     }
   }
+}
+
+/**
+ * What the app's account deletion (hooks-src/konvert/jsvm/account.ts erase) leaves in a user
+ * row: the e-mail and username freed, a random password (bcrypt, so PocketBase treats it like
+ * any other; 256 random bits, so the low cost factor changes nothing), personal fields empty.
+ */
+function erased(pbUser: string): {
+  email: string;
+  username: string;
+  password: string;
+  blank: Row;
+} {
+  return {
+    email: `deleted_${pbUser}@deleted.invalid`,
+    username: `deleted_${pbUser}`,
+    password: bcrypt.hashSync(randomBytes(32).toString("base64url"), 4),
+    blank: {
+      verified: false,
+      displayName: "",
+      searchText: searchTextFor(`deleted_${pbUser}`, ""),
+      avatar: "",
+      publicKey: "",
+      gender: "",
+      interests: "",
+      timezone: "",
+      banReason: "",
+      lastActiveAt: "",
+      bannedUntil: "",
+      mutedUntil: "",
+      age: 0,
+      privacy: "null",
+      role: "user",
+      status: "offline",
+    },
+  };
 }
 
 function unique(

@@ -20,6 +20,11 @@ export class Report {
   source = "";
   target = "";
   dryRun = false;
+  /**
+   * --allow-partial: what made the source incomplete or malformed (truncation, bad lines, row
+   * counts that do not match). Empty for a complete source; without the flag any of these fails.
+   */
+  partial: string[] = [];
   kinds: Partial<Record<KeyKind, KindCount>> = {};
   written: Record<string, number> = {};
   decodedStrings = 0;
@@ -28,6 +33,9 @@ export class Report {
   emailChanges: { user: string; from: string; to: string }[] = [];
   orphanCount = 0;
   orphans: Issue[] = [];
+  /** Pins, replies, reactions, mentions, poll votes into another room or at nothing: dropped. */
+  droppedReferenceCount = 0;
+  droppedReferences: Issue[] = [];
   driftCount = 0;
   drift: Issue[] = [];
   merged: Issue[] = [];
@@ -47,6 +55,11 @@ export class Report {
   phases: Record<string, number> = {};
   verify: { ok: boolean; checked: number; differences: Issue[] } | undefined;
 
+  partialSource(message: string): void {
+    // each pass reads the source again: one entry per problem
+    if (!this.partial.includes(message)) this.partial.push(message);
+  }
+
   count(kind: KeyKind, field: keyof KindCount, n = 1): void {
     const entry = (this.kinds[kind] ??= { read: 0, imported: 0, merged: 0, legacy: 0, index: 0 });
     entry[field] += n;
@@ -55,6 +68,12 @@ export class Report {
   orphan(key: string, reason: string): void {
     this.orphanCount++;
     if (this.orphans.length < SAMPLE) this.orphans.push({ key, reason });
+  }
+
+  droppedReference(key: string, reason: string): void {
+    this.droppedReferenceCount++;
+    // listed by key; the cap only bounds the memory of a store that is broken everywhere
+    if (this.droppedReferences.length < 100_000) this.droppedReferences.push({ key, reason });
   }
 
   shapeDrift(key: string, reason: string): void {
@@ -79,7 +98,15 @@ export class Report {
   }
 
   toText(): string {
-    const lines = [`Konvert import ${this.dryRun ? "(dry run, nothing written)" : ""}`.trim()];
+    const lines: string[] = [];
+    if (this.partial.length > 0) {
+      lines.push(
+        `PARTIAL IMPORT (--allow-partial): the source is incomplete or malformed (${this.partial.length} problems); the lines named were skipped and what the source lacks is not in PocketBase:`,
+        ...this.partial.slice(0, 50).map((p) => `  ${p}`),
+        "",
+      );
+    }
+    lines.push(`Konvert import ${this.dryRun ? "(dry run, nothing written)" : ""}`.trim());
     lines.push(`source: ${this.source}`, `target: ${this.target}`, "");
     lines.push("key kind              read  imported  merged  kv_legacy  index");
     for (const [kind, c] of Object.entries(this.kinds)) {
@@ -98,6 +125,8 @@ export class Report {
       ...this.usernameChanges.slice(0, 20).map((u) => `  ${u.from} -> ${u.to}`),
       `orphans: ${this.orphanCount}`,
       ...this.orphans.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
+      `references dropped (into another room or at nothing): ${this.droppedReferenceCount}`,
+      ...this.droppedReferences.slice(0, 50).map((o) => `  ${o.key}: ${o.reason}`),
       `shape drift: ${this.driftCount}`,
       ...this.drift.slice(0, 20).map((o) => `  ${o.key}: ${o.reason}`),
       `merged: ${this.merged.length}`,

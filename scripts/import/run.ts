@@ -13,7 +13,7 @@ import { csvSource } from "./sources/csv.ts";
 import { postgresSource } from "./sources/postgres.ts";
 import { restSource } from "./sources/rest.ts";
 import { sqlDumpSource } from "./sources/sql-dump.ts";
-import type { Source } from "./sources/types.ts";
+import { IncompleteSourceError, type Source, type SourceChecks } from "./sources/types.ts";
 import {
   achievementCatalogue,
   BatchWriter,
@@ -50,6 +50,13 @@ export interface ImportOptions {
   storageUrl?: string;
   /** Prefix of the rewritten file URLs in message content (default: the target URL). */
   publicUrl?: string;
+  /**
+   * Import what an incomplete or malformed source holds instead of failing; the report lists
+   * the problems at its top.
+   */
+  allowPartial?: boolean;
+  /** The number of KV rows the source must yield (required for CSV, which carries no count). */
+  expectRows?: number;
 }
 
 /** The 28 catalogue keys (seeded by the migrations), for dry runs without a target. */
@@ -61,7 +68,13 @@ const ACHIEVEMENT_KEYS =
 export async function runImport(options: ImportOptions): Promise<Report> {
   const report = new Report();
   report.dryRun = Boolean(options.dryRun);
-  const source = await openSource(options);
+  const checks: SourceChecks = {
+    problem: (message) => {
+      if (!options.allowPartial) throw new IncompleteSourceError(message);
+      report.partialSource(message);
+    },
+  };
+  const source = await openSource(options, checks);
   report.source = source.describe;
   let target: Target | undefined;
   try {
@@ -79,15 +92,31 @@ export async function runImport(options: ImportOptions): Promise<Report> {
     const decrypt = Boolean(options.decryptSessionContent);
     const fileBaseUrl =
       options.publicUrl ?? (options.to && /^https?:\/\//.test(options.to) ? options.to : "");
-    const total = await source.count?.();
+    const counted = await source.count?.();
+    const expected = options.expectRows ?? counted;
+    if (source.uncounted && options.expectRows === undefined) {
+      checks.problem(
+        `${source.describe}: a CSV export carries no row count, so a file cut on a row boundary ` +
+          "looks complete: give the KV table's count(*) as --expect-rows N.",
+      );
+    }
 
+    // everything that can find the source incomplete runs before the first write
     const scan = await timed(report, "scan", () =>
-      scanSource(source, report, decrypt, total, bars),
+      scanSource(source, report, decrypt, expected, bars),
     );
+    const scanned = scan.rowsRead;
+    const partial = Boolean(options.allowPartial);
+    if (expected !== undefined && scanned !== expected) {
+      checks.problem(
+        `${source.describe}: read ${scanned} KV rows, ${expected} expected ` +
+          `(${options.expectRows !== undefined ? "--expect-rows" : "count(*) on the source"}).`,
+      );
+    }
+    const auth = await source.authUsers();
     const attachments = await timed(report, "files", () =>
       filesPhase(scan, store, target, report, bars),
     );
-    const auth = await source.authUsers();
     const mapper = new Mapper(scan, auth, report, catalogue, { decrypt, attachments, fileBaseUrl });
     const writer = new BatchWriter(
       target,
@@ -102,17 +131,17 @@ export async function runImport(options: ImportOptions): Promise<Report> {
     );
     if (!options.verifyOnly && target) {
       await writeInBulkLoad(target, options.bulkLoad ?? "auto", report, () =>
-        writeAll(mapper, source, writer, report, bars),
+        writeAll(mapper, source, writer, report, scanned, partial, bars),
       );
     } else if (!options.verifyOnly) {
-      await writeAll(mapper, source, writer, report, bars);
+      await writeAll(mapper, source, writer, report, scanned, partial, bars);
     }
     bars?.stop();
 
     if ((options.verify || options.verifyOnly) && target) {
       const verifier = new Verifier(target);
       const checkReport = new Report();
-      const checkScan = await scanSource(source, checkReport, decrypt, total, undefined);
+      const checkScan = await scanSource(source, checkReport, decrypt, expected, undefined);
       // the same files phase without writing, so the expected rows name the same files
       const checkFiles = await transferFiles(checkScan, store, undefined, checkReport);
       const checkMapper = new Mapper(checkScan, await source.authUsers(), checkReport, catalogue, {
@@ -120,7 +149,7 @@ export async function runImport(options: ImportOptions): Promise<Report> {
         attachments: checkFiles,
         fileBaseUrl,
       });
-      await writeAll(checkMapper, source, verifier, checkReport, undefined);
+      await writeAll(checkMapper, source, verifier, checkReport, checkScan.rowsRead, partial);
       report.verify = verifier.result();
     }
   } finally {
@@ -211,7 +240,7 @@ async function scanSource(
   total: number | undefined,
   bars?: Progress,
 ): Promise<Scan> {
-  const scan = new Scan(report, { decrypt });
+  const scan = new Scan(report, { decrypt, rows: total });
   const bar = bars?.phase("scan", total ?? 0);
   for await (const row of source.kv()) {
     scan.add(row);
@@ -250,6 +279,8 @@ async function writeAll(
   source: Source,
   sink: Sink,
   report: Report,
+  scanned: number,
+  allowPartial: boolean,
   bars?: Progress,
 ): Promise<void> {
   const drain = (phase: string, total: number, rows: Iterable<Rows>) =>
@@ -262,24 +293,35 @@ async function writeAll(
       await sink.flush();
       bar?.done();
     });
-  const scanned = Object.values(report.kinds).reduce((n, k) => n + k.read, 0);
   await drain("users", mapper.userCount(), mapper.users());
-  await drain("rooms", 0, mapper.rooms());
-  await drain("members", 0, mapper.roomMembers());
+  await drain("rooms", mapper.phaseTotal("rooms"), mapper.rooms());
+  await drain("members", mapper.phaseTotal("members"), mapper.roomMembers());
   await drain("friends", 0, mapper.social());
   await timed(report, "messages", async () => {
     // pass 2 reads exactly the rows pass 1 counted
     const bar = bars?.phase("messages", scanned);
+    let read = 0;
     for await (const row of source.kv()) {
       for (const r of mapper.content(row)) await sink.add(r.collection, r.row, r.insertOnly);
+      read++;
       bar?.increment();
     }
     await sink.flush();
     bar?.done();
+    if (read !== scanned) {
+      // pass 1 saw another source: relations and counts were computed for rows not written now
+      const message = `${source.describe}: the second pass read ${read} KV rows, the first ${scanned}; the source changed during the import.`;
+      if (!allowPartial) {
+        throw new Error(
+          `${message} The import is incomplete: run it again on a source nobody writes to.`,
+        );
+      }
+      report.partialSource(message);
+    }
   });
   await drain("pins", 0, mapper.pins());
-  await drain("polls", 0, mapper.polls());
-  await drain("achievements", 0, mapper.achievements());
+  await drain("polls", mapper.phaseTotal("polls"), mapper.polls());
+  await drain("achievements", mapper.phaseTotal("achievements"), mapper.achievements());
   await drain("stats", mapper.userCount(), mapper.stats());
 }
 
@@ -292,7 +334,7 @@ function openFileStore(options: ImportOptions): FileStore | undefined {
   return storageApiStore(storageUrl, key);
 }
 
-async function openSource(options: ImportOptions): Promise<Source> {
+async function openSource(options: ImportOptions, checks: SourceChecks): Promise<Source> {
   const from = options.from;
   if (/^postgres(ql)?:\/\//.test(from)) return postgresSource(from, options.table);
   if (/^https?:\/\//.test(from)) {
@@ -307,10 +349,14 @@ async function openSource(options: ImportOptions): Promise<Source> {
     const kv = files.find((f) => /kv_store_[0-9a-f]{8}.*\.csv$/i.test(f));
     const users = files.find((f) => /users.*\.csv$/i.test(f));
     if (!kv) throw new Error(`No kv_store_<8 hex>*.csv in ${from}.`);
-    return csvSource(join(from, kv), options.usersCsv ?? (users ? join(from, users) : undefined));
+    return csvSource(
+      join(from, kv),
+      options.usersCsv ?? (users ? join(from, users) : undefined),
+      checks,
+    );
   }
-  if (/\.csv$/i.test(from)) return csvSource(from, options.usersCsv);
-  return sqlDumpSource(from, options.table);
+  if (/\.csv$/i.test(from)) return csvSource(from, options.usersCsv, checks);
+  return sqlDumpSource(from, options.table, checks);
 }
 
 /**
@@ -320,33 +366,41 @@ async function openSource(options: ImportOptions): Promise<Source> {
 class Progress {
   private readonly multi = new cliProgress.MultiBar(
     {
-      format: " {phase} | {bar} | {value}/{total} | {rate} rows/s | ETA {eta_formatted}",
+      format: " {phase} | {bar} | {value}/{total} | {rate} rows/s | ETA {left}",
       hideCursor: true,
       clearOnComplete: false,
-      etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
 
   phase(name: string, total: number): { increment: () => void; done: () => void } {
-    const bar = this.multi.create(total, 0, { phase: name.padEnd(12), rate: "0" });
+    const bar = this.multi.create(total, 0, { phase: name.padEnd(12), rate: "0", left: "…" });
     const started = Date.now();
     let value = 0;
-    const show = () => {
-      const rate = Math.round(value / Math.max(0.001, (Date.now() - started) / 1000));
+    const show = (finished: boolean) => {
+      const rate = value / Math.max(0.001, (Date.now() - started) / 1000);
+      // a phase whose total is not known beforehand (or was an estimate) has no ETA
+      const known = total > 0 && value <= total;
+      const left = finished ? "done" : known && rate > 0 ? clock((total - value) / rate) : "?";
       if (value > total) bar.setTotal(value);
-      bar.update(value, { rate: String(rate) });
+      bar.update(value, { rate: String(Math.round(rate)), left });
     };
     return {
       increment: () => {
         value++;
-        if (value % 500 === 0) show();
+        if (value % 500 === 0) show(false);
       },
-      done: show,
+      done: () => show(true),
     };
   }
 
   stop(): void {
     this.multi.stop();
   }
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }

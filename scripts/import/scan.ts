@@ -1,22 +1,15 @@
 // Pass 1: reads every KV row once and keeps only what later phases need to resolve relations —
 // whole values for the small kinds (users, rooms, DMs, polls, requests, achievements), compact
-// metadata for messages — so a million-row store streams in bounded memory.
+// metadata for messages in typed arrays (message-index.ts), ~50 bytes a message.
 import { classifyKey, INDEX_KINDS, shapeFits, type KeyKind } from "./classify.ts";
 import { decodeValue, isObject, str, strings, toMs } from "./convert.ts";
 import { objectUrls, refKey, type ObjectRef } from "./files.ts";
 import type { Report } from "./report.ts";
 import { decryptSessionContent } from "./session-crypto.ts";
+import { IdTable, MessageIndex, type MessageMeta } from "./message-index.ts";
 import type { KvRow } from "./sources/types.ts";
 
-export interface MessageMeta {
-  room: string;
-  author: string;
-  created: number;
-  deleted: boolean;
-  type: string;
-  /** Number in its target room, set by RoomSequence once the rooms are mapped (0 until then). */
-  seq: number;
-}
+export type { MessageMeta };
 
 type Obj = Record<string, unknown>;
 
@@ -29,11 +22,9 @@ export class Scan {
   polls = new Map<string, Obj>();
   achievements = new Map<string, Obj>();
   streaks = new Map<string, Obj>();
-  messages = new Map<string, MessageMeta>();
+  readonly messages: MessageIndex;
   /** Message ids named by room_messages / dm_messages, for orphan detection. */
-  indexedMessages = new Set<string>();
-  /** Per source room: [created, author] of every message, for unread watermarks. */
-  roomMessages = new Map<string, { times: number[]; authors: string[]; deleted: boolean[] }>();
+  readonly indexedMessages: IdTable;
   /** Per source room and user: times of mentions of that user. */
   roomMentions = new Map<string, Map<string, number[]>>();
   /** Per source room and message author: times of others' reactions on their messages. */
@@ -48,10 +39,18 @@ export class Scan {
 
   constructor(
     private readonly report: Report,
-    private readonly options: { decrypt?: boolean } = {},
-  ) {}
+    private readonly options: { decrypt?: boolean; rows?: number } = {},
+  ) {
+    // messages and the ids the indexes name are each at most the source's rows
+    this.messages = new MessageIndex(options.rows);
+    this.indexedMessages = new IdTable(options.rows);
+  }
+
+  /** KV rows seen, to check against the source's own count. */
+  rowsRead = 0;
 
   add(row: KvRow): void {
+    this.rowsRead++;
     const { kind, parts } = classifyKey(row.key);
     const decoded = decodeValue(row.value);
     if (decoded.decoded) this.report.decodedStrings++;
@@ -106,34 +105,18 @@ export class Scan {
     }
   }
 
-  private readonly interned = new Map<string, string>();
-
-  private intern(text: string): string {
-    const known = this.interned.get(text);
-    if (known !== undefined) return known;
-    this.interned.set(text, text);
-    return text;
-  }
-
   private addMessage(id: string, m: Obj): void {
-    // a million messages name a few thousand rooms and users: keep one copy of each id string
-    const room = this.intern(str(m["room_id"]));
-    const author = this.intern(str(m["sender_id"]));
+    const room = str(m["room_id"]);
+    const author = str(m["sender_id"]);
     const created = toMs(m["created_at"]) ?? 0;
     const deleted = m["deleted"] === true;
-    const type = this.intern(str(m["type"]));
-    this.messages.set(id, { room, author, created, deleted, type, seq: 0 });
+    this.messages.set(id, { room, author, created, deleted, type: str(m["type"]) });
     const urls = objectUrls(messageText(m, this.options.decrypt));
     if (urls.length > 0) {
       const refs = new Map<string, ObjectRef>();
       for (const { ref } of urls) refs.set(refKey(ref), ref);
       this.fileRefs.set(id, [...refs.values()]);
     }
-    const perRoom = this.roomMessages.get(room) ?? { times: [], authors: [], deleted: [] };
-    perRoom.times.push(created);
-    perRoom.authors.push(author);
-    perRoom.deleted.push(deleted);
-    this.roomMessages.set(room, perRoom);
     const last = this.lastInRoom.get(room);
     if (
       !deleted &&

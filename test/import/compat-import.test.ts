@@ -160,6 +160,7 @@ beforeAll(async () => {
   );
   await runImport({
     from: source,
+    expectRows: kvRows().length, // a CSV carries no count of its own
     to: server.url,
     adminEmail: SUPERUSER.email,
     adminPassword: SUPERUSER.password,

@@ -60,23 +60,32 @@ describe("dumpRows", () => {
         'COPY "public"."kv_store_0badbe11" (key, value) FROM stdin;',
         'user:a\t{"name": "tab\\there"}',
         "user:b\t\\N",
+        "user:c",
         "\\.",
+        "-- PostgreSQL database dump complete",
         "\\unrestrict abc",
       ].join("\n"),
     );
-    const rows = await all(dumpRows(path));
+    await expect(all(dumpRows(path))).rejects.toThrow(
+      /copy\.sql:8: a row of public\.kv_store_0badbe11 \(statement at line 5\) has 1 fields, the column list 2: "user:c"./,
+    );
+    const problems: string[] = [];
+    const rows = await all(dumpRows(path, { problem: (m) => problems.push(m) }));
+    expect(problems).toHaveLength(1);
     expect(rows).toEqual([
       {
         schema: "public",
         table: "kv_store_0badbe11",
         columns: ["key", "value"],
         values: ["user:a", '{"name": "tab\there"}'],
+        line: 6,
       },
       {
         schema: "public",
         table: "kv_store_0badbe11",
         columns: ["key", "value"],
         values: ["user:b", null],
+        line: 7,
       },
     ]);
   });
@@ -84,7 +93,7 @@ describe("dumpRows", () => {
   it("reads INSERT statements with quoted identifiers and many rows", async () => {
     const path = file(
       "insert.sql",
-      `INSERT INTO "public"."kv_store_0badbe11" ("key", "value", "created_at") VALUES ('k1', '{"v":1}', '2025-01-01'),\n('k2', '"text"', NULL);\n`,
+      `INSERT INTO "public"."kv_store_0badbe11" ("key", "value", "created_at") VALUES ('k1', '{"v":1}', '2025-01-01'),\n('k2', '"text"', NULL);\n-- PostgreSQL database dump complete\n`,
     );
     const rows = await all(dumpRows(path));
     expect(rows.map((r) => r.values)).toEqual([

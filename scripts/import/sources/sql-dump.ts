@@ -1,13 +1,19 @@
 // Plain SQL dumps from pg_dump / `supabase db dump`: COPY blocks and (multi-row) INSERT
 // statements, streamed line by line. psql meta-lines (\restrict, \unrestrict), SET/SELECT
 // preambles and comments are skipped. Custom-format dumps are refused with the pg_restore command.
+// A dump is complete only when it ends the way pg_dump ends one: every COPY block closed by its
+// `\.` line, every INSERT by its `;`, and the completion trailer comment present; a row with the
+// wrong number of fields is malformed. Each is a SourceChecks problem naming the line.
 import { createReadStream, openSync, readSync, closeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import {
   authUserFromColumns,
   KV_TABLE,
   parseJsonText,
+  preview,
+  STRICT,
   type AuthUser,
+  type SourceChecks,
   type KvRow,
   type Source,
 } from "./types.ts";
@@ -17,7 +23,12 @@ export interface DumpRow {
   table: string;
   columns: string[];
   values: (string | null)[];
+  /** 1-based line where the row starts. */
+  line: number;
 }
+
+/** pg_dump's last comment, written only after every table's data went out. */
+export const DUMP_TRAILER = "-- PostgreSQL database dump complete";
 
 export function refuseCustomFormat(path: string): void {
   const fd = openSync(path, "r");
@@ -33,14 +44,14 @@ export function refuseCustomFormat(path: string): void {
   }
 }
 
-export function sqlDumpSource(path: string, table?: string): Source {
+export function sqlDumpSource(path: string, table?: string, checks: SourceChecks = STRICT): Source {
   refuseCustomFormat(path);
   return {
     describe: `SQL dump ${path}`,
-    kv: () => dumpKv(path, table),
+    kv: () => dumpKv(path, table, checks),
     authUsers: async () => {
       const users: AuthUser[] = [];
-      for await (const row of dumpRows(path)) {
+      for await (const row of dumpRows(path, checks)) {
         if (row.schema === "auth" && row.table === "users") {
           const user = authUserFromColumns((c) => row.values[row.columns.indexOf(c)] ?? null);
           if (user) users.push(user);
@@ -52,9 +63,13 @@ export function sqlDumpSource(path: string, table?: string): Source {
   };
 }
 
-async function* dumpKv(path: string, wanted?: string): AsyncIterable<KvRow> {
+async function* dumpKv(
+  path: string,
+  wanted: string | undefined,
+  checks: SourceChecks,
+): AsyncIterable<KvRow> {
   let chosen: string | undefined;
-  for await (const row of dumpRows(path)) {
+  for await (const row of dumpRows(path, checks)) {
     const name = row.table;
     const isKv = wanted
       ? name === wanted || `${row.schema}.${name}` === wanted
@@ -68,8 +83,14 @@ async function* dumpKv(path: string, wanted?: string): AsyncIterable<KvRow> {
     chosen = name;
     const key = row.values[row.columns.indexOf("key")];
     const value = row.values[row.columns.indexOf("value")];
-    if (key === null || key === undefined) continue;
-    yield { key, value: parseJsonText(value ?? "null", key) };
+    const where = `${path}:${row.line}`;
+    if (key === null || key === undefined || value === null || value === undefined) {
+      // both columns are NOT NULL in the KV table: this row was not written by pg_dump
+      checks.problem(`${where}: a KV row without ${key == null ? "key" : "value"}.`);
+      continue;
+    }
+    const parsed = parseJsonText(value, key, where, checks);
+    if (parsed.ok) yield { key, value: parsed.value };
   }
   if (chosen === undefined) {
     throw new Error(
@@ -81,27 +102,54 @@ async function* dumpKv(path: string, wanted?: string): AsyncIterable<KvRow> {
 const COPY_START = /^COPY\s+(.+?)\s*\((.*)\)\s+FROM\s+stdin;\s*$/i;
 const INSERT_START = /^INSERT\s+INTO\s+(.+?)\s*\((.*?)\)\s*VALUES\s*(.*)$/i;
 
-export async function* dumpRows(path: string): AsyncIterable<DumpRow> {
+export async function* dumpRows(
+  path: string,
+  checks: SourceChecks = STRICT,
+): AsyncIterable<DumpRow> {
   const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
-  let copy: { schema: string; table: string; columns: string[] } | undefined;
-  let insert: { schema: string; table: string; columns: string[]; parser: TupleParser } | undefined;
+  let copy: { schema: string; table: string; columns: string[]; start: number } | undefined;
+  let insert:
+    | { schema: string; table: string; columns: string[]; parser: TupleParser; start: number }
+    | undefined;
+  let lineNo = 0;
+  let trailer = false;
+  const wrongWidth = (
+    block: { schema: string; table: string; columns: string[]; start: number },
+    n: number,
+    text: string,
+  ) =>
+    checks.problem(
+      `${path}:${lineNo}: a row of ${block.schema}.${block.table} (statement at line ${block.start}) ` +
+        `has ${n} fields, the column list ${block.columns.length}: ${preview(text)}.`,
+    );
   for await (const line of lines) {
+    lineNo++;
     if (copy) {
       if (line === "\\.") {
         copy = undefined;
         continue;
       }
-      yield { ...copy, values: line.split("\t").map(unescapeCopy) };
+      const fields = line.split("\t");
+      if (fields.length !== copy.columns.length) {
+        wrongWidth(copy, fields.length, line);
+        continue;
+      }
+      yield { ...tableOf(copy), values: fields.map(unescapeCopy), line: lineNo };
       continue;
     }
     if (insert) {
-      for (const values of insert.parser.feed(line + "\n")) yield { ...insert, values };
+      yield* insertRows(insert, insert.parser.feed(line + "\n"));
       if (insert.parser.done) insert = undefined;
+      continue;
+    }
+    if (line.startsWith(DUMP_TRAILER)) {
+      trailer = true;
       continue;
     }
     const copyMatch = COPY_START.exec(line);
     if (copyMatch) {
-      copy = { ...tableName(copyMatch[1] ?? ""), columns: identList(copyMatch[2] ?? "") };
+      const name = tableName(copyMatch[1] ?? "");
+      copy = { ...name, columns: identList(copyMatch[2] ?? ""), start: lineNo };
       continue;
     }
     const insertMatch = INSERT_START.exec(line);
@@ -111,12 +159,45 @@ export async function* dumpRows(path: string): AsyncIterable<DumpRow> {
         ...tableName(insertMatch[1] ?? ""),
         columns: identList(insertMatch[2] ?? ""),
         parser,
+        start: lineNo,
       };
-      for (const values of parser.feed((insertMatch[3] ?? "") + "\n")) yield { ...insert, values };
+      yield* insertRows(insert, parser.feed((insertMatch[3] ?? "") + "\n"));
       if (parser.done) insert = undefined;
     }
     // everything else (SET, SELECT pg_catalog.set_config, \restrict, comments, DDL) is skipped
   }
+  if (copy) {
+    checks.problem(
+      `${path}:${lineNo}: the file ends inside the COPY block of ${copy.schema}.${copy.table} ` +
+        `started at line ${copy.start}, without its "\\." line: the dump is truncated.`,
+    );
+  } else if (insert) {
+    checks.problem(
+      `${path}:${lineNo}: the file ends inside the INSERT into ${insert.schema}.${insert.table} ` +
+        `started at line ${insert.start}: the dump is truncated.`,
+    );
+  }
+  if (!trailer) {
+    checks.problem(
+      `${path}:${lineNo}: no "${DUMP_TRAILER}" line: the dump is truncated or was not ` +
+        "written by pg_dump to the end (pg_dump writes it after the last table's data).",
+    );
+  }
+
+  function* insertRows(
+    block: { schema: string; table: string; columns: string[]; start: number },
+    tuples: (string | null)[][],
+  ): Generator<DumpRow> {
+    for (const values of tuples) {
+      if (values.length !== block.columns.length)
+        wrongWidth(block, values.length, values.join(","));
+      else yield { ...tableOf(block), values, line: lineNo };
+    }
+  }
+}
+
+function tableOf(block: { schema: string; table: string; columns: string[] }) {
+  return { schema: block.schema, table: block.table, columns: block.columns };
 }
 
 function tableName(text: string): { schema: string; table: string } {

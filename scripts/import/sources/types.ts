@@ -26,9 +26,40 @@ export interface Source {
   /** Streams every KV row; may be called once per pass. */
   kv(): AsyncIterable<KvRow>;
   authUsers(): Promise<AuthUser[]>;
-  /** The number of KV rows, where the source can tell cheaply (for progress totals). */
+  /**
+   * The number of KV rows counted on the source itself (live sources), checked against what
+   * each pass reads; also the progress total.
+   */
   count?(): Promise<number | undefined>;
+  /** A format that carries no row count or terminator of its own (CSV): needs --expect-rows. */
+  uncounted?: boolean;
   close(): Promise<void>;
+}
+
+/**
+ * What a source does with a sign that its input is incomplete or malformed (a dump without its
+ * terminators or trailer, a line that does not parse): `problem` throws, unless the run allows a
+ * partial import, and then it is recorded for the top of the report and the line is skipped.
+ */
+export interface SourceChecks {
+  problem(message: string): void;
+}
+
+/** The default: every problem aborts the run. */
+export const STRICT: SourceChecks = {
+  problem: (message) => {
+    throw new IncompleteSourceError(message);
+  },
+};
+
+export class IncompleteSourceError extends Error {
+  constructor(message: string) {
+    super(
+      `${message}\nThe source is incomplete or malformed. Nothing was written; fix the export, or ` +
+        "re-run with --allow-partial to import what is there (the report then lists what is missing).",
+    );
+    this.name = "IncompleteSourceError";
+  }
 }
 
 export const KV_TABLE = /^kv_store_[0-9a-f]{8}$/;
@@ -66,11 +97,22 @@ export function authUserFromColumns(get: (column: string) => unknown): AuthUser 
   };
 }
 
-/** KV values in text form (dumps, CSV) are JSON text. */
-export function parseJsonText(text: string, key: string): unknown {
+/** KV values in text form (dumps, CSV) are JSON text; `where` names the file and line. */
+export function parseJsonText(
+  text: string,
+  key: string,
+  where: string,
+  checks: SourceChecks,
+): { ok: true; value: unknown } | { ok: false } {
   try {
-    return JSON.parse(text) as unknown;
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    throw new Error(`The value of key "${key}" is not valid JSON.`);
+    checks.problem(`${where}: the value of key "${key}" is not valid JSON.`);
+    return { ok: false };
   }
+}
+
+/** The first characters of a bad line, for messages. */
+export function preview(line: string): string {
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
 }
