@@ -214,7 +214,8 @@ function writeExport(dir: string, users: Record<string, string>, roomId: string,
     mkdirSync(dirname(join(buckets, object)), { recursive: true });
     writeFileSync(join(buckets, object), PNG);
   }
-  return buckets;
+  // a CSV export carries no row count of its own: the import needs the KV table's count
+  return { buckets, kvRows: rows.length };
 }
 
 describe("import with files into the S3-backed instance", () => {
@@ -222,11 +223,12 @@ describe("import with files into the S3-backed instance", () => {
     const users = { ana: uuid(1), ben: uuid(2) };
     const roomId = "cccccccc-0000-4000-8000-000000000001";
     const msgId = "dddddddd-0000-4000-8000-000000000001";
-    const buckets = writeExport(join(work, "export-a", "csv"), users, roomId, msgId);
+    const { buckets, kvRows } = writeExport(join(work, "export-a", "csv"), users, roomId, msgId);
     const report = await runImport({
       from: join(work, "export-a", "csv"),
       to: server.url,
       files: buckets,
+      expectRows: kvRows,
       adminEmail: SUPERUSER.email,
       adminPassword: SUPERUSER.password,
     });
@@ -258,13 +260,22 @@ describe("import with files into the stopped S3-backed data dir", () => {
     const roomId = "cccccccc-0000-4000-8000-000000000002";
     const msgId = "dddddddd-0000-4000-8000-000000000002";
     const source = join(work, "export-b", "csv");
-    const buckets = writeExport(source, users, roomId, msgId);
+    const { buckets, kvRows } = writeExport(source, users, roomId, msgId);
     await instance.stop();
     try {
       // as setup's import offer runs it: the settings key in the environment
       const result = await runScript(
         "import/cli.ts",
-        ["--from", source, "--to", join(root, "pb_data"), "--files", buckets],
+        [
+          "--from",
+          source,
+          "--to",
+          join(root, "pb_data"),
+          "--files",
+          buckets,
+          "--expect-rows",
+          String(kvRows),
+        ],
         { ...SUPERUSER_ENV, PB_ENCRYPTION_KEY: rootEnv(root)["PB_ENCRYPTION_KEY"] },
       );
       expect(result.stderr).not.toMatch(/encryption key/);

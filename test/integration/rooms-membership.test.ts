@@ -181,7 +181,9 @@ describe("invite", () => {
   });
 
   it("refuses deleted users", async () => {
-    const gone = await createUser(server, { deletedAt: hoursFromNow(-1) });
+    // deleted after signing up: a deleted account cannot sign in (the users auth rule)
+    const gone = await createUser(server);
+    await server.admin.collection("users").update(gone.record.id, { deletedAt: hoursFromNow(-1) });
     const room = await seedRoom(server, "private", [owner]);
     expect(
       await failure(
