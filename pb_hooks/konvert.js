@@ -2088,27 +2088,11 @@ function leaveProblem(room) {
 function isStaff(role) {
   return role === "admin" || role === "moderator";
 }
-function deleteProblem(room, callerRole, memberRole) {
-  if (!isSharedRoom(room)) return problem("room.delete.system");
-  if (memberRole === "owner" || isStaff(callerRole)) return null;
-  return problem("room.delete.forbidden");
-}
 function pinProblem(callerRole, memberRole) {
   if (isStaff(callerRole)) return null;
   if (memberRole === null) return problem("room.pin.not_member");
   if (callerRole === "vip" || memberRole === "owner") return null;
   return problem("room.pin.forbidden");
-}
-function removeProblem(callerRole, callerMemberRole, targetMemberRole) {
-  if (targetMemberRole === "owner") return problem("room.remove.owner");
-  if (isStaff(callerRole)) return null;
-  if (callerMemberRole === "owner") return null;
-  if (callerMemberRole === "admin" && targetMemberRole === "member") return null;
-  return problem("room.remove.forbidden");
-}
-function keyManagerProblem(callerRole, memberRole) {
-  if (isStaff(callerRole) || memberRole === "owner") return null;
-  return problem("e2ee.keys.forbidden");
 }
 function nextOwner(remaining) {
   const byAge = [...remaining].sort((a, b) => a.joined.localeCompare(b.joined));
@@ -2160,6 +2144,27 @@ function writeDenial(actor, room, membership2, dm, options = {}) {
   }
   if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
   return null;
+}
+var MODERATION_DENIED = {
+  deleteSystem: denied(problem("room.delete.system")),
+  delete: denied(problem("room.delete.forbidden")),
+  removeOwner: denied(problem("room.remove.owner")),
+  remove: denied(problem("room.remove.forbidden")),
+  keys: denied(problem("e2ee.keys.forbidden"))
+};
+function moderateRoomDenial(actor, room, membership2, action) {
+  if (actor.id === "") return DENIED.signIn;
+  if (room.deleted) return DENIED.roomMissing;
+  if (actor.deleted) return DENIED.accountDeleted;
+  if (action.kind === "delete" && !isSharedRoom(room)) return MODERATION_DENIED.deleteSystem;
+  if (action.kind === "remove" && action.target === "owner") return MODERATION_DENIED.removeOwner;
+  if (confinedOut(actor, room)) return DENIED.confined;
+  const staff = actor.role === "admin" || actor.role === "moderator";
+  if (staff || membership2?.role === "owner") return null;
+  if (action.kind === "remove") {
+    return membership2?.role === "admin" && action.target === "member" ? null : MODERATION_DENIED.remove;
+  }
+  return action.kind === "delete" ? MODERATION_DENIED.delete : MODERATION_DENIED.keys;
 }
 var SIGNED_IN = "@request.auth.id != ''";
 var NOT_BANNED = "(@request.auth.bannedUntil = '' || @request.auth.bannedUntil <= @now)";
@@ -2544,6 +2549,13 @@ function requireReadable(app, user, room, options = {}) {
 }
 function requireReader(app, user, room) {
   return requireReadable(app, user, room);
+}
+function requireModerator(app, user, room, action) {
+  const membership2 = findMembership(app, room.id, user.id);
+  answerDenial(
+    moderateRoomDenial(actorOf(user), roomAccessOf(room), membershipAccessOf(membership2), action)
+  );
+  return membership2;
 }
 
 // hooks-src/konvert/jsvm/membership.ts
@@ -3410,8 +3422,10 @@ function removeFromRoom(app, me2, input) {
     const target2 = findMembership(tx, room.id, input.userId);
     if (!target2) return fail("room.remove.not_member");
     if (input.userId === me2.id) fail("room.remove.self");
-    const mine = findMembership(tx, room.id, me2.id);
-    refuseIf(removeProblem(roleOf(me2), memberRoleOf(mine), target2.getString("role")));
+    requireModerator(tx, me2, room, {
+      kind: "remove",
+      target: target2.getString("role")
+    });
     dropMember(tx, room, target2);
   });
 }
@@ -5953,8 +5967,7 @@ __export(room_admin_exports, {
 function deleteRoomAction(app, me2, roomId) {
   app.runInTransaction((tx) => {
     const room = findRoom(tx, roomId);
-    const membership2 = findMembership(tx, room.id, me2.id);
-    refuseIf(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership2)));
+    const membership2 = requireModerator(tx, me2, room, { kind: "delete" });
     room.set("deletedAt", new DateTime());
     tx.save(room);
     for (const membership3 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
@@ -6177,8 +6190,7 @@ function distributeRoomKeys(app, me2, input) {
   refuseIf(wrappedKeysProblem(keys2));
   app.runInTransaction((tx) => {
     const room = findRoom(tx, input.roomId);
-    assertNotConfined(me2, room);
-    refuseIf(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+    requireModerator(tx, me2, room, { kind: "keys" });
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys2)) {
       const membership2 = findMembership(tx, room.id, userId);
@@ -6420,7 +6432,7 @@ function bodyProblem(type, content, hasFiles, poll) {
   if (type === "text") return contentProblem(content, true);
   return contentProblem(content, !hasFiles);
 }
-function deleteProblem2(isAuthor, callerRole, isRoomOwner) {
+function deleteProblem(isAuthor, callerRole, isRoomOwner) {
   if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
   return problem("message.delete.forbidden");
 }
@@ -7007,7 +7019,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+3e942ea61b81" },
+    hooks: { version: "0.1.0+2177554f3a28" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7235,7 +7247,7 @@ function deleteMessage(app, me2, id) {
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me2.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
-    refuseIf(deleteProblem2(isAuthor, roleOf(me2), isOwner));
+    refuseIf(deleteProblem(isAuthor, roleOf(me2), isOwner));
     quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
     if (!isAuthor) {

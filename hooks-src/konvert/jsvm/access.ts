@@ -4,12 +4,14 @@ import {
   canReadRoom,
   confinedOut,
   DENIED,
+  moderateRoomDenial,
   writeDenial,
   type Actor,
   type Denial,
   type DmAccess,
   type MembershipAccess,
   type RoomAccess,
+  type RoomModeration,
   type WriteOptions,
 } from "../rules/access.ts";
 import { asRole, type Role } from "../rules/roles.ts";
@@ -262,4 +264,21 @@ export function requireReadable(
 /** requireReadable for routes only members use: their membership. */
 export function requireReader(app: CoreApp, user: core.Record, room: core.Record): core.Record {
   return requireReadable(app, user, room)!;
+}
+
+/**
+ * The moderation check (rules/access.ts moderateRoomDenial) for a loaded live room: deleting it,
+ * removing a member, distributing keys. Returns the caller's membership, or throws the refusal.
+ */
+export function requireModerator(
+  app: CoreApp,
+  user: core.Record,
+  room: core.Record,
+  action: RoomModeration,
+): core.Record | null {
+  const membership = findMembership(app, room.id, user.id);
+  answerDenial(
+    moderateRoomDenial(actorOf(user), roomAccessOf(room), membershipAccessOf(membership), action),
+  );
+  return membership;
 }
