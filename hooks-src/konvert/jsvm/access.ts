@@ -19,7 +19,8 @@ import type { MemberRole, RoomFacts, RoomType } from "../rules/rooms.ts";
 import { isActiveUntil, isFuture } from "./clock.ts";
 import { fail } from "../actions/errors.ts";
 import type { ErrorCode } from "../rules/error-codes.ts";
-import { sqlTextPrepared } from "./sql-scalar.ts";
+import { bindWith, userScope } from "../rules/scopes.ts";
+import { sqlNumber, sqlTextPrepared } from "./sql-scalar.ts";
 
 export function callerOf(e: core.RequestEvent): core.Record {
   if (!e.auth || e.auth.collection().name !== "users") {
@@ -281,4 +282,15 @@ export function requireModerator(
     moderateRoomDenial(actorOf(user), roomAccessOf(room), membershipAccessOf(membership), action),
   );
   return membership;
+}
+
+/**
+ * rules/access.ts canSeePresence for one pair, in its SQL form (rules/scopes.ts
+ * userScope.presenceVisibleTo): the same predicate realtime authorizes presence topics with.
+ */
+export function canSeePresenceOf(app: CoreApp, viewerId: string, targetId: string): boolean {
+  const visible = userScope.presenceVisibleTo(viewerId).where("{:acc_target}");
+  return (
+    sqlNumber(app, `SELECT (${visible.sql}) AS v`, bindWith(visible, { acc_target: targetId })) > 0
+  );
 }
