@@ -2088,27 +2088,11 @@ function leaveProblem(room) {
 function isStaff(role) {
   return role === "admin" || role === "moderator";
 }
-function deleteProblem(room, callerRole, memberRole) {
-  if (!isSharedRoom(room)) return problem("room.delete.system");
-  if (memberRole === "owner" || isStaff(callerRole)) return null;
-  return problem("room.delete.forbidden");
-}
 function pinProblem(callerRole, memberRole) {
   if (isStaff(callerRole)) return null;
   if (memberRole === null) return problem("room.pin.not_member");
   if (callerRole === "vip" || memberRole === "owner") return null;
   return problem("room.pin.forbidden");
-}
-function removeProblem(callerRole, callerMemberRole, targetMemberRole) {
-  if (targetMemberRole === "owner") return problem("room.remove.owner");
-  if (isStaff(callerRole)) return null;
-  if (callerMemberRole === "owner") return null;
-  if (callerMemberRole === "admin" && targetMemberRole === "member") return null;
-  return problem("room.remove.forbidden");
-}
-function keyManagerProblem(callerRole, memberRole) {
-  if (isStaff(callerRole) || memberRole === "owner") return null;
-  return problem("e2ee.keys.forbidden");
 }
 function nextOwner(remaining) {
   const byAge = [...remaining].sort((a, b) => a.joined.localeCompare(b.joined));
@@ -2160,6 +2144,27 @@ function writeDenial(actor, room, membership2, dm, options = {}) {
   }
   if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
   return null;
+}
+var MODERATION_DENIED = {
+  deleteSystem: denied(problem("room.delete.system")),
+  delete: denied(problem("room.delete.forbidden")),
+  removeOwner: denied(problem("room.remove.owner")),
+  remove: denied(problem("room.remove.forbidden")),
+  keys: denied(problem("e2ee.keys.forbidden"))
+};
+function moderateRoomDenial(actor, room, membership2, action) {
+  if (actor.id === "") return DENIED.signIn;
+  if (room.deleted) return DENIED.roomMissing;
+  if (actor.deleted) return DENIED.accountDeleted;
+  if (action.kind === "delete" && !isSharedRoom(room)) return MODERATION_DENIED.deleteSystem;
+  if (action.kind === "remove" && action.target === "owner") return MODERATION_DENIED.removeOwner;
+  if (confinedOut(actor, room)) return DENIED.confined;
+  const staff = actor.role === "admin" || actor.role === "moderator";
+  if (staff || membership2?.role === "owner") return null;
+  if (action.kind === "remove") {
+    return membership2?.role === "admin" && action.target === "member" ? null : MODERATION_DENIED.remove;
+  }
+  return action.kind === "delete" ? MODERATION_DENIED.delete : MODERATION_DENIED.keys;
 }
 var SIGNED_IN = "@request.auth.id != ''";
 var NOT_BANNED = "(@request.auth.bannedUntil = '' || @request.auth.bannedUntil <= @now)";
@@ -2350,6 +2355,187 @@ function clockState() {
 function nowIso() {
   return (/* @__PURE__ */ new Date()).toISOString();
 }
+
+// hooks-src/konvert/rules/scopes.ts
+var scopes_exports = {};
+__export(scopes_exports, {
+  TRUE: () => TRUE,
+  allOf: () => allOf,
+  anyOf: () => anyOf,
+  bindWith: () => bindWith,
+  messageScope: () => messageScope,
+  roomListScope: () => roomListScope,
+  roomScope: () => roomScope,
+  userScope: () => userScope,
+  visibleDms: () => visibleDms
+});
+var TRUE = { sql: "1", params: {} };
+function allOf(...parts) {
+  const params = {};
+  for (const part of parts) {
+    for (const [name, value] of Object.entries(part.params)) {
+      if (name in params && params[name] !== value) {
+        throw new Error(`SQL parameter ${name} bound to two values`);
+      }
+      params[name] = value;
+    }
+  }
+  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params };
+}
+function anyOf(...parts) {
+  const joined = allOf(...parts);
+  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: joined.params };
+}
+function bindWith(fragment, params) {
+  return { ...allOf(fragment, { sql: "1", params }).params };
+}
+function roomsIn(select, params) {
+  return { where: (column) => ({ sql: `${column} IN (${select})`, params }) };
+}
+var CONFINED_TO_JAIL = "(acc_u.bannedUntil = '' OR acc_u.bannedUntil <= {:acc_now} OR acc_r.system = 'jail')";
+var READABLE = `SELECT acc_m.room FROM room_members acc_m JOIN rooms acc_r ON acc_r.id = acc_m.room JOIN users acc_u ON acc_u.id = acc_m.user WHERE acc_m.user = {:acc_reader} AND acc_r.deletedAt = '' AND acc_u.deletedAt = '' AND ${CONFINED_TO_JAIL}`;
+var BLOCKED_DM = "acc_r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members acc_o JOIN blocks acc_b ON (acc_b.blocker = acc_o.user AND acc_b.blocked = acc_m.user) OR (acc_b.blocker = acc_m.user AND acc_b.blocked = acc_o.user) WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user)";
+var roomScope = {
+  /** Rooms the user is a member of, whatever their state (joins with the room list's counters). */
+  memberOf(userId) {
+    return roomsIn("SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member}", {
+      acc_member: userId
+    });
+  },
+  /**
+   * canReadRoom without god mode: member of a live room, an account that exists, and while
+   * banned (`bannedUntil` after `now`) only the jail. The messages/reactions/polls read rule.
+   */
+  readableBy(userId, now) {
+    return roomsIn(READABLE, { acc_reader: userId, acc_now: now });
+  },
+  /**
+   * What a user's connections may hear (realtime topics): readableBy, and a DM not while
+   * either side blocks the other (nobody may write there then).
+   */
+  hearableBy(userId, now) {
+    return roomsIn(`${READABLE} AND NOT (${BLOCKED_DM})`, { acc_reader: userId, acc_now: now });
+  }
+};
+var listScope = (build) => ({ on: build });
+var SHARED_OR_FAVORITES = (r) => `${r}.type IN ('public', 'private', 'favorites')`;
+var roomListScope = {
+  /** The plain list: shared rooms and favorites the user belongs to. */
+  mine(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** `mine` plus the public rooms the user has not joined. */
+  mineAndPublic(userId, banned) {
+    if (banned) return roomListScope.jail(userId);
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** The jail, for its banned member. */
+  jail(userId) {
+    return listScope(
+      (r) => allOf(
+        { sql: `${r}.system = 'jail'`, params: {} },
+        roomScope.memberOf(userId).where(`${r}.id`)
+      )
+    );
+  },
+  /** One room the user may see (canSeeRoom): theirs or public; while banned only the jail. */
+  one(roomId, userId, banned) {
+    const which = (r) => ({
+      sql: `${r}.id = {:acc_room}`,
+      params: { acc_room: roomId }
+    });
+    if (banned) return listScope((r) => allOf(which(r), roomListScope.jail(userId).on(r)));
+    return listScope(
+      (r) => allOf(
+        which(r),
+        { sql: `${r}.system = ''`, params: {} },
+        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
+          sql: `${r}.type = 'public'`,
+          params: {}
+        })
+      )
+    );
+  },
+  /** One room by id, whatever the user's rights (after an action that checked them). */
+  byId(roomId) {
+    return listScope((r) => ({ sql: `${r}.id = {:acc_room}`, params: { acc_room: roomId } }));
+  },
+  /** An admin's read-only view of every shared room (the legacy app's god mode). */
+  godMode() {
+    return listScope((r) => ({ sql: `${r}.type IN ('public', 'private')`, params: {} }));
+  }
+};
+var userScope = {
+  /**
+   * canSeeUser as SQL: users whose profile `viewerId` may see (the `users` read rule outside
+   * realtime): the viewer themself; others while their account exists and neither blocks the other.
+   */
+  visibleTo(viewerId) {
+    const v = "{:acc_viewer}";
+    const select = "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " + v + " OR (acc_t.deletedAt = '' AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " + v + ") OR (acc_b.blocker = " + v + " AND acc_b.blocked = acc_t.id)))";
+    return {
+      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } })
+    };
+  },
+  /**
+   * canSeePresence as SQL: users whose profile and presence events `viewerId` may hear (the
+   * `users` read rule for realtime): the viewer themself; others while both accounts exist,
+   * neither blocks the other, and they are friends or share a room.
+   */
+  presenceVisibleTo(viewerId) {
+    const v = "{:acc_viewer}";
+    const select = "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " + v + " OR (acc_t.deletedAt = '' AND (SELECT acc_v.deletedAt FROM users acc_v WHERE acc_v.id = " + v + ") = '' AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " + v + ") OR (acc_b.blocker = " + v + " AND acc_b.blocked = acc_t.id)) AND (EXISTS (SELECT 1 FROM friendships acc_f WHERE (acc_f.userA = acc_t.id AND acc_f.userB = " + v + ") OR (acc_f.userB = acc_t.id AND acc_f.userA = " + v + ")) OR EXISTS (SELECT 1 FROM room_members acc_a JOIN room_members acc_c ON acc_c.room = acc_a.room WHERE acc_a.user = acc_t.id AND acc_c.user = " + v + ")))";
+    return {
+      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } })
+    };
+  }
+};
+function visibleDms(userId) {
+  const select = "SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member} AND acc_m.hidden = 0 AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE acc_b.blocker = acc_m.user AND acc_b.blocked IN (SELECT acc_o.user FROM room_members acc_o WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user))";
+  return listScope((r) => ({
+    sql: `${r}.type = 'dm' AND ${r}.id IN (${select})`,
+    params: { acc_member: userId }
+  }));
+}
+function messages(build) {
+  const scope = {
+    where: build,
+    live: () => messages((m) => allOf(build(m), { sql: `${m}.deletedAt = ''`, params: {} })),
+    visibleTo: (userId, now) => messages((m) => allOf(build(m), roomScope.readableBy(userId, now).where(`${m}.room`)))
+  };
+  return scope;
+}
+var messageScope = {
+  byId(id) {
+    return messages((m) => ({ sql: `${m}.id = {:acc_message}`, params: { acc_message: id } }));
+  },
+  byIds(ids) {
+    return messages((m) => ({
+      sql: `${m}.id IN (SELECT value FROM json_each({:acc_messages}))`,
+      params: { acc_messages: JSON.stringify(ids) }
+    }));
+  },
+  inRoom(roomId) {
+    return messages((m) => ({
+      sql: `${m}.room = {:acc_in_room}`,
+      params: { acc_in_room: roomId }
+    }));
+  }
+};
 
 // hooks-src/konvert/jsvm/sql-scalar.ts
 var textRow;
@@ -2544,6 +2730,17 @@ function requireReadable(app, user, room, options = {}) {
 }
 function requireReader(app, user, room) {
   return requireReadable(app, user, room);
+}
+function requireModerator(app, user, room, action) {
+  const membership2 = findMembership(app, room.id, user.id);
+  answerDenial(
+    moderateRoomDenial(actorOf(user), roomAccessOf(room), membershipAccessOf(membership2), action)
+  );
+  return membership2;
+}
+function canSeePresenceOf(app, viewerId, targetId) {
+  const visible = userScope.presenceVisibleTo(viewerId).where("{:acc_target}");
+  return sqlNumber(app, `SELECT (${visible.sql}) AS v`, bindWith(visible, { acc_target: targetId })) > 0;
 }
 
 // hooks-src/konvert/jsvm/membership.ts
@@ -3410,8 +3607,10 @@ function removeFromRoom(app, me2, input) {
     const target2 = findMembership(tx, room.id, input.userId);
     if (!target2) return fail("room.remove.not_member");
     if (input.userId === me2.id) fail("room.remove.self");
-    const mine = findMembership(tx, room.id, me2.id);
-    refuseIf(removeProblem(roleOf(me2), memberRoleOf(mine), target2.getString("role")));
+    requireModerator(tx, me2, room, {
+      kind: "remove",
+      target: target2.getString("role")
+    });
     dropMember(tx, room, target2);
   });
 }
@@ -4107,14 +4306,6 @@ function msOf(record3, field) {
 function onlineNow(user) {
   return isOnline(msOf(user, "lastActiveAt"), realNowMs());
 }
-function sharesCircle(app, a, b) {
-  const shared = sqlNumber(
-    app,
-    "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b}) OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS v",
-    { a, b }
-  );
-  return shared > 0;
-}
 
 // hooks-src/konvert/jsvm/profiles.ts
 var PRIVATE_FIELDS = [
@@ -4152,7 +4343,7 @@ function onUserEnrich(e2) {
       const withheld = fieldsHiddenByPrivacy(privacyOf(user));
       shown.push(...PROFILE_FIELDS2.filter((f) => !withheld.includes(f)));
       const presenceAllowed = !withheld.includes("lastActiveAt") || staff;
-      if (presenceAllowed && (staff || sharesCircle(e2.app, viewer.id, user.id))) {
+      if (presenceAllowed && (staff || canSeePresenceOf(e2.app, viewer.id, user.id))) {
         shown.push(...PRESENCE_FIELDS);
       }
       if (staff) shown.push(...MODERATION_FIELDS, "updated");
@@ -4185,12 +4376,8 @@ function search(e2) {
   const page = positiveInt(query2["page"], 1, "page", 1e6);
   const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
   const records = arrayOf(new Record(e2.app.findCachedCollectionByNameOrId("users")));
-  e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id })).andWhere(
-    $dbx.exp(
-      "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
-      { me: caller.id }
-    )
-  ).orderBy("searchText ASC").limit(perPage + 1).offset((page - 1) * perPage).all(records);
+  const visible = userScope.visibleTo(caller.id).where("users.id");
+  e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("id != {:me}", { me: caller.id })).andWhere($dbx.exp(visible.sql, bindWith(visible, {}))).orderBy("searchText ASC").limit(perPage + 1).offset((page - 1) * perPage).all(records);
   const items = records.slice(0, perPage);
   $apis.enrichRecords(e2, items);
   e2.json(200, { page, perPage, hasMore: records.length > perPage, items });
@@ -4343,176 +4530,6 @@ function isListLevel(event) {
 function batchJson(events) {
   return events.length === 1 ? events[0] : `{"type":"batch","events":[${events.join(",")}]}`;
 }
-
-// hooks-src/konvert/rules/scopes.ts
-var scopes_exports = {};
-__export(scopes_exports, {
-  TRUE: () => TRUE,
-  allOf: () => allOf,
-  anyOf: () => anyOf,
-  bindWith: () => bindWith,
-  messageScope: () => messageScope,
-  roomListScope: () => roomListScope,
-  roomScope: () => roomScope,
-  userScope: () => userScope,
-  visibleDms: () => visibleDms
-});
-var TRUE = { sql: "1", params: {} };
-function allOf(...parts) {
-  const params = {};
-  for (const part of parts) {
-    for (const [name, value] of Object.entries(part.params)) {
-      if (name in params && params[name] !== value) {
-        throw new Error(`SQL parameter ${name} bound to two values`);
-      }
-      params[name] = value;
-    }
-  }
-  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params };
-}
-function anyOf(...parts) {
-  const joined = allOf(...parts);
-  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: joined.params };
-}
-function bindWith(fragment, params) {
-  return { ...allOf(fragment, { sql: "1", params }).params };
-}
-function roomsIn(select, params) {
-  return { where: (column) => ({ sql: `${column} IN (${select})`, params }) };
-}
-var CONFINED_TO_JAIL = "(acc_u.bannedUntil = '' OR acc_u.bannedUntil <= {:acc_now} OR acc_r.system = 'jail')";
-var READABLE = `SELECT acc_m.room FROM room_members acc_m JOIN rooms acc_r ON acc_r.id = acc_m.room JOIN users acc_u ON acc_u.id = acc_m.user WHERE acc_m.user = {:acc_reader} AND acc_r.deletedAt = '' AND acc_u.deletedAt = '' AND ${CONFINED_TO_JAIL}`;
-var BLOCKED_DM = "acc_r.type = 'dm' AND EXISTS (SELECT 1 FROM room_members acc_o JOIN blocks acc_b ON (acc_b.blocker = acc_o.user AND acc_b.blocked = acc_m.user) OR (acc_b.blocker = acc_m.user AND acc_b.blocked = acc_o.user) WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user)";
-var roomScope = {
-  /** Rooms the user is a member of, whatever their state (joins with the room list's counters). */
-  memberOf(userId) {
-    return roomsIn("SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member}", {
-      acc_member: userId
-    });
-  },
-  /**
-   * canReadRoom without god mode: member of a live room, an account that exists, and while
-   * banned (`bannedUntil` after `now`) only the jail. The messages/reactions/polls read rule.
-   */
-  readableBy(userId, now) {
-    return roomsIn(READABLE, { acc_reader: userId, acc_now: now });
-  },
-  /**
-   * What a user's connections may hear (realtime topics): readableBy, and a DM not while
-   * either side blocks the other (nobody may write there then).
-   */
-  hearableBy(userId, now) {
-    return roomsIn(`${READABLE} AND NOT (${BLOCKED_DM})`, { acc_reader: userId, acc_now: now });
-  }
-};
-var listScope = (build) => ({ on: build });
-var SHARED_OR_FAVORITES = (r) => `${r}.type IN ('public', 'private', 'favorites')`;
-var roomListScope = {
-  /** The plain list: shared rooms and favorites the user belongs to. */
-  mine(userId, banned) {
-    if (banned) return roomListScope.jail(userId);
-    return listScope(
-      (r) => allOf(
-        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
-        roomScope.memberOf(userId).where(`${r}.id`)
-      )
-    );
-  },
-  /** `mine` plus the public rooms the user has not joined. */
-  mineAndPublic(userId, banned) {
-    if (banned) return roomListScope.jail(userId);
-    return listScope(
-      (r) => allOf(
-        { sql: `${r}.system = '' AND ${SHARED_OR_FAVORITES(r)}`, params: {} },
-        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
-          sql: `${r}.type = 'public'`,
-          params: {}
-        })
-      )
-    );
-  },
-  /** The jail, for its banned member. */
-  jail(userId) {
-    return listScope(
-      (r) => allOf(
-        { sql: `${r}.system = 'jail'`, params: {} },
-        roomScope.memberOf(userId).where(`${r}.id`)
-      )
-    );
-  },
-  /** One room the user may see (canSeeRoom): theirs or public; while banned only the jail. */
-  one(roomId, userId, banned) {
-    const which = (r) => ({
-      sql: `${r}.id = {:acc_room}`,
-      params: { acc_room: roomId }
-    });
-    if (banned) return listScope((r) => allOf(which(r), roomListScope.jail(userId).on(r)));
-    return listScope(
-      (r) => allOf(
-        which(r),
-        { sql: `${r}.system = ''`, params: {} },
-        anyOf(roomScope.memberOf(userId).where(`${r}.id`), {
-          sql: `${r}.type = 'public'`,
-          params: {}
-        })
-      )
-    );
-  },
-  /** One room by id, whatever the user's rights (after an action that checked them). */
-  byId(roomId) {
-    return listScope((r) => ({ sql: `${r}.id = {:acc_room}`, params: { acc_room: roomId } }));
-  },
-  /** An admin's read-only view of every shared room (the legacy app's god mode). */
-  godMode() {
-    return listScope((r) => ({ sql: `${r}.type IN ('public', 'private')`, params: {} }));
-  }
-};
-var userScope = {
-  /**
-   * canSeePresence as SQL: users whose profile and presence events `viewerId` may hear (the
-   * `users` read rule for realtime): the viewer themself; others while both accounts exist,
-   * neither blocks the other, and they are friends or share a room.
-   */
-  presenceVisibleTo(viewerId) {
-    const v = "{:acc_viewer}";
-    const select = "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " + v + " OR (acc_t.deletedAt = '' AND (SELECT acc_v.deletedAt FROM users acc_v WHERE acc_v.id = " + v + ") = '' AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " + v + ") OR (acc_b.blocker = " + v + " AND acc_b.blocked = acc_t.id)) AND (EXISTS (SELECT 1 FROM friendships acc_f WHERE (acc_f.userA = acc_t.id AND acc_f.userB = " + v + ") OR (acc_f.userB = acc_t.id AND acc_f.userA = " + v + ")) OR EXISTS (SELECT 1 FROM room_members acc_a JOIN room_members acc_c ON acc_c.room = acc_a.room WHERE acc_a.user = acc_t.id AND acc_c.user = " + v + ")))";
-    return {
-      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } })
-    };
-  }
-};
-function visibleDms(userId) {
-  const select = "SELECT acc_m.room FROM room_members acc_m WHERE acc_m.user = {:acc_member} AND acc_m.hidden = 0 AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE acc_b.blocker = acc_m.user AND acc_b.blocked IN (SELECT acc_o.user FROM room_members acc_o WHERE acc_o.room = acc_m.room AND acc_o.user != acc_m.user))";
-  return listScope((r) => ({
-    sql: `${r}.type = 'dm' AND ${r}.id IN (${select})`,
-    params: { acc_member: userId }
-  }));
-}
-function messages(build) {
-  const scope = {
-    where: build,
-    live: () => messages((m) => allOf(build(m), { sql: `${m}.deletedAt = ''`, params: {} })),
-    visibleTo: (userId, now) => messages((m) => allOf(build(m), roomScope.readableBy(userId, now).where(`${m}.room`)))
-  };
-  return scope;
-}
-var messageScope = {
-  byId(id) {
-    return messages((m) => ({ sql: `${m}.id = {:acc_message}`, params: { acc_message: id } }));
-  },
-  byIds(ids) {
-    return messages((m) => ({
-      sql: `${m}.id IN (SELECT value FROM json_each({:acc_messages}))`,
-      params: { acc_messages: JSON.stringify(ids) }
-    }));
-  },
-  inRoom(roomId) {
-    return messages((m) => ({
-      sql: `${m}.room = {:acc_in_room}`,
-      params: { acc_in_room: roomId }
-    }));
-  }
-};
 
 // hooks-src/konvert/jsvm/realtime/index-store.ts
 function entryOf(value) {
@@ -5953,8 +5970,7 @@ __export(room_admin_exports, {
 function deleteRoomAction(app, me2, roomId) {
   app.runInTransaction((tx) => {
     const room = findRoom(tx, roomId);
-    const membership2 = findMembership(tx, room.id, me2.id);
-    refuseIf(deleteProblem(factsOf(room), roleOf(me2), memberRoleOf(membership2)));
+    const membership2 = requireModerator(tx, me2, room, { kind: "delete" });
     room.set("deletedAt", new DateTime());
     tx.save(room);
     for (const membership3 of tx.findRecordsByFilter("room_members", "room = {:room}", "", 0, 0, {
@@ -6177,8 +6193,7 @@ function distributeRoomKeys(app, me2, input) {
   refuseIf(wrappedKeysProblem(keys2));
   app.runInTransaction((tx) => {
     const room = findRoom(tx, input.roomId);
-    assertNotConfined(me2, room);
-    refuseIf(keyManagerProblem(roleOf(me2), memberRoleOf(findMembership(tx, room.id, me2.id))));
+    requireModerator(tx, me2, room, { kind: "keys" });
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys2)) {
       const membership2 = findMembership(tx, room.id, userId);
@@ -6420,7 +6435,7 @@ function bodyProblem(type, content, hasFiles, poll) {
   if (type === "text") return contentProblem(content, true);
   return contentProblem(content, !hasFiles);
 }
-function deleteProblem2(isAuthor, callerRole, isRoomOwner) {
+function deleteProblem(isAuthor, callerRole, isRoomOwner) {
   if (isAuthor || isRoomOwner || callerRole === "admin" || callerRole === "moderator") return null;
   return problem("message.delete.forbidden");
 }
@@ -7007,7 +7022,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+3e942ea61b81" },
+    hooks: { version: "0.1.0+182b0dfb2c46" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7235,7 +7250,7 @@ function deleteMessage(app, me2, id) {
     const room = findRoom(tx, message.getString("room"));
     const isAuthor = message.getString("author") === me2.id;
     const isOwner = memberRoleOf(findMembership(tx, room.id, me2.id)) === "owner";
-    refuseIf(deleteProblem2(isAuthor, roleOf(me2), isOwner));
+    refuseIf(deleteProblem(isAuthor, roleOf(me2), isOwner));
     quiet = tombstone(tx, { id: message.id }, realNowDate());
     if (isAuthor) track(tx, me2.id, messageDeleted(tx, message));
     if (!isAuthor) {
@@ -8699,7 +8714,7 @@ function selfUser(e2, me2) {
 function otherUser(e2, viewer, user, withPresence = true) {
   if (viewer && viewer.id === user.id) return selfUser(e2, user);
   const staff = viewer !== null && isStaff(roleOf(viewer));
-  const presence2 = viewer !== null && withPresence && (staff || sharesCircle(e2.app, viewer.id, user.id));
+  const presence2 = viewer !== null && withPresence && (staff || canSeePresenceOf(e2.app, viewer.id, user.id));
   return legacyUser(factsOf2(e2, user), { self: false, staff, presence: presence2 }, nowMs(), realNowMs());
 }
 
@@ -9592,12 +9607,8 @@ function search3(e2) {
     const records = arrayOf(new Record(e2.app.findCachedCollectionByNameOrId("users")));
     const query2 = e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("deletedAt = ''"));
     if (me2) {
-      query2.andWhere(
-        $dbx.exp(
-          "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me}) AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
-          { me: me2.id }
-        )
-      );
+      const visible = userScope.visibleTo(me2.id).where("users.id");
+      query2.andWhere($dbx.exp(visible.sql, bindWith(visible, {})));
     }
     query2.orderBy("searchText ASC").limit(SEARCH_LIMIT).all(records);
     e2.json(200, { users: records.map((u) => otherUser(e2, me2, u, false)) });

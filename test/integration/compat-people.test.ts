@@ -366,3 +366,25 @@ describe("profile", () => {
     expect(signin.status).toBe(200);
   });
 });
+
+describe("presence in the legacy user shape", () => {
+  it("reaches room-mates, and nobody in a block relation, like the realtime presence topic", async () => {
+    const [dan, eve] = [await legacySignup(server, "dan"), await legacySignup(server, "eve")];
+    const room = await server.admin
+      .collection("rooms")
+      .create({ name: "mates", type: "private", createdBy: dan.id, keyVersion: 0 });
+    for (const [user, role] of [
+      [dan.id, "owner"],
+      [eve.id, "member"],
+    ]) {
+      await server.admin.collection("room_members").create({ room: room.id, user, role });
+    }
+    const seen = async () =>
+      (await call<{ user: object }>(eve, "GET", `/users/${dan.id}`)).body.user;
+    expect(await seen()).toHaveProperty("status");
+    expect((await call(dan, "POST", `/users/${eve.id}/block`)).body).toEqual({ success: true });
+    const blocked = await seen();
+    expect(blocked).not.toHaveProperty("status");
+    expect(blocked).not.toHaveProperty("last_activity");
+  });
+});

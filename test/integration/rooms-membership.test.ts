@@ -303,6 +303,29 @@ describe("delete", () => {
     ]);
   });
 
+  it("is out of a banned owner's or staff member's reach: a ban confines them to the jail", async () => {
+    const [bannedOwner, bannedMod, m] = await Promise.all([
+      createUser(server, { bannedUntil: hoursFromNow(2) }),
+      createUser(server, { role: "moderator", bannedUntil: hoursFromNow(2) }),
+      createUser(server),
+    ]);
+    const room = await seedRoom(server, "private", [bannedOwner, m]);
+    const banned = { status: 403, message: "While banned you can only use the jail room." };
+    for (const as of [bannedOwner, bannedMod]) {
+      expect(await failure(api(as.client, "DELETE", `/rooms/${room.id}`))).toEqual(banned);
+      expect(
+        await failure(api(as.client, "POST", `/rooms/${room.id}/remove`, { userId: m.record.id })),
+      ).toEqual(banned);
+    }
+    expect(await members(room.id)).toEqual([
+      [bannedOwner.record.id, "owner"],
+      [m.record.id, "member"],
+    ]);
+    expect(await api(owner.client, "GET", `/rooms/${room.id}`).catch(() => null)).toBeNull();
+    const stored = await server.admin.collection("rooms").getOne<RoomsResponse>(room.id);
+    expect(stored.deletedAt).toBe("");
+  });
+
   it("cannot delete the jail or a DM", async () => {
     expect(await failure(api(admin.client, "DELETE", `/rooms/jailroom0000000`))).toMatchObject({
       status: 403,

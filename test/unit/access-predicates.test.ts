@@ -11,6 +11,7 @@ import {
   canSeeUser,
   canWriteInRoom,
   DENIED,
+  moderateRoomDenial,
   writeDenial,
   type Actor,
   type MembershipAccess,
@@ -37,6 +38,7 @@ const owner: MembershipAccess = { role: "owner", muted: false };
 const publicRoom = room({ type: "public" });
 const jail = room({ type: "public", system: "jail" });
 const dm = room({ type: "dm" });
+const DEL = { kind: "delete" } as const;
 const openDm = { otherActive: true, blocked: false };
 
 describe("anonymous", () => {
@@ -44,7 +46,7 @@ describe("anonymous", () => {
     expect(canSeeRoom(ANONYMOUS, publicRoom, null)).toBe(false);
     expect(canReadRoom(ANONYMOUS, publicRoom, member)).toBe(false);
     expect(writeDenial(ANONYMOUS, publicRoom, member, null)).toEqual(DENIED.signIn);
-    expect(canModerateRoom(ANONYMOUS, publicRoom, owner)).toBe(false);
+    expect(canModerateRoom(ANONYMOUS, publicRoom, owner, DEL)).toBe(false);
     expect(
       canSeeUser(
         ANONYMOUS,
@@ -79,7 +81,7 @@ describe("member", () => {
     expect(canSeeRoom(me, room(), member)).toBe(true);
     expect(canReadRoom(me, room(), member)).toBe(true);
     expect(canWriteInRoom(me, room(), member, null)).toBe(true);
-    expect(canModerateRoom(me, room(), member)).toBe(false);
+    expect(canModerateRoom(me, room(), member, DEL)).toBe(false);
   });
   it("a deleted room is gone for everyone", () => {
     const gone = room({ deleted: true });
@@ -95,8 +97,8 @@ describe("member", () => {
 
 describe("room admin and owner", () => {
   it("the owner moderates their room; a room admin does not delete it", () => {
-    expect(canModerateRoom(user(), room(), owner)).toBe(true);
-    expect(canModerateRoom(user(), room(), roomAdmin)).toBe(false);
+    expect(canModerateRoom(user(), room(), owner, DEL)).toBe(true);
+    expect(canModerateRoom(user(), room(), roomAdmin, DEL)).toBe(false);
     expect(canWriteInRoom(user(), room(), roomAdmin, null)).toBe(true);
   });
 });
@@ -104,7 +106,7 @@ describe("room admin and owner", () => {
 describe("moderator", () => {
   const mod = user({ role: "moderator" });
   it("moderates any room but reads only their own", () => {
-    expect(canModerateRoom(mod, room(), null)).toBe(true);
+    expect(canModerateRoom(mod, room(), null, DEL)).toBe(true);
     expect(canReadRoom(mod, room(), null)).toBe(false);
     expect(canReadRoom(mod, room(), null, { godMode: true })).toBe(false);
   });
@@ -142,7 +144,7 @@ describe("banned", () => {
   it("a banned admin neither reads in god mode nor moderates outside the jail", () => {
     const admin = user({ role: "admin", banned: true });
     expect(canReadRoom(admin, room(), null, { godMode: true })).toBe(false);
-    expect(canModerateRoom(admin, room(), null)).toBe(false);
+    expect(canModerateRoom(admin, room(), null, DEL)).toBe(false);
   });
   it("after the ban, the jail is no longer listed", () => {
     expect(canSeeRoom(user(), jail, member)).toBe(false);
@@ -212,5 +214,63 @@ describe("deleted account", () => {
     expect(
       canSeeUser(me, { id: me.id, deleted: true }, { blocked: false, friendOrRoommate: false }),
     ).toBe(true);
+  });
+});
+
+describe("moderating a room", () => {
+  const remove = (target: MembershipAccess["role"]) => ({ kind: "remove", target }) as const;
+  const keys = { kind: "keys" } as const;
+  const mod = user({ role: "moderator" });
+  const admin = user({ role: "admin" });
+  const codeOf = (d: ReturnType<typeof moderateRoomDenial>) => d?.code ?? null;
+  it("delete: the owner and staff, in shared rooms only", () => {
+    expect(canModerateRoom(user(), room(), owner, DEL)).toBe(true);
+    expect(canModerateRoom(mod, publicRoom, null, DEL)).toBe(true);
+    expect(codeOf(moderateRoomDenial(user(), room(), roomAdmin, DEL))).toBe(
+      "room.delete.forbidden",
+    );
+    expect(codeOf(moderateRoomDenial(user(), room(), member, DEL))).toBe("room.delete.forbidden");
+    for (const r of [dm, room({ type: "favorites" }), jail]) {
+      expect(codeOf(moderateRoomDenial(admin, r, owner, DEL))).toBe("room.delete.system");
+    }
+  });
+  it("remove: staff and the owner anyone but the owner; a room admin plain members only", () => {
+    expect(canModerateRoom(mod, room(), null, remove("admin"))).toBe(true);
+    expect(canModerateRoom(user(), room(), owner, remove("admin"))).toBe(true);
+    expect(canModerateRoom(user(), room(), roomAdmin, remove("member"))).toBe(true);
+    expect(codeOf(moderateRoomDenial(user(), room(), roomAdmin, remove("admin")))).toBe(
+      "room.remove.forbidden",
+    );
+    expect(codeOf(moderateRoomDenial(user(), room(), member, remove("member")))).toBe(
+      "room.remove.forbidden",
+    );
+    expect(codeOf(moderateRoomDenial(user(), room(), null, remove("member")))).toBe(
+      "room.remove.forbidden",
+    );
+    expect(codeOf(moderateRoomDenial(admin, room(), owner, remove("owner")))).toBe(
+      "room.remove.owner",
+    );
+  });
+  it("keys: the owner and staff, in any room they may act in", () => {
+    expect(canModerateRoom(user(), dm, owner, keys)).toBe(true);
+    expect(canModerateRoom(mod, room(), null, keys)).toBe(true);
+    expect(codeOf(moderateRoomDenial(user(), room(), roomAdmin, keys))).toBe("e2ee.keys.forbidden");
+  });
+  it("a ban confines moderation to the jail, for owners and staff alike", () => {
+    const banned = user({ banned: true });
+    expect(codeOf(moderateRoomDenial(banned, room(), owner, DEL))).toBe("user.banned");
+    expect(codeOf(moderateRoomDenial(banned, room(), owner, remove("member")))).toBe("user.banned");
+    expect(codeOf(moderateRoomDenial({ ...admin, banned: true }, room(), null, keys))).toBe(
+      "user.banned",
+    );
+  });
+  it("nobody moderates a deleted room or from an erased account", () => {
+    expect(codeOf(moderateRoomDenial(admin, room({ deleted: true }), null, DEL))).toBe(
+      "room.not_found",
+    );
+    expect(codeOf(moderateRoomDenial(user({ deleted: true }), room(), owner, keys))).toBe(
+      "account.deleted",
+    );
+    expect(codeOf(moderateRoomDenial(ANONYMOUS, room(), owner, keys))).toBe("auth.required");
   });
 });

@@ -37,6 +37,7 @@ const scopes: [string, Fragment][] = [
   ["roomListScope.godMode", roomListScope.godMode().on("x")],
   ["visibleDms", visibleDms("u1").on("x")],
   ["userScope.presenceVisibleTo", userScope.presenceVisibleTo("u1").where("x.id")],
+  ["userScope.visibleTo", userScope.visibleTo("u1").where("x.id")],
   ["messageScope", messageScope.inRoom("r1").live().visibleTo("u1", NOW).where("x")],
   ["messageScope.byIds", messageScope.byIds(["a", "b"]).where("x")],
 ];

@@ -1,9 +1,8 @@
 // Users as the legacy API returns them (snake_case, `avatar` as a permanent URL).
 import { legacyUser, type UserFacts } from "../rules/compat-shapes.ts";
 import { isStaff } from "../rules/rooms.ts";
-import { roleOf } from "../jsvm/access.ts";
+import { canSeePresenceOf, roleOf } from "../jsvm/access.ts";
 import { nowMs, realNowMs } from "../jsvm/clock.ts";
-import { sharesCircle } from "../jsvm/people.ts";
 import { publicBaseUrl } from "./http.ts";
 
 /** JSON fields come back from the VM as raw bytes; the string form parses reliably. */
@@ -78,6 +77,6 @@ export function otherUser(
   if (viewer && viewer.id === user.id) return selfUser(e, user);
   const staff = viewer !== null && isStaff(roleOf(viewer));
   const presence =
-    viewer !== null && withPresence && (staff || sharesCircle(e.app, viewer.id, user.id));
+    viewer !== null && withPresence && (staff || canSeePresenceOf(e.app, viewer.id, user.id));
   return legacyUser(factsOf(e, user), { self: false, staff, presence }, nowMs(), realNowMs());
 }

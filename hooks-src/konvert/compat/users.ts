@@ -1,6 +1,7 @@
 // R10–R11: finding and showing people over the legacy API, with the backend's visibility rules
 // (privacy settings, presence between acquaintances, moderation state for staff only).
 import { searchPattern } from "../rules/profile.ts";
+import { bindWith, userScope } from "../rules/scopes.ts";
 import { findActiveUser } from "../jsvm/access.ts";
 import { handle, legacy, optionalCaller, queryParam } from "./http.ts";
 import { otherUser } from "./user-shape.ts";
@@ -21,13 +22,9 @@ export function search(e: core.RequestEvent): void {
       .andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern }))
       .andWhere($dbx.exp("deletedAt = ''"));
     if (me) {
-      query.andWhere(
-        $dbx.exp(
-          "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me})" +
-            " AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
-          { me: me.id },
-        ),
-      );
+      // canSeeUser: neither side blocking the other
+      const visible = userScope.visibleTo(me.id).where("users.id");
+      query.andWhere($dbx.exp(visible.sql, bindWith(visible, {})));
     }
     query.orderBy("searchText ASC").limit(SEARCH_LIMIT).all(records);
     e.json(200, { users: records.map((u) => otherUser(e, me, u, false)) });

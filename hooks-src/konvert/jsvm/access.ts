@@ -4,12 +4,14 @@ import {
   canReadRoom,
   confinedOut,
   DENIED,
+  moderateRoomDenial,
   writeDenial,
   type Actor,
   type Denial,
   type DmAccess,
   type MembershipAccess,
   type RoomAccess,
+  type RoomModeration,
   type WriteOptions,
 } from "../rules/access.ts";
 import { asRole, type Role } from "../rules/roles.ts";
@@ -17,7 +19,8 @@ import type { MemberRole, RoomFacts, RoomType } from "../rules/rooms.ts";
 import { isActiveUntil, isFuture } from "./clock.ts";
 import { fail } from "../actions/errors.ts";
 import type { ErrorCode } from "../rules/error-codes.ts";
-import { sqlTextPrepared } from "./sql-scalar.ts";
+import { bindWith, userScope } from "../rules/scopes.ts";
+import { sqlNumber, sqlTextPrepared } from "./sql-scalar.ts";
 
 export function callerOf(e: core.RequestEvent): core.Record {
   if (!e.auth || e.auth.collection().name !== "users") {
@@ -262,4 +265,32 @@ export function requireReadable(
 /** requireReadable for routes only members use: their membership. */
 export function requireReader(app: CoreApp, user: core.Record, room: core.Record): core.Record {
   return requireReadable(app, user, room)!;
+}
+
+/**
+ * The moderation check (rules/access.ts moderateRoomDenial) for a loaded live room: deleting it,
+ * removing a member, distributing keys. Returns the caller's membership, or throws the refusal.
+ */
+export function requireModerator(
+  app: CoreApp,
+  user: core.Record,
+  room: core.Record,
+  action: RoomModeration,
+): core.Record | null {
+  const membership = findMembership(app, room.id, user.id);
+  answerDenial(
+    moderateRoomDenial(actorOf(user), roomAccessOf(room), membershipAccessOf(membership), action),
+  );
+  return membership;
+}
+
+/**
+ * rules/access.ts canSeePresence for one pair, in its SQL form (rules/scopes.ts
+ * userScope.presenceVisibleTo): the same predicate realtime authorizes presence topics with.
+ */
+export function canSeePresenceOf(app: CoreApp, viewerId: string, targetId: string): boolean {
+  const visible = userScope.presenceVisibleTo(viewerId).where("{:acc_target}");
+  return (
+    sqlNumber(app, `SELECT (${visible.sql}) AS v`, bindWith(visible, { acc_target: targetId })) > 0
+  );
 }

@@ -1,15 +1,6 @@
 // E2EE key exchange: public keys on users, room keys wrapped per member on memberships.
-import { keyManagerProblem } from "../rules/rooms.ts";
 import { publicKeyProblem, wrappedKeysProblem } from "../rules/e2ee.ts";
-import {
-  assertNotConfined,
-  callerOf,
-  findMembership,
-  findRoom,
-  memberRoleOf,
-  requireReader,
-  roleOf,
-} from "./access.ts";
+import { callerOf, findMembership, findRoom, requireModerator, requireReader } from "./access.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam } from "./http.ts";
 
@@ -79,8 +70,7 @@ export function distributeRoomKeys(
   refuseIf(wrappedKeysProblem(keys));
   app.runInTransaction((tx) => {
     const room = findRoom(tx, input.roomId);
-    assertNotConfined(me, room);
-    refuseIf(keyManagerProblem(roleOf(me), memberRoleOf(findMembership(tx, room.id, me.id))));
+    requireModerator(tx, me, room, { kind: "keys" });
     const version = room.getInt("keyVersion");
     for (const [userId, key] of Object.entries(keys as Record<string, string>)) {
       const membership = findMembership(tx, room.id, userId);

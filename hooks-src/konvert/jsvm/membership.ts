@@ -5,7 +5,6 @@ import {
   joinProblem,
   leaveProblem,
   nextOwner,
-  removeProblem,
   type MemberRole,
 } from "../rules/rooms.ts";
 import {
@@ -16,9 +15,8 @@ import {
   findMembership,
   findRoom,
   isBlockedEitherWay,
-  memberRoleOf,
   requireMembership,
-  roleOf,
+  requireModerator,
 } from "./access.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
 import { bodyOf, pathParam, requiredString } from "./http.ts";
@@ -150,8 +148,10 @@ export function removeFromRoom(
     const target = findMembership(tx, room.id, input.userId);
     if (!target) return fail("room.remove.not_member");
     if (input.userId === me.id) fail("room.remove.self");
-    const mine = findMembership(tx, room.id, me.id);
-    refuseIf(removeProblem(roleOf(me), memberRoleOf(mine), target.getString("role") as MemberRole));
+    requireModerator(tx, me, room, {
+      kind: "remove",
+      target: target.getString("role") as MemberRole,
+    });
     dropMember(tx, room, target);
   });
 }

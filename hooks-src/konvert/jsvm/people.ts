@@ -3,7 +3,6 @@ import { isOnline } from "../rules/presence.ts";
 import { findActiveUser } from "./access.ts";
 import { realNowMs } from "./clock.ts";
 import { badRequest } from "./errors.ts";
-import { sqlNumber } from "./sql-scalar.ts";
 
 /** The route's `{id}` user, or a 404 (deleted accounts count as missing). */
 export function targetOf(e: core.RequestEvent, app: CoreApp = e.app): core.Record {
@@ -29,16 +28,4 @@ export function msOf(record: core.Record, field: string): number | null {
 export function onlineNow(user: core.Record): boolean {
   // lastActiveAt is a real-time stamp: time since it is real time (jsvm/clock.ts)
   return isOnline(msOf(user, "lastActiveAt"), realNowMs());
-}
-
-/** True when the two users are friends or share a room: who may see each other's presence. */
-export function sharesCircle(app: CoreApp, a: string, b: string): boolean {
-  const shared = sqlNumber(
-    app,
-    "SELECT (EXISTS (SELECT 1 FROM friendships WHERE (userA = {:a} AND userB = {:b})" +
-      " OR (userA = {:b} AND userB = {:a})) OR EXISTS (SELECT 1 FROM room_members x" +
-      " JOIN room_members y ON x.room = y.room WHERE x.user = {:a} AND y.user = {:b})) AS v",
-    { a, b },
-  );
-  return shared > 0;
 }

@@ -7,11 +7,12 @@ import {
   searchTextFor,
 } from "../rules/profile.ts";
 import { isStaff } from "../rules/rooms.ts";
-import { callerOf, roleOf } from "./access.ts";
+import { callerOf, canSeePresenceOf, roleOf } from "./access.ts";
+import { bindWith, userScope } from "../rules/scopes.ts";
 import { nowMs } from "./clock.ts";
 import { badRequest } from "./errors.ts";
 import { fail } from "../actions/errors.ts";
-import { allowOnly, onlineNow, sharesCircle, userResponse } from "./people.ts";
+import { allowOnly, onlineNow, userResponse } from "./people.ts";
 
 /** Fields the schema hides from everyone; unhidden here per viewer. */
 const PRIVATE_FIELDS = [
@@ -58,7 +59,7 @@ export function onUserEnrich(e: core.RecordEnrichEvent): void {
       const withheld = fieldsHiddenByPrivacy(privacyOf(user));
       shown.push(...PROFILE_FIELDS.filter((f) => !withheld.includes(f)));
       const presenceAllowed = !withheld.includes("lastActiveAt") || staff;
-      if (presenceAllowed && (staff || sharesCircle(e.app, viewer.id, user.id))) {
+      if (presenceAllowed && (staff || canSeePresenceOf(e.app, viewer.id, user.id))) {
         shown.push(...PRESENCE_FIELDS);
       }
       if (staff) shown.push(...MODERATION_FIELDS, "updated");
@@ -97,17 +98,13 @@ export function search(e: core.RequestEvent): void {
   const perPage = positiveInt(query["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
 
   const records = arrayOf(new Record(e.app.findCachedCollectionByNameOrId("users")));
+  // canSeeUser: accounts that exist, neither side blocking the other (the caller is left out)
+  const visible = userScope.visibleTo(caller.id).where("users.id");
   e.app
     .recordQuery("users")
     .andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed.pattern }))
-    .andWhere($dbx.exp("deletedAt = '' AND id != {:me}", { me: caller.id }))
-    .andWhere(
-      $dbx.exp(
-        "id NOT IN (SELECT blocked FROM blocks WHERE blocker = {:me})" +
-          " AND id NOT IN (SELECT blocker FROM blocks WHERE blocked = {:me})",
-        { me: caller.id },
-      ),
-    )
+    .andWhere($dbx.exp("id != {:me}", { me: caller.id }))
+    .andWhere($dbx.exp(visible.sql, bindWith(visible, {})))
     .orderBy("searchText ASC") // starts with the lowercased username
     .limit(perPage + 1)
     .offset((page - 1) * perPage)

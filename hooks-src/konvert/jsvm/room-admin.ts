@@ -1,12 +1,12 @@
 // Deleting rooms and pinning messages.
-import { deleteProblem, pinProblem } from "../rules/rooms.ts";
+import { pinProblem } from "../rules/rooms.ts";
 import {
   assertNotConfined,
   callerOf,
-  factsOf,
   findMembership,
   findRoom,
   memberRoleOf,
+  requireModerator,
   requireWritable,
   roleOf,
 } from "./access.ts";
@@ -20,8 +20,7 @@ import { track } from "./achievements/track.ts";
 export function deleteRoomAction(app: CoreApp, me: core.Record, roomId: string): void {
   app.runInTransaction((tx) => {
     const room = findRoom(tx, roomId);
-    const membership = findMembership(tx, room.id, me.id);
-    refuseIf(deleteProblem(factsOf(room), roleOf(me), memberRoleOf(membership)));
+    const membership = requireModerator(tx, me, room, { kind: "delete" });
     room.set("deletedAt", new DateTime());
     tx.save(room);
     // Members can no longer see the room, so its update event does not reach them; touching

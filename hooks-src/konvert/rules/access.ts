@@ -5,7 +5,7 @@
 //  - SQL for our own queries (rules/scopes.ts), which says the same as the predicates here.
 import { ERRORS, problem, type Problem } from "./error-codes.ts";
 import type { Role } from "./roles.ts";
-import type { MemberRole, RoomType } from "./rooms.ts";
+import { isSharedRoom, type MemberRole, type RoomType } from "./rooms.ts";
 
 /** The caller as the access rules see them; `id === ""` is an anonymous request. */
 export interface Actor {
@@ -162,17 +162,57 @@ export function canWriteInRoom(
   return writeDenial(actor, room, membership, dm, options) === null;
 }
 
+/** What moderating a room is asked to do: each refuses with its own code. */
+export type RoomModeration =
+  /** Delete the room: shared rooms only (never a DM, favorites or the jail). */
+  | { kind: "delete" }
+  /** Remove another member, whose membership role is `target`. */
+  | { kind: "remove"; target: MemberRole }
+  /** Store wrapped room keys for members. */
+  | { kind: "keys" };
+
+const MODERATION_DENIED = {
+  deleteSystem: denied(problem("room.delete.system")),
+  delete: denied(problem("room.delete.forbidden")),
+  removeOwner: denied(problem("room.remove.owner")),
+  remove: denied(problem("room.remove.forbidden")),
+  keys: denied(problem("e2ee.keys.forbidden")),
+} as const satisfies Record<string, Denial>;
+
 /**
- * Moderating a room (deleting it, removing members, distributing keys): global staff anywhere,
- * the owner in their room. Staff still act only where a ban lets them.
+ * Why the actor may not moderate the room this way, or null. Global staff act anywhere, the owner
+ * in their room, and a room admin removes plain members; the owner is never removed. Staff too act
+ * only where a ban lets them (confined to the jail).
  */
+export function moderateRoomDenial(
+  actor: Actor,
+  room: RoomAccess,
+  membership: MembershipAccess | null,
+  action: RoomModeration,
+): Denial | null {
+  if (actor.id === "") return DENIED.signIn;
+  if (room.deleted) return DENIED.roomMissing;
+  if (actor.deleted) return DENIED.accountDeleted;
+  if (action.kind === "delete" && !isSharedRoom(room)) return MODERATION_DENIED.deleteSystem;
+  if (action.kind === "remove" && action.target === "owner") return MODERATION_DENIED.removeOwner;
+  if (confinedOut(actor, room)) return DENIED.confined;
+  const staff = actor.role === "admin" || actor.role === "moderator";
+  if (staff || membership?.role === "owner") return null;
+  if (action.kind === "remove") {
+    return membership?.role === "admin" && action.target === "member"
+      ? null
+      : MODERATION_DENIED.remove;
+  }
+  return action.kind === "delete" ? MODERATION_DENIED.delete : MODERATION_DENIED.keys;
+}
+
 export function canModerateRoom(
   actor: Actor,
   room: RoomAccess,
   membership: MembershipAccess | null,
+  action: RoomModeration,
 ): boolean {
-  if (actor.id === "" || actor.deleted || room.deleted || confinedOut(actor, room)) return false;
-  return actor.role === "admin" || actor.role === "moderator" || membership?.role === "owner";
+  return moderateRoomDenial(actor, room, membership, action) === null;
 }
 
 /** How two users stand to each other, as the people rules need it. */

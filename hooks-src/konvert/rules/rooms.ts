@@ -76,40 +76,11 @@ export function isStaff(role: Role): boolean {
   return role === "admin" || role === "moderator";
 }
 
-export function deleteProblem(
-  room: RoomFacts,
-  callerRole: Role,
-  memberRole: MemberRole | null,
-): Problem | null {
-  if (!isSharedRoom(room)) return problem("room.delete.system");
-  if (memberRole === "owner" || isStaff(callerRole)) return null;
-  return problem("room.delete.forbidden");
-}
-
 export function pinProblem(callerRole: Role, memberRole: MemberRole | null): Problem | null {
   if (isStaff(callerRole)) return null;
   if (memberRole === null) return problem("room.pin.not_member");
   if (callerRole === "vip" || memberRole === "owner") return null;
   return problem("room.pin.forbidden");
-}
-
-/** Removing someone else: staff anywhere; the owner or a room admin for plain members. */
-export function removeProblem(
-  callerRole: Role,
-  callerMemberRole: MemberRole | null,
-  targetMemberRole: MemberRole,
-): Problem | null {
-  if (targetMemberRole === "owner") return problem("room.remove.owner");
-  if (isStaff(callerRole)) return null;
-  if (callerMemberRole === "owner") return null;
-  if (callerMemberRole === "admin" && targetMemberRole === "member") return null;
-  return problem("room.remove.forbidden");
-}
-
-/** Who stores wrapped room keys for members: the owner and global staff. */
-export function keyManagerProblem(callerRole: Role, memberRole: MemberRole | null): Problem | null {
-  if (isStaff(callerRole) || memberRole === "owner") return null;
-  return problem("e2ee.keys.forbidden");
 }
 
 export interface Successor {

@@ -176,6 +176,26 @@ export interface UserScope {
 
 export const userScope = {
   /**
+   * canSeeUser as SQL: users whose profile `viewerId` may see (the `users` read rule outside
+   * realtime): the viewer themself; others while their account exists and neither blocks the other.
+   */
+  visibleTo(viewerId: string): UserScope {
+    const v = "{:acc_viewer}";
+    const select =
+      "SELECT acc_t.id FROM users acc_t WHERE acc_t.id = " +
+      v +
+      " OR (acc_t.deletedAt = '' " +
+      "AND NOT EXISTS (SELECT 1 FROM blocks acc_b WHERE (acc_b.blocker = acc_t.id AND acc_b.blocked = " +
+      v +
+      ") OR (acc_b.blocker = " +
+      v +
+      " AND acc_b.blocked = acc_t.id)))";
+    return {
+      where: (column) => ({ sql: `${column} IN (${select})`, params: { acc_viewer: viewerId } }),
+    };
+  },
+
+  /**
    * canSeePresence as SQL: users whose profile and presence events `viewerId` may hear (the
    * `users` read rule for realtime): the viewer themself; others while both accounts exist,
    * neither blocks the other, and they are friends or share a room.
