@@ -99,6 +99,7 @@ describe("replication to S3 and point-in-time restore", () => {
   let before: string[];
   let after: string[];
   let pointInTime: string;
+  let health: { status: number; body: HealthBody };
 
   beforeAll(async () => {
     const result = await setup(root, "s3://replica/konvert", ["--replica-endpoint", s3.endpoint]);
@@ -113,6 +114,8 @@ describe("replication to S3 and point-in-time restore", () => {
     await pb.backups.create("mid-replication.zip");
     after = await createUsers(pb, "after", 5);
     await replicaHas(root, "after4");
+    const res = await fetch(`${primary.url}/api/konvert/health`);
+    health = { status: res.status, body: (await res.json()) as HealthBody };
     await primary.stop();
   }, 180_000);
 
@@ -127,6 +130,18 @@ describe("replication to S3 and point-in-time restore", () => {
     const env = rootEnv(root);
     expect(env["KONVERT_REPLICA_URL"]).toBe("s3://replica/konvert");
     expect(env["LITESTREAM_SECRET_ACCESS_KEY"]).toBe(s3.secret);
+  });
+
+  it("the health route reads the bucket: replica URL, lag, last replicated transaction", () => {
+    expect(health.body.problems).toEqual([]);
+    expect(health.status).toBe(200);
+    expect(health.body.replication).toMatchObject({
+      replica: "s3://replica/konvert",
+      maxLagSeconds: 300,
+    });
+    expect(health.body.replication?.lagSeconds).toBeLessThan(300);
+    const last = Date.parse(health.body.replication?.lastReplicatedAt ?? "");
+    expect(Date.now() - last).toBeLessThan(120_000);
   });
 
   it("ships the database to the bucket", async () => {
@@ -251,3 +266,83 @@ describe("replication to a local directory", () => {
     expect(existsSync(join(root, "pb_data"))).toBe(false);
   });
 });
+
+describe("replication lag in the health route", () => {
+  it("reports the replica and its lag, and 503 once Litestream stops shipping", async () => {
+    const root = join(work, "lag");
+    const target = join(work, "lag-replica");
+    expect((await setup(root, `file://${target}`)).code).toBe(0);
+    const primary = await startReplicated(inject("pbBinary"), root, {
+      env: { KONVERT_REPLICATION_MAX_LAG_SECONDS: "2" },
+    });
+    const health = async () => {
+      const res = await fetch(`${primary.url}/api/konvert/health`);
+      return { status: res.status, body: (await res.json()) as HealthBody };
+    };
+    try {
+      const pb = await signedInAdmin(primary.url);
+      await createUsers(pb, "lag", 1);
+      await replicaHas(root, "lag0");
+      const ok = await health();
+      expect(ok.body.problems).toEqual([]);
+      expect(ok.status).toBe(200);
+      expect(ok.body.replication).toMatchObject({ replica: `file://${target}`, maxLagSeconds: 2 });
+      expect(ok.body.replication?.lagSeconds).toBeLessThan(2);
+      const last = Date.parse(ok.body.replication?.lastReplicatedAt ?? "");
+      expect(Date.now() - last).toBeLessThan(60_000);
+
+      // Litestream dies, PocketBase goes on taking writes that reach no replica
+      process.kill(primary.pid, "SIGKILL");
+      await createUsers(pb, "unreplicated", 1);
+      const deadline = Date.now() + 30_000;
+      let seen = await health();
+      while (seen.status === 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        await pb.collection("users").getList(1, 1); // keep serving
+        seen = await health();
+      }
+      expect(seen.status).toBe(503);
+      expect(seen.body.replication?.lagSeconds).toBeGreaterThan(2);
+      expect(seen.body.replication?.lastReplicatedAt).toBe(ok.body.replication?.lastReplicatedAt);
+      expect(seen.body.problems.join("\n")).toMatch(
+        /the replica file:\/\/.* is [\d.]+ s behind, more than 2 s \(KONVERT_REPLICATION_MAX_LAG_SECONDS\)/,
+      );
+    } finally {
+      primary.kill();
+    }
+  }, 180_000);
+
+  it("says why it cannot tell, with the credentials left out of the URL", async () => {
+    const root = join(work, "lag-nostate");
+    expect((await setup(root, `file://${join(work, "lag-nostate-replica")}`)).code).toBe(0);
+    // PocketBase alone: the replica is configured but Litestream never ran
+    const alone = await startReplicated(inject("pbBinary"), root, {
+      replicate: false,
+      env: { KONVERT_REPLICA_URL: "s3://key:secret@bucket/path?x=1" },
+    });
+    try {
+      const res = await fetch(`${alone.url}/api/konvert/health`);
+      const body = (await res.json()) as HealthBody;
+      expect(res.status).toBe(503);
+      expect(body.replication).toEqual({
+        replica: "s3://bucket/path",
+        error: expect.stringMatching(/Litestream has written nothing in .*: is it running\?/),
+      });
+      expect(JSON.stringify(body)).not.toContain("secret");
+    } finally {
+      await alone.stop();
+    }
+  }, 120_000);
+});
+
+interface HealthBody {
+  status: string;
+  problems: string[];
+  replication: {
+    replica: string;
+    lagSeconds?: number;
+    lastReplicatedAt?: string | null;
+    maxLagSeconds?: number;
+    error?: string;
+  } | null;
+}
