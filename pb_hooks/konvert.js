@@ -1579,6 +1579,7 @@ __export(index_exports, {
   compatSearch: () => search_exports2,
   compatStorage: () => storage_exports,
   compatUsers: () => users_exports2,
+  dbMaintenance: () => db_maintenance_exports,
   dms: () => dms_exports,
   e2ee: () => e2ee_exports,
   favorites: () => favorites_exports,
@@ -6676,7 +6677,7 @@ function health(e) {
   e.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+d7416fcb47f8" },
+    hooks: { version: "0.1.0+7af09cf37fab" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7038,6 +7039,40 @@ function forward(e) {
 }
 function copiesOf(fsys, source) {
   return source.getStringSlice("attachments").map((name) => fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false));
+}
+
+// hooks-src/konvert/jsvm/db-maintenance.ts
+var db_maintenance_exports = {};
+__export(db_maintenance_exports, {
+  PB_DB_OPTIMIZE: () => PB_DB_OPTIMIZE,
+  dbOptimize: () => dbOptimize,
+  replacePbDbOptimize: () => replacePbDbOptimize
+});
+var PB_DB_OPTIMIZE = "__pbDBOptimize__";
+function replicated() {
+  return $os.getenv("KONVERT_REPLICA_URL").trim() !== "";
+}
+function replacePbDbOptimize(app) {
+  if (!replicated()) return;
+  const scheduler = app;
+  scheduler.cron().remove(PB_DB_OPTIMIZE);
+}
+function dbOptimize(app) {
+  if (!replicated()) return;
+  const run = (what, db, sql) => {
+    try {
+      db.newQuery(sql).execute();
+    } catch (err) {
+      app.logger().warn(`konvert-db-optimize: ${what} failed`, "error", String(err));
+    }
+  };
+  run("the main database's checkpoint", app.nonconcurrentDB(), "PRAGMA wal_checkpoint(PASSIVE)");
+  run(
+    "the auxiliary database's checkpoint",
+    app.auxNonconcurrentDB(),
+    "PRAGMA wal_checkpoint(TRUNCATE)"
+  );
+  run("PRAGMA optimize", app.nonconcurrentDB(), "PRAGMA optimize");
 }
 
 // hooks-src/konvert/jsvm/history.ts

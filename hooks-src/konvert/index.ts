@@ -21,6 +21,7 @@ export * as favorites from "./jsvm/favorites.ts";
 export * as messages from "./jsvm/messages.ts";
 export * as wal from "./jsvm/wal.ts";
 export * as health from "./jsvm/health.ts";
+export * as dbMaintenance from "./jsvm/db-maintenance.ts";
 export * as rateLimit from "./jsvm/rate-limit.ts";
 export * as clock from "./jsvm/clock.ts";
 export * as history from "./jsvm/history.ts";
