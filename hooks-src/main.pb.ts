@@ -90,6 +90,15 @@ cronAdd("konvert-housekeeping", "17 * * * *", () =>
 cronAdd("konvert-realtime-sweep", "* * * * *", () =>
   require(`${__hooks}/konvert.js`).realtime.sweepClosed(),
 );
+// With a replica: PocketBase's midnight TRUNCATE checkpoint (held writes ~10 s against
+// Litestream's reader) replaced by a PASSIVE one (jsvm/db-maintenance.ts)
+onBootstrap((e) => {
+  e.next();
+  require(`${__hooks}/konvert.js`).dbMaintenance.replacePbDbOptimize(e.app);
+});
+cronAdd("konvert-db-optimize", "0 0 * * *", () =>
+  require(`${__hooks}/konvert.js`).dbMaintenance.dbOptimize($app),
+);
 
 // The original app's preflights: PocketBase's CORS middleware (pbCors, priority -1041) answers
 // every OPTIONS request before any route runs, without Access-Control-Max-Age. A route middleware

@@ -53,7 +53,7 @@ export const ROUTE_GROUPS: RouteGroup[] = [
         handler: "health.health",
         auth: "anonymous",
         summary:
-          'hooks version, migrations applied/pending, a write probe, free disk; 200 `{"status":"ok"}` or 503 with `problems` (docs/operations.md, "Health"). 404 means PocketBase runs without Konvert\'s hooks',
+          'hooks version, migrations applied/pending, a write probe, free disk, replication lag (with a replica); 200 `{"status":"ok"}` or 503 with `problems` (docs/operations.md, "Health"). 404 means PocketBase runs without Konvert\'s hooks',
       },
     ],
   },

@@ -1579,6 +1579,7 @@ __export(index_exports, {
   compatSearch: () => compatSearch,
   compatStorage: () => compatStorage,
   compatUsers: () => compatUsers,
+  dbMaintenance: () => db_maintenance_exports,
   dms: () => dms,
   e2ee: () => e2ee,
   favorites: () => favorites,
@@ -6996,15 +6997,63 @@ function healthProblems(facts) {
   if (facts.migrationsPending > 0) {
     problems.push(`${facts.migrationsPending} migration(s) in the migrations dir are not applied`);
   }
+  const r = facts.replication;
+  if (r && "error" in r) {
+    problems.push(`the replication to ${r.replica} cannot be checked: ${r.error}`);
+  } else if (r && r.lagSeconds > r.maxLagSeconds) {
+    problems.push(
+      `the replica ${r.replica} is ${r.lagSeconds} s behind, more than ${r.maxLagSeconds} s (KONVERT_REPLICATION_MAX_LAG_SECONDS): is Litestream running and the replica reachable?`
+    );
+  }
   return problems;
+}
+var MAX_REPLICATION_LAG_SECONDS_DEFAULT = 300;
+function maxReplicationLagSeconds(setting) {
+  const value = setting.trim();
+  return /^\d+$/.test(value) && Number(value) > 0 ? Number(value) : MAX_REPLICATION_LAG_SECONDS_DEFAULT;
+}
+var CAPTURE_GRACE_MS = 5e3;
+function publicReplicaUrl(raw) {
+  const m = /^([a-z0-9]+:\/\/)(?:[^@/]*@)?([^?#]*)/i.exec(raw.trim());
+  return m ? `${m[1]}${m[2]}` : "(unparseable replica URL)";
+}
+function ltxMaxTxid(name) {
+  const m = /^[0-9a-f]{16}-([0-9a-f]{16})\.ltx$/.exec(name);
+  return m ? parseInt(m[1] ?? "", 16) : null;
+}
+function replicationLag(facts) {
+  let remoteMax = 0;
+  let lastAt = null;
+  for (const f of facts.remote) {
+    if (f.maxTxid > remoteMax || f.maxTxid === remoteMax && lastAt === null) {
+      remoteMax = f.maxTxid;
+      lastAt = f.at;
+    }
+  }
+  let pendingSince = Infinity;
+  for (const f of facts.local) {
+    if (f.maxTxid > remoteMax) pendingSince = Math.min(pendingSince, f.at);
+  }
+  const lastCapture = facts.local.reduce((max, f) => Math.max(max, f.at), 0);
+  const uncaptured = facts.probeAt !== null && facts.probeAt > lastCapture;
+  if (uncaptured && facts.now - facts.probeAt > CAPTURE_GRACE_MS) {
+    pendingSince = Math.min(pendingSince, facts.probeAt);
+  }
+  const lag = pendingSince === Infinity ? 0 : Math.max(0, facts.now - pendingSince);
+  return {
+    lagSeconds: Math.round(lag / 100) / 10,
+    lastReplicatedAt: lastAt === null ? null : new Date(lastAt).toISOString(),
+    nextProbeAt: uncaptured ? facts.probeAt : facts.now
+  };
 }
 
 // hooks-src/konvert/jsvm/health.ts
 function health(e2) {
   const app = e2.app;
+  const replication = replicationState(app);
   let databaseError = "";
   try {
-    app.db().newQuery("INSERT OR REPLACE INTO konvert_health_probe (id, at) VALUES (1, {:at})").bind({ at: (/* @__PURE__ */ new Date()).toISOString() }).execute();
+    app.db().newQuery("INSERT OR REPLACE INTO konvert_health_probe (id, at) VALUES (1, {:at})").bind({ at: new Date(replication?.nextProbeAt ?? Date.now()).toISOString() }).execute();
   } catch (err) {
     databaseError = errorText(err);
   }
@@ -7015,19 +7064,19 @@ function health(e2) {
     databaseError,
     disk,
     minFreeBytes: minFreeBytes($os.getenv("KONVERT_MIN_FREE_DISK_MB")),
-    migrationsPending: migrations.pending
+    migrationsPending: migrations.pending,
+    replication: replication?.state
   };
   const problems = healthProblems(facts);
   if (problems.length > 0) console.error(`konvert health: ${problems.join("; ")}`);
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+182b0dfb2c46" },
+    hooks: { version: "0.1.0+a5917719e8d3" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
-    // Continuous replication reports its lag here once it is configured (issue #19, item 1).
-    replication: null
+    replication: replication && publicReplication(replication.state)
   });
 }
 function storageWrite(app, what, write) {
@@ -7080,6 +7129,95 @@ function migrationsDir(app) {
     if (arg === "--migrationsDir") return args[i + 1] ?? "";
   }
   return $filepath.join(app.dataDir(), "..", "pb_migrations");
+}
+function publicReplication(r) {
+  if ("error" in r) return { replica: r.replica, error: r.error };
+  return {
+    replica: r.replica,
+    lagSeconds: r.lagSeconds,
+    lastReplicatedAt: r.lastReplicatedAt,
+    maxLagSeconds: r.maxLagSeconds
+  };
+}
+function replicationState(app) {
+  const url = $os.getenv("KONVERT_REPLICA_URL").trim();
+  if (!url) return null;
+  const replica = publicReplicaUrl(url);
+  try {
+    const localDir = $filepath.join(app.dataDir(), ".data.db-litestream", "ltx", "0");
+    let local;
+    try {
+      local = ltxFiles(localDir);
+    } catch {
+      throw new Error(`Litestream has written nothing in ${localDir}: is it running?`);
+    }
+    const previousProbe = sqlText(
+      app,
+      "SELECT coalesce((SELECT at FROM konvert_health_probe WHERE id = 1), '') AS v"
+    );
+    const probeAt = previousProbe ? Date.parse(previousProbe) : NaN;
+    const lag = replicationLag({
+      local,
+      remote: replicaFiles(url),
+      probeAt: Number.isNaN(probeAt) ? null : probeAt,
+      now: Date.now()
+    });
+    return {
+      state: {
+        replica,
+        lagSeconds: lag.lagSeconds,
+        lastReplicatedAt: lag.lastReplicatedAt,
+        maxLagSeconds: maxReplicationLagSeconds($os.getenv("KONVERT_REPLICATION_MAX_LAG_SECONDS"))
+      },
+      nextProbeAt: lag.nextProbeAt
+    };
+  } catch (err) {
+    return { state: { replica, error: errorText(err) } };
+  }
+}
+function replicaFiles(url) {
+  if (url.startsWith("file://")) {
+    try {
+      return ltxFiles($filepath.join(url.slice("file://".length), "data.db", "ltx", "0"));
+    } catch {
+      return [];
+    }
+  }
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!m) throw new Error("KONVERT_REPLICA_URL is neither s3:// nor file://");
+  const endpoint = $os.getenv("KONVERT_REPLICA_ENDPOINT").trim();
+  const fs = $filesystem.s3(
+    m[1] ?? "",
+    $os.getenv("KONVERT_REPLICA_REGION").trim() || "us-east-1",
+    endpoint,
+    $os.getenv("LITESTREAM_ACCESS_KEY_ID"),
+    $os.getenv("LITESTREAM_SECRET_ACCESS_KEY"),
+    endpoint !== ""
+    // S3-compatible servers are addressed by path, as in litestream.yml
+  );
+  try {
+    const prefix = `${m[2] ? `${m[2]}/` : ""}data.db/0000/`;
+    const files = [];
+    for (const obj of fs.list(prefix)) {
+      if (!obj) continue;
+      const maxTxid = ltxMaxTxid(obj.key.slice(obj.key.lastIndexOf("/") + 1));
+      if (maxTxid !== null) files.push({ maxTxid, at: millis(obj.modTime) });
+    }
+    return files;
+  } finally {
+    fs.close();
+  }
+}
+function ltxFiles(dir) {
+  const files = [];
+  for (const entry of $os.readDir(dir)) {
+    const maxTxid = ltxMaxTxid(entry.name());
+    if (maxTxid !== null) files.push({ maxTxid, at: millis(entry.info().modTime()) });
+  }
+  return files;
+}
+function millis(t) {
+  return t.unixMilli();
 }
 
 // hooks-src/konvert/jsvm/messages.ts
@@ -10184,6 +10322,40 @@ function saveRoomKeys2(e2) {
     });
     e2.json(200, { success: true });
   });
+}
+
+// hooks-src/konvert/jsvm/db-maintenance.ts
+var db_maintenance_exports = {};
+__export(db_maintenance_exports, {
+  PB_DB_OPTIMIZE: () => PB_DB_OPTIMIZE,
+  dbOptimize: () => dbOptimize,
+  replacePbDbOptimize: () => replacePbDbOptimize
+});
+var PB_DB_OPTIMIZE = "__pbDBOptimize__";
+function replicated() {
+  return $os.getenv("KONVERT_REPLICA_URL").trim() !== "";
+}
+function replacePbDbOptimize(app) {
+  if (!replicated()) return;
+  const scheduler = app;
+  scheduler.cron().remove(PB_DB_OPTIMIZE);
+}
+function dbOptimize(app) {
+  if (!replicated()) return;
+  const run = (what, db, sql) => {
+    try {
+      db.newQuery(sql).execute();
+    } catch (err) {
+      app.logger().warn(`konvert-db-optimize: ${what} failed`, "error", String(err));
+    }
+  };
+  run("the main database's checkpoint", app.nonconcurrentDB(), "PRAGMA wal_checkpoint(PASSIVE)");
+  run(
+    "the auxiliary database's checkpoint",
+    app.auxNonconcurrentDB(),
+    "PRAGMA wal_checkpoint(TRUNCATE)"
+  );
+  run("PRAGMA optimize", app.nonconcurrentDB(), "PRAGMA optimize");
 }
 
 // hooks-src/konvert/index.ts

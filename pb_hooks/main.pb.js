@@ -82,6 +82,15 @@ cronAdd(
   "* * * * *",
   () => require(`${__hooks}/konvert.js`).realtime.sweepClosed()
 );
+onBootstrap((e) => {
+  e.next();
+  require(`${__hooks}/konvert.js`).dbMaintenance.replacePbDbOptimize(e.app);
+});
+cronAdd(
+  "konvert-db-optimize",
+  "0 0 * * *",
+  () => require(`${__hooks}/konvert.js`).dbMaintenance.dbOptimize($app)
+);
 routerAdd(
   "OPTIONS",
   "/functions/v1/make-server-b0f1e6d5/{path...}",

@@ -86,6 +86,8 @@ export const notifications = typedRoutes(notificationsModule);
 export const search = typedRoutes(searchModule);
 // the named SQL scopes, for the benchmarks' and tests' query plans
 export * as scopes from "./rules/scopes.ts";
+// nightly database maintenance under a replica (a bootstrap hook and a cron, not routes)
+export * as dbMaintenance from "./jsvm/db-maintenance.ts";
 export const polls = typedRoutes(pollsModule);
 export const achievements = typedRoutes(achievementsModule);
 export const compatAuth = typedRoutes(compatAuthModule);

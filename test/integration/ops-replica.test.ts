@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -99,6 +99,7 @@ describe("replication to S3 and point-in-time restore", () => {
   let before: string[];
   let after: string[];
   let pointInTime: string;
+  let health: { status: number; body: HealthBody };
 
   beforeAll(async () => {
     const result = await setup(root, "s3://replica/konvert", ["--replica-endpoint", s3.endpoint]);
@@ -113,6 +114,8 @@ describe("replication to S3 and point-in-time restore", () => {
     await pb.backups.create("mid-replication.zip");
     after = await createUsers(pb, "after", 5);
     await replicaHas(root, "after4");
+    const res = await fetch(`${primary.url}/api/konvert/health`);
+    health = { status: res.status, body: (await res.json()) as HealthBody };
     await primary.stop();
   }, 180_000);
 
@@ -127,6 +130,18 @@ describe("replication to S3 and point-in-time restore", () => {
     const env = rootEnv(root);
     expect(env["KONVERT_REPLICA_URL"]).toBe("s3://replica/konvert");
     expect(env["LITESTREAM_SECRET_ACCESS_KEY"]).toBe(s3.secret);
+  });
+
+  it("the health route reads the bucket: replica URL, lag, last replicated transaction", () => {
+    expect(health.body.problems).toEqual([]);
+    expect(health.status).toBe(200);
+    expect(health.body.replication).toMatchObject({
+      replica: "s3://replica/konvert",
+      maxLagSeconds: 300,
+    });
+    expect(health.body.replication?.lagSeconds).toBeLessThan(300);
+    const last = Date.parse(health.body.replication?.lastReplicatedAt ?? "");
+    expect(Date.now() - last).toBeLessThan(120_000);
   });
 
   it("ships the database to the bucket", async () => {
@@ -250,4 +265,138 @@ describe("replication to a local directory", () => {
     expect(result.stderr).toMatch(/ftp:\/\/ is not supported/);
     expect(existsSync(join(root, "pb_data"))).toBe(false);
   });
+});
+
+describe("replication lag in the health route", () => {
+  it("reports the replica and its lag, and 503 once Litestream stops shipping", async () => {
+    const root = join(work, "lag");
+    const target = join(work, "lag-replica");
+    expect((await setup(root, `file://${target}`)).code).toBe(0);
+    const primary = await startReplicated(inject("pbBinary"), root, {
+      env: { KONVERT_REPLICATION_MAX_LAG_SECONDS: "2" },
+    });
+    const health = async () => {
+      const res = await fetch(`${primary.url}/api/konvert/health`);
+      return { status: res.status, body: (await res.json()) as HealthBody };
+    };
+    try {
+      const pb = await signedInAdmin(primary.url);
+      await createUsers(pb, "lag", 1);
+      await replicaHas(root, "lag0");
+      const ok = await health();
+      expect(ok.body.problems).toEqual([]);
+      expect(ok.status).toBe(200);
+      expect(ok.body.replication).toMatchObject({ replica: `file://${target}`, maxLagSeconds: 2 });
+      expect(ok.body.replication?.lagSeconds).toBeLessThan(2);
+      const last = Date.parse(ok.body.replication?.lastReplicatedAt ?? "");
+      expect(Date.now() - last).toBeLessThan(60_000);
+
+      // Litestream dies, PocketBase goes on taking writes that reach no replica
+      process.kill(primary.pid, "SIGKILL");
+      await createUsers(pb, "unreplicated", 1);
+      const deadline = Date.now() + 30_000;
+      let seen = await health();
+      while (seen.status === 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        await pb.collection("users").getList(1, 1); // keep serving
+        seen = await health();
+      }
+      expect(seen.status).toBe(503);
+      expect(seen.body.replication?.lagSeconds).toBeGreaterThan(2);
+      expect(seen.body.replication?.lastReplicatedAt).toBe(ok.body.replication?.lastReplicatedAt);
+      expect(seen.body.problems.join("\n")).toMatch(
+        /the replica file:\/\/.* is [\d.]+ s behind, more than 2 s \(KONVERT_REPLICATION_MAX_LAG_SECONDS\)/,
+      );
+    } finally {
+      primary.kill();
+    }
+  }, 180_000);
+
+  it("says why it cannot tell, with the credentials left out of the URL", async () => {
+    const root = join(work, "lag-nostate");
+    expect((await setup(root, `file://${join(work, "lag-nostate-replica")}`)).code).toBe(0);
+    // PocketBase alone: the replica is configured but Litestream never ran
+    const alone = await startReplicated(inject("pbBinary"), root, {
+      replicate: false,
+      env: { KONVERT_REPLICA_URL: "s3://key:secret@bucket/path?x=1" },
+    });
+    try {
+      const res = await fetch(`${alone.url}/api/konvert/health`);
+      const body = (await res.json()) as HealthBody;
+      expect(res.status).toBe(503);
+      expect(body.replication).toEqual({
+        replica: "s3://bucket/path",
+        error: expect.stringMatching(/Litestream has written nothing in .*: is it running\?/),
+      });
+      expect(JSON.stringify(body)).not.toContain("secret");
+    } finally {
+      await alone.stop();
+    }
+  }, 120_000);
+});
+
+interface HealthBody {
+  status: string;
+  problems: string[];
+  replication: {
+    replica: string;
+    lagSeconds?: number;
+    lastReplicatedAt?: string | null;
+    maxLagSeconds?: number;
+    error?: string;
+  } | null;
+}
+
+describe("nightly database maintenance with a replica", () => {
+  it("replaces PocketBase's TRUNCATE checkpoint job, whose wait on Litestream held sends", async () => {
+    const roots = { konvert: join(work, "optimize-new"), pocketbase: join(work, "optimize-old") };
+    for (const [name, root] of Object.entries(roots)) {
+      expect((await setup(root, `file://${join(work, `${name}-replica`)}`)).code).toBe(0);
+    }
+    // both under Litestream; the baseline's PocketBase is not told about the replica, so it
+    // keeps its own job (what every instance ran before)
+    const konvert = await startReplicated(inject("pbBinary"), roots.konvert);
+    const baseline = await startReplicated(inject("pbBinary"), roots.pocketbase, {
+      env: { KONVERT_REPLICA_URL: "" },
+    });
+    try {
+      const pbNew = await signedInAdmin(konvert.url);
+      const pbOld = await signedInAdmin(baseline.url);
+      const jobs = (await pbNew.crons.getFullList()).map((j) => j.id);
+      expect(jobs).toContain("konvert-db-optimize");
+      expect(jobs).not.toContain("__pbDBOptimize__");
+      expect((await pbOld.crons.getFullList()).map((j) => j.id)).toContain("__pbDBOptimize__");
+
+      /** Runs the job, then times one send (a record create) made while it runs. */
+      const sendDuringJob = async (pb: PocketBase, job: string, round: number) => {
+        await createUsers(pb, `${job.replace(/_/g, "")}w${round}x`, 3); // WAL to checkpoint
+        await pb.crons.run(job); // 204 at once: PocketBase runs the job in the background
+        await new Promise((r) => setTimeout(r, 200)); // the checkpoint has started
+        const started = performance.now();
+        await createUsers(pb, `${job.replace(/_/g, "")}s${round}x`, 1);
+        return (performance.now() - started) / 1000;
+      };
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        theirs.push(await sendDuringJob(pbOld, "__pbDBOptimize__", round));
+        ours.push(await sendDuringJob(pbNew, "konvert-db-optimize", round));
+      }
+      console.log(
+        `send during the nightly job, s (load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" ")}): konvert-db-optimize ${ours.map((t) => t.toFixed(2)).join(" ")}; ` +
+          `__pbDBOptimize__ ${theirs.map((t) => t.toFixed(2)).join(" ")}; paired ratios ${ours
+            .map((t, i) => (t / theirs[i]!).toFixed(3))
+            .join(" ")}`,
+      );
+      for (const t of ours) expect(t).toBeLessThan(2);
+      // still replicating, and the job did its checkpoint (no error in the log)
+      await replicaHas(roots.konvert, "konvert-db-optimizes2x0");
+      expect(konvert.output()).not.toMatch(/konvert-db-optimize: .* failed/);
+    } finally {
+      konvert.kill();
+      baseline.kill();
+    }
+  }, 300_000);
 });

@@ -13,6 +13,8 @@ const execFileAsync = promisify(execFile);
 
 export interface ReplicatedInstance {
   url: string;
+  /** Litestream's process (PocketBase's when not replicating). */
+  pid: number;
   output: () => string;
   /** SIGTERM to Litestream, which stops PocketBase and ships what is left. */
   stop: () => Promise<void>;
@@ -75,7 +77,7 @@ export async function startReplicated(
     kill();
     throw err;
   }
-  return { url, output: () => output, stop, kill };
+  return { url, pid: child.pid!, output: () => output, stop, kill };
 }
 
 async function waitHealthy(url: string, child: ChildProcess, output: () => string) {

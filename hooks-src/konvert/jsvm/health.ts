@@ -3,7 +3,12 @@
 // loaded, the disk is full or the data dir is read-only.
 import {
   healthProblems,
+  ltxMaxTxid,
+  maxReplicationLagSeconds,
   minFreeBytes,
+  publicReplicaUrl,
+  replicationLag,
+  type LtxFile,
   parseDf,
   storageMessage,
   storageProblemOf,
@@ -15,12 +20,14 @@ declare const KONVERT_HOOKS_VERSION: string;
 
 export function health(e: core.RequestEvent): void {
   const app = e.app;
+  // before the probe's own write, whose previous time it reads
+  const replication = replicationState(app);
   let databaseError = "";
   try {
     app
       .db()
       .newQuery("INSERT OR REPLACE INTO konvert_health_probe (id, at) VALUES (1, {:at})")
-      .bind({ at: new Date().toISOString() })
+      .bind({ at: new Date(replication?.nextProbeAt ?? Date.now()).toISOString() })
       .execute();
   } catch (err) {
     databaseError = errorText(err);
@@ -33,6 +40,7 @@ export function health(e: core.RequestEvent): void {
     disk,
     minFreeBytes: minFreeBytes($os.getenv("KONVERT_MIN_FREE_DISK_MB")),
     migrationsPending: migrations.pending,
+    replication: replication?.state,
   };
   const problems = healthProblems(facts);
   if (problems.length > 0) console.error(`konvert health: ${problems.join("; ")}`);
@@ -43,8 +51,7 @@ export function health(e: core.RequestEvent): void {
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
-    // Continuous replication reports its lag here once it is configured (issue #19, item 1).
-    replication: null,
+    replication: replication && publicReplication(replication.state),
   });
 }
 
@@ -109,4 +116,107 @@ function migrationsDir(app: CoreApp): string {
     if (arg === "--migrationsDir") return args[i + 1] ?? "";
   }
   return $filepath.join(app.dataDir(), "..", "pb_migrations");
+}
+
+type ReplicationState =
+  | { replica: string; lagSeconds: number; lastReplicatedAt: string | null; maxLagSeconds: number }
+  | { replica: string; error: string };
+
+function publicReplication(r: ReplicationState) {
+  if ("error" in r) return { replica: r.replica, error: r.error };
+  return {
+    replica: r.replica,
+    lagSeconds: r.lagSeconds,
+    lastReplicatedAt: r.lastReplicatedAt,
+    maxLagSeconds: r.maxLagSeconds,
+  };
+}
+
+/** Null when no replica is configured (KONVERT_REPLICA_URL, written by `setup --replicate`). */
+function replicationState(app: CoreApp): { state: ReplicationState; nextProbeAt?: number } | null {
+  const url = $os.getenv("KONVERT_REPLICA_URL").trim();
+  if (!url) return null;
+  const replica = publicReplicaUrl(url);
+  try {
+    const localDir = $filepath.join(app.dataDir(), ".data.db-litestream", "ltx", "0");
+    let local: LtxFile[];
+    try {
+      local = ltxFiles(localDir);
+    } catch {
+      throw new Error(`Litestream has written nothing in ${localDir}: is it running?`);
+    }
+    const previousProbe = sqlText(
+      app,
+      "SELECT coalesce((SELECT at FROM konvert_health_probe WHERE id = 1), '') AS v",
+    );
+    const probeAt = previousProbe ? Date.parse(previousProbe) : NaN;
+    const lag = replicationLag({
+      local,
+      remote: replicaFiles(url),
+      probeAt: Number.isNaN(probeAt) ? null : probeAt,
+      now: Date.now(),
+    });
+    return {
+      state: {
+        replica,
+        lagSeconds: lag.lagSeconds,
+        lastReplicatedAt: lag.lastReplicatedAt,
+        maxLagSeconds: maxReplicationLagSeconds($os.getenv("KONVERT_REPLICATION_MAX_LAG_SECONDS")),
+      },
+      nextProbeAt: lag.nextProbeAt,
+    };
+  } catch (err) {
+    return { state: { replica, error: errorText(err) } };
+  }
+}
+
+/**
+ * The LTX files of level 0 on the replica (one listing): every upload lands there, and
+ * Litestream's L0 retention never deletes the newest one, so it holds the last transaction.
+ */
+function replicaFiles(url: string): LtxFile[] {
+  if (url.startsWith("file://")) {
+    try {
+      return ltxFiles($filepath.join(url.slice("file://".length), "data.db", "ltx", "0"));
+    } catch {
+      return []; // nothing uploaded yet
+    }
+  }
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!m) throw new Error("KONVERT_REPLICA_URL is neither s3:// nor file://");
+  const endpoint = $os.getenv("KONVERT_REPLICA_ENDPOINT").trim();
+  const fs = $filesystem.s3(
+    m[1] ?? "",
+    $os.getenv("KONVERT_REPLICA_REGION").trim() || "us-east-1",
+    endpoint,
+    $os.getenv("LITESTREAM_ACCESS_KEY_ID"),
+    $os.getenv("LITESTREAM_SECRET_ACCESS_KEY"),
+    endpoint !== "", // S3-compatible servers are addressed by path, as in litestream.yml
+  );
+  try {
+    // Litestream's S3 client names level 0 `0000/` (its file client `ltx/0/`)
+    const prefix = `${m[2] ? `${m[2]}/` : ""}data.db/0000/`;
+    const files: LtxFile[] = [];
+    for (const obj of fs.list(prefix)) {
+      if (!obj) continue;
+      const maxTxid = ltxMaxTxid(obj.key.slice(obj.key.lastIndexOf("/") + 1));
+      if (maxTxid !== null) files.push({ maxTxid, at: millis(obj.modTime) });
+    }
+    return files;
+  } finally {
+    fs.close();
+  }
+}
+
+function ltxFiles(dir: string): LtxFile[] {
+  const files: LtxFile[] = [];
+  for (const entry of $os.readDir(dir)) {
+    const maxTxid = ltxMaxTxid(entry.name());
+    if (maxTxid !== null) files.push({ maxTxid, at: millis(entry.info().modTime()) });
+  }
+  return files;
+}
+
+function millis(t: unknown): number {
+  return (t as { unixMilli: () => number }).unixMilli();
 }
