@@ -323,9 +323,9 @@ async function openConns(base: string, users: readonly number[]): Promise<Conn[]
 }
 
 /**
- * The SSE clients in one Go process (bench/sse-clients): the clients share the host's two
- * cores with the server, and Node spends several times the CPU per event that Go does, which
- * on this host showed up in the server's latency. BENCH_SSE_CLIENTS=node keeps them in Node.
+ * The SSE clients in one Go process (bench/sse-clients), with BENCH_SSE_CLIENTS=go: the clients
+ * share the host's two cores with the server they measure. On a quiet host both kinds cost the
+ * same CPU (docs/architecture.md, "Realtime"), so Node's stay the default.
  */
 class GoClients {
   private readonly child: ChildProcess;
@@ -389,7 +389,7 @@ class GoClients {
 }
 
 function buildGoClients(): string | null {
-  if (process.env["BENCH_SSE_CLIENTS"] === "node") return null;
+  if (process.env["BENCH_SSE_CLIENTS"] !== "go") return null;
   const dir = fileURLToPath(new URL("./sse-clients/", import.meta.url));
   const binary = join(tmpdir(), "konvert-bench-sse-clients");
   const built = spawnSync("go", ["build", "-o", binary, "."], { cwd: dir, stdio: "inherit" });
