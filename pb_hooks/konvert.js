@@ -4824,7 +4824,10 @@ function publishRoomJson(app, roomId, listLevel, json) {
     }
     return [...Array.from(queue), item];
   });
-  if (!claim2.mine) return;
+  if (!claim2.mine) {
+    watchStuck(app);
+    return;
+  }
   try {
     let batch = [item];
     while (batch.length > 0) {
@@ -7072,7 +7075,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+a5917719e8d3" },
+    hooks: { version: "0.1.0+da7d52d11b6e" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },

@@ -66,6 +66,20 @@ async function flood(senders: TestUser[], roomId: string, perSender: number): Pr
   return ids.flat();
 }
 
+/**
+ * Runs `wait` while `user` keeps talking in the room, as rooms do: a later send is what notices a
+ * send stuck on a connection that stopped reading (on a quiet server the minute cron does).
+ */
+async function whileTalking(user: TestUser, roomId: string, wait: () => Promise<void>) {
+  const backend = createPocketBaseBackend(user.client);
+  const talk = setInterval(() => void backend.messages.sendMessage(roomId, "still here"), 500);
+  try {
+    await wait();
+  } finally {
+    clearInterval(talk);
+  }
+}
+
 it("a member whose connection stops reading does not hold the room's events", async () => {
   const users = await Promise.all(Array.from({ length: 12 }, () => createUser(server)));
   const [reader, stalled, ...senders] = users as [TestUser, TestUser, ...TestUser[]];
@@ -75,10 +89,12 @@ it("a member whose connection stops reading does not hold the room's events", as
 
   // ~2.7 MB to a reader of a few kilobytes: its buffers fill long before the end
   const ids = await flood(senders, room.id, 30);
-  await waitUntil(
-    () => ids.every((id) => heard.has(id)),
-    `the reader hears all ${ids.length} messages`,
-    30_000,
+  await whileTalking(reader, room.id, () =>
+    waitUntil(
+      () => ids.every((id) => heard.has(id)),
+      `the reader hears all ${ids.length} messages`,
+      30_000,
+    ),
   );
   const stats = await server.admin.send<{ room: { open: string[] } }>(
     `/api/konvert/admin/realtime?room=${room.id}`,
@@ -95,7 +111,9 @@ it("a request that notifies a user whose connection stopped reading still answer
   // on the feed only: the room's previews fill it, then a friend request is for it alone
   await stalledReader(stalled, ["feed"]);
   const ids = await flood(senders, room.id, 30);
-  await waitUntil(() => ids.every((id) => heard.has(id)), "the flood is delivered", 30_000);
+  await whileTalking(reader, room.id, () =>
+    waitUntil(() => ids.every((id) => heard.has(id)), "the flood is delivered", 30_000),
+  );
 
   const started = Date.now();
   await createPocketBaseBackend(reader.client).friends.sendFriendRequest(stalled.record.id);

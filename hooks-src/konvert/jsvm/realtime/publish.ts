@@ -12,7 +12,7 @@ import {
   type RealtimeEvent,
 } from "../../rules/realtime.ts";
 import { reauthorizeRoom, reauthorizeUser } from "./authorize.ts";
-import { clientsOf, idsOf, sendTo, sendToExcept } from "./index-store.ts";
+import { clientsOf, idsOf, sendTo, sendToExcept, watchStuck } from "./index-store.ts";
 
 /** Set on a message record by a route that publishes it itself, after answering the sender. */
 export const DEFERRED = "konvert.publishLater";
@@ -68,7 +68,12 @@ function publishRoomJson(
     }
     return [...Array.from(queue), item];
   });
-  if (!claim.mine) return;
+  // queued behind a running fan-out: that one may be waiting on a connection that stopped
+  // reading, and only a later send can release it (index-store.ts)
+  if (!claim.mine) {
+    watchStuck(app);
+    return;
+  }
   try {
     let batch: Pending[] = [item];
     while (batch.length > 0) {
