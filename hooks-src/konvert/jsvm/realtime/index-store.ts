@@ -1,13 +1,19 @@
 // The realtime index: for each key of rules/realtime.ts `indexKey`, the connections events of
 // that kind go to, kept in PocketBase's app store (shared by every JS VM of the process).
 //
-// A value is `[ids, clients]`: the connections' ids (to remove them by id) and the connection
-// objects themselves (sending to an object skips a broker look-up per recipient). Values are
-// replaced, never changed in place: readers do not hold the store's lock, so a reader keeps the
-// snapshot it got while `setFunc` installs a copy.
+// A value is `[ids, clients, version]`: the connections' ids (to remove them by id), the
+// connection objects themselves (sending to an object skips a broker look-up per recipient), and
+// a tag that changes with every change of the value. Values are replaced, never changed in
+// place: readers do not hold the store's lock, so a reader keeps the snapshot it got while
+// `setFunc` installs a copy.
 import { INDEX_PREFIX } from "../../rules/realtime.ts";
 
-type Entry = [string[], subscriptions.Client[]];
+type Entry = [string[], subscriptions.Client[], string];
+
+/** A fresh version tag for a changed entry. */
+function nextVersion(): string {
+  return $security.randomString(10);
+}
 
 function entryOf(value: unknown): Entry | null {
   return (value as Entry | null | undefined) ?? null;
@@ -24,7 +30,7 @@ export function join(app: CoreApp, keys: readonly string[], client: subscription
       const clients = entry ? Array.from(entry[1]) : [];
       ids.push(id);
       clients.push(client);
-      return [ids, clients];
+      return [ids, clients, nextVersion()];
     });
   }
 }
@@ -46,7 +52,7 @@ export function leave(app: CoreApp, keys: readonly string[], clientIds: readonly
         ids.push(entry[0][i]!);
         clients.push(entry[1][i]!);
       }
-      return ids.length === n ? old : [ids, clients];
+      return ids.length === n ? old : [ids, clients, nextVersion()];
     });
   }
 }
@@ -106,22 +112,65 @@ function flight(app: CoreApp): { key: string; position: Position } {
   return ownFlight;
 }
 
+type Send = (message: SubscriptionMessage) => void;
+
+/**
+ * Every element read from a store value, and every method looked up on it, is wrapped for JS
+ * anew on each access. For a key with many connections each JS VM therefore keeps the
+ * connections' bound `send` methods in an array of its own, rebuilt when the key's version
+ * changes, so a fan-out is one plain call per recipient.
+ */
+const BOUND_MIN = 16;
+/** Keys a VM keeps bound methods for (the busiest rooms; oldest dropped first). */
+const BOUND_MAX = 128;
+// module state: one per JS VM
+const bound = new Map<string, { version: string; sends: Send[] }>();
+
+function sendsOf(key: string, entry: Entry): Send[] | null {
+  const clients = entry[1];
+  if (clients.length < BOUND_MIN) return null;
+  const version = entry[2];
+  const cached = bound.get(key);
+  if (cached && cached.version === version) return cached.sends;
+  const n = clients.length;
+  const sends = new Array<Send>(n);
+  for (let i = 0; i < n; i++) {
+    // a Go method read from its object comes bound to that object (goja binds the receiver)
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    sends[i] = clients[i]!.send;
+  }
+  bound.delete(key);
+  if (bound.size >= BOUND_MAX) bound.delete(bound.keys().next().value!);
+  bound.set(key, { version, sends });
+  return sends;
+}
+
 function sendAll(
   app: CoreApp,
-  ids: readonly string[],
-  clients: subscriptions.Client[],
+  key: string,
+  entry: Entry,
   message: SubscriptionMessage,
   except: ReadonlySet<string> | null,
 ): number {
+  const [ids, clients] = entry;
   const n = clients.length;
   if (n === 0) return 0;
   watchStuck(app);
-  const { key, position } = flight(app);
+  const { key: flightKey, position } = flight(app);
   // the recipients go through the store (its lock publishes them whole to the watchdog);
   // the position is only plain number fields
-  app.store().set(key, [position, clients]);
+  app.store().set(flightKey, [position, clients]);
+  const sends = except === null ? sendsOf(key, entry) : null;
   let sent = 0;
   try {
+    if (sends !== null) {
+      for (let i = 0; i < n; i++) {
+        position.i = i;
+        if ((i & 15) === 0) position.at = Date.now();
+        sends[i]!(message);
+      }
+      return n;
+    }
     for (let i = 0; i < n; i++) {
       if (except !== null && except.has(ids[i]!)) continue;
       position.i = i;
@@ -142,7 +191,7 @@ function sendAll(
  */
 export function sendTo(app: CoreApp, key: string, message: SubscriptionMessage): number {
   const entry = entryOf(app.store().get(key));
-  return entry ? sendAll(app, entry[0], entry[1], message, null) : 0;
+  return entry ? sendAll(app, key, entry, message, null) : 0;
 }
 
 /** sendTo() skipping the connections whose ids are in `except` (the sender's own). */
@@ -153,7 +202,7 @@ export function sendToExcept(
   except: ReadonlySet<string>,
 ): number {
   const entry = entryOf(app.store().get(key));
-  return entry ? sendAll(app, entry[0], entry[1], message, except) : 0;
+  return entry ? sendAll(app, key, entry, message, except) : 0;
 }
 
 const WATCH_KEY = "rtwatch";
