@@ -122,7 +122,11 @@ let strayDeliveries = 0; // events of no tracked message, or to a connection not
 /** Wall-clock milliseconds, comparable between threads (the sender runs in a worker). */
 const wallNow = () => performance.timeOrigin + performance.now();
 
+let nextTrackerId = 0;
+const trackers = new Map<number, Tracker>();
+
 class Tracker {
+  readonly id = nextTrackerId++;
   private readonly expected: Uint8Array;
   private readonly perMessage: number;
   private readonly t0 = new Map<number, number>();
@@ -138,6 +142,8 @@ class Tracker {
     this.expected = new Uint8Array(nextConnIdx + 1);
     for (const c of recipients) this.expected[c.idx] = 1;
     this.perMessage = recipients.length;
+    trackers.set(this.id, this);
+    goClients?.recipients(this.id, recipients);
   }
 
   /** Registers message `n` before it is sent (its deliveries may beat the send's answer). */
@@ -146,6 +152,7 @@ class Tracker {
     this.counts.set(n, new Uint8Array(this.expected.length));
     this.arrivals.set(n, []);
     this.sent++;
+    goClients?.expect(n, this.id);
   }
 
   /** When the send of `n` started (wall clock, reported by the sender). */
@@ -167,6 +174,18 @@ class Tracker {
     this.delivered++;
     const arrivals = this.arrivals.get(n)!;
     arrivals.push(now);
+    if (arrivals.length === this.perMessage) this.waiters.get(n)?.();
+  }
+
+  /** `count` first deliveries of `n` to expected connections, counted by the Go clients. */
+  deliverCounted(n: number, at: number, count: number): void {
+    const arrivals = this.arrivals.get(n);
+    if (!arrivals) {
+      strayDeliveries += count;
+      return;
+    }
+    this.delivered += count;
+    for (let i = 0; i < count; i++) arrivals.push(at);
     if (arrivals.length === this.perMessage) this.waiters.get(n)?.();
   }
 
@@ -233,14 +252,6 @@ class Tracker {
 }
 
 const MARK = "rtb:";
-
-function deliverMarks(conn: Conn, name: string, numbers: readonly number[], now: number): void {
-  for (const n of numbers) {
-    const owner = owners.get(n);
-    if (owner) owner.deliver(conn, name, n, now);
-    else strayDeliveries++;
-  }
-}
 
 function onEvent(conn: Conn, name: string, data: string, now: number): void {
   // one SSE message may carry a batch of a room's events: count every benchmark message in it
@@ -323,9 +334,10 @@ async function openConns(base: string, users: readonly number[]): Promise<Conn[]
 }
 
 /**
- * The SSE clients in one Go process (bench/sse-clients), with BENCH_SSE_CLIENTS=go: the clients
- * share the host's two cores with the server they measure. On a quiet host both kinds cost the
- * same CPU (docs/architecture.md, "Realtime"), so Node's stay the default.
+ * The SSE clients in one Go process (bench/sse-clients), the default when `go` is on the machine
+ * (BENCH_SSE_CLIENTS=node keeps them in Node): the clients share the host's two cores with the
+ * server they measure, and the Go process, which also does the delivery accounting, costs about
+ * two thirds of the CPU the Node clients need (docs/architecture.md, "Realtime").
  */
 class GoClients {
   private readonly child: ChildProcess;
@@ -354,14 +366,47 @@ class GoClients {
     });
   }
 
+  /** The event name a connection's benchmark events should carry. */
+  topic(conn: Conn): void {
+    this.child.stdin!.write(`topic ${conn.idx} ${conn.topic}\n`);
+  }
+
+  recipients(tracker: number, conns: readonly Conn[]): void {
+    this.child.stdin!.write(`recipients ${tracker} ${conns.map((c) => c.idx).join(",")}\n`);
+  }
+
+  expect(n: number, tracker: number): void {
+    this.child.stdin!.write(`expect ${n} ${tracker}\n`);
+  }
+
   private onLine(line: string): void {
     const f = line.split(" ");
+    switch (f[0]) {
+      case "A": {
+        const n = Number(f[1]);
+        const owner = owners.get(n);
+        for (const pair of f[2]!.split(",")) {
+          const [at, count] = pair.split(":");
+          if (owner) owner.deliverCounted(n, Number(at), Number(count));
+          else strayDeliveries += Number(count);
+        }
+        return;
+      }
+      case "Z": {
+        const tracker = trackers.get(Number(f[1]));
+        if (tracker) {
+          tracker.duplicates += Number(f[2]);
+          tracker.wrongTopic += Number(f[3]);
+        }
+        return;
+      }
+      case "S":
+        strayDeliveries += Number(f[1]);
+        return;
+    }
     const conn = this.byIdx.get(Number(f[1]));
     if (!conn) return;
     switch (f[0]) {
-      case "D":
-        deliverMarks(conn, f[2]!, f[4]!.split(",").map(Number), Number(f[3]));
-        break;
       case "C": {
         conn.clientId = f[2]!;
         this.pending.get(conn.idx)?.[0](conn);
@@ -389,7 +434,7 @@ class GoClients {
 }
 
 function buildGoClients(): string | null {
-  if (process.env["BENCH_SSE_CLIENTS"] !== "go") return null;
+  if (process.env["BENCH_SSE_CLIENTS"] === "node") return null;
   const dir = fileURLToPath(new URL("./sse-clients/", import.meta.url));
   const binary = join(tmpdir(), "konvert-bench-sse-clients");
   const built = spawnSync("go", ["build", "-o", binary, "."], { cwd: dir, stdio: "inherit" });
@@ -686,6 +731,7 @@ async function subscribeAll(
     const room = roomOf(c);
     await subscribe(world.base, world.tokens[c.user]!, c, mode.subs(room, feed));
     c.topic = mode.topic(room);
+    goClients?.topic(c);
   });
   await sleep(200);
 }
