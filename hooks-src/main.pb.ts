@@ -92,9 +92,12 @@ cronAdd("konvert-realtime-sweep", "* * * * *", () =>
 );
 // With a replica: PocketBase's midnight TRUNCATE checkpoint (held writes ~10 s against
 // Litestream's reader) replaced by a PASSIVE one (jsvm/db-maintenance.ts)
+// Also: planner statistics brought up to date with the data (stale ones make scans of whole tables)
 onBootstrap((e) => {
   e.next();
-  require(`${__hooks}/konvert.js`).dbMaintenance.replacePbDbOptimize(e.app);
+  const maintenance = require(`${__hooks}/konvert.js`).dbMaintenance;
+  maintenance.replacePbDbOptimize(e.app);
+  maintenance.refreshPlannerStats(e.app);
 });
 cronAdd("konvert-db-optimize", "0 0 * * *", () =>
   require(`${__hooks}/konvert.js`).dbMaintenance.dbOptimize($app),

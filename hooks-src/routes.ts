@@ -505,6 +505,14 @@ export const ROUTE_GROUPS: RouteGroup[] = [
         summary: "superuser: open connections, index size, who listens to `?room=ID`",
       },
       {
+        method: "POST",
+        path: "/api/konvert/admin/db/optimize",
+        handler: "dbMaintenance.onOptimize",
+        auth: "superuser",
+        summary:
+          "superuser: brings SQLite's planner statistics up to date (after an import into a running server)",
+      },
+      {
         method: "GET",
         path: "/api/konvert/admin/users-without-password",
         handler: "passwordResets.list",

@@ -4533,53 +4533,105 @@ function batchJson(events) {
 }
 
 // hooks-src/konvert/jsvm/realtime/index-store.ts
+var CHUNK = 256;
+var chunkSize = 0;
+function perChunk() {
+  if (chunkSize === 0) {
+    const test = clockAdjustable() ? Number($os.getenv("KONVERT_TEST_REALTIME_CHUNK")) : 0;
+    chunkSize = Number.isInteger(test) && test > 0 ? test : CHUNK;
+  }
+  return chunkSize;
+}
+var chunkKey = (key, i) => `${key}#${i}`;
 function nextVersion() {
   return $security.randomString(10);
 }
 function entryOf(value) {
-  return value ?? null;
+  return Array.isArray(value) ? value : null;
+}
+function chunksOf(app, key) {
+  return app.store().get(key) ?? 0;
+}
+function entriesOf(app, key) {
+  const out = [];
+  const n = chunksOf(app, key);
+  for (let i = 0; i < n; i++) {
+    const ck = chunkKey(key, i);
+    const entry = entryOf(app.store().get(ck));
+    if (entry) out.push([ck, entry]);
+  }
+  return out;
+}
+function addTo(app, ck, client, id) {
+  const added = { ok: false };
+  app.store().setFunc(ck, (old) => {
+    const entry = entryOf(old);
+    const ids = entry ? Array.from(entry[0]) : [];
+    if (ids.includes(id)) {
+      added.ok = true;
+      return old;
+    }
+    if (ids.length >= perChunk()) return old;
+    const clients = entry ? Array.from(entry[1]) : [];
+    ids.push(id);
+    clients.push(client);
+    added.ok = true;
+    return [ids, clients, nextVersion()];
+  });
+  return added.ok;
 }
 function join2(app, keys2, client) {
   const id = client.id();
-  for (const key of keys2) {
-    app.store().setFunc(key, (old) => {
-      const entry = entryOf(old);
-      const ids = entry ? Array.from(entry[0]) : [];
-      if (ids.includes(id)) return old;
-      const clients = entry ? Array.from(entry[1]) : [];
-      ids.push(id);
-      clients.push(client);
-      return [ids, clients, nextVersion()];
-    });
+  for (const key of keys2) joinOne(app, key, client, id);
+}
+function joinOne(app, key, client, id) {
+  const n = chunksOf(app, key);
+  for (let i = n - 1; i >= 0; i--) {
+    const ck = chunkKey(key, i);
+    const entry = entryOf(app.store().get(ck));
+    if (entry && entry[0].length >= perChunk()) continue;
+    if (addTo(app, ck, client, id)) return;
   }
+  const opened = { at: 0 };
+  app.store().setFunc(key, (old) => {
+    opened.at = old ?? 0;
+    return opened.at + 1;
+  });
+  addTo(app, chunkKey(key, opened.at), client, id);
 }
 function leave2(app, keys2, clientIds) {
   if (clientIds.length === 0) return;
   const gone = new Set(clientIds);
-  for (const key of keys2) {
-    if (!app.store().has(key)) continue;
-    app.store().setFunc(key, (old) => {
-      const entry = entryOf(old);
-      if (!entry) return old;
-      const ids = [];
-      const clients = [];
-      const n = entry[0].length;
-      for (let i = 0; i < n; i++) {
-        if (gone.has(entry[0][i])) continue;
-        ids.push(entry[0][i]);
-        clients.push(entry[1][i]);
-      }
-      return ids.length === n ? old : [ids, clients, nextVersion()];
-    });
+  for (const key of keys2) for (const [ck] of entriesOf(app, key)) removeFrom(app, ck, gone);
+}
+function removeFrom(app, ck, gone) {
+  app.store().setFunc(ck, (old) => {
+    const entry = entryOf(old);
+    if (!entry) return old;
+    const ids = [];
+    const clients = [];
+    const n = entry[0].length;
+    for (let i = 0; i < n; i++) {
+      if (gone.has(entry[0][i])) continue;
+      ids.push(entry[0][i]);
+      clients.push(entry[1][i]);
+    }
+    return ids.length === n ? old : [ids, clients, nextVersion()];
+  });
+}
+function hasClients(app, key) {
+  const n = chunksOf(app, key);
+  for (let i = 0; i < n; i++) {
+    const entry = entryOf(app.store().get(chunkKey(key, i)));
+    if (entry && entry[0].length > 0) return true;
   }
+  return false;
 }
 function clientsOf(app, key) {
-  const entry = entryOf(app.store().get(key));
-  return entry ? entry[1] : [];
+  return entriesOf(app, key).flatMap(([, entry]) => Array.from(entry[1]));
 }
 function idsOf(app, key) {
-  const entry = entryOf(app.store().get(key));
-  return entry ? Array.from(entry[0]) : [];
+  return entriesOf(app, key).flatMap(([, entry]) => Array.from(entry[0]));
 }
 var STUCK_MS = 3e3;
 var FLIGHTS_KEY = "rtflights";
@@ -4597,11 +4649,11 @@ function flight(app) {
   return ownFlight;
 }
 var BOUND_MIN = 16;
-var BOUND_MAX = 128;
+var BOUND_MAX = 512;
 var bound = /* @__PURE__ */ new Map();
 function sendsOf(key, entry) {
   const clients = entry[1];
-  if (clients.length < BOUND_MIN) return null;
+  if (clients.length < Math.min(BOUND_MIN, perChunk())) return null;
   const version = entry[2];
   const cached = bound.get(key);
   if (cached && cached.version === version) return cached.sends;
@@ -4646,12 +4698,14 @@ function sendAll(app, key, entry, message, except) {
   return sent;
 }
 function sendTo(app, key, message) {
-  const entry = entryOf(app.store().get(key));
-  return entry ? sendAll(app, key, entry, message, null) : 0;
+  let sent = 0;
+  for (const [ck, entry] of entriesOf(app, key)) sent += sendAll(app, ck, entry, message, null);
+  return sent;
 }
 function sendToExcept(app, key, message, except) {
-  const entry = entryOf(app.store().get(key));
-  return entry ? sendAll(app, key, entry, message, except) : 0;
+  let sent = 0;
+  for (const [ck, entry] of entriesOf(app, key)) sent += sendAll(app, ck, entry, message, except);
+  return sent;
 }
 var WATCH_KEY = "rtwatch";
 var WATCH_EVERY_MS = 1e3;
@@ -4698,7 +4752,7 @@ function sweep(app) {
     const closed = [];
     const n = entry[0].length;
     for (let i = 0; i < n; i++) if (entry[1][i].isDiscarded()) closed.push(entry[0][i]);
-    if (closed.length > 0) leave2(app, [key], closed);
+    if (closed.length > 0) removeFrom(app, key, new Set(closed));
     dropped += closed.length;
   }
   return dropped;
@@ -4709,7 +4763,7 @@ var KEYS = "konvert.rt";
 var NO_GRANTS = { rooms: /* @__PURE__ */ new Set(), people: /* @__PURE__ */ new Set() };
 function roomsOf(app, userId) {
   const hearable = roomScope.hearableBy(userId, nowDate()).where("r.id");
-  const ids = sqlText(
+  const ids = sqlTextPrepared(
     app,
     `SELECT COALESCE(json_group_array(r.id), '[]') AS v FROM rooms r WHERE ${hearable.sql}`,
     hearable.params
@@ -4719,7 +4773,7 @@ function roomsOf(app, userId) {
 function peopleOf(app, userId, ids) {
   if (ids.length === 0) return /* @__PURE__ */ new Set();
   const visible = userScope.presenceVisibleTo(userId).where("t.value");
-  const allowed = sqlText(
+  const allowed = sqlTextPrepared(
     app,
     `SELECT COALESCE(json_group_array(t.value), '[]') AS v FROM json_each({:ids}) t WHERE ${visible.sql}`,
     bindWith(visible, { ids: JSON.stringify(ids) })
@@ -4841,7 +4895,7 @@ function publishRoom(app, roomId, event) {
   publishRoomJson(app, roomId, isListLevel(event), () => JSON.stringify(event));
 }
 function heard(app, roomId, listLevel) {
-  return clientsOf(app, indexKey.open(roomId)).length > 0 || listLevel && clientsOf(app, indexKey.list(roomId)).length > 0;
+  return hasClients(app, indexKey.open(roomId)) || listLevel && hasClients(app, indexKey.list(roomId));
 }
 function publishRoomJson(app, roomId, listLevel, json) {
   if (!heard(app, roomId, listLevel)) return;
@@ -4894,7 +4948,7 @@ function publishToUser(app, userId, event) {
 }
 function publishToUserJson(app, userId, json) {
   const key = indexKey.feed(userId);
-  if (clientsOf(app, key).length === 0) return;
+  if (!hasClients(app, key)) return;
   sendTo(app, key, new SubscriptionMessage({ name: FEED_TOPIC, data: json() }));
 }
 function withRecord(head, record3) {
@@ -5661,9 +5715,9 @@ function tombstone(tx, selection, now) {
   return viaSql;
 }
 function publishTombstones(app, ids) {
-  const CHUNK = 200;
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const message of app.findRecordsByIds("messages", ids.slice(i, i + CHUNK))) {
+  const CHUNK2 = 200;
+  for (let i = 0; i < ids.length; i += CHUNK2) {
+    for (const message of app.findRecordsByIds("messages", ids.slice(i, i + CHUNK2))) {
       publishMessage(app, message, "update");
     }
   }
@@ -7107,7 +7161,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+2e8db47bb04f" },
+    hooks: { version: "0.1.0+6dac7b557a9a" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7754,7 +7808,7 @@ function usersIn(app, key) {
 function stats(e2) {
   const all = e2.app.store().getAll();
   let keys2 = 0;
-  for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys2++;
+  for (const key in all) if (key.startsWith(INDEX_PREFIX) && typeof all[key] === "number") keys2++;
   const body = {
     connections: e2.app.subscriptionsBroker().totalClients(),
     indexKeys: keys2
@@ -7793,6 +7847,57 @@ var housekeeping_exports = {};
 __export(housekeeping_exports, {
   housekeeping: () => housekeeping
 });
+
+// hooks-src/konvert/jsvm/db-maintenance.ts
+var db_maintenance_exports = {};
+__export(db_maintenance_exports, {
+  PB_DB_OPTIMIZE: () => PB_DB_OPTIMIZE,
+  dbOptimize: () => dbOptimize,
+  onOptimize: () => onOptimize,
+  refreshPlannerStats: () => refreshPlannerStats,
+  replacePbDbOptimize: () => replacePbDbOptimize
+});
+var PB_DB_OPTIMIZE = "__pbDBOptimize__";
+function replicated() {
+  return $os.getenv("KONVERT_REPLICA_URL").trim() !== "";
+}
+function replacePbDbOptimize(app) {
+  if (!replicated()) return;
+  const scheduler = app;
+  scheduler.cron().remove(PB_DB_OPTIMIZE);
+}
+function dbOptimize(app) {
+  if (!replicated()) return;
+  const run = (what, db, sql) => {
+    try {
+      db.newQuery(sql).execute();
+    } catch (err) {
+      app.logger().warn(`konvert-db-optimize: ${what} failed`, "error", String(err));
+    }
+  };
+  run("the main database's checkpoint", app.nonconcurrentDB(), "PRAGMA wal_checkpoint(PASSIVE)");
+  run(
+    "the auxiliary database's checkpoint",
+    app.auxNonconcurrentDB(),
+    "PRAGMA wal_checkpoint(TRUNCATE)"
+  );
+  run("PRAGMA optimize", app.nonconcurrentDB(), "PRAGMA optimize");
+}
+function refreshPlannerStats(app) {
+  try {
+    const db = app.nonconcurrentDB();
+    db.newQuery("PRAGMA analysis_limit = 1000").execute();
+    db.newQuery("PRAGMA optimize = 0x10002").execute();
+  } catch (err) {
+    app.logger().warn("konvert: refreshing the planner's statistics failed", "error", String(err));
+  }
+}
+function onOptimize(e2) {
+  refreshPlannerStats(e2.app);
+  e2.json(200, { ok: true });
+}
+
+// hooks-src/konvert/jsvm/housekeeping.ts
 var STORE_KEYS = [
   // rate-limit logs: times of the last sends or failed sign-ins, newest last (jsvm/rate-limit.ts;
   // the longest window is 15 minutes)
@@ -7833,6 +7938,7 @@ function housekeeping() {
     const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
     if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
   }
+  refreshPlannerStats(app);
 }
 
 // hooks-src/konvert/jsvm/password-resets.ts
@@ -10357,40 +10463,6 @@ function saveRoomKeys2(e2) {
     });
     e2.json(200, { success: true });
   });
-}
-
-// hooks-src/konvert/jsvm/db-maintenance.ts
-var db_maintenance_exports = {};
-__export(db_maintenance_exports, {
-  PB_DB_OPTIMIZE: () => PB_DB_OPTIMIZE,
-  dbOptimize: () => dbOptimize,
-  replacePbDbOptimize: () => replacePbDbOptimize
-});
-var PB_DB_OPTIMIZE = "__pbDBOptimize__";
-function replicated() {
-  return $os.getenv("KONVERT_REPLICA_URL").trim() !== "";
-}
-function replacePbDbOptimize(app) {
-  if (!replicated()) return;
-  const scheduler = app;
-  scheduler.cron().remove(PB_DB_OPTIMIZE);
-}
-function dbOptimize(app) {
-  if (!replicated()) return;
-  const run = (what, db, sql) => {
-    try {
-      db.newQuery(sql).execute();
-    } catch (err) {
-      app.logger().warn(`konvert-db-optimize: ${what} failed`, "error", String(err));
-    }
-  };
-  run("the main database's checkpoint", app.nonconcurrentDB(), "PRAGMA wal_checkpoint(PASSIVE)");
-  run(
-    "the auxiliary database's checkpoint",
-    app.auxNonconcurrentDB(),
-    "PRAGMA wal_checkpoint(TRUNCATE)"
-  );
-  run("PRAGMA optimize", app.nonconcurrentDB(), "PRAGMA optimize");
 }
 
 // hooks-src/konvert/index.ts

@@ -84,7 +84,9 @@ cronAdd(
 );
 onBootstrap((e) => {
   e.next();
-  require(`${__hooks}/konvert.js`).dbMaintenance.replacePbDbOptimize(e.app);
+  const maintenance = require(`${__hooks}/konvert.js`).dbMaintenance;
+  maintenance.replacePbDbOptimize(e.app);
+  maintenance.refreshPlannerStats(e.app);
 });
 cronAdd(
   "konvert-db-optimize",
@@ -168,6 +170,7 @@ routerAdd("GET", "/api/konvert/achievements", (e) => require(`${__hooks}/konvert
 routerAdd("POST", "/api/konvert/achievements/{id}/unlock", (e) => require(`${__hooks}/konvert.js`).achievements.claim(e), $apis.requireAuth("users"));
 routerAdd("POST", "/api/konvert/admin/achievements/recompute", (e) => require(`${__hooks}/konvert.js`).achievements.recompute(e), $apis.requireSuperuserAuth());
 routerAdd("GET", "/api/konvert/admin/realtime", (e) => require(`${__hooks}/konvert.js`).realtime.stats(e), $apis.requireSuperuserAuth());
+routerAdd("POST", "/api/konvert/admin/db/optimize", (e) => require(`${__hooks}/konvert.js`).dbMaintenance.onOptimize(e), $apis.requireSuperuserAuth());
 routerAdd("GET", "/api/konvert/admin/users-without-password", (e) => require(`${__hooks}/konvert.js`).passwordResets.list(e), $apis.requireSuperuserAuth());
 // Import
 routerAdd("POST", "/api/konvert/import/rows", (e) => require(`${__hooks}/konvert.js`).importer.onImportRows(e), $apis.requireSuperuserAuth());

@@ -15,7 +15,8 @@ import { createUser } from "../support/users.ts";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startPocketBase();
+  // chunks of two connections: joins, leaves and fan-outs cross chunk borders (index-store.ts)
+  server = await startPocketBase({ env: { KONVERT_TEST_REALTIME_CHUNK: "2" } });
 });
 afterAll(() => server.stop());
 

@@ -13,14 +13,15 @@ import {
 import { api, failure } from "../support/api.ts";
 import { RoomWalk } from "../support/room-walk.ts";
 import { waitUntil } from "../support/realtime.ts";
-import { seedRoom } from "../support/rooms.ts";
+import { seedMembership, seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
 import { startProxy } from "../support/tcp-proxy.ts";
 import { createUser, type TestUser } from "../support/users.ts";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startPocketBase();
+  // chunks of two connections: joins, leaves and fan-outs cross chunk borders (index-store.ts)
+  server = await startPocketBase({ env: { KONVERT_TEST_REALTIME_CHUNK: "2" } });
 });
 afterAll(() => server.stop());
 
@@ -188,6 +189,42 @@ describe("a busy room", () => {
       expect(order).toHaveLength(60);
       expect(order).toEqual(orders[0]);
     }
+    await Promise.all(people.map((p) => p.client.realtime.unsubscribe()));
+  });
+});
+
+describe("a room with more connections than a chunk of the index", () => {
+  // the server runs with chunks of two connections: seven members span four chunks
+  it("delivers once to each, and keeps doing so as members leave and come back", async () => {
+    const people = await Promise.all(Array.from({ length: 7 }, () => createUser(server)));
+    const room = await seedRoom(server, "private", people);
+    const topic = `room/${room.id}`;
+    const logs = await Promise.all(people.map((p) => listen(p.client, [topic])));
+    expect((await indexed(room.id)).open).toHaveLength(7);
+    const first = await send(people[0]!, room.id, "to everyone");
+    for (const log of logs) await waitUntil(() => messageIds(log).includes(first), "first");
+
+    // two members of middle chunks leave; their places fill with the next subscriptions
+    await api(people[2]!.client, "POST", `/rooms/${room.id}/leave`);
+    await api(people[3]!.client, "POST", `/rooms/${room.id}/leave`);
+    expect((await indexed(room.id)).open).toHaveLength(5);
+    const second = await send(people[0]!, room.id, "without two");
+    await seedMembership(server, room.id, people[2]!);
+    await people[2]!.client.realtime.unsubscribe();
+    const back = await listen(people[2]!.client, [topic]);
+    expect((await indexed(room.id)).open).toHaveLength(6);
+    const third = await send(people[0]!, room.id, "one is back");
+    const hearing = [...logs.filter((_, i) => i !== 2 && i !== 3), back];
+    for (const [i, log] of hearing.entries()) {
+      await waitUntil(() => messageIds(log).includes(third), `listener ${i} hears the third`);
+    }
+    for (const [i, log] of logs.entries()) {
+      const mine = messageIds(log).filter((id) => [first, second, third].includes(id));
+      if (i === 3) expect(mine).toEqual([first]);
+      else if (i === 2) expect(mine).toEqual([first]);
+      else expect(mine).toEqual([first, second, third]);
+    }
+    expect(messageIds(back)).toEqual([third]);
     await Promise.all(people.map((p) => p.client.realtime.unsubscribe()));
   });
 });

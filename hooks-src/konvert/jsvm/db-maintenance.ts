@@ -40,3 +40,29 @@ export function dbOptimize(app: CoreApp): void {
   );
   run("PRAGMA optimize", app.nonconcurrentDB(), "PRAGMA optimize");
 }
+
+/**
+ * Keeps SQLite's planner statistics (sqlite_stat1) in step with the data. Stale statistics are
+ * worse than none: a database analyzed while it was nearly empty (a fresh install, or one just
+ * filled by the import) says "1 row" for rooms, and the planner then scans every room instead of
+ * seeking the caller's memberships, in each realtime subscribe, read check and room list, until
+ * PocketBase's nightly `PRAGMA optimize`. `optimize` re-analyzes only the tables whose size moved
+ * far from their statistics, each within `analysis_limit` rows, so it is cheap to run often:
+ * at start and every hour. The 0x10000 flag looks at every table, not only those this connection
+ * (the writer) happened to query.
+ */
+export function refreshPlannerStats(app: CoreApp): void {
+  try {
+    const db = app.nonconcurrentDB();
+    db.newQuery("PRAGMA analysis_limit = 1000").execute();
+    db.newQuery("PRAGMA optimize = 0x10002").execute();
+  } catch (err) {
+    app.logger().warn("konvert: refreshing the planner's statistics failed", "error", String(err));
+  }
+}
+
+/** POST /api/konvert/admin/db/optimize (superusers): refreshPlannerStats() now. */
+export function onOptimize(e: core.RequestEvent): void {
+  refreshPlannerStats(e.app);
+  e.json(200, { ok: true });
+}

@@ -1,8 +1,9 @@
-// Hourly housekeeping: what would otherwise only grow. Expired legacy refresh tokens, and the
+// Hourly housekeeping: what would otherwise only grow, and the planner's statistics. Expired legacy refresh tokens, and the
 // per-user, per-IP and per-room keys hooks keep in the app store (throttles, rate-limit logs and
 // caches, all safe to drop once old: a dropped cache costs one read, a log older than its window
 // holds nothing that still counts).
 import { nowDate } from "./clock.ts";
+import { refreshPlannerStats } from "./db-maintenance.ts";
 
 /** Store keys by prefix, and how long each may live unused. */
 const STORE_KEYS: { prefix: string; maxAgeMs: number; stampOf: (value: unknown) => number }[] = [
@@ -51,4 +52,5 @@ export function housekeeping(): void {
     const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
     if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
   }
+  refreshPlannerStats(app);
 }

@@ -15,7 +15,7 @@ import {
 } from "../../rules/realtime.ts";
 import { bindWith, roomScope, userScope } from "../../rules/scopes.ts";
 import { nowDate } from "../clock.ts";
-import { sqlText } from "../sql-scalar.ts";
+import { sqlTextPrepared } from "../sql-scalar.ts";
 import { clientsOf, idsOf, join, leave } from "./index-store.ts";
 
 /** The index keys a connection is in, as it last recorded them (connection store). */
@@ -30,7 +30,7 @@ const NO_GRANTS: Grants = { rooms: new Set(), people: new Set() };
  */
 function roomsOf(app: CoreApp, userId: string): Set<string> {
   const hearable = roomScope.hearableBy(userId, nowDate()).where("r.id");
-  const ids = sqlText(
+  const ids = sqlTextPrepared(
     app,
     `SELECT COALESCE(json_group_array(r.id), '[]') AS v FROM rooms r WHERE ${hearable.sql}`,
     hearable.params,
@@ -45,7 +45,7 @@ function roomsOf(app: CoreApp, userId: string): Set<string> {
 function peopleOf(app: CoreApp, userId: string, ids: readonly string[]): Set<string> {
   if (ids.length === 0) return new Set();
   const visible = userScope.presenceVisibleTo(userId).where("t.value");
-  const allowed = sqlText(
+  const allowed = sqlTextPrepared(
     app,
     "SELECT COALESCE(json_group_array(t.value), '[]') AS v FROM json_each({:ids}) t " +
       `WHERE ${visible.sql}`,

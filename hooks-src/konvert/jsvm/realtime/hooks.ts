@@ -31,7 +31,8 @@ function usersIn(app: CoreApp, key: string): string[] {
 export function stats(e: core.RequestEvent): void {
   const all = e.app.store().getAll() as Record<string, unknown>;
   let keys = 0;
-  for (const key in all) if (key.startsWith(INDEX_PREFIX)) keys++;
+  // a key holds its count of chunks; its chunks are keys of their own (index-store.ts)
+  for (const key in all) if (key.startsWith(INDEX_PREFIX) && typeof all[key] === "number") keys++;
   const body: Record<string, unknown> = {
     connections: e.app.subscriptionsBroker().totalClients(),
     indexKeys: keys,

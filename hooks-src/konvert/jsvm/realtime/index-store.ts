@@ -1,72 +1,151 @@
 // The realtime index: for each key of rules/realtime.ts `indexKey`, the connections events of
 // that kind go to, kept in PocketBase's app store (shared by every JS VM of the process).
 //
-// A value is `[ids, clients, version]`: the connections' ids (to remove them by id), the
+// A key's connections are split into chunks of at most CHUNK: the key itself holds how many
+// chunks it has had (they are numbered from 0 and never renumbered), and `${key}#${i}` holds
+// chunk i as `[ids, clients, version]`: the connections' ids (to remove them by id), the
 // connection objects themselves (sending to an object skips a broker look-up per recipient), and
-// a tag that changes with every change of the value. Values are replaced, never changed in
-// place: readers do not hold the store's lock, so a reader keeps the snapshot it got while
-// `setFunc` installs a copy.
+// a tag that changes with every change of the chunk. Chunks are replaced, never changed in place:
+// readers do not hold the store's lock, so a reader keeps the snapshot it got while `setFunc`
+// installs a copy. Copying is what chunks bound: every element read from a store value is
+// wrapped for JS anew, so with one array per key each join copied the whole key, and 3,000
+// connections subscribing to one room cost 9 ms of CPU each (quadratic in the room).
 import { INDEX_PREFIX } from "../../rules/realtime.ts";
+import { clockAdjustable } from "../clock.ts";
 
 type Entry = [string[], subscriptions.Client[], string];
 
-/** A fresh version tag for a changed entry. */
+/** Connections per chunk: what one join copies at most. */
+const CHUNK = 256;
+// module state: one per JS VM
+let chunkSize = 0;
+
+/**
+ * CHUNK, or on a test server (KONVERT_TEST_CLOCK=1) KONVERT_TEST_REALTIME_CHUNK, so the
+ * realtime tests cross chunk borders with a handful of connections.
+ */
+function perChunk(): number {
+  if (chunkSize === 0) {
+    const test = clockAdjustable() ? Number($os.getenv("KONVERT_TEST_REALTIME_CHUNK")) : 0;
+    chunkSize = Number.isInteger(test) && test > 0 ? test : CHUNK;
+  }
+  return chunkSize;
+}
+
+const chunkKey = (key: string, i: number) => `${key}#${i}`;
+
+/** A fresh version tag for a changed chunk. */
 function nextVersion(): string {
   return $security.randomString(10);
 }
 
 function entryOf(value: unknown): Entry | null {
-  return (value as Entry | null | undefined) ?? null;
+  return Array.isArray(value) ? (value as Entry) : null;
+}
+
+/** How many chunks a key has had. */
+function chunksOf(app: CoreApp, key: string): number {
+  return (app.store().get(key) as number | null | undefined) ?? 0;
+}
+
+/** The chunks of a key that exist, as [chunk key, entry]. */
+function entriesOf(app: CoreApp, key: string): [string, Entry][] {
+  const out: [string, Entry][] = [];
+  const n = chunksOf(app, key);
+  for (let i = 0; i < n; i++) {
+    const ck = chunkKey(key, i);
+    const entry = entryOf(app.store().get(ck));
+    if (entry) out.push([ck, entry]);
+  }
+  return out;
+}
+
+/** Appends the connection to a chunk with room; false when the chunk is full. */
+function addTo(app: CoreApp, ck: string, client: subscriptions.Client, id: string): boolean {
+  const added = { ok: false };
+  app.store().setFunc(ck, (old: unknown) => {
+    const entry = entryOf(old);
+    const ids = entry ? Array.from(entry[0]) : [];
+    if (ids.includes(id)) {
+      added.ok = true;
+      return old;
+    }
+    if (ids.length >= perChunk()) return old;
+    const clients = entry ? Array.from(entry[1]) : [];
+    ids.push(id);
+    clients.push(client);
+    added.ok = true;
+    return [ids, clients, nextVersion()];
+  });
+  return added.ok;
 }
 
 /** Adds a connection to the keys (once each). */
 export function join(app: CoreApp, keys: readonly string[], client: subscriptions.Client): void {
   const id = client.id();
-  for (const key of keys) {
-    app.store().setFunc(key, (old: unknown) => {
-      const entry = entryOf(old);
-      const ids = entry ? Array.from(entry[0]) : [];
-      if (ids.includes(id)) return old;
-      const clients = entry ? Array.from(entry[1]) : [];
-      ids.push(id);
-      clients.push(client);
-      return [ids, clients, nextVersion()];
-    });
+  for (const key of keys) joinOne(app, key, client, id);
+}
+
+function joinOne(app: CoreApp, key: string, client: subscriptions.Client, id: string): void {
+  const n = chunksOf(app, key);
+  // the newest chunk first (where joins go), then any an earlier leave made room in
+  for (let i = n - 1; i >= 0; i--) {
+    const ck = chunkKey(key, i);
+    const entry = entryOf(app.store().get(ck));
+    if (entry && entry[0].length >= perChunk()) continue;
+    if (addTo(app, ck, client, id)) return;
   }
+  // every chunk is full: open one (two joins racing here open two, which is harmless)
+  const opened = { at: 0 };
+  app.store().setFunc(key, (old: unknown) => {
+    opened.at = (old as number | null | undefined) ?? 0;
+    return opened.at + 1;
+  });
+  addTo(app, chunkKey(key, opened.at), client, id);
 }
 
 /** Removes the connections with these ids from the keys. */
 export function leave(app: CoreApp, keys: readonly string[], clientIds: readonly string[]): void {
   if (clientIds.length === 0) return;
   const gone = new Set(clientIds);
-  for (const key of keys) {
-    if (!app.store().has(key)) continue;
-    app.store().setFunc(key, (old: unknown) => {
-      const entry = entryOf(old);
-      if (!entry) return old;
-      const ids: string[] = [];
-      const clients: subscriptions.Client[] = [];
-      const n = entry[0].length;
-      for (let i = 0; i < n; i++) {
-        if (gone.has(entry[0][i]!)) continue;
-        ids.push(entry[0][i]!);
-        clients.push(entry[1][i]!);
-      }
-      return ids.length === n ? old : [ids, clients, nextVersion()];
-    });
+  for (const key of keys) for (const [ck] of entriesOf(app, key)) removeFrom(app, ck, gone);
+}
+
+/** Removes the connections with these ids from one chunk. */
+function removeFrom(app: CoreApp, ck: string, gone: ReadonlySet<string>): void {
+  app.store().setFunc(ck, (old: unknown) => {
+    const entry = entryOf(old);
+    if (!entry) return old;
+    const ids: string[] = [];
+    const clients: subscriptions.Client[] = [];
+    const n = entry[0].length;
+    for (let i = 0; i < n; i++) {
+      if (gone.has(entry[0][i]!)) continue;
+      ids.push(entry[0][i]!);
+      clients.push(entry[1][i]!);
+    }
+    return ids.length === n ? old : [ids, clients, nextVersion()];
+  });
+}
+
+/** True when the key has a connection (closed ones included until the sweep drops them). */
+export function hasClients(app: CoreApp, key: string): boolean {
+  const n = chunksOf(app, key);
+  for (let i = 0; i < n; i++) {
+    const entry = entryOf(app.store().get(chunkKey(key, i)));
+    if (entry && entry[0].length > 0) return true;
   }
+  return false;
 }
 
 /** The connections of a key (a snapshot). */
 export function clientsOf(app: CoreApp, key: string): subscriptions.Client[] {
-  const entry = entryOf(app.store().get(key));
-  return entry ? entry[1] : [];
+  return entriesOf(app, key).flatMap(([, entry]) => Array.from(entry[1]));
 }
 
 /** The connection ids of a key (a snapshot). */
 export function idsOf(app: CoreApp, key: string): string[] {
-  const entry = entryOf(app.store().get(key));
-  return entry ? Array.from(entry[0]) : [];
+  return entriesOf(app, key).flatMap(([, entry]) => Array.from(entry[0]));
 }
 
 // A send to a connection waits until that connection's goroutine takes the message, and that
@@ -121,14 +200,14 @@ type Send = (message: SubscriptionMessage) => void;
  * changes, so a fan-out is one plain call per recipient.
  */
 const BOUND_MIN = 16;
-/** Keys a VM keeps bound methods for (the busiest rooms; oldest dropped first). */
-const BOUND_MAX = 128;
+/** Chunks a VM keeps bound methods for (the busiest rooms'; oldest dropped first). */
+const BOUND_MAX = 512;
 // module state: one per JS VM
 const bound = new Map<string, { version: string; sends: Send[] }>();
 
 function sendsOf(key: string, entry: Entry): Send[] | null {
   const clients = entry[1];
-  if (clients.length < BOUND_MIN) return null;
+  if (clients.length < Math.min(BOUND_MIN, perChunk())) return null;
   const version = entry[2];
   const cached = bound.get(key);
   if (cached && cached.version === version) return cached.sends;
@@ -185,13 +264,14 @@ function sendAll(
 }
 
 /**
- * Sends one message to every connection of a key: one store read, then a call per recipient.
- * A closed connection ignores it (PocketBase's `send` checks), and the sweep drops it later, so
- * nothing here asks each connection anything first.
+ * Sends one message to every connection of a key: a store read per chunk, then a call per
+ * recipient. A closed connection ignores it (PocketBase's `send` checks), and the sweep drops it
+ * later, so nothing here asks each connection anything first.
  */
 export function sendTo(app: CoreApp, key: string, message: SubscriptionMessage): number {
-  const entry = entryOf(app.store().get(key));
-  return entry ? sendAll(app, key, entry, message, null) : 0;
+  let sent = 0;
+  for (const [ck, entry] of entriesOf(app, key)) sent += sendAll(app, ck, entry, message, null);
+  return sent;
 }
 
 /** sendTo() skipping the connections whose ids are in `except` (the sender's own). */
@@ -201,8 +281,9 @@ export function sendToExcept(
   message: SubscriptionMessage,
   except: ReadonlySet<string>,
 ): number {
-  const entry = entryOf(app.store().get(key));
-  return entry ? sendAll(app, key, entry, message, except) : 0;
+  let sent = 0;
+  for (const [ck, entry] of entriesOf(app, key)) sent += sendAll(app, ck, entry, message, except);
+  return sent;
 }
 
 const WATCH_KEY = "rtwatch";
@@ -257,8 +338,8 @@ export function releaseStuck(app: CoreApp): string[] {
 }
 
 /**
- * Drops closed connections from every index key. (An emptied key stays: removing it could race
- * with a connection joining it, and there is at most one per room and user.) PocketBase has no
+ * Drops closed connections from every chunk of the index. (An emptied chunk stays: removing it
+ * could race with a connection joining it, and joins fill emptied chunks again.) PocketBase has no
  * disconnect hook a JS handler could use without holding a VM for each connection's lifetime,
  * so closed connections are found here (a cron) instead.
  */
@@ -272,7 +353,7 @@ export function sweep(app: CoreApp): number {
     const closed: string[] = [];
     const n = entry[0].length;
     for (let i = 0; i < n; i++) if (entry[1][i]!.isDiscarded()) closed.push(entry[0][i]!);
-    if (closed.length > 0) leave(app, [key], closed);
+    if (closed.length > 0) removeFrom(app, key, new Set(closed));
     dropped += closed.length;
   }
   return dropped;

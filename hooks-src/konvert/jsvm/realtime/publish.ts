@@ -12,7 +12,7 @@ import {
   type RealtimeEvent,
 } from "../../rules/realtime.ts";
 import { reauthorizeRoom, reauthorizeUser } from "./authorize.ts";
-import { clientsOf, idsOf, sendTo, sendToExcept, watchStuck } from "./index-store.ts";
+import { hasClients, idsOf, sendTo, sendToExcept, watchStuck } from "./index-store.ts";
 
 /** Set on a message record by a route that publishes it itself, after answering the sender. */
 export const DEFERRED = "konvert.publishLater";
@@ -41,8 +41,7 @@ export function publishRoom(app: CoreApp, roomId: string, event: RealtimeEvent):
 /** True when some connection listens to the room (full events, or list-level ones too). */
 function heard(app: CoreApp, roomId: string, listLevel: boolean): boolean {
   return (
-    clientsOf(app, indexKey.open(roomId)).length > 0 ||
-    (listLevel && clientsOf(app, indexKey.list(roomId)).length > 0)
+    hasClients(app, indexKey.open(roomId)) || (listLevel && hasClients(app, indexKey.list(roomId)))
   );
 }
 
@@ -114,7 +113,7 @@ export function publishToUser(app: CoreApp, userId: string, event: RealtimeEvent
 /** publishToUser() with the event's JSON made only if the user has a feed connection. */
 function publishToUserJson(app: CoreApp, userId: string, json: () => string): void {
   const key = indexKey.feed(userId);
-  if (clientsOf(app, key).length === 0) return;
+  if (!hasClients(app, key)) return;
   sendTo(app, key, new SubscriptionMessage({ name: FEED_TOPIC, data: json() }));
 }
 
