@@ -4651,45 +4651,40 @@ function flight(app) {
 var BOUND_MIN = 16;
 var BOUND_MAX = 512;
 var bound = /* @__PURE__ */ new Map();
-function sendsOf(key, entry) {
+function boundOf(key, entry) {
   const clients = entry[1];
   if (clients.length < Math.min(BOUND_MIN, perChunk())) return null;
   const version = entry[2];
   const cached = bound.get(key);
-  if (cached && cached.version === version) return cached.sends;
+  if (cached && cached.version === version) return cached;
   const n = clients.length;
   const sends = new Array(n);
   for (let i = 0; i < n; i++) {
     sends[i] = clients[i].send;
   }
+  const fresh2 = { version, sends, ids: Array.from(entry[0]) };
   bound.delete(key);
   if (bound.size >= BOUND_MAX) bound.delete(bound.keys().next().value);
-  bound.set(key, { version, sends });
-  return sends;
+  bound.set(key, fresh2);
+  return fresh2;
 }
 function sendAll(app, key, entry, message, except) {
-  const [ids, clients] = entry;
+  const clients = entry[1];
   const n = clients.length;
   if (n === 0) return 0;
   watchStuck(app);
   const { key: flightKey, position } = flight(app);
   app.store().set(flightKey, [position, clients]);
-  const sends = except === null ? sendsOf(key, entry) : null;
+  const own = boundOf(key, entry);
+  const ids = own ? own.ids : entry[0];
   let sent = 0;
   try {
-    if (sends !== null) {
-      for (let i = 0; i < n; i++) {
-        position.i = i;
-        if ((i & 15) === 0) position.at = Date.now();
-        sends[i](message);
-      }
-      return n;
-    }
     for (let i = 0; i < n; i++) {
       if (except !== null && except.has(ids[i])) continue;
       position.i = i;
       if ((sent & 15) === 0) position.at = Date.now();
-      clients[i].send(message);
+      if (own) own.sends[i](message);
+      else clients[i].send(message);
       sent++;
     }
   } finally {
@@ -7161,7 +7156,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+6dac7b557a9a" },
+    hooks: { version: "0.1.0+0918d88fd296" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },

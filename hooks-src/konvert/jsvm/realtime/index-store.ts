@@ -203,14 +203,20 @@ const BOUND_MIN = 16;
 /** Chunks a VM keeps bound methods for (the busiest rooms'; oldest dropped first). */
 const BOUND_MAX = 512;
 // module state: one per JS VM
-const bound = new Map<string, { version: string; sends: Send[] }>();
+const bound = new Map<string, Bound>();
+/** A chunk's connections as this VM's own arrays: their bound `send`s and their ids. */
+interface Bound {
+  version: string;
+  sends: Send[];
+  ids: string[];
+}
 
-function sendsOf(key: string, entry: Entry): Send[] | null {
+function boundOf(key: string, entry: Entry): Bound | null {
   const clients = entry[1];
   if (clients.length < Math.min(BOUND_MIN, perChunk())) return null;
   const version = entry[2];
   const cached = bound.get(key);
-  if (cached && cached.version === version) return cached.sends;
+  if (cached && cached.version === version) return cached;
   const n = clients.length;
   const sends = new Array<Send>(n);
   for (let i = 0; i < n; i++) {
@@ -218,10 +224,11 @@ function sendsOf(key: string, entry: Entry): Send[] | null {
     // eslint-disable-next-line @typescript-eslint/unbound-method
     sends[i] = clients[i]!.send;
   }
+  const fresh = { version, sends, ids: Array.from(entry[0]) };
   bound.delete(key);
   if (bound.size >= BOUND_MAX) bound.delete(bound.keys().next().value!);
-  bound.set(key, { version, sends });
-  return sends;
+  bound.set(key, fresh);
+  return fresh;
 }
 
 function sendAll(
@@ -231,7 +238,7 @@ function sendAll(
   message: SubscriptionMessage,
   except: ReadonlySet<string> | null,
 ): number {
-  const [ids, clients] = entry;
+  const clients = entry[1];
   const n = clients.length;
   if (n === 0) return 0;
   watchStuck(app);
@@ -239,22 +246,16 @@ function sendAll(
   // the recipients go through the store (its lock publishes them whole to the watchdog);
   // the position is only plain number fields
   app.store().set(flightKey, [position, clients]);
-  const sends = except === null ? sendsOf(key, entry) : null;
+  const own = boundOf(key, entry);
+  const ids = own ? own.ids : entry[0];
   let sent = 0;
   try {
-    if (sends !== null) {
-      for (let i = 0; i < n; i++) {
-        position.i = i;
-        if ((i & 15) === 0) position.at = Date.now();
-        sends[i]!(message);
-      }
-      return n;
-    }
     for (let i = 0; i < n; i++) {
       if (except !== null && except.has(ids[i]!)) continue;
       position.i = i;
       if ((sent & 15) === 0) position.at = Date.now();
-      clients[i]!.send(message);
+      if (own) own.sends[i]!(message);
+      else clients[i]!.send(message);
       sent++;
     }
   } finally {
