@@ -225,6 +225,19 @@ describe("a room with more connections than a chunk of the index", () => {
       else expect(mine).toEqual([first, second, third]);
     }
     expect(messageIds(back)).toEqual([third]);
+
+    // a typing ping skips the typist's own connection, whichever chunk holds it
+    await api(people[4]!.client, "POST", `/rooms/${room.id}/typing`);
+    const typed = (log: Heard[]) => log.some(({ event }) => event.type === "typing");
+    for (const [i, log] of hearing.entries()) {
+      if (log !== logs[4]) await waitUntil(() => typed(log), `listener ${i} hears the typing`);
+    }
+    const fourth = await send(people[0]!, room.id, "after typing");
+    await waitUntil(
+      () => messageIds(logs[4]!).includes(fourth),
+      "the typist hears the next message",
+    );
+    expect(typed(logs[4]!)).toBe(false);
     await Promise.all(people.map((p) => p.client.realtime.unsubscribe()));
   });
 });
