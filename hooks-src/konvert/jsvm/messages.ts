@@ -31,6 +31,8 @@ import {
   prepareWrite,
   resolveMentions,
   writeMentions,
+  type Mentions,
+  type WritePlan,
 } from "./message-write.ts";
 import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
@@ -39,9 +41,10 @@ import { realNowDate } from "./clock.ts";
 import { chargeSend } from "./rate-limit.ts";
 import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
-import { speedPending, track } from "./achievements/track.ts";
+import { sendCountStatement, speedPending, track } from "./achievements/track.ts";
 import { ensureWalAutocheckpoint } from "./wal.ts";
 import { storageWrite } from "./health.ts";
+import { inWriterTransaction } from "./writer-statements.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -126,6 +129,9 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
   // publishes the message itself. Files need PocketBase's save to store them.
   const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
   ensureWalAutocheckpoint(app);
+  if (quiet && !("attachments" in body) && preparedSend(app, me, plan, message, mentions, speed)) {
+    return message;
+  }
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
   storageWrite(app, "a send", () =>
     app.runInTransaction((tx) => {
@@ -143,6 +149,56 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
     }),
   );
   return message;
+}
+
+const INSERT_MESSAGE =
+  "INSERT INTO messages (id, room, author, content, type, created, updated) " +
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+
+/**
+ * The common send as two statements kept prepared on the writer (jsvm/writer-statements.ts): the
+ * INSERT (its triggers number the message, move the room preview, index it for search and count
+ * it in room lists; the columns not named get the defaults PocketBase's own insert writes) and
+ * the count-only stats increment. Only for what needs nothing else in the transaction: no join,
+ * poll, reply, mention or summons, not a DM (un-hiding, first-message check), and tracking that
+ * is one increment (achievements/track.ts sendCountStatement). False, with nothing written, when
+ * the send needs the general path.
+ */
+function preparedSend(
+  app: CoreApp,
+  me: core.Record,
+  plan: WritePlan,
+  message: core.Record,
+  mentions: Mentions,
+  speed: boolean,
+): boolean {
+  const room = plan.room;
+  const type = message.getString("type");
+  if (app.isTransactional() || plan.joinFirst || room.type === "dm" || type === "poll") {
+    return false;
+  }
+  if (message.getString("replyTo") !== "") return false;
+  if (mentions.users.length > 0 || mentions.summons.length > 0) return false;
+  const count = sendCountStatement(app, me.id, messageSent(app, me, room, message, 0, 0), speed);
+  if (count === undefined) return false;
+  if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET));
+  const now = new DateTime();
+  const written = storageWrite(app, "a send", () =>
+    inWriterTransaction(
+      app,
+      count === null ? [INSERT_MESSAGE] : [INSERT_MESSAGE, count.sql],
+      (exec) => {
+        const content = message.getString("content");
+        exec(INSERT_MESSAGE, message.id, room.id, me.id, content, type, now.string());
+        return count === null || exec(count.sql, ...count.args()).rowsAffected() === 1;
+      },
+    ),
+  );
+  if (!written) return false;
+  message.setRaw("created", now);
+  message.setRaw("updated", now);
+  message.markAsNotNew();
+  return true;
 }
 
 /** What PocketBase makes of a number, boolean or null sent for a text field. */

@@ -54,16 +54,29 @@ export function messageSent(
  * rule needs. `created` is a real-time stamp, so the window ends at real now (jsvm/clock.ts).
  */
 export function earlierSendsInWindow(tx: CoreApp, authorId: string): number {
-  const since = new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
   const withNew = Number(
-    sqlText(
-      tx,
-      "SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} " +
-        `AND created>{:since} LIMIT ${SPEED_COUNT})`,
-      { author: authorId, since },
-    ),
+    sqlText(tx, `SELECT ${sendsInWindowSql("{:author}", "{:since}")} AS v`, {
+      author: authorId,
+      since: speedWindowStart(),
+    }),
   );
   return Math.max(0, withNew - 1);
+}
+
+/** Where the speed window starts now, as stored in `created`. */
+export function speedWindowStart(): string {
+  return new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+}
+
+/**
+ * The author's messages (the new one included) since `since`, up to SPEED_COUNT, as an SQL
+ * expression over the placeholders given (the send's prepared path binds them by position).
+ */
+export function sendsInWindowSql(author: string, since: string): string {
+  return (
+    `(SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE author=${author} ` +
+    `AND created>${since} LIMIT ${SPEED_COUNT}))`
+  );
 }
 
 /** True when another message than `message` matches the filter. */
