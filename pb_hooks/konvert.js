@@ -7100,7 +7100,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+7f45f8c6c921" },
+    hooks: { version: "0.1.0+bed199631de7" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7362,7 +7362,8 @@ function sendMessage(app, me2, input) {
   );
   return message;
 }
-var INSERT_MESSAGE = "INSERT INTO messages (id, room, author, content, type, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+var INSERT_MESSAGE = "INSERT INTO messages (id, room, author, content, type, created, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
+var ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
 function preparedSend(app, me2, plan, message, mentions, speed) {
   const room = plan.room;
   const type = message.getString("type");
@@ -7380,10 +7381,12 @@ function preparedSend(app, me2, plan, message, mentions, speed) {
     "a send",
     () => inWriterTransaction(
       app,
-      count2 === null ? [INSERT_MESSAGE] : [INSERT_MESSAGE, count2.sql],
+      [INSERT_MESSAGE, ROOM_PREVIEW, ...count2 === null ? [] : [count2.sql]],
       (exec2) => {
         const content = message.getString("content");
-        exec2(INSERT_MESSAGE, message.id, room.id, me2.id, content, type, now.string());
+        const created = now.string();
+        exec2(INSERT_MESSAGE, message.id, room.id, me2.id, content, type, created);
+        exec2(ROOM_PREVIEW, message.id, created, room.id);
         return count2 === null || exec2(count2.sql, ...count2.args()).rowsAffected() === 1;
       }
     )

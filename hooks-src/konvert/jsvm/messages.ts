@@ -151,15 +151,23 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
   return message;
 }
 
+// The message comes numbered: messages_seq_assign (for rows inserted with seq 0) would insert
+// it, then UPDATE it, moving its index entries and firing the update triggers. Numbered, it is
+// counted in room lists by room_list_message_insert, and the preview, which
+// messages_room_preview moves only for rows inserted with seq 0, is set by ROOM_PREVIEW. The seq
+// is the room's top + 1, as messages_seq_assign numbers (pb_migrations/1764800400_seq_after_gaps.js).
 const INSERT_MESSAGE =
-  "INSERT INTO messages (id, room, author, content, type, created, updated) " +
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+  "INSERT INTO messages (id, room, author, content, type, created, updated, seq) " +
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX(" +
+  "(SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), " +
+  "(SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
+const ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
 
 /**
- * The common send as two statements kept prepared on the writer (jsvm/writer-statements.ts): the
- * INSERT (its triggers number the message, move the room preview, index it for search and count
- * it in room lists; the columns not named get the defaults PocketBase's own insert writes) and
- * the count-only stats increment. Only for what needs nothing else in the transaction: no join,
+ * The common send as statements kept prepared on the writer (jsvm/writer-statements.ts): the
+ * numbered INSERT (its triggers index it for search and count it in room lists; the columns not
+ * named get the defaults PocketBase's own insert writes), the room preview and the count-only
+ * stats increment. Only for what needs nothing else in the transaction: no join,
  * poll, reply, mention or summons, not a DM (un-hiding, first-message check), and tracking that
  * is one increment (achievements/track.ts sendCountStatement). False, with nothing written, when
  * the send needs the general path.
@@ -186,10 +194,12 @@ function preparedSend(
   const written = storageWrite(app, "a send", () =>
     inWriterTransaction(
       app,
-      count === null ? [INSERT_MESSAGE] : [INSERT_MESSAGE, count.sql],
+      [INSERT_MESSAGE, ROOM_PREVIEW, ...(count === null ? [] : [count.sql])],
       (exec) => {
         const content = message.getString("content");
-        exec(INSERT_MESSAGE, message.id, room.id, me.id, content, type, now.string());
+        const created = now.string();
+        exec(INSERT_MESSAGE, message.id, room.id, me.id, content, type, created);
+        exec(ROOM_PREVIEW, message.id, created, room.id);
         return count === null || exec(count.sql, ...count.args()).rowsAffected() === 1;
       },
     ),
