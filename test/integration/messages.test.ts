@@ -209,6 +209,37 @@ describe("send", () => {
       200,
     );
   });
+
+  it("stores a plain send as PocketBase's own save stores a send that mentions someone", async () => {
+    // a plain send takes the prepared statements (jsvm/messages.ts preparedSend), a mention the
+    // general path with PocketBase's record insert: the rows must not tell them apart (the first
+    // send of the day takes the general path too: it starts the day's stats)
+    const room = await seedRoom(server, "private", [owner, member]);
+    await sendRaw(member, { room: room.id, content: "first today" });
+    const plain = await sendRaw(member, { room: room.id, content: "plain" });
+    const mention = await sendRaw(member, {
+      room: room.id,
+      content: `hi @${owner.record["username"]}`,
+    });
+    const stored = await Promise.all(
+      [plain, mention].map((m) => server.admin.collection("messages").getOne(m.id)),
+    );
+    const [a, b] = stored.map(({ id, content, created, updated, seq, ...rest }) => {
+      expect(created).toBe(updated);
+      expect(created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      return { rest, seq, id, content };
+    });
+    expect(a!.rest).toEqual(b!.rest);
+    expect([a!.seq, b!.seq]).toEqual([2, 3]);
+    expect(plain).toMatchObject({ id: a!.id, created: stored[0]!.created });
+    const summary = await api<RoomSummary>(owner.client, "GET", `/rooms/${room.id}`);
+    expect(summary).toMatchObject({ unreadCount: 3, lastMessage: { id: mention.id } });
+    const last = await sendRaw(member, { room: room.id, content: "plain again" });
+    expect(await api<RoomSummary>(owner.client, "GET", `/rooms/${room.id}`)).toMatchObject({
+      unreadCount: 4,
+      lastMessage: { id: last.id, preview: "plain again" },
+    });
+  });
 });
 
 describe("history", () => {
