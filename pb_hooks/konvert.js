@@ -1601,6 +1601,7 @@ __export(index_exports, {
   profiles: () => profiles,
   rateLimit: () => rateLimit,
   reactions: () => reactions,
+  readPool: () => readPool,
   readState: () => readState,
   realtime: () => realtime,
   roomAdmin: () => roomAdmin,
@@ -7100,7 +7101,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+bed199631de7" },
+    hooks: { version: "0.1.0+992681b24280" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7562,6 +7563,17 @@ function forward(e2) {
 }
 function copiesOf(fsys, source) {
   return source.getStringSlice("attachments").map((name) => fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false));
+}
+
+// hooks-src/konvert/jsvm/read-pool.ts
+var read_pool_exports = {};
+__export(read_pool_exports, {
+  READ_IDLE_CONNECTIONS: () => READ_IDLE_CONNECTIONS,
+  keepReadConnections: () => keepReadConnections
+});
+var READ_IDLE_CONNECTIONS = 64;
+function keepReadConnections(app) {
+  app.concurrentDB().db().setMaxIdleConns(READ_IDLE_CONNECTIONS);
 }
 
 // hooks-src/konvert/jsvm/history.ts
@@ -10488,6 +10500,7 @@ var dms = typedRoutes(dms_exports);
 var favorites = typedRoutes(favorites_exports);
 var messages3 = typedRoutes(messages_exports);
 var wal = typedRoutes(wal_exports);
+var readPool = typedRoutes(read_pool_exports);
 var health3 = typedRoutes(health_exports);
 var rateLimit = typedRoutes(rate_limit_exports);
 var clock = typedRoutes(clock_exports);
