@@ -3140,7 +3140,7 @@ function zoneOf(user) {
 
 // hooks-src/konvert/jsvm/achievements/events.ts
 var DAY_MS = 864e5;
-function messageSent(tx, author, room, message, mentions, recentSends) {
+function messageSent(tx, author, room, message, mentions, recentSends, startsDm) {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
   return {
@@ -3156,7 +3156,7 @@ function messageSent(tx, author, room, message, mentions, recentSends) {
       to: replyTo
     }),
     mentions,
-    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    startsDm: roomType === "dm" && (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
     savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
   };
 }
@@ -7101,7 +7101,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+992681b24280" },
+    hooks: { version: "0.1.0+01f7199641c3" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7365,15 +7365,20 @@ function sendMessage(app, me2, input) {
 }
 var INSERT_MESSAGE = "INSERT INTO messages (id, room, author, content, type, created, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
 var ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+var INSERT_DM_MESSAGE = INSERT_MESSAGE.replace(" VALUES (", " SELECT ").replace(
+  /\)$/,
+  " WHERE EXISTS (SELECT 1 FROM messages WHERE room = ?2) AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)"
+);
 function preparedSend(app, me2, plan, message, mentions, speed) {
   const room = plan.room;
   const type = message.getString("type");
-  if (app.isTransactional() || plan.joinFirst || room.type === "dm" || type === "poll") {
-    return false;
-  }
+  if (app.isTransactional() || plan.joinFirst || type === "poll") return false;
   if (message.getString("replyTo") !== "") return false;
   if (mentions.users.length > 0 || mentions.summons.length > 0) return false;
-  const count2 = sendCountStatement(app, me2.id, messageSent(app, me2, room, message, 0, 0), speed);
+  const dm = room.type === "dm";
+  const insert = dm ? INSERT_DM_MESSAGE : INSERT_MESSAGE;
+  const event = messageSent(app, me2, room, message, 0, 0, dm ? false : void 0);
+  const count2 = sendCountStatement(app, me2.id, event, speed);
   if (count2 === void 0) return false;
   if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET2));
   const now = new DateTime();
@@ -7382,11 +7387,12 @@ function preparedSend(app, me2, plan, message, mentions, speed) {
     "a send",
     () => inWriterTransaction(
       app,
-      [INSERT_MESSAGE, ROOM_PREVIEW, ...count2 === null ? [] : [count2.sql]],
+      [insert, ROOM_PREVIEW, ...count2 === null ? [] : [count2.sql]],
       (exec2) => {
         const content = message.getString("content");
         const created = now.string();
-        exec2(INSERT_MESSAGE, message.id, room.id, me2.id, content, type, created);
+        const inserted = exec2(insert, message.id, room.id, me2.id, content, type, created);
+        if (inserted.rowsAffected() !== 1) return false;
         exec2(ROOM_PREVIEW, message.id, created, room.id);
         return count2 === null || exec2(count2.sql, ...count2.args()).rowsAffected() === 1;
       }

@@ -184,6 +184,13 @@ describe("send", () => {
     await createPocketBaseBackend(x.client).directMessages.sendDMMessage(dm.id, "still there?");
     const listed = await createPocketBaseBackend(y.client).directMessages.getDirectMessages();
     expect(listed.map((d) => [d.id, d.unreadCount])).toEqual([[dm.id, 1]]);
+    // hidden again after its first message: a plain send brings it back too
+    await createPocketBaseBackend(y.client).rooms.hideDirectMessage(dm.id);
+    expect(await createPocketBaseBackend(y.client).directMessages.getDirectMessages()).toEqual([]);
+    await sendRaw(x, { room: dm.id, content: "and now?" });
+    await sendRaw(x, { room: dm.id, content: "and again" });
+    const back = await createPocketBaseBackend(y.client).directMessages.getDirectMessages();
+    expect(back.map((d) => [d.id, d.unreadCount])).toEqual([[dm.id, 3]]);
 
     await server.admin.collection("blocks").create({ blocker: y.record.id, blocked: x.record.id });
     expect(await failure(sendRaw(x, { room: dm.id, content: "hello?" }))).toEqual({

@@ -162,15 +162,23 @@ const INSERT_MESSAGE =
   "(SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), " +
   "(SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
 const ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+// In a DM the same INSERT writes nothing when the general path has work to do, checked in the
+// transaction as that path checks it: the DM's first message (an achievement event of its own)
+// or a member who hid the DM (afterNewMessage un-hides them with record saves and their events).
+const INSERT_DM_MESSAGE = INSERT_MESSAGE.replace(" VALUES (", " SELECT ").replace(
+  /\)$/,
+  " WHERE EXISTS (SELECT 1 FROM messages WHERE room = ?2) " +
+    "AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)",
+);
 
 /**
  * The common send as statements kept prepared on the writer (jsvm/writer-statements.ts): the
  * numbered INSERT (its triggers index it for search and count it in room lists; the columns not
  * named get the defaults PocketBase's own insert writes), the room preview and the count-only
- * stats increment. Only for what needs nothing else in the transaction: no join,
- * poll, reply, mention or summons, not a DM (un-hiding, first-message check), and tracking that
- * is one increment (achievements/track.ts sendCountStatement). False, with nothing written, when
- * the send needs the general path.
+ * stats increment. Only for what needs nothing else in the transaction: no join, poll, reply,
+ * mention or summons, in a DM neither its first message nor one a member hid
+ * (INSERT_DM_MESSAGE), and tracking that is one increment (achievements/track.ts
+ * sendCountStatement). False, with nothing written, when the send needs the general path.
  */
 function preparedSend(
   app: CoreApp,
@@ -182,23 +190,26 @@ function preparedSend(
 ): boolean {
   const room = plan.room;
   const type = message.getString("type");
-  if (app.isTransactional() || plan.joinFirst || room.type === "dm" || type === "poll") {
-    return false;
-  }
+  if (app.isTransactional() || plan.joinFirst || type === "poll") return false;
   if (message.getString("replyTo") !== "") return false;
   if (mentions.users.length > 0 || mentions.summons.length > 0) return false;
-  const count = sendCountStatement(app, me.id, messageSent(app, me, room, message, 0, 0), speed);
+  const dm = room.type === "dm";
+  const insert = dm ? INSERT_DM_MESSAGE : INSERT_MESSAGE;
+  // a DM's first message takes the general path (INSERT_DM_MESSAGE writes nothing then)
+  const event = messageSent(app, me, room, message, 0, 0, dm ? false : undefined);
+  const count = sendCountStatement(app, me.id, event, speed);
   if (count === undefined) return false;
   if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET));
   const now = new DateTime();
   const written = storageWrite(app, "a send", () =>
     inWriterTransaction(
       app,
-      [INSERT_MESSAGE, ROOM_PREVIEW, ...(count === null ? [] : [count.sql])],
+      [insert, ROOM_PREVIEW, ...(count === null ? [] : [count.sql])],
       (exec) => {
         const content = message.getString("content");
         const created = now.string();
-        exec(INSERT_MESSAGE, message.id, room.id, me.id, content, type, created);
+        const inserted = exec(insert, message.id, room.id, me.id, content, type, created);
+        if (inserted.rowsAffected() !== 1) return false;
         exec(ROOM_PREVIEW, message.id, created, room.id);
         return count === null || exec(count.sql, ...count.args()).rowsAffected() === 1;
       },

@@ -22,6 +22,8 @@ export function messageSent(
   message: core.Record,
   mentions: number,
   recentSends: number,
+  /** Whether it is a DM's first message, when the caller checks that itself (in SQL). */
+  startsDm?: boolean,
 ): AchievementEvent {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
@@ -40,7 +42,9 @@ export function messageSent(
         to: replyTo,
       }),
     mentions,
-    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    startsDm:
+      roomType === "dm" &&
+      (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
     savedToFavorites:
       roomType === "favorites" &&
       room.createdBy === author.id &&
