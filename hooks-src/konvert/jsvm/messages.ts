@@ -155,7 +155,8 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
 // it, then UPDATE it, moving its index entries and firing the update triggers. Numbered, it is
 // counted in room lists by room_list_message_insert, and the preview, which
 // messages_room_preview moves only for rows inserted with seq 0, is set by ROOM_PREVIEW. The seq
-// is the room's top + 1, as messages_seq_assign numbers (pb_migrations/1764800400_seq_after_gaps.js).
+// is the room's top + 1, as messages_seq_assign numbers it
+// (pb_migrations/1764800400_seq_after_gaps.js).
 const INSERT_MESSAGE =
   "INSERT INTO messages (id, room, author, content, type, created, updated, seq) " +
   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX(" +

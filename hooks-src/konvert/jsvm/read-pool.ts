@@ -4,9 +4,9 @@
 // statement: ours (tables, indexes, every trigger, the search index) made that parse most of the
 // cost of preparing a statement at 64 concurrent sends, PocketBase's own auth and create-rule
 // queries included, and the statements kept prepared per VM (sql-scalar.ts) were prepared again
-// on each new connection. Each request holds at most one read connection at a time and at most
-// as many run JS as the VM pool holds (--hooksPool=64, docs/operations.md), so that many stay
-// open. Connections idle for PocketBase's 3 minutes still close.
+// on each new connection. A request's reads mostly hold one connection at a time, and at most as
+// many requests run JS as the VM pool holds (--hooksPool=64, docs/operations.md), so that many
+// stay open. Connections idle for PocketBase's 3 minutes still close.
 
 /** Idle read connections kept: the JS VM pool's size. */
 export const READ_IDLE_CONNECTIONS = 64;

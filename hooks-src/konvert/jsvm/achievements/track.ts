@@ -112,10 +112,10 @@ function countedOnly(
  * A send's tracking as one statement of the send's own prepared transaction (jsvm/messages.ts),
  * decided before it: null when tracking writes nothing (switched off); undefined when the send
  * needs track(): it is not count-only, or it earns a one-shot the user has not unlocked. Else
- * countSend()'s UPDATE with its positional arguments (asked for in the transaction), which changes no row (and the send takes the
- * general path) when the stats need more than the increment, the count crosses a threshold, or,
- * while speed_shooter is pending, the new message completes a fast burst (the same count as
- * earlierSendsInWindow(), the new message included).
+ * countSend()'s UPDATE with its positional arguments (asked for in the transaction), which
+ * changes no row (and the send takes the general path) when the stats need more than the
+ * increment, the count crosses a threshold, or, while speed_shooter is pending, the new message
+ * completes a fast burst (the same count as earlierSendsInWindow(), the new message included).
  */
 export function sendCountStatement(
   app: CoreApp,
