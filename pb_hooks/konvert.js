@@ -2579,15 +2579,41 @@ function rowsFrom(zero, text2) {
     return row;
   });
 }
+var SHARED_KEY = "konvert.read-statement.";
 var prepared = /* @__PURE__ */ new Map();
+function sharedRead(app, text2) {
+  const mine = prepared.get(text2);
+  if (mine !== void 0) return mine;
+  const names = [];
+  const positional = text2.replace(/\{:(\w+)\}/g, (_, name) => {
+    if (!names.includes(name)) names.push(name);
+    return `?${names.indexOf(name) + 1}`;
+  });
+  const key = SHARED_KEY + positional;
+  let stmt = app.store().get(key);
+  if (!stmt) {
+    stmt = app.concurrentDB().db().prepare(positional);
+    app.store().set(key, stmt);
+  }
+  const read3 = { stmt, names };
+  prepared.set(text2, read3);
+  return read3;
+}
 function sqlTextPrepared(app, sql, params = {}) {
   if (app.isTransactional()) return sqlText(app, sql, params);
-  let query2 = prepared.get(sql);
-  if (!query2) {
-    query2 = app.db().newQuery(sql).prepare();
-    prepared.set(sql, query2);
+  const { stmt, names } = sharedRead(app, sql);
+  const rows = stmt.query(...names.map((name) => params[name]));
+  try {
+    if (!rows.next()) {
+      rows.err();
+      return "";
+    }
+    const text2 = nullString();
+    rows.scan(text2);
+    return String(text2);
+  } finally {
+    rows.close();
   }
-  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/access.ts
@@ -7101,7 +7127,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+f1d3035fc07b" },
+    hooks: { version: "0.1.0+89d49a3a4c83" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
