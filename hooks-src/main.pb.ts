@@ -4,11 +4,13 @@
 // call time.
 // Only `import type` is allowed here (ESLint and the build's scope check enforce it).
 
-// Start-up: SQLite's WAL checkpoint threshold for the single writer (rules/wal.ts), and the test
-// clock's starting time (jsvm/clock.ts: only with KONVERT_TEST_CLOCK=1)
+// Start-up: SQLite's WAL checkpoint threshold for the single writer (rules/wal.ts), idle read
+// connections kept open (jsvm/read-pool.ts), and the test clock's starting time (jsvm/clock.ts:
+// only with KONVERT_TEST_CLOCK=1)
 onBootstrap((e) => {
   e.next();
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
+  require(`${__hooks}/konvert.js`).readPool.keepReadConnections(e.app);
   require(`${__hooks}/konvert.js`).clock.initClock();
 });
 // People: sign-up checks, one sign-in failure budget per account and per IP for both sign-in

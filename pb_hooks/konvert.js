@@ -1601,6 +1601,7 @@ __export(index_exports, {
   profiles: () => profiles,
   rateLimit: () => rateLimit,
   reactions: () => reactions,
+  readPool: () => readPool,
   readState: () => readState,
   realtime: () => realtime,
   roomAdmin: () => roomAdmin,
@@ -2282,8 +2283,8 @@ function clockAdjustable() {
 }
 function clockOffsetMs() {
   if (!clockAdjustable()) return 0;
-  const kept = $app.store().get(OFFSET_KEY);
-  return typeof kept === "number" && Number.isFinite(kept) ? kept : 0;
+  const kept2 = $app.store().get(OFFSET_KEY);
+  return typeof kept2 === "number" && Number.isFinite(kept2) ? kept2 : 0;
 }
 function nowMs() {
   return Date.now() + clockOffsetMs();
@@ -2578,15 +2579,41 @@ function rowsFrom(zero, text2) {
     return row;
   });
 }
+var SHARED_KEY = "konvert.read-statement.";
 var prepared = /* @__PURE__ */ new Map();
+function sharedRead(app, text2) {
+  const mine = prepared.get(text2);
+  if (mine !== void 0) return mine;
+  const names = [];
+  const positional = text2.replace(/\{:(\w+)\}/g, (_, name) => {
+    if (!names.includes(name)) names.push(name);
+    return `?${names.indexOf(name) + 1}`;
+  });
+  const key = SHARED_KEY + positional;
+  let stmt = app.store().get(key);
+  if (!stmt) {
+    stmt = app.concurrentDB().db().prepare(positional);
+    app.store().set(key, stmt);
+  }
+  const read3 = { stmt, names };
+  prepared.set(text2, read3);
+  return read3;
+}
 function sqlTextPrepared(app, sql, params = {}) {
   if (app.isTransactional()) return sqlText(app, sql, params);
-  let query2 = prepared.get(sql);
-  if (!query2) {
-    query2 = app.db().newQuery(sql).prepare();
-    prepared.set(sql, query2);
+  const { stmt, names } = sharedRead(app, sql);
+  const rows = stmt.query(...names.map((name) => params[name]));
+  try {
+    if (!rows.next()) {
+      rows.err();
+      return "";
+    }
+    const text2 = nullString();
+    rows.scan(text2);
+    return String(text2);
+  } finally {
+    rows.close();
   }
-  return textOf(query2, params);
 }
 
 // hooks-src/konvert/jsvm/access.ts
@@ -3126,13 +3153,131 @@ function statsFromHistory(history2, stored) {
   return { stats: stats3, earned };
 }
 
+// hooks-src/konvert/jsvm/achievements/local-time.ts
+function localTime(date, zone) {
+  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
+    return date.slice(0, 16);
+  }
+  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
+}
+function zoneOf(user) {
+  return user.getString("timezone");
+}
+
+// hooks-src/konvert/jsvm/achievements/events.ts
+var DAY_MS = 864e5;
+function messageSent(tx, author, room, message, mentions, recentSends, startsDm) {
+  const roomType = room.type;
+  const replyTo = message.getString("replyTo");
+  return {
+    kind: "message_sent",
+    roomId: room.id,
+    roomType,
+    messageType: message.getString("type"),
+    recentSends,
+    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
+    local: localTime(nowDate(), zoneOf(author)),
+    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
+      me: author.id,
+      to: replyTo
+    }),
+    mentions,
+    startsDm: roomType === "dm" && (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
+    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
+  };
+}
+function earlierSendsInWindow(tx, authorId) {
+  const withNew = Number(
+    sqlText(tx, `SELECT ${sendsInWindowSql("{:author}", "{:since}")} AS v`, {
+      author: authorId,
+      since: speedWindowStart()
+    })
+  );
+  return Math.max(0, withNew - 1);
+}
+function speedWindowStart() {
+  return new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+}
+function sendsInWindowSql(author, since) {
+  return `(SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE author=${author} AND created>${since} LIMIT ${SPEED_COUNT}))`;
+}
+function hasOther(tx, filter, message, params) {
+  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
+    ...params,
+    self: message.id
+  }).length > 0;
+}
+function messageDeleted(tx, message) {
+  const created = message.getString("created");
+  const others = tx.findRecordsByFilter(
+    "room_members",
+    "room = {:room} && user != {:me}",
+    "",
+    0,
+    0,
+    { room: message.getString("room"), me: message.getString("author") }
+  );
+  const seen = others.some((m) => m.getString("lastReadAt") >= created);
+  return {
+    kind: "message_deleted",
+    // real time since a real-time stamp, as recompute measures deletedAt - created
+    ageMs: realNowMs() - dateMs(created),
+    unseen: others.length > 0 && !seen
+  };
+}
+function reactionGiven(tx, userId, roomId, emoji) {
+  return {
+    kind: "reaction_given",
+    roomId,
+    emoji,
+    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
+    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
+  };
+}
+function reactionReceived(tx, message) {
+  const author = message.getString("author");
+  const others = $dbx.not($dbx.hashExp({ user: author }));
+  return {
+    kind: "reaction_received",
+    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
+    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
+  };
+}
+function pinned(tx, userId) {
+  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
+}
+function friendsOf(tx, userId) {
+  const total = tx.countRecords(
+    "friendships",
+    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
+  );
+  return { kind: "friends", total };
+}
+function groupRead(tx, room, userId, previous, now) {
+  const type = room.getString("type");
+  if (type !== "public" && type !== "private") return null;
+  const messages4 = tx.countRecords(
+    "messages",
+    $dbx.exp(
+      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
+      { room: room.id, from: previous, to: now, me: userId }
+    )
+  );
+  return messages4 > 0 ? { kind: "group_read", messages: messages4 } : null;
+}
+function historyRead(items) {
+  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
+  const ageDays = Math.floor((realNowMs() - oldest) / DAY_MS);
+  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
+}
+
 // hooks-src/konvert/jsvm/achievements/stats.ts
 var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 var ROW_KEY = "konvert.stats.row.";
 function loadStats(app, userId, remembered = false) {
   if (remembered) {
-    const kept = app.store().get(ROW_KEY + userId);
-    if (typeof kept === "string") return rowFrom(kept, userId);
+    const kept2 = app.store().get(ROW_KEY + userId);
+    if (typeof kept2 === "string") return rowFrom(kept2, userId);
   }
   const text2 = sqlText(
     app,
@@ -3237,14 +3382,14 @@ function saveStats(tx, row, stats3) {
 }
 function countSend(tx, userId, today, crossing) {
   if (countSql?.crossing !== crossing) {
-    const notCrossing = crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
-    countSql = {
-      crossing,
-      sql: "UPDATE user_stats SET messagesSent=messagesSent+1 WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND silentReads=0" + notCrossing
-    };
+    countSql = { crossing, sql: countSendSql(crossing, "{:user}", "{:today}") };
   }
   const result = tx.db().newQuery(countSql.sql).bind({ user: userId, today }).execute();
   return result.rowsAffected() === 1;
+}
+function countSendSql(crossing, user, today) {
+  const notCrossing = crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
+  return `UPDATE user_stats SET messagesSent=messagesSent+1 WHERE user=${user} AND lastActiveDay=${today} AND currentStreak>0 AND silentReads=0` + notCrossing;
 }
 var countSql;
 var CATALOGUE_TTL_MS = 3e4;
@@ -3428,11 +3573,11 @@ function unlock(tx, userId, entry, options) {
 var UNLOCKED_TTL_MS = 6e4;
 var UNLOCKED_KEY = "konvert.achievements.unlocked.";
 function cachedUnlocked(userId) {
-  const kept = $app.store().get(UNLOCKED_KEY + userId);
-  if (typeof kept !== "string") return null;
-  const bar = kept.indexOf("|");
-  if (Date.now() - Number(kept.slice(0, bar)) >= UNLOCKED_TTL_MS) return null;
-  return kept.slice(bar + 1);
+  const kept2 = $app.store().get(UNLOCKED_KEY + userId);
+  if (typeof kept2 !== "string") return null;
+  const bar = kept2.indexOf("|");
+  if (Date.now() - Number(kept2.slice(0, bar)) >= UNLOCKED_TTL_MS) return null;
+  return kept2.slice(bar + 1);
 }
 function knownUnlocked(app, userId) {
   const cached = cachedUnlocked(userId);
@@ -3472,6 +3617,27 @@ function countedOnly(inner, userId, event, thresholds) {
   if (event.kind !== "message_sent" || !isCountOnlySend(event)) return null;
   const crossing = countOnlyCrossings(event, thresholds);
   return countSend(inner, userId, dayOf(event.local), crossing) ? oneShotsOfSend(event) : null;
+}
+function sendCountStatement(app, userId, event, speedPending2) {
+  if (userId === "" || trackingOff()) return null;
+  if (event.kind !== "message_sent" || !isCountOnlySend(event)) return void 0;
+  const shots = oneShotsOfSend(event);
+  if (shots.length > 0) {
+    const unlocked = knownUnlocked(app, userId);
+    if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+    for (const key of shots) {
+      const entry = cachedEntry(app, key);
+      if (entry && !unlocked.ids.has(entry.id)) return void 0;
+    }
+  }
+  const sql = countSendSql(countOnlyCrossings(event, cachedThresholds(app)), "?1", "?2");
+  const today = dayOf(event.local);
+  if (!speedPending2) return { sql, args: () => [userId, today] };
+  return {
+    sql: `${sql} AND ${sendsInWindowSql("?1", "?3")} < ${SPEED_COUNT}`,
+    // the window ends when the statement runs, as in earlierSendsInWindow()
+    args: () => [userId, today, speedWindowStart()]
+  };
 }
 var countOnlyMemo;
 function countOnlyCrossings(event, thresholds) {
@@ -3704,7 +3870,7 @@ function onImportRows(e2) {
   const fields = collection.fields.fieldNames();
   const conflict = columnList(body["conflict"] ?? ["id"], fields, "conflict");
   const insertOnly = columnList(body["insertOnly"] ?? [], fields, "insertOnly");
-  const statement = (columns) => upsertStatement(collection.name, columns, conflict, insertOnly, "{:rows}");
+  const statement2 = (columns) => upsertStatement(collection.name, columns, conflict, insertOnly, "{:rows}");
   const failed = [];
   let written = 0;
   const rows = body["rows"];
@@ -3715,7 +3881,7 @@ function onImportRows(e2) {
     if (count2 < 1 || count2 > MAX_ROWS) {
       badRequest("rows", `rows must be a JSON array of 1..${MAX_ROWS} arrays.`);
     }
-    const sql = statement(columns);
+    const sql = statement2(columns);
     e2.app.runInTransaction((tx) => {
       const result = writeBatch(tx, sql, rows, count2, () => JSON.parse(rows), 0);
       written += result.written;
@@ -3733,7 +3899,7 @@ function onImportRows(e2) {
         while (end < rows.length && sameColumns(rowColumns(rows[end], fields, end), columns)) end++;
         const group = rows.slice(start, end).map((row) => columns.map((c) => row[c]));
         const json = JSON.stringify(group);
-        const result = writeBatch(tx, statement(columns), json, group.length, () => group, start);
+        const result = writeBatch(tx, statement2(columns), json, group.length, () => group, start);
         written += result.written;
         failed.push(...result.failed);
         start = end;
@@ -5302,120 +5468,6 @@ function sortedPair(a, b) {
 }
 function pairKey(a, b) {
   return sortedPair(a, b).join(":");
-}
-
-// hooks-src/konvert/jsvm/achievements/local-time.ts
-function localTime(date, zone) {
-  if ((zone === "" || zone === "UTC") && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(date)) {
-    return date.slice(0, 16);
-  }
-  return new DateTime(date).time().in(new Timezone(zone)).format("2006-01-02 15:04");
-}
-function zoneOf(user) {
-  return user.getString("timezone");
-}
-
-// hooks-src/konvert/jsvm/achievements/events.ts
-var DAY_MS = 864e5;
-function messageSent(tx, author, room, message, mentions, recentSends) {
-  const roomType = room.type;
-  const replyTo = message.getString("replyTo");
-  return {
-    kind: "message_sent",
-    roomId: room.id,
-    roomType,
-    messageType: message.getString("type"),
-    recentSends,
-    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
-    local: localTime(nowDate(), zoneOf(author)),
-    newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
-      me: author.id,
-      to: replyTo
-    }),
-    mentions,
-    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
-    savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
-  };
-}
-function earlierSendsInWindow(tx, authorId) {
-  const since = new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
-  const withNew = Number(
-    sqlText(
-      tx,
-      `SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} AND created>{:since} LIMIT ${SPEED_COUNT})`,
-      { author: authorId, since }
-    )
-  );
-  return Math.max(0, withNew - 1);
-}
-function hasOther(tx, filter, message, params) {
-  return tx.findRecordsByFilter("messages", `${filter} && id != {:self}`, "", 1, 0, {
-    ...params,
-    self: message.id
-  }).length > 0;
-}
-function messageDeleted(tx, message) {
-  const created = message.getString("created");
-  const others = tx.findRecordsByFilter(
-    "room_members",
-    "room = {:room} && user != {:me}",
-    "",
-    0,
-    0,
-    { room: message.getString("room"), me: message.getString("author") }
-  );
-  const seen = others.some((m) => m.getString("lastReadAt") >= created);
-  return {
-    kind: "message_deleted",
-    // real time since a real-time stamp, as recompute measures deletedAt - created
-    ageMs: realNowMs() - dateMs(created),
-    unseen: others.length > 0 && !seen
-  };
-}
-function reactionGiven(tx, userId, roomId, emoji) {
-  return {
-    kind: "reaction_given",
-    roomId,
-    emoji,
-    inRoom: tx.countRecords("reactions", $dbx.hashExp({ user: userId, room: roomId })),
-    total: tx.countRecords("reactions", $dbx.hashExp({ user: userId }))
-  };
-}
-function reactionReceived(tx, message) {
-  const author = message.getString("author");
-  const others = $dbx.not($dbx.hashExp({ user: author }));
-  return {
-    kind: "reaction_received",
-    onMessage: tx.countRecords("reactions", $dbx.hashExp({ message: message.id }), others),
-    total: tx.countRecords("reactions", $dbx.hashExp({ messageAuthor: author }), others)
-  };
-}
-function pinned(tx, userId) {
-  return { kind: "pinned", total: tx.countRecords("pins", $dbx.hashExp({ pinnedBy: userId })) };
-}
-function friendsOf(tx, userId) {
-  const total = tx.countRecords(
-    "friendships",
-    $dbx.or($dbx.hashExp({ userA: userId }), $dbx.hashExp({ userB: userId }))
-  );
-  return { kind: "friends", total };
-}
-function groupRead(tx, room, userId, previous, now) {
-  const type = room.getString("type");
-  if (type !== "public" && type !== "private") return null;
-  const messages4 = tx.countRecords(
-    "messages",
-    $dbx.exp(
-      "room = {:room} AND created > {:from} AND created <= {:to} AND author != {:me} AND deletedAt = ''",
-      { room: room.id, from: previous, to: now, me: userId }
-    )
-  );
-  return messages4 > 0 ? { kind: "group_read", messages: messages4 } : null;
-}
-function historyRead(items) {
-  const oldest = Math.min(...items.map((m) => dateMs(m.getString("created"))));
-  const ageDays = Math.floor((realNowMs() - oldest) / DAY_MS);
-  return ageDays >= NOSTALGIA_DAYS ? { kind: "history_read", oldestAgeDays: ageDays } : null;
 }
 
 // hooks-src/konvert/jsvm/friends.ts
@@ -7156,7 +7208,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+0918d88fd296" },
+    hooks: { version: "0.1.0+4ee6ea1ded98" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7304,6 +7356,48 @@ function millis(t) {
   return t.unixMilli();
 }
 
+// hooks-src/konvert/jsvm/writer-statements.ts
+var STORE_KEY = "konvert.writer-statement.";
+var kept = /* @__PURE__ */ new Map();
+function writerPool(app) {
+  return app.nonconcurrentDB().db();
+}
+function statement(app, text2) {
+  const mine = kept.get(text2);
+  if (mine !== void 0) return mine;
+  const key = STORE_KEY + text2;
+  let stmt = app.store().get(key);
+  if (!stmt) {
+    stmt = writerPool(app).prepare(text2);
+    app.store().set(key, stmt);
+  }
+  kept.set(text2, stmt);
+  return stmt;
+}
+function inWriterTransaction(app, texts, write) {
+  const statements = new Map(texts.map((text2) => [text2, statement(app, text2)]));
+  const tx = writerPool(app).begin();
+  let done = false;
+  try {
+    const exec2 = (text2, ...args) => {
+      const stmt = statements.get(text2);
+      if (stmt === void 0) throw new Error(`Not prepared for this transaction: ${text2}`);
+      return tx.stmt(stmt).exec(...args);
+    };
+    if (!write(exec2)) return false;
+    tx.commit();
+    done = true;
+    return true;
+  } finally {
+    if (!done) {
+      try {
+        tx.rollback();
+      } catch {
+      }
+    }
+  }
+}
+
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e2) {
   if (e2.hasSuperuserAuth()) {
@@ -7356,6 +7450,9 @@ function sendMessage(app, me2, input) {
   const speed = speedPending(app, me2.id);
   const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
   ensureWalAutocheckpoint(app);
+  if (quiet && !("attachments" in body) && preparedSend(app, me2, plan, message, mentions, speed)) {
+    return message;
+  }
   storageWrite(
     app,
     "a send",
@@ -7372,6 +7469,47 @@ function sendMessage(app, me2, input) {
     })
   );
   return message;
+}
+var INSERT_MESSAGE = "INSERT INTO messages (id, room, author, content, type, created, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
+var ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+var INSERT_DM_MESSAGE = INSERT_MESSAGE.replace(" VALUES (", " SELECT ").replace(
+  /\)$/,
+  " WHERE EXISTS (SELECT 1 FROM messages WHERE room = ?2) AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)"
+);
+function preparedSend(app, me2, plan, message, mentions, speed) {
+  const room = plan.room;
+  const type = message.getString("type");
+  if (app.isTransactional() || plan.joinFirst || type === "poll") return false;
+  if (message.getString("replyTo") !== "") return false;
+  if (mentions.users.length > 0 || mentions.summons.length > 0) return false;
+  const dm = room.type === "dm";
+  const insert = dm ? INSERT_DM_MESSAGE : INSERT_MESSAGE;
+  const event = messageSent(app, me2, room, message, 0, 0, dm ? false : void 0);
+  const count2 = sendCountStatement(app, me2.id, event, speed);
+  if (count2 === void 0) return false;
+  if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET2));
+  const now = new DateTime();
+  const written = storageWrite(
+    app,
+    "a send",
+    () => inWriterTransaction(
+      app,
+      [insert, ROOM_PREVIEW, ...count2 === null ? [] : [count2.sql]],
+      (exec2) => {
+        const content = message.getString("content");
+        const created = now.string();
+        const inserted = exec2(insert, message.id, room.id, me2.id, content, type, created);
+        if (inserted.rowsAffected() !== 1) return false;
+        exec2(ROOM_PREVIEW, message.id, created, room.id);
+        return count2 === null || exec2(count2.sql, ...count2.args()).rowsAffected() === 1;
+      }
+    )
+  );
+  if (!written) return false;
+  message.setRaw("created", now);
+  message.setRaw("updated", now);
+  message.markAsNotNew();
+  return true;
 }
 var CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
 var MESSAGE_TEXT_FIELDS = ["room", "content", "type", "replyTo"];
@@ -7538,6 +7676,17 @@ function forward(e2) {
 }
 function copiesOf(fsys, source) {
   return source.getStringSlice("attachments").map((name) => fsys.getReuploadableFile(source.baseFilesPath() + "/" + name, false));
+}
+
+// hooks-src/konvert/jsvm/read-pool.ts
+var read_pool_exports = {};
+__export(read_pool_exports, {
+  READ_IDLE_CONNECTIONS: () => READ_IDLE_CONNECTIONS,
+  keepReadConnections: () => keepReadConnections
+});
+var READ_IDLE_CONNECTIONS = 64;
+function keepReadConnections(app) {
+  app.concurrentDB().db().setMaxIdleConns(READ_IDLE_CONNECTIONS);
 }
 
 // hooks-src/konvert/jsvm/history.ts
@@ -10482,6 +10631,7 @@ var dms = typedRoutes(dms_exports);
 var favorites = typedRoutes(favorites_exports);
 var messages3 = typedRoutes(messages_exports);
 var wal = typedRoutes(wal_exports);
+var readPool = typedRoutes(read_pool_exports);
 var health3 = typedRoutes(health_exports);
 var rateLimit = typedRoutes(rate_limit_exports);
 var clock = typedRoutes(clock_exports);

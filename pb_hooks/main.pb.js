@@ -3,6 +3,7 @@
 onBootstrap((e) => {
   e.next();
   require(`${__hooks}/konvert.js`).wal.ensureWalAutocheckpoint(e.app);
+  require(`${__hooks}/konvert.js`).readPool.keepReadConnections(e.app);
   require(`${__hooks}/konvert.js`).clock.initClock();
 });
 onRecordCreateRequest((e) => require(`${__hooks}/konvert.js`).users.onSignupRequest(e), "users");

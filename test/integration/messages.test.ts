@@ -184,6 +184,13 @@ describe("send", () => {
     await createPocketBaseBackend(x.client).directMessages.sendDMMessage(dm.id, "still there?");
     const listed = await createPocketBaseBackend(y.client).directMessages.getDirectMessages();
     expect(listed.map((d) => [d.id, d.unreadCount])).toEqual([[dm.id, 1]]);
+    // hidden again after its first message: a plain send brings it back too
+    await createPocketBaseBackend(y.client).rooms.hideDirectMessage(dm.id);
+    expect(await createPocketBaseBackend(y.client).directMessages.getDirectMessages()).toEqual([]);
+    await sendRaw(x, { room: dm.id, content: "and now?" });
+    await sendRaw(x, { room: dm.id, content: "and again" });
+    const back = await createPocketBaseBackend(y.client).directMessages.getDirectMessages();
+    expect(back.map((d) => [d.id, d.unreadCount])).toEqual([[dm.id, 3]]);
 
     await server.admin.collection("blocks").create({ blocker: y.record.id, blocked: x.record.id });
     expect(await failure(sendRaw(x, { room: dm.id, content: "hello?" }))).toEqual({
@@ -208,6 +215,37 @@ describe("send", () => {
     expect((await api<RoomSummary>(reader.client, "GET", `/rooms/${room.id}`)).unreadCount).toBe(
       200,
     );
+  });
+
+  it("stores a plain send as PocketBase's own save stores a send that mentions someone", async () => {
+    // a plain send takes the prepared statements (jsvm/messages.ts preparedSend), a mention the
+    // general path with PocketBase's record insert: the rows must not tell them apart (the first
+    // send of the day takes the general path too: it starts the day's stats)
+    const room = await seedRoom(server, "private", [owner, member]);
+    await sendRaw(member, { room: room.id, content: "first today" });
+    const plain = await sendRaw(member, { room: room.id, content: "plain" });
+    const mention = await sendRaw(member, {
+      room: room.id,
+      content: `hi @${owner.record["username"]}`,
+    });
+    const stored = await Promise.all(
+      [plain, mention].map((m) => server.admin.collection("messages").getOne(m.id)),
+    );
+    const [a, b] = stored.map(({ id, content, created, updated, seq, ...rest }) => {
+      expect(created).toBe(updated);
+      expect(created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      return { rest, seq, id, content };
+    });
+    expect(a!.rest).toEqual(b!.rest);
+    expect([a!.seq, b!.seq]).toEqual([2, 3]);
+    expect(plain).toMatchObject({ id: a!.id, created: stored[0]!.created });
+    const summary = await api<RoomSummary>(owner.client, "GET", `/rooms/${room.id}`);
+    expect(summary).toMatchObject({ unreadCount: 3, lastMessage: { id: mention.id } });
+    const last = await sendRaw(member, { room: room.id, content: "plain again" });
+    expect(await api<RoomSummary>(owner.client, "GET", `/rooms/${room.id}`)).toMatchObject({
+      unreadCount: 4,
+      lastMessage: { id: last.id, preview: "plain again" },
+    });
   });
 });
 

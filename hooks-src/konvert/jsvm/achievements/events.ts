@@ -22,6 +22,8 @@ export function messageSent(
   message: core.Record,
   mentions: number,
   recentSends: number,
+  /** Whether it is a DM's first message, when the caller checks that itself (in SQL). */
+  startsDm?: boolean,
 ): AchievementEvent {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
@@ -40,7 +42,9 @@ export function messageSent(
         to: replyTo,
       }),
     mentions,
-    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
+    startsDm:
+      roomType === "dm" &&
+      (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
     savedToFavorites:
       roomType === "favorites" &&
       room.createdBy === author.id &&
@@ -54,16 +58,29 @@ export function messageSent(
  * rule needs. `created` is a real-time stamp, so the window ends at real now (jsvm/clock.ts).
  */
 export function earlierSendsInWindow(tx: CoreApp, authorId: string): number {
-  const since = new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
   const withNew = Number(
-    sqlText(
-      tx,
-      "SELECT COUNT(*) AS v FROM (SELECT 1 FROM messages WHERE author={:author} " +
-        `AND created>{:since} LIMIT ${SPEED_COUNT})`,
-      { author: authorId, since },
-    ),
+    sqlText(tx, `SELECT ${sendsInWindowSql("{:author}", "{:since}")} AS v`, {
+      author: authorId,
+      since: speedWindowStart(),
+    }),
   );
   return Math.max(0, withNew - 1);
+}
+
+/** Where the speed window starts now, as stored in `created`. */
+export function speedWindowStart(): string {
+  return new Date(realNowMs() - SPEED_WINDOW_MS).toISOString().replace("T", " ");
+}
+
+/**
+ * The author's messages (the new one included) since `since`, up to SPEED_COUNT, as an SQL
+ * expression over the placeholders given (the send's prepared path binds them by position).
+ */
+export function sendsInWindowSql(author: string, since: string): string {
+  return (
+    `(SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE author=${author} ` +
+    `AND created>${since} LIMIT ${SPEED_COUNT}))`
+  );
 }
 
 /** True when another message than `message` matches the filter. */

@@ -184,18 +184,24 @@ export function countSend(
   crossing: readonly number[],
 ): boolean {
   if (countSql?.crossing !== crossing) {
-    const notCrossing =
-      crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
-    countSql = {
-      crossing,
-      sql:
-        "UPDATE user_stats SET messagesSent=messagesSent+1 " +
-        "WHERE user={:user} AND lastActiveDay={:today} AND currentStreak>0 AND silentReads=0" +
-        notCrossing,
-    };
+    countSql = { crossing, sql: countSendSql(crossing, "{:user}", "{:today}") };
   }
   const result = tx.db().newQuery(countSql.sql).bind({ user: userId, today }).execute();
   return result.rowsAffected() === 1;
+}
+
+/**
+ * countSend()'s UPDATE, with `user` and `today` as the placeholders to bind (the send's prepared
+ * path, jsvm/messages.ts, runs it with positional arguments).
+ */
+export function countSendSql(crossing: readonly number[], user: string, today: string): string {
+  const notCrossing =
+    crossing.length === 0 ? "" : ` AND messagesSent+1 NOT IN (${crossing.map(Number).join(",")})`;
+  return (
+    "UPDATE user_stats SET messagesSent=messagesSent+1 " +
+    `WHERE user=${user} AND lastActiveDay=${today} AND currentStreak>0 AND silentReads=0` +
+    notCrossing
+  );
 }
 
 /** countSend()'s statement for the last `crossing` list it was given (this VM's). */

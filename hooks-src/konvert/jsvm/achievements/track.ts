@@ -9,6 +9,7 @@ import {
   dayOf,
   isCountOnlySend,
   oneShotsOfSend,
+  SPEED_COUNT,
   touchedBy,
   type AchievementEvent,
   type AchievementKey,
@@ -16,7 +17,15 @@ import {
   type Stats,
   type Thresholds,
 } from "../../rules/achievements.ts";
-import { cachedEntry, cachedThresholds, countSend, loadStats, saveStats } from "./stats.ts";
+import { sendsInWindowSql, speedWindowStart } from "./events.ts";
+import {
+  cachedEntry,
+  cachedThresholds,
+  countSend,
+  countSendSql,
+  loadStats,
+  saveStats,
+} from "./stats.ts";
 import { unlock, unlockedIds } from "./unlock.ts";
 
 /**
@@ -97,6 +106,42 @@ function countedOnly(
   if (event.kind !== "message_sent" || !isCountOnlySend(event)) return null;
   const crossing = countOnlyCrossings(event, thresholds);
   return countSend(inner, userId, dayOf(event.local), crossing) ? oneShotsOfSend(event) : null;
+}
+
+/**
+ * A send's tracking as one statement of the send's own prepared transaction (jsvm/messages.ts),
+ * decided before it: null when tracking writes nothing (switched off); undefined when the send
+ * needs track(): it is not count-only, or it earns a one-shot the user has not unlocked. Else
+ * countSend()'s UPDATE with its positional arguments (asked for in the transaction), which
+ * changes no row (and the send takes the general path) when the stats need more than the
+ * increment, the count crosses a threshold, or, while speed_shooter is pending, the new message
+ * completes a fast burst (the same count as earlierSendsInWindow(), the new message included).
+ */
+export function sendCountStatement(
+  app: CoreApp,
+  userId: string,
+  event: AchievementEvent,
+  speedPending: boolean,
+): { sql: string; args: () => unknown[] } | null | undefined {
+  if (userId === "" || trackingOff()) return null;
+  if (event.kind !== "message_sent" || !isCountOnlySend(event)) return undefined;
+  const shots = oneShotsOfSend(event);
+  if (shots.length > 0) {
+    const unlocked = knownUnlocked(app, userId);
+    if (unlocked.changed) rememberUnlocked(userId, unlocked.ids);
+    for (const key of shots) {
+      const entry = cachedEntry(app, key);
+      if (entry && !unlocked.ids.has(entry.id)) return undefined;
+    }
+  }
+  const sql = countSendSql(countOnlyCrossings(event, cachedThresholds(app)), "?1", "?2");
+  const today = dayOf(event.local);
+  if (!speedPending) return { sql, args: () => [userId, today] };
+  return {
+    sql: `${sql} AND ${sendsInWindowSql("?1", "?3")} < ${SPEED_COUNT}`,
+    // the window ends when the statement runs, as in earlierSendsInWindow()
+    args: () => [userId, today, speedWindowStart()],
+  };
 }
 
 /** crossingCounts() per catalogue copy: every count-only send touches the same keys. */
