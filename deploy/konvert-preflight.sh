@@ -29,9 +29,10 @@ rm -f "$dir/.konvert-write-test"
 [ -n "${PB_ADMIN_EMAIL:-}" ] && [ -n "${PB_ADMIN_PASSWORD:-}" ] || exit 0
 enc=""
 [ -n "${PB_ENCRYPTION_KEY:-}" ] && enc="--encryptionEnv=PB_ENCRYPTION_KEY"
+# the credentials after "--": a generated password may start with "-", which is not a flag
 # shellcheck disable=SC2086
-out=$("$bin" superuser upsert "$PB_ADMIN_EMAIL" "$PB_ADMIN_PASSWORD" --dir="$dir" \
-  --hooksDir="$hooks" --migrationsDir="$migrations" --hooksWatch=false $enc 2>&1) && exit 0
+out=$("$bin" superuser upsert --dir="$dir" --hooksDir="$hooks" --migrationsDir="$migrations" \
+  --hooksWatch=false $enc -- "$PB_ADMIN_EMAIL" "$PB_ADMIN_PASSWORD" 2>&1) && exit 0
 case $out in
 *"message authentication failed"* | *"failed to decrypt"*)
   fail "PB_ENCRYPTION_KEY is not the key the settings in $dir were encrypted with: use the .env of the instance this data came from (a restored backup needs its original key). PocketBase said: $out" ;;

@@ -111,7 +111,8 @@ async function main(): Promise<void> {
     execFileSync(binary, ["migrate", "up", ...dirArgs], { stdio: "pipe" });
     chmodSync(dataDir, 0o700); // the database holds password hashes and private messages
     if (fresh) {
-      execFileSync(binary, ["superuser", "upsert", admin.email, admin.password, ...dirArgs], {
+      // after "--": a password starting with "-" (base64url has them) is not read as a flag
+      execFileSync(binary, ["superuser", "upsert", ...dirArgs, "--", admin.email, admin.password], {
         stdio: "pipe",
       });
       changes.push(`data dir ${dataDir} created, superuser ${admin.email}`);

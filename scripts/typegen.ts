@@ -21,7 +21,7 @@ await withMigratedDataDir(binary, { hooksDir, migrationsDir }, async ({ dataDir 
   const dirs = [`--dir=${dataDir}`, `--hooksDir=${hooksDir}`, `--migrationsDir=${migrationsDir}`];
   execFileSync(
     binary,
-    ["superuser", "upsert", admin.email, admin.password, ...dirs, "--hooksWatch=false"],
+    ["superuser", "upsert", ...dirs, "--hooksWatch=false", "--", admin.email, admin.password],
     {
       stdio: "pipe",
     },
