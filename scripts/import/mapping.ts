@@ -131,7 +131,11 @@ export class Mapper {
 
   /** Built on first use, once pass 1 and the room mapping are complete. */
   private get sequence(): RoomSequence {
-    this.numbering ??= new RoomSequence(this.scan.messages, (room) => this.roomIds.get(room));
+    this.numbering ??= new RoomSequence(
+      this.scan.messages,
+      (room) => this.roomIds.get(room),
+      this.messagesByRoom(),
+    );
     return this.numbering;
   }
 
@@ -626,7 +630,7 @@ export class Mapper {
       yield this.legacy(key, m, "orphan message: its room does not exist");
       return;
     }
-    if (!this.scan.indexedMessages.has(id))
+    if (!this.scan.messages.listed(id))
       this.report.orphan(key, "not listed in its room's message index");
     const msgId = pbId(key);
     const author = this.userIds.get(meta.author) ?? "";

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
 import { transferFiles, type Attachments } from "./attach.ts";
 import { directoryStore, storageApiStore, type FileStore } from "./files.ts";
+import { boundHeapGrowth } from "./heap.ts";
 import { Mapper, type Row, type Rows } from "./mapping.ts";
 import { Report } from "./report.ts";
 import { Scan } from "./scan.ts";
@@ -66,6 +67,7 @@ const ACHIEVEMENT_KEYS =
   );
 
 export async function runImport(options: ImportOptions): Promise<Report> {
+  boundHeapGrowth();
   const report = new Report();
   report.dryRun = Boolean(options.dryRun);
   const checks: SourceChecks = {
@@ -120,11 +122,10 @@ export async function runImport(options: ImportOptions): Promise<Report> {
     const mapper = new Mapper(scan, auth, report, catalogue, { decrypt, attachments, fileBaseUrl });
     const writer = new BatchWriter(
       target,
-      (collection, rows, result) => {
+      (collection, ids, result) => {
         report.written[collection] = (report.written[collection] ?? 0) + result.written;
         for (const f of result.failed) {
-          const row = rows[f.index];
-          report.conflicts.push({ key: `${collection}/${String(row?.["id"])}`, reason: f.error });
+          report.conflicts.push({ key: `${collection}/${String(ids[f.index])}`, reason: f.error });
         }
       },
       options.batchSize,
