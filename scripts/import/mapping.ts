@@ -621,8 +621,10 @@ export class Mapper {
 
   private *message(key: string, id: string, m: Obj): Generator<Rows> {
     const sequence = this.sequence; // numbers every message before the first is read
-    const meta = this.scan.messages.get(id);
-    if (!meta) return;
+    const index = this.scan.messages;
+    const n = index.find(id);
+    if (n < 0) return;
+    const meta = index.meta(n);
     const room = this.roomIds.get(meta.room);
     if (!room) {
       this.report.orphan(key, `room ${meta.room} does not exist`);
@@ -630,8 +632,7 @@ export class Mapper {
       yield this.legacy(key, m, "orphan message: its room does not exist");
       return;
     }
-    if (!this.scan.messages.listed(id))
-      this.report.orphan(key, "not listed in its room's message index");
+    if (!index.isListed(n)) this.report.orphan(key, "not listed in its room's message index");
     const msgId = pbId(key);
     const author = this.userIds.get(meta.author) ?? "";
     if (!author) this.report.orphan(key, `sender ${meta.author} has no account`);

@@ -224,7 +224,11 @@ export class MessageIndex extends IdTable {
   /** Whether the message exists and a room_messages / dm_messages index names it. */
   listed(id: string): boolean {
     const n = this.find(id);
-    return n !== EMPTY && ((this.flags[n] ?? 0) & LISTED) !== 0;
+    return n !== EMPTY && this.isListed(n);
+  }
+
+  isListed(n: number): boolean {
+    return ((this.flags[n] ?? 0) & LISTED) !== 0;
   }
 
   setSeq(n: number, seq: number): void {

@@ -113,13 +113,24 @@ export class BatchWriter {
     private readonly parallel = 2,
   ) {}
 
-  async add(collection: string, row: Row, insertOnly: string[] = []): Promise<void> {
+  /**
+   * A batch also goes once its JSON reaches this many characters, whatever its row count: message
+   * content runs up to 20,000 characters, so rows alone would not bound a batch's memory (it is
+   * held a few times over: the text, the SQL or request body, the bytes written).
+   */
+  private readonly maxChars = 8 * 1024 * 1024;
+
+  /** Returns a promise only when the batch is full and being sent. */
+  add(collection: string, row: Row, insertOnly: string[] = []): Promise<void> | undefined {
     const buffer = this.bufferOf(collection, row, insertOnly);
     const values: Row[string][] = [];
     for (const c of buffer.columns) values.push(row[c] as Row[string]);
-    buffer.texts.push(JSON.stringify(values));
+    const text = JSON.stringify(values);
+    buffer.texts.push(text);
+    buffer.chars += text.length;
     buffer.ids.push(String(row["id"]));
-    if (buffer.texts.length >= this.batchSize) await this.send(buffer);
+    const full = buffer.texts.length >= this.batchSize || buffer.chars >= this.maxChars;
+    return full ? this.send(buffer) : undefined;
   }
 
   async flush(): Promise<void> {
@@ -137,6 +148,7 @@ export class BatchWriter {
       collection,
       columns: Object.keys(row),
       texts: [],
+      chars: 0,
       ids: [],
       insertOnly,
     };
@@ -154,6 +166,7 @@ export class BatchWriter {
     if (buffer.texts.length === 0) return;
     const { collection, columns, texts, ids } = buffer;
     buffer.texts = [];
+    buffer.chars = 0;
     buffer.ids = [];
     if (!this.target) {
       this.onWritten(collection, ids, { written: ids.length, failed: [] });
@@ -187,6 +200,8 @@ interface Buffered {
   columns: string[];
   /** Each row's values in `columns` order, as JSON text. */
   texts: string[];
+  /** Their total length. */
+  chars: number;
   ids: string[];
   insertOnly: string[];
 }

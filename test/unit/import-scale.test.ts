@@ -122,4 +122,17 @@ describe("the batch writer", () => {
       { written: 1, failed: [{ index: 1, error: "taken" }] },
     ]);
   });
+
+  it("sends a batch once its JSON is 8 MiB, however few rows it has (long message content)", async () => {
+    const bodies: RowsBody[] = [];
+    const writer = new BatchWriter(
+      fakeTarget(bodies, () => []),
+      () => undefined,
+      5000,
+    );
+    const long = "x".repeat(3 * 1024 * 1024);
+    for (let i = 0; i < 7; i++) await writer.add("messages", { id: `m${i}`, content: long });
+    await writer.flush();
+    expect(bodies.map((b) => (JSON.parse(b.rows) as unknown[]).length)).toEqual([3, 3, 1]);
+  });
 });
