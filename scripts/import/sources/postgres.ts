@@ -4,10 +4,10 @@ import pg from "pg";
 import Cursor from "pg-cursor";
 import { authUserFromColumns, KV_TABLE, type AuthUser, type KvRow, type Source } from "./types.ts";
 
-// Rows per cursor read. Small enough that a read's row objects die young: a read of 5000 rows
-// outlived several young-generation collections while it was mapped, so every row object was
-// copied into the old generation (a large part of the tool's garbage); the read ahead (below)
-// keeps PostgreSQL busy all the same.
+// Rows per cursor read: a smaller read's row objects are more likely to die young instead of
+// outliving young-generation collections while the read is mapped; with the heap bound of
+// heap.ts the difference was small (docs/import.md). The read ahead (below) keeps PostgreSQL
+// busy all the same.
 const BATCH = 1000;
 
 export async function postgresSource(url: string, table?: string): Promise<Source> {
