@@ -28,7 +28,7 @@ Options:
                         required for CSV, checked for every source
   --allow-partial       import a truncated or malformed source anyway (default: fail before
                         writing); the report lists what is missing at its top
-  --batch-size <n>      rows per write request (default 5000)
+  --batch-size <n>      rows per write request (default 5000; 20000 into a data dir with sqlite3)
   --bulk-load <mode>    auto (default): pause indexes and search triggers of the big tables
                         while writing if they are empty; on: also if not; off: never
   --finish-bulk-load    only rebuild what an interrupted bulk load left paused, then exit

@@ -41,14 +41,18 @@ export interface WriteResult {
   failed: { index: number; error: string }[];
 }
 
+/** Page cache in KiB (negative: SQLite's unit for a size), for the writes and for the rebuild. */
+const CACHE = -32000;
+const BULK_CACHE = -256000;
+
 const SETUP = [
   ".headers off",
   ".mode list",
   // PocketBase's own connection waits up to 10 s for a lock too
   "PRAGMA busy_timeout = 10000;",
   "PRAGMA synchronous = NORMAL;",
-  // PocketBase's page cache size; more did not pay off (docs/import.md)
-  "PRAGMA cache_size = -32000;",
+  // PocketBase's page cache size; more did not pay off for the writes (docs/import.md)
+  `PRAGMA cache_size = ${CACHE};`,
 ].join("\n");
 
 export class DirectDb {
@@ -104,11 +108,15 @@ export class DirectDb {
     return parseRows(text);
   }
 
-  /** Runs bulk-load steps in one BEGIN IMMEDIATE … COMMIT; an error rolls all of them back. */
+  /**
+   * Runs bulk-load steps in one BEGIN IMMEDIATE … COMMIT; an error rolls all of them back. The
+   * page cache is larger meanwhile: the rebuild's CREATE INDEX sorts then fit in memory
+   * (a quarter less CPU for the message indexes at 1M rows), and it shrinks back afterwards.
+   */
   async bulk<R>(steps: BulkSteps<R>): Promise<R> {
     await this.fallbackDone;
     const session = this.open();
-    await session.request("BEGIN IMMEDIATE;");
+    await session.request(`PRAGMA cache_size = ${BULK_CACHE};\nBEGIN IMMEDIATE;`);
     try {
       let next = steps.next();
       while (!next.done) next = steps.next(await answer(session, next.value));
@@ -118,6 +126,9 @@ export class DirectDb {
       // (a failed ROLLBACK, e.g. after SQLite already rolled back, must not hide the cause)
       if (session.alive) await session.request("ROLLBACK;").catch(() => undefined);
       throw err;
+    } finally {
+      if (session.alive)
+        await session.request(`PRAGMA cache_size = ${CACHE};`).catch(() => undefined);
     }
   }
 

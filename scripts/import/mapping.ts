@@ -131,7 +131,11 @@ export class Mapper {
 
   /** Built on first use, once pass 1 and the room mapping are complete. */
   private get sequence(): RoomSequence {
-    this.numbering ??= new RoomSequence(this.scan.messages, (room) => this.roomIds.get(room));
+    this.numbering ??= new RoomSequence(
+      this.scan.messages,
+      (room) => this.roomIds.get(room),
+      this.messagesByRoom(),
+    );
     return this.numbering;
   }
 
@@ -617,8 +621,10 @@ export class Mapper {
 
   private *message(key: string, id: string, m: Obj): Generator<Rows> {
     const sequence = this.sequence; // numbers every message before the first is read
-    const meta = this.scan.messages.get(id);
-    if (!meta) return;
+    const index = this.scan.messages;
+    const n = index.find(id);
+    if (n < 0) return;
+    const meta = index.meta(n);
     const room = this.roomIds.get(meta.room);
     if (!room) {
       this.report.orphan(key, `room ${meta.room} does not exist`);
@@ -626,8 +632,7 @@ export class Mapper {
       yield this.legacy(key, m, "orphan message: its room does not exist");
       return;
     }
-    if (!this.scan.indexedMessages.has(id))
-      this.report.orphan(key, "not listed in its room's message index");
+    if (!index.isListed(n)) this.report.orphan(key, "not listed in its room's message index");
     const msgId = pbId(key);
     const author = this.userIds.get(meta.author) ?? "";
     if (!author) this.report.orphan(key, `sender ${meta.author} has no account`);

@@ -1,10 +1,12 @@
-// Pass 1's per-message metadata in typed arrays instead of a Map of objects: a message costs ~50
+// Pass 1's per-message metadata in typed arrays instead of a Map of objects: a message costs ~45
 // bytes whatever the store's size (its id packed into 16 bytes when it is a UUID, as Konvert's
 // are; room, author and type as numbers into small string tables), and V8 has a handful of big
 // arrays to keep instead of millions of objects and strings. Ids that are not lowercase UUIDs
 // live in an ordinary Map beside it.
 
 const EMPTY = -1;
+const DELETED = 1;
+const LISTED = 2;
 
 export interface MessageMeta {
   room: string;
@@ -46,12 +48,15 @@ export class IdTable {
   size = 0;
   /** Four words per UUID id (its 32 hex digits), by number. */
   private words: Uint32Array;
-  /** Open addressing: slot -> number + 1, 0 when free (no fill). Kept at most half full. */
+  /**
+   * Open addressing: slot -> number + 1, 0 when free (no fill). Kept at most three quarters full
+   * (linear probing stays short; half full cost 8 more bytes a message).
+   */
   private slots: Int32Array;
 
   constructor(protected readonly capacity = 1024) {
     this.words = new Uint32Array(4 * capacity);
-    this.slots = new Int32Array(powerOfTwo(2 * capacity));
+    this.slots = new Int32Array(powerOfTwo(Math.ceil((4 * capacity) / 3)));
   }
   /** Ids that are not lowercase UUIDs. */
   private readonly others = new Map<string, number>();
@@ -121,7 +126,7 @@ export class IdTable {
   /** Grows the columns to hold n entries (subclasses grow theirs too). */
   protected ensure(n: number): void {
     if (4 * n > this.words.length) this.words = grown(this.words, 4 * n);
-    if (2 * (n - this.others.size) > this.slots.length) {
+    if (4 * (n - this.others.size) > 3 * this.slots.length) {
       this.slots = new Int32Array(this.slots.length * 2);
       for (let m = 0; m < n - 1; m++) if (!this.otherIds.has(m)) this.place(m);
     }
@@ -137,11 +142,15 @@ export class IdTable {
 
 /** Every scanned message: its id and what later phases need of it. */
 export class MessageIndex extends IdTable {
+  /** Rooms and users. */
   private readonly strings = new StringTable();
+  /** Message types: a handful, so two bytes a message (four once there are more than 65536). */
+  private readonly typeNames = new StringTable();
   private rooms = new Uint32Array(this.capacity);
   private authors = new Uint32Array(this.capacity);
-  private types = new Uint32Array(this.capacity);
+  private types: Uint16Array | Uint32Array = new Uint16Array(this.capacity);
   private times = new Float64Array(this.capacity);
+  /** DELETED | LISTED bits. */
   private flags = new Uint8Array(this.capacity);
   private seqs = new Uint32Array(this.capacity);
 
@@ -149,9 +158,13 @@ export class MessageIndex extends IdTable {
     const n = this.add(id);
     this.rooms[n] = this.strings.number(meta.room);
     this.authors[n] = this.strings.number(meta.author);
-    this.types[n] = this.strings.number(meta.type);
+    const type = this.typeNames.number(meta.type);
+    if (type > 0xffff && this.types instanceof Uint16Array)
+      this.types = Uint32Array.from(this.types);
+    this.types[n] = type;
     this.times[n] = meta.created;
-    this.flags[n] = meta.deleted ? 1 : 0;
+    // a message seen twice keeps its LISTED mark
+    this.flags[n] = ((this.flags[n] ?? 0) & LISTED) | (meta.deleted ? DELETED : 0);
     this.seqs[n] = 0;
     return n;
   }
@@ -168,8 +181,8 @@ export class MessageIndex extends IdTable {
       room: list[this.rooms[n] ?? 0] ?? "",
       author: list[this.authors[n] ?? 0] ?? "",
       created: this.times[n] ?? 0,
-      deleted: this.flags[n] === 1,
-      type: list[this.types[n] ?? 0] ?? "",
+      deleted: ((this.flags[n] ?? 0) & DELETED) !== 0,
+      type: this.typeNames.list[this.types[n] ?? 0] ?? "",
       seq: this.seqs[n] ?? 0,
     };
   }
@@ -178,7 +191,7 @@ export class MessageIndex extends IdTable {
     return this.strings.list[this.rooms[n] ?? 0] ?? "";
   }
 
-  /** The number of a room, user or type string, or undefined when no message names it. */
+  /** The number of a room or user, or undefined when no message names it. */
   stringNumber(text: string): number | undefined {
     return this.strings.lookup(text);
   }
@@ -200,7 +213,22 @@ export class MessageIndex extends IdTable {
   }
 
   deleted(n: number): boolean {
-    return this.flags[n] === 1;
+    return ((this.flags[n] ?? 0) & DELETED) !== 0;
+  }
+
+  /** Marks message n as named by a room_messages / dm_messages index. */
+  setListed(n: number): void {
+    this.flags[n] = (this.flags[n] ?? 0) | LISTED;
+  }
+
+  /** Whether the message exists and a room_messages / dm_messages index names it. */
+  listed(id: string): boolean {
+    const n = this.find(id);
+    return n !== EMPTY && this.isListed(n);
+  }
+
+  isListed(n: number): boolean {
+    return ((this.flags[n] ?? 0) & LISTED) !== 0;
   }
 
   setSeq(n: number, seq: number): void {
@@ -210,8 +238,8 @@ export class MessageIndex extends IdTable {
   /** Message numbers grouped by source room (a counting sort, 4 bytes per message). */
   byRoom(): Map<string, Uint32Array> {
     const rooms = this.strings.list.length;
-    // starts[r] = where room r's numbers begin in `order` (string numbers of users and types
-    // count as empty rooms)
+    // starts[r] = where room r's numbers begin in `order` (string numbers of users count as
+    // empty rooms)
     const starts = new Uint32Array(rooms + 1);
     for (let n = 0; n < this.size; n++) {
       const r = (this.rooms[n] ?? 0) + 1;
@@ -300,7 +328,7 @@ function powerOfTwo(atLeast: number): number {
   return n;
 }
 
-type Typed = Uint32Array | Uint8Array | Float64Array;
+type Typed = Uint32Array | Uint16Array | Uint8Array | Float64Array;
 
 function grown<T extends Typed>(array: T, atLeast: number): T {
   let length = Math.max(1024, array.length);

@@ -23,8 +23,11 @@ export class Scan {
   achievements = new Map<string, Obj>();
   streaks = new Map<string, Obj>();
   readonly messages: MessageIndex;
-  /** Message ids named by room_messages / dm_messages, for orphan detection. */
-  readonly indexedMessages: IdTable;
+  /**
+   * Ids named by room_messages / dm_messages before their message was scanned (a message
+   * scanned earlier is marked in the index instead: no second table of every message id).
+   */
+  private readonly listedAhead = new IdTable();
   /** Per source room and user: times of mentions of that user. */
   roomMentions = new Map<string, Map<string, number[]>>();
   /** Per source room and message author: times of others' reactions on their messages. */
@@ -41,9 +44,8 @@ export class Scan {
     private readonly report: Report,
     private readonly options: { decrypt?: boolean; rows?: number } = {},
   ) {
-    // messages and the ids the indexes name are each at most the source's rows
+    // messages are at most the source's rows
     this.messages = new MessageIndex(options.rows);
-    this.indexedMessages = new IdTable(options.rows);
   }
 
   /** KV rows seen, to check against the source's own count. */
@@ -63,7 +65,11 @@ export class Scan {
     if (INDEX_KINDS.has(kind)) {
       this.report.count(kind, "index");
       if (kind === "room_messages" || kind === "dm_messages") {
-        for (const id of strings(value)) this.indexedMessages.add(id);
+        for (const id of strings(value)) {
+          const n = this.messages.find(id);
+          if (n >= 0) this.messages.setListed(n);
+          else this.listedAhead.add(id);
+        }
       }
       return;
     }
@@ -110,7 +116,8 @@ export class Scan {
     const author = str(m["sender_id"]);
     const created = toMs(m["created_at"]) ?? 0;
     const deleted = m["deleted"] === true;
-    this.messages.set(id, { room, author, created, deleted, type: str(m["type"]) });
+    const n = this.messages.set(id, { room, author, created, deleted, type: str(m["type"]) });
+    if (this.listedAhead.size > 0 && this.listedAhead.has(id)) this.messages.setListed(n);
     const urls = objectUrls(messageText(m, this.options.decrypt));
     if (urls.length > 0) {
       const refs = new Map<string, ObjectRef>();

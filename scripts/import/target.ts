@@ -93,35 +93,67 @@ export async function achievementCatalogue(target: Target): Promise<Map<string, 
  * A batch travels as column names plus one JSON text of value arrays, which the route hands to
  * SQLite as a single parameter (hooks-src/konvert/jsvm/import.ts), or the direct writer pipes
  * into the same statement as a literal (direct.ts).
+ *
+ * Each row is turned into its JSON text when it is added, and only that text and the row's id
+ * are kept until the batch goes: a buffered row object would live through many young-generation
+ * collections and be promoted to the old generation (most of the tool's garbage at scale), while
+ * the object dies young this way.
  */
 export class BatchWriter {
-  private readonly buffers = new Map<
-    string,
-    { collection: string; columns: string[]; rows: Row[]; insertOnly: string[] }
-  >();
+  /** Per collection: a buffer per column set (almost always one). */
+  private readonly buffers = new Map<string, Buffered[]>();
   private readonly inFlight = new Set<Promise<void>>();
   private error: unknown;
 
   constructor(
     private readonly target: Target | undefined,
-    private readonly onWritten: (collection: string, rows: Row[], result: WriteResult) => void,
+    /** `ids`: the batch's row ids in order (a failure names its row by index). */
+    private readonly onWritten: (collection: string, ids: string[], result: WriteResult) => void,
     private readonly batchSize = 5000,
     private readonly parallel = 2,
   ) {}
 
-  async add(collection: string, row: Row, insertOnly: string[] = []): Promise<void> {
-    const columns = Object.keys(row);
-    const key = `${collection}|${columns.join(",")}`;
-    let buffer = this.buffers.get(key);
-    if (!buffer) this.buffers.set(key, (buffer = { collection, columns, rows: [], insertOnly }));
-    buffer.rows.push(row);
-    if (buffer.rows.length >= this.batchSize) await this.send(key);
+  /**
+   * A batch also goes once its JSON reaches this many characters, whatever its row count: message
+   * content runs up to 20,000 characters, so rows alone would not bound a batch's memory (it is
+   * held a few times over: the text, the SQL or request body, the bytes written).
+   */
+  private readonly maxChars = 8 * 1024 * 1024;
+
+  /** Returns a promise only when the batch is full and being sent. */
+  add(collection: string, row: Row, insertOnly: string[] = []): Promise<void> | undefined {
+    const buffer = this.bufferOf(collection, row, insertOnly);
+    const values: Row[string][] = [];
+    for (const c of buffer.columns) values.push(row[c] as Row[string]);
+    const text = JSON.stringify(values);
+    buffer.texts.push(text);
+    buffer.chars += text.length;
+    buffer.ids.push(String(row["id"]));
+    const full = buffer.texts.length >= this.batchSize || buffer.chars >= this.maxChars;
+    return full ? this.send(buffer) : undefined;
   }
 
   async flush(): Promise<void> {
-    for (const key of [...this.buffers.keys()]) await this.send(key);
+    for (const list of [...this.buffers.values()]) for (const b of list) await this.send(b);
     await Promise.all(this.inFlight);
     this.rethrow();
+  }
+
+  /** The buffer for the row's collection and columns (compared key by key, no joined string). */
+  private bufferOf(collection: string, row: Row, insertOnly: string[]): Buffered {
+    let list = this.buffers.get(collection);
+    if (!list) this.buffers.set(collection, (list = []));
+    for (const b of list) if (sameColumns(b.columns, row)) return b;
+    const buffer: Buffered = {
+      collection,
+      columns: Object.keys(row),
+      texts: [],
+      chars: 0,
+      ids: [],
+      insertOnly,
+    };
+    list.push(buffer);
+    return buffer;
   }
 
   private rethrow(): void {
@@ -130,13 +162,14 @@ export class BatchWriter {
     }
   }
 
-  private async send(key: string): Promise<void> {
-    const buffer = this.buffers.get(key);
-    if (!buffer || buffer.rows.length === 0) return;
-    const { collection, columns, rows } = buffer;
-    buffer.rows = [];
+  private async send(buffer: Buffered): Promise<void> {
+    if (buffer.texts.length === 0) return;
+    const { collection, columns, texts, ids } = buffer;
+    buffer.texts = [];
+    buffer.chars = 0;
+    buffer.ids = [];
     if (!this.target) {
-      this.onWritten(collection, rows, { written: rows.length, failed: [] });
+      this.onWritten(collection, ids, { written: ids.length, failed: [] });
       return;
     }
     while (this.inFlight.size >= this.parallel) await Promise.race(this.inFlight);
@@ -144,19 +177,41 @@ export class BatchWriter {
     const body: RowsBody = {
       collection,
       columns,
-      rows: JSON.stringify(rows.map((row) => columns.map((c) => row[c]))),
+      // the same text as JSON.stringify of the array of value arrays
+      rows: `[${texts.join(",")}]`,
       insertOnly: buffer.insertOnly,
     };
     const request = (
       this.target.direct
-        ? this.target.direct.write(body, rows.length)
+        ? this.target.direct.write(body, ids.length)
         : this.target.post<WriteResult>("/api/konvert/import/rows", body)
     )
-      .then((result) => this.onWritten(collection, rows, result))
+      .then((result) => this.onWritten(collection, ids, result))
       .catch((err: unknown) => {
         this.error ??= err;
       })
       .finally(() => this.inFlight.delete(request));
     this.inFlight.add(request);
   }
+}
+
+interface Buffered {
+  collection: string;
+  columns: string[];
+  /** Each row's values in `columns` order, as JSON text. */
+  texts: string[];
+  /** Their total length. */
+  chars: number;
+  ids: string[];
+  insertOnly: string[];
+}
+
+/** Whether `row` has exactly these keys in this order. */
+function sameColumns(columns: string[], row: Row): boolean {
+  let i = 0;
+  for (const key in row) {
+    if (columns[i] !== key) return false;
+    i++;
+  }
+  return i === columns.length;
 }

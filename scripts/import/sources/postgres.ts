@@ -4,7 +4,11 @@ import pg from "pg";
 import Cursor from "pg-cursor";
 import { authUserFromColumns, KV_TABLE, type AuthUser, type KvRow, type Source } from "./types.ts";
 
-const BATCH = 5000;
+// Rows per cursor read: a smaller read's row objects are more likely to die young instead of
+// outliving young-generation collections while the read is mapped; with the heap bound of
+// heap.ts the difference was small (docs/import.md). The read ahead (below) keeps PostgreSQL
+// busy all the same.
+const BATCH = 1000;
 
 export async function postgresSource(url: string, table?: string): Promise<Source> {
   const client = new pg.Client({ connectionString: url });
