@@ -139,6 +139,7 @@ export async function runImport(options: ImportOptions): Promise<Report> {
       await writeInBulkLoad(target, options.bulkLoad ?? "auto", report, () =>
         writeAll(mapper, source, writer, report, scanned, partial, bars),
       );
+      await refreshPlannerStats(target);
     } else if (!options.verifyOnly) {
       await writeAll(mapper, source, writer, report, scanned, partial, bars);
     }
@@ -414,4 +415,20 @@ function clock(seconds: number): string {
   const s = Math.round(seconds);
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/**
+ * Statistics taken while the tables were nearly empty make SQLite scan whole tables (every room
+ * in each subscribe's authorization): the server brings them up to date now rather than at its
+ * next hourly housekeeping (hooks-src/konvert/jsvm/db-maintenance.ts). A server without the
+ * route (an older Konvert) still does so within the hour.
+ */
+async function refreshPlannerStats(target: Target): Promise<void> {
+  try {
+    await target.post("/api/konvert/admin/db/optimize", {});
+  } catch (err) {
+    process.stderr.write(
+      `note: the server did not refresh its planner statistics: ${String(err)}\n`,
+    );
+  }
 }
