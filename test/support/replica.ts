@@ -61,8 +61,14 @@ export async function startReplicated(
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  // the whole group, even once Litestream itself is gone: a test that kills Litestream leaves
+  // its PocketBase running in the group, and it outlived the test run
   const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // the group is gone already
+    }
   };
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
