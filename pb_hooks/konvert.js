@@ -2283,8 +2283,8 @@ function clockAdjustable() {
 }
 function clockOffsetMs() {
   if (!clockAdjustable()) return 0;
-  const kept2 = $app.store().get(OFFSET_KEY);
-  return typeof kept2 === "number" && Number.isFinite(kept2) ? kept2 : 0;
+  const kept = $app.store().get(OFFSET_KEY);
+  return typeof kept === "number" && Number.isFinite(kept) ? kept : 0;
 }
 function nowMs() {
   return Date.now() + clockOffsetMs();
@@ -2581,6 +2581,18 @@ function rowsFrom(zero, text2) {
 }
 var SHARED_KEY = "konvert.read-statement.";
 var prepared = /* @__PURE__ */ new Map();
+var shared = /* @__PURE__ */ new Map();
+function sharedStatement(app, pool, key, text2) {
+  const mine = shared.get(key);
+  if (mine !== void 0) return mine;
+  let stmt = app.store().get(key);
+  if (!stmt) {
+    stmt = pool.prepare(text2);
+    app.store().set(key, stmt);
+  }
+  shared.set(key, stmt);
+  return stmt;
+}
 function sharedRead(app, text2) {
   const mine = prepared.get(text2);
   if (mine !== void 0) return mine;
@@ -2589,12 +2601,8 @@ function sharedRead(app, text2) {
     if (!names.includes(name)) names.push(name);
     return `?${names.indexOf(name) + 1}`;
   });
-  const key = SHARED_KEY + positional;
-  let stmt = app.store().get(key);
-  if (!stmt) {
-    stmt = app.concurrentDB().db().prepare(positional);
-    app.store().set(key, stmt);
-  }
+  const pool = app.concurrentDB().db();
+  const stmt = sharedStatement(app, pool, SHARED_KEY + positional, positional);
   const read3 = { stmt, names };
   prepared.set(text2, read3);
   return read3;
@@ -3276,8 +3284,8 @@ var ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 var ROW_KEY = "konvert.stats.row.";
 function loadStats(app, userId, remembered = false) {
   if (remembered) {
-    const kept2 = app.store().get(ROW_KEY + userId);
-    if (typeof kept2 === "string") return rowFrom(kept2, userId);
+    const kept = app.store().get(ROW_KEY + userId);
+    if (typeof kept === "string") return rowFrom(kept, userId);
   }
   const text2 = sqlText(
     app,
@@ -3573,11 +3581,11 @@ function unlock(tx, userId, entry, options) {
 var UNLOCKED_TTL_MS = 6e4;
 var UNLOCKED_KEY = "konvert.achievements.unlocked.";
 function cachedUnlocked(userId) {
-  const kept2 = $app.store().get(UNLOCKED_KEY + userId);
-  if (typeof kept2 !== "string") return null;
-  const bar = kept2.indexOf("|");
-  if (Date.now() - Number(kept2.slice(0, bar)) >= UNLOCKED_TTL_MS) return null;
-  return kept2.slice(bar + 1);
+  const kept = $app.store().get(UNLOCKED_KEY + userId);
+  if (typeof kept !== "string") return null;
+  const bar = kept.indexOf("|");
+  if (Date.now() - Number(kept.slice(0, bar)) >= UNLOCKED_TTL_MS) return null;
+  return kept.slice(bar + 1);
 }
 function knownUnlocked(app, userId) {
   const cached = cachedUnlocked(userId);
@@ -7208,7 +7216,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+4ee6ea1ded98" },
+    hooks: { version: "0.1.0+eab6e93458b1" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7358,21 +7366,11 @@ function millis(t) {
 
 // hooks-src/konvert/jsvm/writer-statements.ts
 var STORE_KEY = "konvert.writer-statement.";
-var kept = /* @__PURE__ */ new Map();
 function writerPool(app) {
   return app.nonconcurrentDB().db();
 }
 function statement(app, text2) {
-  const mine = kept.get(text2);
-  if (mine !== void 0) return mine;
-  const key = STORE_KEY + text2;
-  let stmt = app.store().get(key);
-  if (!stmt) {
-    stmt = writerPool(app).prepare(text2);
-    app.store().set(key, stmt);
-  }
-  kept.set(text2, stmt);
-  return stmt;
+  return sharedStatement(app, writerPool(app), STORE_KEY + text2, text2);
 }
 function inWriterTransaction(app, texts, write) {
   const statements = new Map(texts.map((text2) => [text2, statement(app, text2)]));

@@ -81,8 +81,29 @@ function rowsFrom<T extends Record<string, string | number | boolean>>(zero: T, 
  * there must not stand in for the transaction's own connection.
  */
 const SHARED_KEY = "konvert.read-statement.";
-/** This VM's references to the shared statements, with the parameter names by position. */
+/** This VM's reads by their text as written, with the parameter names by position. */
 const prepared = new Map<string, { stmt: sql.Stmt; names: string[] }>();
+/** This VM's references to the shared statements, by store key (no store look-up per use). */
+const shared = new Map<string, sql.Stmt>();
+
+/**
+ * The process-wide statement stored under `key`, prepared on `pool` the first time (the read
+ * pool here, the writer in writer-statements.ts). Not the store's getOrSet: it holds the store's
+ * lock while preparing, and preparing on the writer waits for it, whose holder may be waiting for
+ * the store.
+ */
+export function sharedStatement(app: CoreApp, pool: sql.DB, key: string, text: string): sql.Stmt {
+  const mine = shared.get(key);
+  if (mine !== undefined) return mine;
+  let stmt = app.store().get(key) as unknown as sql.Stmt | null;
+  if (!stmt) {
+    stmt = pool.prepare(text);
+    // two VMs may have prepared it at once: both copies work, the store keeps one
+    app.store().set(key, stmt);
+  }
+  shared.set(key, stmt);
+  return stmt;
+}
 
 function sharedRead(app: CoreApp, text: string): { stmt: sql.Stmt; names: string[] } {
   const mine = prepared.get(text);
@@ -93,13 +114,8 @@ function sharedRead(app: CoreApp, text: string): { stmt: sql.Stmt; names: string
     if (!names.includes(name)) names.push(name);
     return `?${names.indexOf(name) + 1}`;
   });
-  const key = SHARED_KEY + positional;
-  let stmt = app.store().get(key) as unknown as sql.Stmt | null;
-  if (!stmt) {
-    stmt = (app.concurrentDB() as unknown as dbx.DB).db().prepare(positional);
-    // two VMs may have prepared it at once: both copies work, the store keeps one
-    app.store().set(key, stmt);
-  }
+  const pool = (app.concurrentDB() as unknown as dbx.DB).db();
+  const stmt = sharedStatement(app, pool, SHARED_KEY + positional, positional);
   const read = { stmt, names };
   prepared.set(text, read);
   return read;

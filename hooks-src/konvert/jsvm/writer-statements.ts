@@ -9,34 +9,20 @@
 // it may go through the app (a record save, `app.db()` on the writer) or it would wait for the
 // connection this transaction holds. Only the statements given to `write` run in it.
 
+import { sharedStatement } from "./sql-scalar.ts";
+
 /** What a writer transaction can run: a kept statement with its positional (`?1`…) arguments. */
 export type WriterExec = (sql: string, ...args: unknown[]) => sql.Result;
 
 const STORE_KEY = "konvert.writer-statement.";
-/** This VM's references to the shared statements, by SQL text (no app store look-up per use). */
-const kept = new Map<string, sql.Stmt>();
 
 function writerPool(app: CoreApp): sql.DB {
   return (app.nonconcurrentDB() as unknown as dbx.DB).db();
 }
 
-/**
- * The process-wide statement for `text` (one per SQL text, shared by every VM). Not the store's
- * getOrSet: it holds the store's lock while preparing, and preparing waits for the writer, whose
- * holder may be waiting for the store.
- */
+/** The process-wide statement for `text` on the writer (one per SQL text, shared by every VM). */
 function statement(app: CoreApp, text: string): sql.Stmt {
-  const mine = kept.get(text);
-  if (mine !== undefined) return mine;
-  const key = STORE_KEY + text;
-  let stmt = app.store().get(key) as unknown as sql.Stmt | null;
-  if (!stmt) {
-    stmt = writerPool(app).prepare(text);
-    // two VMs may have prepared it at once: both copies work, the store keeps one
-    app.store().set(key, stmt);
-  }
-  kept.set(text, stmt);
-  return stmt;
+  return sharedStatement(app, writerPool(app), STORE_KEY + text, text);
 }
 
 /**
