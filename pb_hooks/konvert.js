@@ -2147,6 +2147,23 @@ function writeDenial(actor, room, membership2, dm, options = {}) {
   if (room.type === "dm" && (dm === null || !dm.otherActive || dm.blocked)) return DENIED.dmClosed;
   return null;
 }
+function dmOtherActiveSql(user) {
+  return `EXISTS (SELECT 1 FROM room_members o JOIN users ou ON ou.id = o.user AND ou.deletedAt = '' WHERE o.room = r.id AND o.user != ${user})`;
+}
+function dmBlockedSql(user) {
+  return `EXISTS (SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker = o.user AND b.blocked = ${user}) OR (b.blocker = ${user} AND b.blocked = o.user) WHERE o.room = r.id AND o.user != ${user})`;
+}
+function memberMayWriteSql(user, now) {
+  return [
+    "r.deletedAt = ''",
+    "u.deletedAt = ''",
+    // confinedOut(): a ban keeps its holder to the jail
+    `(u.bannedUntil = '' OR u.bannedUntil <= ${now} OR r.system = 'jail')`,
+    `(u.mutedUntil = '' OR u.mutedUntil <= ${now})`,
+    `(m.mutedUntil = '' OR m.mutedUntil <= ${now})`,
+    `(r.type != 'dm' OR (${dmOtherActiveSql(user)} AND NOT ${dmBlockedSql(user)}))`
+  ].join(" AND ");
+}
 var MODERATION_DENIED = {
   deleteSystem: denied(problem("room.delete.system")),
   delete: denied(problem("room.delete.forbidden")),
@@ -2705,7 +2722,7 @@ function actorOf(user) {
 function answerDenial(denial) {
   if (denial !== null) fail(denial);
 }
-var WRITE_FACTS = "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'role',COALESCE(m.role,''),'mutedUntil',COALESCE(m.mutedUntil,''),'dmOther',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN users ou ON ou.id=o.user AND ou.deletedAt='' WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END,'dmBlocked',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN blocks b ON (b.blocker=o.user AND b.blocked={:user}) OR (b.blocker={:user} AND b.blocked=o.user) WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
+var WRITE_FACTS = `SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy,'role',COALESCE(m.role,''),'mutedUntil',COALESCE(m.mutedUntil,''),'dmOther',CASE WHEN r.type='dm' THEN ${dmOtherActiveSql("{:user}")} ELSE 0 END,'dmBlocked',CASE WHEN r.type='dm' THEN ${dmBlockedSql("{:user}")} ELSE 0 END) FROM rooms r LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} WHERE r.id={:room} AND r.deletedAt=''),'') AS v`;
 function requireWritable(app, user, roomId, options = {}) {
   const found = roomId === "" ? "" : sqlTextPrepared(app, WRITE_FACTS, { room: roomId, user: user.id });
   const actor = actorOf(user);
@@ -3445,6 +3462,7 @@ __export(notifications_exports, {
   list: () => list,
   markAllRead: () => markAllRead,
   notify: () => notify,
+  pruneSql: () => pruneSql,
   remove: () => remove,
   withdraw: () => withdraw
 });
@@ -3464,11 +3482,10 @@ function notify(app, notice) {
   prune(app, notice.recipient);
 }
 function prune(app, recipient) {
-  app.db().newQuery(
-    // newest first, ties by insertion order: exactly the order of the (recipient, created)
-    // index (its entries end with the rowid), so no sort per new notification
-    "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications WHERE recipient={:recipient} ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET {:kept})"
-  ).bind({ recipient, kept: KEPT_PER_USER }).execute();
+  app.db().newQuery(pruneSql("{:recipient}", "{:kept}")).bind({ recipient, kept: KEPT_PER_USER }).execute();
+}
+function pruneSql(recipient, kept) {
+  return `DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications WHERE recipient=${recipient} ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET ${kept})`;
 }
 function withdraw(app, filter, params) {
   for (const row of app.findRecordsByFilter(
@@ -4655,7 +4672,7 @@ var indexKey = {
 };
 var INDEX_PREFIX = "rt:";
 var collectionHolders = (collection) => `rt:c:${collection}`;
-var QUIET_COLLECTIONS = ["messages", "users"];
+var QUIET_COLLECTIONS = ["messages", "users", "notifications"];
 function isCollectionTopic(subscription, name, id) {
   const topic = subscription.split("?")[0] ?? "";
   return topic === name || topic === id || topic.startsWith(name + "/") || topic.startsWith(id + "/");
@@ -5120,6 +5137,9 @@ function publishToUserJson(app, userId, json) {
   if (!hasClients(app, key)) return;
   sendTo(app, key, new SubscriptionMessage({ name: FEED_TOPIC, data: json() }));
 }
+function publishNotification(app, recipient, action, record3) {
+  publishToUserJson(app, recipient, () => withRecord({ type: "notification", action }, record3()));
+}
 function withRecord(head, record3) {
   const text2 = typeof record3 === "string" ? record3 : JSON.stringify(record3);
   return `${JSON.stringify(head).slice(0, -1)},"record":${text2}}`;
@@ -5186,11 +5206,7 @@ function onRecordChange(e2, action) {
       membershipChanged(app, record3, action);
       break;
     case "notifications":
-      publishToUserJson(
-        app,
-        record3.getString("recipient"),
-        () => withRecord({ type: "notification", action }, record3)
-      );
+      publishNotification(app, record3.getString("recipient"), action, () => record3);
       break;
     case "blocks":
       reauthorizeUser(app, record3.getString("blocker"));
@@ -6640,9 +6656,7 @@ function membersAmong(app, roomId, authorId, ids) {
 function writeMentions(tx, message, userIds) {
   if (userIds.length === 0) return [];
   const rows = arrayOf(new DynamicModel({ user: "" }));
-  tx.db().newQuery(
-    "INSERT OR IGNORE INTO mentions (id,message,room,user,created,updated) SELECT substr(lower(hex(randomblob(8))),1,15),{:message},{:room},value,{:now},{:now} FROM json_each({:users}) RETURNING user"
-  ).bind({
+  tx.db().newQuery(`${insertMentionsSql("{:message}", "{:room}", "{:users}", "{:now}")} RETURNING user`).bind({
     message: message.id,
     room: message.getString("room"),
     users: JSON.stringify(userIds),
@@ -6650,6 +6664,9 @@ function writeMentions(tx, message, userIds) {
     // autodate-like stamps, compared with mentionsReadAt (jsvm/clock.ts)
   }).all(rows);
   return rows.map((r) => r.user);
+}
+function insertMentionsSql(message, room, users2, now) {
+  return `INSERT OR IGNORE INTO mentions (id,message,room,user,created,updated) SELECT substr(lower(hex(randomblob(8))),1,15),${message},${room},value,${now},${now} FROM json_each(${users2})`;
 }
 function notifyMentions(tx, message, author, users2, summons) {
   const base = { actor: author.id, room: message.getString("room"), message: message.id };
@@ -7216,7 +7233,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+eab6e93458b1" },
+    hooks: { version: "0.1.0+4433bbf6ae3c" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7396,6 +7413,85 @@ function inWriterTransaction(app, texts, write) {
   }
 }
 
+// hooks-src/konvert/jsvm/common-send.ts
+var MESSAGE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+function nextSeqSql(room) {
+  return `MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ${room}), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ${room})) + 1`;
+}
+var ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+var INSERT_CHECKED = `INSERT INTO messages (id, room, author, content, type, created, updated, seq) SELECT ?1, r.id, ?3, ?4, 'text', ?5, ?5, ${nextSeqSql("?2")} FROM rooms r JOIN room_members m ON m.room = r.id AND m.user = ?3 JOIN users u ON u.id = ?3 WHERE r.id = ?2 AND ${memberMayWriteSql("?3", "?6")} AND (r.type != 'dm' OR (EXISTS (SELECT 1 FROM messages WHERE room = ?2) AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)))`;
+var INSERT_MENTIONS = insertMentionsSql("?1", "?2", "?3", "?4");
+var INSERT_NOTIFICATIONS = "INSERT INTO notifications (id, recipient, type, actor, room, message, data, readAt, legacyId, created, updated) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 'mention', ?2, ?3, ?4, NULL, '', '', ?5, ?5 FROM json_each(?1)";
+var PRUNE_NOTIFICATIONS = pruneSql("?1", "?2");
+function randomId() {
+  return $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET);
+}
+function plainOf(body, files) {
+  if (files > 0) return null;
+  const room = body["room"];
+  const content = body["content"];
+  const type = body["type"];
+  if (typeof room !== "string" || room === "" || typeof content !== "string") return null;
+  if (type !== void 0 && type !== "text") return null;
+  if (Object.keys(body).length !== (type === void 0 ? 2 : 3)) return null;
+  if (contentProblem(content, true) !== null) return null;
+  return { room, content };
+}
+function commonSend(app, me2, input) {
+  const plain = plainOf(input.body, input.files);
+  if (plain === null || app.isTransactional() || collectionHeard(app, "messages")) return null;
+  const mentions = resolveMentions(app, plain.room, me2.id, plain.content, []);
+  if (mentions.summons.length > 0) return null;
+  const mentioned = mentions.users;
+  if (mentioned.length > 0 && collectionHeard(app, "notifications")) return null;
+  const message = input.record;
+  message.set("author", me2.id);
+  message.set("type", "text");
+  const room = { id: plain.room, type: "", createdBy: "" };
+  const event = messageSent(app, me2, room, message, mentioned.length, 0);
+  const count2 = sendCountStatement(app, me2.id, event, speedPending(app, me2.id));
+  if (count2 === void 0) return null;
+  ensureWalAutocheckpoint(app);
+  const id = randomId();
+  const notices = mentioned.map((user) => [randomId(), user]);
+  const now = new DateTime();
+  const statements = [INSERT_CHECKED, ROOM_PREVIEW, ...count2 === null ? [] : [count2.sql]];
+  if (notices.length > 0)
+    statements.push(INSERT_MENTIONS, INSERT_NOTIFICATIONS, PRUNE_NOTIFICATIONS);
+  const written = storageWrite(
+    app,
+    "a send",
+    () => inWriterTransaction(app, statements, (exec2) => {
+      const created = now.string();
+      const args = [id, plain.room, me2.id, plain.content, created, nowDate()];
+      if (exec2(INSERT_CHECKED, ...args).rowsAffected() !== 1) return false;
+      exec2(ROOM_PREVIEW, id, created, plain.room);
+      if (count2 !== null && exec2(count2.sql, ...count2.args()).rowsAffected() !== 1) return false;
+      if (notices.length > 0) {
+        exec2(INSERT_MENTIONS, id, plain.room, JSON.stringify(mentioned), created);
+        exec2(INSERT_NOTIFICATIONS, JSON.stringify(notices), me2.id, plain.room, id, created);
+        for (const user of mentioned) exec2(PRUNE_NOTIFICATIONS, user, KEPT_PER_USER);
+      }
+      return true;
+    })
+  );
+  if (!written) return null;
+  for (const [noticeId, recipient] of notices) {
+    publishNotification(
+      app,
+      recipient,
+      "create",
+      () => app.findRecordById("notifications", noticeId)
+    );
+  }
+  message.set("id", id);
+  message.set(DEFERRED, true);
+  message.setRaw("created", now);
+  message.setRaw("updated", now);
+  message.markAsNotNew();
+  return message;
+}
+
 // hooks-src/konvert/jsvm/messages.ts
 function onMessageCreateRequest(e2) {
   if (e2.hasSuperuserAuth()) {
@@ -7419,6 +7515,10 @@ function onMessageCreateRequest(e2) {
   publishMessage(e2.app, message, "create", answered ?? void 0);
 }
 function sendMessage(app, me2, input) {
+  if (input.publishLater === true) {
+    const sent = commonSend(app, me2, input);
+    if (sent !== null) return sent;
+  }
   const { body, record: message, files } = input;
   const extra = unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS);
   if (extra !== null) fail("input.invalid", extra, "body");
@@ -7468,8 +7568,7 @@ function sendMessage(app, me2, input) {
   );
   return message;
 }
-var INSERT_MESSAGE = "INSERT INTO messages (id, room, author, content, type, created, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), (SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
-var ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+var INSERT_MESSAGE = `INSERT INTO messages (id, room, author, content, type, created, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ${nextSeqSql("?2")})`;
 var INSERT_DM_MESSAGE = INSERT_MESSAGE.replace(" VALUES (", " SELECT ").replace(
   /\)$/,
   " WHERE EXISTS (SELECT 1 FROM messages WHERE room = ?2) AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)"
@@ -7485,7 +7584,8 @@ function preparedSend(app, me2, plan, message, mentions, speed) {
   const event = messageSent(app, me2, room, message, 0, 0, dm ? false : void 0);
   const count2 = sendCountStatement(app, me2.id, event, speed);
   if (count2 === void 0) return false;
-  if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET2));
+  if (message.id === "")
+    message.set("id", $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET));
   const now = new DateTime();
   const written = storageWrite(
     app,
@@ -7516,9 +7616,9 @@ function refuseNonText(e2, body) {
   const field = nonTextField(bodyAsSent(e2) ?? {}, MESSAGE_TEXT_FIELDS);
   if (field !== null) fail("input.invalid", `${field} must be text.`, field);
 }
-var ID_ALPHABET2 = "abcdefghijklmnopqrstuvwxyz0123456789";
 function insertQuietly(tx, message) {
-  if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET2));
+  if (message.id === "")
+    message.set("id", $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET));
   const now = new DateTime();
   message.setRaw("created", now);
   message.setRaw("updated", now);

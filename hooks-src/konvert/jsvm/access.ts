@@ -4,6 +4,8 @@ import {
   canReadRoom,
   confinedOut,
   DENIED,
+  dmBlockedSql,
+  dmOtherActiveSql,
   moderateRoomDenial,
   writeDenial,
   type Actor,
@@ -147,11 +149,8 @@ export interface Writable {
 const WRITE_FACTS =
   "SELECT COALESCE((SELECT json_object('type',r.type,'system',r.system,'createdBy',r.createdBy," +
   "'role',COALESCE(m.role,''),'mutedUntil',COALESCE(m.mutedUntil,'')," +
-  "'dmOther',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN users ou " +
-  "ON ou.id=o.user AND ou.deletedAt='' WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END," +
-  "'dmBlocked',CASE WHEN r.type='dm' THEN EXISTS(SELECT 1 FROM room_members o JOIN blocks b " +
-  "ON (b.blocker=o.user AND b.blocked={:user}) OR (b.blocker={:user} AND b.blocked=o.user) " +
-  "WHERE o.room=r.id AND o.user!={:user}) ELSE 0 END) FROM rooms r " +
+  `'dmOther',CASE WHEN r.type='dm' THEN ${dmOtherActiveSql("{:user}")} ELSE 0 END,` +
+  `'dmBlocked',CASE WHEN r.type='dm' THEN ${dmBlockedSql("{:user}")} ELSE 0 END) FROM rooms r ` +
   "LEFT JOIN room_members m ON m.room=r.id AND m.user={:user} " +
   "WHERE r.id={:room} AND r.deletedAt=''),'') AS v";
 

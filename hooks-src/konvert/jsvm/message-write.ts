@@ -107,11 +107,7 @@ export function writeMentions(
   if (userIds.length === 0) return [];
   const rows = arrayOf(new DynamicModel({ user: "" })) as unknown as { user: string }[];
   tx.db()
-    .newQuery(
-      "INSERT OR IGNORE INTO mentions (id,message,room,user,created,updated) " +
-        "SELECT substr(lower(hex(randomblob(8))),1,15),{:message},{:room},value,{:now},{:now} " +
-        "FROM json_each({:users}) RETURNING user",
-    )
+    .newQuery(`${insertMentionsSql("{:message}", "{:room}", "{:users}", "{:now}")} RETURNING user`)
     .bind({
       message: message.id,
       room: message.getString("room"),
@@ -120,6 +116,18 @@ export function writeMentions(
     })
     .all(rows);
   return rows.map((r) => r.user);
+}
+
+/**
+ * The INSERT of writeMentions(); its arguments are SQL expressions: the message, its room, a JSON
+ * array of user ids, and the stamp.
+ */
+export function insertMentionsSql(message: string, room: string, users: string, now: string) {
+  return (
+    "INSERT OR IGNORE INTO mentions (id,message,room,user,created,updated) " +
+    `SELECT substr(lower(hex(randomblob(8))),1,15),${message},${room},value,${now},${now} ` +
+    `FROM json_each(${users})`
+  );
 }
 
 /** Tells mentioned users and summoned staff. */

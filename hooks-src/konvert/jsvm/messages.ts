@@ -45,6 +45,7 @@ import { sendCountStatement, speedPending, track } from "./achievements/track.ts
 import { ensureWalAutocheckpoint } from "./wal.ts";
 import { storageWrite } from "./health.ts";
 import { inWriterTransaction } from "./writer-statements.ts";
+import { commonSend, MESSAGE_ID_ALPHABET, nextSeqSql, ROOM_PREVIEW } from "./common-send.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -93,6 +94,12 @@ export interface NewMessage {
  * only writes.
  */
 export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): core.Record {
+  // most sends: checked and written by one statement (jsvm/common-send.ts); the realtime event
+  // is then always the caller's to publish
+  if (input.publishLater === true) {
+    const sent = commonSend(app, me, input);
+    if (sent !== null) return sent;
+  }
   const { body, record: message, files } = input;
   const extra = unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS);
   if (extra !== null) fail("input.invalid", extra, "body");
@@ -159,10 +166,7 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
 // (pb_migrations/1764800400_seq_after_gaps.js).
 const INSERT_MESSAGE =
   "INSERT INTO messages (id, room, author, content, type, created, updated, seq) " +
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, MAX(" +
-  "(SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?2), " +
-  "(SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ?2)) + 1)";
-const ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+  `VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ${nextSeqSql("?2")})`;
 // In a DM the same INSERT writes nothing when the general path has work to do, checked in the
 // transaction as that path checks it: the DM's first message (an achievement event of its own)
 // or a member who hid the DM (afterNewMessage un-hides them with record saves and their events).
@@ -200,7 +204,8 @@ function preparedSend(
   const event = messageSent(app, me, room, message, 0, 0, dm ? false : undefined);
   const count = sendCountStatement(app, me.id, event, speed);
   if (count === undefined) return false;
-  if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET));
+  if (message.id === "")
+    message.set("id", $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET));
   const now = new DateTime();
   const written = storageWrite(app, "a send", () =>
     inWriterTransaction(
@@ -237,15 +242,14 @@ function refuseNonText(e: core.RecordRequestEvent, body: Record<string, unknown>
   if (field !== null) fail("input.invalid", `${field} must be text.`, field);
 }
 
-const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
 /**
  * Inserts a checked new message the way PocketBase's save does (its own column export, a
  * 15-character id, the autodates) but without record events: no hooks, no realtime broadcast.
  * The database's triggers (room sequence, preview, search index) run as for any insert.
  */
 function insertQuietly(tx: CoreApp, message: core.Record): void {
-  if (message.id === "") message.set("id", $security.randomStringWithAlphabet(15, ID_ALPHABET));
+  if (message.id === "")
+    message.set("id", $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET));
   const now = new DateTime();
   message.setRaw("created", now);
   message.setRaw("updated", now);

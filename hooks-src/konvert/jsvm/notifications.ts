@@ -40,14 +40,19 @@ export function notify(app: CoreApp, notice: Notice): void {
 function prune(app: CoreApp, recipient: string): void {
   app
     .db()
-    .newQuery(
-      // newest first, ties by insertion order: exactly the order of the (recipient, created)
-      // index (its entries end with the rowid), so no sort per new notification
-      "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications " +
-        "WHERE recipient={:recipient} ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET {:kept})",
-    )
+    .newQuery(pruneSql("{:recipient}", "{:kept}"))
     .bind({ recipient, kept: KEPT_PER_USER })
     .execute();
+}
+
+/** prune() as SQL; `recipient` and `kept` are SQL expressions (parameters). */
+export function pruneSql(recipient: string, kept: string): string {
+  // newest first, ties by insertion order: exactly the order of the (recipient, created)
+  // index (its entries end with the rowid), so no sort per new notification
+  return (
+    "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications " +
+    `WHERE recipient=${recipient} ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET ${kept})`
+  );
 }
 
 /** Deletes unread notifications matching a filter (e.g. a reaction that was taken back). */

@@ -152,6 +152,47 @@ export function writeDenial(
   return null;
 }
 
+/**
+ * In a DM, whether its other member still has an account, as SQL over the room `r` (the
+ * `otherActive` of DmAccess); `user` is the caller's id as a SQL expression (a parameter).
+ */
+export function dmOtherActiveSql(user: string): string {
+  return (
+    "EXISTS (SELECT 1 FROM room_members o JOIN users ou ON ou.id = o.user AND ou.deletedAt = '' " +
+    `WHERE o.room = r.id AND o.user != ${user})`
+  );
+}
+
+/** In a DM, whether either side blocks the other, as SQL over the room `r` (DmAccess.blocked). */
+export function dmBlockedSql(user: string): string {
+  return (
+    "EXISTS (SELECT 1 FROM room_members o JOIN blocks b " +
+    `ON (b.blocker = o.user AND b.blocked = ${user}) OR (b.blocker = ${user} AND b.blocked = o.user) ` +
+    `WHERE o.room = r.id AND o.user != ${user})`
+  );
+}
+
+/**
+ * writeDenial() === null for a message (kind "message") by a member of the room, as a SQL
+ * condition: what the common send checks inside its INSERT (jsvm/common-send.ts). It reads the
+ * room `r`, the caller's membership `m` (joined, so a non-member never matches: joining a public
+ * room is the general path's) and the caller's row `u`; `user` and `now` (the clock's date, by
+ * which bans and mutes end) are SQL expressions. It must never allow what writeDenial refuses:
+ * a send it refuses takes the general path, which gives the reason
+ * (test/unit/access-write-sql.test.ts compares the two over every combination of facts).
+ */
+export function memberMayWriteSql(user: string, now: string): string {
+  return [
+    "r.deletedAt = ''",
+    "u.deletedAt = ''",
+    // confinedOut(): a ban keeps its holder to the jail
+    `(u.bannedUntil = '' OR u.bannedUntil <= ${now} OR r.system = 'jail')`,
+    `(u.mutedUntil = '' OR u.mutedUntil <= ${now})`,
+    `(m.mutedUntil = '' OR m.mutedUntil <= ${now})`,
+    `(r.type != 'dm' OR (${dmOtherActiveSql(user)} AND NOT ${dmBlockedSql(user)}))`,
+  ].join(" AND ");
+}
+
 export function canWriteInRoom(
   actor: Actor,
   room: RoomAccess | null,

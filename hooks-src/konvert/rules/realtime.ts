@@ -69,10 +69,11 @@ export const INDEX_PREFIX = "rt:";
 
 /**
  * Connections holding a topic of PocketBase's own for a collection whose busiest writes
- * (messages: sends; users: presence) skip PocketBase's record events while nobody holds one.
+ * (messages: sends; users: presence; notifications: a send's mentions) skip PocketBase's record
+ * events while nobody holds one.
  */
 export const collectionHolders = (collection: QuietCollection) => `rt:c:${collection}`;
-export const QUIET_COLLECTIONS = ["messages", "users"] as const;
+export const QUIET_COLLECTIONS = ["messages", "users", "notifications"] as const;
 export type QuietCollection = (typeof QUIET_COLLECTIONS)[number];
 
 /**

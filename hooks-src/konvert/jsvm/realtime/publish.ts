@@ -117,6 +117,19 @@ function publishToUserJson(app: CoreApp, userId: string, json: () => string): vo
   sendTo(app, key, new SubscriptionMessage({ name: FEED_TOPIC, data: json() }));
 }
 
+/**
+ * A notification's event for its recipient; the record is loaded only if they are listening
+ * (a send that wrote notifications in SQL publishes them by id).
+ */
+export function publishNotification(
+  app: CoreApp,
+  recipient: string,
+  action: Action,
+  record: () => core.Record,
+): void {
+  publishToUserJson(app, recipient, () => withRecord({ type: "notification", action }, record()));
+}
+
 /** The events that carry a record, without it (each member of the union on its own). */
 type RecordEventHead =
   Extract<RealtimeEvent, { record?: unknown }> extends infer E
@@ -211,9 +224,7 @@ export function onRecordChange(e: core.RecordEvent, action: Action): void {
       membershipChanged(app, record, action);
       break;
     case "notifications":
-      publishToUserJson(app, record.getString("recipient"), () =>
-        withRecord({ type: "notification", action }, record),
-      );
+      publishNotification(app, record.getString("recipient"), action, () => record);
       break;
     case "blocks":
       // presence of each other, and typing in their DM, end with the block
