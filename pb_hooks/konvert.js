@@ -2604,7 +2604,7 @@ function sharedStatement(app, pool, key, text2) {
   if (mine !== void 0) return mine;
   let stmt = app.store().get(key);
   if (!stmt) {
-    stmt = pool.prepare(text2);
+    stmt = pool().prepare(text2);
     app.store().set(key, stmt);
   }
   shared.set(key, stmt);
@@ -2618,7 +2618,7 @@ function sharedRead(app, text2) {
     if (!names.includes(name)) names.push(name);
     return `?${names.indexOf(name) + 1}`;
   });
-  const pool = app.concurrentDB().db();
+  const pool = () => app.concurrentDB().db();
   const stmt = sharedStatement(app, pool, SHARED_KEY + positional, positional);
   const read3 = { stmt, names };
   prepared.set(text2, read3);
@@ -7233,7 +7233,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+4433bbf6ae3c" },
+    hooks: { version: "0.1.0+a598d21a2f1e" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7387,17 +7387,16 @@ function writerPool(app) {
   return app.nonconcurrentDB().db();
 }
 function statement(app, text2) {
-  return sharedStatement(app, writerPool(app), STORE_KEY + text2, text2);
+  return sharedStatement(app, () => writerPool(app), STORE_KEY + text2, text2);
 }
 function inWriterTransaction(app, texts, write) {
-  const statements = new Map(texts.map((text2) => [text2, statement(app, text2)]));
+  for (const text2 of texts) statement(app, text2);
   const tx = writerPool(app).begin();
   let done = false;
   try {
     const exec2 = (text2, ...args) => {
-      const stmt = statements.get(text2);
-      if (stmt === void 0) throw new Error(`Not prepared for this transaction: ${text2}`);
-      return tx.stmt(stmt).exec(...args);
+      if (!texts.includes(text2)) throw new Error(`Not prepared for this transaction: ${text2}`);
+      return tx.stmt(statement(app, text2)).exec(...args);
     };
     if (!write(exec2)) return false;
     tx.commit();

@@ -87,17 +87,22 @@ const prepared = new Map<string, { stmt: sql.Stmt; names: string[] }>();
 const shared = new Map<string, sql.Stmt>();
 
 /**
- * The process-wide statement stored under `key`, prepared on `pool` the first time (the read
+ * The process-wide statement stored under `key`, prepared on `pool()` the first time (the read
  * pool here, the writer in writer-statements.ts). Not the store's getOrSet: it holds the store's
  * lock while preparing, and preparing on the writer waits for it, whose holder may be waiting for
  * the store.
  */
-export function sharedStatement(app: CoreApp, pool: sql.DB, key: string, text: string): sql.Stmt {
+export function sharedStatement(
+  app: CoreApp,
+  pool: () => sql.DB,
+  key: string,
+  text: string,
+): sql.Stmt {
   const mine = shared.get(key);
   if (mine !== undefined) return mine;
   let stmt = app.store().get(key) as unknown as sql.Stmt | null;
   if (!stmt) {
-    stmt = pool.prepare(text);
+    stmt = pool().prepare(text);
     // two VMs may have prepared it at once: both copies work, the store keeps one
     app.store().set(key, stmt);
   }
@@ -114,7 +119,7 @@ function sharedRead(app: CoreApp, text: string): { stmt: sql.Stmt; names: string
     if (!names.includes(name)) names.push(name);
     return `?${names.indexOf(name) + 1}`;
   });
-  const pool = (app.concurrentDB() as unknown as dbx.DB).db();
+  const pool = () => (app.concurrentDB() as unknown as dbx.DB).db();
   const stmt = sharedStatement(app, pool, SHARED_KEY + positional, positional);
   const read = { stmt, names };
   prepared.set(text, read);

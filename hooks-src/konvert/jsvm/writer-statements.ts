@@ -22,7 +22,7 @@ function writerPool(app: CoreApp): sql.DB {
 
 /** The process-wide statement for `text` on the writer (one per SQL text, shared by every VM). */
 function statement(app: CoreApp, text: string): sql.Stmt {
-  return sharedStatement(app, writerPool(app), STORE_KEY + text, text);
+  return sharedStatement(app, () => writerPool(app), STORE_KEY + text, text);
 }
 
 /**
@@ -37,14 +37,13 @@ export function inWriterTransaction(
   texts: readonly string[],
   write: (exec: WriterExec) => boolean,
 ): boolean {
-  const statements = new Map(texts.map((text) => [text, statement(app, text)]));
+  for (const text of texts) statement(app, text);
   const tx = writerPool(app).begin();
   let done = false;
   try {
     const exec: WriterExec = (text, ...args) => {
-      const stmt = statements.get(text);
-      if (stmt === undefined) throw new Error(`Not prepared for this transaction: ${text}`);
-      return tx.stmt(stmt).exec(...args);
+      if (!texts.includes(text)) throw new Error(`Not prepared for this transaction: ${text}`);
+      return tx.stmt(statement(app, text)).exec(...args);
     };
     if (!write(exec)) return false;
     tx.commit();
