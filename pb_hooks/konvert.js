@@ -4040,6 +4040,95 @@ __export(import_bulk_exports, {
   onImportBulk: () => onImportBulk
 });
 
+// hooks-src/konvert/rules/search.ts
+var SEARCH_QUERY_MAX = 200;
+var SEARCH_TERMS_MAX = 10;
+var SEARCH_PER_PAGE_DEFAULT = 20;
+var SEARCH_PER_PAGE_MAX = 50;
+var SEARCH_PAGE_MAX = 1e3;
+var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
+var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+function ftsQuery(raw) {
+  if (typeof raw !== "string" || raw.trim() === "") {
+    return { problem: "Type something to search for." };
+  }
+  if (raw.length > SEARCH_QUERY_MAX) {
+    return { problem: `A search can be at most ${SEARCH_QUERY_MAX} characters long.` };
+  }
+  const terms = [];
+  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
+    const wordChars = word.match(WORD_CHAR) ?? [];
+    if (wordChars.length === 0) continue;
+    const quoted = quote(word);
+    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
+    const term = exact ? quoted : quoted + "*";
+    if (!terms.includes(term)) terms.push(term);
+  }
+  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
+  if (terms.length > SEARCH_TERMS_MAX) {
+    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
+  }
+  return { ok: terms.join(" ") };
+}
+function quote(text2) {
+  return `"${text2.replaceAll('"', '""')}"`;
+}
+var ROOM_SCOPE_MAX = 500;
+function inRooms(terms, roomIds) {
+  const words = `{content} : (${terms})`;
+  if (roomIds.length > ROOM_SCOPE_MAX) return words;
+  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
+}
+function pageRequest(rawPage, rawPerPage) {
+  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX);
+  if (page === null) {
+    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX}.` };
+  }
+  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
+  if (perPage === null) {
+    return {
+      field: "perPage",
+      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
+    };
+  }
+  return { ok: { page, perPage } };
+}
+function wholeNumber(raw, fallback, max) {
+  if (raw === void 0 || raw === "") return fallback;
+  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
+  const value = Number(raw);
+  return value >= 1 && value <= max ? value : null;
+}
+var MATCH_START = "";
+var MATCH_END = "";
+function snippetParts(marked) {
+  const parts = [];
+  let match = false;
+  let text2 = "";
+  const flush = () => {
+    if (text2 !== "") parts.push({ text: text2, match });
+    text2 = "";
+  };
+  for (const ch of marked) {
+    if (ch === MATCH_START || ch === MATCH_END) {
+      flush();
+      match = ch === MATCH_START;
+    } else {
+      text2 += ch;
+    }
+  }
+  flush();
+  return parts;
+}
+var SEARCH_QUEUE = "messages_fts_pending";
+var FLUSH_SEARCH_INDEX = [
+  `DELETE FROM ${SEARCH_QUEUE} WHERE EXISTS (SELECT 1 FROM messages_fts_docs d WHERE d.message = ${SEARCH_QUEUE}.message)`,
+  "INSERT INTO messages_fts_docs (message) SELECT id FROM messages_fts_ready",
+  "INSERT INTO messages_fts (rowid, content, room) SELECT d.docid, r.content, r.room FROM messages_fts_ready r CROSS JOIN messages_fts_docs d ON d.message = r.id",
+  `DELETE FROM ${SEARCH_QUEUE}`
+];
+var SEARCH_QUEUE_LONGER_THAN = `SELECT CASE WHEN count(*) > 0 THEN 'y' ELSE '' END AS v FROM (SELECT 1 FROM ${SEARCH_QUEUE} LIMIT 1 OFFSET {:offset})`;
+
 // hooks-src/konvert/rules/bulk-load.ts
 var HEAD = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?[`"[]?(\w+)[`"\]]?\s+ON\s+[`"[]?(\w+)[`"\]]?\s*\(/i;
 function parseIndex(sql) {
@@ -4163,7 +4252,10 @@ function* beginSteps(collections, force) {
 }
 function* endSteps() {
   const conflicts = [];
-  if (!(yield* exists(BULK_STATE))) return { active: false, indexes: 0, conflicts };
+  if (!(yield* exists(BULK_STATE))) {
+    yield* flushSearchQueue();
+    return { active: false, indexes: 0, conflicts };
+  }
   const { rows } = yield query(
     ["name", "kind", "sql"],
     `SELECT name, kind, sql FROM ${BULK_STATE} ORDER BY name`
@@ -4189,8 +4281,13 @@ function* endSteps() {
   for (const trigger of triggers) {
     if (!(yield* exists(trigger.name))) yield exec(trigger.sql);
   }
+  yield* flushSearchQueue();
   yield exec(`DROP TABLE ${BULK_STATE}`);
   return { active: true, indexes, conflicts };
+}
+function* flushSearchQueue() {
+  if (!(yield* exists(SEARCH_QUEUE))) return;
+  for (const sql of FLUSH_SEARCH_INDEX) yield exec(sql);
 }
 function* createIndex(table, sql, conflicts) {
   const { error } = yield { run: "attempt", sql };
@@ -4354,7 +4451,7 @@ var INTERESTS_MAX = 500;
 var TIMEZONE_MAX = 64;
 var AGE_MIN = 13;
 var AGE_MAX = 150;
-var SEARCH_QUERY_MAX = 64;
+var SEARCH_QUERY_MAX2 = 64;
 var PROFILE_FIELDS = [
   "displayName",
   "gender",
@@ -4448,8 +4545,8 @@ function searchPattern(query2) {
   if (typeof query2 !== "string" || query2.trim() === "")
     return { problem: "Type something to search for." };
   const q = query2.trim().toLowerCase();
-  if (codePoints(q) > SEARCH_QUERY_MAX) {
-    return { problem: `Search text must be at most ${SEARCH_QUERY_MAX} characters long.` };
+  if (codePoints(q) > SEARCH_QUERY_MAX2) {
+    return { problem: `Search text must be at most ${SEARCH_QUERY_MAX2} characters long.` };
   }
   const escaped = q.replace(/[\\%_]/g, (c) => "\\" + c);
   return { pattern: "% " + escaped + "%" };
@@ -4542,14 +4639,14 @@ function privacyOf(user) {
     return null;
   }
 }
-var SEARCH_PAGE_MAX = 50;
+var SEARCH_PAGE_MAX2 = 50;
 function search(e2) {
   const caller = callerOf(e2);
   const query2 = e2.requestInfo().query;
   const parsed2 = searchPattern(query2["q"]);
   if ("problem" in parsed2) return badRequest("q", parsed2.problem);
   const page = positiveInt(query2["page"], 1, "page", 1e6);
-  const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
+  const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX2);
   const records = arrayOf(new Record(e2.app.findCachedCollectionByNameOrId("users")));
   const visible = userScope.visibleTo(caller.id).where("users.id");
   e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("id != {:me}", { me: caller.id })).andWhere($dbx.exp(visible.sql, bindWith(visible, {}))).orderBy("searchText ASC").limit(perPage + 1).offset((page - 1) * perPage).all(records);
@@ -7216,7 +7313,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+eab6e93458b1" },
+    hooks: { version: "0.1.0+a92ca34eb04c" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -8039,161 +8136,34 @@ function onOptimize(e2) {
   e2.json(200, { ok: true });
 }
 
-// hooks-src/konvert/jsvm/housekeeping.ts
-var STORE_KEYS = [
-  // rate-limit logs: times of the last sends or failed sign-ins, newest last (jsvm/rate-limit.ts;
-  // the longest window is 15 minutes)
-  {
-    prefix: "rl:",
-    maxAgeMs: 36e5,
-    stampOf: (v) => {
-      const log = Array.from(v ?? []);
-      return Number(log[log.length - 1] ?? 0) || 0;
-    }
-  },
-  // typing throttles: the time of the last ping (jsvm/typing.ts)
-  { prefix: "typing:", maxAgeMs: 6e4, stampOf: (v) => typeof v === "number" ? v : 0 },
-  // unlocked-achievement sets: "<ms>|ids" (jsvm/achievements/track.ts)
-  {
-    prefix: "konvert.achievements.unlocked.",
-    maxAgeMs: 36e5,
-    stampOf: (v) => typeof v === "string" ? Number(v.slice(0, v.indexOf("|"))) || 0 : 0
-  },
-  // remembered stats rows (JSON with `updated`, jsvm/achievements/stats.ts)
-  {
-    prefix: "konvert.stats.row.",
-    maxAgeMs: 36e5,
-    stampOf: (v) => {
-      if (typeof v !== "string") return 0;
-      const updated = /"updated":"([^"]*)"/.exec(v)?.[1] ?? "";
-      const ms = Date.parse(updated.replace(" ", "T"));
-      return Number.isFinite(ms) ? ms : 0;
-    }
-  }
-];
-function housekeeping() {
-  const app = $app;
-  app.db().newQuery("DELETE FROM compat_refresh_tokens WHERE expiresAt != '' AND expiresAt < {:now}").bind({ now: nowDate() }).execute();
-  const now = Date.now();
-  const all = app.store().getAll();
-  for (const key in all) {
-    const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
-    if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
-  }
-  refreshPlannerStats(app);
-}
-
-// hooks-src/konvert/jsvm/password-resets.ts
-var password_resets_exports = {};
-__export(password_resets_exports, {
-  list: () => list5,
-  needsPasswordReset: () => needsPasswordReset
-});
-var UNUSABLE = "(password = '' OR password NOT LIKE '$2_$%')";
-function needsPasswordReset(app, userId) {
-  return sqlRows(app, { id: "" }, `SELECT id FROM users WHERE id = {:id} AND ${UNUSABLE}`, {
-    id: userId
-  }).length > 0;
-}
-function list5(e2) {
-  const users2 = sqlRows(
-    e2.app,
-    { id: "", email: "", username: "" },
-    `SELECT id, email, username FROM users WHERE deletedAt = '' AND email != '' AND ${UNUSABLE} ORDER BY created, id`
-  );
-  e2.json(200, { users: users2 });
-}
-
 // hooks-src/konvert/jsvm/search.ts
 var search_exports = {};
 __export(search_exports, {
   findMessages: () => findMessages,
+  flushSearchIndex: () => flushSearchIndex,
+  flushSearchIndexIfLong: () => flushSearchIndexIfLong,
   search: () => search2,
   searchSql: () => searchSql
 });
-
-// hooks-src/konvert/rules/search.ts
-var SEARCH_QUERY_MAX2 = 200;
-var SEARCH_TERMS_MAX = 10;
-var SEARCH_PER_PAGE_DEFAULT = 20;
-var SEARCH_PER_PAGE_MAX = 50;
-var SEARCH_PAGE_MAX2 = 1e3;
-var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
-var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-function ftsQuery(raw) {
-  if (typeof raw !== "string" || raw.trim() === "") {
-    return { problem: "Type something to search for." };
-  }
-  if (raw.length > SEARCH_QUERY_MAX2) {
-    return { problem: `A search can be at most ${SEARCH_QUERY_MAX2} characters long.` };
-  }
-  const terms = [];
-  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
-    const wordChars = word.match(WORD_CHAR) ?? [];
-    if (wordChars.length === 0) continue;
-    const quoted = quote(word);
-    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
-    const term = exact ? quoted : quoted + "*";
-    if (!terms.includes(term)) terms.push(term);
-  }
-  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
-  if (terms.length > SEARCH_TERMS_MAX) {
-    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
-  }
-  return { ok: terms.join(" ") };
+function queueLongerThan(app, count2) {
+  return sqlTextPrepared(app, SEARCH_QUEUE_LONGER_THAN, { offset: count2 }) !== "";
 }
-function quote(text2) {
-  return `"${text2.replaceAll('"', '""')}"`;
+function flushQueue(app) {
+  app.runInTransaction((tx) => {
+    if (sqlText(tx, SEARCH_QUEUE_LONGER_THAN, { offset: 0 }) === "") return;
+    for (const sql of FLUSH_SEARCH_INDEX) tx.db().newQuery(sql).execute();
+  });
 }
-var ROOM_SCOPE_MAX = 500;
-function inRooms(terms, roomIds) {
-  const words = `{content} : (${terms})`;
-  if (roomIds.length > ROOM_SCOPE_MAX) return words;
-  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
+function flushSearchIndex(app) {
+  if (!queueLongerThan(app, 0)) return false;
+  flushQueue(app);
+  return true;
 }
-function pageRequest(rawPage, rawPerPage) {
-  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX2);
-  if (page === null) {
-    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX2}.` };
-  }
-  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
-  if (perPage === null) {
-    return {
-      field: "perPage",
-      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
-    };
-  }
-  return { ok: { page, perPage } };
+function flushSearchIndexIfLong(app, threshold = 256) {
+  if (!queueLongerThan(app, Math.max(0, Math.floor(threshold) - 1))) return false;
+  flushQueue(app);
+  return true;
 }
-function wholeNumber(raw, fallback, max) {
-  if (raw === void 0 || raw === "") return fallback;
-  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
-  const value = Number(raw);
-  return value >= 1 && value <= max ? value : null;
-}
-var MATCH_START = "";
-var MATCH_END = "";
-function snippetParts(marked) {
-  const parts = [];
-  let match = false;
-  let text2 = "";
-  const flush = () => {
-    if (text2 !== "") parts.push({ text: text2, match });
-    text2 = "";
-  };
-  for (const ch of marked) {
-    if (ch === MATCH_START || ch === MATCH_END) {
-      flush();
-      match = ch === MATCH_START;
-    } else {
-      text2 += ch;
-    }
-  }
-  flush();
-  return parts;
-}
-
-// hooks-src/konvert/jsvm/search.ts
 function searchSql(readable) {
   const scope = readable.where("m.room");
   return {
@@ -8218,6 +8188,7 @@ function searchableRooms(app, readable) {
   return rows.map((row) => row.room);
 }
 function findMessages(app, me2, query2, page, onlyRoom) {
+  flushSearchIndex(app);
   const readable = roomScope.readableBy(me2.id, nowDate());
   const rooms2 = searchableRooms(app, readable).filter(
     (room) => onlyRoom === void 0 || room === onlyRoom
@@ -8265,6 +8236,72 @@ function search2(e2) {
     record3.set("snippet", snippetParts(snippets[i] ?? ""));
   });
   e2.json(200, { page, perPage, hasMore, items });
+}
+
+// hooks-src/konvert/jsvm/housekeeping.ts
+var STORE_KEYS = [
+  // rate-limit logs: times of the last sends or failed sign-ins, newest last (jsvm/rate-limit.ts;
+  // the longest window is 15 minutes)
+  {
+    prefix: "rl:",
+    maxAgeMs: 36e5,
+    stampOf: (v) => {
+      const log = Array.from(v ?? []);
+      return Number(log[log.length - 1] ?? 0) || 0;
+    }
+  },
+  // typing throttles: the time of the last ping (jsvm/typing.ts)
+  { prefix: "typing:", maxAgeMs: 6e4, stampOf: (v) => typeof v === "number" ? v : 0 },
+  // unlocked-achievement sets: "<ms>|ids" (jsvm/achievements/track.ts)
+  {
+    prefix: "konvert.achievements.unlocked.",
+    maxAgeMs: 36e5,
+    stampOf: (v) => typeof v === "string" ? Number(v.slice(0, v.indexOf("|"))) || 0 : 0
+  },
+  // remembered stats rows (JSON with `updated`, jsvm/achievements/stats.ts)
+  {
+    prefix: "konvert.stats.row.",
+    maxAgeMs: 36e5,
+    stampOf: (v) => {
+      if (typeof v !== "string") return 0;
+      const updated = /"updated":"([^"]*)"/.exec(v)?.[1] ?? "";
+      const ms = Date.parse(updated.replace(" ", "T"));
+      return Number.isFinite(ms) ? ms : 0;
+    }
+  }
+];
+function housekeeping() {
+  const app = $app;
+  app.db().newQuery("DELETE FROM compat_refresh_tokens WHERE expiresAt != '' AND expiresAt < {:now}").bind({ now: nowDate() }).execute();
+  const now = Date.now();
+  const all = app.store().getAll();
+  for (const key in all) {
+    const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
+    if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
+  }
+  flushSearchIndex(app);
+  refreshPlannerStats(app);
+}
+
+// hooks-src/konvert/jsvm/password-resets.ts
+var password_resets_exports = {};
+__export(password_resets_exports, {
+  list: () => list5,
+  needsPasswordReset: () => needsPasswordReset
+});
+var UNUSABLE = "(password = '' OR password NOT LIKE '$2_$%')";
+function needsPasswordReset(app, userId) {
+  return sqlRows(app, { id: "" }, `SELECT id FROM users WHERE id = {:id} AND ${UNUSABLE}`, {
+    id: userId
+  }).length > 0;
+}
+function list5(e2) {
+  const users2 = sqlRows(
+    e2.app,
+    { id: "", email: "", username: "" },
+    `SELECT id, email, username FROM users WHERE deletedAt = '' AND email != '' AND ${UNUSABLE} ORDER BY created, id`
+  );
+  e2.json(200, { users: users2 });
 }
 
 // hooks-src/konvert/jsvm/achievements/routes.ts
