@@ -1,4 +1,5 @@
-// Full-text message search over the FTS5 index (migrations 1764200000 and 1764200200).
+// Full-text message search over the FTS5 index (migrations 1764200000, 1764200200 and 1765300000,
+// which queues new messages for flushSearchIndex below instead of indexing them on send).
 import {
   FLUSH_SEARCH_INDEX,
   ftsQuery,
