@@ -4057,6 +4057,95 @@ __export(import_bulk_exports, {
   onImportBulk: () => onImportBulk
 });
 
+// hooks-src/konvert/rules/search.ts
+var SEARCH_QUERY_MAX = 200;
+var SEARCH_TERMS_MAX = 10;
+var SEARCH_PER_PAGE_DEFAULT = 20;
+var SEARCH_PER_PAGE_MAX = 50;
+var SEARCH_PAGE_MAX = 1e3;
+var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
+var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+function ftsQuery(raw) {
+  if (typeof raw !== "string" || raw.trim() === "") {
+    return { problem: "Type something to search for." };
+  }
+  if (raw.length > SEARCH_QUERY_MAX) {
+    return { problem: `A search can be at most ${SEARCH_QUERY_MAX} characters long.` };
+  }
+  const terms = [];
+  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
+    const wordChars = word.match(WORD_CHAR) ?? [];
+    if (wordChars.length === 0) continue;
+    const quoted = quote(word);
+    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
+    const term = exact ? quoted : quoted + "*";
+    if (!terms.includes(term)) terms.push(term);
+  }
+  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
+  if (terms.length > SEARCH_TERMS_MAX) {
+    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
+  }
+  return { ok: terms.join(" ") };
+}
+function quote(text2) {
+  return `"${text2.replaceAll('"', '""')}"`;
+}
+var ROOM_SCOPE_MAX = 500;
+function inRooms(terms, roomIds) {
+  const words = `{content} : (${terms})`;
+  if (roomIds.length > ROOM_SCOPE_MAX) return words;
+  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
+}
+function pageRequest(rawPage, rawPerPage) {
+  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX);
+  if (page === null) {
+    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX}.` };
+  }
+  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
+  if (perPage === null) {
+    return {
+      field: "perPage",
+      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
+    };
+  }
+  return { ok: { page, perPage } };
+}
+function wholeNumber(raw, fallback, max) {
+  if (raw === void 0 || raw === "") return fallback;
+  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
+  const value = Number(raw);
+  return value >= 1 && value <= max ? value : null;
+}
+var MATCH_START = "";
+var MATCH_END = "";
+function snippetParts(marked) {
+  const parts = [];
+  let match = false;
+  let text2 = "";
+  const flush = () => {
+    if (text2 !== "") parts.push({ text: text2, match });
+    text2 = "";
+  };
+  for (const ch of marked) {
+    if (ch === MATCH_START || ch === MATCH_END) {
+      flush();
+      match = ch === MATCH_START;
+    } else {
+      text2 += ch;
+    }
+  }
+  flush();
+  return parts;
+}
+var SEARCH_QUEUE = "messages_fts_pending";
+var FLUSH_SEARCH_INDEX = [
+  `DELETE FROM ${SEARCH_QUEUE} WHERE EXISTS (SELECT 1 FROM messages_fts_docs d WHERE d.message = ${SEARCH_QUEUE}.message)`,
+  "INSERT INTO messages_fts_docs (message) SELECT id FROM messages_fts_ready",
+  "INSERT INTO messages_fts (rowid, content, room) SELECT d.docid, r.content, r.room FROM messages_fts_ready r CROSS JOIN messages_fts_docs d ON d.message = r.id",
+  `DELETE FROM ${SEARCH_QUEUE}`
+];
+var SEARCH_QUEUE_LONGER_THAN = `SELECT CASE WHEN count(*) > 0 THEN 'y' ELSE '' END AS v FROM (SELECT 1 FROM ${SEARCH_QUEUE} LIMIT 1 OFFSET {:offset})`;
+
 // hooks-src/konvert/rules/bulk-load.ts
 var HEAD = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?[`"[]?(\w+)[`"\]]?\s+ON\s+[`"[]?(\w+)[`"\]]?\s*\(/i;
 function parseIndex(sql) {
@@ -4180,7 +4269,10 @@ function* beginSteps(collections, force) {
 }
 function* endSteps() {
   const conflicts = [];
-  if (!(yield* exists(BULK_STATE))) return { active: false, indexes: 0, conflicts };
+  if (!(yield* exists(BULK_STATE))) {
+    yield* flushSearchQueue();
+    return { active: false, indexes: 0, conflicts };
+  }
   const { rows } = yield query(
     ["name", "kind", "sql"],
     `SELECT name, kind, sql FROM ${BULK_STATE} ORDER BY name`
@@ -4206,8 +4298,13 @@ function* endSteps() {
   for (const trigger of triggers) {
     if (!(yield* exists(trigger.name))) yield exec(trigger.sql);
   }
+  yield* flushSearchQueue();
   yield exec(`DROP TABLE ${BULK_STATE}`);
   return { active: true, indexes, conflicts };
+}
+function* flushSearchQueue() {
+  if (!(yield* exists(SEARCH_QUEUE))) return;
+  for (const sql of FLUSH_SEARCH_INDEX) yield exec(sql);
 }
 function* createIndex(table, sql, conflicts) {
   const { error } = yield { run: "attempt", sql };
@@ -4371,7 +4468,7 @@ var INTERESTS_MAX = 500;
 var TIMEZONE_MAX = 64;
 var AGE_MIN = 13;
 var AGE_MAX = 150;
-var SEARCH_QUERY_MAX = 64;
+var SEARCH_QUERY_MAX2 = 64;
 var PROFILE_FIELDS = [
   "displayName",
   "gender",
@@ -4465,8 +4562,8 @@ function searchPattern(query2) {
   if (typeof query2 !== "string" || query2.trim() === "")
     return { problem: "Type something to search for." };
   const q = query2.trim().toLowerCase();
-  if (codePoints(q) > SEARCH_QUERY_MAX) {
-    return { problem: `Search text must be at most ${SEARCH_QUERY_MAX} characters long.` };
+  if (codePoints(q) > SEARCH_QUERY_MAX2) {
+    return { problem: `Search text must be at most ${SEARCH_QUERY_MAX2} characters long.` };
   }
   const escaped = q.replace(/[\\%_]/g, (c) => "\\" + c);
   return { pattern: "% " + escaped + "%" };
@@ -4559,14 +4656,14 @@ function privacyOf(user) {
     return null;
   }
 }
-var SEARCH_PAGE_MAX = 50;
+var SEARCH_PAGE_MAX2 = 50;
 function search(e2) {
   const caller = callerOf(e2);
   const query2 = e2.requestInfo().query;
   const parsed2 = searchPattern(query2["q"]);
   if ("problem" in parsed2) return badRequest("q", parsed2.problem);
   const page = positiveInt(query2["page"], 1, "page", 1e6);
-  const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX);
+  const perPage = positiveInt(query2["perPage"], 20, "perPage", SEARCH_PAGE_MAX2);
   const records = arrayOf(new Record(e2.app.findCachedCollectionByNameOrId("users")));
   const visible = userScope.visibleTo(caller.id).where("users.id");
   e2.app.recordQuery("users").andWhere($dbx.exp("searchText LIKE {:p} ESCAPE '\\'", { p: parsed2.pattern })).andWhere($dbx.exp("id != {:me}", { me: caller.id })).andWhere($dbx.exp(visible.sql, bindWith(visible, {}))).orderBy("searchText ASC").limit(perPage + 1).offset((page - 1) * perPage).all(records);
@@ -7233,7 +7330,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+a598d21a2f1e" },
+    hooks: { version: "0.1.0+1cad9a975c6e" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7412,6 +7509,116 @@ function inWriterTransaction(app, texts, write) {
   }
 }
 
+// hooks-src/konvert/jsvm/search.ts
+var search_exports = {};
+__export(search_exports, {
+  findMessages: () => findMessages,
+  flushSearchIndex: () => flushSearchIndex,
+  flushSearchIndexIfLong: () => flushSearchIndexIfLong,
+  indexAfterSends: () => indexAfterSends,
+  search: () => search2,
+  searchSql: () => searchSql
+});
+function queueLongerThan(app, count2) {
+  return sqlTextPrepared(app, SEARCH_QUEUE_LONGER_THAN, { offset: count2 }) !== "";
+}
+function flushQueue(app) {
+  app.runInTransaction((tx) => {
+    if (sqlText(tx, SEARCH_QUEUE_LONGER_THAN, { offset: 0 }) === "") return;
+    for (const sql of FLUSH_SEARCH_INDEX) tx.db().newQuery(sql).execute();
+  });
+}
+function flushSearchIndex(app) {
+  if (!queueLongerThan(app, 0)) return false;
+  flushQueue(app);
+  return true;
+}
+function flushSearchIndexIfLong(app, threshold = 256) {
+  if (!queueLongerThan(app, Math.max(0, Math.floor(threshold) - 1))) return false;
+  flushQueue(app);
+  return true;
+}
+var sendsSinceLook = 0;
+var LOOK_EVERY = 32;
+function indexAfterSends(app) {
+  if (++sendsSinceLook < LOOK_EVERY) return;
+  sendsSinceLook = 0;
+  flushSearchIndexIfLong(app);
+}
+function searchSql(readable) {
+  const scope = readable.where("m.room");
+  return {
+    sql: `
+SELECT m.id AS id,
+  -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
+  snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
+FROM messages_fts
+CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
+CROSS JOIN messages m ON m.id = d.message
+WHERE messages_fts MATCH {:query}
+  AND m.deletedAt = '' AND ${scope.sql}
+ORDER BY m.created DESC, m.id DESC
+LIMIT {:limit} OFFSET {:offset}`,
+    params: scope.params
+  };
+}
+function searchableRooms(app, readable) {
+  const scope = readable.where("r.id");
+  const rows = arrayOf(new DynamicModel({ room: "" }));
+  app.db().newQuery(`SELECT r.id AS room FROM rooms r WHERE ${scope.sql}`).bind(scope.params).all(rows);
+  return rows.map((row) => row.room);
+}
+function findMessages(app, me2, query2, page, onlyRoom) {
+  flushSearchIndex(app);
+  const readable = roomScope.readableBy(me2.id, nowDate());
+  const rooms2 = searchableRooms(app, readable).filter(
+    (room) => onlyRoom === void 0 || room === onlyRoom
+  );
+  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
+  if (rooms2.length > 0) {
+    const sql = searchSql(readable);
+    app.db().newQuery(sql.sql).bind(
+      bindWith(sql, {
+        query: inRooms(query2, rooms2),
+        limit: page.perPage + 1,
+        offset: (page.page - 1) * page.perPage
+      })
+    ).all(rows);
+  }
+  return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
+}
+function search2(e2) {
+  const me2 = callerOf(e2);
+  const params = e2.requestInfo().query;
+  const query2 = ftsQuery(params["q"]);
+  if ("problem" in query2) return badRequest("q", query2.problem);
+  const paging = pageRequest(params["page"], params["perPage"]);
+  if ("problem" in paging) return badRequest(paging.field, paging.problem);
+  const { page, perPage } = paging.ok;
+  const { hits, hasMore } = findMessages(e2.app, me2, query2.ok, paging.ok);
+  const byId = /* @__PURE__ */ new Map();
+  for (const record3 of e2.app.findRecordsByIds(
+    "messages",
+    hits.map((hit) => hit.id)
+  )) {
+    if (record3) byId.set(record3.id, record3);
+  }
+  const items = [];
+  const snippets = [];
+  for (const hit of hits) {
+    const record3 = byId.get(hit.id);
+    if (!record3) continue;
+    items.push(record3);
+    snippets.push(hit.snippet);
+  }
+  $apis.enrichRecords(e2, items);
+  items.forEach((record3, i) => {
+    record3.withCustomData(true);
+    record3.set("snippet", snippetParts(snippets[i] ?? ""));
+  });
+  e2.json(200, { page, perPage, hasMore, items });
+}
+
 // hooks-src/konvert/jsvm/common-send.ts
 var MESSAGE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 function nextSeqSql(room) {
@@ -7512,6 +7719,7 @@ function onMessageCreateRequest(e2) {
   const answered = answerNow(request, 200, message);
   if (answered === null) e2.json(200, message);
   publishMessage(e2.app, message, "create", answered ?? void 0);
+  indexAfterSends(e2.app);
 }
 function sendMessage(app, me2, input) {
   if (input.publishLater === true) {
@@ -8179,6 +8387,7 @@ function housekeeping() {
     const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
     if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
   }
+  flushSearchIndex(app);
   refreshPlannerStats(app);
 }
 
@@ -8201,169 +8410,6 @@ function list5(e2) {
     `SELECT id, email, username FROM users WHERE deletedAt = '' AND email != '' AND ${UNUSABLE} ORDER BY created, id`
   );
   e2.json(200, { users: users2 });
-}
-
-// hooks-src/konvert/jsvm/search.ts
-var search_exports = {};
-__export(search_exports, {
-  findMessages: () => findMessages,
-  search: () => search2,
-  searchSql: () => searchSql
-});
-
-// hooks-src/konvert/rules/search.ts
-var SEARCH_QUERY_MAX2 = 200;
-var SEARCH_TERMS_MAX = 10;
-var SEARCH_PER_PAGE_DEFAULT = 20;
-var SEARCH_PER_PAGE_MAX = 50;
-var SEARCH_PAGE_MAX2 = 1e3;
-var WORD_CHAR = /[\p{L}\p{N}\p{Co}\p{So}]/gu;
-var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-function ftsQuery(raw) {
-  if (typeof raw !== "string" || raw.trim() === "") {
-    return { problem: "Type something to search for." };
-  }
-  if (raw.length > SEARCH_QUERY_MAX2) {
-    return { problem: `A search can be at most ${SEARCH_QUERY_MAX2} characters long.` };
-  }
-  const terms = [];
-  for (const word of raw.split(/[\s\p{Cc}]+/u)) {
-    const wordChars = word.match(WORD_CHAR) ?? [];
-    if (wordChars.length === 0) continue;
-    const quoted = quote(word);
-    const exact = wordChars.length === 1 && LETTER_OR_DIGIT.test(wordChars[0]);
-    const term = exact ? quoted : quoted + "*";
-    if (!terms.includes(term)) terms.push(term);
-  }
-  if (terms.length === 0) return { problem: "Search for at least one letter, digit or emoji." };
-  if (terms.length > SEARCH_TERMS_MAX) {
-    return { problem: `A search can have at most ${SEARCH_TERMS_MAX} words.` };
-  }
-  return { ok: terms.join(" ") };
-}
-function quote(text2) {
-  return `"${text2.replaceAll('"', '""')}"`;
-}
-var ROOM_SCOPE_MAX = 500;
-function inRooms(terms, roomIds) {
-  const words = `{content} : (${terms})`;
-  if (roomIds.length > ROOM_SCOPE_MAX) return words;
-  return `${words} AND {room} : (${roomIds.map(quote).join(" OR ")})`;
-}
-function pageRequest(rawPage, rawPerPage) {
-  const page = wholeNumber(rawPage, 1, SEARCH_PAGE_MAX2);
-  if (page === null) {
-    return { field: "page", problem: `Page must be a whole number from 1 to ${SEARCH_PAGE_MAX2}.` };
-  }
-  const perPage = wholeNumber(rawPerPage, SEARCH_PER_PAGE_DEFAULT, SEARCH_PER_PAGE_MAX);
-  if (perPage === null) {
-    return {
-      field: "perPage",
-      problem: `Results per page (perPage) must be a whole number from 1 to ${SEARCH_PER_PAGE_MAX}.`
-    };
-  }
-  return { ok: { page, perPage } };
-}
-function wholeNumber(raw, fallback, max) {
-  if (raw === void 0 || raw === "") return fallback;
-  if (typeof raw !== "string" || !/^\d{1,7}$/.test(raw)) return null;
-  const value = Number(raw);
-  return value >= 1 && value <= max ? value : null;
-}
-var MATCH_START = "";
-var MATCH_END = "";
-function snippetParts(marked) {
-  const parts = [];
-  let match = false;
-  let text2 = "";
-  const flush = () => {
-    if (text2 !== "") parts.push({ text: text2, match });
-    text2 = "";
-  };
-  for (const ch of marked) {
-    if (ch === MATCH_START || ch === MATCH_END) {
-      flush();
-      match = ch === MATCH_START;
-    } else {
-      text2 += ch;
-    }
-  }
-  flush();
-  return parts;
-}
-
-// hooks-src/konvert/jsvm/search.ts
-function searchSql(readable) {
-  const scope = readable.where("m.room");
-  return {
-    sql: `
-SELECT m.id AS id,
-  -- char(1)/char(2) are rules/search.ts's MATCH_START/MATCH_END
-  snippet(messages_fts, 0, char(1), char(2), '…', 16) AS snippet
-FROM messages_fts
-CROSS JOIN messages_fts_docs d ON d.docid = messages_fts.rowid
-CROSS JOIN messages m ON m.id = d.message
-WHERE messages_fts MATCH {:query}
-  AND m.deletedAt = '' AND ${scope.sql}
-ORDER BY m.created DESC, m.id DESC
-LIMIT {:limit} OFFSET {:offset}`,
-    params: scope.params
-  };
-}
-function searchableRooms(app, readable) {
-  const scope = readable.where("r.id");
-  const rows = arrayOf(new DynamicModel({ room: "" }));
-  app.db().newQuery(`SELECT r.id AS room FROM rooms r WHERE ${scope.sql}`).bind(scope.params).all(rows);
-  return rows.map((row) => row.room);
-}
-function findMessages(app, me2, query2, page, onlyRoom) {
-  const readable = roomScope.readableBy(me2.id, nowDate());
-  const rooms2 = searchableRooms(app, readable).filter(
-    (room) => onlyRoom === void 0 || room === onlyRoom
-  );
-  const rows = arrayOf(new DynamicModel({ id: "", snippet: "" }));
-  if (rooms2.length > 0) {
-    const sql = searchSql(readable);
-    app.db().newQuery(sql.sql).bind(
-      bindWith(sql, {
-        query: inRooms(query2, rooms2),
-        limit: page.perPage + 1,
-        offset: (page.page - 1) * page.perPage
-      })
-    ).all(rows);
-  }
-  return { hits: rows.slice(0, page.perPage), hasMore: rows.length > page.perPage };
-}
-function search2(e2) {
-  const me2 = callerOf(e2);
-  const params = e2.requestInfo().query;
-  const query2 = ftsQuery(params["q"]);
-  if ("problem" in query2) return badRequest("q", query2.problem);
-  const paging = pageRequest(params["page"], params["perPage"]);
-  if ("problem" in paging) return badRequest(paging.field, paging.problem);
-  const { page, perPage } = paging.ok;
-  const { hits, hasMore } = findMessages(e2.app, me2, query2.ok, paging.ok);
-  const byId = /* @__PURE__ */ new Map();
-  for (const record3 of e2.app.findRecordsByIds(
-    "messages",
-    hits.map((hit) => hit.id)
-  )) {
-    if (record3) byId.set(record3.id, record3);
-  }
-  const items = [];
-  const snippets = [];
-  for (const hit of hits) {
-    const record3 = byId.get(hit.id);
-    if (!record3) continue;
-    items.push(record3);
-    snippets.push(hit.snippet);
-  }
-  $apis.enrichRecords(e2, items);
-  items.forEach((record3, i) => {
-    record3.withCustomData(true);
-    record3.set("snippet", snippetParts(snippets[i] ?? ""));
-  });
-  e2.json(200, { page, perPage, hasMore, items });
 }
 
 // hooks-src/konvert/jsvm/achievements/routes.ts

@@ -22,7 +22,11 @@ beforeAll(async () => {
 afterAll(() => pgServer.stop());
 
 /** A fresh server, plus a read-only view of sqlite_master (PocketBase has no raw SQL API). */
-async function freshServer(): Promise<{ server: TestServer; schema: () => Promise<string[]> }> {
+async function freshServer(): Promise<{
+  server: TestServer;
+  schema: () => Promise<string[]>;
+  queued: () => Promise<number>;
+}> {
   const server = await startPocketBase();
   await server.admin.collections.create({
     name: "test_schema",
@@ -36,7 +40,15 @@ async function freshServer(): Promise<{ server: TestServer; schema: () => Promis
       // the migrations wrote some index SQL over several lines; PocketBase rebuilds it on one
       .map((o) => `${String(o["type"])} ${String(o["name"])}: ${oneLine(String(o["sql"]))}`)
       .sort();
-  return { server, schema };
+  // the search index's queue (messages sent but not yet indexed)
+  await server.admin.collections.create({
+    name: "test_search_queue",
+    type: "view",
+    viewQuery: "SELECT message AS id FROM messages_fts_pending",
+  });
+  const queued = async () =>
+    (await server.admin.collection("test_search_queue").getList(1, 1)).totalItems;
+  return { server, schema, queued };
 }
 
 const oneLine = (sql: string) => sql.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")");
@@ -47,10 +59,11 @@ const bulk = (pb: PocketBase, body: Record<string, unknown>) =>
 describe("bulk-load mode", () => {
   let server: TestServer;
   let schema: () => Promise<string[]>;
+  let queued: () => Promise<number>;
   let before: string[];
 
   beforeAll(async () => {
-    ({ server, schema } = await freshServer());
+    ({ server, schema, queued } = await freshServer());
     before = await schema();
   });
   afterAll(() => server.stop());
@@ -64,6 +77,7 @@ describe("bulk-load mode", () => {
     expect(after).toEqual(before);
     expect(after.some((o) => o.startsWith("index idx_messages_room_seq:"))).toBe(true);
     expect(after.some((o) => o.startsWith("trigger messages_fts_insert:"))).toBe(true);
+    expect(await queued()).toBe(0);
   });
 
   it("search finds imported text, not deleted or encrypted messages", async () => {
@@ -74,7 +88,7 @@ describe("bulk-load mode", () => {
     expect((await search("hello")).items.map((m) => m.content)).toEqual(["hello"]);
     expect((await search("oops")).items).toEqual([]); // the deleted message
     expect((await search("ciphertext")).items).toEqual([]);
-    // and the triggers are live again: a new message is searchable at once
+    // and the triggers are live again: a new message is queued, and the next search finds it
     const room = (await search("hello")).items[0] as unknown as { room: string };
     // (Alice is muted in the source, so the superuser writes it for her)
     await server.admin.collection("messages").create({
@@ -83,6 +97,7 @@ describe("bulk-load mode", () => {
       content: "freshly typed",
       type: "text",
     });
+    expect(await queued()).toBe(1);
     expect((await search("freshly")).items.map((m) => m.content)).toEqual(["freshly typed"]);
   });
 
@@ -118,9 +133,35 @@ describe("bulk-load mode", () => {
     });
     expect(report.verify?.ok).toBe(true);
     expect(await schema()).toEqual(before);
+    expect(await queued()).toBe(0);
     expect(await finishInterruptedBulkLoad({ to: server.url, ...admin })).toMatchObject({
       bulkLoad: false,
     });
+  });
+});
+
+describe("row by row", () => {
+  it("ends with the search queue indexed, as the bulk load does", async () => {
+    const { server, queued } = await freshServer();
+    try {
+      const report = await runImport({
+        from: pgServer.url,
+        to: server.url,
+        bulkLoad: "off",
+        ...admin,
+      });
+      expect(report.bulkLoad).toBe(false);
+      expect(report.written["messages"]).toBeGreaterThan(0);
+      expect(await queued()).toBe(0);
+      const alice = anonymousClient(server);
+      await alice.collection("users").authWithPassword("alice@example.com", PASSWORDS.alice);
+      const found = await alice.send<{ items: { content: string }[] }>("/api/konvert/search", {
+        query: { q: "hello" },
+      });
+      expect(found.items.map((m) => m.content)).toEqual(["hello"]);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

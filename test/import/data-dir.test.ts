@@ -52,6 +52,23 @@ const schema = (dir: string) =>
     ) as string[]
   ).map((o) => o.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")"));
 
+/**
+ * The search index after an import: the queue empty, every searchable message indexed (the
+ * migration's rule, as a view), and FTS5's own check of the index against the message text.
+ */
+function expectCompleteSearchIndex(dir: string): void {
+  expect(sql(dir, "SELECT count(*) FROM messages_fts_pending")).toBe("0");
+  const searchable = sql(
+    dir,
+    "SELECT count(*) FROM messages m WHERE m.deletedAt = '' AND m.content != '' AND " +
+      "CASE WHEN substr(m.content, 1, 1) = '{' AND json_valid(m.content) " +
+      "THEN json_type(m.content, '$.ciphertext') IS NULL ELSE 1 END",
+  );
+  expect(Number(searchable)).toBeGreaterThan(0);
+  expect(sql(dir, "SELECT count(*) FROM messages_fts_docs")).toBe(searchable);
+  sql(dir, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
+}
+
 describe("direct writes into a data dir", () => {
   it("imports with the bulk load, keeps the schema, verifies, and search works", async () => {
     const dir = freshDir("direct");
@@ -64,6 +81,7 @@ describe("direct writes into a data dir", () => {
     expect(report.verify?.ok).toBe(true);
     expect(schema(dir)).toEqual(before);
     expect(Number(sql(dir, "SELECT count(*) FROM messages"))).toBe(report.written["messages"]);
+    expectCompleteSearchIndex(dir);
 
     const server = await startPocketBase({ fromDataDir: dir });
     try {
@@ -76,6 +94,14 @@ describe("direct writes into a data dir", () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it("row by row (no bulk load) too ends with the whole search index and an empty queue", async () => {
+    const dir = freshDir("row-by-row");
+    const report = await runImport({ from: pgServer.url, to: dir, bulkLoad: "off" });
+    expect(report.bulkLoad).toBe(false);
+    expect(Number(sql(dir, "SELECT count(*) FROM messages"))).toBe(report.written["messages"]);
+    expectCompleteSearchIndex(dir);
   });
 
   it("a batch refused by a unique index is written row by row, as on the HTTP path", async () => {
@@ -161,6 +187,7 @@ describe("interrupted direct writes", () => {
       expect(Number(sql(dir, "SELECT count(*) FROM messages"))).toBe(report.written["messages"]);
       expect(Number(sql(dir, "SELECT count(*) FROM reactions"))).toBe(report.written["reactions"]);
       expect(schema(dir)).toEqual(before);
+      expectCompleteSearchIndex(dir);
     } finally {
       bulk.stop();
     }

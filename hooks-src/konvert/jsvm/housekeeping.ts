@@ -1,9 +1,11 @@
-// Hourly housekeeping: what would otherwise only grow, and the planner's statistics. Expired legacy refresh tokens, and the
-// per-user, per-IP and per-room keys hooks keep in the app store (throttles, rate-limit logs and
-// caches, all safe to drop once old: a dropped cache costs one read, a log older than its window
-// holds nothing that still counts).
+// Hourly housekeeping: what would otherwise only grow, and the planner's statistics. Expired legacy
+// refresh tokens, the search index's queue (indexed, jsvm/search.ts), and the per-user, per-IP
+// and per-room keys hooks keep in the app store (throttles, rate-limit logs and caches, all safe
+// to drop once old: a dropped cache costs one read, a log older than its window holds nothing
+// that still counts).
 import { nowDate } from "./clock.ts";
 import { refreshPlannerStats } from "./db-maintenance.ts";
+import { flushSearchIndex } from "./search.ts";
 
 /** Store keys by prefix, and how long each may live unused. */
 const STORE_KEYS: { prefix: string; maxAgeMs: number; stampOf: (value: unknown) => number }[] = [
@@ -52,5 +54,7 @@ export function housekeeping(): void {
     const rule = STORE_KEYS.find((r) => key.startsWith(r.prefix));
     if (rule && now - rule.stampOf(all[key]) > rule.maxAgeMs) app.store().remove(key);
   }
+  // messages sent since the last search, so the queue never waits long for one
+  flushSearchIndex(app);
   refreshPlannerStats(app);
 }

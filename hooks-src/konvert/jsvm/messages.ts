@@ -45,6 +45,7 @@ import { sendCountStatement, speedPending, track } from "./achievements/track.ts
 import { ensureWalAutocheckpoint } from "./wal.ts";
 import { storageWrite } from "./health.ts";
 import { inWriterTransaction } from "./writer-statements.ts";
+import { indexAfterSends } from "./search.ts";
 import { commonSend, MESSAGE_ID_ALPHABET, nextSeqSql, ROOM_PREVIEW } from "./common-send.ts";
 
 /**
@@ -74,6 +75,7 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   const answered = answerNow(request, 200, message);
   if (answered === null) e.json(200, message);
   publishMessage(e.app, message, "create", answered ?? undefined);
+  indexAfterSends(e.app);
 }
 
 /** What a new message is made of. */

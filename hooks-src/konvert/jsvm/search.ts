@@ -1,9 +1,66 @@
-// Full-text message search over the FTS5 index (migrations 1764200000 and 1764200200).
-import { ftsQuery, inRooms, pageRequest, snippetParts } from "../rules/search.ts";
+// Full-text message search over the FTS5 index (migrations 1764200000, 1764200200 and 1765300000,
+// which queues new messages for flushSearchIndex below instead of indexing them on send).
+import {
+  FLUSH_SEARCH_INDEX,
+  ftsQuery,
+  inRooms,
+  pageRequest,
+  SEARCH_QUEUE_LONGER_THAN,
+  snippetParts,
+} from "../rules/search.ts";
 import { bindWith, roomScope, type Fragment, type RoomScope } from "../rules/scopes.ts";
 import { callerOf } from "./access.ts";
 import { nowDate } from "./clock.ts";
 import { badRequest } from "./errors.ts";
+import { sqlText, sqlTextPrepared } from "./sql-scalar.ts";
+
+function queueLongerThan(app: CoreApp, count: number): boolean {
+  return sqlTextPrepared(app, SEARCH_QUEUE_LONGER_THAN, { offset: count }) !== "";
+}
+
+function flushQueue(app: CoreApp): void {
+  app.runInTransaction((tx) => {
+    // another flush may have emptied the queue since the caller looked
+    if (sqlText(tx, SEARCH_QUEUE_LONGER_THAN, { offset: 0 }) === "") return;
+    for (const sql of FLUSH_SEARCH_INDEX) tx.db().newQuery(sql).execute();
+  });
+}
+
+/**
+ * Indexes the messages waiting in the search queue (pb_migrations/1765300000): every search runs
+ * it first, so a message whose send returned before the search began is found. An empty queue
+ * costs one read and no write transaction. True when it flushed.
+ */
+export function flushSearchIndex(app: CoreApp): boolean {
+  if (!queueLongerThan(app, 0)) return false;
+  flushQueue(app);
+  return true;
+}
+
+/**
+ * flushSearchIndex() only once `threshold` messages are waiting (reads at most `threshold` keys
+ * of the queue to tell), so a long queue is indexed off the send path before a search has to.
+ */
+export function flushSearchIndexIfLong(app: CoreApp, threshold = 256): boolean {
+  if (!queueLongerThan(app, Math.max(0, Math.floor(threshold) - 1))) return false;
+  flushQueue(app);
+  return true;
+}
+
+/** This VM's sends since it last looked at the queue's length. */
+let sendsSinceLook = 0;
+/** Sends between two looks: a look is a read, and a queue a few dozen longer costs nothing. */
+const LOOK_EVERY = 32;
+
+/**
+ * After a send has been answered: every LOOK_EVERY sends of this VM, flushSearchIndexIfLong(),
+ * so the queue is indexed in batches by the sends themselves and a search seldom has to.
+ */
+export function indexAfterSends(app: CoreApp): void {
+  if (++sendsSinceLook < LOOK_EVERY) return;
+  sendsSinceLook = 0;
+  flushSearchIndexIfLong(app);
+}
 
 /**
  * The index drives the query: MATCH (the words, within the caller's rooms) yields document ids,
@@ -60,6 +117,8 @@ export function findMessages(
   page: { page: number; perPage: number },
   onlyRoom?: string,
 ): { hits: SearchHit[]; hasMore: boolean } {
+  // the index first takes in what was sent before this search began
+  flushSearchIndex(app);
   const readable = roomScope.readableBy(me.id, nowDate());
   const rooms = searchableRooms(app, readable).filter(
     (room) => onlyRoom === undefined || room === onlyRoom,

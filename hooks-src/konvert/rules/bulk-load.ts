@@ -6,6 +6,7 @@
 // sqlite3 CLI session on a stopped data dir (scripts/import/direct.ts, asynchronously, in one
 // BEGIN IMMEDIATE … COMMIT). See jsvm/import-bulk.ts for why and for the crash-safety argument.
 import { sqlString } from "./import-rows.ts";
+import { FLUSH_SEARCH_INDEX, SEARCH_QUEUE } from "./search.ts";
 
 export interface IndexDefinition {
   name: string;
@@ -235,7 +236,11 @@ export function* beginSteps(collections: string[], force: boolean): BulkSteps<Be
  */
 export function* endSteps(): BulkSteps<EndResult> {
   const conflicts: BulkConflict[] = [];
-  if (!(yield* exists(BULK_STATE))) return { active: false, indexes: 0, conflicts };
+  if (!(yield* exists(BULK_STATE))) {
+    // rows written with the triggers live (row by row) wait in the search queue
+    yield* flushSearchQueue();
+    return { active: false, indexes: 0, conflicts };
+  }
   const { rows } = yield query(
     ["name", "kind", "sql"],
     `SELECT name, kind, sql FROM ${BULK_STATE} ORDER BY name`,
@@ -261,8 +266,19 @@ export function* endSteps(): BulkSteps<EndResult> {
   for (const trigger of triggers) {
     if (!(yield* exists(trigger.name))) yield exec(trigger.sql);
   }
+  yield* flushSearchQueue();
   yield exec(`DROP TABLE ${BULK_STATE}`);
   return { active: true, indexes, conflicts };
+}
+
+/**
+ * Indexes whatever waits in the search queue (messages written with the triggers live, before or
+ * without the pause; after a rebuild they are all indexed already and just leave), so an import
+ * ends with a complete index and an empty queue. Nothing on a schema from before the queue.
+ */
+function* flushSearchQueue(): BulkSteps<void> {
+  if (!(yield* exists(SEARCH_QUEUE))) return;
+  for (const sql of FLUSH_SEARCH_INDEX) yield exec(sql);
 }
 
 /**

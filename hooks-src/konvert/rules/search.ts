@@ -126,3 +126,32 @@ export function snippetParts(marked: string): SnippetPart[] {
   flush();
   return parts;
 }
+
+/**
+ * The search index's queue (pb_migrations/1765300000_message_search_queue.js): a new message's
+ * id waits in `messages_fts_pending` until a flush indexes it, so a send does no FTS5 work.
+ */
+export const SEARCH_QUEUE = "messages_fts_pending";
+
+/**
+ * Indexes every queued message that is searchable now (the view `messages_fts_ready` holds the
+ * rule and the indexed columns) exactly as the old per-insert trigger did, and empties the queue.
+ * Run in one write transaction. A queued message that is already indexed (a bulk-load rebuild
+ * indexed everything) leaves the queue first, so no document is indexed twice.
+ */
+export const FLUSH_SEARCH_INDEX: readonly string[] = [
+  `DELETE FROM ${SEARCH_QUEUE} WHERE EXISTS ` +
+    `(SELECT 1 FROM messages_fts_docs d WHERE d.message = ${SEARCH_QUEUE}.message)`,
+  "INSERT INTO messages_fts_docs (message) SELECT id FROM messages_fts_ready",
+  "INSERT INTO messages_fts (rowid, content, room) SELECT d.docid, r.content, r.room " +
+    "FROM messages_fts_ready r CROSS JOIN messages_fts_docs d ON d.message = r.id",
+  `DELETE FROM ${SEARCH_QUEUE}`,
+];
+
+/**
+ * "y" when the queue holds more than `offset` messages, "" otherwise: reads at most offset + 1
+ * keys, never counts the whole queue.
+ */
+export const SEARCH_QUEUE_LONGER_THAN =
+  "SELECT CASE WHEN count(*) > 0 THEN 'y' ELSE '' END AS v " +
+  `FROM (SELECT 1 FROM ${SEARCH_QUEUE} LIMIT 1 OFFSET {:offset})`;
