@@ -2,18 +2,14 @@
 // messages_fts_pending; every search indexes the queue first, so whatever was sent before a
 // search began is found, typed route and legacy route alike. Edits and deletes of a queued
 // message need no index work; encrypted envelopes are never queued nor indexed.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPocketBaseBackend } from "../../client/index.ts";
 import type { RoomsResponse } from "../../types/pocketbase-types.ts";
 import { api } from "../support/api.ts";
 import { legacyCalls, legacySignup, type LegacyUser } from "../support/legacy-api.ts";
-import { HOOKS_DIR, MIGRATIONS_DIR } from "../support/paths.ts";
 import { seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
+import { printedByMigration } from "../support/throwaway-migration.ts";
 import { createUser, type TestUser } from "../support/users.ts";
 
 interface Page {
@@ -185,18 +181,9 @@ describe("flushSearchIndexIfLong", () => {
  * throwaway migration (the library's functions take the app; no route exposes them).
  */
 function runInMigration(): Record<string, unknown> {
-  const root = mkdtempSync(join(tmpdir(), "konvert-search-queue-"));
-  try {
-    const dataDir = join(root, "pb_data");
-    const migrations = join(root, "migrations");
-    cpSync(inject("pbTemplateDir"), dataDir, { recursive: true });
-    cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
-    for (const f of readdirSync(migrations)) if (!f.endsWith(".js")) rmSync(join(migrations, f));
-    copyFileSync(join(HOOKS_DIR, "konvert.js"), join(root, "konvert.js"));
-    writeFileSync(
-      join(migrations, "9999999999_flush.js"),
-      `migrate((app) => {
-        const lib = require(${JSON.stringify(join(root, "konvert.js"))});
+  return printedByMigration(
+    "RESULT",
+    `
         const run = (sql) => app.db().newQuery(sql).execute();
         const count = (sql) => {
           const row = new DynamicModel({ n: 0 });
@@ -217,24 +204,6 @@ function runInMigration(): Record<string, unknown> {
         result.found = count("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'stoat'");
         result.emptyFlush = lib.search.flushSearchIndex(app);
         console.log("RESULT " + JSON.stringify(result));
-      });`,
-    );
-    const run = spawnSync(
-      inject("pbBinary"),
-      [
-        "migrate",
-        "up",
-        `--dir=${dataDir}`,
-        `--migrationsDir=${migrations}`,
-        `--hooksDir=${join(root, "no-hooks")}`,
-      ],
-      { encoding: "utf8" },
-    );
-    const out = run.stdout + run.stderr;
-    const line = out.split("\n").find((l) => l.includes("RESULT "));
-    if (!line) throw new Error(`no result printed:\n${out}`);
-    return JSON.parse(line.slice(line.indexOf("RESULT ") + 7)) as Record<string, unknown>;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+`,
+  ) as Record<string, unknown>;
 }

@@ -1,18 +1,13 @@
 // Full-text message search: only the caller's live rooms and live messages, Cyrillic, emoji and
 // diacritics aware, immune to query syntax, kept in step by SQLite triggers whoever writes
 // (records API, raw-SQL import, schema changes), and driven by the FTS index.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPocketBaseBackend } from "../../client/index.ts";
-import { inject } from "vitest";
 import type { MessagesResponse, RoomsResponse } from "../../types/pocketbase-types.ts";
 import { api, failure, hoursFromNow } from "../support/api.ts";
-import { HOOKS_DIR, MIGRATIONS_DIR } from "../support/paths.ts";
 import { seedMembership, seedMessage, seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
+import { printedByMigration } from "../support/throwaway-migration.ts";
 import { anonymousClient, createUser, type TestUser } from "../support/users.ts";
 
 interface Hit extends MessagesResponse {
@@ -308,18 +303,9 @@ describe("the query plan", () => {
  * on the nearly empty template it scans the one-row rooms table), run by a throwaway migration.
  */
 function explainSearch(): string[] {
-  const root = mkdtempSync(join(tmpdir(), "konvert-search-plan-"));
-  try {
-    const dataDir = join(root, "pb_data");
-    const migrations = join(root, "migrations");
-    cpSync(inject("pbTemplateDir"), dataDir, { recursive: true });
-    cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
-    for (const f of readdirSync(migrations)) if (!f.endsWith(".js")) rmSync(join(migrations, f));
-    copyFileSync(join(HOOKS_DIR, "konvert.js"), join(root, "konvert.js"));
-    writeFileSync(
-      join(migrations, "9999999999_explain.js"),
-      `migrate((app) => {
-        const lib = require(${JSON.stringify(join(root, "konvert.js"))});
+  return printedByMigration(
+    "PLAN",
+    `
         const sql = lib.search.searchSql(lib.scopes.roomScope.readableBy("u", "2000-01-01 00:00:00.000Z"));
         const seq = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000) ";
         for (const fill of [
@@ -335,24 +321,6 @@ function explainSearch(): string[] {
           .bind(Object.assign({ query: '{content} : ("x"*) AND {room} : ("room00000000007" OR "room00000000107")',
             limit: 21, offset: 0 }, sql.params)).all(rows);
         console.log("PLAN " + JSON.stringify(rows.map((r) => r.detail)));
-      });`,
-    );
-    const run = spawnSync(
-      inject("pbBinary"),
-      [
-        "migrate",
-        "up",
-        `--dir=${dataDir}`,
-        `--migrationsDir=${migrations}`,
-        `--hooksDir=${join(root, "no-hooks")}`,
-      ],
-      { encoding: "utf8" },
-    );
-    const out = run.stdout + run.stderr;
-    const line = out.split("\n").find((l) => l.includes("PLAN "));
-    if (!line) throw new Error(`no plan printed:\n${out}`);
-    return JSON.parse(line.slice(line.indexOf("PLAN ") + 5)) as string[];
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+`,
+  ) as string[];
 }
