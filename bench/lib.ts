@@ -253,11 +253,11 @@ export async function measure(
 
 export function printTable(rows: { operation: string; target: string; stats: Stats }[]): void {
   console.log(
-    "\noperation                                target    count  req/s   p50 ms  p95 ms  p99 ms",
+    "\noperation                                target       count  req/s   p50 ms  p95 ms  p99 ms",
   );
   for (const { operation, target, stats } of rows) {
     console.log(
-      `${operation.padEnd(40)} ${target.padEnd(8)} ${String(stats.count).padStart(6)} ` +
+      `${operation.padEnd(40)} ${target.padEnd(11)} ${String(stats.count).padStart(6)} ` +
         `${stats.perSecond.toFixed(0).padStart(6)} ${stats.p50.toFixed(2).padStart(8)} ` +
         `${stats.p95.toFixed(2).padStart(7)} ${stats.p99.toFixed(2).padStart(7)}`,
     );
@@ -268,14 +268,24 @@ export function printTable(rows: { operation: string; target: string; stats: Sta
  * The benchmarks' message: every tenth mentions the other sender. Konvert's hook sets the author;
  * a bare PocketBase needs it in the body, where its create rule checks it.
  */
+/**
+ * How a send reaches the server: the records API's create (PocketBase's route, as bare and plain
+ * have it) or Konvert's send route (what the typed client uses for JSON sends).
+ */
+export type SendPath = "records" | "route";
+
+type BenchClient = PocketBase & { benchAuthor?: string; benchPath?: SendPath };
+
 export function sendBenchMessage(client: PocketBase, room: string, n: number): Promise<unknown> {
-  const author = (client as PocketBase & { benchAuthor?: string }).benchAuthor;
-  return client.collection("messages").create({
+  const { benchAuthor: author, benchPath: path } = client as BenchClient;
+  const body = {
     room,
     type: "text",
     content: n % 10 === 0 ? `hey @sender_b, message ${n}` : `message ${n} of the benchmark`,
     ...(author ? { author } : {}),
-  });
+  };
+  if (path === "route") return client.send("/api/konvert/messages", { method: "POST", body });
+  return client.collection("messages").create(body);
 }
 
 /** Sends unmeasured at the highest level measured, so every pooled JS VM has loaded the hooks. */
@@ -283,22 +293,31 @@ const WARM_UP = { count: 256, concurrency: 64 };
 
 /**
  * Two users in a private room, set up as superuser; returns the first one's signed-in client and
- * the room id after a warm-up (the send benchmarks all start here).
+ * the room id after a warm-up (the send benchmarks all start here). Konvert is sent to the way
+ * its typed client sends (its route) unless `path` says otherwise; a second call on the same
+ * server makes another room for the same two users.
  */
 export async function prepareSenders(
   target: Target,
+  path: SendPath = target.name === "konvert" ? "route" : "records",
 ): Promise<{ client: PocketBase; room: string }> {
   const password = "bench-user-password";
   const users = [];
   for (const name of ["sender_a", "sender_b"]) {
+    const email = `${name}@bench.test`;
+    const existing = await target.admin
+      .collection("users")
+      .getFirstListItem(`email = "${email}"`)
+      .catch(() => null);
     users.push(
-      await target.admin.collection("users").create({
-        email: `${name}@bench.test`,
-        username: name,
-        password,
-        passwordConfirm: password,
-        role: "user",
-      }),
+      existing ??
+        (await target.admin.collection("users").create({
+          email,
+          username: name,
+          password,
+          passwordConfirm: password,
+          role: "user",
+        })),
     );
   }
   const room = await target.admin
@@ -313,9 +332,8 @@ export async function prepareSenders(
   client.autoCancellation(false);
   // by e-mail: a bare PocketBase's users have no username
   const auth = await client.collection("users").authWithPassword("sender_a@bench.test", password);
-  if (target.name === "bare") {
-    (client as PocketBase & { benchAuthor?: string }).benchAuthor = auth.record.id;
-  }
+  if (target.name === "bare") (client as BenchClient).benchAuthor = auth.record.id;
+  (client as BenchClient).benchPath = path;
   await measure(WARM_UP.count, WARM_UP.concurrency, (n) => sendBenchMessage(client, room.id, n));
   return { client, room: room.id };
 }

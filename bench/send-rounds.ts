@@ -7,6 +7,7 @@ import {
   prepareSenders,
   processCpuSeconds,
   sendBenchMessage,
+  type SendPath,
   type Stats,
   type Target,
 } from "./lib.ts";
@@ -14,6 +15,8 @@ import {
 export interface Run {
   label: string;
   target: Target;
+  /** How the sends reach the server (lib.ts prepareSenders: by default Konvert's typed path). */
+  path?: SendPath;
 }
 
 export interface Rounds {
@@ -31,9 +34,10 @@ export async function sendRounds(
   count: number,
   rounds: number,
 ): Promise<Rounds> {
-  const prepared = await Promise.all(
-    runs.map(async (run) => ({ ...run, ...(await prepareSenders(run.target)) })),
-  );
+  // one after the other: two runs may share a server (and its two bench users)
+  const prepared = [];
+  for (const run of runs)
+    prepared.push({ ...run, ...(await prepareSenders(run.target, run.path)) });
   const results = new Map<string, Stats[]>();
   const cpu = new Map<string, number>();
   for (const level of levels) {

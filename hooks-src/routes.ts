@@ -222,6 +222,14 @@ export const ROUTE_GROUPS: RouteGroup[] = [
         summary: "mark one read",
       },
       {
+        method: "POST",
+        path: "/api/konvert/messages",
+        handler: "messages.create",
+        auth: "user",
+        summary:
+          "`{room, content, type?, replyTo?, mentions?, poll?}`: send (JSON; the records API's create is the same send, and the one for files); answers the message as the records API does",
+      },
+      {
         method: "PATCH",
         path: "/api/konvert/messages/{id}",
         handler: "messages.edit",

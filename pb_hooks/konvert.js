@@ -6602,6 +6602,7 @@ function createFavorites(tx, owner) {
 // hooks-src/konvert/jsvm/messages.ts
 var messages_exports = {};
 __export(messages_exports, {
+  create: () => create,
   deleteMessage: () => deleteMessage,
   edit: () => edit,
   editMessage: () => editMessage,
@@ -7330,7 +7331,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+1cad9a975c6e" },
+    hooks: { version: "0.1.0+7db689e7f3fb" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7715,8 +7716,26 @@ function onMessageCreateRequest(e2) {
     files: uploadedFiles(e2),
     publishLater: true
   });
-  $apis.enrichRecord(request, message);
-  const answered = answerNow(request, 200, message);
+  answerSent(request, message);
+}
+function create(e2) {
+  const me2 = callerOf(e2);
+  chargeSend(e2, me2.id);
+  const body = bodyOf(e2);
+  const field = nonTextField(body, MESSAGE_TEXT_FIELDS);
+  if (field !== null) fail("input.invalid", `${field} must be text.`, field);
+  const record3 = new Record(e2.app.findCachedCollectionByNameOrId("messages"));
+  record3.load({
+    room: body["room"] ?? "",
+    content: body["content"] ?? "",
+    type: body["type"] ?? "text",
+    replyTo: body["replyTo"] ?? ""
+  });
+  answerSent(e2, sendMessage(e2.app, me2, { body, record: record3, files: 0, publishLater: true }));
+}
+function answerSent(e2, message) {
+  $apis.enrichRecord(e2, message);
+  const answered = answerNow(e2, 200, message);
   if (answered === null) e2.json(200, message);
   publishMessage(e2.app, message, "create", answered ?? void 0);
   indexAfterSends(e2.app);
@@ -9416,7 +9435,7 @@ function health2(e2) {
 // hooks-src/konvert/compat/rooms.ts
 var rooms_exports2 = {};
 __export(rooms_exports2, {
-  create: () => create2,
+  create: () => create3,
   invite: () => invite2,
   join: () => join3,
   leave: () => leave3,
@@ -9516,7 +9535,7 @@ function legacyDms(app, me2, scope) {
 // hooks-src/konvert/compat/dms.ts
 var dms_exports2 = {};
 __export(dms_exports2, {
-  create: () => create,
+  create: () => create2,
   dmRoomOf: () => dmRoomOf,
   list: () => list8,
   messages: () => messages2,
@@ -9945,7 +9964,7 @@ function myDm(app, me2, dmId) {
   if (!findMembership(app, room.id, me2.id)) legacy(400, "Вы не являетесь участником чата");
   return room;
 }
-function create(e2) {
+function create2(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
     const userId = legacyBody(e2)["userId"];
@@ -10038,7 +10057,7 @@ function list9(e2) {
     e2.json(200, { rooms: legacyRooms(e2.app, me2.id, roomListScope.mineAndPublic(me2.id, banned)) });
   });
 }
-function create2(e2) {
+function create3(e2) {
   handle(e2, () => {
     const me2 = legacyCaller(e2);
     const body = legacyBody(e2);

@@ -131,6 +131,7 @@ routerAdd("GET", "/api/konvert/rooms/{id}/messages", (e) => require(`${__hooks}/
 routerAdd("POST", "/api/konvert/rooms/{id}/typing", (e) => require(`${__hooks}/konvert.js`).typing.ping(e), $apis.requireAuth("users"));
 // Messages, reactions, notifications, search, polls
 routerAdd("POST", "/api/konvert/notifications/{id}/read", (e) => require(`${__hooks}/konvert.js`).friends.markNotificationRead(e), $apis.requireAuth("users"));
+routerAdd("POST", "/api/konvert/messages", (e) => require(`${__hooks}/konvert.js`).messages.create(e), $apis.requireAuth("users"));
 routerAdd("PATCH", "/api/konvert/messages/{id}", (e) => require(`${__hooks}/konvert.js`).messages.edit(e), $apis.requireAuth("users"));
 routerAdd("DELETE", "/api/konvert/messages/{id}", (e) => require(`${__hooks}/konvert.js`).messages.remove(e), $apis.requireAuth("users"));
 routerAdd("POST", "/api/konvert/messages/{id}/forward", (e) => require(`${__hooks}/konvert.js`).messages.forward(e), $apis.requireAuth("users"));

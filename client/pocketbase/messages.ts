@@ -18,15 +18,15 @@ export function pocketBaseMessages(pb: PocketBase) {
       "GET",
       `/rooms/${seg(roomId)}/messages?limit=${limit}${before ? `&before=${seg(before)}` : ""}`,
     );
+  // JSON sends go to Konvert's send route: the same send as the records API's create, without
+  // the record form and create-rule query PocketBase runs before it (files still go there)
   const create = (roomId: string, content: string, type: MessageType = "text", replyTo?: string) =>
-    call(() =>
-      pb.collection("messages").create<MessagesResponse>({
-        room: roomId,
-        content,
-        type,
-        ...(replyTo ? { replyTo } : {}),
-      }),
-    );
+    send<MessagesResponse>("POST", "/messages", {
+      room: roomId,
+      content,
+      type,
+      ...(replyTo ? { replyTo } : {}),
+    });
   return {
     history,
     getMessages: async (roomId: string, limit?: number, before?: string) =>
@@ -37,14 +37,12 @@ export function pocketBaseMessages(pb: PocketBase) {
       roomId: string,
       poll: { question: string; options: string[]; anonymous?: boolean; multiple?: boolean },
     ) =>
-      call(() =>
-        pb.collection("messages").create<MessagesResponse>({
-          room: roomId,
-          type: "poll",
-          content: poll.question,
-          poll,
-        }),
-      ),
+      send<MessagesResponse>("POST", "/messages", {
+        room: roomId,
+        type: "poll",
+        content: poll.question,
+        poll,
+      }),
     /** Sends with attachments (multipart); `files` become the message's protected attachments. */
     sendWithFiles: (roomId: string, type: MessageType, files: Blob[], content = "") => {
       const form = new FormData();

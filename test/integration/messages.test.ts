@@ -5,7 +5,7 @@ import type { MessagesResponse } from "../../types/pocketbase-types.ts";
 import { api, failure, hoursFromNow } from "../support/api.ts";
 import { seedMembership, seedMessage, seedRoom } from "../support/rooms.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
-import { createUser, type TestUser } from "../support/users.ts";
+import { anonymousClient, createUser, type TestUser } from "../support/users.ts";
 
 let server: TestServer;
 let owner: TestUser;
@@ -85,6 +85,36 @@ describe("send", () => {
       .collection("messages")
       .getList(1, 1, { filter: `room = "${room.id}"` });
     expect(count.totalItems).toBe(0);
+  });
+
+  it("through Konvert's send route answers as the records API does, and refuses the same", async () => {
+    const room = await seedRoom(server, "private", [owner, member]);
+    const viaRoute = (u: TestUser | null, body: Record<string, unknown>) =>
+      (u ?? { client: anonymousClient(server) }).client.send<MessagesResponse>(
+        "/api/konvert/messages",
+        { method: "POST", body },
+      );
+    const body = { room: room.id, content: "the same message", type: "text" };
+    const shape = (m: MessagesResponse) => {
+      const { id, created, updated, seq, ...rest } = m;
+      return [typeof id, typeof created, typeof updated, typeof seq, rest];
+    };
+    expect(shape(await viaRoute(owner, body))).toEqual(shape(await sendRaw(owner, body)));
+    // the body as sent: a number, boolean or null where text belongs is refused, naming it
+    for (const content of [5, true, null]) {
+      const refused = await failure(viaRoute(owner, { room: room.id, content }));
+      expect(refused.status).toBe(400);
+      expect(refused.message).toMatch(/content must be text/i);
+    }
+    expect((await failure(viaRoute(owner, { ...body, author: member.record.id }))).message).toMatch(
+      /'author'/,
+    );
+    expect((await failure(viaRoute(null, body))).status).toBe(401);
+    expect(await failure(viaRoute(outsider, body))).toEqual(await failure(sendRaw(outsider, body)));
+    const count = await server.admin
+      .collection("messages")
+      .getList(1, 1, { filter: `room = "${room.id}"` });
+    expect(count.totalItems).toBe(2);
   });
 
   it("accepts encrypted envelopes up to the ciphertext limit", async () => {

@@ -70,9 +70,37 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
     files: uploadedFiles(e),
     publishLater: true,
   });
-  $apis.enrichRecord(request, message);
-  // the sender has its answer before the message fans out to the room
-  const answered = answerNow(request, 200, message);
+  answerSent(request, message);
+}
+
+/**
+ * POST /api/konvert/messages {room, content, type?, replyTo?, mentions?, poll?}: the same send
+ * as the records API's, as JSON only (files go through the records API). The typed client sends
+ * here: PocketBase's create route loads a record form from the body and runs the collection's
+ * create rule as a query of its own before the hook, work the send does again anyway, and the
+ * rule is there for a server without these hooks (1764800000_create_rules_guard).
+ */
+export function create(e: core.RequestEvent): void {
+  const me = callerOf(e);
+  chargeSend(e, me.id);
+  const body = bodyOf(e);
+  // the body as sent (no record form here): text fields must be text
+  const field = nonTextField(body, MESSAGE_TEXT_FIELDS);
+  if (field !== null) fail("input.invalid", `${field} must be text.`, field);
+  const record = new Record(e.app.findCachedCollectionByNameOrId("messages"));
+  record.load({
+    room: body["room"] ?? "",
+    content: body["content"] ?? "",
+    type: body["type"] ?? "text",
+    replyTo: body["replyTo"] ?? "",
+  });
+  answerSent(e, sendMessage(e.app, me, { body, record, files: 0, publishLater: true }));
+}
+
+/** Answers a new message's sender, then tells the room: the sender does not wait for the fan-out. */
+function answerSent(e: core.RequestEvent, message: core.Record): void {
+  $apis.enrichRecord(e, message);
+  const answered = answerNow(e, 200, message);
   if (answered === null) e.json(200, message);
   publishMessage(e.app, message, "create", answered ?? undefined);
   indexAfterSends(e.app);
