@@ -2643,10 +2643,9 @@ function sqlTextPrepared(app, sql, params = {}) {
 
 // hooks-src/konvert/jsvm/access.ts
 function callerOf(e2) {
-  if (!e2.auth || e2.auth.collection().name !== "users") {
-    return fail("auth.required");
-  }
-  return e2.auth;
+  const auth = e2.auth;
+  if (!auth || auth.collection().name !== "users") return fail("auth.required");
+  return auth;
 }
 function roleOf(user) {
   return asRole(user.getString("role"));
@@ -3191,22 +3190,33 @@ function zoneOf(user) {
 
 // hooks-src/konvert/jsvm/achievements/events.ts
 var DAY_MS = 864e5;
+function plainTextSent(author, roomId, mentions) {
+  return {
+    kind: "message_sent",
+    roomId,
+    roomType: "",
+    messageType: "text",
+    recentSends: 0,
+    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
+    local: localTime(nowDate(), zoneOf(author)),
+    newReply: false,
+    mentions,
+    startsDm: false,
+    savedToFavorites: false
+  };
+}
 function messageSent(tx, author, room, message, mentions, recentSends, startsDm) {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
   return {
-    kind: "message_sent",
-    roomId: room.id,
+    ...plainTextSent(author, room.id, mentions),
     roomType,
     messageType: message.getString("type"),
     recentSends,
-    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
-    local: localTime(nowDate(), zoneOf(author)),
     newReply: replyTo !== "" && !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
       me: author.id,
       to: replyTo
     }),
-    mentions,
     startsDm: roomType === "dm" && (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
     savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
   };
@@ -3655,7 +3665,7 @@ function sendCountStatement(app, userId, event, speedPending2) {
       if (entry && !unlocked.ids.has(entry.id)) return void 0;
     }
   }
-  const sql = countSendSql(countOnlyCrossings(event, cachedThresholds(app)), "?1", "?2");
+  const sql = countOnlySql(countOnlyCrossings(event, cachedThresholds(app)));
   const today = dayOf(event.local);
   if (!speedPending2) return { sql, args: () => [userId, today] };
   return {
@@ -3663,6 +3673,13 @@ function sendCountStatement(app, userId, event, speedPending2) {
     // the window ends when the statement runs, as in earlierSendsInWindow()
     args: () => [userId, today, speedWindowStart()]
   };
+}
+var countOnlySqlMemo;
+function countOnlySql(crossings) {
+  if (countOnlySqlMemo?.crossings !== crossings) {
+    countOnlySqlMemo = { crossings, sql: countSendSql(crossings, "?1", "?2") };
+  }
+  return countOnlySqlMemo.sql;
 }
 var countOnlyMemo;
 function countOnlyCrossings(event, thresholds) {
@@ -7331,7 +7348,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+7db689e7f3fb" },
+    hooks: { version: "0.1.0+acf4b5c82d58" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7654,8 +7671,7 @@ function commonSend(app, me2, input) {
   const message = input.record;
   message.set("author", me2.id);
   message.set("type", "text");
-  const room = { id: plain.room, type: "", createdBy: "" };
-  const event = messageSent(app, me2, room, message, mentioned.length, 0);
+  const event = plainTextSent(me2, plain.room, mentioned.length);
   const count2 = sendCountStatement(app, me2.id, event, speedPending(app, me2.id));
   if (count2 === void 0) return null;
   ensureWalAutocheckpoint(app);

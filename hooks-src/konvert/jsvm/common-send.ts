@@ -14,7 +14,7 @@ import { contentProblem } from "../rules/messages.ts";
 import { insertMentionsSql, resolveMentions } from "./message-write.ts";
 import { KEPT_PER_USER, pruneSql } from "./notifications.ts";
 import { nowDate } from "./clock.ts";
-import { messageSent } from "./achievements/events.ts";
+import { plainTextSent } from "./achievements/events.ts";
 import { sendCountStatement, speedPending } from "./achievements/track.ts";
 import { storageWrite } from "./health.ts";
 import { collectionHeard } from "./realtime/authorize.ts";
@@ -110,8 +110,7 @@ export function commonSend(
   message.set("type", "text");
   // Achievements: the room's type matters to a send only as a DM's first message, which the
   // INSERT leaves to the general path.
-  const room = { id: plain.room, type: "", createdBy: "" };
-  const event = messageSent(app, me, room, message, mentioned.length, 0);
+  const event = plainTextSent(me, plain.room, mentioned.length);
   const count = sendCountStatement(app, me.id, event, speedPending(app, me.id));
   if (count === undefined) return null;
   ensureWalAutocheckpoint(app);

@@ -14,6 +14,30 @@ import { localTime, zoneOf } from "./local-time.ts";
 
 const DAY_MS = 86_400_000;
 
+/**
+ * messageSent() for a plain-text message that is no reply, no forward and no DM's first message
+ * (jsvm/common-send.ts checks the last in its INSERT): nothing is read back from the record.
+ */
+export function plainTextSent(
+  author: core.Record,
+  roomId: string,
+  mentions: number,
+): AchievementEvent & { kind: "message_sent" } {
+  return {
+    kind: "message_sent",
+    roomId,
+    roomType: "",
+    messageType: "text",
+    recentSends: 0,
+    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
+    local: localTime(nowDate(), zoneOf(author)),
+    newReply: false,
+    mentions,
+    startsDm: false,
+    savedToFavorites: false,
+  };
+}
+
 /** A message the author just wrote (sent or forwarded), saved in this transaction. */
 export function messageSent(
   tx: CoreApp,
@@ -28,20 +52,16 @@ export function messageSent(
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
   return {
-    kind: "message_sent",
-    roomId: room.id,
+    ...plainTextSent(author, room.id, mentions),
     roomType,
     messageType: message.getString("type"),
     recentSends,
-    // the clock, not `created`: the time of day is a calendar question (jsvm/clock.ts)
-    local: localTime(nowDate(), zoneOf(author)),
     newReply:
       replyTo !== "" &&
       !hasOther(tx, "author = {:me} && replyTo = {:to}", message, {
         me: author.id,
         to: replyTo,
       }),
-    mentions,
     startsDm:
       roomType === "dm" &&
       (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),

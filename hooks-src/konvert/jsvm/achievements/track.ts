@@ -134,7 +134,7 @@ export function sendCountStatement(
       if (entry && !unlocked.ids.has(entry.id)) return undefined;
     }
   }
-  const sql = countSendSql(countOnlyCrossings(event, cachedThresholds(app)), "?1", "?2");
+  const sql = countOnlySql(countOnlyCrossings(event, cachedThresholds(app)));
   const today = dayOf(event.local);
   if (!speedPending) return { sql, args: () => [userId, today] };
   return {
@@ -142,6 +142,15 @@ export function sendCountStatement(
     // the window ends when the statement runs, as in earlierSendsInWindow()
     args: () => [userId, today, speedWindowStart()],
   };
+}
+
+/** countSendSql() of the crossing counts of the last catalogue copy (this VM's). */
+let countOnlySqlMemo: { crossings: readonly number[]; sql: string } | undefined;
+function countOnlySql(crossings: readonly number[]): string {
+  if (countOnlySqlMemo?.crossings !== crossings) {
+    countOnlySqlMemo = { crossings, sql: countSendSql(crossings, "?1", "?2") };
+  }
+  return countOnlySqlMemo.sql;
 }
 
 /** crossingCounts() per catalogue copy: every count-only send touches the same keys. */
