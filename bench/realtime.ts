@@ -2,6 +2,8 @@
 // collection subscriptions, on the same Konvert server in the same run (the collection rules are
 // the same; only how clients subscribe differs). The "plain" server startTargets() also starts
 // stays idle: the baseline is Konvert's server with clients on `messages/*?filter=room = '<id>'`.
+// Konvert's sends go to its send route, as its typed client sends; the baseline's to the records
+// API, as a PocketBase client would.
 //
 //  1. 1,000 online members of one room, one SSE connection each; one sender sends messages one at
 //     a time (the next after the previous one's deliveries): server CPU per message, the sender's
@@ -473,12 +475,15 @@ async function subscribe(base: string, token: string, conn: Conn, subs: string[]
 /** How clients subscribe to a room's messages, and under which event name they arrive. */
 interface Mode {
   name: "konvert" | "baseline";
+  /** where its sends go: Konvert's typed client uses its send route, PocketBase's the records API */
+  sendPath: string;
   /** subscriptions of a connection following `room` (`feed`: as the typed client does) */
   subs(room: string, feed: boolean): string[];
   topic(room: string): string;
 }
 const konvert: Mode = {
   name: "konvert",
+  sendPath: "/api/konvert/messages",
   subs: (room, feed) => (feed ? [`room/${room}`, "feed"] : [`room/${room}`]),
   topic: (room) => `room/${room}`,
 };
@@ -487,6 +492,7 @@ const baselineTopic = (room: string) =>
   encodeURIComponent(JSON.stringify({ query: { filter: `room = '${room}'` } }));
 const baseline: Mode = {
   name: "baseline",
+  sendPath: "/api/collections/messages/records",
   subs: (room) => [baselineTopic(room)],
   topic: baselineTopic,
 };
@@ -679,11 +685,11 @@ class Sender {
   }
 
   /** A job for message number `n`, registered with `tracker` before it goes out. */
-  job(world: World, room: string, tracker: Tracker): SendJob {
+  job(world: World, room: string, tracker: Tracker, mode: Mode): SendJob {
     const n = nextMessage++;
     tracker.expect(n);
     const body = JSON.stringify({ room, type: "text", content: `${MARK}${n}: realtime benchmark` });
-    const url = `${world.base}/api/collections/messages/records`;
+    const url = `${world.base}${mode.sendPath}`;
     return { n, url, token: world.tokens[MEMBERS]!, body };
   }
 
@@ -697,8 +703,8 @@ class Sender {
   }
 
   /** One send; resolves with the sender's latency until its 2xx answer's body was read. */
-  async send(world: World, room: string, tracker: Tracker): Promise<number> {
-    const job = this.job(world, room, tracker);
+  async send(world: World, room: string, tracker: Tracker, mode: Mode): Promise<number> {
+    const job = this.job(world, room, tracker, mode);
     const done = this.result(job, tracker);
     this.worker.postMessage({ kind: "one", job });
     const r = await done;
@@ -708,7 +714,7 @@ class Sender {
 
   /** `count` sends at a fixed pace, not waiting for answers. */
   async paced(world: World, room: string, tracker: Tracker, count: number, intervalMs: number) {
-    const jobs = Array.from({ length: count }, () => this.job(world, room, tracker));
+    const jobs = Array.from({ length: count }, () => this.job(world, room, tracker, konvert));
     const results = Promise.all(jobs.map((job) => this.result(job, tracker)));
     const lag = new Promise<number>((resolve) => (this.onPaced = resolve));
     this.worker.postMessage({ kind: "paced", jobs, intervalMs });
@@ -759,13 +765,14 @@ async function sequential(
   room: string,
   recipients: readonly Conn[],
   count: number,
+  mode: Mode = konvert,
 ): Promise<Phase> {
   const tracker = new Tracker(recipients);
   const latencies: number[] = [];
   const cpu0 = processCpuSeconds(world.pid);
   for (let i = 0; i < count; i++) {
     const n = nextMessage;
-    latencies.push(await sender.send(world, room, tracker));
+    latencies.push(await sender.send(world, room, tracker, mode));
     await tracker.whenDelivered(n, 15_000);
   }
   const cpuMs = ((processCpuSeconds(world.pid) - cpu0) * 1000) / count;
@@ -796,7 +803,7 @@ async function oneBigRoom(world: World): Promise<Conn[]> {
     const order = round % 2 === 0 ? [konvert, baseline] : [baseline, konvert];
     for (const mode of order) {
       await subscribeAll(world, conns, mode, () => world.bigRoom, false);
-      const phase = await sequential(world, world.bigRoom, conns, perRound);
+      const phase = await sequential(world, world.bigRoom, conns, perRound, mode);
       merged.set(mode.name, [...(merged.get(mode.name) ?? []), phase]);
       console.log(
         `   round ${round + 1} ${mode.name.padEnd(8)} CPU/message ${ms(phase.cpuMs)}, ` +
@@ -935,7 +942,7 @@ async function bystanders(world: World): Promise<void> {
   const pairOf = () => world.pairRoom;
   const phase = async (label: string, mode: Mode, count: number) => {
     await subscribeAll(world, [partner!], mode, pairOf, true);
-    const p = await sequential(world, world.pairRoom, [partner!], count);
+    const p = await sequential(world, world.pairRoom, [partner!], count, mode);
     const s = p.tracker.summary();
     console.log(
       `   ${label.padEnd(24)} CPU/message ${ms(p.cpuMs)}, delivery p50 ${ms(s.p50)} p99 ${ms(s.p99)}, ` +
