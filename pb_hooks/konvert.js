@@ -3205,7 +3205,7 @@ function plainTextSent(author, roomId, mentions) {
     savedToFavorites: false
   };
 }
-function messageSent(tx, author, room, message, mentions, recentSends, startsDm) {
+function messageSent(tx, author, room, message, mentions, recentSends) {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
   return {
@@ -3217,7 +3217,7 @@ function messageSent(tx, author, room, message, mentions, recentSends, startsDm)
       me: author.id,
       to: replyTo
     }),
-    startsDm: roomType === "dm" && (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
+    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
     savedToFavorites: roomType === "favorites" && room.createdBy === author.id && message.getString("forwardedFrom") !== ""
   };
 }
@@ -7348,7 +7348,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+acf4b5c82d58" },
+    hooks: { version: "0.1.0+de44c98161da" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7496,37 +7496,6 @@ function millis(t) {
   return t.unixMilli();
 }
 
-// hooks-src/konvert/jsvm/writer-statements.ts
-var STORE_KEY = "konvert.writer-statement.";
-function writerPool(app) {
-  return app.nonconcurrentDB().db();
-}
-function statement(app, text2) {
-  return sharedStatement(app, () => writerPool(app), STORE_KEY + text2, text2);
-}
-function inWriterTransaction(app, texts, write) {
-  for (const text2 of texts) statement(app, text2);
-  const tx = writerPool(app).begin();
-  let done = false;
-  try {
-    const exec2 = (text2, ...args) => {
-      if (!texts.includes(text2)) throw new Error(`Not prepared for this transaction: ${text2}`);
-      return tx.stmt(statement(app, text2)).exec(...args);
-    };
-    if (!write(exec2)) return false;
-    tx.commit();
-    done = true;
-    return true;
-  } finally {
-    if (!done) {
-      try {
-        tx.rollback();
-      } catch {
-      }
-    }
-  }
-}
-
 // hooks-src/konvert/jsvm/search.ts
 var search_exports = {};
 __export(search_exports, {
@@ -7635,6 +7604,37 @@ function search2(e2) {
     record3.set("snippet", snippetParts(snippets[i] ?? ""));
   });
   e2.json(200, { page, perPage, hasMore, items });
+}
+
+// hooks-src/konvert/jsvm/writer-statements.ts
+var STORE_KEY = "konvert.writer-statement.";
+function writerPool(app) {
+  return app.nonconcurrentDB().db();
+}
+function statement(app, text2) {
+  return sharedStatement(app, () => writerPool(app), STORE_KEY + text2, text2);
+}
+function inWriterTransaction(app, texts, write) {
+  for (const text2 of texts) statement(app, text2);
+  const tx = writerPool(app).begin();
+  let done = false;
+  try {
+    const exec2 = (text2, ...args) => {
+      if (!texts.includes(text2)) throw new Error(`Not prepared for this transaction: ${text2}`);
+      return tx.stmt(statement(app, text2)).exec(...args);
+    };
+    if (!write(exec2)) return false;
+    tx.commit();
+    done = true;
+    return true;
+  } finally {
+    if (!done) {
+      try {
+        tx.rollback();
+      } catch {
+      }
+    }
+  }
 }
 
 // hooks-src/konvert/jsvm/common-send.ts
@@ -7790,9 +7790,6 @@ function sendMessage(app, me2, input) {
   const speed = speedPending(app, me2.id);
   const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
   ensureWalAutocheckpoint(app);
-  if (quiet && !("attachments" in body) && preparedSend(app, me2, plan, message, mentions, speed)) {
-    return message;
-  }
   storageWrite(
     app,
     "a send",
@@ -7809,47 +7806,6 @@ function sendMessage(app, me2, input) {
     })
   );
   return message;
-}
-var INSERT_MESSAGE = `INSERT INTO messages (id, room, author, content, type, created, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ${nextSeqSql("?2")})`;
-var INSERT_DM_MESSAGE = INSERT_MESSAGE.replace(" VALUES (", " SELECT ").replace(
-  /\)$/,
-  " WHERE EXISTS (SELECT 1 FROM messages WHERE room = ?2) AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)"
-);
-function preparedSend(app, me2, plan, message, mentions, speed) {
-  const room = plan.room;
-  const type = message.getString("type");
-  if (app.isTransactional() || plan.joinFirst || type === "poll") return false;
-  if (message.getString("replyTo") !== "") return false;
-  if (mentions.users.length > 0 || mentions.summons.length > 0) return false;
-  const dm = room.type === "dm";
-  const insert = dm ? INSERT_DM_MESSAGE : INSERT_MESSAGE;
-  const event = messageSent(app, me2, room, message, 0, 0, dm ? false : void 0);
-  const count2 = sendCountStatement(app, me2.id, event, speed);
-  if (count2 === void 0) return false;
-  if (message.id === "")
-    message.set("id", $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET));
-  const now = new DateTime();
-  const written = storageWrite(
-    app,
-    "a send",
-    () => inWriterTransaction(
-      app,
-      [insert, ROOM_PREVIEW, ...count2 === null ? [] : [count2.sql]],
-      (exec2) => {
-        const content = message.getString("content");
-        const created = now.string();
-        const inserted = exec2(insert, message.id, room.id, me2.id, content, type, created);
-        if (inserted.rowsAffected() !== 1) return false;
-        exec2(ROOM_PREVIEW, message.id, created, room.id);
-        return count2 === null || exec2(count2.sql, ...count2.args()).rowsAffected() === 1;
-      }
-    )
-  );
-  if (!written) return false;
-  message.setRaw("created", now);
-  message.setRaw("updated", now);
-  message.markAsNotNew();
-  return true;
 }
 var CAST_LOOKING = /^(|true|false|-?[0-9][0-9.eE+-]*)$/;
 var MESSAGE_TEXT_FIELDS = ["room", "content", "type", "replyTo"];

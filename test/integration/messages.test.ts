@@ -248,15 +248,16 @@ describe("send", () => {
   });
 
   it("stores a plain send as PocketBase's own save stores a send that mentions someone", async () => {
-    // a plain send takes the prepared statements (jsvm/messages.ts preparedSend), a mention the
-    // general path with PocketBase's record insert: the rows must not tell them apart (the first
-    // send of the day takes the general path too: it starts the day's stats)
+    // a plain send takes the prepared statements (jsvm/common-send.ts), a body naming `mentions`
+    // the general path with PocketBase's record insert: the rows must not tell them apart (the
+    // first send of the day takes the general path too: it starts the day's stats)
     const room = await seedRoom(server, "private", [owner, member]);
     await sendRaw(member, { room: room.id, content: "first today" });
     const plain = await sendRaw(member, { room: room.id, content: "plain" });
     const mention = await sendRaw(member, {
       room: room.id,
       content: `hi @${owner.record["username"]}`,
+      mentions: [],
     });
     const stored = await Promise.all(
       [plain, mention].map((m) => server.admin.collection("messages").getOne(m.id)),

@@ -28,7 +28,7 @@ export const MESSAGE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
  * The room's next sequence number, as messages_seq_assign numbers it
  * (pb_migrations/1764800400_seq_after_gaps.js): the room's top + 1, past any gap a delete left.
  */
-export function nextSeqSql(room: string): string {
+function nextSeqSql(room: string): string {
   return (
     `MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ${room}), ` +
     `(SELECT COALESCE(MAX(seq), 0) FROM messages_seq_gaps WHERE room = ${room})) + 1`
@@ -36,9 +36,12 @@ export function nextSeqSql(room: string): string {
 }
 
 /** The preview of the room list; numbered inserts do not move it by trigger. */
-export const ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
+const ROOM_PREVIEW = "UPDATE rooms SET lastMessage = ?1, lastMessageAt = ?2 WHERE id = ?3";
 
-// Inserted already numbered (see jsvm/messages.ts INSERT_MESSAGE). Parameters: ?1 id, ?2 room,
+// Inserted already numbered: inserted with seq 0, messages_seq_assign would UPDATE the row after
+// it, moving its index entries and firing the update triggers; numbered, it is counted in room
+// lists by room_list_message_insert, and ROOM_PREVIEW sets the preview, which
+// messages_room_preview moves only for rows inserted with seq 0. Parameters: ?1 id, ?2 room,
 // ?3 author, ?4 content, ?5 created, ?6 the clock's now. In a DM it writes nothing for the
 // DM's first message (an achievement event of its own) or while a member has hidden the DM
 // (the general path un-hides it with record saves and their events).

@@ -31,8 +31,6 @@ import {
   prepareWrite,
   resolveMentions,
   writeMentions,
-  type Mentions,
-  type WritePlan,
 } from "./message-write.ts";
 import { logModeration } from "./moderation-log.ts";
 import { withdraw } from "./notifications.ts";
@@ -41,12 +39,11 @@ import { realNowDate } from "./clock.ts";
 import { chargeSend } from "./rate-limit.ts";
 import { createPollFor } from "./polls.ts";
 import { earlierSendsInWindow, messageDeleted, messageSent } from "./achievements/events.ts";
-import { sendCountStatement, speedPending, track } from "./achievements/track.ts";
+import { speedPending, track } from "./achievements/track.ts";
 import { ensureWalAutocheckpoint } from "./wal.ts";
 import { storageWrite } from "./health.ts";
-import { inWriterTransaction } from "./writer-statements.ts";
 import { indexAfterSends } from "./search.ts";
-import { commonSend, MESSAGE_ID_ALPHABET, nextSeqSql, ROOM_PREVIEW } from "./common-send.ts";
+import { commonSend, MESSAGE_ID_ALPHABET } from "./common-send.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -166,9 +163,6 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
   // publishes the message itself. Files need PocketBase's save to store them.
   const quiet = input.publishLater === true && files === 0 && !collectionHeard(app, "messages");
   ensureWalAutocheckpoint(app);
-  if (quiet && !("attachments" in body) && preparedSend(app, me, plan, message, mentions, speed)) {
-    return message;
-  }
   // Only writes from here on: PocketBase has one writer, and every other send waits for it.
   storageWrite(app, "a send", () =>
     app.runInTransaction((tx) => {
@@ -186,76 +180,6 @@ export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): c
     }),
   );
   return message;
-}
-
-// The message comes numbered: messages_seq_assign (for rows inserted with seq 0) would insert
-// it, then UPDATE it, moving its index entries and firing the update triggers. Numbered, it is
-// counted in room lists by room_list_message_insert, and the preview, which
-// messages_room_preview moves only for rows inserted with seq 0, is set by ROOM_PREVIEW. The seq
-// is the room's top + 1, as messages_seq_assign numbers it
-// (pb_migrations/1764800400_seq_after_gaps.js).
-const INSERT_MESSAGE =
-  "INSERT INTO messages (id, room, author, content, type, created, updated, seq) " +
-  `VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ${nextSeqSql("?2")})`;
-// In a DM the same INSERT writes nothing when the general path has work to do, checked in the
-// transaction as that path checks it: the DM's first message (an achievement event of its own)
-// or a member who hid the DM (afterNewMessage un-hides them with record saves and their events).
-const INSERT_DM_MESSAGE = INSERT_MESSAGE.replace(" VALUES (", " SELECT ").replace(
-  /\)$/,
-  " WHERE EXISTS (SELECT 1 FROM messages WHERE room = ?2) " +
-    "AND NOT EXISTS (SELECT 1 FROM room_members WHERE room = ?2 AND hidden != 0)",
-);
-
-/**
- * The common send as statements kept prepared on the writer (jsvm/writer-statements.ts): the
- * numbered INSERT (its triggers index it for search and count it in room lists; the columns not
- * named get the defaults PocketBase's own insert writes), the room preview and the count-only
- * stats increment. Only for what needs nothing else in the transaction: no join, poll, reply,
- * mention or summons, in a DM neither its first message nor one a member hid
- * (INSERT_DM_MESSAGE), and tracking that is one increment (achievements/track.ts
- * sendCountStatement). False, with nothing written, when the send needs the general path.
- */
-function preparedSend(
-  app: CoreApp,
-  me: core.Record,
-  plan: WritePlan,
-  message: core.Record,
-  mentions: Mentions,
-  speed: boolean,
-): boolean {
-  const room = plan.room;
-  const type = message.getString("type");
-  if (app.isTransactional() || plan.joinFirst || type === "poll") return false;
-  if (message.getString("replyTo") !== "") return false;
-  if (mentions.users.length > 0 || mentions.summons.length > 0) return false;
-  const dm = room.type === "dm";
-  const insert = dm ? INSERT_DM_MESSAGE : INSERT_MESSAGE;
-  // a DM's first message takes the general path (INSERT_DM_MESSAGE writes nothing then)
-  const event = messageSent(app, me, room, message, 0, 0, dm ? false : undefined);
-  const count = sendCountStatement(app, me.id, event, speed);
-  if (count === undefined) return false;
-  if (message.id === "")
-    message.set("id", $security.randomStringWithAlphabet(15, MESSAGE_ID_ALPHABET));
-  const now = new DateTime();
-  const written = storageWrite(app, "a send", () =>
-    inWriterTransaction(
-      app,
-      [insert, ROOM_PREVIEW, ...(count === null ? [] : [count.sql])],
-      (exec) => {
-        const content = message.getString("content");
-        const created = now.string();
-        const inserted = exec(insert, message.id, room.id, me.id, content, type, created);
-        if (inserted.rowsAffected() !== 1) return false;
-        exec(ROOM_PREVIEW, message.id, created, room.id);
-        return count === null || exec(count.sql, ...count.args()).rowsAffected() === 1;
-      },
-    ),
-  );
-  if (!written) return false;
-  message.setRaw("created", now);
-  message.setRaw("updated", now);
-  message.markAsNotNew();
-  return true;
 }
 
 /** What PocketBase makes of a number, boolean or null sent for a text field. */

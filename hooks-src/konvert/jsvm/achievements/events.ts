@@ -46,8 +46,6 @@ export function messageSent(
   message: core.Record,
   mentions: number,
   recentSends: number,
-  /** Whether it is a DM's first message, when the caller checks that itself (in SQL). */
-  startsDm?: boolean,
 ): AchievementEvent {
   const roomType = room.type;
   const replyTo = message.getString("replyTo");
@@ -62,9 +60,7 @@ export function messageSent(
         me: author.id,
         to: replyTo,
       }),
-    startsDm:
-      roomType === "dm" &&
-      (startsDm ?? !hasOther(tx, "room = {:room}", message, { room: room.id })),
+    startsDm: roomType === "dm" && !hasOther(tx, "room = {:room}", message, { room: room.id }),
     savedToFavorites:
       roomType === "favorites" &&
       room.createdBy === author.id &&
