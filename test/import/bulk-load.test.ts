@@ -7,8 +7,7 @@ import { finishInterruptedBulkLoad, runImport } from "../../scripts/import/run.t
 import { BULK_COLLECTIONS } from "../../scripts/import/target.ts";
 import { SUPERUSER } from "../support/constants.ts";
 import { startPocketBase, type TestServer } from "../support/server.ts";
-import { anonymousClient } from "../support/users.ts";
-import { loadFixture, PASSWORDS } from "./fixture.ts";
+import { loadFixture, searchAsAlice } from "./fixture.ts";
 import { startPostgres, type Postgres } from "./postgres.ts";
 
 const admin = { adminEmail: SUPERUSER.email, adminPassword: SUPERUSER.password };
@@ -81,24 +80,23 @@ describe("bulk-load mode", () => {
   });
 
   it("search finds imported text, not deleted or encrypted messages", async () => {
-    const alice = anonymousClient(server);
-    await alice.collection("users").authWithPassword("alice@example.com", PASSWORDS.alice);
-    const search = (q: string) =>
-      alice.send<{ items: { content: string }[] }>("/api/konvert/search", { query: { q } });
-    expect((await search("hello")).items.map((m) => m.content)).toEqual(["hello"]);
-    expect((await search("oops")).items).toEqual([]); // the deleted message
-    expect((await search("ciphertext")).items).toEqual([]);
+    const search = await searchAsAlice(server);
+    expect((await search("hello")).map((m) => m.content)).toEqual(["hello"]);
+    expect(await search("oops")).toEqual([]); // the deleted message
+    expect(await search("ciphertext")).toEqual([]);
     // and the triggers are live again: a new message is queued, and the next search finds it
-    const room = (await search("hello")).items[0] as unknown as { room: string };
+    const room = (await search("hello"))[0]!;
     // (Alice is muted in the source, so the superuser writes it for her)
     await server.admin.collection("messages").create({
       room: room.room,
-      author: alice.authStore.record?.id,
+      author: (
+        await server.admin.collection("users").getFirstListItem('email = "alice@example.com"')
+      ).id,
       content: "freshly typed",
       type: "text",
     });
     expect(await queued()).toBe(1);
-    expect((await search("freshly")).items.map((m) => m.content)).toEqual(["freshly typed"]);
+    expect((await search("freshly")).map((m) => m.content)).toEqual(["freshly typed"]);
   });
 
   it("a filled target is written row by row unless asked", async () => {
@@ -153,12 +151,8 @@ describe("row by row", () => {
       expect(report.bulkLoad).toBe(false);
       expect(report.written["messages"]).toBeGreaterThan(0);
       expect(await queued()).toBe(0);
-      const alice = anonymousClient(server);
-      await alice.collection("users").authWithPassword("alice@example.com", PASSWORDS.alice);
-      const found = await alice.send<{ items: { content: string }[] }>("/api/konvert/search", {
-        query: { q: "hello" },
-      });
-      expect(found.items.map((m) => m.content)).toEqual(["hello"]);
+      const search = await searchAsAlice(server);
+      expect((await search("hello")).map((m) => m.content)).toEqual(["hello"]);
     } finally {
       await server.stop();
     }

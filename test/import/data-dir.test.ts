@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { finishInterruptedBulkLoad, runImport } from "../../scripts/import/run.ts";
 import { beginBulkLoad, openTarget } from "../../scripts/import/target.ts";
 import { startPocketBase } from "../support/server.ts";
-import { anonymousClient } from "../support/users.ts";
-import { loadFixture, PASSWORDS } from "./fixture.ts";
+import { loadFixture, searchAsAlice } from "./fixture.ts";
 import { startPostgres, type Postgres } from "./postgres.ts";
 
 let pgServer: Postgres;
@@ -85,12 +84,8 @@ describe("direct writes into a data dir", () => {
 
     const server = await startPocketBase({ fromDataDir: dir });
     try {
-      const alice = anonymousClient(server);
-      await alice.collection("users").authWithPassword("alice@example.com", PASSWORDS.alice);
-      const found = await alice.send<{ items: { content: string }[] }>("/api/konvert/search", {
-        query: { q: "hello" },
-      });
-      expect(found.items.map((m) => m.content)).toEqual(["hello"]);
+      const search = await searchAsAlice(server);
+      expect((await search("hello")).map((m) => m.content)).toEqual(["hello"]);
     } finally {
       await server.stop();
     }

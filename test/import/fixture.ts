@@ -3,6 +3,8 @@
 // usernames, duplicated jail rooms, both DM mechanisms, orphans, unknown keys, awkward text).
 import bcrypt from "bcryptjs";
 import pg from "pg";
+import type { TestServer } from "../support/server.ts";
+import { anonymousClient } from "../support/users.ts";
 
 export const TABLE = "kv_store_b0f1e6d5";
 const u = (n: number) =>
@@ -516,4 +518,18 @@ export async function loadFixture(url: string, bulkMessages = 0): Promise<void> 
   } finally {
     await client.end();
   }
+}
+
+/** Alice signed in on `server` with her imported password; searches her messages as the app does. */
+export async function searchAsAlice(
+  server: TestServer,
+): Promise<(q: string) => Promise<{ content: string; room: string }[]>> {
+  const alice = anonymousClient(server);
+  await alice.collection("users").authWithPassword("alice@example.com", PASSWORDS.alice);
+  return async (q) =>
+    (
+      await alice.send<{ items: { content: string; room: string }[] }>("/api/konvert/search", {
+        query: { q },
+      })
+    ).items;
 }
