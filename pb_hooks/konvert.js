@@ -1969,12 +1969,15 @@ function requestEventOf(e2) {
 function answerNow(e2, status, value) {
   if (e2.request.url.query().get("fields") !== "") return null;
   const body = JSON.stringify(value);
+  answerTextNow(e2, status, body);
+  return body;
+}
+function answerTextNow(e2, status, body) {
   const headers = e2.response.header();
   headers.set("Content-Type", "application/json");
   headers.set("Content-Length", String(toBytes(body).length));
   e2.blob(status, "application/json", body);
   e2.flush();
-  return body;
 }
 
 // hooks-src/konvert/jsvm/raw-body.ts
@@ -5271,13 +5274,10 @@ function publishTyping(app, roomId, userId, at) {
   sendToExcept(app, indexKey.typing(roomId), typingMessage, own);
 }
 function publishMessage(app, message, action, recordText) {
-  const room = message.getString("room");
-  publishRoomJson(
-    app,
-    room,
-    true,
-    () => withRecord({ type: "message", action, room }, recordText ?? message)
-  );
+  publishMessageIn(app, message.getString("room"), action, recordText ?? message);
+}
+function publishMessageIn(app, room, action, record3) {
+  publishRoomJson(app, room, true, () => withRecord({ type: "message", action, room }, record3));
 }
 function changed(record3, field) {
   return record3.getString(field) !== record3.original().getString(field);
@@ -7348,7 +7348,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+de44c98161da" },
+    hooks: { version: "0.1.0+f464e43ba1db" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7661,16 +7661,13 @@ function plainOf(body, files) {
   if (contentProblem(content, true) !== null) return null;
   return { room, content };
 }
-function commonSend(app, me2, input) {
-  const plain = plainOf(input.body, input.files);
+function commonWrite(app, me2, body, files) {
+  const plain = plainOf(body, files);
   if (plain === null || app.isTransactional() || collectionHeard(app, "messages")) return null;
   const mentions = resolveMentions(app, plain.room, me2.id, plain.content, []);
   if (mentions.summons.length > 0) return null;
   const mentioned = mentions.users;
   if (mentioned.length > 0 && collectionHeard(app, "notifications")) return null;
-  const message = input.record;
-  message.set("author", me2.id);
-  message.set("type", "text");
   const event = plainTextSent(me2, plain.room, mentioned.length);
   const count2 = sendCountStatement(app, me2.id, event, speedPending(app, me2.id));
   if (count2 === void 0) return null;
@@ -7707,12 +7704,40 @@ function commonSend(app, me2, input) {
       () => app.findRecordById("notifications", noticeId)
     );
   }
-  message.set("id", id);
+  return { id, room: plain.room, author: me2.id, content: plain.content, created: now };
+}
+function commonSend(app, me2, input) {
+  const sent = commonWrite(app, me2, input.body, input.files);
+  if (sent === null) return null;
+  const message = input.record;
+  message.set("id", sent.id);
+  message.set("author", sent.author);
+  message.set("type", "text");
   message.set(DEFERRED, true);
-  message.setRaw("created", now);
-  message.setRaw("updated", now);
+  message.setRaw("created", sent.created);
+  message.setRaw("updated", sent.created);
   message.markAsNotNew();
   return message;
+}
+var messageShape;
+function commonSentJson(app, sent) {
+  const collection = app.findCachedCollectionByNameOrId("messages");
+  const stamp = collection.updated.string();
+  if (messageShape?.stamp !== stamp) {
+    const blank = JSON.parse(JSON.stringify(new Record(collection)));
+    messageShape = { stamp, fields: blank };
+  }
+  const created = sent.created.string();
+  return JSON.stringify({
+    ...messageShape.fields,
+    author: sent.author,
+    content: sent.content,
+    created,
+    id: sent.id,
+    room: sent.room,
+    type: "text",
+    updated: created
+  });
 }
 
 // hooks-src/konvert/jsvm/messages.ts
@@ -7740,6 +7765,17 @@ function create(e2) {
   const body = bodyOf(e2);
   const field = nonTextField(body, MESSAGE_TEXT_FIELDS);
   if (field !== null) fail("input.invalid", `${field} must be text.`, field);
+  const plain = e2.request.url.rawQuery === "";
+  if (plain) {
+    const sent = commonWrite(e2.app, me2, body, 0);
+    if (sent !== null) {
+      const text2 = commonSentJson(e2.app, sent);
+      answerTextNow(e2, 200, text2);
+      publishMessageIn(e2.app, sent.room, "create", text2);
+      indexAfterSends(e2.app);
+      return;
+    }
+  }
   const record3 = new Record(e2.app.findCachedCollectionByNameOrId("messages"));
   record3.load({
     room: body["room"] ?? "",
@@ -7747,7 +7783,8 @@ function create(e2) {
     type: body["type"] ?? "text",
     replyTo: body["replyTo"] ?? ""
   });
-  answerSent(e2, sendMessage(e2.app, me2, { body, record: record3, files: 0, publishLater: true }));
+  const input = { body, record: record3, files: 0, publishLater: true, commonTried: plain };
+  answerSent(e2, sendMessage(e2.app, me2, input));
 }
 function answerSent(e2, message) {
   $apis.enrichRecord(e2, message);
@@ -7757,7 +7794,7 @@ function answerSent(e2, message) {
   indexAfterSends(e2.app);
 }
 function sendMessage(app, me2, input) {
-  if (input.publishLater === true) {
+  if (input.publishLater === true && input.commonTried !== true) {
     const sent = commonSend(app, me2, input);
     if (sent !== null) return sent;
   }

@@ -118,4 +118,58 @@ describe("the common send and the general path", () => {
     );
     await bob.client.realtime.unsubscribe();
   });
+
+  it("answer the send route with the same bytes, and tell the room the same", async () => {
+    const [author, bob] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "private", [author, bob]);
+    const post = async (body: Row, query = ""): Promise<string> => {
+      const response = await fetch(`${server.url}/api/konvert/messages${query}`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          Authorization: author.client.authStore.token,
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    // a first message: the first-message achievement is the general path's either way
+    await post({ room: room.id, content: "hello", type: "text" });
+    const heard: RealtimeEvent[] = [];
+    await bob.client.realtime.subscribe(`room/${room.id}`, (m: RealtimeMessage) =>
+      heard.push(...eventsOf(m)),
+    );
+    const content = `ünïcode "quoted" \\ back\nslash @${bob.record.username} 🎉`;
+    const common = await post({ room: room.id, content, type: "text" });
+    const general = await post({ room: room.id, content, type: "text", mentions: [] });
+    // the same bytes once each answer's own id and stamps are written over
+    const neutral = (text: string) => {
+      const row = JSON.parse(text) as Row;
+      let out = text;
+      for (const key of ["id", "created", "updated"]) out = out.replace(String(row[key]), key);
+      return out;
+    };
+    expect(neutral(common)).toBe(neutral(general));
+    // Go's encoder writes <, > and & as \u003c…, JSON.stringify as they are: the same JSON
+    const html = { room: room.id, content: "<b>a & b</b>", type: "text" };
+    const [a, b] = [await post(html), await post({ ...html, mentions: [] })];
+    expect(JSON.parse(neutral(a))).toEqual(JSON.parse(neutral(b)));
+    expect(Object.keys(JSON.parse(common) as Row)).not.toContain("seq");
+    const ids = [common, general].map((text) => String((JSON.parse(text) as Row)["id"]));
+    await waitUntil(
+      () => ids.every((id) => heard.some((e) => e.type === "message" && e.record["id"] === id)),
+      "both messages heard",
+    );
+    const recordOf = (id: string) =>
+      heard.flatMap((e) => (e.type === "message" && e.record["id"] === id ? [e.record] : []))[0];
+    expect(shape(recordOf(ids[0]!) ?? {})).toEqual(shape(recordOf(ids[1]!) ?? {}));
+    expect(recordOf(ids[0]!)).toEqual(JSON.parse(common));
+    // asked to shape the answer (?expand=), the route leaves it to PocketBase
+    const expanded = JSON.parse(await post({ room: room.id, content: "x" }, "?expand=author")) as {
+      expand?: { author?: { id: string } };
+    };
+    expect(expanded.expand?.author?.id).toBe(author.record.id);
+    await bob.client.realtime.unsubscribe();
+  });
 });

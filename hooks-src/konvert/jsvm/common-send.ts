@@ -88,17 +88,26 @@ function plainOf(body: Record<string, unknown>, files: number): Plain | null {
   return { room, content };
 }
 
+/** What a common send wrote: the values its answer and its realtime event are made of. */
+export interface CommonSent {
+  id: string;
+  room: string;
+  author: string;
+  content: string;
+  created: DateTime;
+}
+
 /**
- * Sends `input` as a common send and returns the saved message, or null when it is not one or
- * the INSERT refused it (then nothing was written). The message's realtime event is the
- * caller's (it answers the sender first), as with the general path's `publishLater`.
+ * Writes `body` as a common send; null when it is not one or the INSERT refused it (then
+ * nothing was written). Publishing the message is the caller's (it answers the sender first).
  */
-export function commonSend(
+export function commonWrite(
   app: CoreApp,
   me: core.Record,
-  input: { body: Record<string, unknown>; record: core.Record; files: number },
-): core.Record | null {
-  const plain = plainOf(input.body, input.files);
+  body: Record<string, unknown>,
+  files: number,
+): CommonSent | null {
+  const plain = plainOf(body, files);
   // a transaction of the caller's, or anyone on PocketBase's own topics of the collection
   // (they hear of record saves only): the general path
   if (plain === null || app.isTransactional() || collectionHeard(app, "messages")) return null;
@@ -108,9 +117,6 @@ export function commonSend(
   if (mentions.summons.length > 0) return null;
   const mentioned = mentions.users;
   if (mentioned.length > 0 && collectionHeard(app, "notifications")) return null;
-  const message = input.record;
-  message.set("author", me.id);
-  message.set("type", "text");
   // Achievements: the room's type matters to a send only as a DM's first message, which the
   // INSERT leaves to the general path.
   const event = plainTextSent(me, plain.room, mentioned.length);
@@ -145,10 +151,61 @@ export function commonSend(
       app.findRecordById("notifications", noticeId),
     );
   }
-  message.set("id", id);
+  return { id, room: plain.room, author: me.id, content: plain.content, created: now };
+}
+
+/**
+ * Sends `input` as a common send and returns the saved message, or null when it is not one or
+ * the INSERT refused it (then nothing was written). The message's realtime event is the
+ * caller's (it answers the sender first), as with the general path's `publishLater`.
+ */
+export function commonSend(
+  app: CoreApp,
+  me: core.Record,
+  input: { body: Record<string, unknown>; record: core.Record; files: number },
+): core.Record | null {
+  const sent = commonWrite(app, me, input.body, input.files);
+  if (sent === null) return null;
+  const message = input.record;
+  message.set("id", sent.id);
+  message.set("author", sent.author);
+  message.set("type", "text");
   message.set(DEFERRED, true);
-  message.setRaw("created", now);
-  message.setRaw("updated", now);
+  message.setRaw("created", sent.created);
+  message.setRaw("updated", sent.created);
   message.markAsNotNew();
   return message;
+}
+
+/**
+ * The public JSON of a new messages record (no hidden field), as an object with every field at
+ * its default in the order PocketBase writes them, for this VM; kept until the collection
+ * changes (its `updated` stamp).
+ */
+let messageShape: { stamp: string; fields: Record<string, unknown> } | undefined;
+
+/**
+ * What the records API answers for a common send's message (enrichRecord for a user, with no
+ * `?expand` or `?fields`), built from the values written instead of a record: loading one,
+ * enriching it and marshalling it from Go costs more than the rest of the answer.
+ * test/integration/common-send.test.ts holds it to the general path's answer, byte for byte.
+ */
+export function commonSentJson(app: CoreApp, sent: CommonSent): string {
+  const collection = app.findCachedCollectionByNameOrId("messages");
+  const stamp = collection.updated.string();
+  if (messageShape?.stamp !== stamp) {
+    const blank = JSON.parse(JSON.stringify(new Record(collection))) as Record<string, unknown>;
+    messageShape = { stamp, fields: blank };
+  }
+  const created = sent.created.string();
+  return JSON.stringify({
+    ...messageShape.fields,
+    author: sent.author,
+    content: sent.content,
+    created,
+    id: sent.id,
+    room: sent.room,
+    type: "text",
+    updated: created,
+  });
 }

@@ -41,11 +41,16 @@ export function requestEventOf(e: core.RecordRequestEvent): core.RequestEvent {
 export function answerNow(e: core.RequestEvent, status: number, value: unknown): string | null {
   if (e.request!.url!.query().get("fields") !== "") return null;
   const body = JSON.stringify(value);
+  answerTextNow(e, status, body);
+  return body;
+}
+
+/** answerNow() for JSON already written out. */
+export function answerTextNow(e: core.RequestEvent, status: number, body: string): void {
   const headers = e.response.header();
   headers.set("Content-Type", "application/json");
   // the bytes Go will write: the same string-to-bytes conversion as e.blob's, done in Go
   headers.set("Content-Length", String(toBytes(body).length));
   e.blob(status, "application/json", body);
   e.flush();
-  return body;
 }

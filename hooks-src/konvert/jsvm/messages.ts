@@ -19,10 +19,10 @@ import {
   roleOf,
 } from "./access.ts";
 import { fail, refuseIf } from "../actions/errors.ts";
-import { answerNow, bodyOf, pathParam, requestEventOf } from "./http.ts";
+import { answerNow, answerTextNow, bodyOf, pathParam, requestEventOf } from "./http.ts";
 import { bodyAsSent } from "./raw-body.ts";
 import { collectionHeard } from "./realtime/authorize.ts";
-import { DEFERRED, publishMessage } from "./realtime/publish.ts";
+import { DEFERRED, publishMessage, publishMessageIn } from "./realtime/publish.ts";
 import {
   afterNewMessage,
   notifyMentions,
@@ -43,7 +43,7 @@ import { speedPending, track } from "./achievements/track.ts";
 import { ensureWalAutocheckpoint } from "./wal.ts";
 import { storageWrite } from "./health.ts";
 import { indexAfterSends } from "./search.ts";
-import { commonSend, MESSAGE_ID_ALPHABET } from "./common-send.ts";
+import { commonSend, commonSentJson, commonWrite, MESSAGE_ID_ALPHABET } from "./common-send.ts";
 
 /**
  * POST /api/collections/messages/records — the author is always the caller. The hook writes and
@@ -84,6 +84,19 @@ export function create(e: core.RequestEvent): void {
   // the body as sent (no record form here): text fields must be text
   const field = nonTextField(body, MESSAGE_TEXT_FIELDS);
   if (field !== null) fail("input.invalid", `${field} must be text.`, field);
+  // The common send answers from the values it wrote, unless the request asks PocketBase to
+  // shape the answer (`?expand=`, `?fields=`): no record to load, enrich and marshal.
+  const plain = e.request!.url!.rawQuery === "";
+  if (plain) {
+    const sent = commonWrite(e.app, me, body, 0);
+    if (sent !== null) {
+      const text = commonSentJson(e.app, sent);
+      answerTextNow(e, 200, text);
+      publishMessageIn(e.app, sent.room, "create", text);
+      indexAfterSends(e.app);
+      return;
+    }
+  }
   const record = new Record(e.app.findCachedCollectionByNameOrId("messages"));
   record.load({
     room: body["room"] ?? "",
@@ -91,7 +104,8 @@ export function create(e: core.RequestEvent): void {
     type: body["type"] ?? "text",
     replyTo: body["replyTo"] ?? "",
   });
-  answerSent(e, sendMessage(e.app, me, { body, record, files: 0, publishLater: true }));
+  const input = { body, record, files: 0, publishLater: true, commonTried: plain };
+  answerSent(e, sendMessage(e.app, me, input));
 }
 
 /** Answers a new message's sender, then tells the room: the sender does not wait for the fan-out. */
@@ -113,6 +127,8 @@ export interface NewMessage {
   files: number;
   /** Leave the realtime event to the caller, which answers the sender first. */
   publishLater?: boolean;
+  /** The common send already refused it (jsvm/common-send.ts): the general path, at once. */
+  commonTried?: boolean;
 }
 
 /**
@@ -123,7 +139,7 @@ export interface NewMessage {
 export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): core.Record {
   // most sends: checked and written by one statement (jsvm/common-send.ts); the realtime event
   // is then always the caller's to publish
-  if (input.publishLater === true) {
+  if (input.publishLater === true && input.commonTried !== true) {
     const sent = commonSend(app, me, input);
     if (sent !== null) return sent;
   }

@@ -175,10 +175,17 @@ export function publishMessage(
   action: Action,
   recordText?: string,
 ): void {
-  const room = message.getString("room");
-  publishRoomJson(app, room, true, () =>
-    withRecord({ type: "message", action, room }, recordText ?? message),
-  );
+  publishMessageIn(app, message.getString("room"), action, recordText ?? message);
+}
+
+/** publishMessage() for a message of `room` given as its record or its public JSON. */
+export function publishMessageIn(
+  app: CoreApp,
+  room: string,
+  action: Action,
+  record: core.Record | string,
+): void {
+  publishRoomJson(app, room, true, () => withRecord({ type: "message", action, room }, record));
 }
 
 function changed(record: core.Record, field: string): boolean {
