@@ -172,4 +172,25 @@ describe("the common send and the general path", () => {
     expect(expanded.expand?.author?.id).toBe(author.record.id);
     await bob.client.realtime.unsubscribe();
   });
+
+  it("answer with a field added to the collection once it is there", async () => {
+    const [author, bob] = await Promise.all([createUser(server), createUser(server)]);
+    const room = await seedRoom(server, "private", [author, bob]);
+    const send = (body: Row) =>
+      author.client.send<Row>("/api/konvert/messages", { method: "POST", body });
+    await send({ room: room.id, content: "hello", type: "text" });
+    expect(await send({ room: room.id, content: "before" })).not.toHaveProperty("mood");
+    const messages = await server.admin.collections.getOne("messages");
+    await server.admin.collections.update("messages", {
+      fields: [...messages.fields, { name: "mood", type: "text" }],
+    });
+    try {
+      const common = await send({ room: room.id, content: "after" });
+      const general = await send({ room: room.id, content: "after", mentions: [] });
+      expect(common["mood"]).toBe("");
+      expect(Object.keys(common)).toEqual(Object.keys(general));
+    } finally {
+      await server.admin.collections.update("messages", { fields: messages.fields });
+    }
+  });
 });
