@@ -7348,7 +7348,7 @@ function health(e2) {
   e2.json(problems.length === 0 ? 200 : 503, {
     status: problems.length === 0 ? "ok" : "unhealthy",
     problems,
-    hooks: { version: "0.1.0+f464e43ba1db" },
+    hooks: { version: "0.1.0+574cb2f49087" },
     migrations,
     database: { writable: facts.databaseWritable },
     disk: disk && { ...disk, minFreeBytes: facts.minFreeBytes },
@@ -7751,13 +7751,8 @@ function onMessageCreateRequest(e2) {
   chargeSend(request, me2.id);
   const body = e2.requestInfo().body;
   refuseNonText(e2, body);
-  const message = sendMessage(e2.app, me2, {
-    body,
-    record: e2.record,
-    files: uploadedFiles(e2),
-    publishLater: true
-  });
-  answerSent(request, message);
+  const input = { body, record: e2.record, files: uploadedFiles(e2), publishLater: true };
+  answerSent(request, commonSend(e2.app, me2, input) ?? sendMessage(e2.app, me2, input));
 }
 function create(e2) {
   const me2 = callerOf(e2);
@@ -7783,8 +7778,8 @@ function create(e2) {
     type: body["type"] ?? "text",
     replyTo: body["replyTo"] ?? ""
   });
-  const input = { body, record: record3, files: 0, publishLater: true, commonTried: plain };
-  answerSent(e2, sendMessage(e2.app, me2, input));
+  const input = { body, record: record3, files: 0, publishLater: true };
+  answerSent(e2, (plain ? null : commonSend(e2.app, me2, input)) ?? sendMessage(e2.app, me2, input));
 }
 function answerSent(e2, message) {
   $apis.enrichRecord(e2, message);
@@ -7794,10 +7789,6 @@ function answerSent(e2, message) {
   indexAfterSends(e2.app);
 }
 function sendMessage(app, me2, input) {
-  if (input.publishLater === true && input.commonTried !== true) {
-    const sent = commonSend(app, me2, input);
-    if (sent !== null) return sent;
-  }
   const { body, record: message, files } = input;
   const extra = unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS);
   if (extra !== null) fail("input.invalid", extra, "body");

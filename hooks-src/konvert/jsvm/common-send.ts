@@ -157,7 +157,8 @@ export function commonWrite(
 /**
  * Sends `input` as a common send and returns the saved message, or null when it is not one or
  * the INSERT refused it (then nothing was written). The message's realtime event is the
- * caller's (it answers the sender first), as with the general path's `publishLater`.
+ * caller's (it answers the sender first), as with the general path's `publishLater`, which
+ * `input` must ask for when it goes on to the general path.
  */
 export function commonSend(
   app: CoreApp,

@@ -61,13 +61,8 @@ export function onMessageCreateRequest(e: core.RecordRequestEvent): void {
   chargeSend(request, me.id);
   const body = e.requestInfo().body as Record<string, unknown>;
   refuseNonText(e, body);
-  const message = sendMessage(e.app, me, {
-    body,
-    record: e.record!,
-    files: uploadedFiles(e),
-    publishLater: true,
-  });
-  answerSent(request, message);
+  const input = { body, record: e.record!, files: uploadedFiles(e), publishLater: true };
+  answerSent(request, commonSend(e.app, me, input) ?? sendMessage(e.app, me, input));
 }
 
 /**
@@ -104,8 +99,9 @@ export function create(e: core.RequestEvent): void {
     type: body["type"] ?? "text",
     replyTo: body["replyTo"] ?? "",
   });
-  const input = { body, record, files: 0, publishLater: true, commonTried: plain };
-  answerSent(e, sendMessage(e.app, me, input));
+  const input = { body, record, files: 0, publishLater: true };
+  // with a query string the common send still writes, and PocketBase shapes the answer
+  answerSent(e, (plain ? null : commonSend(e.app, me, input)) ?? sendMessage(e.app, me, input));
 }
 
 /** Answers a new message's sender, then tells the room: the sender does not wait for the fan-out. */
@@ -127,22 +123,15 @@ export interface NewMessage {
   files: number;
   /** Leave the realtime event to the caller, which answers the sender first. */
   publishLater?: boolean;
-  /** The common send already refused it (jsvm/common-send.ts): the general path, at once. */
-  commonTried?: boolean;
 }
 
 /**
  * The send action: checks and writes a new message by `me` (the typed create hook and the
  * legacy send route call it). Reads and checks happen before the write transaction; inside it
- * only writes.
+ * only writes. The typed doors try the common send first (jsvm/common-send.ts), which takes most
+ * sends and leaves the rest, refusals included, to this one.
  */
 export function sendMessage(app: CoreApp, me: core.Record, input: NewMessage): core.Record {
-  // most sends: checked and written by one statement (jsvm/common-send.ts); the realtime event
-  // is then always the caller's to publish
-  if (input.publishLater === true && input.commonTried !== true) {
-    const sent = commonSend(app, me, input);
-    if (sent !== null) return sent;
-  }
   const { body, record: message, files } = input;
   const extra = unexpectedFieldsProblem(body, MESSAGE_CREATE_FIELDS);
   if (extra !== null) fail("input.invalid", extra, "body");
